@@ -1,0 +1,72 @@
+//! The command line: argument parsing and dispatch. Only `cli` knows terminals and
+//! output formats.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub mod check;
+pub mod gazetteer;
+pub mod timeline;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "annalist",
+    version,
+    about = "A language server and linter for annotated historical texts in Markdown",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the language server on standard input and output.
+    Lsp {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Check Markdown files and report problems (exit 1 when any reaches the threshold).
+    Check(check::CheckArgs),
+    /// Print a document's dated events in chronological order.
+    Timeline(timeline::TimelineArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule's code, e.g. footnote-undefined.
+        code: String,
+    },
+    /// List every rule with its code, default severity and summary.
+    Rules,
+    /// Write a commented annalist.toml in the current directory.
+    Init {
+        /// Overwrite an existing annalist.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Work with gazetteer files.
+    Gazetteer {
+        #[command(subcommand)]
+        command: gazetteer::GazetteerCommand,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct PathsArg {
+    pub paths: Vec<PathBuf>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Lsp { stdio: _ } => crate::lsp::run(),
+        Command::Check(args) => check::run(args),
+        Command::Timeline(args) => timeline::run(args),
+        Command::Explain { code } => check::explain(&code),
+        Command::Rules => check::list_rules(),
+        Command::Init { force } => check::init(force),
+        Command::Gazetteer { command } => gazetteer::run(command),
+    }
+}

@@ -1,0 +1,171 @@
+//! A document open in the editor: a rope for edits and a tree-sitter-md tree kept
+//! incrementally (`MarkdownTree::edit` + reparse with the old tree).
+//!
+//! Edits arrive as byte ranges (the LSP layer converts positions first, through
+//! [`crate::position`]). Each edit is applied against the result of the previous one.
+
+use crate::finding::Span;
+use ropey::Rope;
+use std::sync::Arc;
+use tree_sitter::InputEdit;
+use tree_sitter_md::{MarkdownParser, MarkdownTree};
+
+pub struct Document {
+    rope: Rope,
+    parser: MarkdownParser,
+    tree: Option<MarkdownTree>,
+    /// The text of the current version, shared with snapshots.
+    text: Arc<str>,
+    pub version: i32,
+}
+
+/// An immutable view of one version, safe to analyse on another thread.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub text: Arc<str>,
+    pub tree: Option<MarkdownTree>,
+    pub version: i32,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Document {
+        let mut parser = MarkdownParser::default();
+        let tree = parser.parse(text.as_bytes(), None);
+        Document {
+            rope: Rope::from_str(text),
+            parser,
+            tree,
+            text: Arc::from(text),
+            version,
+        }
+    }
+
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    pub fn tree(&self) -> Option<&MarkdownTree> {
+        self.tree.as_ref()
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            text: self.text.clone(),
+            tree: self.tree.clone(),
+            version: self.version,
+        }
+    }
+
+    /// Replace the whole text (a full-sync change) and parse from scratch.
+    pub fn replace_all(&mut self, text: &str) {
+        self.rope = Rope::from_str(text);
+        self.text = Arc::from(text);
+        self.tree = self.parser.parse(text.as_bytes(), None);
+    }
+
+    /// Apply a batch of byte-range edits in order (each against the result of the
+    /// previous one), then reparse once, incrementally. Ranges are clamped to the text
+    /// and snapped to character boundaries, so no input can make this panic.
+    pub fn apply_edits(&mut self, edits: &[(Span, String)]) {
+        if edits.is_empty() {
+            return;
+        }
+        for (span, new_text) in edits {
+            self.apply_one(*span, new_text);
+        }
+        let text: String = self.rope.to_string();
+        self.text = Arc::from(text.as_str());
+        let old = self.tree.take();
+        self.tree = self.parser.parse(text.as_bytes(), old.as_ref());
+        if self.tree.is_none() {
+            self.tree = self.parser.parse(text.as_bytes(), None);
+        }
+    }
+
+    fn snap_byte(&self, b: usize) -> usize {
+        let b = b.min(self.rope.len_bytes());
+        // Move back to a char boundary.
+        let c = self.rope.byte_to_char(b);
+        self.rope.char_to_byte(c)
+    }
+
+    fn point(&self, byte: usize) -> tree_sitter::Point {
+        // Rows as tree-sitter counts them would end only at '\n'; ropey (with
+        // `cr_lines`) also ends lines at a lone '\r'. Trees use bytes for reuse, so
+        // the rows only label nodes; they agree for every file without lone CRs.
+        let line = self.rope.byte_to_line(byte);
+        let start = self.rope.line_to_byte(line);
+        tree_sitter::Point {
+            row: line,
+            column: byte - start,
+        }
+    }
+
+    fn apply_one(&mut self, span: Span, new_text: &str) {
+        let start = self.snap_byte(span.start);
+        let end = self.snap_byte(span.end.max(span.start));
+        let start_position = self.point(start);
+        let old_end_position = self.point(end);
+        let start_char = self.rope.byte_to_char(start);
+        let end_char = self.rope.byte_to_char(end);
+        self.rope.remove(start_char..end_char);
+        self.rope.insert(start_char, new_text);
+        let new_end = start + new_text.len();
+        let new_end_position = self.point(new_end);
+        if let Some(tree) = self.tree.as_mut() {
+            tree.edit(&InputEdit {
+                start_byte: start,
+                old_end_byte: end,
+                new_end_byte: new_end,
+                start_position,
+                old_end_position,
+                new_end_position,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sexp(tree: &MarkdownTree) -> String {
+        let mut s = tree.block_tree().root_node().to_sexp();
+        for t in tree.inline_trees() {
+            s.push('|');
+            s.push_str(&t.root_node().to_sexp());
+        }
+        s
+    }
+
+    #[test]
+    fn incremental_equals_fresh() {
+        let mut d = Document::new("# A\n\nSome text (1).\n\n```\ncode\n```\n", 1);
+        d.apply_edits(&[(Span::new(4, 4), "Intro.\n\n".into())]);
+        d.apply_edits(&[
+            (Span::new(0, 1), "##".into()),
+            (Span::new(200, 300), "tail".into()),
+        ]);
+        let fresh = Document::new(d.text(), 1);
+        assert_eq!(
+            &**d.text(),
+            "## A\nIntro.\n\n\nSome text (1).\n\n```\ncode\n```\ntail"
+        );
+        let (Some(a), Some(b)) = (d.tree(), fresh.tree()) else {
+            panic!("both parse");
+        };
+        assert_eq!(sexp(a), sexp(b));
+    }
+
+    #[test]
+    fn edits_inside_multibyte_chars_snap() {
+        let mut d = Document::new("Sŏul", 1);
+        // Byte 2 is inside 'ŏ' (bytes 1..3).
+        d.apply_edits(&[(Span::new(2, 2), "x".into())]);
+        assert_eq!(&**d.text(), "Sxŏul");
+    }
+}

@@ -1,0 +1,295 @@
+//! Navigation over one analysed document: hover, definition, references, completion,
+//! rename, outline. Spans in, spans out; the LSP layer only converts positions.
+
+use crate::analysis::{Analysis, Context};
+use crate::finding::{Edit, Span};
+use crate::notes::{Marker, NoteStyle};
+
+/// Markdown to show for a span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoverResult {
+    pub span: Span,
+    pub markdown: String,
+}
+
+pub fn hover(a: &Analysis, ctx: &Context, offset: usize) -> Option<HoverResult> {
+    if !ctx.config.features.hover {
+        return None;
+    }
+    if let Some(h) = note_hover(a, offset) {
+        return Some(h);
+    }
+    if ctx.config.features.dates {
+        if let Some(h) = crate::dates::hover(a, ctx, offset) {
+            return Some(h);
+        }
+    }
+    if ctx.config.features.entities {
+        if let Some(h) = crate::names::hover(a, ctx, offset) {
+            return Some(h);
+        }
+    }
+    None
+}
+
+fn note_hover(a: &Analysis, offset: usize) -> Option<HoverResult> {
+    let m = a.notes.marker_at(offset)?;
+    let markdown = match a.notes.definition_for(m.style, &m.label) {
+        Some(d) => {
+            let content = d.content.slice(&a.text).trim();
+            let body = if content.is_empty() {
+                "*(this note is empty)*".to_string()
+            } else {
+                dedent(content)
+            };
+            format!("**Note {}**\n\n{}", m.label, body)
+        }
+        None => format!("**Note {}** is not defined in this document.", m.label),
+    };
+    Some(HoverResult {
+        span: m.span,
+        markdown,
+    })
+}
+
+/// Remove the common four-space indentation of continuation lines.
+fn dedent(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            l.strip_prefix("    ")
+                .or_else(|| l.strip_prefix('\t'))
+                .unwrap_or(l)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn marker_or_definition(a: &Analysis, offset: usize) -> Option<(NoteStyle, String)> {
+    if let Some(m) = a.notes.marker_at(offset) {
+        return Some((m.style, m.label.clone()));
+    }
+    a.notes
+        .definitions
+        .iter()
+        .find(|d| d.label_span.touches(offset))
+        .map(|d| (d.style, d.label.clone()))
+}
+
+/// Where the thing at `offset` is defined.
+pub fn definition(a: &Analysis, _ctx: &Context, offset: usize) -> Vec<Span> {
+    if let Some(m) = a.notes.marker_at(offset) {
+        if m.style == NoteStyle::Inline {
+            return a
+                .notes
+                .definitions
+                .iter()
+                .filter(|d| d.style == NoteStyle::Inline && d.span.overlaps(m.span))
+                .map(|d| d.content)
+                .collect();
+        }
+        return a
+            .notes
+            .definition_for(m.style, &m.label)
+            .map(|d| vec![d.label_span])
+            .unwrap_or_default();
+    }
+    Vec::new()
+}
+
+/// Every place citing the note at `offset` (markers), plus its definition when
+/// `include_declaration`.
+pub fn references(
+    a: &Analysis,
+    _ctx: &Context,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<Span> {
+    let Some((style, label)) = marker_or_definition(a, offset) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Span> = a
+        .notes
+        .markers_for(style, &label)
+        .map(|m: &Marker| m.span)
+        .collect();
+    if include_declaration {
+        if let Some(d) = a.notes.definition_for(style, &label) {
+            out.push(d.label_span);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Labels to offer after `[^` at `offset`: (label, first line of its note).
+pub fn footnote_completions(a: &Analysis, offset: usize) -> Option<Vec<(String, String)>> {
+    let before = a.text.get(..offset)?;
+    let line_start = before.rfind(['\n', '\r']).map(|i| i + 1).unwrap_or(0);
+    let line = &before[line_start..];
+    let open = line.rfind("[^")?;
+    if line[open..].contains(']') {
+        return None;
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for d in a
+        .notes
+        .definitions
+        .iter()
+        .filter(|d| d.style == NoteStyle::Footnote)
+    {
+        let first = d
+            .content
+            .slice(&a.text)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        seen.entry(d.label.clone()).or_insert(first);
+    }
+    Some(seen.into_iter().collect())
+}
+
+/// Edits that rename the footnote label at `offset` everywhere. `None` when there is
+/// no renamable label there; `Err` with a reason when the new name is not a label.
+pub fn rename(a: &Analysis, offset: usize, new_label: &str) -> Option<Result<Vec<Edit>, String>> {
+    let (style, label) = marker_or_definition(a, offset)?;
+    if style != NoteStyle::Footnote {
+        return None;
+    }
+    if new_label.is_empty()
+        || new_label
+            .chars()
+            .any(|c| c.is_whitespace() || c == ']' || c == '[' || c == '^')
+    {
+        return Some(Err(format!(
+            "`{new_label}` cannot be a footnote label: use letters, digits, '-' or '_', without spaces or brackets"
+        )));
+    }
+    let mut edits: Vec<Edit> = a
+        .notes
+        .markers_for(style, &label)
+        .map(|m| Edit {
+            span: m.label_span,
+            new_text: new_label.to_string(),
+        })
+        .collect();
+    let key = crate::notes::label_key(&label);
+    for d in a
+        .notes
+        .definitions
+        .iter()
+        .filter(|d| d.style == style && crate::notes::label_key(&d.label) == key)
+    {
+        edits.push(Edit {
+            span: d.label_span,
+            new_text: new_label.to_string(),
+        });
+    }
+    Some(Ok(edits))
+}
+
+/// The span of the renamable label at `offset`.
+pub fn prepare_rename(a: &Analysis, offset: usize) -> Option<Span> {
+    if let Some(m) = a.notes.marker_at(offset) {
+        return (m.style == NoteStyle::Footnote).then_some(m.label_span);
+    }
+    a.notes
+        .definitions
+        .iter()
+        .find(|d| d.style == NoteStyle::Footnote && d.label_span.touches(offset))
+        .map(|d| d.label_span)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    Heading,
+    Note,
+}
+
+/// An outline entry; headings nest by level, notes sit under their heading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    pub name: String,
+    pub kind: SymbolKind,
+    pub span: Span,
+    pub selection: Span,
+    pub children: Vec<Symbol>,
+}
+
+pub fn symbols(a: &Analysis) -> Vec<Symbol> {
+    // (level, symbol) stack.
+    let mut roots: Vec<Symbol> = Vec::new();
+    let mut stack: Vec<(u8, Symbol)> = Vec::new();
+    fn close_to(level: u8, stack: &mut Vec<(u8, Symbol)>, roots: &mut Vec<Symbol>) {
+        while stack.last().is_some_and(|(l, _)| *l >= level) {
+            if let Some((_, s)) = stack.pop() {
+                match stack.last_mut() {
+                    Some((_, parent)) => parent.children.push(s),
+                    None => roots.push(s),
+                }
+            }
+        }
+    }
+    let mut items: Vec<(
+        usize,
+        Option<&crate::markdown::Heading>,
+        Option<&crate::notes::Definition>,
+    )> = Vec::new();
+    for h in &a.md.headings {
+        items.push((h.span.start, Some(h), None));
+    }
+    for d in a
+        .notes
+        .definitions
+        .iter()
+        .filter(|d| d.style != NoteStyle::Inline)
+    {
+        items.push((d.span.start, None, Some(d)));
+    }
+    items.sort_by_key(|i| i.0);
+    for (_, h, d) in items {
+        if let Some(h) = h {
+            close_to(h.level, &mut stack, &mut roots);
+            stack.push((
+                h.level,
+                Symbol {
+                    name: if h.text.is_empty() {
+                        "(untitled)".into()
+                    } else {
+                        h.text.clone()
+                    },
+                    kind: SymbolKind::Heading,
+                    span: h.span,
+                    selection: h.content,
+                    children: Vec::new(),
+                },
+            ));
+        } else if let Some(d) = d {
+            let first = d.content.slice(&a.text).lines().next().unwrap_or("").trim();
+            let preview: String = first.chars().take(60).collect();
+            let s = Symbol {
+                name: format!("[{}] {}", d.label, preview),
+                kind: SymbolKind::Note,
+                span: d.span,
+                selection: d.label_span,
+                children: Vec::new(),
+            };
+            match stack.last_mut() {
+                Some((_, parent)) => parent.children.push(s),
+                None => roots.push(s),
+            }
+        }
+    }
+    close_to(0, &mut stack, &mut roots);
+    // Children were pushed as their parents closed; keep them in document order.
+    fn order(v: &mut Vec<Symbol>) {
+        v.sort_by_key(|s| s.span.start);
+        for s in v.iter_mut() {
+            order(&mut s.children);
+        }
+    }
+    order(&mut roots);
+    roots
+}

@@ -1,0 +1,282 @@
+//! The one place where byte offsets become editor or terminal positions and back.
+//!
+//! Lines end at `\n`, `\r\n` or a lone `\r` (as LSP says); no other character breaks
+//! a line. Columns are counted in the negotiated [`Encoding`]: UTF-8 bytes, UTF-16
+//! code units, or Unicode scalar values (the CLI's 1-based "characters").
+//! Positions past the end of a line clamp to the line's end (before its terminator);
+//! lines past the end clamp to the end of the text. Nothing here panics on any input.
+
+/// How columns are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+    /// Unicode scalar values; used by the CLI's human and JSON output.
+    Chars,
+}
+
+/// A zero-based line and column, the column counted in some [`Encoding`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Line starts of one text, for fast conversion in both directions.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    /// Byte offset where each line starts; `line_starts[0] == 0`.
+    line_starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    line_starts.push(i + 1);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex {
+            line_starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset of the start of `line` (clamped to the text's end).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line).copied().unwrap_or(self.len)
+    }
+
+    /// Byte range of a line's content, without its terminator.
+    pub fn line_content(&self, text: &str, line: usize) -> (usize, usize) {
+        let start = self.line_start(line);
+        let mut end = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
+        let b = text.as_bytes();
+        while end > start && matches!(b.get(end - 1), Some(b'\n' | b'\r')) {
+            end -= 1;
+        }
+        (start, end)
+    }
+
+    /// Zero-based line containing byte `offset` (clamped).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        match self.line_starts.binary_search(&offset) {
+            Ok(l) => l,
+            Err(l) => l.saturating_sub(1),
+        }
+    }
+
+    /// Byte offset → line and column in `enc`. An offset inside a multi-byte character
+    /// is moved back to that character's start.
+    pub fn position(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let (start, end) = self.line_content(text, line);
+        let offset = offset.min(end).max(start);
+        let col = text
+            .get(start..offset)
+            .map(|s| measure(s, enc))
+            .unwrap_or(0);
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// Line and column in `enc` → byte offset, clamped to the document and to the line's
+    /// content; a column inside a surrogate pair or a multi-byte character snaps to the
+    /// start of that character.
+    pub fn offset(&self, text: &str, pos: LineCol, enc: Encoding) -> usize {
+        let line = pos.line as usize;
+        if line >= self.line_starts.len() {
+            return text.len();
+        }
+        let (start, end) = self.line_content(text, line);
+        let content = text.get(start..end).unwrap_or("");
+        start + column_to_byte(content, pos.col as usize, enc)
+    }
+}
+
+/// Length of `s` in the units of `enc`.
+pub fn measure(s: &str, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Utf8 => s.len(),
+        Encoding::Utf16 => s.encode_utf16().count(),
+        Encoding::Chars => s.chars().count(),
+    }
+}
+
+/// Byte offset inside `line` of column `col` counted in `enc`, clamped to the line's
+/// length and snapped back to a character boundary.
+pub fn column_to_byte(line: &str, col: usize, enc: Encoding) -> usize {
+    let mut units = 0;
+    for (i, c) in line.char_indices() {
+        let w = match enc {
+            Encoding::Utf8 => c.len_utf8(),
+            Encoding::Utf16 => c.len_utf16(),
+            Encoding::Chars => 1,
+        };
+        if units + w > col {
+            return i;
+        }
+        units += w;
+    }
+    line.len()
+}
+
+/// Zero-based row and byte column as tree-sitter counts them (rows end only at `\n`).
+pub fn ts_point(text: &str, offset: usize) -> tree_sitter::Point {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count();
+    tree_sitter::Point { row, column: col }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(text: &str) {
+        let idx = LineIndex::new(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Chars] {
+            for (off, _) in text
+                .char_indices()
+                .chain(std::iter::once((text.len(), ' ')))
+            {
+                let p = idx.position(text, off, enc);
+                let back = idx.offset(text, p, enc);
+                // Offsets on a line terminator clamp to the line's content end.
+                let (s, e) = idx.line_content(text, p.line as usize);
+                if off <= e {
+                    assert_eq!(back, off, "{text:?} {off} {enc:?} {p:?}");
+                } else {
+                    assert!(back >= s && back <= e);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn non_bmp_and_scripts() {
+        let t = "a😀b\n𠀀x\n서울 Sŏul Сталин\n";
+        let idx = LineIndex::new(t);
+        // U+1F600 is 2 UTF-16 units, 4 bytes, 1 char.
+        let b = t.find('b').unwrap_or(0);
+        assert_eq!(
+            idx.position(t, b, Encoding::Utf16),
+            LineCol { line: 0, col: 3 }
+        );
+        assert_eq!(
+            idx.position(t, b, Encoding::Utf8),
+            LineCol { line: 0, col: 5 }
+        );
+        assert_eq!(
+            idx.position(t, b, Encoding::Chars),
+            LineCol { line: 0, col: 2 }
+        );
+        // CJK Extension B (U+20000) is a surrogate pair.
+        let x = t.find('x').unwrap_or(0);
+        assert_eq!(
+            idx.position(t, x, Encoding::Utf16),
+            LineCol { line: 1, col: 2 }
+        );
+        // Hangul and ŏ are BMP: one UTF-16 unit each, 3 and 2 bytes.
+        let s = t.find("Sŏul").unwrap_or(0);
+        assert_eq!(
+            idx.position(t, s, Encoding::Utf16),
+            LineCol { line: 2, col: 3 }
+        );
+        assert_eq!(
+            idx.position(t, s, Encoding::Utf8),
+            LineCol { line: 2, col: 7 }
+        );
+        let c = t.find("Сталин").unwrap_or(0);
+        assert_eq!(
+            idx.position(t, c, Encoding::Utf16),
+            LineCol { line: 2, col: 8 }
+        );
+        roundtrip(t);
+    }
+
+    #[test]
+    fn middle_of_surrogate_pair_snaps_back() {
+        let t = "😀z";
+        let idx = LineIndex::new(t);
+        assert_eq!(
+            idx.offset(t, LineCol { line: 0, col: 1 }, Encoding::Utf16),
+            0
+        );
+        assert_eq!(
+            idx.offset(t, LineCol { line: 0, col: 2 }, Encoding::Utf16),
+            4
+        );
+        assert_eq!(
+            idx.offset(t, LineCol { line: 0, col: 2 }, Encoding::Utf8),
+            0
+        );
+    }
+
+    #[test]
+    fn crlf_and_lone_cr() {
+        let t = "one\r\ntwo\rthree\nfour";
+        let idx = LineIndex::new(t);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.line_start(1), 5);
+        assert_eq!(idx.line_start(2), 9);
+        assert_eq!(idx.line_start(3), 15);
+        // Past-the-end columns clamp before the terminator.
+        assert_eq!(
+            idx.offset(t, LineCol { line: 0, col: 99 }, Encoding::Utf16),
+            3
+        );
+        assert_eq!(
+            idx.offset(t, LineCol { line: 1, col: 99 }, Encoding::Utf16),
+            8
+        );
+        // Past-the-end lines clamp to the end.
+        assert_eq!(
+            idx.offset(t, LineCol { line: 40, col: 0 }, Encoding::Utf16),
+            t.len()
+        );
+        // An offset on the \r of \r\n reports the end of line 0.
+        assert_eq!(
+            idx.position(t, 3, Encoding::Utf16),
+            LineCol { line: 0, col: 3 }
+        );
+        assert_eq!(
+            idx.position(t, 4, Encoding::Utf16),
+            LineCol { line: 0, col: 3 }
+        );
+        roundtrip(t);
+        roundtrip("\r\r\n\n\r");
+        roundtrip("");
+    }
+
+    #[test]
+    fn ts_points_count_newlines_only() {
+        let t = "ab\r\ncd\ref";
+        assert_eq!(ts_point(t, 4), tree_sitter::Point { row: 1, column: 0 });
+        assert_eq!(ts_point(t, 8), tree_sitter::Point { row: 1, column: 4 });
+    }
+}

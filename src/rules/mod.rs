@@ -1,0 +1,74 @@
+//! Rules: each a unit with a stable code, default severity, documentation and logic.
+//! Families live in their own files with their tests beside them.
+
+use crate::analysis::{Analysis, Context};
+use crate::finding::{Finding, Severity};
+
+pub mod claims;
+pub mod dates;
+pub mod names;
+pub mod notes;
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable code, e.g. `footnote-undefined`.
+    pub code: &'static str,
+    pub default_severity: Severity,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// Markdown documentation printed by `annalist explain CODE`: what it finds, why,
+    /// how it decides, how to fix or silence it, examples.
+    pub doc: &'static str,
+    /// Whether `check --fix` may apply this rule's first fix without asking.
+    pub fix_is_safe: bool,
+}
+
+/// Where a rule's documentation lives online (the LSP `codeDescription`, SARIF `helpUri`).
+pub const DOCS_BASE: &str = "https://annalist.invalid/rules/";
+
+pub fn doc_url(code: &str) -> String {
+    format!("{DOCS_BASE}{code}")
+}
+
+/// Every rule, in a stable order.
+pub fn all() -> Vec<&'static Rule> {
+    let mut v: Vec<&'static Rule> = Vec::new();
+    v.extend(notes::RULES.iter());
+    v.extend(names::RULES.iter());
+    v.extend(claims::RULES.iter());
+    v.extend(dates::RULES.iter());
+    v
+}
+
+pub fn find(code: &str) -> Option<&'static Rule> {
+    all().into_iter().find(|r| r.code == code)
+}
+
+/// Run every rule family over an analysis. Severities here are the defaults; the
+/// caller applies configuration and suppression comments.
+pub fn run(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
+    notes::check(a, ctx, out);
+    names::check(a, ctx, out);
+    claims::check(a, ctx, out);
+    dates::check(a, ctx, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_documented() {
+        let rules = all();
+        let mut codes: Vec<&str> = rules.iter().map(|r| r.code).collect();
+        codes.sort();
+        let n = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "duplicate rule codes");
+        for r in rules {
+            assert!(!r.doc.trim().is_empty(), "{} has no documentation", r.code);
+            assert!(r.code.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+        }
+    }
+}
