@@ -10,6 +10,8 @@ pub struct Mention {
     pub span: Span,
     /// Index into `Gazetteer::entities`.
     pub entity: usize,
+    /// Which spelling matched: `None` for `Entity::preferred`, `Some(i)` for `Entity::names[i]`.
+    pub name: Option<usize>,
     /// The text as written.
     pub surface: String,
 }
