@@ -1117,11 +1117,23 @@ fn attributed_verb(toks: &[Tok]) -> Option<Span> {
         }
         if BE.contains(&prev.as_str()) {
             // Passive: an agent only with "by X" close after.
-            let by_agent = toks.iter().skip(k + 1).take(4).collect::<Vec<_>>();
-            let has = by_agent.windows(2).any(|w| {
-                w.first().is_some_and(|a| a.text.eq_ignore_ascii_case("by"))
-                    && w.get(1).is_some_and(|x| {
-                        is_capitalised(x.text) || ROLES.contains(&x.text.to_lowercase().as_str())
+            let after: Vec<&Tok> = toks.iter().skip(k + 1).take(6).collect();
+            let by = after
+                .iter()
+                .take(3)
+                .position(|a| a.text.eq_ignore_ascii_case("by"));
+            let has = by.is_some_and(|b| {
+                after
+                    .iter()
+                    .skip(b + 1)
+                    .find(|x| !DETERMINERS.contains(&x.text.to_lowercase().as_str()))
+                    .is_some_and(|x| {
+                        is_capitalised(x.text)
+                            || ROLES.contains(&x.text.to_lowercase().as_str())
+                            || matches!(
+                                x.text.to_lowercase().as_str(),
+                                "him" | "her" | "them" | "us" | "me"
+                            )
                     })
             });
             if has {
@@ -1396,6 +1408,20 @@ pub(crate) mod tests {
         let mut i = 0;
         while i < b.len() {
             let rest = b.get(i..).unwrap_or(&[]);
+            if rest.starts_with(b"^[")
+                && let Some(e) = rest.iter().position(|&c| c == b']')
+            {
+                {
+                    notes.markers.push(Marker {
+                        style: NoteStyle::Inline,
+                        span: Span::new(i, i + e + 1),
+                        label: String::new(),
+                        label_span: Span::new(i + 2, i + e),
+                    });
+                    i += e + 1;
+                    continue;
+                }
+            }
             let (close, min) = if rest.starts_with(b"[^") {
                 (b']', 2)
             } else if rest.starts_with(b"(") {
@@ -1430,6 +1456,40 @@ pub(crate) mod tests {
             } else {
                 i += 1;
             }
+        }
+        // Definitions: `[^x]: …` at a line start, to the next blank line that is not
+        // followed by an indented continuation.
+        let mut pos = 0;
+        for line in text.split_inclusive('\n') {
+            if let Some(rest) = line.strip_prefix("[^")
+                && let Some(e) = rest.find("]:")
+            {
+                let mut end = pos + line.len();
+                let after = text.get(end..).unwrap_or("");
+                let mut consumed = 0;
+                let mut prev_blank = false;
+                for l in after.split_inclusive('\n') {
+                    let blank = l.trim().is_empty();
+                    let indented = l.starts_with("    ") || l.starts_with('\t');
+                    if !blank && !indented && prev_blank {
+                        break;
+                    }
+                    consumed += l.len();
+                    prev_blank = blank;
+                    if !blank {
+                        end = pos + line.len() + consumed;
+                    }
+                }
+                let label = rest.get(..e).unwrap_or("").to_string();
+                notes.definitions.push(crate::notes::Definition {
+                    style: NoteStyle::Footnote,
+                    span: Span::new(pos, end),
+                    label,
+                    label_span: Span::new(pos + 2, pos + 2 + e),
+                    content: Span::new(pos + 4 + e, end),
+                });
+            }
+            pos += line.len();
         }
         notes
     }
@@ -1650,6 +1710,18 @@ pub(crate) mod tests {
                 Some("5 May 1950 the plan was approved"),
             ),
             ("On 5 May 1950 the agreed plan took effect.", None),
+            (
+                "On 24 September 1949 the appeal was rejected by the Politburo.",
+                Some("24 September 1949 the appeal was rejected"),
+            ),
+            (
+                "On 5 May 1950 the plan was approved by him.",
+                Some("5 May 1950 the plan was approved"),
+            ),
+            (
+                "On 5 May 1950 the plan was approved by the end of May.",
+                None,
+            ),
             ("On 5 May 1950 the troops crossed the river.", None),
             ("Stalin informed Kim of his worries.", None),
             ("In May-August 1949 the two capitals exchanged data.", None),
