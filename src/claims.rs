@@ -110,7 +110,7 @@ pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claim
             continue;
         }
         i += 1;
-        if b.kind != BlockKind::Paragraph || excluded.iter().any(|e| e.overlaps(b.span)) {
+        if b.kind != BlockKind::Paragraph || is_excluded(&excluded, b.span) {
             continue;
         }
         paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut out);
@@ -137,7 +137,23 @@ fn excluded_regions(text: &str, md: &MdModel, notes: &Notes) -> Vec<Span> {
             .unwrap_or(text.len());
         v.push(Span::new(h.span.start, end));
     }
-    v
+    // Sorted and merged, for binary search.
+    v.retain(|s| !s.is_empty());
+    v.sort();
+    let mut merged: Vec<Span> = Vec::with_capacity(v.len());
+    for s in v {
+        match merged.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s),
+        }
+    }
+    merged
+}
+
+/// True when `span` overlaps a region of `excluded` (sorted, merged).
+fn is_excluded(excluded: &[Span], span: Span) -> bool {
+    let i = excluded.partition_point(|e| e.end <= span.start);
+    excluded.get(i).is_some_and(|e| e.overlaps(span))
 }
 
 /// Headings of sections that hold sources rather than claims.
@@ -1189,11 +1205,9 @@ fn paragraph_claims(
     }
     let qs = quotes(&cs);
     let sentences = split_sentences(&cs, &qs, markers);
-    let para_markers: Vec<Span> = markers
-        .iter()
-        .copied()
-        .filter(|m| para.start <= m.start && m.end <= para.end)
-        .collect();
+    let lo = markers.partition_point(|m| m.start < para.start);
+    let hi = markers.partition_point(|m| m.start < para.end);
+    let para_markers = markers.get(lo..hi).unwrap_or(&[]);
     for (s, insert_at) in sentences {
         let kind = sentence_claim(text, md, &cs, &qs, dates, s);
         let Some(kind) = kind else { continue };
@@ -1244,6 +1258,12 @@ fn sentence_claim(
         .collect();
     let verb = attributed_verb(&toks)?;
     Some(ClaimKind::DatedStatement { date: *date, verb })
+}
+
+/// True when a marker of `markers` (sorted) lies inside `span`.
+fn has_marker_in(markers: &[Span], span: Span) -> bool {
+    let i = markers.partition_point(|m| m.start < span.start);
+    markers.get(i).is_some_and(|m| m.end <= span.end)
 }
 
 /// Label words that make a block quote a note or callout, not a quotation.
@@ -1306,7 +1326,7 @@ fn block_quote_claim(
         return;
     };
     let span = Span::new(first.span.start, last.span.end);
-    if excluded.iter().any(|e| e.overlaps(span)) {
+    if is_excluded(excluded, span) {
         return;
     }
     let paras: Vec<&&Block> = group
@@ -1351,18 +1371,14 @@ fn block_quote_claim(
     // A marker inside the quote covers it; so does one in the sentence that introduces
     // it (a paragraph ending in ':' just before), or a short citation paragraph right
     // after it that starts with '(' or '['.
-    let mut covered = markers
-        .iter()
-        .any(|m| span.start <= m.start && m.end <= span.end);
+    let mut covered = has_marker_in(markers, span);
     if let Some(p) = prev.filter(|p| p.kind == BlockKind::Paragraph && p.quote_depth == 0) {
         let gap = text.get(p.span.end..span.start).unwrap_or("x");
         if gap.chars().all(|c| c.is_whitespace() || c == '>') {
             let sents = sentences(text, md, p, markers);
             if let Some(ls) = sents.last()
                 && ls.slice(text).trim_end().ends_with(':')
-                && markers
-                    .iter()
-                    .any(|m| ls.start <= m.start && m.end <= ls.end)
+                && has_marker_in(markers, *ls)
             {
                 covered = true;
             }
@@ -1372,9 +1388,7 @@ fn block_quote_claim(
         let t = n.content.slice(text).trim_start();
         if (t.starts_with('(') || t.starts_with('['))
             && t.len() < 300
-            && markers
-                .iter()
-                .any(|m| n.span.start <= m.start && m.end <= n.span.end)
+            && has_marker_in(markers, n.span)
         {
             covered = true;
         }
@@ -1411,16 +1425,14 @@ pub(crate) mod tests {
             if rest.starts_with(b"^[")
                 && let Some(e) = rest.iter().position(|&c| c == b']')
             {
-                {
-                    notes.markers.push(Marker {
-                        style: NoteStyle::Inline,
-                        span: Span::new(i, i + e + 1),
-                        label: String::new(),
-                        label_span: Span::new(i + 2, i + e),
-                    });
-                    i += e + 1;
-                    continue;
-                }
+                notes.markers.push(Marker {
+                    style: NoteStyle::Inline,
+                    span: Span::new(i, i + e + 1),
+                    label: String::new(),
+                    label_span: Span::new(i + 2, i + e),
+                });
+                i += e + 1;
+                continue;
             }
             let (close, min) = if rest.starts_with(b"[^") {
                 (b']', 2)
@@ -1893,5 +1905,46 @@ pub(crate) mod tests {
                 assert_eq!(c.covered, want_covered, "{scope:?} {prefix}");
             }
         }
+    }
+
+    /// Timing on a ~1 MB document: `cargo test --lib claims::tests::timing -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn timing() {
+        let one = include_str!("../fixtures/bajanov-1995.md");
+        let body = one.split("## Notes").next().unwrap_or(one);
+        let text = body.repeat(1_000_000 / body.len().max(1));
+        let md = MdModel::parse(&text);
+        let notes = test_notes(&text);
+        let dates = test_dates(&text);
+        let t0 = std::time::Instant::now();
+        let claims = find(&text, &md, &notes, &dates, &Claims::default());
+        let el = t0.elapsed();
+        let t1 = std::time::Instant::now();
+        let kept = crate::suppress::filter(&text, Vec::new());
+        eprintln!(
+            "claims::find on {} bytes: {:?} ({} claims); suppress::filter: {:?} ({})",
+            text.len(),
+            el,
+            claims.len(),
+            t1.elapsed(),
+            kept.len()
+        );
+    }
+
+    #[test]
+    fn crlf_text_gives_the_same_claims() {
+        let lf = include_str!("../fixtures/claims/unsourced.md");
+        let crlf = lf.replace('\n', "\r\n");
+        let a: Vec<(String, bool)> = claims_of(lf, ClaimScope::Paragraph)
+            .iter()
+            .map(|c| (c.evidence.slice(lf).to_string(), c.covered))
+            .collect();
+        let b: Vec<(String, bool)> = claims_of(&crlf, ClaimScope::Paragraph)
+            .iter()
+            .map(|c| (c.evidence.slice(&crlf).replace("\r\n", "\n"), c.covered))
+            .collect();
+        assert!(!a.is_empty());
+        assert_eq!(a, b);
     }
 }
