@@ -164,28 +164,32 @@ pub fn is_apparatus_heading(heading: &str) -> bool {
         .trim_end_matches(':')
         .trim()
         .to_lowercase();
-    matches!(
-        t.as_str(),
-        "notes"
-            | "note"
-            | "endnotes"
-            | "footnotes"
-            | "references"
-            | "bibliography"
-            | "sources"
-            | "source"
-            | "works cited"
-            | "literature"
-            | "further reading"
-            | "archives"
-            | "archival sources"
-            | "primary sources"
-            | "secondary sources"
-            | "citations"
-            | "abbreviations"
-            | "notes and references"
-            | "sources and notes"
-    )
+    // Short headings naming notes or sources: "Notes", "Select bibliography",
+    // "Sources used", "Notes and references", "Further reading".
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let strong = words.iter().any(|w| {
+        matches!(
+            *w,
+            "notes"
+                | "endnotes"
+                | "footnotes"
+                | "references"
+                | "bibliography"
+                | "sources"
+                | "citations"
+                | "abbreviations"
+                | "archives"
+                | "literature"
+        )
+    });
+    words.len() <= 4 && strong
+        || matches!(
+            t.as_str(),
+            "note" | "source" | "works cited" | "further reading" | "reading list"
+        )
 }
 
 /// True when a date expression names a month or a day (not just a year or decade).
@@ -475,6 +479,10 @@ fn quote_is_not_claim(text: &str, cs: &[(usize, char)], q: &Quote) -> bool {
     if before == Some('[') && after == Some(']') {
         return true;
     }
+    // A gloss or translation: *pukchin* ("the march to the north").
+    if before == Some('(') && after == Some(')') {
+        return true;
+    }
     // A cue word just before: titled "…", the book "…", conference on "…".
     let lead_start = cs
         .get(q.open_idx.saturating_sub(40))
@@ -510,10 +518,7 @@ fn quote_is_not_claim(text: &str, cs: &[(usize, char)], q: &Quote) -> bool {
 /// "The Korean War, An Assessment of the Historical Record": most words capitalised,
 /// no sentence inside.
 fn is_title_case(s: &str) -> bool {
-    let body = s.trim().trim_end_matches([',', '.', ';', ':']);
-    if body.contains(['.', '!', '?']) {
-        return false;
-    }
+    let body = s.trim();
     let mut significant = 0;
     let mut capital = 0;
     for (k, w) in body.split_whitespace().enumerate() {
@@ -1675,6 +1680,14 @@ pub(crate) mod tests {
             ("Kim’s men and the Kims’ house are not quotes at all.", None),
             ("`\"a b c d e\"` is code.", None),
             (
+                "The word *pukchin* (\"the march to the north\") recurs.",
+                None,
+            ),
+            (
+                "See \"To Attack or Not to Attack? Stalin, Kim Il Sung, and the Prelude to War.\"",
+                None,
+            ),
+            (
                 "It said «nous ne reculerons pas ici» alors.",
                 Some("«nous ne reculerons pas ici»"),
             ),
@@ -1946,5 +1959,27 @@ pub(crate) mod tests {
             .collect();
         assert!(!a.is_empty());
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn apparatus_headings() {
+        for (h, want) in [
+            ("Notes", true),
+            ("## Notes:", true),
+            ("10. References", true),
+            ("Select bibliography", true),
+            ("Sources used", true),
+            ("Notes and references", true),
+            ("Further reading", true),
+            ("Works cited", true),
+            ("A close reading", false),
+            ("How the system works", false),
+            ("Kim's note of 17 January", false),
+            ("3. Stalin blesses the invasion", false),
+            ("What the sources of the Soviet side do not tell us", false),
+        ] {
+            let h = h.trim_start_matches(['#', ' ']);
+            assert_eq!(is_apparatus_heading(h), want, "{h}");
+        }
     }
 }

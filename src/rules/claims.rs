@@ -39,8 +39,9 @@ an inline note `^[…]`, or a numbered endnote `(3)`, `[3]`, `¹`.
 ## How it decides
 
 Only paragraphs and list items are read: not headings, tables, code, HTML, front
-matter, footnote definitions, the Notes section, nor sections headed Notes, References,
-Bibliography, Sources, Works cited, Further reading, Archives. The paragraph is cut
+matter, footnote definitions, the Notes section, nor sections whose short heading (four
+words at most) names notes or sources: Notes, References, Select bibliography, Sources
+used, Works cited, Further reading, Archives, Abbreviations. The paragraph is cut
 into sentences (abbreviations such as Dr., Gen., e.g., vol., Jan. and initials such as
 "J. Stalin" do not end a sentence; nor does punctuation inside a quotation).
 
@@ -53,6 +54,7 @@ A sentence is a claim when it holds:
      *called*, *known as*, *the slogan*…, or written in Title Case
      (`"The Korean War, An Assessment of the Historical Record"`);
    - the text of a link (`["A Title"](https://…)`);
+   - a gloss or translation filling a parenthesis (`*pukchin* ("the march north")`);
    - quotation marks inside code.
 2. **A dated statement**: a date naming a day or a month (`17 April 1949`,
    `April 1950`, `1949-04-17`; a bare year is not enough) and a reporting or decision
