@@ -1982,4 +1982,26 @@ pub(crate) mod tests {
             assert_eq!(is_apparatus_heading(h), want, "{h}");
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Any mix of the characters the segmenter and quotation pairing care about.
+        #[test]
+        fn no_panic_on_arbitrary_prose(t in "[a-zA-Z0-9 .!?…\"“”‘’'«»()\\[\\]^>*_`\n\r:;,—é-]{0,200}") {
+            for scope in [ClaimScope::Paragraph, ClaimScope::Sentence] {
+                for c in claims_of(&t, scope) {
+                    proptest::prop_assert!(c.span.start <= c.span.end && c.span.end <= t.len());
+                    proptest::prop_assert!(t.is_char_boundary(c.insert_at));
+                    proptest::prop_assert!(!c.evidence.slice(&t).is_empty());
+                }
+            }
+            let f = vec![crate::finding::Finding::new(
+                "a",
+                crate::finding::Severity::Hint,
+                Span::new(0, t.len()),
+                "",
+            )];
+            let _ = crate::suppress::filter(&t, f);
+        }
+    }
 }

@@ -392,4 +392,30 @@ mod tests {
             let _ = filter(t, f);
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        #[test]
+        fn no_panic_on_arbitrary_directives(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "<!--", "-->", " annalist-disable", " annalist-enable", "-next-line",
+                "-line", " a", ",b", " -- ", "\n", "\r\n", "```", "`", "> ", "X", "é", "    ",
+            ]),
+            0..40,
+        )) {
+            let t: String = parts.concat();
+            let mut fs = Vec::new();
+            for (i, _) in t.match_indices('X') {
+                fs.push(Finding::new("a", Severity::Hint, Span::new(i, i + 1), ""));
+            }
+            let n = fs.len();
+            proptest::prop_assert!(filter(&t, fs).len() <= n);
+            for d in directives(&t) {
+                proptest::prop_assert!(d.span.end <= t.len());
+                for (_, sp) in d.codes {
+                    proptest::prop_assert!(t.get(sp.start..sp.end).is_some());
+                }
+            }
+        }
+    }
 }
