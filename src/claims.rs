@@ -75,7 +75,10 @@ pub struct Claim {
 /// prose (any order); only those naming a month or a day count as precise.
 pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claims) -> Vec<Claim> {
     let mut markers: Vec<Span> = notes.markers.iter().map(|m| m.span).collect();
+    // Author–date citations source a claim as a note marker does.
+    markers.extend(author_date_citations(text, md));
     markers.sort();
+    markers.dedup();
     let mut dates: Vec<Span> = dates
         .iter()
         .copied()
@@ -116,6 +119,95 @@ pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claim
         paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut out);
     }
     out
+}
+
+/// Parenthetical author–date citations in prose: `(Weathersby 1995, 23)`,
+/// `(see Cumings 1990: 45–50)`, `(Stalin to Shtykov, 30 January 1950)`. A citation
+/// starts with a capital (after an optional "see", "cf.", "quoted in", "cited in"), is
+/// at most fourteen words, and holds a year.
+pub fn author_date_citations(text: &str, md: &MdModel) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = text.get(from..).and_then(|r| r.find('(')) {
+        let open = from + rel;
+        from = open + 1;
+        let Some(close_rel) = text
+            .get(open + 1..)
+            .and_then(|r| r.get(..r.len().min(160)).or(Some(r)))
+            .and_then(|r| r.find([')', '(', '\n']))
+        else {
+            continue;
+        };
+        let close = open + 1 + close_rel;
+        if text.get(close..close + 1) != Some(")") || md.is_skipped(open) {
+            continue;
+        }
+        let inner = text.get(open + 1..close).unwrap_or("");
+        let before = text.get(..open).unwrap_or("").trim_end();
+        let author_before = before
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_uppercase());
+        if is_author_date(inner) || author_before && is_year_and_pages(inner) {
+            out.push(Span::new(open, close + 1));
+            from = close + 1;
+        }
+    }
+    out
+}
+
+/// "1995", "1995a, 23", "1990: 45–50" — the parenthesis after an author's name.
+fn is_year_and_pages(inner: &str) -> bool {
+    let t = inner.trim();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = t.get(digits.len()..).unwrap_or("");
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_lowercase());
+    digits.len() == 4
+        && digits
+            .parse::<u32>()
+            .is_ok_and(|y| (1000..2100).contains(&y))
+        && t.split_whitespace().count() <= 4
+        // Not life or reign dates: (1912–1994).
+        && !rest.trim_start().starts_with(['–', '-', '—'])
+        && rest.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, ',' | ':' | ' ' | '–' | '-' | '.' | 'p' | 'f')
+        })
+}
+
+fn is_author_date(inner: &str) -> bool {
+    let mut t = inner.trim();
+    for lead in [
+        "see also ",
+        "see ",
+        "cf. ",
+        "quoted in ",
+        "cited in ",
+        "e.g. ",
+    ] {
+        if let Some(r) = t.strip_prefix(lead) {
+            t = r.trim_start();
+            break;
+        }
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let first_word = first.trim_matches(|c: char| !c.is_alphanumeric());
+    let starts_with_name = first.chars().next().is_some_and(|c| c.is_uppercase())
+        && month_number(first_word).is_none();
+    let has_year = words.iter().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_lowercase());
+        digits.len() == 4
+            && w.len() <= 5
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && digits
+                .parse::<u32>()
+                .is_ok_and(|y| (1000..2100).contains(&y))
+    });
+    starts_with_name && has_year && words.len() <= 14
 }
 
 /// Regions whose prose is not read for claims: footnote definitions, the Notes
@@ -1302,6 +1394,23 @@ fn is_callout(first: &str) -> bool {
 /// An attribution line: "— Name", "-- Source", "– Name", "―Name".
 fn is_attribution_line(line: &str) -> bool {
     let l = line.trim_start_matches(['>', ' ', '\t']).trim();
+    // At the end of the quote's last line: "… by other means. — Clausewitz".
+    for dash in [" — ", " ― ", " -- ", " —", " ―"] {
+        if let Some(i) = l.rfind(dash) {
+            let who = l.get(i + dash.len()..).unwrap_or("").trim();
+            let before = l.get(..i).unwrap_or("").trim_end();
+            if before.ends_with(['.', '!', '?', '"', '”', '’', '»'])
+                && who.split_whitespace().count() <= 10
+                && who
+                    .trim_start_matches(['*', '_', '['])
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase())
+            {
+                return true;
+            }
+        }
+    }
     let rest = l
         .strip_prefix("—")
         .or_else(|| l.strip_prefix("―"))
@@ -1393,7 +1502,7 @@ fn block_quote_claim(
         let t = n.content.slice(text).trim_start();
         if (t.starts_with('(') || t.starts_with('['))
             && t.len() < 300
-            && has_marker_in(markers, n.span)
+            && has_marker_in(markers, n.content)
         {
             covered = true;
         }
@@ -1817,6 +1926,18 @@ pub(crate) mod tests {
                 &[(true, true)],
             ),
             ("> Too short here\n", &[]),
+            (
+                "> War is the continuation of politics by other means. — Clausewitz\n",
+                &[],
+            ),
+            (
+                "> We must be ready to fight at any hour.\n\n(Stalin to Shtykov, 30 January 1950)\n",
+                &[(true, true)],
+            ),
+            (
+                "> We must be ready to fight at any hour -- and soon.\n",
+                &[(true, false)],
+            ),
         ];
         for (input, want) in cases {
             let got: Vec<(bool, bool)> = claims_of(input, ClaimScope::Paragraph)
@@ -2003,5 +2124,56 @@ pub(crate) mod tests {
             )];
             let _ = crate::suppress::filter(&t, f);
         }
+    }
+
+    #[test]
+    fn author_date_citations_table() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Kim said \"we are ready to go now\" (Weathersby 1995, 23).",
+                &["(Weathersby 1995, 23)"],
+            ),
+            (
+                "As argued (see Cumings 1990: 45–50), yes.",
+                &["(see Cumings 1990: 45–50)"],
+            ),
+            (
+                "A cable (Stalin to Shtykov, 30 January 1950).",
+                &["(Stalin to Shtykov, 30 January 1950)"],
+            ),
+            ("Bajanov (1995a) says so.", &["(1995a)"]),
+            ("Bajanov (1995: 23–25) says so.", &["(1995: 23–25)"]),
+            ("In 1949 (1949) nothing.", &[]),
+            ("Kim Il Sung (1912–1994) led.", &[]),
+            ("Stalin (on 30 January 1950) replied.", &[]),
+            ("The embassy view (14 September 1949) was negative.", &[]),
+            (
+                "The bomb (first tested by Moscow in August 1949) mattered.",
+                &[],
+            ),
+            ("Endnote (5) and (12).", &[]),
+            ("Code `(Smith 1990)` is not prose.", &[]),
+            (
+                "A long aside (Stalin and Kim and Mao and many others who met in Moscow in the winter of 1949 and 1950 often) ends.",
+                &[],
+            ),
+        ];
+        for (input, want) in cases {
+            let md = MdModel::parse(input);
+            let got: Vec<&str> = author_date_citations(input, &md)
+                .iter()
+                .map(|s| s.slice(input))
+                .collect();
+            assert_eq!(&got, want, "in {input:?}");
+        }
+        // And they cover claims.
+        let t = "Kim said \"we are ready to go now\" (Weathersby 1995, 23). Next.";
+        assert_eq!(
+            claims_of(t, ClaimScope::Sentence)
+                .iter()
+                .map(|c| c.covered)
+                .collect::<Vec<_>>(),
+            vec![true]
+        );
     }
 }

@@ -67,7 +67,8 @@ A sentence is a claim when it holds:
    the quotation marks.
 3. **A block quotation**: a `>` block quote of four words or more with no attribution
    line (`— Kim Il Sung`, `-- Pravda, 5 May 1950`, on its last line or the line after
-   it). Callouts (`> [!NOTE]`, `> **Note:** …`, "Editor's note") are not quotations.
+   it, or after the last sentence: `… by other means. — Clausewitz`). Callouts
+   (`> [!NOTE]`, `> **Note:** …`, "Editor's note") are not quotations.
 
 ## Coverage
 
@@ -78,6 +79,12 @@ blank line does not start a new paragraph. With `scope = "sentence"`, only a mar
 the same sentence counts. A block quotation is covered by a marker inside it, in the
 sentence that introduces it ("Stalin replied (9):"), or in a short citation paragraph
 right after it that starts with `(` or `[`.
+
+An author–date citation in parentheses counts as a marker: `(Weathersby 1995, 23)`,
+`(see Cumings 1990: 45–50)`, `(Stalin to Shtykov, 30 January 1950)`, or a year after an
+author's name, `Bajanov (1995a)`. It must start with a capital (after an optional
+"see", "cf.", "quoted in"), hold a year and stay short; `(on 30 January 1950)`,
+`(14 September 1949)` and life dates `(1912–1994)` are not citations.
 
 The finding underlines the quotation, or the date and the verb — not the paragraph.
 
