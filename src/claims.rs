@@ -362,6 +362,8 @@ fn block_chars(text: &str, md: &MdModel, span: Span, in_quote: bool) -> Vec<(usi
             }
         }
     }
+    // A sentinel, so that every element ends where the next one starts.
+    out.push((span.end, ' '));
     out
 }
 
@@ -382,8 +384,13 @@ fn pieces_and_gaps(md: &MdModel, span: Span) -> Vec<Result<Span, Span>> {
     v
 }
 
+/// Where the element `i` ends: where the next one starts (an [`OPAQUE`] element
+/// stands for a whole region).
 fn char_end(cs: &[(usize, char)], i: usize) -> usize {
-    cs.get(i).map(|&(o, c)| o + c.len_utf8()).unwrap_or(0)
+    match cs.get(i + 1) {
+        Some(&(next, _)) => next,
+        None => cs.get(i).map(|&(o, c)| o + c.len_utf8()).unwrap_or(0),
+    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -1482,6 +1489,14 @@ fn block_quote_claim(
     if is_attribution_line(after_line) {
         return;
     }
+    // A quote right under a heading is the document the heading names
+    // ("## Stalin to Shtykov, 30 January 1950").
+    if let Some(p) = prev.filter(|p| matches!(p.kind, BlockKind::Heading { .. })) {
+        let gap = text.get(p.span.end..span.start).unwrap_or("x");
+        if gap.chars().all(|c| c.is_whitespace() || c == '>') {
+            return;
+        }
+    }
     // A marker inside the quote covers it; so does one in the sentence that introduces
     // it (a paragraph ending in ':' just before), or a short citation paragraph right
     // after it that starts with '(' or '['.
@@ -1936,6 +1951,14 @@ pub(crate) mod tests {
             ),
             (
                 "> We must be ready to fight at any hour -- and soon.\n",
+                &[(true, false)],
+            ),
+            (
+                "### Stalin to Shtykov, 30 January 1950\n\n> We must be ready to fight at any hour.\n",
+                &[],
+            ),
+            (
+                "### The cable\n\nText.\n\n> We must be ready to fight at any hour.\n",
                 &[(true, false)],
             ),
         ];

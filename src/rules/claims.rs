@@ -68,7 +68,8 @@ A sentence is a claim when it holds:
 3. **A block quotation**: a `>` block quote of four words or more with no attribution
    line (`— Kim Il Sung`, `-- Pravda, 5 May 1950`, on its last line or the line after
    it, or after the last sentence: `… by other means. — Clausewitz`). Callouts
-   (`> [!NOTE]`, `> **Note:** …`, "Editor's note") are not quotations.
+   (`> [!NOTE]`, `> **Note:** …`, "Editor's note") are not quotations, and a quote
+   standing right under a heading is the document the heading names.
 
 ## Coverage
 
