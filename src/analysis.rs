@@ -63,10 +63,13 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     let (mentions, dates_found, claims_found) = if too_big {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
+        let dates_found = dates::find(&text, &md);
+        let date_spans: Vec<crate::finding::Span> = dates_found.iter().map(|d| d.span).collect();
+        let claims_found = claims::find(&text, &md, &notes, &date_spans, &ctx.config.claims);
         (
             ctx.knowledge.recognizer.find(&text, &md),
-            dates::find(&text, &md),
-            claims::find(&text, &md, &notes, &ctx.config.claims),
+            dates_found,
+            claims_found,
         )
     };
     let mut a = Analysis {
