@@ -783,7 +783,9 @@ fn scan_definitions(text: &str, md: &MdModel, lines: &[Line]) -> Defs {
         let Some((ls, le, after_colon)) = def_head(b, fpos, end) else {
             continue;
         };
-        if md.is_skipped(fpos) || in_code_block(md, fpos) {
+        // Block structure decides: only code blocks, HTML blocks and front matter hide a
+        // definition (tree-sitter may take the line for a link destination).
+        if in_code_block(md, fpos) || md.front_matter.is_some_and(|f| f.contains(fpos)) {
             continue;
         }
         let mut o = start_def(b, &mut out, fpos, ls, le, after_colon, k, fcol);
@@ -1598,14 +1600,46 @@ impl Scan<'_> {
             bl.kind,
             BlockKind::Paragraph | BlockKind::Heading { .. } | BlockKind::Table
         );
-        (prose && !self.md.is_skipped(pos)).then_some((bl.span, false))
+        (prose && !self.md_skips(Span::new(pos, pos + 1))).then_some((bl.span, false))
+    }
+
+    /// Whether the Markdown model's skip regions cover part of `span`, corrected for
+    /// its bare-URL heuristic: GitHub's autolinker only sees text, so a bare URL ends
+    /// where a `[` begins a footnote marker, and a URL inside a link destination ends
+    /// with the destination.
+    fn md_skips(&self, span: Span) -> bool {
+        let skip = &self.md.skip;
+        let i = skip.partition_point(|s| s.end <= span.start);
+        let Some(r) = skip.get(i).filter(|r| r.overlaps(span)) else {
+            return false;
+        };
+        if r.start >= span.start {
+            return true;
+        }
+        let Some(head) = self.text.get(r.start..span.start) else {
+            return true;
+        };
+        let lower = head.get(..8).unwrap_or(head).to_ascii_lowercase();
+        let url = lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("www.");
+        if !url || head.contains(|c: char| c.is_whitespace() || "<>`".contains(c)) {
+            return true;
+        }
+        if r.start >= 2 && self.text.get(r.start - 2..r.start) == Some("](") {
+            return match inline_link_tail(self.b, r.start - 1, self.b.len()) {
+                Some(e) => span.start < e,
+                None => true,
+            };
+        }
+        head.contains('[')
     }
 
     fn skipped(&self, in_def: bool, pos: usize) -> bool {
         if in_def {
             in_spans(self.def_skip, pos)
         } else {
-            self.md.is_skipped(pos)
+            self.md_skips(Span::new(pos, pos + 1))
         }
     }
 
@@ -1615,11 +1649,12 @@ impl Scan<'_> {
         if span.end > r.end {
             return None;
         }
-        let skips: &[Span] = if in_def { self.def_skip } else { &self.md.skip };
-        if overlaps_spans(skips, span) {
-            return None;
-        }
-        Some((r, in_def))
+        let skipped = if in_def {
+            overlaps_spans(self.def_skip, span)
+        } else {
+            self.md_skips(span)
+        };
+        (!skipped).then_some((r, in_def))
     }
 
     fn scan(&self) -> Found {
