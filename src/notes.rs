@@ -25,6 +25,7 @@
 
 use crate::finding::Span;
 use crate::markdown::{BlockKind, MdModel};
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -126,6 +127,12 @@ pub struct Notes {
 
 /// Labels compare as GFM says: case-insensitively, whitespace collapsed.
 pub fn label_key(label: &str) -> String {
+    if label
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+    {
+        return label.to_string();
+    }
     label
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -145,8 +152,15 @@ fn same_label(style: NoteStyle, a: &str, b: &str) -> bool {
 }
 
 impl Notes {
+    /// The innermost marker at `offset` (a footnote marker inside an inline note wins).
     pub fn marker_at(&self, offset: usize) -> Option<&Marker> {
-        self.markers.iter().find(|m| m.span.touches(offset))
+        let end = self.markers.partition_point(|m| m.span.start <= offset);
+        self.markers
+            .get(..end)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|m| m.span.touches(offset))
+            .min_by_key(|m| m.span.len())
     }
     pub fn definition_at(&self, offset: usize) -> Option<&Definition> {
         self.definitions
@@ -207,12 +221,6 @@ fn in_spans(spans: &[Span], offset: usize) -> bool {
     spans.get(i).is_some_and(|s| s.contains(offset))
 }
 
-/// True when any of the sorted, non-overlapping `spans` overlaps `span`.
-fn overlaps_spans(spans: &[Span], span: Span) -> bool {
-    let i = spans.partition_point(|s| s.end <= span.start);
-    spans.get(i).is_some_and(|s| s.overlaps(span))
-}
-
 fn parse_number(s: &str) -> Option<u32> {
     if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -222,7 +230,6 @@ fn parse_number(s: &str) -> Option<u32> {
 
 /// Find every marker and definition in `text`.
 pub fn analyze(text: &str, md: &MdModel) -> Notes {
-    let b = text.as_bytes();
     let lines = split_lines(text);
     let mut defs = scan_definitions(text, md, &lines);
     let mut def_regions: Vec<Span> = defs.defs.iter().map(|d| d.span).collect();
@@ -230,16 +237,7 @@ pub fn analyze(text: &str, md: &MdModel) -> Notes {
     normalise(&mut defs.skip);
     let sections = find_sections(text, md, &lines, &def_regions);
 
-    let ctx = Scan {
-        text,
-        b,
-        md,
-        def_regions: &def_regions,
-        def_skip: &defs.skip,
-        def_starts: defs.defs.iter().map(|d| d.span.start).collect(),
-        link_refs: link_reference_labels(text, md),
-        section_spans: sections.iter().map(|s| s.0.span).collect(),
-    };
+    let ctx = Scan::new(text, md, &def_regions, &defs, &sections);
     let mut found = ctx.scan();
 
     // Assemble definitions in document order.
@@ -256,16 +254,15 @@ pub fn analyze(text: &str, md: &MdModel) -> Notes {
     }
     definitions.append(&mut found.inline_defs);
     definitions.sort_by_key(|d| (d.span.start, d.span.end));
-    let index_of: HashMap<(usize, usize), usize> = definitions
-        .iter()
-        .enumerate()
-        .map(|(i, d)| ((d.span.start, d.span.end), i))
-        .collect();
+    let index_of = |defs: &[Definition], span: Span| {
+        defs.binary_search_by_key(&(span.start, span.end), |d| (d.span.start, d.span.end))
+            .ok()
+    };
     for (si, spans) in section_entries.iter().enumerate() {
         if let Some(sec) = out_sections.get_mut(si) {
             sec.entries = spans
                 .iter()
-                .filter_map(|s| index_of.get(&(s.start, s.end)).copied())
+                .filter_map(|s| index_of(&definitions, *s))
                 .collect();
         }
     }
@@ -315,7 +312,7 @@ pub fn analyze(text: &str, md: &MdModel) -> Notes {
         markers.push(m);
     }
     for mut m in std::mem::take(&mut found.inline_markers) {
-        m.definition = index_of.get(&(m.span.start, m.span.end)).copied();
+        m.definition = index_of(&definitions, m.span);
         markers.push(m);
     }
     for mut m in endnote_markers {
@@ -349,24 +346,34 @@ struct Line {
 /// Lines ending at `\n`, `\r\n` or a lone `\r`.
 fn split_lines(text: &str) -> Vec<Line> {
     let mut out = Vec::with_capacity(text.len() / 48 + 1);
-    let has_cr = text.contains('\r');
+    let find_from = |c: char, from: usize| {
+        text.get(from..)
+            .and_then(|r| r.find(c))
+            .map(|i| from + i)
+            .unwrap_or(text.len())
+    };
+    // Next `\n` and next `\r` at or after `start`, each searched once per occurrence.
+    let mut next_nl = find_from('\n', 0);
+    let mut next_cr = find_from('\r', 0);
     let mut start = 0;
     while start < text.len() {
-        let rest = text.get(start..).unwrap_or("");
-        let nl = rest.find('\n').map(|i| start + i);
-        let cr = if has_cr {
-            rest.find('\r').map(|i| start + i)
+        if next_nl < start {
+            next_nl = find_from('\n', start);
+        }
+        if next_cr < start {
+            next_cr = find_from('\r', start);
+        }
+        let (end, next) = if next_cr < next_nl {
+            let next = if next_cr + 1 == next_nl {
+                next_nl + 1
+            } else {
+                next_cr + 1
+            };
+            (next_cr, next)
+        } else if next_nl < text.len() {
+            (next_nl, next_nl + 1)
         } else {
-            None
-        };
-        let (end, next) = match (nl, cr) {
-            (Some(n), Some(c)) if c < n => {
-                let next = if c + 1 == n { n + 1 } else { c + 1 };
-                (c, next)
-            }
-            (Some(n), _) => (n, n + 1),
-            (None, Some(c)) => (c, c + 1),
-            (None, None) => (text.len(), text.len()),
+            (text.len(), text.len())
         };
         out.push(Line { start, end });
         start = next;
@@ -1200,7 +1207,10 @@ fn find_sections(
         .iter()
         .filter(|bl| bl.kind == BlockKind::Paragraph)
     {
-        if bl.quote_depth > 0 || bl.list_depth > 0 {
+        let starts_bold = text
+            .get(bl.span.start..)
+            .is_some_and(|t| t.starts_with("**") || t.starts_with("__"));
+        if bl.quote_depth > 0 || bl.list_depth > 0 || !starts_bold {
             continue;
         }
         let first_line_end = text
@@ -1407,9 +1417,39 @@ struct Scan<'a> {
     md: &'a MdModel,
     def_regions: &'a [Span],
     def_skip: &'a [Span],
-    def_starts: HashSet<usize>,
+    /// Sorted starts of the footnote definitions.
+    def_starts: Vec<usize>,
     link_refs: HashSet<String>,
     section_spans: Vec<Span>,
+    /// Numbers above this are never endnote markers (the sections' last number + 5).
+    max_number: u32,
+    /// Lookup hints: queries mostly move forward through the text.
+    hint_def: Cell<usize>,
+    hint_def_skip: Cell<usize>,
+    hint_block: Cell<usize>,
+    hint_skip: Cell<usize>,
+}
+
+/// `items.partition_point(|x| end(x) <= pos)` for items whose ends ascend, starting from
+/// `hint` (the previous answer) and falling back to a binary search.
+fn seek<T>(items: &[T], end: impl Fn(&T) -> usize, hint: &Cell<usize>, pos: usize) -> usize {
+    let mut c = hint.get().min(items.len());
+    let behind = c > 0 && items.get(c - 1).is_some_and(|x| end(x) > pos);
+    if behind {
+        c = items.partition_point(|x| end(x) <= pos);
+    } else {
+        let mut steps = 0;
+        while items.get(c).is_some_and(|x| end(x) <= pos) {
+            c += 1;
+            steps += 1;
+            if steps > 16 {
+                c = items.partition_point(|x| end(x) <= pos);
+                break;
+            }
+        }
+    }
+    hint.set(c);
+    c
 }
 
 /// What stands before a candidate marker.
@@ -1587,15 +1627,44 @@ fn superscript_digit(c: char) -> Option<u8> {
     })
 }
 
-impl Scan<'_> {
+impl<'a> Scan<'a> {
+    fn new(
+        text: &'a str,
+        md: &'a MdModel,
+        def_regions: &'a [Span],
+        defs: &'a Defs,
+        sections: &[(NotesSection, Vec<Definition>)],
+    ) -> Scan<'a> {
+        let top = sections
+            .iter()
+            .flat_map(|(_, entries)| entries.iter().filter_map(|d| d.number))
+            .max();
+        Scan {
+            text,
+            b: text.as_bytes(),
+            md,
+            def_regions,
+            def_skip: &defs.skip,
+            def_starts: defs.defs.iter().map(|d| d.span.start).collect(),
+            link_refs: link_reference_labels(text, md),
+            section_spans: sections.iter().map(|s| s.0.span).collect(),
+            max_number: top.map_or(9999, |t| t.saturating_add(5)),
+            hint_def: Cell::new(0),
+            hint_def_skip: Cell::new(0),
+            hint_block: Cell::new(0),
+            hint_skip: Cell::new(0),
+        }
+    }
+
     /// The prose container of `pos` (a footnote definition or a Markdown block) and
     /// whether it is a definition; `None` when `pos` is not prose.
     fn region(&self, pos: usize) -> Option<(Span, bool)> {
-        let i = self.def_regions.partition_point(|s| s.end <= pos);
+        let i = seek(self.def_regions, |s| s.end, &self.hint_def, pos);
         if let Some(r) = self.def_regions.get(i).filter(|r| r.contains(pos)) {
-            return (!in_spans(self.def_skip, pos)).then_some((*r, true));
+            return (!self.def_skipped(pos)).then_some((*r, true));
         }
-        let bl = self.md.block_at(pos)?;
+        let bi = seek(&self.md.blocks, |b| b.span.end, &self.hint_block, pos);
+        let bl = self.md.blocks.get(bi).filter(|b| b.span.contains(pos))?;
         let prose = matches!(
             bl.kind,
             BlockKind::Paragraph | BlockKind::Heading { .. } | BlockKind::Table
@@ -1607,9 +1676,14 @@ impl Scan<'_> {
     /// its bare-URL heuristic: GitHub's autolinker only sees text, so a bare URL ends
     /// where a `[` begins a footnote marker, and a URL inside a link destination ends
     /// with the destination.
+    fn def_skipped(&self, pos: usize) -> bool {
+        let i = seek(self.def_skip, |s| s.end, &self.hint_def_skip, pos);
+        self.def_skip.get(i).is_some_and(|s| s.contains(pos))
+    }
+
     fn md_skips(&self, span: Span) -> bool {
         let skip = &self.md.skip;
-        let i = skip.partition_point(|s| s.end <= span.start);
+        let i = seek(skip, |s| s.end, &self.hint_skip, span.start);
         let Some(r) = skip.get(i).filter(|r| r.overlaps(span)) else {
             return false;
         };
@@ -1637,7 +1711,7 @@ impl Scan<'_> {
 
     fn skipped(&self, in_def: bool, pos: usize) -> bool {
         if in_def {
-            in_spans(self.def_skip, pos)
+            self.def_skipped(pos)
         } else {
             self.md_skips(Span::new(pos, pos + 1))
         }
@@ -1650,7 +1724,8 @@ impl Scan<'_> {
             return None;
         }
         let skipped = if in_def {
-            overlaps_spans(self.def_skip, span)
+            let i = seek(self.def_skip, |s| s.end, &self.hint_def_skip, span.start);
+            self.def_skip.get(i).is_some_and(|s| s.overlaps(span))
         } else {
             self.md_skips(span)
         };
@@ -1698,7 +1773,7 @@ impl Scan<'_> {
             let Some(le) = footnote_label_end(b, i + 2, b.len()) else {
                 return i + 2;
             };
-            if self.def_starts.contains(&i) {
+            if self.def_starts.binary_search(&i).is_ok() {
                 return le + 1;
             }
             if at(b, le + 1) == b'(' && inline_link_tail(b, le + 1, b.len()).is_some() {
@@ -1956,7 +2031,7 @@ impl Scan<'_> {
         if self.section_spans.iter().any(|s| s.contains(span.start)) {
             return;
         }
-        let Some(number) = parse_number(&label).filter(|n| *n > 0) else {
+        let Some(number) = parse_number(&label).filter(|n| *n > 0 && *n <= self.max_number) else {
             return;
         };
         let probe = if kind == Kind::SupTag {
@@ -2036,15 +2111,14 @@ impl Scan<'_> {
         }
         // The word before the marker (or before a final period).
         let word_src = head.trim_end_matches(['.', '"', '\'', '”', '’', ')', ']', '*', '_']);
-        let word: String = word_src
-            .chars()
+        let word_start = word_src
+            .char_indices()
             .rev()
-            .take_while(|c| c.is_alphabetic())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<String>()
-            .to_lowercase();
+            .take_while(|(_, c)| c.is_alphabetic())
+            .last()
+            .map(|(i, _)| i)
+            .unwrap_or(word_src.len());
+        let word = word_src.get(word_start..).unwrap_or("").to_lowercase();
         if ch == Some('.') && ABBREVIATIONS.contains(&word.as_str()) {
             sentence_end = false;
         }
@@ -2255,4 +2329,523 @@ fn select_endnotes(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    /// About 1 MB of prose with footnotes, endnote markers and a Notes section.
+    pub(super) fn big_document() -> String {
+        let para = "Receiving Kim Il Sung in the Kremlin on 5 March 1949, Stalin showed an open concern about growing pressure from the opponent near the 38th parallel and told Kim \"The 38th parallel must be peaceful.\" (2) The ambassador confirmed it (see 3) in 1949 (1949).[^n";
+        let mut s = String::from("# A long transcription\n\n");
+        let mut i = 0;
+        while s.len() < 1_000_000 {
+            i += 1;
+            s.push_str(para);
+            s.push_str(&format!(
+                "{i}] Code `[^x]` and a link [a](http://x.org/[^y]).\n\n"
+            ));
+            if i % 10 == 0 {
+                for k in i - 9..=i {
+                    s.push_str(&format!(
+                        "[^n{k}]: Shtykov to Moscow, {k} February 1949.\n    Continued.\n\n"
+                    ));
+                }
+            }
+        }
+        s.push_str("## Notes\n\n1. One.\n2. Two.\n3. Three.\n");
+        s
+    }
+
+    /// `cargo test --release --lib notes::bench -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn one_megabyte() {
+        let text = big_document();
+        let t0 = std::time::Instant::now();
+        let md = MdModel::parse(&text);
+        let t1 = std::time::Instant::now();
+        let mut notes = Notes::default();
+        let runs = 40;
+        for _ in 0..runs {
+            notes = analyze(&text, &md);
+        }
+        let t2 = std::time::Instant::now();
+        // Phases.
+        let p0 = std::time::Instant::now();
+        let lines = split_lines(&text);
+        let p1 = std::time::Instant::now();
+        let mut defs = scan_definitions(&text, &md, &lines);
+        let mut regions: Vec<Span> = defs.defs.iter().map(|d| d.span).collect();
+        normalise(&mut regions);
+        normalise(&mut defs.skip);
+        let p2 = std::time::Instant::now();
+        let sections = find_sections(&text, &md, &lines, &regions);
+        let p3 = std::time::Instant::now();
+        let scan = Scan::new(&text, &md, &regions, &defs, &sections);
+        let p4 = std::time::Instant::now();
+        let found = scan.scan();
+        let p5 = std::time::Instant::now();
+        eprintln!(
+            "lines {:?} definitions {:?} sections {:?} setup {:?} scan {:?} ({} candidates)",
+            p1 - p0,
+            p2 - p1,
+            p3 - p2,
+            p4 - p3,
+            p5 - p4,
+            found.candidates.len() + found.footnotes.len()
+        );
+        eprintln!(
+            "{} bytes: markdown model {:?}, notes::analyze {:?} per run ({} markers, {} definitions)",
+            text.len(),
+            t1 - t0,
+            (t2 - t1) / runs,
+            notes.markers.len(),
+            notes.definitions.len()
+        );
+        assert!(notes.markers.len() > 2000);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notes(text: &str) -> Notes {
+        analyze(text, &MdModel::parse(text))
+    }
+
+    const SECTION: &str =
+        "\n\n## Notes\n\n1. a\n2. b\n3. c\n4. d\n5. e\n6. f\n7. g\n8. h\n9. i\n10. j\n";
+
+    /// Numbers of the endnote markers found in `body` followed by a Notes section 1–10.
+    fn endnotes(body: &str) -> Vec<u32> {
+        let text = format!("{body}{SECTION}");
+        notes(&text)
+            .markers
+            .iter()
+            .filter(|m| m.style == NoteStyle::Endnote)
+            .filter_map(|m| m.number)
+            .collect()
+    }
+
+    #[test]
+    fn endnote_markers_where_the_context_says_note() {
+        let cases: &[(&str, &[u32])] = &[
+            ("Kim II Sung. (1)", &[1]),
+            ("It is very important.\" (2)", &[2]),
+            (
+                "Stalin agreed. (1) Kim left. (2) Mao was told. (3)",
+                &[1, 2, 3],
+            ),
+            ("The aggression was prepared. (3) In May the Kremlin", &[3]),
+            ("as the ambassador said (4).", &[4]),
+            ("Stalin agreed (5), and Mao did not.", &[5]),
+            ("Declassified archives.[6]", &[6]),
+            ("Shtykov[7] complained.", &[7]),
+            ("Mao was in Moscow.⁸", &[8]),
+            ("Sung⁹ replied.", &[9]),
+            ("The records were lost.<sup>10</sup>", &[10]),
+            ("Records of April.¹²", &[12]),
+            ("The talks ended.<sup><a href=\"#n3\">3</a></sup>", &[3]),
+            ("> Quoted text ends here. (2)", &[2]),
+            ("| cell (3). | x |\n| --- | --- |\n| y | z |", &[3]),
+            (
+                "Sentence one.\n(4) continues the paragraph on a new line.",
+                &[4],
+            ),
+        ];
+        for (body, want) in cases {
+            assert_eq!(endnotes(body), *want, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_that_are_not_note_markers() {
+        for body in [
+            "The treaty was signed (1949).",
+            "Reasons: (a) the South; (b) the North.",
+            "In the appendix (see 3).",
+            "The figures are on (pp. 3-4).",
+            "It advanced (3 km) a day.",
+            "The function f(2) = 4 and 2 (3) 4.",
+            "He raised three points: (1) the army, (2) the people and (3) the Americans.",
+            "(1) A paragraph that opens with a number.",
+            "- (2) a list item",
+            "1. (3) an ordered item",
+            "See Table (5). And chapter (2).",
+            "As on p. (3) and no. (4).",
+            "An area of 12 km² and x² and 10².",
+            "A link [5](http://example.org) and [6][ref].\n\n[ref]: http://example.org",
+            "A link [7].\n\n[7]: http://example.org",
+            "Code `(3)` and `[4]` and `<sup>5</sup>`.",
+            "He said (3) that it was so.",
+            "Points: (1) one, (2) two. (3) Then the text went on.",
+            "```\nfenced (3).\n```",
+            "<!-- comment (3). -->",
+            "Numbered [3]: like a definition.",
+            "Escaped \\(3) and \\[4].",
+            "An image ![3] and a ratio 3:(4).",
+            "Edited [sic] text[a].",
+        ] {
+            assert_eq!(endnotes(body), Vec::<u32>::new(), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn endnotes_without_a_section_need_a_clear_sequence() {
+        let clear = "Stalin agreed. (1)\n\nKim left. (2)\n\nMao was told. (3)\n";
+        let n = notes(clear);
+        assert_eq!(n.markers.len(), 3);
+        assert!(
+            n.markers
+                .iter()
+                .all(|m| m.section.is_none() && m.definition.is_none())
+        );
+        for text in [
+            "Stalin agreed. (1)\n\nKim left. (2)\n",
+            "Founded (1945). Signed (1949). Ended (1953).",
+            "Stalin agreed. (2)\n\nKim left. (3)\n\nMao was told. (4)\n",
+            "Reasons: (1) one; (2) two; (3) three.",
+        ] {
+            assert!(notes(text).markers.is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn markers_resolve_to_their_entries_and_sections() {
+        let text = "# One\n\nText. (1)\n\n## Notes\n\n1. First chapter note.\n\n# Two\n\nMore. (1)\n\n## Notes\n\n1. Second chapter note.\n";
+        let n = notes(text);
+        assert_eq!(n.sections.len(), 2);
+        let contents: Vec<&str> = n
+            .markers
+            .iter()
+            .filter_map(|m| n.definition_of(m))
+            .map(|d| d.content.slice(text))
+            .collect();
+        assert_eq!(contents, ["First chapter note.", "Second chapter note."]);
+        assert_eq!(n.notes_section, Some(n.sections[0].span));
+    }
+
+    #[test]
+    fn notes_section_titles_and_entries() {
+        let yes = [
+            "## Notes\n\n1. a\n",
+            "## Notes:\n\n1. a\n",
+            "### ENDNOTES\n\n1. a\n",
+            "# References\n\n[1] a\n",
+            "## 11. Notes\n\n(1) a\n",
+            "**Notes**\n\n1. a\n",
+            "**Notes:**\n1. a\n",
+            "Sources\n-------\n\n1) a\n",
+            "## Notes\n\nThe translator's notes follow.\n\n1. a\n",
+        ];
+        for t in yes {
+            let n = notes(t);
+            assert_eq!(n.sections.len(), 1, "{t:?}");
+            let d = &n.definitions[n.sections[0].entries[0]];
+            assert_eq!((d.number, d.content.slice(t)), (Some(1), "a"), "{t:?}");
+        }
+        let no = [
+            "## Notes on method\n\n1. a\n",
+            "## Notes\n\n- a bullet\n",
+            "## Notes\n\nJust prose.\n",
+            "## References\n\n[1]: http://example.org\n",
+            "Some **Notes** in a sentence.\n\n1. a\n",
+            "```\n## Notes\n\n1. a\n```\n",
+        ];
+        for t in no {
+            assert!(notes(t).sections.is_empty(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn entries_keep_their_numbers_and_continuations() {
+        let t = "## Notes\n\n1. First,\n   continued.\n\n   A second paragraph.\n3. Third.\n2. Second.\n\nAn unindented remark ends the entry.\n\n## Appendix\n\n4. Not an entry.\n";
+        let n = notes(t);
+        let entries: Vec<(Option<u32>, &str)> = n.sections[0]
+            .entries
+            .iter()
+            .map(|&i| (n.definitions[i].number, n.definitions[i].content.slice(t)))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                (Some(1), "First,\n   continued.\n\n   A second paragraph."),
+                (Some(3), "Third."),
+                (Some(2), "Second."),
+            ]
+        );
+        assert!(n.sections[0].span.slice(t).ends_with("2. Second."));
+    }
+
+    #[test]
+    fn markers_inside_the_notes_section_are_not_endnote_markers() {
+        let t = "Text. (1)\n\n## Notes\n\n1. See also the next note. (2)\n2. Ibid.[^x]\n\n[^x]: A footnote.\n";
+        let n = notes(t);
+        let styles: Vec<(NoteStyle, &str)> = n
+            .markers
+            .iter()
+            .map(|m| (m.style, m.span.slice(t)))
+            .collect();
+        assert_eq!(
+            styles,
+            [(NoteStyle::Endnote, "(1)"), (NoteStyle::Footnote, "[^x]")]
+        );
+    }
+
+    #[test]
+    fn footnote_markers_follow_cmark_gfm() {
+        let cases: &[(&str, &[&str])] = &[
+            ("A[^a] b[^B].\n\n[^a]: x\n[^b]: y\n", &["[^a]", "[^B]"]),
+            ("Spaces [^my note] are text.\n", &[]),
+            ("Empty [^] is text.\n", &[]),
+            ("Escaped \\[^a] is text.\n\n[^a]: x\n", &[]),
+            ("A link [^a](http://example.org).\n\n[^a]: x\n", &[]),
+            (
+                "A reference link [^a][r].\n\n[r]: http://example.org\n[^a]: x\n",
+                &[],
+            ),
+            ("Undefined link ref [^a][r].\n\n[^a]: x\n", &["[^a]"]),
+            ("Bang![^a].\n\n[^a]: x\n", &["[^a]"]),
+            (
+                "In link text [see [^a]](http://example.org).\n\n[^a]: x\n",
+                &["[^a]"],
+            ),
+            (
+                "Bare URL http://example.org/x[^a] ends.\n\n[^a]: x\n",
+                &["[^a]"],
+            ),
+            (
+                "Link [t](http://example.org/[^a])[^a].\n\n[^a]: x\n",
+                &["[^a]"],
+            ),
+            ("Undefined[^nope] stays a marker.\n", &["[^nope]"]),
+            ("# Heading[^a]\n\n[^a]: x\n", &["[^a]"]),
+        ];
+        for (text, want) in cases {
+            let n = notes(text);
+            let got: Vec<&str> = n
+                .markers
+                .iter()
+                .filter(|m| m.style == NoteStyle::Footnote)
+                .map(|m| m.span.slice(text))
+                .collect();
+            assert_eq!(got, *want, "{text:?}");
+        }
+        let t = "A[^B].\n\n[^b]: x\n";
+        let n = notes(t);
+        assert_eq!(
+            n.markers[0].definition,
+            Some(0),
+            "labels compare case-insensitively"
+        );
+        assert_eq!(n.markers[0].label_span.slice(t), "B");
+    }
+
+    /// (label, content) of each footnote definition.
+    fn defs(text: &str) -> Vec<(String, String)> {
+        notes(text)
+            .definitions
+            .iter()
+            .filter(|d| d.style == NoteStyle::Footnote)
+            .map(|d| (d.label.clone(), d.content.slice(text).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn footnote_definitions_and_their_extent() {
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("[^a]: one\n", &[("a", "one")]),
+            (
+                "[^a]: one\n    two\n\n    three\n\nafter\n",
+                &[("a", "one\n    two\n\n    three")],
+            ),
+            ("[^a]: one\nlazy\n", &[("a", "one\nlazy")]),
+            ("[^a]: one\n\nnot lazy\n", &[("a", "one")]),
+            ("[^a]: one\n# heading\n", &[("a", "one")]),
+            ("[^a]: one\n- list\n", &[("a", "one")]),
+            ("[^a]: one\n---\n", &[("a", "one")]),
+            ("[^a]: one\n[^b]: two\n", &[("a", "one"), ("b", "two")]),
+            ("Text\n[^a]: interrupts\n", &[("a", "interrupts")]),
+            ("[^a]:\n\n    later\n", &[("a", "later")]),
+            ("[^a]:\n\nnot content\n", &[("a", "")]),
+            ("[^a]:[^b]:\n", &[("a", ""), ("b", "")]),
+            ("[^a]:\ttab\n\tcontinued\n", &[("a", "tab\n\tcontinued")]),
+            (
+                "> [^q]: quoted\n>     more\n",
+                &[("q", "quoted\n>     more")],
+            ),
+            (
+                "- [^l]: listed\n\n      more\n",
+                &[("l", "listed\n\n      more")],
+            ),
+            ("    [^c]: indented code\n", &[]),
+            ("```\n[^f]: fenced\n```\n", &[]),
+            ("<div>\n[^h]: html\n</div>\n", &[]),
+            ("---\nx: \"[^m]: front matter\"\n---\n", &[]),
+            ("[^my note]: spaces\n", &[]),
+            ("[^a] : spaced colon\n", &[]),
+            (
+                "[^a]: one\r\n    two\r\n\r\nafter\r\n",
+                &[("a", "one\r\n    two")],
+            ),
+        ];
+        for (text, want) in cases {
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(l, c)| (l.to_string(), c.to_string()))
+                .collect();
+            assert_eq!(defs(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_note_layer_corrects_the_markdown_model_inside_definitions() {
+        let t = "[^a]: one\n\n    Second paragraph with `code [^x]` and [^b].\n\n        indented code [^b]\n\n    ```\n    [^b] fenced\n    ```\n\n[^b]: two\n";
+        let md = MdModel::parse(t);
+        let n = analyze(t, &md);
+        let para = t.find("Second").unwrap_or(0);
+        assert!(md.is_skipped(para), "tree-sitter sees indented code");
+        assert!(!n.is_skipped(&md, para));
+        for needle in ["code [^x]", "indented code", "[^b] fenced"] {
+            let at = t.find(needle).unwrap_or(0);
+            assert!(n.is_skipped(&md, at), "{needle} is code");
+        }
+        let markers: Vec<&str> = n.markers.iter().map(|m| m.span.slice(t)).collect();
+        assert_eq!(markers, ["[^b]"]);
+        assert_eq!(
+            n.definitions[0].span.slice(t).lines().last(),
+            Some("    ```")
+        );
+    }
+
+    #[test]
+    fn inline_notes() {
+        let cases: &[(&str, &[&str])] = &[
+            ("A^[simple note] b.", &["simple note"]),
+            ("A^[with [brackets] inside] b.", &["with [brackets] inside"]),
+            ("A^[code `]` inside] b.", &["code `]` inside"]),
+            ("A^[over\ntwo lines] b.", &["over\ntwo lines"]),
+            ("A^[outer ^[inner] rest] b.", &["outer ^[inner] rest"]),
+            ("A^[] b.", &[""]),
+            ("Escaped \\^[not a note].", &[]),
+            ("Unclosed ^[note\n\nacross paragraphs].", &[]),
+            ("Code `^[not a note]`.", &[]),
+        ];
+        for (text, want) in cases {
+            let n = notes(text);
+            let got: Vec<&str> = n
+                .definitions
+                .iter()
+                .filter(|d| d.style == NoteStyle::Inline)
+                .map(|d| d.content.slice(text))
+                .collect();
+            assert_eq!(got, *want, "{text:?}");
+            for m in n.markers.iter().filter(|m| m.style == NoteStyle::Inline) {
+                let d = n.definition_of(m).map(|d| d.span);
+                assert_eq!(d, Some(m.span));
+            }
+        }
+    }
+
+    #[test]
+    fn duplicates_point_to_the_first_definition() {
+        let t = "A[^a] and (1).\n\n[^a]: one\n[^A]: two\n\n## Notes\n\n1. x\n1. y\n";
+        let n = notes(t);
+        let dups: Vec<(usize, Option<usize>)> = n
+            .definitions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (i, d.duplicate_of))
+            .collect();
+        assert_eq!(dups, [(0, None), (1, Some(0)), (2, None), (3, Some(2))]);
+        assert_eq!(
+            n.markers_of(1).count(),
+            1,
+            "markers of a duplicate are the first's"
+        );
+    }
+
+    #[test]
+    fn lookups() {
+        let t = "A^[see [^a]] b (1).\n\n[^a]: x\n\n## Notes\n\n1. y\n";
+        let n = notes(t);
+        let inner = t.find("[^a]").unwrap_or(0) + 1;
+        assert_eq!(
+            n.marker_at(inner).map(|m| m.style),
+            Some(NoteStyle::Footnote)
+        );
+        assert_eq!(n.marker_at(1).map(|m| m.style), Some(NoteStyle::Inline));
+        let def = n
+            .definition_for(NoteStyle::Endnote, "01")
+            .map(|d| d.content.slice(t));
+        assert_eq!(def, Some("y"));
+        assert_eq!(n.markers_for(NoteStyle::Footnote, "A").count(), 1);
+        let d = n
+            .definitions
+            .iter()
+            .find(|d| d.style == NoteStyle::Footnote);
+        assert_eq!(d.map(|d| d.head().slice(t)), Some("[^a]"));
+    }
+
+    #[test]
+    fn nothing_panics_and_spans_stay_on_char_boundaries() {
+        let inputs = [
+            "",
+            "[^",
+            "[^a",
+            "[^a]:",
+            "^[",
+            "^[[[[",
+            "(",
+            "(1",
+            "<sup>",
+            "<sup>1",
+            "<sup>1</sup",
+            "¹",
+            "\u{2070}",
+            "\r",
+            "\r\r\n\n",
+            "> [^a]:\n>",
+            "- [^a]:\n-",
+            "## Notes\n\n1.",
+            "## Notes\n\n(1)",
+            "**Notes**",
+            "[^é]: é\n\nÉ[^É]",
+            "Ü. (1)\n\n## Notes\n\n1. ü",
+            "`",
+            "]([^a]",
+            "[^a](",
+            "\\",
+            "x\\",
+            "[^a]:\n    ```\n",
+        ];
+        for t in inputs {
+            let n = notes(t);
+            for m in &n.markers {
+                assert!(t.get(m.span.start..m.span.end).is_some(), "{t:?}");
+                assert!(
+                    t.get(m.label_span.start..m.label_span.end).is_some(),
+                    "{t:?}"
+                );
+            }
+            for d in &n.definitions {
+                for s in [d.span, d.label_span, d.content] {
+                    assert!(t.get(s.start..s.end).is_some(), "{t:?} {s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        let t = "a\nb\r\nc\rd";
+        let got: Vec<&str> = split_lines(t)
+            .iter()
+            .map(|l| t.get(l.start..l.end).unwrap_or("?"))
+            .collect();
+        assert_eq!(got, ["a", "b", "c", "d"]);
+    }
 }
