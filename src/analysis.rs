@@ -15,6 +15,7 @@ use tree_sitter_md::MarkdownTree;
 
 /// What the engine knows of the world: the gazetteer and its name automaton.
 /// Built once per configuration and shared.
+#[derive(Debug)]
 pub struct Knowledge {
     pub gazetteer: Gazetteer,
     pub recognizer: Recognizer,
@@ -32,6 +33,16 @@ impl Knowledge {
     /// The embedded default gazetteer only.
     pub fn embedded() -> Knowledge {
         Knowledge::new(Gazetteer::embedded())
+    }
+
+    /// The embedded gazetteer plus the project's gazetteer files (`gazetteers` in the
+    /// annalist.toml found in `config_dir`), with the problems met loading them.
+    pub fn for_project(
+        config_dir: &std::path::Path,
+        config: &Config,
+    ) -> (Knowledge, Vec<crate::config::FileProblem>) {
+        let (g, problems) = crate::gazetteer::load_project(config_dir, config);
+        (Knowledge::new(g), problems)
     }
 }
 
@@ -52,6 +63,20 @@ pub struct Analysis {
     pub claims: Vec<Claim>,
     /// Sorted by position, then code.
     pub findings: Vec<Finding>,
+    /// Entities defined in this document's front matter (and the knowledge including
+    /// them, which `mentions` index into); `None` when it defines none.
+    pub local: Option<Arc<crate::names::DocumentEntities>>,
+}
+
+impl Analysis {
+    /// The knowledge `mentions` index into: the document's own when its front matter
+    /// defines entities, else the shared one.
+    pub fn knowledge<'a>(&'a self, ctx: &'a Context) -> &'a Knowledge {
+        match &self.local {
+            Some(l) => &l.knowledge,
+            None => ctx.knowledge,
+        }
+    }
 }
 
 /// Analyse a text. `tree` is the incrementally kept tree of exactly this text, if the
@@ -64,11 +89,20 @@ pub fn analyze(text: Arc<str>, tree: Option<&MarkdownTree>, ctx: &Context) -> An
     let lines = LineIndex::new(&text);
     let notes = notes::analyze(&text, &md);
     let too_big = text.len() > ctx.config.limits.max_document_bytes;
+    let local = if too_big {
+        None
+    } else {
+        crate::names::document_entities(&text, &md, ctx.knowledge).map(Arc::new)
+    };
+    let recognizer = match &local {
+        Some(l) => &l.knowledge.recognizer,
+        None => &ctx.knowledge.recognizer,
+    };
     let (mentions, dates_found, claims_found) = if too_big {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
         (
-            ctx.knowledge.recognizer.find(&text, &md),
+            recognizer.find(&text, &md),
             dates::find(&text, &md),
             claims::find(&text, &md, &notes, &ctx.config.claims),
         )
@@ -82,6 +116,7 @@ pub fn analyze(text: Arc<str>, tree: Option<&MarkdownTree>, ctx: &Context) -> An
         dates: dates_found,
         claims: claims_found,
         findings: Vec::new(),
+        local,
     };
     let mut findings = Vec::new();
     crate::rules::run(&a, ctx, &mut findings);
