@@ -67,9 +67,18 @@ pub fn parse_toml(text: &str) -> (Vec<(Entity, Span)>, Vec<TextProblem>) {
             });
             continue;
         };
-        for item in items.iter() {
-            let span = Span::new(item.span().start, item.span().end);
-            let header = header_start(text, span.start);
+        let starts: Vec<usize> = items.iter().map(|i| i.span().start).collect();
+        for (n, item) in items.iter().enumerate() {
+            // An `[[entity]]` item's own span is its header: the entry runs from there
+            // to the next header (or the end of the file), less trailing blank lines.
+            let start = item.span().start;
+            let next = starts
+                .get(n + 1)
+                .copied()
+                .filter(|&s| s > start)
+                .unwrap_or(text.len());
+            let end = start + text.get(start..next).map_or(0, |s| s.trim_end().len());
+            let span = Span::new(start, end.max(item.span().end));
             if let DeValue::Table(t) = item.get_ref() {
                 for (k, _) in t.iter() {
                     let name = k.get_ref().as_ref();
@@ -85,7 +94,7 @@ pub fn parse_toml(text: &str) -> (Vec<(Entity, Span)>, Vec<TextProblem>) {
                 }
             }
             match Entity::deserialize(ValueDeserializer::from(item.clone())) {
-                Ok(e) => out.push((e, Span::new(header, span.end))),
+                Ok(e) => out.push((e, span)),
                 Err(e) => problems.push(TextProblem {
                     offset: e.span().map(|s| s.start).unwrap_or(span.start),
                     message: format!("{} (this entry is skipped)", e.message().trim()),
@@ -94,22 +103,6 @@ pub fn parse_toml(text: &str) -> (Vec<(Entity, Span)>, Vec<TextProblem>) {
         }
     }
     (out, problems)
-}
-
-/// The start of the `[[entity]]` header line before `offset`, if there is one.
-fn header_start(text: &str, offset: usize) -> usize {
-    let before = text.get(..offset).unwrap_or("");
-    match before.rfind("[[") {
-        Some(i)
-            if before[i..]
-                .trim_start_matches("[[")
-                .trim_start()
-                .starts_with("entity") =>
-        {
-            i
-        }
-        _ => offset,
-    }
 }
 
 /// Parse the entities of a document's YAML front matter (the text between the `---`
@@ -404,7 +397,8 @@ pub const TOO_AMBIGUOUS: &[&str] = &[
 
 /// What `annalist gazetteer check` finds beyond parsing: duplicate ids, one name
 /// given to two entities, malformed dates, empty or too ambiguous names.
-pub fn validate(entities: &[(Entity, Span)]) -> Vec<TextProblem> {
+/// `text` is the file the spans point into: problems point at the offending value.
+pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
     let mut problems = Vec::new();
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut names: HashMap<String, &str> = HashMap::new();
@@ -412,6 +406,10 @@ pub fn validate(entities: &[(Entity, Span)]) -> Vec<TextProblem> {
         let at = span.start;
         let p = |m: String| TextProblem {
             offset: at,
+            message: m,
+        };
+        let p_at = |needle: &str, m: String| TextProblem {
+            offset: locate(text, *span, needle),
             message: m,
         };
         if e.id.trim().is_empty() {
@@ -442,23 +440,17 @@ pub fn validate(entities: &[(Entity, Span)]) -> Vec<TextProblem> {
             .chain(e.native.iter().map(|s| s.as_str()));
         for n in all {
             if n.trim().is_empty() {
-                problems.push(p(format!("`{}`: a name is empty", e.id)));
+                problems.push(p_at("\"\"", format!("`{}`: a name is empty", e.id)));
                 continue;
             }
             let key = crate::names::fold_name(n);
-            if TOO_AMBIGUOUS.contains(&key.as_str()) {
-                problems.push(p(format!(
-                    "`{}`: the name `{n}` is too ambiguous alone and will not be recognised; give a fuller form",
-                    e.id
-                )));
-            }
             if own.contains(&key) {
                 continue;
             }
             own.push(key.clone());
             if let Some(other) = names.get(&key) {
                 if *other != e.id {
-                    problems.push(p(format!(
+                    problems.push(p_at(n, format!(
                         "the name `{n}` is given to both `{other}` and `{}`: a mention could not be told apart; keep it on one entity",
                         e.id
                     )));
@@ -487,7 +479,7 @@ pub fn validate(entities: &[(Entity, Span)]) -> Vec<TextProblem> {
         }
         for (what, d) in dates {
             if let Err(m) = edtf::parse(d) {
-                problems.push(p(format!("`{}`: {what} date {m}", e.id)));
+                problems.push(p_at(d, format!("`{}`: {what} date {m}", e.id)));
             }
         }
         if let (Some(s), Some(t)) = (&e.start, &e.end)
@@ -509,4 +501,70 @@ pub fn validate(entities: &[(Entity, Span)]) -> Vec<TextProblem> {
         }
     }
     problems
+}
+
+/// Warnings for `annalist gazetteer check`: names that will not be recognised because
+/// they are too ambiguous alone, and names shared with a different entity of the
+/// embedded gazetteer (the file's entry would win in recognition).
+pub fn warnings(text: &str, entities: &[(Entity, Span)], embedded: &Gazetteer) -> Vec<TextProblem> {
+    let mut out = Vec::new();
+    let mut builtin: HashMap<String, &str> = HashMap::new();
+    for e in &embedded.entities {
+        let all = std::iter::once(e.preferred.as_str())
+            .chain(e.names.iter().map(|n| n.text.as_str()))
+            .chain(e.native.iter().map(|s| s.as_str()));
+        for n in all {
+            builtin.insert(crate::names::fold_name(n), e.id.as_str());
+        }
+    }
+    for (e, span) in entities {
+        let all = std::iter::once(e.preferred.as_str())
+            .chain(e.names.iter().map(|n| n.text.as_str()))
+            .chain(e.native.iter().map(|s| s.as_str()));
+        for n in all {
+            let key = crate::names::fold_name(n);
+            if TOO_AMBIGUOUS.contains(&key.as_str()) {
+                out.push(TextProblem {
+                    offset: locate(text, *span, n),
+                    message: format!(
+                        "`{}`: the name `{n}` is too ambiguous alone and will not be recognised; give a fuller form",
+                        e.id
+                    ),
+                });
+            }
+            if let Some(other) = builtin.get(&key)
+                && *other != e.id
+            {
+                out.push(TextProblem {
+                    offset: locate(text, *span, n),
+                    message: format!(
+                        "`{}`: the name `{n}` is also the built-in entity `{other}`'s; this entry will win where it is loaded. If both are the same, use the id `{other}` to override it",
+                        e.id
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Where a quoted value (`"needle"`, or the bare needle) is written inside `span`
+/// of `text`; the span's start when it cannot be found.
+fn locate(text: &str, span: Span, needle: &str) -> usize {
+    let Some(region) = text.get(span.start..span.end.min(text.len())) else {
+        return span.start;
+    };
+    if needle == "\"\"" {
+        return region.find(needle).map_or(span.start, |i| span.start + i);
+    }
+    for q in [
+        format!("\"{needle}\""),
+        format!("'{needle}'"),
+        needle.to_string(),
+    ] {
+        if let Some(i) = region.find(&q) {
+            return span.start + i;
+        }
+    }
+    span.start
 }

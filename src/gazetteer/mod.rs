@@ -13,7 +13,7 @@ mod load;
 
 pub use load::{
     ENTITY_KEYS, TOO_AMBIGUOUS, TextProblem, file_problem, from_front_matter,
-    from_front_matter_spanned, inside_workspace, load_project, parse_toml, validate,
+    from_front_matter_spanned, inside_workspace, load_project, parse_toml, validate, warnings,
 };
 
 /// The embedded default data.
@@ -237,3 +237,6 @@ impl EntityKind {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

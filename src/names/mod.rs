@@ -308,12 +308,15 @@ pub fn hover_card(a: &Analysis, g: &Gazetteer, m: &Mention) -> Option<String> {
     out.push_str("\n\n");
 
     // The spelling used here, when it is not the preferred one.
-    if let Some(n) = e.spelling(m.name) {
-        let sys = n
-            .system
-            .map(|s| format!(" ({})", s.label()))
-            .unwrap_or_default();
-        out.push_str(&format!("Written here: *{}*{sys}\n\n", md_escape(&n.text)));
+    if let Some(n) = e.spelling(m.name)
+        && let Some(sys) = n.system
+        && !matches!(sys, System::Conventional | System::Other)
+    {
+        out.push_str(&format!(
+            "Written here: *{}* ({})\n\n",
+            md_escape(&n.text),
+            sys.label()
+        ));
     }
 
     // Roles at the time the text speaks of: years of the paragraph, else of the document.
@@ -332,7 +335,12 @@ pub fn hover_card(a: &Analysis, g: &Gazetteer, m: &Mention) -> Option<String> {
             .filter(|r| years.iter().any(|&y| role_covers(r, y)))
             .collect();
         if !current.is_empty() {
-            out.push_str(&format!("**In {}:**", year_range(&years)));
+            let within: Vec<i32> = years
+                .iter()
+                .copied()
+                .filter(|&y| current.iter().any(|r| role_covers(r, y)))
+                .collect();
+            out.push_str(&format!("**In {}:**", year_range(&within)));
             for r in current {
                 out.push_str(&format!("\n- {} ({})", md_escape(&r.title), role_dates(r)));
             }
@@ -403,4 +411,166 @@ pub fn hover(
         span: m.span,
         markdown,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Knowledge, analyze};
+    use crate::config::Config;
+    use std::sync::Arc;
+
+    const FIXTURE: &str = include_str!("../../fixtures/bajanov-1995.md");
+
+    fn with_analysis<T>(text: &str, f: impl FnOnce(&Analysis, &Context) -> T) -> T {
+        let config = Config::default();
+        let knowledge = Knowledge::embedded();
+        let ctx = Context {
+            config: &config,
+            knowledge: &knowledge,
+        };
+        let a = analyze(Arc::from(text), None, &ctx);
+        f(&a, &ctx)
+    }
+
+    #[test]
+    fn fixture_mentions_snapshot() {
+        let lines = with_analysis(FIXTURE, |a, ctx| {
+            let g = &a.knowledge(ctx).gazetteer;
+            a.mentions
+                .iter()
+                .map(|m| {
+                    let (line, col) = crate::config::line_col(&a.text, m.span.start);
+                    format!(
+                        "{line}:{col} {:?} -> {}",
+                        m.surface,
+                        g.entities.get(m.entity).map_or("?", |e| e.id.as_str())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        insta::assert_snapshot!(lines);
+    }
+
+    fn hover_at(text: &str, needle: &str) -> Option<String> {
+        with_analysis(text, |a, ctx| {
+            let at = text.find(needle)?;
+            hover(a, ctx, at + 1).map(|h| {
+                assert_eq!(h.span.slice(text), needle);
+                h.markdown
+            })
+        })
+    }
+
+    #[test]
+    fn hover_cards() {
+        let card = hover_at(FIXTURE, "Stalin").unwrap_or_default();
+        insta::assert_snapshot!("hover_stalin", card);
+        let kim = hover_at(FIXTURE, "Kim II Sung").unwrap_or_default();
+        insta::assert_snapshot!("hover_kim_ocr", kim);
+        let politburo = hover_at(FIXTURE, "CPSU CC Politburo").unwrap_or_default();
+        assert!(politburo.contains("anachronistic"), "{politburo}");
+        assert!(politburo.contains("**CPSU CC Politburo** (other; in this text)"));
+    }
+
+    #[test]
+    fn hover_role_follows_the_years_of_the_paragraph() {
+        let early = hover_at("In 1947 Molotov spoke.", "Molotov").unwrap_or_default();
+        assert!(
+            early.contains("**In 1947:**\n- People's Commissar"),
+            "{early}"
+        );
+        assert!(!early.contains("1953-03"), "{early}");
+        let late = hover_at("In 1954 Molotov spoke.", "Molotov").unwrap_or_default();
+        assert!(
+            late.contains("**In 1954:**\n- Minister of Foreign Affairs"),
+            "{late}"
+        );
+        let none = hover_at("Molotov spoke.", "Molotov").unwrap_or_default();
+        assert!(none.contains("**Roles:**"), "{none}");
+        // Years in another paragraph count when this one has none.
+        let doc =
+            hover_at("In 1940 things moved.\n\nMolotov waited.", "Molotov").unwrap_or_default();
+        assert!(doc.contains("**In 1940:**"), "{doc}");
+        assert!(
+            !doc.contains("Written here"),
+            "a conventional spelling needs no remark"
+        );
+    }
+
+    #[test]
+    fn navigation() {
+        with_analysis(FIXTURE, |a, ctx| {
+            let at = FIXTURE.find("Shtykov").unwrap_or(0);
+            let m = entity_at(a, at).cloned();
+            let Some(m) = m else {
+                panic!("no mention at Shtykov")
+            };
+            assert!(
+                entity_at(a, at + "Shtykov".len()).is_some(),
+                "cursor at the end"
+            );
+            assert!(entity_at(a, FIXTURE.find("bitterly").unwrap_or(0)).is_none());
+            let all: Vec<&str> = mentions_of(a, m.entity)
+                .map(|x| x.surface.as_str())
+                .collect();
+            assert_eq!(all.len(), 4);
+            assert_eq!(references(a, at).len(), 4);
+            // Embedded entity: definition = first mention.
+            assert_eq!(
+                definition(a, ctx, at),
+                Some(EntityLocation::Document(m.span))
+            );
+            let g = &a.knowledge(ctx).gazetteer;
+            let hits = search_entities(g, "shtyk");
+            assert_eq!(hits.first().copied(), Some(m.entity));
+            let hits = search_entities(g, "pyongyang");
+            assert_eq!(g.entities[hits[0]].id, "pyongyang");
+            let hits = search_entities(g, "Mao Tse");
+            assert_eq!(g.entities[hits[0]].id, "mao-zedong");
+            assert_eq!(search_entities(g, "").len(), g.entities.len());
+            assert!(search_entities(g, "zzzz").is_empty());
+        });
+    }
+
+    #[test]
+    fn front_matter_defines_entities_for_this_document() {
+        let text = "---\ntitle: t\nentities:\n  - id: kovalev\n    kind: person\n    preferred: Ivan Kovalev\n    names:\n      - text: Kovalev\n  - id: stalin\n    kind: person\n    preferred: I. V. Stalin\n    names:\n      - text: Stalin\n---\n\nKovalev wrote to Stalin in Moscow.\n";
+        with_analysis(text, |a, ctx| {
+            let local = a.local.as_ref().map(|l| l.problems.len());
+            assert_eq!(local, Some(0));
+            let g = &a.knowledge(ctx).gazetteer;
+            let ids: Vec<&str> = a
+                .mentions
+                .iter()
+                .map(|m| g.entities[m.entity].id.as_str())
+                .collect();
+            assert_eq!(ids, ["kovalev", "stalin", "moscow"]);
+            let at = text.rfind("Kovalev").unwrap_or(0);
+            let Some(EntityLocation::Document(span)) = definition(a, ctx, at) else {
+                panic!("definition in the front matter");
+            };
+            assert!(span.slice(text).starts_with("- id: kovalev"));
+            let at = text.rfind("Stalin").unwrap_or(0);
+            let Some(EntityLocation::Document(span)) = definition(a, ctx, at) else {
+                panic!("definition in the front matter");
+            };
+            assert!(span.slice(text).starts_with("- id: stalin"));
+            let card = hover(a, ctx, at).map(|h| h.markdown).unwrap_or_default();
+            assert!(card.starts_with("**I. V. Stalin**"), "{card}");
+        });
+        // Broken front matter entities: a problem at a document offset, analysis goes on.
+        let bad = "---\nentities:\n  - id: x\n    kind: nonsense\n    preferred: Xavier Q\n---\n\nStalin.\n";
+        with_analysis(bad, |a, _| {
+            let p = a
+                .local
+                .as_ref()
+                .map(|l| l.problems.clone())
+                .unwrap_or_default();
+            assert_eq!(p.len(), 1);
+            assert!(bad[p[0].offset..].starts_with("- id: x"));
+            assert_eq!(a.mentions.len(), 1);
+        });
+    }
 }
