@@ -425,9 +425,9 @@ pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
             )));
         }
         if let Some(prev) = ids.insert(e.id.as_str(), at) {
-            let (l, _) = (prev, ());
+            let (line, _) = line_col(text, prev.min(text.len()));
             problems.push(p(format!(
-                "duplicate id `{}` (first defined at byte {l}); ids must be unique in a file",
+                "duplicate id `{}` (first defined on line {line}); ids must be unique in a file",
                 e.id
             )));
         }
@@ -440,7 +440,7 @@ pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
             .chain(e.native.iter().map(|s| s.as_str()));
         for n in all {
             if n.trim().is_empty() {
-                problems.push(p_at("\"\"", format!("`{}`: a name is empty", e.id)));
+                problems.push(p_at(n, format!("`{}`: a name is empty", e.id)));
                 continue;
             }
             let key = crate::names::fold_name(n);
@@ -493,10 +493,13 @@ pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
                 !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) && !d.starts_with('0')
             });
             if !ok {
-                problems.push(p(format!(
-                    "`{}`: wikidata `{w}` is not a Wikidata item id (Q followed by digits)",
-                    e.id
-                )));
+                problems.push(p_at(
+                    w,
+                    format!(
+                        "`{}`: wikidata `{w}` is not a Wikidata item id (Q followed by digits)",
+                        e.id
+                    ),
+                ));
             }
         }
     }
@@ -554,9 +557,6 @@ fn locate(text: &str, span: Span, needle: &str) -> usize {
     let Some(region) = text.get(span.start..span.end.min(text.len())) else {
         return span.start;
     };
-    if needle == "\"\"" {
-        return region.find(needle).map_or(span.start, |i| span.start + i);
-    }
     for q in [
         format!("\"{needle}\""),
         format!("'{needle}'"),
