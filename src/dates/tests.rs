@@ -1,0 +1,284 @@
+//! Recognition and normalisation, case by case; the fixture's dates as a snapshot.
+
+use super::*;
+
+fn dates_of(text: &str) -> Vec<DateMention> {
+    find(text, &MdModel::parse(text))
+}
+
+/// `surface=EDTF` with flags, `|`-separated; "" when nothing is found.
+fn render(text: &str) -> String {
+    dates_of(text)
+        .iter()
+        .map(|d| {
+            let mut s = format!("{}={}", d.span.slice(text), d.edtf);
+            if d.inferred_year {
+                s.push_str(" inferred");
+            } else if d.year_from.is_some() {
+                s.push_str(" carried");
+            }
+            if let Some(w) = d.written_weekday {
+                s.push_str(&format!(" wd={w:?}"));
+            }
+            if let Some(q) = d.qualifier {
+                s.push_str(&format!(" q={}", q.as_str()));
+            }
+            match &d.problem {
+                Some(Problem::InvalidDay { .. }) => s.push_str(" !invalid"),
+                Some(Problem::YearCutShort { .. }) => s.push_str(" !short"),
+                None => {}
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+#[test]
+fn recognition_table() {
+    let cases: &[(&str, &str)] = &[
+        // Full dates, every written form.
+        ("On 5 March 1949 he left.", "5 March 1949=1949-03-05"),
+        ("On March 5, 1949 he left.", "March 5, 1949=1949-03-05"),
+        ("On March 5 1949 he left.", "March 5 1949=1949-03-05"),
+        ("On 5th March 1949 he left.", "5th March 1949=1949-03-05"),
+        (
+            "On the 5th of March 1949 he left.",
+            "5th of March 1949=1949-03-05",
+        ),
+        ("On 25th June, 1950 war came.", "25th June, 1950=1950-06-25"),
+        ("Dated 1949-03-05.", "1949-03-05=1949-03-05"),
+        ("Dated 1949-03.", "1949-03=1949-03"),
+        ("On 3 Jan. 1950 he wrote.", "3 Jan. 1950=1950-01-03"),
+        ("On Sept. 11, 1949 he wrote.", "Sept. 11, 1949=1949-09-11"),
+        ("On 11 Sept 1949 he wrote.", "11 Sept 1949=1949-09-11"),
+        ("In Jan 1950 he came.", "Jan 1950=1950-01"),
+        (
+            "At 10.30 on 25 June 1950 the war began.",
+            "25 June 1950=1950-06-25",
+        ),
+        (
+            "They signed it on 14 February 1950 in Moscow.",
+            "14 February 1950=1950-02-14",
+        ),
+        (
+            "On 29 February 1948 it rained.",
+            "29 February 1948=1948-02-29",
+        ),
+        // Months and years.
+        ("In March 1949 he left.", "March 1949=1949-03"),
+        ("He was in May 1949 in Moscow.", "May 1949=1949-05"),
+        ("Until May 1950.", "May 1950=1950-05"),
+        ("They spent all of April 1950 there.", "April 1950=1950-04"),
+        ("In 1949 he left.", "1949=1949"),
+        ("Smith (1949) argued.", "1949=1949"),
+        ("## 1949\n", "1949=1949"),
+        ("In the 1940s Korea was divided.", "1940s=194X"),
+        // Ranges.
+        ("In 1947-1948 the talks failed.", "1947-1948=1947/1948"),
+        ("In 1947–1948 the talks failed.", "1947–1948=1947/1948"),
+        ("In 1947–48 the talks failed.", "1947–48=1947/1948"),
+        (
+            "In May-August 1949 they talked.",
+            "May-August 1949=1949-05/1949-08",
+        ),
+        (
+            "The conference, 24-25 July 1995, met.",
+            "24-25 July 1995=1995-07-24/1995-07-25",
+        ),
+        (
+            "The conference, 24–25 July 1995, met.",
+            "24–25 July 1995=1995-07-24/1995-07-25",
+        ),
+        (
+            "From 24 July-2 August 1995 it met.",
+            "24 July-2 August 1995=1995-07-24/1995-08-02",
+        ),
+        (
+            "On July 24-25, 1995 it met.",
+            "July 24-25, 1995=1995-07-24/1995-07-25",
+        ),
+        (
+            "From May to August 1949 they talked.",
+            "May to August 1949=1949-05/1949-08",
+        ),
+        (
+            "Between 1947 and 1949 they talked.",
+            "1947 and 1949=1947/1949",
+        ),
+        (
+            "From December 1949-January 1950 Mao stayed.",
+            "December 1949-January 1950=1949-12/1950-01",
+        ),
+        (
+            "The 28 December-3 January 1950 talks.",
+            "28 December-3 January 1950=1949-12-28/1950-01-03",
+        ),
+        // Parts of years.
+        (
+            "Until the end of 1949 Stalin waited.",
+            "the end of 1949=1949-36",
+        ),
+        (
+            "In the beginning of 1949 alerts came.",
+            "the beginning of 1949=1949-33",
+        ),
+        ("In early 1950 he agreed.", "early 1950=1950-37"),
+        ("By late 1949 he agreed.", "late 1949=1949-39"),
+        ("In mid-1950 war began.", "mid-1950=1950-38"),
+        (
+            "In the spring of 1950 Kim visited.",
+            "the spring of 1950=1950-21",
+        ),
+        (
+            "In the first half of 1950 plans matured.",
+            "the first half of 1950=1950-40",
+        ),
+        (
+            "In early March 1949 he left.",
+            "early March 1949=1949-03 q=early",
+        ),
+        // Years from elsewhere.
+        (
+            "In August and again in September 1949, they pressed.",
+            "August=1949-08 carried | September 1949=1949-09",
+        ),
+        (
+            "In 1950 he wrote. On 17 January he complained.",
+            "1950=1950 | 17 January=1950?-01-17 inferred",
+        ),
+        (
+            "In 1949 he left. In May he returned.",
+            "1949=1949 | May=1949?-05 inferred",
+        ),
+        (
+            "In 1949 he rested; on 5 May and on 9 May he spoke.",
+            "1949=1949 | 5 May=1949?-05-05 inferred | 9 May=1949?-05-09 inferred",
+        ),
+        ("On 17 January he complained.", "17 January=XXXX-01-17"),
+        // Weekdays.
+        (
+            "On Sunday, 25 June 1950 the war began.",
+            "Sunday, 25 June 1950=1950-06-25 wd=Sunday",
+        ),
+        (
+            "On Sunday 25 June 1950 the war began.",
+            "Sunday 25 June 1950=1950-06-25 wd=Sunday",
+        ),
+        (
+            "On Monday, 28 June 1950 troops moved.",
+            "Monday, 28 June 1950=1950-06-28 wd=Monday",
+        ),
+        // Broken dates.
+        (
+            "Receiving Kim on 5 March 194, Stalin spoke. On 7 March 1949 he met.",
+            "5 March 194=194X-03-05 !short | 7 March 1949=1949-03-07",
+        ),
+        ("On 5 March 794 he died.", "5 March 794=0794-03-05"),
+        (
+            "On 31 June 1950 it rained.",
+            "31 June 1950=1950-06-XX !invalid",
+        ),
+        (
+            "On 30 February 1949 it rained.",
+            "30 February 1949=1949-02-XX !invalid",
+        ),
+        (
+            "On 29 February 1949 it rained.",
+            "29 February 1949=1949-02-XX !invalid",
+        ),
+        // Near misses: nothing, or only the real date.
+        ("They may come in 1949.", "1949=1949"),
+        ("They march on Seoul.", ""),
+        ("May I ask?", ""),
+        ("May the Party prevail in 1950.", "1950=1950"),
+        ("March on, comrades!", ""),
+        ("The 38th parallel.", ""),
+        ("See p. 1949 of the record.", ""),
+        ("Pages 1947-1950 describe it.", ""),
+        ("There were 1500 men.", ""),
+        ("In 1500 villages they rose.", ""),
+        ("They lost 1200-1500 men.", ""),
+        ("Version 1.1949 was out.", ""),
+        ("Phone 555-1949 now.", ""),
+        ("It cost $1949 then.", ""),
+        ("On 5 May 49 men died.", ""),
+        ("In Jan he came.", ""),
+        ("See item 1949 in the list.", ""),
+        ("It was 1949.", ""),
+        ("Unit A1949 moved.", ""),
+        ("The code `5 March 1949` is code.", ""),
+        ("See [the page](http://x.org/1949-03-05) now.", ""),
+        ("Read https://x.org/5-March-1949 now.", ""),
+        ("---\ndate: 1949-03-05\n---\n\nText.\n", ""),
+        ("```\n5 March 1949\n```\n", ""),
+        ("<!-- 5 March 1949 -->\n", ""),
+        ("He left 32 March 1949.", "March 1949=1949-03"),
+    ];
+    let mut failures = Vec::new();
+    for (input, want) in cases {
+        let got = render(input);
+        if got != *want {
+            failures.push(format!("{input:?}\n   want {want:?}\n    got {got:?}"));
+        }
+    }
+    assert!(cases.len() >= 60);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn fixture_dates() {
+    let t = include_str!("../../fixtures/bajanov-1995.md");
+    let lines = crate::position::LineIndex::new(t);
+    let out: Vec<String> = dates_of(t)
+        .iter()
+        .map(|d| {
+            format!(
+                "{:>3} {:<24} {:<18} {:<7} {}{}",
+                lines.line_of(d.span.start) + 1,
+                d.span.slice(t),
+                d.edtf,
+                d.precision.as_str(),
+                if d.year_from.is_some() {
+                    "year-from "
+                } else {
+                    ""
+                },
+                match &d.problem {
+                    Some(p) => format!("{p:?}"),
+                    None => String::new(),
+                }
+            )
+            .trim_end()
+            .to_string()
+        })
+        .collect();
+    insta::assert_snapshot!(out.join("\n"));
+}
+
+#[test]
+fn no_panic_on_odd_input() {
+    for t in [
+        "",
+        "5",
+        "May",
+        "5 March",
+        "March 5,",
+        "1949-",
+        "1949-1",
+        "–",
+        "the end of",
+        "mid-",
+        "Sunday,",
+        "from May to",
+        "between 1947 and",
+        "31 February 9999",
+        "1 January 2100-5 January 2100",
+        "99999999999999999999 March 1949",
+        "ὅτι 5 March 1949 ὅτι",
+        "5\u{301} March 1949",
+        "In 2100–99 it ends.",
+    ] {
+        let _ = dates_of(t);
+    }
+}
