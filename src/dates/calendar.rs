@@ -55,6 +55,11 @@ fn julian_from_jdn(j: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
+/// A day count (the Julian day number) of a date: for distances between dates.
+pub fn day_number(d: Date) -> i64 {
+    jdn_gregorian(d.year().into(), d.month().into(), d.day().into())
+}
+
 /// A Julian-calendar date, as (year, month, day).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JulianDate {
