@@ -282,3 +282,134 @@ fn no_panic_on_odd_input() {
         let _ = dates_of(t);
     }
 }
+
+fn hover_on(text: &str, needle: &str) -> String {
+    let a = crate::analysis::analyze_str(text);
+    let config = crate::config::Config::default();
+    let knowledge = crate::analysis::Knowledge::embedded();
+    let ctx = crate::analysis::Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let at = text.find(needle).map(|i| i + 1).unwrap_or(0);
+    hover(&a, &ctx, at).map(|h| h.markdown).unwrap_or_default()
+}
+
+#[test]
+fn hover_cards() {
+    let fixture = include_str!("../../fixtures/bajanov-1995.md");
+    let h = hover_on(fixture, "17 April 1949");
+    for want in [
+        "`1949-04-17` · day",
+        "Sunday, 17 April 1949 (proleptic Gregorian)",
+        "after *7 March 1949* (line 26)",
+        "before *May-August 1949* (line 22)",
+    ] {
+        assert!(h.contains(want), "{want:?} not in\n{h}");
+    }
+    assert!(!h.contains("Out of narrative order"), "{h}");
+    // 1947-1948 follows "the end of 1949" in the text.
+    let h = hover_on(fixture, "1947-1948");
+    assert!(
+        h.contains("**Out of narrative order**: earlier than *the end of 1949* (line 18)"),
+        "{h}"
+    );
+    assert!(h.contains("From 1 January 1947 to 31 December 1948"), "{h}");
+    let h = hover_on(fixture, "April 1950 in the Soviet");
+    assert!(h.contains("Same date also at line 41."), "{h}");
+    let h = hover_on(fixture, "the end of 1949");
+    assert!(h.contains("last quarter (October–December)"), "{h}");
+    let h = hover_on(fixture, "August and again");
+    assert!(
+        h.contains("Year taken from *September 1949* (line 29) in the same phrase."),
+        "{h}"
+    );
+    // Dates after 1918 get no Old Style note even in a Soviet context.
+    assert!(!hover_on(fixture, "3 February 1949").contains("Old Style"));
+
+    let h = hover_on(
+        "In 1950 he wrote. On 17 January he complained.",
+        "17 January",
+    );
+    assert!(h.contains("`1950?-01-17`"), "{h}");
+    assert!(h.contains("**Inferred year**"), "{h}");
+
+    let h = hover_on(
+        "In Russia, on 25 October 1917 the Bolsheviks rose.",
+        "25 October",
+    );
+    assert!(h.contains("the sentence mentions *Russia*"), "{h}");
+    assert!(h.contains("12 October 1917 Old Style"), "{h}");
+    assert!(h.contains("7 November 1917 New Style (+13 days)"), "{h}");
+    let h = hover_on(
+        "In Russia, on 19 February 1861 the serfs were freed.",
+        "19 February",
+    );
+    assert!(h.contains("3 March 1861 New Style (+12 days)"), "{h}");
+    assert!(
+        !hover_on("In Paris, on 25 October 1917 it rained.", "25 October").contains("Old Style")
+    );
+
+    let h = hover_on("On 31 June 1950 it rained.", "31 June");
+    assert!(h.contains("June 1950 has 30 days, not 31"), "{h}");
+    let h = hover_on("On Monday, 28 June 1950 troops moved.", "28 June");
+    assert!(
+        h.contains("written *Monday*, but that day was a Wednesday"),
+        "{h}"
+    );
+    assert_eq!(hover_on("No dates here.", "dates"), "");
+}
+
+#[test]
+fn inlay_hints_after_partial_dates() {
+    let t = include_str!("../../fixtures/bajanov-1995.md");
+    let a = crate::analysis::analyze_str(t);
+    let hints: Vec<(String, String)> = inlay_hints(&a)
+        .into_iter()
+        .map(|(at, label)| {
+            let before = t.get(..at).unwrap_or_default();
+            let word = before.rsplit(' ').next().unwrap_or_default().to_string();
+            (word, label)
+        })
+        .collect();
+    let labels: Vec<&str> = hints.iter().map(|h| h.1.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "1995-07-24/1995-07-25",
+            "1949-36",
+            "1947/1948",
+            "1949-33",
+            "194X-03-05",
+            "1949-05/1949-08",
+            "1949-08",
+        ]
+    );
+    // Full dates get none.
+    assert!(!labels.contains(&"1949-04-17"));
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_text_is_safe(s in "(\\PC|[0-9 ,.\\-–]|May|March|1949|Sunday|the end of|mid-){0,40}") {
+        let ds = dates_of(&s);
+        for d in &ds {
+            proptest::prop_assert!(s.is_char_boundary(d.span.start) && s.is_char_boundary(d.span.end));
+            proptest::prop_assert!(d.span.start < d.span.end);
+            if let (Some(a), Some(b)) = (d.start, d.end) {
+                proptest::prop_assert!(a <= b);
+            }
+        }
+        let a = crate::analysis::analyze_str(&s);
+        let _ = inlay_hints(&a);
+        let config = crate::config::Config::default();
+        let knowledge = crate::analysis::Knowledge::embedded();
+        let ctx = crate::analysis::Context { config: &config, knowledge: &knowledge };
+        let _ = timeline::build(&a, &ctx);
+        for i in 0..=s.len() {
+            let _ = hover(&a, &ctx, i);
+            let sp = timeline::sentence_at(&s, &a.md, i);
+            proptest::prop_assert!(s.get(sp.start..sp.end).is_some());
+        }
+    }
+}
