@@ -68,7 +68,8 @@ pub struct Lang {
     /// Phrases naming a part of a year, lowercase words without the optional leading
     /// article; the phrase is followed by the year.
     pub parts: &'static [(&'static [&'static str], Part)],
-    /// Words qualifying a month (`early March 1949`), lowercase.
+    /// First words of part phrases that, before a month, qualify it (`early March 1949`,
+    /// `the end of May 1949`), lowercase.
     pub qualifiers: &'static [(&'static str, Qualifier)],
     /// The optional article before a part phrase (`the end of 1949`), lowercase.
     pub article: &'static str,
@@ -140,12 +141,9 @@ pub static ENGLISH: Lang = Lang {
         "till",
         "by",
         "from",
-        "to",
         "during",
         "before",
         "after",
-        "around",
-        "about",
         "circa",
         "c",
         "ca",
@@ -154,10 +152,7 @@ pub static ENGLISH: Lang = Lang {
         "between",
         "and",
         "or",
-        "of",
         "year",
-        "than",
-        "as",
         "early",
         "late",
     ],
@@ -222,12 +217,12 @@ pub static ENGLISH: Lang = Lang {
         "protocol",
     ],
     after_year: &[
-        "the", "a", "an", "and", "or", "but", "to", "when", "while", "as", "he", "she", "it",
-        "they", "we", "i", "you", "there", "was", "were", "had", "has", "is", "are", "this",
-        "that", "these", "those", "his", "her", "its", "their", "our", "on", "in", "at", "after",
-        "before", "until", "during", "with", "without", "for", "from", "by", "of", "onward",
-        "onwards", "alone", "only", "also", "again", "however", "then", "nor", "not", "no", "so",
-        "if", "because", "through", "against", "which", "who", "whom",
+        "the", "a", "an", "and", "or", "but", "when", "while", "as", "he", "she", "it", "they",
+        "we", "i", "you", "there", "was", "were", "had", "has", "is", "are", "this", "that",
+        "these", "those", "his", "her", "its", "their", "our", "on", "in", "at", "after", "before",
+        "until", "during", "with", "without", "for", "from", "by", "of", "onward", "onwards",
+        "alone", "only", "also", "again", "however", "then", "nor", "not", "no", "so", "if",
+        "because", "through", "against", "which", "who", "whom",
     ],
     parts: &[
         (&["end", "of"], Part::Group(36)),
@@ -258,8 +253,13 @@ pub static ENGLISH: Lang = Lang {
     ],
     qualifiers: &[
         ("early", Qualifier::Early),
+        ("beginning", Qualifier::Early),
+        ("start", Qualifier::Early),
         ("mid", Qualifier::Mid),
+        ("middle", Qualifier::Mid),
         ("late", Qualifier::Late),
+        ("end", Qualifier::Late),
+        ("close", Qualifier::Late),
     ],
     article: "the",
     range_open: &["from", "between"],
@@ -295,6 +295,13 @@ impl Lang {
             .iter()
             .find(|(w, _, _)| *w == word)
             .map(|(_, m, f)| (*m, *f))
+    }
+    /// The qualifier a part phrase's first word gives a month.
+    pub fn qualifier(&self, word: &str) -> Option<Qualifier> {
+        self.qualifiers
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|(_, q)| *q)
     }
     pub fn weekday(&self, word: &str) -> Option<Weekday> {
         self.weekdays

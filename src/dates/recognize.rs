@@ -471,7 +471,10 @@ impl<'a> P<'a> {
             if self.stray_number(k) || self.is_punct(k, "-") || self.is_punct(k, "–") {
                 return None;
             }
-            if matches!(form, MonthForm::Full { ambiguous: true }) && self.kind(k) == Some(K::Word)
+            // `June 5 divisions`: a count, not a day.
+            if !self.next_ok(k)
+                || (matches!(form, MonthForm::Full { ambiguous: true })
+                    && self.kind(k) == Some(K::Word))
             {
                 return None;
             }
@@ -623,27 +626,7 @@ impl<'a> P<'a> {
                 return Some((raw, next));
             }
             // `early March 1949`, `the end of May 1949`: the month, qualified.
-            let q = match (words, code) {
-                (_, 37) | (_, 33) if words.len() <= 2 => Some(Qualifier::Early),
-                (_, 38) if words.len() <= 2 => Some(Qualifier::Mid),
-                (_, 39) | (_, 36) if words.len() <= 2 => Some(Qualifier::Late),
-                _ => None,
-            };
-            let q = q.filter(|_| {
-                matches!(
-                    words.first().copied(),
-                    Some(
-                        "early"
-                            | "mid"
-                            | "late"
-                            | "beginning"
-                            | "start"
-                            | "end"
-                            | "close"
-                            | "middle"
-                    )
-                )
-            })?;
+            let q = words.first().and_then(|w| self.lang.qualifier(w))?;
             let s = self.simple(k)?;
             if s.day.is_some() {
                 return None;
@@ -861,6 +844,16 @@ impl<'a> P<'a> {
             .checked_sub(1)
             .is_some_and(|p| self.is_punct(p, "(") || self.is_punct(p, "["))
             && (self.is_punct(next, ")") || self.is_punct(next, "]") || self.is_punct(next, ","));
+        // `between 1200 and …`, `from 1200 to …`: only a whole range counts (`open_range`).
+        let opens_range = self.prev_word(i).is_some_and(|w| {
+            self.lang
+                .range_open
+                .iter()
+                .any(|x| w.eq_ignore_ascii_case(x))
+        }) && self.word_in(next, self.lang.range_join);
+        if opens_range {
+            return false;
+        }
         // Alone in its piece: a heading `## 1949`, a table cell.
         let alone = i == 0 && next >= self.t.len();
         (intro && self.next_ok(next)) || paren || alone

@@ -214,6 +214,26 @@ fn recognition_table() {
         ("```\n5 March 1949\n```\n", ""),
         ("<!-- 5 March 1949 -->\n", ""),
         ("He left 32 March 1949.", "March 1949=1949-03"),
+        ("It reached a total of 1500.", ""),
+        ("The price rose to 1949.", ""),
+        ("They had from 1200 to 1500 men.", ""),
+        ("Between 1200 and 1500 soldiers died.", ""),
+        ("In June 5 divisions crossed.", ""),
+        ("On June 5 the army crossed.", "June 5=XXXX-06-05"),
+        ("By 1950 the USSR had the bomb.", "1950=1950"),
+        ("In 1947 and 1949 they voted.", "1947=1947 | 1949=1949"),
+        (
+            "At the end of May 1949 he left.",
+            "the end of May 1949=1949-05 q=late",
+        ),
+        ("In mid-March 1949 he left.", "mid-March 1949=1949-03 q=mid"),
+        ("From 1949 onwards it grew.", "1949=1949"),
+        ("In the 1900s it grew.", ""),
+        (
+            "In the winter of 1950 it snowed.",
+            "the winter of 1950=1950-24",
+        ),
+        ("Kim II Sung spoke.", ""),
     ];
     let mut failures = Vec::new();
     for (input, want) in cases {
