@@ -344,7 +344,7 @@ impl<'a> P<'a> {
                     }
                 }
                 Some(K::Punct)
-                    if matches!(self.s(j), "." | ":" | "/" | "%" | ",")
+                    if matches!(self.s(j), "." | ":" | "%" | ",")
                         && self.adj(j + 1)
                         && self.kind(j + 1) == Some(K::Num) =>
                 {
@@ -651,7 +651,9 @@ impl<'a> P<'a> {
                 return None;
             }
             let (d1, j) = self.day(i)?;
-            if self.dash(j) {
+            // `24-25 July`, `the night of 14/15 August`.
+            let slash = self.is_punct(j, "/") && self.adj(j) && self.adj(j + 1);
+            if self.dash(j) || slash {
                 // d1-d2 Month [Year]
                 let s = self.simple_after_dash(j + 1)?;
                 let d2 = s.day?;

@@ -234,6 +234,17 @@ fn recognition_table() {
             "the winter of 1950=1950-24",
         ),
         ("Kim II Sung spoke.", ""),
+        (
+            "On 14/15 August 1945 Japan surrendered.",
+            "14/15 August 1945=1945-08-14/1945-08-15",
+        ),
+        ("On 3/5/1949 he wrote.", ""),
+        ("15.8.1945 is liberation day.", ""),
+        (
+            "Telegram No. 1950 of 3 Jan. 1950.",
+            "3 Jan. 1950=1950-01-03",
+        ),
+        ("Resolution 82 (1950) passed.", "1950=1950"),
     ];
     let mut failures = Vec::new();
     for (input, want) in cases {
