@@ -115,6 +115,16 @@ pub fn table(t: &Timeline) -> String {
 }
 
 pub fn json(t: &Timeline) -> String {
+    let v = json_value(t);
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}
+
+/// The timeline as JSON: `{"events": [{"date", "start", "end", "precision", "surface",
+/// "inferred_year", "text", "line", "actors", "notes"}], "left_out": [{"surface", "line",
+/// "reason"}]}` (also what an LSP request can return).
+pub fn json_value(t: &Timeline) -> serde_json::Value {
     let events: Vec<serde_json::Value> = t
         .events
         .iter()
@@ -138,10 +148,7 @@ pub fn json(t: &Timeline) -> String {
         .iter()
         .map(|l| serde_json::json!({"surface": l.surface, "line": l.line, "reason": l.reason}))
         .collect();
-    let v = serde_json::json!({ "events": events, "left_out": left });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
-    s.push('\n');
-    s
+    serde_json::json!({ "events": events, "left_out": left })
 }
 
 fn csv_field(s: &str) -> String {

@@ -22,7 +22,8 @@ way a reader cannot place the event, and the timeline leaves it out.
 **How it decides.** Day, month and year are read as written (`5 March 1949`, `March 5,
 1949`, `1949-03-05`, day ranges such as `30-31 June 1950`) and checked against the
 proleptic Gregorian calendar (leap years: divisible by 4, except centuries not divisible
-by 400). Years inferred from context are checked too, with the inferred year named.
+by 400). Years inferred from context are checked too, with the inferred year named,
+except 29 February, which only the year can make impossible.
 
 **How to fix.** Check the source. If the source itself has the impossible date and you
 transcribe faithfully, keep it and silence the finding with
@@ -98,7 +99,7 @@ pub fn check(a: &Analysis, _ctx: &Context, out: &mut Vec<Finding>) {
                 month,
                 day,
                 days_in_month,
-            }) if *days_in_month > 0 => {
+            }) if *days_in_month > 0 && !(d.inferred_year && *month == 2 && *day == 29) => {
                 out.push(invalid(a, d, *year, *month, *day, *days_in_month))
             }
             Some(Problem::YearCutShort {
@@ -278,6 +279,16 @@ mod tests {
             ),
             ("On 30 June 1950 it rained.", &[]),
             ("On 31 July 1950 it rained.", &[]),
+            (
+                "On 30-31 June 1950 it rained.",
+                &[("date-invalid", "30-31 June 1950")],
+            ),
+            (
+                "In 1950 it began. On 31 June it rained.",
+                &[("date-invalid", "31 June")],
+            ),
+            // Only the inferred year makes 29 February impossible: not reported.
+            ("In 1949 it began. On 29 February it rained.", &[]),
             (
                 "On 3 February 1949 he wrote. On 5 March 194, he came.",
                 &[("date-incomplete", "5 March 194")],
