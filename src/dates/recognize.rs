@@ -570,7 +570,12 @@ impl<'a> P<'a> {
         let w = self.word(i)?;
         let wd = self.lang.weekday(w)?;
         let mut j = i + 1;
-        if self.is_punct(j, ".") && self.adj(j) && w.len() <= 5 {
+        // An abbreviation needs its dot: `Sun, 5 May 1949` is more likely a newspaper.
+        let abbreviated = self.lang.weekday_name(wd) != w;
+        if abbreviated {
+            if !(self.is_punct(j, ".") && self.adj(j)) {
+                return None;
+            }
             j += 1;
         }
         let wspan = Span::new(self.start(i), self.end(j - 1));

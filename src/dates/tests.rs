@@ -169,6 +169,14 @@ fn recognition_table() {
             "On Monday, 28 June 1950 troops moved.",
             "Monday, 28 June 1950=1950-06-28 wd=Monday",
         ),
+        (
+            "On Wed. 28 June 1950 troops moved.",
+            "Wed. 28 June 1950=1950-06-28 wd=Wednesday",
+        ),
+        (
+            "Baltimore Sun, 25 June 1950, p. 1.",
+            "25 June 1950=1950-06-25",
+        ),
         // Broken dates.
         (
             "Receiving Kim on 5 March 194, Stalin spoke. On 7 March 1949 he met.",
