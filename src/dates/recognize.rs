@@ -1044,32 +1044,15 @@ impl<'a> P<'a> {
             Some(K::Num) => true,
             Some(K::Word) => {
                 let w = self.s(i);
-                w.chars().next().is_some_and(char::is_uppercase)
-                    || [
-                        "the",
-                        "early",
-                        "late",
-                        "mid",
-                        "from",
-                        "between",
-                        "end",
-                        "beginning",
-                        "start",
-                        "middle",
-                        "close",
-                        "first",
-                        "second",
-                        "latter",
-                        "third",
-                        "fourth",
-                        "last",
-                        "spring",
-                        "summer",
-                        "autumn",
-                        "fall",
-                        "winter",
-                    ]
-                    .contains(&w)
+                self.lang.month(w).is_some()
+                    || self.lang.weekday(w).is_some()
+                    || w.eq_ignore_ascii_case(self.lang.article)
+                    || self.word_in(i, self.lang.range_open)
+                    || self
+                        .lang
+                        .parts
+                        .iter()
+                        .any(|(words, _)| words.first().is_some_and(|f| w.eq_ignore_ascii_case(f)))
             }
             _ => false,
         }
