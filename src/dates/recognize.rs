@@ -1044,18 +1044,29 @@ impl<'a> P<'a> {
             Some(K::Num) => true,
             Some(K::Word) => {
                 let w = self.s(i);
-                self.lang.month(w).is_some()
-                    || self.lang.weekday(w).is_some()
-                    || w.eq_ignore_ascii_case(self.lang.article)
-                    || self.word_in(i, self.lang.range_open)
-                    || self
-                        .lang
-                        .parts
-                        .iter()
-                        .any(|(words, _)| words.first().is_some_and(|f| w.eq_ignore_ascii_case(f)))
+                match w.as_bytes().first() {
+                    Some(c) if c.is_ascii_uppercase() => {
+                        self.lang.month(w).is_some()
+                            || self.lang.weekday(w).is_some()
+                            || self.lower_starter(&w.to_ascii_lowercase())
+                    }
+                    Some(c) if c.is_ascii_lowercase() => self.lower_starter(w),
+                    _ => false,
+                }
             }
             _ => false,
         }
+    }
+
+    /// A lowercase word that can begin a date phrase (`the end of`, `early`, `from`).
+    fn lower_starter(&self, w: &str) -> bool {
+        w == self.lang.article
+            || self.lang.range_open.contains(&w)
+            || self
+                .lang
+                .parts
+                .iter()
+                .any(|(words, _)| words.first() == Some(&w))
     }
 
     fn at(&self, i: usize) -> Option<(Raw, usize)> {
