@@ -82,14 +82,11 @@ impl Definition {
         match self.style {
             NoteStyle::Footnote => Span::new(self.span.start, self.label_span.end + 1),
             NoteStyle::Inline => self.label_span,
-            NoteStyle::Endnote => {
-                let end = if self.content.is_empty() {
-                    self.span.end
-                } else {
-                    self.content.start
-                };
-                Span::new(self.span.start, end.max(self.label_span.end))
-            }
+            // `3.`, `3)`, `(3)`, `[3]`: one byte follows the number.
+            NoteStyle::Endnote => Span::new(
+                self.span.start,
+                (self.label_span.end + 1).min(self.span.end.max(self.label_span.end)),
+            ),
         }
     }
 }
@@ -2118,8 +2115,11 @@ impl<'a> Scan<'a> {
             .last()
             .map(|(i, _)| i)
             .unwrap_or(word_src.len());
-        let word = word_src.get(word_start..).unwrap_or("").to_lowercase();
-        if ch == Some('.') && ABBREVIATIONS.contains(&word.as_str()) {
+        let original = word_src.get(word_start..).unwrap_or("");
+        let word = original.to_lowercase();
+        // "p. (3)", "no. (3)", "d. (3)" — but "Plan B. (3)" ends a sentence.
+        let initial = original.chars().count() == 1 && original.chars().all(char::is_uppercase);
+        if ch == Some('.') && !initial && ABBREVIATIONS.contains(&word.as_str()) {
             sentence_end = false;
         }
         Before {
@@ -2301,6 +2301,7 @@ fn select_endnotes(
         return out;
     }
     let mut max_seen = vec![0u32; sections.len()];
+    let mut cited: HashSet<(usize, u32)> = HashSet::new();
     for c in candidates {
         let s = sections
             .iter()
@@ -2316,15 +2317,18 @@ fn select_endnotes(
         let ok = match c.confidence {
             Confidence::Sure => true,
             Confidence::Maybe => {
-                let fits = numbers.contains(&c.number) && c.number > max_seen[s];
-                if !fits && c.number <= max_seen[s] {
+                // A number opening a sentence is a note when it cites an entry not cited
+                // yet (out of order or not); a number already cited starts an enumeration.
+                let again = cited.contains(&(s, c.number)) && c.number <= max_seen[s];
+                if again {
                     enumeration_paras.insert(c.para);
                 }
-                fits && !enumeration_paras.contains(&c.para)
+                numbers.contains(&c.number) && !again && !enumeration_paras.contains(&c.para)
             }
         };
         if ok {
             max_seen[s] = max_seen[s].max(c.number);
+            cited.insert((s, c.number));
             out.push(marker(c, Some(s)));
         }
     }
