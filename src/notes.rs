@@ -28,9 +28,10 @@ use crate::markdown::{BlockKind, MdModel};
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum NoteStyle {
     /// `[^label]` with a `[^label]: …` definition.
+    #[default]
     Footnote,
     /// `^[text]`: the note is in place.
     Inline,
@@ -39,7 +40,7 @@ pub enum NoteStyle {
 }
 
 /// A place in the text that cites a note.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Marker {
     pub style: NoteStyle,
     /// The whole marker, e.g. `[^3]` or `(3)` (for an inline note: all of `^[…]`).
@@ -58,7 +59,7 @@ pub struct Marker {
 }
 
 /// A note's text: a footnote definition, an inline note, or a Notes-section entry.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Definition {
     pub style: NoteStyle,
     /// The whole definition including continuation lines.
