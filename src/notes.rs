@@ -342,11 +342,27 @@ pub fn analyze(text: &str, md: &MdModel) -> Notes {
     Notes {
         markers,
         definitions,
-        notes_section: out_sections.first().map(|s| s.span),
+        notes_section: first_section_span(text, &out_sections),
         sections: out_sections,
         definition_regions: def_regions,
         definition_skip: defs.skip,
     }
+}
+
+/// The first Notes section, with the chapter groups that directly follow it.
+fn first_section_span(text: &str, sections: &[NotesSection]) -> Option<Span> {
+    let first = sections.first()?;
+    let mut span = first.span;
+    for s in sections.iter().skip(1) {
+        let adjacent = text
+            .get(span.end..s.span.start)
+            .is_some_and(|gap| gap.trim().is_empty());
+        if s.chapter.is_none() || !adjacent {
+            break;
+        }
+        span.end = s.span.end;
+    }
+    Some(span)
 }
 
 // ---------------------------------------------------------------------------------
@@ -2640,6 +2656,8 @@ mod tests {
             .collect();
         assert_eq!(resolved, ["a", "b", "c"]);
         assert!(n.definitions.iter().all(|d| d.duplicate_of.is_none()));
+        let whole = n.notes_section.map(|s| s.slice(t));
+        assert!(whole.is_some_and(|w| w.starts_with("## Chapter 1") && w.ends_with("1. c")));
         // Without a restart of the numbering, subheadings do not split the section.
         let t = "A. (1) B. (2)\n\n## Notes\n\n### Part one\n\n1. a\n\n### Part two\n\n2. b\n";
         let n = notes(t);
