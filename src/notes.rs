@@ -196,11 +196,12 @@ impl Notes {
     pub fn markers_for<'a>(
         &'a self,
         style: NoteStyle,
-        label: &'a str,
+        label: &str,
     ) -> impl Iterator<Item = &'a Marker> + 'a {
+        let label = label.to_string();
         self.markers
             .iter()
-            .filter(move |m| same_family(m.style, style) && same_label(style, &m.label, label))
+            .filter(move |m| same_family(m.style, style) && same_label(style, &m.label, &label))
     }
     /// Whether `offset` is not prose, with the Markdown model corrected inside footnote
     /// definitions (where tree-sitter takes continuation lines for indented code).
