@@ -1,5 +1,8 @@
 //! Recognising gazetteer names in prose. (STUB: the knowledge owner fills this in.)
 
+pub mod ocr;
+pub mod romanise;
+
 use crate::finding::Span;
 use crate::gazetteer::Gazetteer;
 use crate::markdown::MdModel;
