@@ -168,12 +168,19 @@ pub fn guess(name: &str) -> Option<System> {
         .split(|c: char| c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}'))
         .filter(|p| !p.is_empty())
         .collect();
-    let dprk = parts.iter().any(|p| {
+    let aspirate = |p: &&str| {
         let p = plain(p);
         ["ph", "th", "kh"].iter().any(|x| p.starts_with(x))
-    });
+    };
     let breve = lower.chars().any(|c| matches!(c, 'ŏ' | 'ŭ'))
         || unicode_normalization::UnicodeNormalization::nfd(lower.as_str()).any(|c| c == '\u{306}');
+    // Without a breve, a leading ph/th/kh is English ("The", "Then", "Thai"): only a later
+    // part of a name counts (Kim Tu Phong).
+    let dprk = if breve {
+        parts.iter().any(aspirate)
+    } else {
+        parts.iter().skip(1).any(aspirate)
+    };
     let chars: Vec<char> = lower.chars().collect();
     let apostrophe = chars.iter().enumerate().any(|(i, c)| {
         is_apostrophe(*c)
@@ -276,6 +283,9 @@ mod tests {
             ("Seoul", Some(System::Revised)),
             ("Pyongyang", None),
             ("Kim Il Sung", None),
+            ("The", None),
+            ("Then", None),
+            ("Thai", None),
         ] {
             assert_eq!(guess(w), s, "{w}");
         }

@@ -56,7 +56,7 @@ pub fn system_label(system: System) -> &'static str {
         System::WadeGiles => "Wade–Giles",
         System::Pinyin => "Pinyin",
         System::Postal => "postal",
-        System::BgnPcgn => "English-style (BGN/PCGN)",
+        System::BgnPcgn => "English-style BGN/PCGN",
         System::French => "French-style",
         System::German => "German-style",
         System::Scholarly => "scholarly (ISO 9)",
