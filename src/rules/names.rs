@@ -745,14 +745,15 @@ fn check_entities(
 
 // ───────────────────────── names nobody listed ─────────────────────────
 
-/// A word that may be part of a romanised name: capitalised, not an acronym, no digits.
+/// A word that may be part of a romanised name: capitalised, no digits, not an acronym
+/// (a word in capitals counts from five letters: PEKING, not NATO).
 fn eligible(text: &str, w: &Word) -> bool {
     let s = w.span.slice(text);
     let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
     w.capital
         && letters.len() >= 2
         && !s.chars().any(|c| c.is_ascii_digit())
-        && !letters.iter().all(|c| c.is_uppercase())
+        && (letters.len() >= 5 || !letters.iter().all(|c| c.is_uppercase()))
 }
 
 fn marked(s: &str) -> bool {
@@ -857,40 +858,71 @@ fn unlisted_groups(a: &Analysis, words: &[Word]) -> Vec<Group> {
             *slot = true;
         }
     }
+    // Mentions sorted by start: the one containing a span, if any.
+    let mut by_start: Vec<(Span, usize)> = a.mentions.iter().map(|m| (m.span, m.entity)).collect();
+    by_start.sort();
     let entity_at = |span: Span| -> Option<usize> {
-        a.mentions
+        let i = by_start.partition_point(|(s, _)| s.start <= span.start);
+        by_start
+            .get(..i)
+            .unwrap_or(&[])
             .iter()
-            .find(|m| m.span.start <= span.start && span.end <= m.span.end)
-            .map(|m| m.entity)
+            .rev()
+            .take(4)
+            .find(|(s, _)| span.end <= s.end)
+            .map(|(_, e)| *e)
     };
+    // Every n-gram of eligible words (up to three) with its span, text and folded text.
+    struct Gram {
+        n: usize,
+        span: Span,
+        name: String,
+        folded: String,
+        entity: Option<usize>,
+    }
+    let mut grams: Vec<Gram> = Vec::new();
+    for run in &runs {
+        for i in run.clone() {
+            for n in 1..=3 {
+                let r = i..i + n;
+                if r.end > run.end || !ok.get(r.clone()).is_some_and(|v| v.iter().all(|&b| b)) {
+                    break;
+                }
+                let (Some(f), Some(l)) = (words.get(r.start), words.get(r.end - 1)) else {
+                    break;
+                };
+                let span = Span::new(f.span.start, l.span.end);
+                let name: String = r
+                    .clone()
+                    .filter_map(|k| words.get(k).map(|w| w.span.slice(text)))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let folded = fold(&name);
+                grams.push(Gram {
+                    n,
+                    span,
+                    name,
+                    folded,
+                    entity: entity_at(span),
+                });
+            }
+        }
+    }
     let mut groups = Vec::new();
     for lang in [Language::Korean, Language::Chinese, Language::Russian] {
         let max_n = if lang == Language::Russian { 1 } else { 3 };
         let mut sp: Vec<Spelling> = Vec::new();
-        let mut index: HashMap<String, Option<usize>> = HashMap::new();
+        let mut index: HashMap<&str, Option<usize>> = HashMap::new();
         let mut key_owner: HashMap<String, usize> = HashMap::new();
         let mut parent: Vec<usize> = Vec::new();
-        for run in &runs {
-            for i in run.clone() {
-                for n in 1..=max_n {
-                    let r = i..i + n;
-                    if r.end > run.end || !ok.get(r.clone()).is_some_and(|v| v.iter().all(|&b| b)) {
-                        break;
-                    }
-                    let (Some(f), Some(l)) = (words.get(r.start), words.get(r.end - 1)) else {
-                        break;
-                    };
-                    let span = Span::new(f.span.start, l.span.end);
-                    let name: String = r
-                        .clone()
-                        .filter_map(|k| words.get(k).map(|w| w.span.slice(text)))
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    let folded = fold(&name);
-                    let idx = match index.get(&folded) {
+        {
+            for g in grams.iter().filter(|g| g.n <= max_n) {
+                {
+                    let (span, name, folded) = (g.span, &g.name, g.folded.as_str());
+                    let idx = match index.get(folded) {
                         Some(x) => *x,
                         None => {
-                            let ks = keys(lang, &name);
+                            let ks = keys(lang, name);
                             if ks.is_empty() {
                                 index.insert(folded, None);
                                 continue;
@@ -900,7 +932,7 @@ fn unlisted_groups(a: &Analysis, words: &[Word]) -> Vec<Group> {
                                 text: name.clone(),
                                 occs: Vec::new(),
                                 weight: 0,
-                                system: guess_in(lang, &name),
+                                system: guess_in(lang, name),
                                 entities: Vec::new(),
                             });
                             parent.push(x);
@@ -924,7 +956,7 @@ fn unlisted_groups(a: &Analysis, words: &[Word]) -> Vec<Group> {
                     if let Some(s) = idx.and_then(|i| sp.get_mut(i)) {
                         s.occs.push(span);
                         s.weight += 1;
-                        s.entities.push(entity_at(span));
+                        s.entities.push(g.entity);
                     }
                 }
             }
@@ -974,7 +1006,8 @@ fn votes_of(text: &str, words: &[Word]) -> Votes {
                 .into_iter()
                 .filter_map(|l| {
                     let sys = guess_in(l, s)?;
-                    (!keys(l, s).is_empty()).then_some((l, sys))
+                    // Any Latin word reads as Russian: no need to generate its candidates.
+                    (l == Language::Russian || !keys(l, s).is_empty()).then_some((l, sys))
                 })
                 .collect()
         });

@@ -335,13 +335,25 @@ pub fn guess(name: &str) -> Option<System> {
     }
     let mut wade = false;
     let mut pinyin = false;
+    // A short single word that is Pinyin only by a b/d/g initial (Dang, Gang, Deng) may
+    // just as well be English: it needs a letter only Pinyin writes.
+    let short = words.len() == 1 && words.iter().all(|w| w.chars().count() <= 4);
+    let strong_pinyin = |w: &str| {
+        w.contains("zh")
+            || w.contains('x')
+            || w.contains('q')
+            || w.contains('ü')
+            || w.starts_with(['z', 'c', 'r'])
+    };
     for w in &words {
         let is_wade = !wade_readings(w).is_empty();
         let is_pinyin = pinyin_reading(w).is_some();
         if is_wade && !is_pinyin {
             wade = true;
         } else if is_pinyin && !is_wade {
-            pinyin = true;
+            if !short || strong_pinyin(w) {
+                pinyin = true;
+            }
         } else if is_wade {
             let parts: Vec<&str> = split_parts(w).collect();
             if w.contains('\'') || w.contains('ê') || parts.len() > 1 && !w.contains(' ') {
@@ -463,6 +475,9 @@ mod tests {
             ("Peking", Some(System::Postal)),
             ("Mao", None),
             ("Stalin", None),
+            ("Dang", None),
+            ("Zhou", Some(System::Pinyin)),
+            ("Gao Gang", Some(System::Pinyin)),
         ] {
             assert_eq!(guess(w), s, "{w}");
         }

@@ -293,3 +293,249 @@ fn variant_fixtures() {
         }
     }
 }
+
+#[test]
+#[ignore = "timing; run with --ignored --nocapture"]
+fn timing_large_document() {
+    let src = fixture("fixtures/bajanov-1995.md");
+    let body: String = (0..40)
+        .map(|i| src.replace("Kim", &format!("Kim{}", i % 7)))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let t = std::time::Instant::now();
+    let (_, found) = run(&body, gazetteer());
+    eprintln!(
+        "{} bytes: {} findings in {:?}",
+        body.len(),
+        found.len(),
+        t.elapsed()
+    );
+}
+
+#[test]
+#[ignore = "timing; run with --ignored --nocapture"]
+fn timing_parts() {
+    let src = fixture("fixtures/bajanov-1995.md");
+    let body: String = (0..40)
+        .map(|i| src.replace("Kim", &format!("Kim{}", i % 7)))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let g = gazetteer();
+    let config = Config::default();
+    let knowledge = Knowledge::new(g);
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let t = std::time::Instant::now();
+    let mut a = analyze(Arc::from(body.as_str()), None, &ctx);
+    eprintln!("analyze {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    a.mentions = mentions(&body, &a, &knowledge.gazetteer);
+    eprintln!("mentions {} {:?}", a.mentions.len(), t.elapsed());
+    let t = std::time::Instant::now();
+    let words = romanise::words(&a.text, &a.md);
+    eprintln!("words {} {:?}", words.len(), t.elapsed());
+    let t = std::time::Instant::now();
+    let lex = Lexicon::new(["Kim Il Sung", "Shtykov"]);
+    let d = ocr::scan_words(&a.text, &words, &lex);
+    eprintln!("ocr {} {:?}", d.len(), t.elapsed());
+    let t = std::time::Instant::now();
+    let gr = unlisted_groups(&a, &words);
+    eprintln!("groups {} {:?}", gr.len(), t.elapsed());
+    let t = std::time::Instant::now();
+    let v = votes_of(&a.text, &words);
+    eprintln!("votes {} {:?}", v.len(), t.elapsed());
+}
+
+fn config(f: impl FnOnce(&mut Config)) -> Config {
+    let mut c = Config::default();
+    f(&mut c);
+    c
+}
+
+#[test]
+fn configured_system_wins() {
+    let text = "Sŏul fell in June. Sŏul fell again in January, and Seoul was retaken in March.\n";
+    let c = config(|c| c.romanisation.korean = Some("revised".into()));
+    let (t, found) = run_with(text, Gazetteer::default(), &c);
+    let got = codes_and_texts(&t, &found);
+    assert_eq!(
+        got,
+        vec![
+            (INCONSISTENT, "Sŏul".to_string()),
+            (INCONSISTENT, "Sŏul".to_string())
+        ]
+    );
+    let f = found.first().expect("a finding");
+    assert!(
+        f.message.contains("configured Revised Romanization"),
+        "{}",
+        f.message
+    );
+    let all = f.fixes.get(1).expect("replace-all fix");
+    assert!(!all.safe && all.edits.len() == 2, "{all:?}");
+    assert!(
+        all.title
+            .starts_with("Replace all 2 spellings “Sŏul” with “Seoul”")
+    );
+    // Without configuration the majority wins.
+    let (t, found) = run(text, Gazetteer::default());
+    assert_eq!(
+        codes_and_texts(&t, &found),
+        vec![(INCONSISTENT, "Seoul".to_string())]
+    );
+}
+
+#[test]
+fn prefer_first_and_wade_giles() {
+    let text = "Mao Zedong came. Later Mao Tse-tung left, and Mao Tse-tung wrote.\n";
+    let c = config(|c| c.romanisation.prefer = Some("first".into()));
+    let (t, found) = run_with(text, Gazetteer::default(), &c);
+    assert_eq!(
+        codes_and_texts(&t, &found),
+        vec![
+            (INCONSISTENT, "Tse-tung".to_string()),
+            (INCONSISTENT, "Tse-tung".to_string())
+        ]
+    );
+    let c = config(|c| c.romanisation.chinese = Some("wade-giles".into()));
+    let (t, found) = run_with(
+        "Mao Zedong came; Mao Zedong left; Mao Tse-tung wrote.\n",
+        Gazetteer::default(),
+        &c,
+    );
+    assert_eq!(
+        codes_and_texts(&t, &found),
+        vec![
+            (INCONSISTENT, "Zedong".to_string()),
+            (INCONSISTENT, "Zedong".to_string())
+        ]
+    );
+}
+
+#[test]
+fn gazetteer_spelling_in_the_configured_system() {
+    // Neither spelling is Revised; the gazetteer's Revised spelling is proposed.
+    let text = "Orders came from P'yŏngyang. Later Pyongyang denied it.\n";
+    let c = config(|c| c.romanisation.korean = Some("revised".into()));
+    let (t, found) = run_with(text, gazetteer(), &c);
+    assert_eq!(
+        codes_and_texts(&t, &found),
+        vec![
+            (INCONSISTENT, "P'yŏngyang".to_string()),
+            (INCONSISTENT, "Pyongyang".to_string())
+        ],
+        "{}",
+        render(&t, &found)
+    );
+    assert!(found.iter().all(|f| {
+        f.fixes
+            .first()
+            .and_then(|x| x.edits.first())
+            .is_some_and(|e| e.new_text == "Pyeongyang")
+    }));
+}
+
+#[test]
+fn capitals_are_kept_in_fixes() {
+    let text = "# Entering PEKING, 1949\n\nBeijing was quiet. In Beijing the party ruled. NATO and USSR.\n";
+    let (t, found) = run(text, Gazetteer::default());
+    assert_eq!(
+        codes_and_texts(&t, &found),
+        vec![(INCONSISTENT, "PEKING".to_string())]
+    );
+    let e = found
+        .first()
+        .and_then(|f| f.fixes.first())
+        .and_then(|x| x.edits.first());
+    assert_eq!(e.map(|e| e.new_text.as_str()), Some("BEIJING"));
+}
+
+#[test]
+fn near_misses_stay_quiet() {
+    for text in [
+        "Kim Il met Kim Il Sung, and Kim Jong-il was a child. Kim Il left.\n",
+        "Molotov met Malenkov. Malenkov and Molotov disagreed.\n",
+        "Park Avenue was busy. Gorky Park was not. Pak Hon Yong spoke.\n",
+        "The Tang dynasty is older than the Dang family. Tang and Dang.\n",
+        "The delegates met. Then they left. Ten stayed behind; Thai and Then.\n",
+        "Stalin and Shtykov. Stalin wrote; Shtykov answered. Kim Il Sung waited.\n",
+        "World War II ended. Louis XIV and Pius II were not Kim Il Sung.\n",
+        "Vyshinsky and Vyshinskaya. Ivanov and Ivanova. Evgeni and Evgenia.\n",
+        "Chou the cook and Zhou Enlai.\n",
+        "`Sŏul` in code and Seoul in prose; <!-- Sŏul --> and [Seoul](http://x/Sŏul).\n",
+    ] {
+        for g in [Gazetteer::default(), gazetteer()] {
+            let (t, found) = run(text, g);
+            assert!(found.is_empty(), "{text}\n{}", render(&t, &found));
+        }
+    }
+}
+
+#[test]
+fn safe_fixes_make_the_document_consistent() {
+    for name in [
+        "korean-mixed",
+        "chinese-mixed",
+        "russian-mixed",
+        "unlisted-names",
+        "ocr",
+    ] {
+        let src = fixture(&format!("fixtures/variants/{name}.md"));
+        let (t, found) = run(&src, gazetteer());
+        assert!(!found.is_empty(), "{name}");
+        let edits: Vec<Edit> = found
+            .iter()
+            .filter_map(|f| f.fixes.first())
+            .filter(|x| x.safe)
+            .flat_map(|x| x.edits.clone())
+            .collect();
+        let fixed = crate::finding::apply_edits(&t, &edits);
+        let (t2, again) = run(&fixed, gazetteer());
+        assert!(
+            again.is_empty(),
+            "{name}: after fixes\n{fixed}\n{}",
+            render(&t2, &again)
+        );
+    }
+}
+
+#[test]
+fn with_real_recognizer() {
+    // Depends on the real recogniser (crate::names::Recognizer): the same findings as
+    // with the test recogniser are expected on the Bajanov fixture.
+    let src = fixture("fixtures/bajanov-1995.md");
+    let config = Config::default();
+    let knowledge = Knowledge::new(gazetteer());
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let a = analyze(Arc::from(src.as_str()), None, &ctx);
+    let got: Vec<(&str, String)> = a
+        .findings
+        .iter()
+        .filter(|f| f.code == OCR || f.code == INCONSISTENT)
+        .map(|f| (f.code, f.span.slice(&a.text).to_string()))
+        .collect();
+    let (t, expected) = run(&src, gazetteer());
+    assert_eq!(got, codes_and_texts(&t, &expected));
+}
+
+#[test]
+fn odd_documents_do_not_panic() {
+    for text in [
+        "",
+        "K",
+        "Kim II",
+        "Ŏ Ŭ ŏ'ŭ P' Ch'- -'",
+        "Kim Il-\u{301}sung \u{306}Sŏul",
+        "1l 1l 1l I1 II",
+        "Mao Tse-tung-tung-tung-tung-tung",
+        "Ssssssssssssssssssssssssssssssssssssssssssssssssssssss Shchshchshchshchshch",
+        "|a|b|\n|-|-|\n|Sŏul|Seoul|\n",
+    ] {
+        let _ = run(text, gazetteer());
+    }
+}
