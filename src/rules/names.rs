@@ -915,50 +915,46 @@ fn unlisted_groups(a: &Analysis, words: &[Word]) -> Vec<Group> {
         let mut index: HashMap<&str, Option<usize>> = HashMap::new();
         let mut key_owner: HashMap<String, usize> = HashMap::new();
         let mut parent: Vec<usize> = Vec::new();
-        {
-            for g in grams.iter().filter(|g| g.n <= max_n) {
-                {
-                    let (span, name, folded) = (g.span, &g.name, g.folded.as_str());
-                    let idx = match index.get(folded) {
-                        Some(x) => *x,
-                        None => {
-                            let ks = keys(lang, name);
-                            if ks.is_empty() {
-                                index.insert(folded, None);
-                                continue;
-                            }
-                            let x = sp.len();
-                            sp.push(Spelling {
-                                text: name.clone(),
-                                occs: Vec::new(),
-                                weight: 0,
-                                system: guess_in(lang, name),
-                                entities: Vec::new(),
-                            });
-                            parent.push(x);
-                            index.insert(folded, Some(x));
-                            for k in ks {
-                                match key_owner.get(&k) {
-                                    Some(&o) => {
-                                        let (ra, rb) = (find(&mut parent, o), find(&mut parent, x));
-                                        if let Some(p) = parent.get_mut(rb) {
-                                            *p = ra;
-                                        }
-                                    }
-                                    None => {
-                                        key_owner.insert(k, x);
-                                    }
+        for g in grams.iter().filter(|g| g.n <= max_n) {
+            let (span, name, folded) = (g.span, &g.name, g.folded.as_str());
+            let idx = match index.get(folded) {
+                Some(x) => *x,
+                None => {
+                    let ks = keys(lang, name);
+                    if ks.is_empty() {
+                        index.insert(folded, None);
+                        continue;
+                    }
+                    let x = sp.len();
+                    sp.push(Spelling {
+                        text: name.clone(),
+                        occs: Vec::new(),
+                        weight: 0,
+                        system: guess_in(lang, name),
+                        entities: Vec::new(),
+                    });
+                    parent.push(x);
+                    index.insert(folded, Some(x));
+                    for k in ks {
+                        match key_owner.get(&k) {
+                            Some(&o) => {
+                                let (ra, rb) = (find(&mut parent, o), find(&mut parent, x));
+                                if let Some(p) = parent.get_mut(rb) {
+                                    *p = ra;
                                 }
                             }
-                            Some(x)
+                            None => {
+                                key_owner.insert(k, x);
+                            }
                         }
-                    };
-                    if let Some(s) = idx.and_then(|i| sp.get_mut(i)) {
-                        s.occs.push(span);
-                        s.weight += 1;
-                        s.entities.push(g.entity);
                     }
+                    Some(x)
                 }
+            };
+            if let Some(s) = idx.and_then(|i| sp.get_mut(i)) {
+                s.occs.push(span);
+                s.weight += 1;
+                s.entities.push(g.entity);
             }
         }
         let mut comps: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
