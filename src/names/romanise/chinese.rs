@@ -35,7 +35,7 @@ sha sha|shai shai|shan shan|shang shang|shao shao|she shê she|shei shei|shen sh
 ran jan|rang jang|rao jao|re jê je|ren jên jen|reng jêng jeng|ri jih|rong jung|rou jou|ru ju|ruan juan|rui jui|run jun|ruo jo
 za tsa|zai tsai|zan tsan|zang tsang|zao tsao|ze tsê tse|zei tsei|zen tsên tsen|zeng tsêng tseng|zi tzu|zong tsung|zou tsou|zu tsu|zuan tsuan|zui tsui|zun tsun|zuo tso
 ca ts'a|cai ts'ai|can ts'an|cang ts'ang|cao ts'ao|ce ts'ê ts'e|cen ts'ên ts'en|ceng ts'êng ts'eng|ci tz'u|cong ts'ung|cou ts'ou|cu ts'u|cuan ts'uan|cui ts'ui|cun ts'un|cuo ts'o
-sa sa|sai sai|san san|sang sang|sao sao|se sê se|sen sên sen|seng sêng seng|si ssu szu|song sung|sou sou|su su|suan suan|sui sui|sun sun|suo so
+sa sa|sai sai|san san|sang sang|sao sao|se sê se|sei sei|sen sên sen|seng sêng seng|si ssu szu|song sung|sou sou|su su|suan suan|sui sui|sun sun|suo so
 ya ya|yai yai|yan yen|yang yang|yao yao|ye yeh|yi i yi|yin yin|ying ying|yo yo|yong yung|you yu|yu yü|yuan yüan|yue yüeh yüo|yun yün
 wa wa|wai wai|wan wan|wang wang|wei wei|wen wên wen|weng wêng weng|wo wo|wu wu";
 
