@@ -449,4 +449,22 @@ mod tests {
             "a title's full stop ends no sentence"
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn keys_never_panic_and_same_name_is_symmetric(
+            a in "[A-Za-zŏŭŎŬêüšžč'’ -]{0,24}",
+            b in "[A-Za-zŏŭŎŬêüšžč'’ -]{0,24}",
+        ) {
+            let _ = korean::key(&a);
+            let _ = chinese::readings(&a);
+            let _ = russian::candidates(&a);
+            let _ = guess_system(&a);
+            let _ = crate::names::ocr::repair(&a, |s| s == "Kim Il Sung");
+            let ab = same_name(&a, &b).map(|x| x.0);
+            let ba = same_name(&b, &a).map(|x| x.0);
+            proptest::prop_assert_eq!(ab, ba);
+        }
+    }
 }
