@@ -47,7 +47,8 @@ A transcription should keep one convention per name (the source's, or the editio
    spellings carry a romanisation system in the gazetteer (a person's *Syngman Rhee* and
    *Yi Sŭng-man*). Short forms (*Kim*, *Stalin* beside *Kim Il Sung*, *Joseph Stalin*) and
    OCR variants (see `romanisation-ocr`) are not spellings.
-2. Names nobody listed: capitalised words and runs of them in prose are compared by keys:
+2. Names nobody listed: capitalised words and runs of them in prose (paragraphs, headings
+   and tables; never code, HTML, URLs or front matter) are compared by keys:
    Korean (one strict key over McCune–Reischauer, Revised, DPRK and conventional forms),
    Chinese (Wade–Giles ↔ Pinyin by syllable table, postal names by alias) and Russian
    (back-transliteration to Cyrillic under English/BGN-PCGN, French, German and scholarly
