@@ -786,6 +786,37 @@ fn russian_looking(s: &str) -> bool {
         .any(|e| w.ends_with(e))
 }
 
+/// Whether a difference of conventions between two unlisted spellings is evidence
+/// enough. English words carry the weak marks by chance (Leon/Lon: eo; Louis/Luis: ou;
+/// John: j; William: w): a weak mark needs a name's shape — several words or a hyphen
+/// (Pak Heon-yeong), seven letters or more for Korean (Pyeongyang), a Russian surname
+/// ending for Russian (Bajanov).
+fn strong_enough(lang: Language, a: &str, b: &str) -> bool {
+    let shaped = |x: &str| x.contains(' ') || x.contains('-');
+    match lang {
+        Language::Korean => {
+            let strong = |x: &str| {
+                matches!(
+                    korean::guess(x),
+                    Some(System::McCuneReischauer | System::NorthKorean)
+                )
+            };
+            strong(a)
+                || strong(b)
+                || shaped(a)
+                || shaped(b)
+                || a.chars().count().min(b.chars().count()) >= 7
+        }
+        Language::Chinese => true,
+        Language::Russian => {
+            russian::strong_marks(a)
+                || russian::strong_marks(b)
+                || russian_looking(a)
+                || russian_looking(b)
+        }
+    }
+}
+
 fn keys(lang: Language, name: &str) -> Vec<String> {
     match lang {
         Language::Korean => korean::key(name).into_iter().collect(),
@@ -1040,7 +1071,9 @@ fn check_unlisted(
             .filter(|&i| i != pi)
             .filter(|&i| {
                 let Some(s) = live.get(i) else { return false };
-                let differ = (s.system != p.system && (s.system.is_some() || p.system.is_some()))
+                let differ = (s.system != p.system
+                    && (s.system.is_some() || p.system.is_some())
+                    && strong_enough(lang, &s.text, &p.text))
                     || separators_only(&s.text, &p.text)
                     || (lang == Language::Russian
                         && russian_looking(&s.text)

@@ -339,6 +339,21 @@ fn french_ch(w: &str) -> bool {
         .any(|x| matches!(x, ['c', 'h', c] if c.is_alphabetic() && !"aeiouyh".contains(*c)))
 }
 
+/// True when the spelling has a mark few English words have: zh, kh, shch, tch, sch,
+/// chtch, gue/gui, ch before a consonant, š ž č ŝ ʹ, or an -iy/-yy ending.
+pub fn strong_marks(name: &str) -> bool {
+    let w: String = normalise(name).into_iter().collect();
+    ["zh", "kh", "shch", "tch", "sch", "gue", "gui"]
+        .iter()
+        .any(|m| w.contains(m))
+        || w.chars()
+            .any(|c| matches!(c, 'š' | 'ž' | 'č' | 'ŝ' | 'ʹ' | 'ʺ'))
+        || french_ch(&w)
+        || name
+            .split_whitespace()
+            .any(|x| x.ends_with("iy") || x.ends_with("yy"))
+}
+
 /// Which convention a Latin spelling of a Russian name shows by letters only one
 /// convention uses, if any.
 pub fn guess(name: &str) -> Option<System> {

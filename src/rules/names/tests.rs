@@ -464,6 +464,8 @@ fn near_misses_stay_quiet() {
         "World War II ended. Louis XIV and Pius II were not Kim Il Sung.\n",
         "Vyshinsky and Vyshinskaya. Ivanov and Ivanova. Evgeni and Evgenia.\n",
         "Chou the cook and Zhou Enlai.\n",
+        "Leon Blum met Lon Nol? No: Leon and Lon. Louis and Luis. John and Jon.\n",
+        "Soul music in Seoul. Seoul and Soul.\n",
         "`Sŏul` in code and Seoul in prose; <!-- Sŏul --> and [Seoul](http://x/Sŏul).\n",
     ] {
         for g in [Gazetteer::default(), gazetteer()] {
