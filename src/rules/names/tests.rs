@@ -346,6 +346,13 @@ fn timing_parts() {
     let t = std::time::Instant::now();
     let v = votes_of(&a.text, &words);
     eprintln!("votes {} {:?}", v.len(), t.elapsed());
+    let t = std::time::Instant::now();
+    let md = crate::markdown::MdModel::parse(&body);
+    eprintln!("markdown {} {:?}", md.blocks.len(), t.elapsed());
+    let t = std::time::Instant::now();
+    let mut out = Vec::new();
+    check(&a, &ctx, &mut out);
+    eprintln!("check {} {:?}", out.len(), t.elapsed());
 }
 
 fn config(f: impl FnOnce(&mut Config)) -> Config {
