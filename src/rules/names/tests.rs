@@ -34,84 +34,86 @@ fn entity(id: &str, kind: EntityKind, preferred: &str, names: Vec<Name>) -> Enti
 }
 
 /// A small gazetteer of the Bajanov article's actors and places.
+#[allow(clippy::field_reassign_with_default)] // the gazetteer may carry more than entities
 pub(super) fn gazetteer() -> Gazetteer {
     use EntityKind::*;
     use System::*;
-    Gazetteer {
-        entities: vec![
-            entity(
-                "kim-il-sung",
-                Person,
-                "Kim Il Sung",
-                vec![
-                    name("Kim Il-sung", Some(Conventional)),
-                    name("Gim Il-seong", Some(Revised)),
-                    name("Kim Il-sŏng", Some(McCuneReischauer)),
-                    name("Kim II Sung", Some(Ocr)),
-                ],
-            ),
-            entity(
-                "shtykov",
-                Person,
-                "Terentii Shtykov",
-                vec![
-                    name("Shtykov", Some(BgnPcgn)),
-                    name("Chtykov", Some(French)),
-                    name("Terenty Shtykov", Some(BgnPcgn)),
-                ],
-            ),
-            entity(
-                "seoul",
-                Place,
-                "Seoul",
-                vec![
-                    name("Sŏul", Some(McCuneReischauer)),
-                    name("Keijō", Some(Other)),
-                    name("Kyŏngsŏng", Some(McCuneReischauer)),
-                ],
-            ),
-            entity(
-                "pyongyang",
-                Place,
-                "Pyongyang",
-                vec![
-                    name("P'yŏngyang", Some(McCuneReischauer)),
-                    name("Pyeongyang", Some(Revised)),
-                    name("Phyŏngyang", Some(NorthKorean)),
-                ],
-            ),
-            entity(
-                "mao-zedong",
-                Person,
-                "Mao Zedong",
-                vec![name("Mao Tse-tung", Some(WadeGiles)), name("Mao", None)],
-            ),
-            entity(
-                "stalin",
-                Person,
-                "Joseph Stalin",
-                vec![name("Stalin", None), name("Iosif Stalin", Some(BgnPcgn))],
-            ),
-            entity(
-                "bajanov",
-                Person,
-                "Evgueni Bajanov",
-                vec![
-                    name("Evgeni Bajanov", None),
-                    name("Evgeny Bazhanov", Some(BgnPcgn)),
-                    name("Bajanov", Some(French)),
-                    name("Bazhanov", Some(BgnPcgn)),
-                ],
-            ),
-            entity(
-                "beijing",
-                Place,
-                "Beijing",
-                vec![name("Peking", Some(Postal)), name("Peiping", Some(Other))],
-            ),
-            entity("moscow", Place, "Moscow", vec![]),
-        ],
-    }
+    // Built field by field: the gazetteer may carry more than its entities.
+    let mut g = Gazetteer::default();
+    g.entities = vec![
+        entity(
+            "kim-il-sung",
+            Person,
+            "Kim Il Sung",
+            vec![
+                name("Kim Il-sung", Some(Conventional)),
+                name("Gim Il-seong", Some(Revised)),
+                name("Kim Il-sŏng", Some(McCuneReischauer)),
+                name("Kim II Sung", Some(Ocr)),
+            ],
+        ),
+        entity(
+            "shtykov",
+            Person,
+            "Terentii Shtykov",
+            vec![
+                name("Shtykov", Some(BgnPcgn)),
+                name("Chtykov", Some(French)),
+                name("Terenty Shtykov", Some(BgnPcgn)),
+            ],
+        ),
+        entity(
+            "seoul",
+            Place,
+            "Seoul",
+            vec![
+                name("Sŏul", Some(McCuneReischauer)),
+                name("Keijō", Some(Other)),
+                name("Kyŏngsŏng", Some(McCuneReischauer)),
+            ],
+        ),
+        entity(
+            "pyongyang",
+            Place,
+            "Pyongyang",
+            vec![
+                name("P'yŏngyang", Some(McCuneReischauer)),
+                name("Pyeongyang", Some(Revised)),
+                name("Phyŏngyang", Some(NorthKorean)),
+            ],
+        ),
+        entity(
+            "mao-zedong",
+            Person,
+            "Mao Zedong",
+            vec![name("Mao Tse-tung", Some(WadeGiles)), name("Mao", None)],
+        ),
+        entity(
+            "stalin",
+            Person,
+            "Joseph Stalin",
+            vec![name("Stalin", None), name("Iosif Stalin", Some(BgnPcgn))],
+        ),
+        entity(
+            "bajanov",
+            Person,
+            "Evgueni Bajanov",
+            vec![
+                name("Evgeni Bajanov", None),
+                name("Evgeny Bazhanov", Some(BgnPcgn)),
+                name("Bajanov", Some(French)),
+                name("Bazhanov", Some(BgnPcgn)),
+            ],
+        ),
+        entity(
+            "beijing",
+            Place,
+            "Beijing",
+            vec![name("Peking", Some(Postal)), name("Peiping", Some(Other))],
+        ),
+        entity("moscow", Place, "Moscow", vec![]),
+    ];
+    g
 }
 
 fn is_boundary(text: &str, at: usize, before: bool) -> bool {
