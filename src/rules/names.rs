@@ -596,10 +596,13 @@ fn check_entities(
             if declared == Some(System::Ocr) {
                 continue;
             }
-            let surface = m.span.slice(&a.text);
-            if surface.is_empty() {
+            let raw = m.span.slice(&a.text);
+            if raw.is_empty() {
                 continue;
             }
+            // A name broken over two lines is shown on one.
+            let surface_owned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            let surface = surface_owned.as_str();
             let system = match m.name {
                 Some(_) => romanisation_system(declared).or_else(|| guess_system(surface)),
                 None => guess_system(surface).or(Some(System::Conventional)),
@@ -640,7 +643,12 @@ fn check_entities(
                 return None;
             }
             if let Some((lang, _, _)) = romanise::same_name(&x.text, &y.text) {
-                return Some(Some(lang));
+                // The gazetteer's systems say the language better than the letters do.
+                let declared = [x.system, y.system]
+                    .into_iter()
+                    .flatten()
+                    .find_map(Language::of);
+                return Some(declared.or(Some(lang)));
             }
             let (sx, sy) = (
                 romanisation_system(x.system)?,

@@ -145,6 +145,8 @@ pub fn guess_system(word: &str) -> Option<System> {
         }
         (Some(_), _) => k,
         (None, Some(_)) => c,
+        // A spelling that reads as Korean or Chinese is not called Russian by its letters.
+        (None, None) if korean::key(word).is_some() || !chinese::readings(word).is_empty() => None,
         (None, None) => russian::guess(word),
     }
 }
@@ -153,11 +155,20 @@ pub fn guess_system(word: &str) -> Option<System> {
 /// follows ([`System::Conventional`] for an unmarked Korean form, [`System::Other`] for
 /// an unmarked Chinese or Russian one). Equal spellings are one name too.
 pub fn same_name(a: &str, b: &str) -> Option<(Language, System, System)> {
+    let chinese_pair = chinese::same(a, b);
     if korean::same(a, b) {
-        let g = |x: &str| korean::guess(x).unwrap_or(System::Conventional);
-        return Some((Language::Korean, g(a), g(b)));
+        // Chinese syllables often read as Korean too (Kao Kang, Gao Gang): when only the
+        // Chinese reading tells the spellings apart, they are Chinese.
+        let korean_marked =
+            |x: &str| guess_system(x).and_then(Language::of) == Some(Language::Korean);
+        let chinese_marked =
+            chinese_pair.is_some_and(|(x, y)| x != y) && !korean_marked(a) && !korean_marked(b);
+        if !chinese_marked {
+            let g = |x: &str| korean::guess(x).unwrap_or(System::Conventional);
+            return Some((Language::Korean, g(a), g(b)));
+        }
     }
-    if let Some((sa, sb)) = chinese::same(a, b) {
+    if let Some((sa, sb)) = chinese_pair {
         let pick = |guess: Option<System>, read: System| guess.unwrap_or(read);
         let (sa, sb) = if sa == sb {
             (
@@ -375,6 +386,8 @@ mod tests {
             ("Kim Il Sung", "Kim Il-sung", Language::Korean),
             ("Mao Tse-tung", "Mao Zedong", Language::Chinese),
             ("Peking", "Beijing", Language::Chinese),
+            ("Kao Kang", "Gao Gang", Language::Chinese),
+            ("Peng Dehuai", "P'eng Te-huai", Language::Chinese),
             ("Evgueni", "Evgeni", Language::Russian),
             ("Shtykov", "Chtykov", Language::Russian),
         ];

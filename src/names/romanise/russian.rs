@@ -342,7 +342,12 @@ fn french_ch(w: &str) -> bool {
 /// True when the spelling has a mark few English words have: zh, kh, shch, tch, sch,
 /// chtch, gue/gui, ch before a consonant, š ž č ŝ ʹ, or an -iy/-yy ending.
 pub fn strong_marks(name: &str) -> bool {
-    let w: String = normalise(name).into_iter().collect();
+    // Words joined by spaces: marks never span two words ("Pak Hon" has no kh).
+    let w: String = name
+        .split_whitespace()
+        .map(|x| normalise(x).into_iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ");
     ["zh", "kh", "shch", "tch", "sch", "gue", "gui"]
         .iter()
         .any(|m| w.contains(m))
@@ -357,7 +362,12 @@ pub fn strong_marks(name: &str) -> bool {
 /// Which convention a Latin spelling of a Russian name shows by letters only one
 /// convention uses, if any.
 pub fn guess(name: &str) -> Option<System> {
-    let w: String = normalise(name).into_iter().collect();
+    // Words joined by spaces: marks never span two words ("Pak Hon" has no kh).
+    let w: String = name
+        .split_whitespace()
+        .map(|x| normalise(x).into_iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ");
     let words: Vec<String> = name
         .split_whitespace()
         .map(|x| normalise(x).into_iter().collect())
@@ -467,6 +477,7 @@ mod tests {
             ("Vyšinskij", Some(System::Scholarly)),
             ("Evgeni", None),
             ("Molotov", None),
+            ("Pak Hon Yong", None),
         ] {
             assert_eq!(guess(w), s, "{w}");
         }
