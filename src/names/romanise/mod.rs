@@ -59,7 +59,7 @@ pub fn system_label(system: System) -> &'static str {
         System::BgnPcgn => "English-style BGN/PCGN",
         System::French => "French-style",
         System::German => "German-style",
-        System::Scholarly => "scholarly (ISO 9)",
+        System::Scholarly => "scholarly ISO 9",
         System::Conventional => "conventional",
         System::Ocr => "OCR damage",
         System::Other => "unmarked",
