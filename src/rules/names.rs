@@ -562,6 +562,23 @@ fn contains_words(whole: &str, part: &str) -> bool {
     !p.is_empty() && w.windows(p.len()).any(|x| x == p.as_slice())
 }
 
+/// Letters and digits, lower-case, marks kept: "Pak Hon-yong" = "Pak Hon Yong" ≠ "Pak Hŏn-yŏng".
+fn letters(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// True when `surface` is one of the entity's listed spellings, up to case and separators.
+fn listed(e: &Entity, surface: &str) -> bool {
+    let l = letters(surface);
+    std::iter::once(e.preferred.as_str())
+        .chain(e.names.iter().map(|n| n.text.as_str()))
+        .any(|n| letters(n) == l)
+}
+
 fn romanisation_system(s: Option<System>) -> Option<System> {
     s.filter(|s| !matches!(s, System::Ocr | System::Other))
 }
@@ -594,6 +611,12 @@ fn check_entities(
             }
             let declared = name_system(e, m.name);
             if declared == Some(System::Ocr) {
+                continue;
+            }
+            // Only spellings the gazetteer lists (up to case, spaces and hyphens) are the
+            // entity's spellings here; a recogniser that folds diacritics may match the
+            // English "Soul" to "Sŏul", and such a surface is judged as an unlisted name.
+            if !listed(e, m.span.slice(&a.text)) {
                 continue;
             }
             let raw = m.span.slice(&a.text);
