@@ -1,6 +1,9 @@
 //! Gazetteer names in prose: recognition ([`Recognizer`]), and what the editor asks
 //! of a mention — hover card, definition, references, workspace symbols.
 
+pub mod ocr;
+pub mod romanise;
+
 use crate::analysis::{Analysis, Context, Knowledge};
 use crate::finding::Span;
 use crate::gazetteer::{Entity, EntityKind, Gazetteer, Origin, System, TextProblem, edtf};
