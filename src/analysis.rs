@@ -92,7 +92,7 @@ pub fn analyze(text: Arc<str>, tree: Option<&MarkdownTree>, ctx: &Context) -> An
     let local = if too_big {
         None
     } else {
-        crate::names::document_entities(&text, &md, ctx.knowledge).map(Arc::new)
+        crate::names::document_entities(&text, &md, ctx.knowledge)
     };
     let recognizer = match &local {
         Some(l) => &l.knowledge.recognizer,

@@ -134,12 +134,17 @@ pub struct Gazetteer {
 impl Gazetteer {
     /// The embedded default gazetteer (Korea 1945–1953). Its validity is a test.
     pub fn embedded() -> Gazetteer {
-        let (entities, _problems) = parse_toml(EMBEDDED_TOML);
-        let mut g = Gazetteer::default();
-        for (e, _) in entities {
-            g.merge(e, None);
-        }
-        g
+        static EMBEDDED: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+        EMBEDDED
+            .get_or_init(|| {
+                let (entities, _problems) = parse_toml(EMBEDDED_TOML);
+                let mut g = Gazetteer::default();
+                for (e, _) in entities {
+                    g.merge(e, None);
+                }
+                g
+            })
+            .clone()
     }
 
     pub fn from_entities(entities: Vec<Entity>) -> Gazetteer {
