@@ -588,6 +588,14 @@ mod tests {
         ),
         ("the Korean war began", &[("Korean war", "korean-war")]),
         ("a war in Korea", &[("Korea", "korea")]),
+        (
+            "the Republic of China and the People's Republic of China",
+            &[
+                ("Republic of China", "republic-of-china"),
+                ("People's Republic of China", "china"),
+            ],
+        ),
+        ("the Korean War's end", &[("Korean War", "korean-war")]),
     ];
 
     /// Texts where nothing may be recognised.
