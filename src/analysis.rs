@@ -88,7 +88,7 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     let local = if too_big {
         None
     } else {
-        crate::names::document_entities(&text, &md, ctx.knowledge).map(Arc::new)
+        crate::names::document_entities(&text, &md, ctx.knowledge)
     };
     let recognizer = match &local {
         Some(l) => &l.knowledge.recognizer,

@@ -74,9 +74,17 @@ pub struct Name {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_text"
+    )]
     pub from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_text"
+    )]
     pub to: Option<String>,
 }
 
@@ -94,10 +102,18 @@ pub struct Entity {
     #[serde(default)]
     pub native: Vec<String>,
     /// Birth or founding (EDTF).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_text"
+    )]
     pub start: Option<String>,
     /// Death or dissolution (EDTF).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_text"
+    )]
     pub end: Option<String>,
     #[serde(default)]
     pub roles: Vec<Role>,
@@ -112,6 +128,37 @@ pub struct Entity {
     /// A Wikidata id, only where verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wikidata: Option<String>,
+}
+
+/// A date field: EDTF text, or a bare year written as a number (`start = 1949` in
+/// TOML, `start: 1949` in YAML), which is kept as its text.
+fn date_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an EDTF date such as \"1949-03-05\", \"1949-03\" or 1949")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(format!("{v:04}")))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(format!("{v:04}")))
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(V)
+        }
+    }
+    d.deserialize_option(V)
 }
 
 /// Where an entity was defined, for go-to-definition.
@@ -134,12 +181,17 @@ pub struct Gazetteer {
 impl Gazetteer {
     /// The embedded default gazetteer (Korea 1945–1953). Its validity is a test.
     pub fn embedded() -> Gazetteer {
-        let (entities, _problems) = parse_toml(EMBEDDED_TOML);
-        let mut g = Gazetteer::default();
-        for (e, _) in entities {
-            g.merge(e, None);
-        }
-        g
+        static EMBEDDED: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+        EMBEDDED
+            .get_or_init(|| {
+                let (entities, _problems) = parse_toml(EMBEDDED_TOML);
+                let mut g = Gazetteer::default();
+                for (e, _) in entities {
+                    g.merge(e, None);
+                }
+                g
+            })
+            .clone()
     }
 
     pub fn from_entities(entities: Vec<Entity>) -> Gazetteer {

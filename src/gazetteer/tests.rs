@@ -242,3 +242,22 @@ fn workspace_escape_is_refused() {
     assert!(inside_workspace(base, std::path::Path::new("g/../../a.toml")).is_none());
     assert!(inside_workspace(base, std::path::Path::new("/a.toml")).is_none());
 }
+
+#[test]
+fn years_may_be_written_as_numbers() {
+    let (v, p) = parse_toml(
+        "[[entity]]\nid = \"x\"\nkind = \"event\"\npreferred = \"Xyz\"\nstart = 1949\nroles = [{ title = \"t\", from = 1950 }]\n",
+    );
+    assert!(p.is_empty(), "{p:?}");
+    assert_eq!(v[0].0.start.as_deref(), Some("1949"));
+    assert_eq!(v[0].0.roles[0].from.as_deref(), Some("1950"));
+    let (v, p) = from_front_matter(
+        "entities:\n  - id: y\n    kind: person\n    preferred: Yy Zz\n    start: 1949\n    end: \"1950-03\"\n",
+    );
+    assert!(p.is_empty(), "{p:?}");
+    assert_eq!(v[0].start.as_deref(), Some("1949"));
+    assert_eq!(v[0].end.as_deref(), Some("1950-03"));
+    let (_, p) =
+        parse_toml("[[entity]]\nid = \"x\"\nkind = \"event\"\npreferred = \"Xyz\"\nstart = true\n");
+    assert_eq!(p.len(), 1, "a boolean is not a date");
+}
