@@ -600,6 +600,7 @@ pub fn html(t: &Timeline, title: &str) -> String {
 body{font-family:Georgia,'Times New Roman',serif;background:#fdfbf6;color:#222;margin:2em auto;max-width:1240px;padding:0 1em}
 h1{font-weight:normal;font-size:1.5em}
 .pic{overflow-x:auto;border:1px solid #e4dfd2;background:#fdfbf6}
+.pic svg{max-width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;margin-top:1.5em;font-size:.95em}
 th,td{border-bottom:1px solid #e4dfd2;padding:.35em .6em;text-align:left;vertical-align:top}
 th{font-weight:normal;color:#666;border-bottom:2px solid #ccc}
