@@ -294,6 +294,8 @@ mod tests {
                 &[("date-incomplete", "5 March 194")],
             ),
             ("On 5 March 794 he died.", &[]),
+            // No four-digit year begins with 194: an early year, not a cut-short one.
+            ("On 5 March 194 the emperor died.", &[]),
             ("On 5 March 1949 he came.", &[]),
             (
                 "On Monday, 28 June 1950 troops moved.",
