@@ -122,7 +122,7 @@ pub fn json(t: &Timeline) -> String {
 }
 
 /// The timeline as JSON: `{"events": [{"date", "start", "end", "precision", "surface",
-/// "inferred_year", "text", "line", "actors", "notes"}], "left_out": [{"surface", "line",
+/// "inferred_year", "text", "line", "actors", "places", "notes"}], "left_out": [{"surface", "line",
 /// "reason"}]}` (also what an LSP request can return).
 pub fn json_value(t: &Timeline) -> serde_json::Value {
     let events: Vec<serde_json::Value> = t
@@ -139,6 +139,7 @@ pub fn json_value(t: &Timeline) -> serde_json::Value {
                 "text": e.text,
                 "line": e.line,
                 "actors": e.actors,
+                "places": e.places,
                 "notes": e.notes,
             })
         })
@@ -160,7 +161,7 @@ fn csv_field(s: &str) -> String {
 }
 
 pub fn csv(t: &Timeline) -> String {
-    let mut s = String::from("date,start,end,precision,line,surface,text,actors,notes\n");
+    let mut s = String::from("date,start,end,precision,line,surface,text,actors,places,notes\n");
     for e in &t.events {
         let row = [
             e.edtf.clone(),
@@ -171,6 +172,7 @@ pub fn csv(t: &Timeline) -> String {
             e.surface.clone(),
             e.text.clone(),
             e.actors.join("; "),
+            e.places.join("; "),
             e.notes.join("; "),
         ];
         let row: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
@@ -614,11 +616,11 @@ td.d{white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-s
     let _ = writeln!(s, "<h1>{} — timeline</h1>", esc(title));
     s.push_str("<div class=\"pic\">\n");
     s.push_str(&svg(t, title));
-    s.push_str("</div>\n<table>\n<thead><tr><th>Date (EDTF)</th><th>As written</th><th>Line</th><th>Text</th><th>Actors</th><th>Notes</th></tr></thead>\n<tbody>\n");
+    s.push_str("</div>\n<table>\n<thead><tr><th>Date (EDTF)</th><th>As written</th><th>Line</th><th>Text</th><th>Actors</th><th>Places</th><th>Notes</th></tr></thead>\n<tbody>\n");
     for e in &t.events {
         let _ = writeln!(
             s,
-            "<tr><td class=\"d\">{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"d\">{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&e.edtf),
             esc(&e.surface),
             if e.inferred_year {
@@ -629,6 +631,7 @@ td.d{white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-s
             e.line,
             esc(&e.text),
             esc(&e.actors.join(", ")),
+            esc(&e.places.join(", ")),
             esc(&e.notes.join(", "))
         );
     }
