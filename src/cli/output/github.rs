@@ -97,3 +97,28 @@ mod tests {
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
     }
 }
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+    use crate::cli::output::sample_report;
+
+    #[test]
+    fn one_line_per_finding_and_problem() {
+        let mut buf = Vec::new();
+        write(&sample_report(), &mut buf).unwrap_or_else(|e| panic!("{e}"));
+        let out = String::from_utf8(buf).unwrap_or_default();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        assert!(lines[0].starts_with(
+            "::warning file=dir/a b.md,line=3,col=5,endLine=3,endColumn=7,title=name-ocr::"
+        ));
+        assert!(
+            lines[0].contains("100%25%0Ahelp: Replace with `Il`"),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[1].starts_with("::notice ") && lines[1].ends_with("line one%0Aline two"));
+        assert!(lines[2].starts_with("::warning file=bad.md,title=annalist::not UTF-8"));
+    }
+}

@@ -133,3 +133,33 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::output::sample_report;
+    use serde_json::Value;
+
+    #[test]
+    fn fixes_and_ranges_in_the_contract_shape() {
+        let mut buf = Vec::new();
+        write(&sample_report(), &mut buf).unwrap_or_else(|e| panic!("{e}"));
+        let v: Value = serde_json::from_slice(&buf).unwrap_or(Value::Null);
+        let d = &v["files"][0]["diagnostics"][0];
+        assert_eq!(d["code"], "name-ocr");
+        assert_eq!(d["severity"], "warning");
+        assert_eq!(d["range"]["start"]["line"], 3);
+        assert_eq!(d["range"]["start"]["column"], 5);
+        assert_eq!(d["fixes"][0]["title"], "Replace with `Il`");
+        assert_eq!(d["fixes"][0]["edits"][0]["new_text"], "Il");
+        assert_eq!(d["fixes"][0]["edits"][0]["range"]["end"]["column"], 7);
+        assert_eq!(
+            d["fixes"][0].as_object().map(|o| o.len()),
+            Some(2),
+            "no `safe` in version 1"
+        );
+        assert_eq!(v["summary"]["warnings"], 1);
+        assert_eq!(v["summary"]["hints"], 1);
+        assert_eq!(v["summary"]["files"], 1);
+    }
+}

@@ -122,3 +122,34 @@ mod tests {
         assert_eq!(escape("x\u{1}y\tz"), "x\u{FFFD}y\tz");
     }
 }
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+    use crate::cli::output::sample_report;
+    use crate::finding::Severity;
+
+    #[test]
+    fn failures_follow_the_threshold() {
+        let mut r = sample_report();
+        let mut buf = Vec::new();
+        write(&r, &mut buf).unwrap_or_else(|e| panic!("{e}"));
+        let out = String::from_utf8(buf).unwrap_or_default();
+        assert!(!out.contains("<failure"), "{out}");
+        assert!(
+            out.contains("&quot;quoted&quot; &lt;b&gt; &amp; 100%"),
+            "{out}"
+        );
+        assert!(out.contains("<skipped message=\"not UTF-8"), "{out}");
+        r.threshold = Severity::Warning;
+        let mut buf = Vec::new();
+        write(&r, &mut buf).unwrap_or_else(|e| panic!("{e}"));
+        let out = String::from_utf8(buf).unwrap_or_default();
+        assert_eq!(out.matches("<failure").count(), 1, "{out}");
+        assert!(out.contains("<testcase name=\"name-ocr\" classname=\"dir/a b.md\""));
+        assert!(
+            out.contains("<system-out>1:1 hint analysis-limited: line one\nline two</system-out>"),
+            "{out}"
+        );
+    }
+}

@@ -327,6 +327,54 @@ pub fn known_rules() -> Vec<RuleInfo> {
     v
 }
 
+/// A report over one synthetic document, for the writers' tests.
+#[cfg(test)]
+pub(crate) fn sample_report() -> Report {
+    use crate::finding::{Edit, Fix};
+    let text = "# Title\n\nKim II Sung met Stalin.[^1]\n\n[^1]: Sŏul, 1949.\n";
+    let lines = LineIndex::new(text);
+    let at = text.find("II").unwrap_or(0);
+    let note = text.rfind("[^1]").unwrap_or(0);
+    let findings = vec![
+        Finding::new(
+            "name-ocr",
+            Severity::Warning,
+            Span::new(at, at + 2),
+            "`II` is an OCR error for `Il`, \"quoted\" <b> & 100%",
+        )
+        .with_related(Span::new(note, note + 4), "the note")
+        .with_fix(Fix {
+            title: "Replace with `Il`".into(),
+            edits: vec![Edit {
+                span: Span::new(at, at + 2),
+                new_text: "Il".into(),
+            }],
+            safe: true,
+        }),
+        Finding::new(
+            "analysis-limited",
+            Severity::Hint,
+            Span::new(0, 0),
+            "line one\nline two",
+        ),
+    ];
+    let diagnostics = convert(text, &lines, &findings);
+    Report {
+        files: vec![FileReport {
+            path: "dir/a b.md".into(),
+            text: Arc::from(text),
+            lines,
+            diagnostics,
+            fixed: 0,
+        }],
+        problems: vec![PathProblem {
+            path: "bad.md".into(),
+            kind: ProblemKind::NotUtf8 { offset: 7 },
+        }],
+        threshold: Severity::Error,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -218,3 +218,46 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+    use crate::cli::output::sample_report;
+
+    #[test]
+    fn results_carry_rules_regions_related_places_and_fixes() {
+        let mut buf = Vec::new();
+        write(&sample_report(), &mut buf).unwrap_or_else(|e| panic!("{e}"));
+        let v: Value = serde_json::from_slice(&buf).unwrap_or(Value::Null);
+        let run = &v["runs"][0];
+        let rules = run["tool"]["driver"]["rules"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let results = run["results"].as_array().cloned().unwrap_or_default();
+        assert_eq!(results.len(), 2);
+        let r = &results[0];
+        assert_eq!(r["ruleId"], "name-ocr");
+        // An unknown code is described on the fly, so ruleIndex always resolves.
+        let idx = r["ruleIndex"].as_u64().unwrap_or(u64::MAX) as usize;
+        assert_eq!(rules.get(idx).map(|x| &x["id"]), Some(&r["ruleId"]));
+        assert_eq!(r["level"], "warning");
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "dir/a%20b.md");
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_eq!(loc["region"]["startLine"], 3);
+        assert_eq!(loc["region"]["startColumn"], 5);
+        assert_eq!(loc["region"]["endColumn"], 7);
+        assert_eq!(
+            r["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+            5
+        );
+        let rep = &r["fixes"][0]["artifactChanges"][0]["replacements"][0];
+        assert_eq!(rep["insertedContent"]["text"], "Il");
+        assert_eq!(rep["deletedRegion"]["startColumn"], 5);
+        assert_eq!(results[1]["level"], "note");
+        let n = &run["invocations"][0]["toolExecutionNotifications"][0];
+        assert_eq!(n["level"], "warning");
+        assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    }
+}

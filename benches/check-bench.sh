@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Speed of `annalist check` beside other Markdown linters and a read floor.
+#
+#   benches/check-bench.sh [CORPUS]     (default: $TMPDIR/annalist-bench-corpus)
+#
+# Builds the release binary and the corpus (benches/make-corpus.py) if missing, then
+# times on the same files, side by side:
+#   annalist check      (release build; default output to /dev/null)
+#   rumdl check         (pip install rumdl; --no-cache --no-config, all default rules)
+#   markdownlint-cli2   (npm install -g markdownlint-cli2; default rules)
+#   cat                 (read floor: every byte read once)
+#   rg                  (search floor: every gazetteer name, case-insensitive, fixed strings)
+# over two corpora: one ~1 MB document, and 2,000 documents of ~10 KB.
+# Wall time from hyperfine (mean of >= 3 runs after a warm-up) when installed, else
+# the best of 3 runs of /usr/bin/time; peak memory (max RSS) from /usr/bin/time -v.
+# Tools not installed are skipped. The machine's load is printed: on a shared machine
+# the figures are noisy, the ratios less so.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+CORPUS="${1:-${TMPDIR:-/tmp}/annalist-bench-corpus}"
+OUT="${CORPUS}/results"
+mkdir -p "$OUT"
+
+if [[ ! -f "$CORPUS/names.txt" ]]; then
+  python3 "$ROOT/benches/make-corpus.py" "$CORPUS"
+fi
+(cd "$ROOT" && cargo build --release --quiet)
+ANNALIST="$ROOT/target/release/annalist"
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# name|command template; {} is the corpus directory.
+TOOLS=("annalist|$ANNALIST check {} >/dev/null 2>&1")
+have rumdl && TOOLS+=("rumdl|rumdl check --no-cache --no-config {} >/dev/null 2>&1")
+have markdownlint-cli2 && TOOLS+=("markdownlint-cli2|markdownlint-cli2 '{}/**/*.md' >/dev/null 2>&1")
+TOOLS+=("cat (read floor)|find {} -name '*.md' -print0 | xargs -0 cat >/dev/null")
+have rg && TOOLS+=("rg names (search floor)|rg -i -F -c -f $CORPUS/names.txt {} >/dev/null 2>&1")
+
+echo "machine: $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "annalist $("$ANNALIST" --version | cut -d' ' -f2)$(have rumdl && echo "; $(rumdl --version)")$(have markdownlint-cli2 && echo "; $(markdownlint-cli2 --help 2>/dev/null | head -1)")"
+echo
+
+RESULTS="$OUT/results.tsv"
+: > "$RESULTS"
+for corpus in large many; do
+  dir="$CORPUS/$corpus"
+  bytes=$(find "$dir" -name '*.md' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  files=$(find "$dir" -name '*.md' | wc -l)
+  for entry in "${TOOLS[@]}"; do
+    name="${entry%%|*}"
+    cmd="${entry#*|}"
+    cmd="${cmd//\{\}/$dir}"
+    # Peak memory: one run under /usr/bin/time -v.
+    rss=$( { /usr/bin/time -v bash -c "$cmd" || true; } 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}' | tail -1)
+    if have hyperfine; then
+      hyperfine --style none --warmup 1 --min-runs 3 --max-runs 10 -i \
+        --export-json "$OUT/$corpus-${name%% *}.json" "$cmd" >/dev/null 2>&1
+      mean=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['mean'])" "$OUT/$corpus-${name%% *}.json")
+    else
+      best=""
+      for _ in 1 2 3; do
+        t=$( { /usr/bin/time -f '%e' bash -c "$cmd" || true; } 2>&1 >/dev/null | tail -1)
+        if [[ -z "$best" ]] || awk "BEGIN {exit !($t < $best)}"; then best=$t; fi
+      done
+      mean=$best
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$name" "$files" "$bytes" "$mean" "${rss:-0}" >> "$RESULTS"
+  done
+done
+
+python3 - "$RESULTS" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+for corpus in ("large", "many"):
+    rs = [r for r in rows if r[0] == corpus]
+    if not rs:
+        continue
+    files, size = int(rs[0][2]), int(rs[0][3])
+    base = next((float(r[4]) for r in rs if r[1] == "annalist"), None)
+    print(f"## {corpus}: {files} file(s), {size / 1e6:.2f} MB")
+    print(f"{'tool':<24} {'wall s':>8} {'MB/s':>8} {'peak MB':>8} {'time / annalist':>16}")
+    for _, name, _, _, mean, rss in rs:
+        t = float(mean)
+        ratio = f"{t / base:.2f}x" if base else "-"
+        print(f"{name:<24} {t:>8.3f} {size / 1e6 / t if t > 0 else 0:>8.1f} {int(rss) / 1024:>8.1f} {ratio:>16}")
+    print()
+PY
