@@ -11,8 +11,10 @@
 #   cat                 (read floor: every byte read once)
 #   rg                  (search floor: every gazetteer name, case-insensitive, fixed strings)
 # over two corpora: one ~1 MB document, and 2,000 documents of ~10 KB.
-# Wall time from hyperfine (mean of >= 3 runs after a warm-up) when installed, else
-# the best of 3 runs of /usr/bin/time; peak memory (max RSS) from /usr/bin/time -v.
+# Wall time and CPU time (user + system) from hyperfine (means of >= 3 runs after a
+# warm-up) when installed, else the best of 3 runs of /usr/bin/time; peak memory (max
+# RSS) from /usr/bin/time -v. On a loaded machine compare CPU times: wall times then
+# mostly measure the wait for a core.
 # Tools not installed are skipped. The machine's load is printed: on a shared machine
 # the figures are noisy, the ratios less so.
 set -euo pipefail
@@ -56,16 +58,16 @@ for corpus in large many; do
     if have hyperfine; then
       hyperfine --style none --warmup 1 --min-runs 3 --max-runs 10 -i \
         --export-json "$OUT/$corpus-${name%% *}.json" "$cmd" >/dev/null 2>&1
-      mean=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['mean'])" "$OUT/$corpus-${name%% *}.json")
+      read -r mean cpu < <(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(r['mean'], r['user'] + r['system'])" "$OUT/$corpus-${name%% *}.json")
     else
       best=""
       for _ in 1 2 3; do
-        t=$( { /usr/bin/time -f '%e' bash -c "$cmd" || true; } 2>&1 >/dev/null | tail -1)
-        if [[ -z "$best" ]] || awk "BEGIN {exit !($t < $best)}"; then best=$t; fi
+        read -r t c < <( { /usr/bin/time -f '%e %U %S' bash -c "$cmd" || true; } 2>&1 >/dev/null | tail -1 | awk '{print $1, $2 + $3}')
+        if [[ -z "$best" ]] || awk "BEGIN {exit !($t < $best)}"; then best=$t; cpu=$c; fi
       done
       mean=$best
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$name" "$files" "$bytes" "$mean" "${rss:-0}" >> "$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$name" "$files" "$bytes" "$mean" "${rss:-0}" "$cpu" >> "$RESULTS"
   done
 done
 
@@ -78,11 +80,13 @@ for corpus in ("large", "many"):
         continue
     files, size = int(rs[0][2]), int(rs[0][3])
     base = next((float(r[4]) for r in rs if r[1] == "annalist"), None)
+    base_cpu = next((float(r[6]) for r in rs if r[1] == "annalist"), None)
     print(f"## {corpus}: {files} file(s), {size / 1e6:.2f} MB")
-    print(f"{'tool':<24} {'wall s':>8} {'MB/s':>8} {'peak MB':>8} {'time / annalist':>16}")
-    for _, name, _, _, mean, rss in rs:
-        t = float(mean)
+    print(f"{'tool':<24} {'wall s':>8} {'MB/s':>8} {'CPU s':>8} {'peak MB':>8} {'wall/annalist':>14} {'CPU/annalist':>13}")
+    for _, name, _, _, mean, rss, cpu in rs:
+        t, c = float(mean), float(cpu)
         ratio = f"{t / base:.2f}x" if base else "-"
-        print(f"{name:<24} {t:>8.3f} {size / 1e6 / t if t > 0 else 0:>8.1f} {int(rss) / 1024:>8.1f} {ratio:>16}")
+        cratio = f"{c / base_cpu:.2f}x" if base_cpu else "-"
+        print(f"{name:<24} {t:>8.3f} {size / 1e6 / t if t > 0 else 0:>8.1f} {c:>8.3f} {int(rss) / 1024:>8.1f} {ratio:>14} {cratio:>13}")
     print()
 PY

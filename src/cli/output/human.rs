@@ -16,6 +16,10 @@ use std::io::{self, Write};
 
 /// The most lines a fix may span for its replacement to be shown as a patch.
 const MAX_PATCH_LINES: usize = 6;
+/// A line longer than this (in bytes) is cut around a fix's edits in the patch.
+const LONG_LINE: usize = 120;
+/// How much context (in bytes, rounded to characters) an excerpt keeps on each side.
+const EXCERPT_CONTEXT: usize = 40;
 
 pub fn write(report: &Report, opts: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
     let renderer = if opts.color {
@@ -124,6 +128,34 @@ impl Window {
 
     /// A document offset inside the window's lines, as a window offset. Offsets inside
     /// a line terminator clamp to the end of the line's content.
+    /// Part of one line, `[lo, hi)`, marked `...` where cut; for patches on long lines.
+    fn excerpt(text: &str, idx: &LineIndex, line: usize, lo: usize, hi: usize) -> Window {
+        let (s, e) = idx.line_content(text, line);
+        let mut lo = lo.saturating_sub(EXCERPT_CONTEXT).max(s);
+        while lo > s && !text.is_char_boundary(lo) {
+            lo -= 1;
+        }
+        let mut hi = hi.saturating_add(EXCERPT_CONTEXT).min(e).max(lo);
+        while hi < e && !text.is_char_boundary(hi) {
+            hi += 1;
+        }
+        let mut w = Window {
+            text: String::new(),
+            first_line: line,
+            lines: Vec::new(),
+        };
+        if lo > s {
+            w.text.push_str("...");
+        }
+        let at = w.text.len();
+        w.text.push_str(text.get(lo..hi).unwrap_or(""));
+        if hi < e {
+            w.text.push_str("...");
+        }
+        w.lines.push((lo, hi, at));
+        w
+    }
+
     /// An offset inside a character moves back to the character's start.
     fn map(&self, text: &str, idx: &LineIndex, offset: usize) -> Option<usize> {
         let l = idx.line_of(offset);
@@ -217,7 +249,14 @@ fn render(renderer: &Renderer, f: &FileReport, d: &Diagnostic) -> String {
                 .map(|e| e.span.end.max(e.span.start))
                 .max()?;
             let (a, b) = line_range(idx, Span::new(start, end));
-            (b - a < MAX_PATCH_LINES).then(|| (Window::new(text, idx, a, b), a))
+            let (s, e) = idx.line_content(text, a);
+            if a == b && e - s > LONG_LINE {
+                Some((Window::excerpt(text, idx, a, start, end), a))
+            } else {
+                let w = Window::new(text, idx, a, b);
+                let long = w.lines.iter().any(|&(s, e, _)| e - s > LONG_LINE);
+                (b - a < MAX_PATCH_LINES && !long).then_some((w, a))
+            }
         })
         .collect();
     for (fx, w) in d.fixes.iter().zip(&fix_windows) {
@@ -253,13 +292,13 @@ fn render(renderer: &Renderer, f: &FileReport, d: &Diagnostic) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests_support {
     use super::*;
     use crate::cli::output::convert;
-    use crate::finding::{Edit, Finding, Fix};
+    use crate::finding::Finding;
     use std::sync::Arc;
 
-    fn file(text: &str, findings: Vec<Finding>) -> FileReport {
+    pub fn file(text: &str, findings: Vec<Finding>) -> FileReport {
         let lines = LineIndex::new(text);
         let diagnostics = convert(text, &lines, &findings);
         FileReport {
@@ -271,7 +310,7 @@ mod tests {
         }
     }
 
-    fn render_one(f: &FileReport) -> String {
+    pub fn render_one(f: &FileReport) -> String {
         let renderer = Renderer::plain().decor_style(DecorStyle::Ascii);
         f.diagnostics
             .iter()
@@ -279,6 +318,13 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::*;
+    use super::*;
+    use crate::finding::{Edit, Finding, Fix};
 
     #[test]
     fn shows_the_line_the_span_and_the_fix() {
@@ -350,5 +396,41 @@ mod tests {
             out.contains("defined here") && out.contains("cited here"),
             "{out}"
         );
+    }
+}
+
+#[cfg(test)]
+mod long_line_tests {
+    use super::tests_support::*;
+    use super::*;
+    use crate::finding::{Edit, Finding, Fix};
+
+    #[test]
+    fn long_prose_lines_are_cut_around_the_span() {
+        let para =
+            "In the beginning of 1949 the Soviet embassy began to alert the Kremlin. ".repeat(12);
+        let text = format!("# T\n\n{para}Kim II Sung said so. {para}\n");
+        let at = text.find("II").unwrap_or(0);
+        let f = Finding::new(
+            "name-ocr",
+            Severity::Warning,
+            Span::new(at, at + 2),
+            "OCR error",
+        )
+        .with_fix(Fix {
+            title: "Replace with `Il`".into(),
+            edits: vec![Edit {
+                span: Span::new(at, at + 2),
+                new_text: "Il".into(),
+            }],
+            safe: true,
+        });
+        let out = render_one(&file(&text, vec![f]));
+        assert!(out.contains("Kim II Sung"), "{out}");
+        assert!(
+            out.contains("3 + ...") && out.contains("Kim Il Sung said so."),
+            "{out}"
+        );
+        assert!(out.lines().all(|l| l.chars().count() <= 160), "{out}");
     }
 }
