@@ -360,7 +360,21 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         .entries
         .par_iter()
         .map(|e| {
-            let o = check_one(e, stdin_bytes.as_deref(), &ctx, fixing);
+            // A bug in one rule must not hide the other files' results.
+            let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                check_one(e, stdin_bytes.as_deref(), &ctx, fixing)
+            }))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".to_string());
+                Outcome::Problem(PathProblem {
+                    path: e.display.clone(),
+                    kind: ProblemKind::Internal(what),
+                })
+            });
             if progress {
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if n.is_multiple_of(20) || n == total {

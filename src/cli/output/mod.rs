@@ -105,6 +105,8 @@ pub enum ProblemKind {
     NotUtf8 { offset: usize },
     /// `--fix` could not write the file back: exit status 2.
     WriteFailed(String),
+    /// The analysis failed on this file (a bug in annalist): exit status 2.
+    Internal(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +127,9 @@ impl PathProblem {
                 "not UTF-8 (first invalid byte at byte offset {offset}); skipped. Convert it with e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
             ),
             ProblemKind::WriteFailed(e) => format!("cannot write the fixed file: {e}"),
+            ProblemKind::Internal(e) => format!(
+                "internal error while analysing this file ({e}); the other files were checked. This is a bug in annalist: please report it with the file"
+            ),
         }
     }
 }
