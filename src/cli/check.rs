@@ -532,10 +532,11 @@ pub fn statistics(report: &Report) -> String {
     rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
     let mut s = String::new();
     for (code, (count, sev, fixable)) in &rows {
-        s.push_str(&format!("{count:>6}  {code:<32} {:<8}", sev.as_str()));
+        let mut line = format!("{count:>6}  {code:<32} {:<8}", sev.as_str());
         if *fixable > 0 {
-            s.push_str(&format!(" {fixable} fixable"));
+            line.push_str(&format!(" {fixable} fixable"));
         }
+        s.push_str(line.trim_end());
         s.push('\n');
     }
     if rows.is_empty() {
