@@ -6,8 +6,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod explain;
+pub mod fix;
 pub mod gazetteer;
+pub mod init;
+pub mod output;
 pub mod timeline;
+pub mod walk;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -39,7 +44,11 @@ pub enum Command {
         code: String,
     },
     /// List every rule with its code, default severity and summary.
-    Rules,
+    Rules {
+        /// `table` for people, `json` for tools.
+        #[arg(long, value_enum, default_value_t)]
+        format: explain::RulesFormat,
+    },
     /// Write a commented annalist.toml in the current directory.
     Init {
         /// Overwrite an existing annalist.toml.
@@ -64,9 +73,9 @@ pub fn main() -> ExitCode {
         Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Check(args) => check::run(args),
         Command::Timeline(args) => timeline::run(args),
-        Command::Explain { code } => check::explain(&code),
-        Command::Rules => check::list_rules(),
-        Command::Init { force } => check::init(force),
+        Command::Explain { code } => explain::explain(&code),
+        Command::Rules { format } => explain::list_rules(format),
+        Command::Init { force } => init::init(force),
         Command::Gazetteer { command } => gazetteer::run(command),
     }
 }

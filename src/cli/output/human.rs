@@ -1,0 +1,436 @@
+//! `--format human`: each finding as a source snippet with its span underlined, its
+//! code, its message and the fix on offer, rendered by annotate-snippets; then a
+//! summary line.
+//!
+//! Snippets are cut to the lines a finding touches, so rendering costs the size of
+//! those lines, not of the document. Line ends (`\n`, `\r\n`, lone `\r`) are those of
+//! [`crate::position::LineIndex`], so the line numbers shown are those of every other
+//! output.
+
+use super::{Diagnostic, FileReport, Report, WriteOptions, reaches};
+use crate::finding::{Severity, Span};
+use crate::position::LineIndex;
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Group, Level, Patch, Renderer, Snippet};
+use std::io::{self, Write};
+
+/// The most lines a fix may span for its replacement to be shown as a patch.
+const MAX_PATCH_LINES: usize = 6;
+/// A line longer than this (in bytes) is cut around a fix's edits in the patch.
+const LONG_LINE: usize = 120;
+/// How much context (in bytes, rounded to characters) an excerpt keeps on each side.
+const EXCERPT_CONTEXT: usize = 40;
+
+pub fn write(report: &Report, opts: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = if opts.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+    .decor_style(DecorStyle::Ascii);
+    for f in &report.files {
+        for d in &f.diagnostics {
+            if opts.quiet && !reaches(d.severity, report.threshold) {
+                continue;
+            }
+            let rendered = render(&renderer, f, d);
+            writeln!(out, "{rendered}\n")?;
+        }
+    }
+    writeln!(out, "{}", summary_line(report))
+}
+
+/// `Checked 3 files: 1 error, 2 warnings.` and what `--fix` can do or did.
+pub fn summary_line(report: &Report) -> String {
+    let s = report.summary();
+    let files = plural(s.files, "file", "files");
+    let mut parts = Vec::new();
+    for (n, one, many) in [
+        (s.errors, "error", "errors"),
+        (s.warnings, "warning", "warnings"),
+        (s.infos, "info", "infos"),
+        (s.hints, "hint", "hints"),
+    ] {
+        if n > 0 {
+            parts.push(plural(n, one, many));
+        }
+    }
+    let mut line = if parts.is_empty() {
+        format!("Checked {files}: no problems found.")
+    } else {
+        format!("Checked {files}: {}.", parts.join(", "))
+    };
+    let fixed: usize = report.files.iter().map(|f| f.fixed).sum();
+    if fixed > 0 {
+        let in_files = report.files.iter().filter(|f| f.fixed > 0).count();
+        line.push_str(&format!(
+            " Fixed {} in {}.",
+            plural(fixed, "problem", "problems"),
+            plural(in_files, "file", "files")
+        ));
+    }
+    let fixable = report
+        .files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .filter(|d| d.fixes.iter().any(|x| x.safe))
+        .count();
+    if fixable > 0 {
+        line.push_str(&format!(
+            " {} can be fixed with `annalist check --fix`.",
+            plural(fixable, "problem", "problems")
+        ));
+    }
+    line
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn level(s: Severity) -> Level<'static> {
+    match s {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+        Severity::Hint => Level::HELP.with_name("hint"),
+    }
+}
+
+/// A run of whole lines of a text, with `\n` as the only line end, and the map from
+/// the text's byte offsets into it.
+struct Window {
+    text: String,
+    first_line: usize,
+    /// For each line of the window: (start of its content in the document, end of
+    /// its content in the document, start in the window).
+    lines: Vec<(usize, usize, usize)>,
+}
+
+impl Window {
+    fn new(text: &str, idx: &LineIndex, first: usize, last: usize) -> Window {
+        let mut w = Window {
+            text: String::new(),
+            first_line: first,
+            lines: Vec::new(),
+        };
+        for l in first..=last.max(first) {
+            let (s, e) = idx.line_content(text, l);
+            if l > first {
+                w.text.push('\n');
+            }
+            let at = w.text.len();
+            w.text.push_str(text.get(s..e).unwrap_or(""));
+            w.lines.push((s, e, at));
+        }
+        w
+    }
+
+    /// A document offset inside the window's lines, as a window offset. Offsets inside
+    /// a line terminator clamp to the end of the line's content.
+    /// Part of one line, `[lo, hi)`, marked `...` where cut; for patches on long lines.
+    fn excerpt(text: &str, idx: &LineIndex, line: usize, lo: usize, hi: usize) -> Window {
+        let (s, e) = idx.line_content(text, line);
+        let mut lo = lo.saturating_sub(EXCERPT_CONTEXT).max(s);
+        while lo > s && !text.is_char_boundary(lo) {
+            lo -= 1;
+        }
+        let mut hi = hi.saturating_add(EXCERPT_CONTEXT).min(e).max(lo);
+        while hi < e && !text.is_char_boundary(hi) {
+            hi += 1;
+        }
+        let mut w = Window {
+            text: String::new(),
+            first_line: line,
+            lines: Vec::new(),
+        };
+        if lo > s {
+            w.text.push_str("...");
+        }
+        let at = w.text.len();
+        w.text.push_str(text.get(lo..hi).unwrap_or(""));
+        if hi < e {
+            w.text.push_str("...");
+        }
+        w.lines.push((lo, hi, at));
+        w
+    }
+
+    /// An offset inside a character moves back to the character's start.
+    fn map(&self, text: &str, idx: &LineIndex, offset: usize) -> Option<usize> {
+        let l = idx.line_of(offset);
+        let i = l.checked_sub(self.first_line)?;
+        let &(s, e, at) = self.lines.get(i)?;
+        let mut o = offset.clamp(s, e);
+        while o > s && !text.is_char_boundary(o) {
+            o -= 1;
+        }
+        Some(at + (o - s))
+    }
+
+    fn map_span(&self, text: &str, idx: &LineIndex, span: Span) -> Option<std::ops::Range<usize>> {
+        let a = self.map(text, idx, span.start)?;
+        let b = self.map(text, idx, span.end.max(span.start))?;
+        Some(a..b.max(a))
+    }
+}
+
+/// First and last line a span covers (a span ending just after a line break does not
+/// cover the next line).
+fn line_range(idx: &LineIndex, span: Span) -> (usize, usize) {
+    let first = idx.line_of(span.start);
+    let mut last = idx.line_of(span.end.max(span.start));
+    if span.end > span.start && last > first && idx.line_start(last) == span.end {
+        last -= 1;
+    }
+    (first, last)
+}
+
+fn render(renderer: &Renderer, f: &FileReport, d: &Diagnostic) -> String {
+    let text: &str = &f.text;
+    let idx = &f.lines;
+    let (first, last) = line_range(idx, d.span);
+    let win = Window::new(text, idx, first, last);
+    let primary = win
+        .map_span(text, idx, d.span)
+        .map(|r| AnnotationKind::Primary.span(r))
+        .unwrap_or_else(|| AnnotationKind::Primary.span(0..0));
+    let mut main = Snippet::source(win.text.as_str())
+        .line_start(first + 1)
+        .path(f.path.as_str())
+        .fold(true)
+        .annotation(primary);
+    let mut far_related = Vec::new();
+    for r in &d.related {
+        let (rf, rl) = line_range(idx, r.span);
+        if rf >= first
+            && rl <= last
+            && let Some(range) = win.map_span(text, idx, r.span)
+        {
+            main = main.annotation(
+                AnnotationKind::Context
+                    .span(range)
+                    .label(r.message.as_str()),
+            );
+            continue;
+        }
+        far_related.push((r, Window::new(text, idx, rf, rl), rf));
+    }
+    let mut group = level(d.severity)
+        .primary_title(d.message.as_str())
+        .id(d.code)
+        .element(main);
+    for (r, w, rf) in &far_related {
+        if let Some(range) = w.map_span(text, idx, r.span) {
+            group = group.element(
+                Snippet::source(w.text.as_str())
+                    .line_start(rf + 1)
+                    .path(f.path.as_str())
+                    .fold(true)
+                    .annotation(
+                        AnnotationKind::Context
+                            .span(range)
+                            .label(r.message.as_str()),
+                    ),
+            );
+        }
+    }
+    let mut report: Vec<Group> = vec![group];
+
+    // Fix windows must outlive the report that borrows them.
+    let fix_windows: Vec<Option<(Window, usize)>> = d
+        .fixes
+        .iter()
+        .map(|fx| {
+            let start = fx.edits.iter().map(|e| e.span.start).min()?;
+            let end = fx
+                .edits
+                .iter()
+                .map(|e| e.span.end.max(e.span.start))
+                .max()?;
+            let (a, b) = line_range(idx, Span::new(start, end));
+            let (s, e) = idx.line_content(text, a);
+            if a == b && e - s > LONG_LINE {
+                Some((Window::excerpt(text, idx, a, start, end), a))
+            } else {
+                let w = Window::new(text, idx, a, b);
+                let long = w.lines.iter().any(|&(s, e, _)| e - s > LONG_LINE);
+                (b - a < MAX_PATCH_LINES && !long).then_some((w, a))
+            }
+        })
+        .collect();
+    for (fx, w) in d.fixes.iter().zip(&fix_windows) {
+        let mut title = fx.title.clone();
+        if fx.safe {
+            title.push_str(" (safe: `--fix` applies it)");
+        }
+        let g = Level::HELP.secondary_title(title);
+        if let Some((w, a)) = w {
+            let patches: Option<Vec<Patch>> = fx
+                .edits
+                .iter()
+                .map(|e| {
+                    let r = w.map_span(text, idx, e.span)?;
+                    Some(Patch::new(r, e.new_text.as_str()))
+                })
+                .collect();
+            if let Some(patches) = patches.filter(|p| !p.is_empty()) {
+                report.push(
+                    g.element(
+                        Snippet::source(w.text.as_str())
+                            .line_start(a + 1)
+                            .path(f.path.as_str())
+                            .patches(patches),
+                    ),
+                );
+                continue;
+            }
+        }
+        report.push(Group::with_title(g));
+    }
+    renderer.render(&report)
+}
+
+#[cfg(test)]
+mod tests_support {
+    use super::*;
+    use crate::cli::output::convert;
+    use crate::finding::Finding;
+    use std::sync::Arc;
+
+    pub fn file(text: &str, findings: Vec<Finding>) -> FileReport {
+        let lines = LineIndex::new(text);
+        let diagnostics = convert(text, &lines, &findings);
+        FileReport {
+            path: "doc.md".into(),
+            text: Arc::from(text),
+            lines,
+            diagnostics,
+            fixed: 0,
+        }
+    }
+
+    pub fn render_one(f: &FileReport) -> String {
+        let renderer = Renderer::plain().decor_style(DecorStyle::Ascii);
+        f.diagnostics
+            .iter()
+            .map(|d| render(&renderer, f, d))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::*;
+    use super::*;
+    use crate::finding::{Edit, Finding, Fix};
+
+    #[test]
+    fn shows_the_line_the_span_and_the_fix() {
+        let text = "# T\r\n\r\nKim II Sung came.\rNext line.\n";
+        let at = text.find("II").unwrap_or(0);
+        let f = Finding::new(
+            "name-ocr",
+            Severity::Warning,
+            Span::new(at, at + 2),
+            "OCR error",
+        )
+        .with_fix(Fix {
+            title: "Replace with `Il`".into(),
+            edits: vec![Edit {
+                span: Span::new(at, at + 2),
+                new_text: "Il".into(),
+            }],
+            safe: true,
+        });
+        let out = render_one(&file(text, vec![f]));
+        assert!(out.contains("warning[name-ocr]: OCR error"), "{out}");
+        assert!(out.contains("doc.md:3:5"), "{out}");
+        assert!(out.contains("3 | Kim II Sung came."), "{out}");
+        assert!(!out.contains("Next line"), "{out}");
+        assert!(out.contains("Replace with `Il`"), "{out}");
+        assert!(out.contains("Kim Il Sung"), "{out}");
+    }
+
+    #[test]
+    fn odd_spans_never_panic() {
+        let texts = ["", "\n", "é", "a\r", "x\n\ny", "😀😀\r\n😀"];
+        for t in texts {
+            let mut fs = Vec::new();
+            for s in 0..=t.len() + 1 {
+                for e in [s, s + 1, t.len(), t.len() + 3] {
+                    fs.push(
+                        Finding::new("c", Severity::Hint, Span::new(s, e), "m")
+                            .with_related(Span::new(e, s), "r")
+                            .with_fix(Fix {
+                                title: "f".into(),
+                                edits: vec![Edit {
+                                    span: Span::new(s, e),
+                                    new_text: "z\n".into(),
+                                }],
+                                safe: false,
+                            }),
+                    );
+                }
+            }
+            let _ = render_one(&file(t, fs));
+        }
+    }
+
+    #[test]
+    fn multi_line_spans_and_distant_related_places() {
+        let text = "one\ntwo [^1]\nthree\nfour\nfive\nsix\nseven\n\n[^1]: note\n";
+        let m = text.find("[^1]").unwrap_or(0);
+        let d = text.rfind("[^1]").unwrap_or(0);
+        let f = Finding::new("dup", Severity::Error, Span::new(0, 8), "spans two lines")
+            .with_related(Span::new(d, d + 4), "defined here")
+            .with_related(Span::new(m, m + 4), "cited here");
+        let out = render_one(&file(text, vec![f]));
+        assert!(out.contains("error[dup]"), "{out}");
+        assert!(
+            out.contains("doc.md:9:1") && out.contains("[^1]: note"),
+            "{out}"
+        );
+        assert!(
+            out.contains("defined here") && out.contains("cited here"),
+            "{out}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod long_line_tests {
+    use super::tests_support::*;
+    use super::*;
+    use crate::finding::{Edit, Finding, Fix};
+
+    #[test]
+    fn long_prose_lines_are_cut_around_the_span() {
+        let para =
+            "In the beginning of 1949 the Soviet embassy began to alert the Kremlin. ".repeat(12);
+        let text = format!("# T\n\n{para}Kim II Sung said so. {para}\n");
+        let at = text.find("II").unwrap_or(0);
+        let f = Finding::new(
+            "name-ocr",
+            Severity::Warning,
+            Span::new(at, at + 2),
+            "OCR error",
+        )
+        .with_fix(Fix {
+            title: "Replace with `Il`".into(),
+            edits: vec![Edit {
+                span: Span::new(at, at + 2),
+                new_text: "Il".into(),
+            }],
+            safe: true,
+        });
+        let out = render_one(&file(&text, vec![f]));
+        assert!(out.contains("Kim II Sung"), "{out}");
+        assert!(
+            out.contains("3 + ...") && out.contains("Kim Il Sung said so."),
+            "{out}"
+        );
+        assert!(out.lines().all(|l| l.chars().count() <= 160), "{out}");
+    }
+}
