@@ -77,6 +77,18 @@ impl Document {
         for (span, new_text) in edits {
             self.apply_one(*span, new_text);
         }
+        self.reparse();
+    }
+
+    /// Apply one edit to the rope and the tree without reparsing; call
+    /// [`Document::reparse`] after the last edit of a batch. For callers whose next
+    /// edit's position depends on this one's result (LSP content changes).
+    pub fn edit_deferred(&mut self, span: Span, new_text: &str) {
+        self.apply_one(span, new_text);
+    }
+
+    /// Bring the text and the tree up to date with the rope (incrementally).
+    pub fn reparse(&mut self) {
         let text: String = self.rope.to_string();
         self.text = Arc::from(text.as_str());
         let old = self.tree.take();

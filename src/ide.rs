@@ -19,15 +19,15 @@ pub fn hover(a: &Analysis, ctx: &Context, offset: usize) -> Option<HoverResult> 
     if let Some(h) = note_hover(a, offset) {
         return Some(h);
     }
-    if ctx.config.features.dates {
-        if let Some(h) = crate::dates::hover(a, ctx, offset) {
-            return Some(h);
-        }
+    if ctx.config.features.dates
+        && let Some(h) = crate::dates::hover(a, ctx, offset)
+    {
+        return Some(h);
     }
-    if ctx.config.features.entities {
-        if let Some(h) = crate::names::hover(a, ctx, offset) {
-            return Some(h);
-        }
+    if ctx.config.features.entities
+        && let Some(h) = crate::names::hover(a, ctx, offset)
+    {
+        return Some(h);
     }
     None
 }
@@ -112,10 +112,8 @@ pub fn references(
         .markers_for(style, &label)
         .map(|m: &Marker| m.span)
         .collect();
-    if include_declaration {
-        if let Some(d) = a.notes.definition_for(style, &label) {
-            out.push(d.label_span);
-        }
+    if include_declaration && let Some(d) = a.notes.definition_for(style, &label) {
+        out.push(d.label_span);
     }
     out.sort();
     out.dedup();
@@ -284,7 +282,7 @@ pub fn symbols(a: &Analysis) -> Vec<Symbol> {
     }
     close_to(0, &mut stack, &mut roots);
     // Children were pushed as their parents closed; keep them in document order.
-    fn order(v: &mut Vec<Symbol>) {
+    fn order(v: &mut [Symbol]) {
         v.sort_by_key(|s| s.span.start);
         for s in v.iter_mut() {
             order(&mut s.children);

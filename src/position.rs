@@ -144,6 +144,21 @@ pub fn column_to_byte(line: &str, col: usize, enc: Encoding) -> usize {
     line.len()
 }
 
+/// Line and column in `enc` → byte offset in a rope (the editor's live text), with
+/// the same clamping rules as [`LineIndex::offset`]. Ropey must be built with
+/// `cr_lines` and without `unicode_lines`, so its lines are LSP's lines.
+pub fn rope_offset(rope: &ropey::Rope, pos: LineCol, enc: Encoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let start = rope.line_to_byte(line);
+    let slice = rope.line(line);
+    let content: std::borrow::Cow<'_, str> = slice.into();
+    let content = content.trim_end_matches(['\n', '\r']);
+    start + column_to_byte(content, pos.col as usize, enc)
+}
+
 /// Zero-based row and byte column as tree-sitter counts them (rows end only at `\n`).
 pub fn ts_point(text: &str, offset: usize) -> tree_sitter::Point {
     let offset = offset.min(text.len());
@@ -271,6 +286,25 @@ mod tests {
         roundtrip(t);
         roundtrip("\r\r\n\n\r");
         roundtrip("");
+    }
+
+    #[test]
+    fn rope_and_index_agree() {
+        let t = "a😀\r\n서울\rŏ\nlast";
+        let rope = ropey::Rope::from_str(t);
+        let idx = LineIndex::new(t);
+        for line in 0..6u32 {
+            for col in 0..8u32 {
+                for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Chars] {
+                    let p = LineCol { line, col };
+                    assert_eq!(
+                        rope_offset(&rope, p, enc),
+                        idx.offset(t, p, enc),
+                        "{p:?} {enc:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

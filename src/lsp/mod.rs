@@ -1,7 +1,46 @@
-//! The language server. Only this module knows LSP types. (In progress.)
+//! The language server. Only this module knows LSP types; it adapts the engine
+//! (`analysis`, `ide`, `rules`) to the protocol.
+//!
+//! - `server`: lifecycle, document store, ordering of edits, scheduling of analysis,
+//!   request handlers.
+//! - `convert`: engine spans and findings ↔ LSP ranges, diagnostics and edits, through
+//!   [`crate::position`] with the negotiated encoding.
+//! - `settings`: editor settings (`initializationOptions`, `didChangeConfiguration`)
+//!   merged over `annalist.toml`.
+
+pub mod convert;
+pub mod server;
+pub mod settings;
 
 use std::process::ExitCode;
 
+/// Serve LSP on stdin/stdout until `exit` or end of input.
 pub fn run() -> ExitCode {
-    ExitCode::SUCCESS
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("annalist lsp: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async {
+        let stdin = tokio::io::stdin();
+        let stdout = tokio::io::stdout();
+        let (service, socket) = server::service();
+        tower_lsp_server::Server::new(stdin, stdout, socket)
+            .serve(service)
+            .await;
+    });
+    // Blocking analysis threads may still be running: do not wait for them.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    if server::exit_was_clean() {
+        ExitCode::SUCCESS
+    } else {
+        // LSP: exit without a prior shutdown request ends with code 1.
+        ExitCode::from(1)
+    }
 }

@@ -1,0 +1,974 @@
+//! Lifecycle, the document store, edit ordering, analysis scheduling and handlers.
+//!
+//! Invariants:
+//! - `did_change` applies its edits synchronously, under the store's lock, before any
+//!   `.await`: edits are applied strictly in arrival order (tower-lsp-server runs
+//!   handlers concurrently; see shared research on the ordering trap).
+//! - Every document has a generation counter bumped by each change. An analysis is
+//!   stored and published only if its generation is still the document's current one,
+//!   so a stale result is never published over a newer one.
+//! - Analysis runs on blocking threads from an immutable snapshot; a panic there
+//!   becomes an error response (or a log line) and the server keeps serving.
+//! - At most one analysis per document runs at a time; edits arriving meanwhile mark
+//!   the document dirty and the newest text is analysed next (coalescing).
+
+use super::convert::{diagnostic, text_edit, to_offset, to_position, to_range, to_span};
+use super::settings;
+use crate::analysis::{self, Analysis, Context, Knowledge};
+use crate::config::{self, Config};
+use crate::document::{Document, Snapshot};
+use crate::finding::Span;
+use crate::position::{Encoding, LineCol, rope_offset};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService};
+
+static SHUTDOWN_REQUESTED: AtomicBool = AtomicBool::new(false);
+
+/// True when the client sent `shutdown` before the connection ended.
+pub fn exit_was_clean() -> bool {
+    SHUTDOWN_REQUESTED.load(Ordering::SeqCst)
+}
+
+pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
+    LspService::build(Backend::new)
+        .custom_method("annalist/timeline", Backend::timeline)
+        .finish()
+}
+
+struct DocEntry {
+    doc: Document,
+    generation: u64,
+    analysis: Option<(u64, Arc<Analysis>)>,
+    running: bool,
+    dirty: bool,
+}
+
+struct Shared {
+    docs: HashMap<Uri, DocEntry>,
+    encoding: Encoding,
+    /// The client can pull diagnostics: we answer `textDocument/diagnostic` instead of publishing.
+    pull: bool,
+    root: Option<PathBuf>,
+    /// `annalist.toml` as loaded (or the default).
+    file_config: Config,
+    config_path: Option<PathBuf>,
+    /// Editor settings as last received.
+    settings: Value,
+    /// `file_config` with the editor settings laid over it.
+    config: Arc<Config>,
+    knowledge: Arc<Knowledge>,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<Mutex<Shared>>,
+}
+
+fn lock(m: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    // A panic while holding the lock must not take the server down with it.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn internal(msg: impl Into<String>) -> Error {
+    Error {
+        code: ErrorCode::InternalError,
+        message: msg.into().into(),
+        data: None,
+    }
+}
+
+fn run_analysis(snap: &Snapshot, config: &Config, knowledge: &Knowledge) -> Analysis {
+    analysis::analyze(
+        snap.text.clone(),
+        snap.tree.as_ref(),
+        &Context { config, knowledge },
+    )
+}
+
+/// Semantic token types, in legend order.
+pub const TOKEN_TYPES: &[SemanticTokenType] = &[
+    SemanticTokenType::CLASS,     // persons
+    SemanticTokenType::NAMESPACE, // places
+    SemanticTokenType::STRUCT,    // organisations
+    SemanticTokenType::EVENT,     // events
+    SemanticTokenType::NUMBER,    // dates
+    SemanticTokenType::MACRO,     // note markers
+];
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(Shared {
+                docs: HashMap::new(),
+                encoding: Encoding::Utf16,
+                pull: false,
+                root: None,
+                file_config: Config::default(),
+                config_path: None,
+                settings: Value::Null,
+                config: Arc::new(Config::default()),
+                knowledge: Arc::new(Knowledge::embedded()),
+            })),
+        }
+    }
+
+    /// Load `annalist.toml` from the workspace root and lay the editor settings over it.
+    /// Returns problems to show.
+    fn reload_config(&self) -> Vec<config::FileProblem> {
+        let mut st = lock(&self.state);
+        let loaded = match &st.root {
+            Some(root) => config::load_for(root),
+            None => config::Loaded::default(),
+        };
+        st.file_config = loaded.config;
+        st.config_path = loaded.path;
+        let (merged, problems) = settings::apply(&st.file_config, &st.settings);
+        st.config = Arc::new(merged);
+        let mut out = loaded.problems;
+        for p in problems {
+            out.push(config::FileProblem {
+                path: PathBuf::from("(editor settings)"),
+                line: 1,
+                column: 1,
+                message: p,
+            });
+        }
+        out
+    }
+
+    async fn report_config_problems(&self, problems: Vec<config::FileProblem>) {
+        let config_path = lock(&self.state).config_path.clone();
+        let mut file_diags = Vec::new();
+        for p in problems {
+            if Some(&p.path) == config_path.as_ref() {
+                let pos = Position {
+                    line: p.line.saturating_sub(1) as u32,
+                    character: p.column.saturating_sub(1) as u32,
+                };
+                file_diags.push(Diagnostic {
+                    range: Range {
+                        start: pos,
+                        end: pos,
+                    },
+                    severity: Some(DiagnosticSeverity::ERROR),
+                    code: Some(NumberOrString::String("config-invalid".into())),
+                    source: Some("annalist".into()),
+                    message: p.message.clone(),
+                    ..Default::default()
+                });
+            }
+            self.client
+                .log_message(MessageType::WARNING, p.to_string())
+                .await;
+        }
+        if let Some(uri) = config_path.as_ref().and_then(Uri::from_file_path) {
+            self.client.publish_diagnostics(uri, file_diags, None).await;
+        }
+    }
+
+    /// Make sure the newest text of `uri` gets analysed (and published, in push mode).
+    fn schedule(&self, uri: Uri) {
+        let (snap, generation, config, knowledge) = {
+            let mut st = lock(&self.state);
+            let config = st.config.clone();
+            let knowledge = st.knowledge.clone();
+            let Some(e) = st.docs.get_mut(&uri) else {
+                return;
+            };
+            if e.running {
+                e.dirty = true;
+                return;
+            }
+            e.running = true;
+            e.dirty = false;
+            (e.doc.snapshot(), e.generation, config, knowledge)
+        };
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let mut snap = snap;
+            let mut generation = generation;
+            let mut config = config;
+            let mut knowledge = knowledge;
+            loop {
+                let s2 = snap.clone();
+                let (c2, k2) = (config.clone(), knowledge.clone());
+                let result = tokio::task::spawn_blocking(move || run_analysis(&s2, &c2, &k2)).await;
+                let mut publish = None;
+                let next = {
+                    let mut st = lock(&state);
+                    let pull = st.pull;
+                    let enc = st.encoding;
+                    let (cfg, know) = (st.config.clone(), st.knowledge.clone());
+                    let Some(e) = st.docs.get_mut(&uri) else {
+                        break;
+                    };
+                    match result {
+                        Ok(a) => {
+                            if e.generation == generation {
+                                let a = Arc::new(a);
+                                if !pull {
+                                    let diags: Vec<Diagnostic> = a
+                                        .findings
+                                        .iter()
+                                        .map(|f| diagnostic(&a, &uri, f, enc))
+                                        .collect();
+                                    publish = Some((diags, snap.version));
+                                }
+                                e.analysis = Some((generation, a));
+                            }
+                        }
+                        Err(err) => {
+                            let msg = format!(
+                                "annalist: analysis of {} failed ({err}); the server goes on. Please report this with the document.",
+                                uri.as_str()
+                            );
+                            let c = client.clone();
+                            tokio::spawn(
+                                async move { c.log_message(MessageType::ERROR, msg).await },
+                            );
+                        }
+                    }
+                    if e.dirty || e.generation != generation {
+                        e.dirty = false;
+                        Some((e.doc.snapshot(), e.generation, cfg, know))
+                    } else {
+                        e.running = false;
+                        None
+                    }
+                };
+                if let Some((diags, version)) = publish {
+                    client
+                        .publish_diagnostics(uri.clone(), diags, Some(version))
+                        .await;
+                }
+                match next {
+                    Some((s, g, c, k)) => {
+                        snap = s;
+                        generation = g;
+                        config = c;
+                        knowledge = k;
+                    }
+                    None => break,
+                }
+            }
+        });
+    }
+
+    /// The analysis of the current text of `uri`, computing it now if needed.
+    async fn analysis(&self, uri: &Uri) -> Result<Option<(Arc<Analysis>, Encoding, Arc<Config>)>> {
+        let (snap, generation, config, knowledge, enc) = {
+            let st = lock(&self.state);
+            let Some(e) = st.docs.get(uri) else {
+                return Ok(None);
+            };
+            if let Some((g, a)) = &e.analysis
+                && *g == e.generation
+            {
+                return Ok(Some((a.clone(), st.encoding, st.config.clone())));
+            }
+            (
+                e.doc.snapshot(),
+                e.generation,
+                st.config.clone(),
+                st.knowledge.clone(),
+                st.encoding,
+            )
+        };
+        let c2 = config.clone();
+        let a = tokio::task::spawn_blocking(move || run_analysis(&snap, &c2, &knowledge))
+            .await
+            .map_err(|e| internal(format!("analysis failed: {e}; the server goes on")))?;
+        let a = Arc::new(a);
+        {
+            let mut st = lock(&self.state);
+            if let Some(e) = st.docs.get_mut(uri)
+                && e.generation == generation
+            {
+                e.analysis = Some((generation, a.clone()));
+            }
+        }
+        Ok(Some((a, enc, config)))
+    }
+
+    /// Run a synchronous engine query under `catch_unwind`: a bug answers with an
+    /// error, never a dead server.
+    fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .map_err(|_| internal(format!("{what} failed inside annalist; the server goes on")))
+    }
+
+    async fn timeline(&self, params: TextDocumentIdentifierParams) -> Result<Value> {
+        let Some((a, enc, config)) = self.analysis(&params.text_document.uri).await? else {
+            return Err(Error::invalid_params("the document is not open"));
+        };
+        let knowledge = lock(&self.state).knowledge.clone();
+        Self::guard("timeline", || {
+            let ctx = Context {
+                config: &config,
+                knowledge: &knowledge,
+            };
+            let _ = (&a, &ctx, enc);
+            crate::lsp::server::timeline_json(&a, &ctx)
+        })
+    }
+}
+
+/// Params of `annalist/timeline`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextDocumentIdentifierParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
+/// The document's timeline as JSON (`{"events": [...]}`).
+pub fn timeline_json(_a: &Analysis, _ctx: &Context) -> Value {
+    serde_json::json!({ "events": [] })
+}
+
+fn client_wants_utf8(params: &InitializeParams) -> bool {
+    params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref())
+        .is_some_and(|encs| encs.contains(&PositionEncodingKind::UTF8))
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let utf8 = client_wants_utf8(&params);
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.diagnostic.as_ref())
+            .is_some();
+        #[allow(deprecated)]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .and_then(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .or_else(|| {
+                params
+                    .root_uri
+                    .as_ref()
+                    .and_then(|u| u.to_file_path().map(|p| p.into_owned()))
+            });
+        {
+            let mut st = lock(&self.state);
+            st.encoding = if utf8 {
+                Encoding::Utf8
+            } else {
+                Encoding::Utf16
+            };
+            st.pull = pull;
+            st.root = root;
+            if let Some(opts) = params.initialization_options.clone() {
+                st.settings = opts;
+            }
+        }
+        let problems = self.reload_config();
+        if !problems.is_empty() {
+            let this = Backend {
+                client: self.client.clone(),
+                state: self.state.clone(),
+            };
+            tokio::spawn(async move { this.report_config_problems(problems).await });
+        }
+        let features = lock(&self.state).config.features.clone();
+        let capabilities = ServerCapabilities {
+            position_encoding: Some(if utf8 {
+                PositionEncodingKind::UTF8
+            } else {
+                PositionEncodingKind::UTF16
+            }),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(
+                TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    ..Default::default()
+                },
+            )),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            rename_provider: Some(OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            workspace_symbol_provider: Some(OneOf::Left(true)),
+            completion_provider: features.completion.then(|| CompletionOptions {
+                trigger_characters: Some(vec!["^".into()]),
+                ..Default::default()
+            }),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                ..Default::default()
+            })),
+            diagnostic_provider: pull.then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("annalist".into()),
+                    inter_file_dependencies: false,
+                    workspace_diagnostics: false,
+                    work_done_progress_options: Default::default(),
+                })
+            }),
+            semantic_tokens_provider: features.semantic_tokens.then(|| {
+                SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+                    legend: SemanticTokensLegend {
+                        token_types: TOKEN_TYPES.to_vec(),
+                        token_modifiers: vec![],
+                    },
+                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    range: None,
+                    work_done_progress_options: Default::default(),
+                })
+            }),
+            inlay_hint_provider: features.inlay_hints.then_some(OneOf::Left(true)),
+            ..Default::default()
+        };
+        Ok(InitializeResult {
+            capabilities,
+            server_info: Some(ServerInfo {
+                name: "annalist".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.client
+            .log_message(
+                MessageType::INFO,
+                format!("annalist {} ready", env!("CARGO_PKG_VERSION")),
+            )
+            .await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        SHUTDOWN_REQUESTED.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let d = params.text_document;
+        {
+            let mut st = lock(&self.state);
+            let generation = st.docs.get(&d.uri).map(|e| e.generation + 1).unwrap_or(0);
+            st.docs.insert(
+                d.uri.clone(),
+                DocEntry {
+                    doc: Document::new(&d.text, d.version),
+                    generation,
+                    analysis: None,
+                    running: false,
+                    dirty: false,
+                },
+            );
+        }
+        self.schedule(d.uri);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Applied synchronously, before any await: this keeps edits in order.
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let warning = {
+            let mut st = lock(&self.state);
+            let enc = st.encoding;
+            match st.docs.get_mut(&uri) {
+                None => Some(format!(
+                    "annalist: a change arrived for {}, which is not open; ignored (the editor will resend it on open)",
+                    uri.as_str()
+                )),
+                Some(e) => {
+                    let mut warn = None;
+                    if version <= e.doc.version {
+                        warn = Some(format!(
+                            "annalist: change to {} has version {} after version {}; applied in arrival order",
+                            uri.as_str(),
+                            version,
+                            e.doc.version
+                        ));
+                    }
+                    let changes = params.content_changes;
+                    let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        apply_changes(&mut e.doc, changes, enc)
+                    }));
+                    if applied.is_err() {
+                        warn = Some(format!(
+                            "annalist: could not apply a change to {}; the document may be out of sync until it is reopened",
+                            uri.as_str()
+                        ));
+                    }
+                    e.doc.version = version;
+                    e.generation += 1;
+                    warn
+                }
+            }
+        };
+        self.schedule(uri);
+        if let Some(w) = warning {
+            self.client.log_message(MessageType::WARNING, w).await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let pull = {
+            let mut st = lock(&self.state);
+            st.docs.remove(&params.text_document.uri);
+            st.pull
+        };
+        if !pull {
+            self.client
+                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
+                .await;
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let is_config = params
+            .text_document
+            .uri
+            .to_file_path()
+            .is_some_and(|p| p.file_name().is_some_and(|n| n == config::CONFIG_FILE));
+        if is_config {
+            self.config_changed().await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        lock(&self.state).settings = params.settings;
+        self.config_changed().await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        let Some((a, enc, config)) = self.analysis(&p.text_document.uri).await? else {
+            return Ok(None);
+        };
+        let knowledge = lock(&self.state).knowledge.clone();
+        Self::guard("hover", || {
+            let offset = to_offset(&a, p.position, enc);
+            let ctx = Context {
+                config: &config,
+                knowledge: &knowledge,
+            };
+            crate::ide::hover(&a, &ctx, offset).map(|h| Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: h.markdown,
+                }),
+                range: Some(to_range(&a, h.span, enc)),
+            })
+        })
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let uri = p.text_document.uri;
+        let Some((a, enc, config)) = self.analysis(&uri).await? else {
+            return Ok(None);
+        };
+        let knowledge = lock(&self.state).knowledge.clone();
+        Self::guard("definition", || {
+            let offset = to_offset(&a, p.position, enc);
+            let ctx = Context {
+                config: &config,
+                knowledge: &knowledge,
+            };
+            let spans = crate::ide::definition(&a, &ctx, offset);
+            let locs: Vec<Location> = spans
+                .into_iter()
+                .map(|s| Location {
+                    uri: uri.clone(),
+                    range: to_range(&a, s, enc),
+                })
+                .collect();
+            match locs.len() {
+                0 => None,
+                1 => locs.into_iter().next().map(GotoDefinitionResponse::Scalar),
+                _ => Some(GotoDefinitionResponse::Array(locs)),
+            }
+        })
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let uri = p.text_document.uri;
+        let Some((a, enc, config)) = self.analysis(&uri).await? else {
+            return Ok(None);
+        };
+        let knowledge = lock(&self.state).knowledge.clone();
+        Self::guard("references", || {
+            let offset = to_offset(&a, p.position, enc);
+            let ctx = Context {
+                config: &config,
+                knowledge: &knowledge,
+            };
+            let spans =
+                crate::ide::references(&a, &ctx, offset, params.context.include_declaration);
+            Some(
+                spans
+                    .into_iter()
+                    .map(|s| Location {
+                        uri: uri.clone(),
+                        range: to_range(&a, s, enc),
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let Some((a, enc, _)) = self.analysis(&params.text_document.uri).await? else {
+            return Ok(None);
+        };
+        Self::guard("prepareRename", || {
+            let offset = to_offset(&a, params.position, enc);
+            crate::ide::prepare_rename(&a, offset)
+                .map(|s| PrepareRenameResponse::Range(to_range(&a, s, enc)))
+        })
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let uri = p.text_document.uri;
+        let Some((a, enc, _)) = self.analysis(&uri).await? else {
+            return Ok(None);
+        };
+        let result = Self::guard("rename", || {
+            let offset = to_offset(&a, p.position, enc);
+            crate::ide::rename(&a, offset, &params.new_name)
+        })?;
+        match result {
+            None => Ok(None),
+            Some(Err(msg)) => Err(Error::invalid_params(msg)),
+            Some(Ok(edits)) => {
+                let edits: Vec<TextEdit> = edits.iter().map(|e| text_edit(&a, e, enc)).collect();
+                Ok(Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(uri, edits)])),
+                    ..Default::default()
+                }))
+            }
+        }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        let Some((a, enc, config)) = self.analysis(&p.text_document.uri).await? else {
+            return Ok(None);
+        };
+        if !config.features.completion {
+            return Ok(None);
+        }
+        Self::guard("completion", || {
+            let offset = to_offset(&a, p.position, enc);
+            crate::ide::footnote_completions(&a, offset).map(|labels| {
+                CompletionResponse::Array(
+                    labels
+                        .into_iter()
+                        .map(|(label, preview)| CompletionItem {
+                            label: label.clone(),
+                            kind: Some(CompletionItemKind::REFERENCE),
+                            detail: Some(preview),
+                            insert_text: Some(label),
+                            ..Default::default()
+                        })
+                        .collect(),
+                )
+            })
+        })
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some((a, enc, _)) = self.analysis(&params.text_document.uri).await? else {
+            return Ok(None);
+        };
+        Self::guard("documentSymbol", || {
+            #[allow(deprecated)]
+            fn conv(a: &Analysis, s: &crate::ide::Symbol, enc: Encoding) -> DocumentSymbol {
+                DocumentSymbol {
+                    name: s.name.clone(),
+                    detail: None,
+                    kind: match s.kind {
+                        crate::ide::SymbolKind::Heading => SymbolKind::STRING,
+                        crate::ide::SymbolKind::Note => SymbolKind::KEY,
+                    },
+                    tags: None,
+                    deprecated: None,
+                    range: to_range(a, s.span, enc),
+                    selection_range: to_range(a, s.selection, enc),
+                    children: Some(s.children.iter().map(|c| conv(a, c, enc)).collect()),
+                }
+            }
+            let syms = crate::ide::symbols(&a);
+            Some(DocumentSymbolResponse::Nested(
+                syms.iter().map(|s| conv(&a, s, enc)).collect(),
+            ))
+        })
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some((a, enc, _)) = self.analysis(&uri).await? else {
+            return Ok(None);
+        };
+        Self::guard("codeAction", || {
+            let span = to_span(&a, params.range, enc);
+            let mut actions = Vec::new();
+            for f in a.findings.iter() {
+                let hit = f.span.overlaps(span)
+                    || f.span.touches(span.start)
+                    || (span.is_empty() && f.span.contains(span.start));
+                if !hit {
+                    continue;
+                }
+                let diag = diagnostic(&a, &uri, f, enc);
+                for (i, fix) in f.fixes.iter().enumerate() {
+                    let edits: Vec<TextEdit> =
+                        fix.edits.iter().map(|e| text_edit(&a, e, enc)).collect();
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: fix.title.clone(),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diag.clone()]),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some(HashMap::from([(uri.clone(), edits)])),
+                            ..Default::default()
+                        }),
+                        is_preferred: Some(i == 0 && fix.safe),
+                        ..Default::default()
+                    }));
+                }
+            }
+            Some(actions)
+        })
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let items = match self.analysis(&uri).await? {
+            Some((a, enc, _)) => a
+                .findings
+                .iter()
+                .map(|f| diagnostic(&a, &uri, f, enc))
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some((a, enc, config)) = self.analysis(&params.text_document.uri).await? else {
+            return Ok(None);
+        };
+        if !config.features.semantic_tokens {
+            return Ok(None);
+        }
+        let knowledge = lock(&self.state).knowledge.clone();
+        Self::guard("semanticTokens", || {
+            let mut toks: Vec<(Span, u32)> = Vec::new();
+            if config.features.entities {
+                for m in &a.mentions {
+                    let kind = knowledge.gazetteer.entities.get(m.entity).map(|e| e.kind);
+                    let t = match kind {
+                        Some(crate::gazetteer::EntityKind::Person) => 0,
+                        Some(crate::gazetteer::EntityKind::Place) => 1,
+                        Some(crate::gazetteer::EntityKind::Organisation) => 2,
+                        Some(crate::gazetteer::EntityKind::Event) => 3,
+                        None => continue,
+                    };
+                    toks.push((m.span, t));
+                }
+            }
+            if config.features.dates {
+                toks.extend(a.dates.iter().map(|d| (d.span, 4)));
+            }
+            toks.extend(a.notes.markers.iter().map(|m| (m.span, 5)));
+            Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data: encode_tokens(&a, toks, enc),
+            }))
+        })
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some((a, enc, config)) = self.analysis(&params.text_document.uri).await? else {
+            return Ok(None);
+        };
+        if !config.features.inlay_hints || !config.features.dates {
+            return Ok(None);
+        }
+        Self::guard("inlayHint", || {
+            let range = to_span(&a, params.range, enc);
+            let hints: Vec<InlayHint> = inlay_hints(&a)
+                .into_iter()
+                .filter(|(off, _)| range.touches(*off))
+                .map(|(off, label)| InlayHint {
+                    position: to_position(&a, off, enc),
+                    label: InlayHintLabel::String(label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect();
+            Some(hints)
+        })
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let _ = params;
+        Ok(None)
+    }
+}
+
+/// Inlay hints as (byte offset, label).
+fn inlay_hints(_a: &Analysis) -> Vec<(usize, String)> {
+    Vec::new()
+}
+
+impl Backend {
+    async fn config_changed(&self) {
+        let problems = self.reload_config();
+        self.report_config_problems(problems).await;
+        let (uris, pull) = {
+            let mut st = lock(&self.state);
+            let uris: Vec<Uri> = st.docs.keys().cloned().collect();
+            for e in st.docs.values_mut() {
+                e.generation += 1;
+            }
+            (uris, st.pull)
+        };
+        for uri in uris {
+            self.schedule(uri);
+        }
+        if pull {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+    }
+}
+
+/// Apply LSP content changes to a document, in order: each change's positions refer
+/// to the text left by the previous one. One incremental reparse at the end.
+fn apply_changes(doc: &mut Document, changes: Vec<TextDocumentContentChangeEvent>, enc: Encoding) {
+    let mut pending = false;
+    for ch in changes {
+        match ch.range {
+            None => {
+                doc.replace_all(&ch.text);
+                pending = false;
+            }
+            Some(r) => {
+                let rope = doc.rope();
+                let s = rope_offset(
+                    rope,
+                    LineCol {
+                        line: r.start.line,
+                        col: r.start.character,
+                    },
+                    enc,
+                );
+                let e = rope_offset(
+                    rope,
+                    LineCol {
+                        line: r.end.line,
+                        col: r.end.character,
+                    },
+                    enc,
+                );
+                doc.edit_deferred(Span::new(s.min(e), s.max(e)), &ch.text);
+                pending = true;
+            }
+        }
+    }
+    if pending {
+        doc.reparse();
+    }
+}
+
+/// Encode tokens (byte spans with a type) as LSP's relative, single-line tokens.
+fn encode_tokens(a: &Analysis, mut toks: Vec<(Span, u32)>, enc: Encoding) -> Vec<SemanticToken> {
+    toks.sort_by_key(|(s, _)| (s.start, s.end));
+    let mut out = Vec::new();
+    let (mut prev_line, mut prev_col) = (0u32, 0u32);
+    let mut last_end = 0usize;
+    for (span, ty) in toks {
+        if span.start < last_end || span.is_empty() {
+            continue; // overlapping tokens are not allowed
+        }
+        last_end = span.end;
+        // Split at line breaks.
+        let mut start = span.start;
+        while start < span.end {
+            let line = a.lines.line_of(start);
+            let (_, line_end) = a.lines.line_content(&a.text, line);
+            let end = span.end.min(line_end.max(start));
+            if end > start {
+                let p = a.lines.position(&a.text, start, enc);
+                let len =
+                    crate::position::measure(a.text.get(start..end).unwrap_or(""), enc) as u32;
+                let delta_line = p.line - prev_line;
+                let delta_start = if delta_line == 0 {
+                    p.col - prev_col
+                } else {
+                    p.col
+                };
+                out.push(SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: len,
+                    token_type: ty,
+                    token_modifiers_bitset: 0,
+                });
+                prev_line = p.line;
+                prev_col = p.col;
+            }
+            start = a.lines.line_start(line + 1);
+            if start <= end && line + 1 >= a.lines.line_count() {
+                break;
+            }
+        }
+    }
+    out
+}

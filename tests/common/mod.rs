@@ -1,0 +1,239 @@
+//! A small LSP client over the real `annalist lsp` binary, for end-to-end tests.
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+#[allow(unused_imports)]
+use std::io::Read as _;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_annalist")
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+pub fn file_uri(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+pub struct Lsp {
+    pub child: Child,
+    stdin: Option<ChildStdin>,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// Notifications and server requests seen while waiting for responses.
+    pub backlog: Vec<Value>,
+}
+
+/// Read one framed message; `None` at end of stream.
+pub fn read_message(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            len = v.trim().parse::<usize>().ok();
+        }
+    }
+    let mut buf = vec![0; len?];
+    r.read_exact(&mut buf).ok()?;
+    serde_json::from_slice(&buf).ok()
+}
+
+pub fn frame(v: &Value) -> Vec<u8> {
+    let body = v.to_string();
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+impl Lsp {
+    pub fn spawn() -> Lsp {
+        Lsp::spawn_in(Path::new(env!("CARGO_MANIFEST_DIR")))
+    }
+
+    pub fn spawn_in(dir: &Path) -> Lsp {
+        let mut child = Command::new(bin())
+            .arg("lsp")
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn annalist lsp");
+        let stdout = child.stdout.take().expect("stdout");
+        let stdin = child.stdin.take();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(v) = read_message(&mut r) {
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        Lsp {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            backlog: Vec::new(),
+        }
+    }
+
+    pub fn send(&mut self, v: &Value) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(&frame(v)).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Send a request without waiting; returns its id.
+    pub fn request_async(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    pub fn recv(&mut self, timeout: Duration) -> Option<Value> {
+        match self.rx.recv_timeout(timeout) {
+            Ok(v) => Some(v),
+            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => None,
+        }
+    }
+
+    /// Wait for the response to `id`; other messages go to the backlog (server
+    /// requests are answered with null).
+    pub fn response(&mut self, id: i64) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let v = self
+                .recv(left)
+                .unwrap_or_else(|| panic!("no response to request {id} within {TIMEOUT:?}"));
+            if v.get("id").and_then(Value::as_i64) == Some(id) && v.get("method").is_none() {
+                return v;
+            }
+            if v.get("method").is_some() && v.get("id").is_some() {
+                let rid = v["id"].clone();
+                self.send(&json!({"jsonrpc": "2.0", "id": rid, "result": null}));
+            }
+            self.backlog.push(v);
+        }
+    }
+
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.request_async(method, params);
+        let r = self.response(id);
+        if let Some(e) = r.get("error") {
+            panic!("{method} failed: {e}");
+        }
+        r["result"].clone()
+    }
+
+    pub fn initialize(&mut self, capabilities: Value) -> Value {
+        let r = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+        );
+        self.notify("initialized", json!({}));
+        r
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+    }
+
+    /// Wait for diagnostics published for `uri` at `version` (or any version when None).
+    pub fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let matches = |v: &Value| {
+            v.get("method").and_then(Value::as_str) == Some("textDocument/publishDiagnostics")
+                && v["params"]["uri"] == uri
+                && version.is_none_or(|ver| v["params"]["version"].as_i64() == Some(ver))
+        };
+        if let Some(i) = self.backlog.iter().rposition(matches) {
+            let v = self.backlog.remove(i);
+            return v["params"]["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let v = self
+                .recv(left)
+                .unwrap_or_else(|| panic!("no diagnostics for {uri} (version {version:?})"));
+            if matches(&v) {
+                return v["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            self.backlog.push(v);
+        }
+    }
+
+    pub fn shutdown(mut self) -> std::process::ExitStatus {
+        let id = self.request_async("shutdown", Value::Null);
+        let _ = self.response(id);
+        self.notify("exit", Value::Null);
+        self.close_stdin();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(Some(s)) = self.child.try_wait() {
+                return s;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("server did not exit within 10 s of exit");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Zero-based (line, UTF-16 column) of the first occurrence of `needle` in `text`.
+pub fn pos_of(text: &str, needle: &str) -> (u32, u32) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u32;
+    let col_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[col_start..].encode_utf16().count() as u32;
+    (line, col)
+}
