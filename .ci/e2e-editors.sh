@@ -50,6 +50,7 @@ build_vsix() {
   ( export PATH="$NODE_DIR/bin:$PATH"
     cd "$REPO/editors/vscode" &&
     npm ci --no-audit --no-fund --loglevel=error &&
+    npm test &&
     npm run -s package -- --bundle-server "$SERVER" --out "$ART/annalist-e2e.vsix" ) >"$ART/vsix-build.log" 2>&1 ||
     { tail -40 "$ART/vsix-build.log" >&2; return 1; }
 }

@@ -87,7 +87,7 @@ export function renderTimeline(events: TimelineEvent[], title: string): string {
     const y1 = Number((placed.find((p) => p.en === max)?.e.end ?? placed.find((p) => p.en === max)?.e.start ?? "").slice(0, 4)) || undefined;
     if (y0 !== undefined && y1 !== undefined && y1 >= y0 && y1 - y0 <= 400) {
       const step = y1 - y0 > 40 ? 10 : y1 - y0 > 10 ? 5 : 1;
-      for (let y = y0; y <= y1 + 1; y += step) {
+      for (let y = Math.ceil(y0 / step) * step; y <= y1 + 1; y += step) {
         const d = dayNumber(`${String(y).padStart(4, "0")}-01-01`);
         if (d === undefined || d < min || d > max) {
           continue;

@@ -13,7 +13,7 @@ if not repo or not file then
 end
 
 local TIMEOUT = tonumber(os.getenv("ANNALIST_E2E_TIMEOUT_MS") or "") or 15000
-local passed, t0 = 0, vim.uv.hrtime()
+local passed, failed, t0 = 0, {}, vim.uv.hrtime()
 
 local function say(s)
   io.stderr:write(s .. "\n")
@@ -32,21 +32,39 @@ local function dump_log()
   say(text:sub(-4000))
 end
 
-local function fail(msg)
-  say("FAIL: " .. msg)
-  dump_log()
-  say(("%d passed, 1 failed"):format(passed))
-  os.exit(1)
+local function finish()
+  if #failed > 0 then
+    dump_log()
+    say("failed checks:")
+    for _, f in ipairs(failed) do
+      say("  - " .. f)
+    end
+  end
+  say(("%d passed, %d failed (%.1f s)"):format(passed, #failed, (vim.uv.hrtime() - t0) / 1e9))
+  for _, c in ipairs(vim.lsp.get_clients()) do
+    c:stop()
+  end
+  vim.wait(2000, function()
+    return #vim.lsp.get_clients() == 0
+  end, 20)
+  os.exit(#failed > 0 and 1 or 0)
 end
 
-local function check(name, fn)
+--- Run one check; a failure is reported and the next checks still run, unless `fatal`.
+local function check(name, fn, fatal)
   local start = vim.uv.hrtime()
   local ok, err = xpcall(fn, debug.traceback)
   if not ok then
-    fail(name .. ": " .. tostring(err))
+    local first = tostring(err):gsub("\nstack traceback:.*", "")
+    say(("FAIL %d - %s: %s"):format(passed + #failed + 1, name, first))
+    table.insert(failed, name)
+    if fatal then
+      finish()
+    end
+    return
   end
   passed = passed + 1
-  say(("ok %d - %s (%.0f ms)"):format(passed, name, (vim.uv.hrtime() - start) / 1e6))
+  say(("ok %d - %s (%.0f ms)"):format(passed + #failed, name, (vim.uv.hrtime() - start) / 1e6))
 end
 
 local function wait_for(what, cond, ms)
@@ -147,7 +165,7 @@ check("the server attaches to the Markdown buffer", function()
     client.offset_encoding,
     tostring(client.root_dir)
   ))
-end)
+end, true)
 
 check("diagnostics are published for the document", function()
   wait_for("diagnostics", function()
@@ -302,18 +320,23 @@ check("an edit brings new diagnostics, undoing it takes them away", function()
   end)
 end)
 
-check("completion after [^ offers note labels", function()
+check("completion after [^ offers the footnote labels defined in the document", function()
   local last = vim.api.nvim_buf_line_count(buf)
-  vim.api.nvim_buf_set_lines(buf, last, last, false, { "", "A new claim.[^" })
-  local row = last + 1
+  vim.api.nvim_buf_set_lines(buf, last, last, false, { "", "[^archive]: APRF, fond 45, opis 1.", "", "A new claim.[^" })
+  local row = last + 3
   local params = pos_params(row, #"A new claim.[^")
   params.context = { triggerKind = 2, triggerCharacter = "^" }
   local result = request("textDocument/completion", params)
   local items = result and (result.items or result) or {}
-  vim.api.nvim_buf_set_lines(buf, last, last + 2, false, {})
-  if #items == 0 then
-    error("no completion items after [^")
+  vim.api.nvim_buf_set_lines(buf, last, -1, false, {})
+  local labels = {}
+  for _, it in ipairs(items) do
+    table.insert(labels, it.label)
+    if tostring(it.label):find("archive", 1, true) then
+      return
+    end
   end
+  error("no completion 'archive' after [^; items: " .. table.concat(labels, ", "))
 end)
 
 check(":Annalist timeline opens a split with the document's dated events", function()
@@ -371,8 +394,9 @@ check(":Annalist restart starts a new server that publishes again", function()
     return false
   end)
   wait_for("diagnostics from the new server", function()
-    for _, d in ipairs(diags()) do
-      if d.namespace and vim.diagnostic.get_namespace(d.namespace).name:find(tostring(client.id), 1, true) then
+    for _, pull in ipairs({ false, true }) do
+      local ok, ns = pcall(vim.lsp.diagnostic.get_namespace, client.id, pull)
+      if ok and ns and #vim.diagnostic.get(buf, { namespace = ns }) > 0 then
         return true
       end
     end
@@ -384,11 +408,4 @@ check(":Annalist restart starts a new server that publishes again", function()
   end
 end)
 
-say(("%d passed, 0 failed (%.1f s)"):format(passed, (vim.uv.hrtime() - t0) / 1e9))
-for _, c in ipairs(vim.lsp.get_clients()) do
-  c:stop()
-end
-vim.wait(2000, function()
-  return #vim.lsp.get_clients() == 0
-end, 20)
-os.exit(0)
+finish()

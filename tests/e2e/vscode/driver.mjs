@@ -81,7 +81,8 @@ async function check(name, fn) {
   try {
     await fn();
   } catch (e) {
-    log(`FAIL: ${name}: ${e?.message ?? e}`);
+    const msg = String(e?.message ?? e).split("\n").filter((l) => !/^\s*(\x1b\[2m)?\s*-/.test(l)).slice(0, 6).join("\n");
+    log(`FAIL: ${name}: ${msg}`);
     await shot("vscode-failure.png");
     if (consoleErrors.length) {
       log("---- browser console errors (last 10) ----");
@@ -110,7 +111,9 @@ async function runCommand(title) {
 }
 
 async function gotoLineCol(line, col) {
-  await page.locator(".monaco-editor .view-lines").first().click({ position: { x: 5, y: 5 } });
+  // Focus the editor with the keyboard (a click could land on a hover or a panel).
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+1");
   await page.keyboard.press("Control+G");
   const input = page.locator(".quick-input-widget input");
   await input.waitFor({ state: "visible" });

@@ -59,8 +59,15 @@ function M.check()
   end
 
   h.start("Project")
-  local buf = vim.api.nvim_get_current_buf()
-  local name = vim.api.nvim_buf_get_name(buf)
+  -- The health buffer is current: look at the buffer the user came from.
+  local name = ""
+  for _, b in ipairs({ vim.fn.bufnr("#"), vim.api.nvim_get_current_buf() }) do
+    local n = b > 0 and vim.api.nvim_buf_get_name(b) or ""
+    if n ~= "" and vim.uv.fs_stat(n) then
+      name = n
+      break
+    end
+  end
   local start = name ~= "" and vim.fs.dirname(name) or vim.fn.getcwd()
   local toml = vim.fs.find("annalist.toml", { path = start, upward = true })[1]
   if toml then

@@ -161,7 +161,7 @@ function M.format_timeline(events, title)
       text,
       #meta > 0 and ("  " .. table.concat(meta, " ")) or ""
     )
-    table.insert(lines, line)
+    table.insert(lines, (line:gsub("%s+$", "")))
     if type(e.line) == "number" then
       targets[#lines] = e.line
     end
