@@ -57,6 +57,10 @@ build_vsix() {
 step "vscode extension (.vsix)" build_vsix || exit 1
 export ANNALIST_VSIX="$ART/annalist-e2e.vsix"
 
+# The Neovim driver against the mock server first (~2 s): tells a broken harness or
+# editor install from a server that misbehaves.
+step "harness self-check (mock)" env ANNALIST_SERVER="$REPO/tests/e2e/mock/annalist" \
+  ANNALIST_E2E_ARTIFACTS="$ART/mock" tests/e2e/nvim/run.sh
 step "neovim suite" tests/e2e/nvim/run.sh
 step "vscode suite" tests/e2e/vscode/run.sh
 if [ $status = 0 ]; then

@@ -60,7 +60,6 @@ const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
 const out = opt("--out") ?? `${pkg.name}-${target ? `${target}-` : ""}${pkg.version}.vsix`;
 
 const bin = (name) => path.join(root, "node_modules", ".bin", process.platform === "win32" ? `${name}.cmd` : name);
-execFileSync(process.execPath, ["scripts/build.mjs", "--production"], { stdio: "inherit" });
 execFileSync(bin("tsc"), ["--noEmit", "-p", "."], { stdio: "inherit" });
 const vsceArgs = ["package", "--no-dependencies", "--out", out];
 if (target) vsceArgs.push("--target", target);

@@ -95,6 +95,44 @@ async function check(name, fn) {
   log(`ok ${passed} - ${name} (${Date.now() - start} ms)`);
 }
 
+let firstCode;
+
+function writeSettings(obj) {
+  fs.mkdirSync(path.join(WORKSPACE, ".vscode"), { recursive: true });
+  fs.writeFileSync(path.join(WORKSPACE, ".vscode", "settings.json"), JSON.stringify(obj, null, 2));
+}
+
+async function problemRows() {
+  const panel = page.locator(".markers-panel");
+  if (!(await panel.isVisible().catch(() => false))) {
+    await page.locator("#status\\.problems").click();
+    await panel.waitFor({ state: "visible" });
+  }
+  return (await page.locator(".markers-panel .monaco-list-row").allTextContents()).join("\n");
+}
+
+async function annalistStatus() {
+  return page.evaluate(() => {
+    const el = [...document.querySelectorAll(".statusbar-item")].find((e) => e.textContent?.includes("Annalist"));
+    if (!el) return "missing";
+    if (el.querySelector(".codicon-book")) return "running";
+    if (el.querySelector(".codicon-warning")) return "not-found";
+    if (el.querySelector(".codicon-error")) return "stopped";
+    return "starting";
+  });
+}
+
+async function waitStatus(want, ms = TIMEOUT) {
+  const deadline = Date.now() + ms;
+  let now;
+  while (Date.now() < deadline) {
+    now = await annalistStatus();
+    if (now === want) return;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`the Annalist status bar item is "${now}", expected "${want}"`);
+}
+
 const cursorItem = () => page.locator("#status\\.editor\\.selection");
 async function cursorText() {
   return ((await cursorItem().textContent()) ?? "").trim();
@@ -168,6 +206,7 @@ await check("diagnostics are shown: squiggles in the editor and entries in the P
   if (!/annalist/i.test(all)) {
     throw new Error(`no Annalist entry in the Problems panel:\n${all}`);
   }
+  firstCode = /annalist\(?([a-z][a-z0-9-]+)\)?\[Ln/.exec(all)?.[1];
   await shot("vscode-problems.png");
   await page.keyboard.press("Control+J"); // hide the panel again
 });
@@ -269,6 +308,45 @@ await check("Annalist: Show Timeline draws the document's events", async () => {
   log(`   ${found.body.match(/\d+ events?/)?.[0]}, ${svg} marks on the axis`);
   if (svg === 0) throw new Error("the timeline has no marks on its axis");
   await shot("vscode-timeline.png");
+});
+
+await check("a settings change reaches the server (annalist.rules turns a rule off, then on)", async () => {
+  if (!firstCode) throw new Error("no rule code was read from the Problems panel");
+  const has = async () => (await problemRows()).includes(firstCode);
+  if (!(await has())) throw new Error(`no ${firstCode} entry in the Problems panel before the change`);
+  writeSettings({ "annalist.rules": { [firstCode]: "off" } });
+  const deadline = Date.now() + TIMEOUT;
+  while ((await has()) && Date.now() < deadline) await page.waitForTimeout(250);
+  if (await has()) throw new Error(`${firstCode} entries stayed after "annalist.rules": {"${firstCode}": "off"}`);
+  log(`   ${firstCode} off: its entries left the Problems panel`);
+  writeSettings({});
+  const back = Date.now() + TIMEOUT;
+  while (!(await has()) && Date.now() < back) await page.waitForTimeout(250);
+  if (!(await has())) throw new Error(`${firstCode} entries did not come back after the setting was removed`);
+  await page.keyboard.press("Control+J");
+});
+
+await check("a wrong annalist.server.path gives one clear message; clearing it brings the server back", async () => {
+  const bogus = path.join(WORKSPACE, "no-such-annalist");
+  writeSettings({ "annalist.server.path": bogus });
+  await waitStatus("not-found");
+  const toast = page.locator(".notification-toast", { hasText: "annalist.server.path" });
+  await toast.first().waitFor({ state: "visible" }).catch(() => {
+    throw new Error("no notification about annalist.server.path");
+  });
+  await page.waitForTimeout(1500); // would a loop produce more?
+  const n = await page.locator(".notification-toast", { hasText: "Annalist" }).count();
+  const text = ((await toast.first().textContent()) ?? "").replace(/\s+/g, " ");
+  log(`   message: ${text.slice(0, 200)}`);
+  if (n !== 1) throw new Error(`expected one Annalist notification, found ${n}`);
+  if (!text.includes(bogus)) throw new Error("the message does not name the configured path");
+  await shot("vscode-not-found.png");
+  writeSettings({});
+  await waitStatus("running");
+  // And it serves again: problems are back.
+  const deadline = Date.now() + TIMEOUT;
+  while (!/annalist/i.test(await problemRows()) && Date.now() < deadline) await page.waitForTimeout(250);
+  if (!/annalist/i.test(await problemRows())) throw new Error("no diagnostics after the server came back");
 });
 
 await shot("vscode.png");
