@@ -320,6 +320,34 @@ check("an edit brings new diagnostics, undoing it takes them away", function()
   end)
 end)
 
+check("settings reach the server: annalist.rules turns a rule off, then on", function()
+  wait_for("diagnostics", function()
+    return #diags() > 0
+  end)
+  local code = diags()[1].code
+  local function count()
+    local n = 0
+    for _, d in ipairs(diags()) do
+      if d.code == code then
+        n = n + 1
+      end
+    end
+    return n
+  end
+  local before = count()
+  -- What a user does at run time: change the client's settings and notify the server.
+  client.settings = vim.tbl_deep_extend("force", client.settings or {}, { annalist = { rules = { [code] = "off" } } })
+  client:notify("workspace/didChangeConfiguration", { settings = client.settings })
+  wait_for(("%s diagnostics to go away with rules.%s = off"):format(code, code), function()
+    return count() == 0
+  end)
+  client.settings.annalist.rules[code] = nil
+  client:notify("workspace/didChangeConfiguration", { settings = client.settings })
+  wait_for(("%d %s diagnostics to come back"):format(before, code), function()
+    return count() == before
+  end)
+end)
+
 check("completion after [^ offers the footnote labels defined in the document", function()
   local last = vim.api.nvim_buf_line_count(buf)
   vim.api.nvim_buf_set_lines(buf, last, last, false, { "", "[^archive]: APRF, fond 45, opis 1.", "", "A new claim.[^" })
