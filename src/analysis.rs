@@ -11,7 +11,6 @@ use crate::names::{Mention, Recognizer};
 use crate::notes::{self, Notes};
 use crate::position::LineIndex;
 use std::sync::Arc;
-use tree_sitter_md::MarkdownTree;
 
 /// What the engine knows of the world: the gazetteer and its name automaton.
 /// Built once per configuration and shared.
@@ -45,7 +44,7 @@ pub struct Context<'a> {
 pub struct Analysis {
     pub text: Arc<str>,
     pub lines: LineIndex,
-    pub md: MdModel,
+    pub md: Arc<MdModel>,
     pub notes: Notes,
     pub mentions: Vec<Mention>,
     pub dates: Vec<DateMention>,
@@ -54,23 +53,23 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
 }
 
-/// Analyse a text. `tree` is the incrementally kept tree of exactly this text, if the
-/// caller has one; otherwise the text is parsed here.
-pub fn analyze(text: Arc<str>, tree: Option<&MarkdownTree>, ctx: &Context) -> Analysis {
-    let md = match tree {
-        Some(t) => MdModel::build(&text, t),
-        None => MdModel::parse(&text),
-    };
+/// Analyse a text. `md` is the incrementally kept model of exactly this text, if the
+/// caller has one (see [`crate::document::Document::md`]); otherwise it is parsed here.
+pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analysis {
+    let md = md.unwrap_or_else(|| crate::document::parse_model(&text));
     let lines = LineIndex::new(&text);
     let notes = notes::analyze(&text, &md);
     let too_big = text.len() > ctx.config.limits.max_document_bytes;
     let (mentions, dates_found, claims_found) = if too_big {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
+        let dates_found = dates::find(&text, &md);
+        let date_spans: Vec<crate::finding::Span> = dates_found.iter().map(|d| d.span).collect();
+        let claims_found = claims::find(&text, &md, &notes, &date_spans, &ctx.config.claims);
         (
             ctx.knowledge.recognizer.find(&text, &md),
-            dates::find(&text, &md),
-            claims::find(&text, &md, &notes, &ctx.config.claims),
+            dates_found,
+            claims_found,
         )
     };
     let mut a = Analysis {

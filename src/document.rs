@@ -1,21 +1,49 @@
-//! A document open in the editor: a rope for edits and a tree-sitter-md tree kept
-//! incrementally (`MarkdownTree::edit` + reparse with the old tree).
+//! A document open in the editor: a rope for edits, and the Markdown model kept
+//! incrementally with tree-sitter-md.
+//!
+//! ## Chunks
+//! tree-sitter-md re-parses a 1 MB document in hundreds of milliseconds even with the
+//! old tree (its block scanner reuses little, and every inline tree is parsed again),
+//! far over a keystroke's budget. So the text is cut into **chunks** at places where
+//! no Markdown block can continue (see [`chunk_starts`]); each chunk has its own
+//! `MarkdownTree`, kept incrementally (`MarkdownTree::edit` + reparse with the old
+//! tree) and its own [`MdModel`]. An edit re-parses only the chunk(s) it touches; the
+//! document's model is the chunks' models shifted and joined.
+//!
+//! Chunk boundaries are a pure function of the text, and a chunk's parse depends only
+//! on its own text, so an edited document equals the same text opened fresh — the
+//! property the tests (and the fuzzers) check.
 //!
 //! Edits arrive as byte ranges (the LSP layer converts positions first, through
 //! [`crate::position`]). Each edit is applied against the result of the previous one.
 
 use crate::finding::Span;
+use crate::markdown::MdModel;
 use ropey::Rope;
 use std::sync::Arc;
 use tree_sitter::InputEdit;
 use tree_sitter_md::{MarkdownParser, MarkdownTree};
 
+/// Chunks are not cut smaller than this many bytes.
+pub const MIN_CHUNK: usize = 4096;
+
+struct Chunk {
+    start: usize,
+    len: usize,
+    tree: Option<MarkdownTree>,
+    /// The model of this chunk's text, offsets relative to `start`.
+    model: Option<Arc<MdModel>>,
+    /// Edited since the last parse; `tree` (if any) has been `edit`ed to match.
+    dirty: bool,
+}
+
 pub struct Document {
     rope: Rope,
     parser: MarkdownParser,
-    tree: Option<MarkdownTree>,
+    chunks: Vec<Chunk>,
     /// The text of the current version, shared with snapshots.
     text: Arc<str>,
+    md: Arc<MdModel>,
     pub version: i32,
 }
 
@@ -23,21 +51,172 @@ pub struct Document {
 #[derive(Clone)]
 pub struct Snapshot {
     pub text: Arc<str>,
-    pub tree: Option<MarkdownTree>,
+    pub md: Arc<MdModel>,
     pub version: i32,
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// Where fenced code or an HTML block of types 1–5 is open, no chunk may start.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    None,
+    Fence(u8, usize),
+    Html(&'static [u8]),
+    FrontMatter,
+}
+
+fn fence_of(line: &[u8]) -> Option<(u8, usize, bool)> {
+    let trimmed: &[u8] = {
+        let i = line
+            .iter()
+            .position(|b| *b != b' ' && *b != b'\t')
+            .unwrap_or(line.len());
+        &line[i..]
+    };
+    let c = *trimmed.first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = trimmed.iter().take_while(|b| **b == c).count();
+    if n < 3 {
+        return None;
+    }
+    let rest = &trimmed[n..];
+    let has_info = !is_blank(rest);
+    Some((c, n, has_info))
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn html_block_end(line: &[u8]) -> Option<&'static [u8]> {
+    let i = line
+        .iter()
+        .position(|b| *b != b' ' && *b != b'\t')
+        .unwrap_or(line.len());
+    let t = &line[i..];
+    let lower: Vec<u8> = t.iter().take(12).map(|b| b.to_ascii_lowercase()).collect();
+    for (open, close) in [
+        (&b"<script"[..], &b"</script>"[..]),
+        (b"<pre", b"</pre>"),
+        (b"<style", b"</style>"),
+        (b"<textarea", b"</textarea>"),
+        (b"<?", b"?>"),
+        (b"<![cdata[", b"]]>"),
+    ] {
+        if lower.starts_with(open) {
+            return Some(close);
+        }
+    }
+    if lower.starts_with(b"<!") && lower.get(2).is_some_and(|b| b.is_ascii_alphabetic()) {
+        return Some(b">");
+    }
+    None
+}
+
+/// Byte offsets where chunks start (always including 0). A chunk may start at a line
+/// that follows a blank line, begins at column 0 with `#` or a letter (not a list
+/// marker, quote, table, HTML, link definition or footnote), outside fenced code, HTML
+/// blocks, comments and front matter — a line where every open block has ended.
+/// Conservative: when in doubt, no cut.
+pub fn chunk_starts(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut starts = vec![0];
+    let mut open = Open::None;
+    let mut prev_blank = false;
+    let mut pos = 0;
+    let mut line_no = 0;
+    while pos < b.len() {
+        let mut end = pos;
+        while end < b.len() && b[end] != b'\n' && b[end] != b'\r' {
+            end += 1;
+        }
+        let line = &b[pos..end];
+        let next = if b.get(end) == Some(&b'\r') && b.get(end + 1) == Some(&b'\n') {
+            end + 2
+        } else {
+            end + 1
+        };
+        let blank = is_blank(line);
+        match open {
+            Open::FrontMatter => {
+                if line_no > 0 && (line == b"---" || line == b"...") {
+                    open = Open::None;
+                }
+            }
+            Open::Fence(c, n) => {
+                if let Some((c2, n2, info)) = fence_of(line)
+                    && c2 == c
+                    && n2 >= n
+                    && !info
+                {
+                    open = Open::None;
+                }
+            }
+            Open::Html(close) => {
+                if contains(line, close) {
+                    open = Open::None;
+                }
+            }
+            Open::None => {
+                if line_no == 0 && line == b"---" {
+                    open = Open::FrontMatter;
+                } else {
+                    let first = line.first().copied().unwrap_or(b' ');
+                    let candidate = prev_blank
+                        && !blank
+                        && (first == b'#' || first.is_ascii_alphabetic() || first >= 0x80)
+                        && !is_list_marker(line);
+                    if candidate && pos - starts.last().copied().unwrap_or(0) >= MIN_CHUNK {
+                        starts.push(pos);
+                    }
+                    if let Some((c, n, _)) = fence_of(line) {
+                        open = Open::Fence(c, n);
+                    } else if let Some(close) = html_block_end(line)
+                        && !contains(line, close)
+                    {
+                        open = Open::Html(close);
+                    }
+                    // A comment opened anywhere and not closed on its line.
+                    if open == Open::None
+                        && let Some(i) = line.windows(4).rposition(|w| w == b"<!--")
+                        && !contains(&line[i..], b"-->")
+                    {
+                        open = Open::Html(b"-->");
+                    }
+                }
+            }
+        }
+        prev_blank = blank;
+        pos = next.min(b.len());
+        line_no += 1;
+    }
+    starts
+}
+
+fn is_list_marker(line: &[u8]) -> bool {
+    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && digits <= 9 && matches!(line.get(digits), Some(b'.' | b')'))
 }
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Document {
-        let mut parser = MarkdownParser::default();
-        let tree = parser.parse(text.as_bytes(), None);
-        Document {
+        let mut d = Document {
             rope: Rope::from_str(text),
-            parser,
-            tree,
+            parser: MarkdownParser::default(),
+            chunks: Vec::new(),
             text: Arc::from(text),
+            md: Arc::new(MdModel::default()),
             version,
-        }
+        };
+        d.rechunk();
+        d
     }
 
     pub fn text(&self) -> &Arc<str> {
@@ -48,14 +227,20 @@ impl Document {
         &self.rope
     }
 
-    pub fn tree(&self) -> Option<&MarkdownTree> {
-        self.tree.as_ref()
+    /// The Markdown model of the current text.
+    pub fn md(&self) -> &Arc<MdModel> {
+        &self.md
+    }
+
+    /// The chunks' (start offset, tree), for tests and tools.
+    pub fn trees(&self) -> impl Iterator<Item = (usize, Option<&MarkdownTree>)> {
+        self.chunks.iter().map(|c| (c.start, c.tree.as_ref()))
     }
 
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             text: self.text.clone(),
-            tree: self.tree.clone(),
+            md: self.md.clone(),
             version: self.version,
         }
     }
@@ -63,13 +248,13 @@ impl Document {
     /// Replace the whole text (a full-sync change) and parse from scratch.
     pub fn replace_all(&mut self, text: &str) {
         self.rope = Rope::from_str(text);
-        self.text = Arc::from(text);
-        self.tree = self.parser.parse(text.as_bytes(), None);
+        self.chunks.clear();
+        self.reparse();
     }
 
     /// Apply a batch of byte-range edits in order (each against the result of the
-    /// previous one), then reparse once, incrementally. Ranges are clamped to the text
-    /// and snapped to character boundaries, so no input can make this panic.
+    /// previous one), then reparse once. Ranges are clamped to the text and snapped to
+    /// character boundaries, so no input can make this panic.
     pub fn apply_edits(&mut self, edits: &[(Span, String)]) {
         if edits.is_empty() {
             return;
@@ -80,64 +265,222 @@ impl Document {
         self.reparse();
     }
 
-    /// Apply one edit to the rope and the tree without reparsing; call
+    /// Apply one edit to the rope and the chunk trees without reparsing; call
     /// [`Document::reparse`] after the last edit of a batch. For callers whose next
     /// edit's position depends on this one's result (LSP content changes).
     pub fn edit_deferred(&mut self, span: Span, new_text: &str) {
         self.apply_one(span, new_text);
     }
 
-    /// Bring the text and the tree up to date with the rope (incrementally).
+    /// Bring the text, the chunks and the model up to date with the rope.
     pub fn reparse(&mut self) {
-        let text: String = self.rope.to_string();
-        self.text = Arc::from(text.as_str());
-        let old = self.tree.take();
-        self.tree = self.parser.parse(text.as_bytes(), old.as_ref());
-        if self.tree.is_none() {
-            self.tree = self.parser.parse(text.as_bytes(), None);
-        }
+        self.text = Arc::from(self.rope.to_string().as_str());
+        self.rechunk();
     }
 
     fn snap_byte(&self, b: usize) -> usize {
         let b = b.min(self.rope.len_bytes());
-        // Move back to a char boundary.
         let c = self.rope.byte_to_char(b);
         self.rope.char_to_byte(c)
-    }
-
-    fn point(&self, byte: usize) -> tree_sitter::Point {
-        // Rows as tree-sitter counts them would end only at '\n'; ropey (with
-        // `cr_lines`) also ends lines at a lone '\r'. Trees use bytes for reuse, so
-        // the rows only label nodes; they agree for every file without lone CRs.
-        let line = self.rope.byte_to_line(byte);
-        let start = self.rope.line_to_byte(line);
-        tree_sitter::Point {
-            row: line,
-            column: byte - start,
-        }
     }
 
     fn apply_one(&mut self, span: Span, new_text: &str) {
         let start = self.snap_byte(span.start);
         let end = self.snap_byte(span.end.max(span.start));
-        let start_position = self.point(start);
-        let old_end_position = self.point(end);
+        // The chunk trees see the edit in their own coordinates, before the rope changes.
+        self.edit_chunks(start, end, new_text);
         let start_char = self.rope.byte_to_char(start);
         let end_char = self.rope.byte_to_char(end);
         self.rope.remove(start_char..end_char);
         self.rope.insert(start_char, new_text);
-        let new_end = start + new_text.len();
-        let new_end_position = self.point(new_end);
-        if let Some(tree) = self.tree.as_mut() {
+    }
+
+    /// Shift chunks after the edit, and mark the touched chunks dirty (editing their
+    /// trees so the reparse can reuse them). Several touched chunks are merged.
+    fn edit_chunks(&mut self, start: usize, end: usize, new_text: &str) {
+        let new_len = new_text.len();
+        let delta = new_len as isize - (end - start) as isize;
+        // First chunk whose end reaches `start` (an insertion at a chunk's end edits it).
+        let first = self
+            .chunks
+            .iter()
+            .position(|c| c.start + c.len >= start && !(c.len == 0 && c.start < start));
+        let Some(first) = first else { return };
+        let mut last = first;
+        while last + 1 < self.chunks.len() && self.chunks[last + 1].start < end {
+            last += 1;
+        }
+        if first != last {
+            // Merge the touched chunks: their trees cannot be reused.
+            let s = self.chunks[first].start;
+            let e = self.chunks[last].start + self.chunks[last].len;
+            self.chunks.drain(first + 1..=last);
+            let c = &mut self.chunks[first];
+            c.start = s;
+            c.len = e - s;
+            c.tree = None;
+            c.model = None;
+        }
+        let rope = &self.rope;
+        let c = &mut self.chunks[first];
+        let rel_start = start - c.start;
+        let rel_end = (end - c.start).min(c.len);
+        if let Some(tree) = c.tree.as_mut() {
+            let point = |abs: usize, base: usize| {
+                // Rows as tree-sitter counts them: within the chunk.
+                let line = rope.byte_to_line(abs);
+                let line_start = rope.line_to_byte(line).max(base);
+                let base_line = rope.byte_to_line(base);
+                tree_sitter::Point {
+                    row: line - base_line,
+                    column: abs - line_start,
+                }
+            };
+            let start_position = point(start, c.start);
+            let old_end_position = point(end.min(c.start + c.len), c.start);
+            let nl = new_text.bytes().filter(|b| *b == b'\n').count();
+            let tail = new_text.rsplit('\n').next().map(str::len).unwrap_or(0);
+            let new_end_position = if nl == 0 {
+                tree_sitter::Point {
+                    row: start_position.row,
+                    column: start_position.column + new_len,
+                }
+            } else {
+                tree_sitter::Point {
+                    row: start_position.row + nl,
+                    column: tail,
+                }
+            };
             tree.edit(&InputEdit {
-                start_byte: start,
-                old_end_byte: end,
-                new_end_byte: new_end,
+                start_byte: rel_start,
+                old_end_byte: rel_end,
+                new_end_byte: rel_start + new_len,
                 start_position,
                 old_end_position,
                 new_end_position,
             });
         }
+        c.len = (c.len as isize + delta).max(0) as usize;
+        c.dirty = true;
+        c.model = None;
+        for c in self.chunks.iter_mut().skip(first + 1) {
+            c.start = (c.start as isize + delta).max(0) as usize;
+        }
+    }
+
+    /// Recompute chunk boundaries from the text; reuse every chunk whose span is
+    /// unchanged and clean, reparse edited chunks incrementally, parse new ones (in
+    /// parallel when there are many, as on open).
+    fn rechunk(&mut self) {
+        let text = self.text.clone();
+        let starts = chunk_starts(&text);
+        let mut old: Vec<Chunk> = std::mem::take(&mut self.chunks);
+        old.sort_by_key(|c| c.start);
+        let mut oi = 0;
+        // Each new chunk: reused as is, or to be parsed (with an old tree, maybe).
+        type Job = (usize, usize, Option<MarkdownTree>);
+        let mut slots: Vec<Result<Chunk, Job>> = Vec::with_capacity(starts.len());
+        for (k, &s) in starts.iter().enumerate() {
+            let e = starts.get(k + 1).copied().unwrap_or(text.len());
+            while oi < old.len() && old[oi].start < s {
+                oi += 1;
+            }
+            let same_span = old.get(oi).is_some_and(|c| c.start == s && c.len == e - s);
+            if same_span {
+                let c = old.swap_remove_keep(oi);
+                oi += 1;
+                match (c.dirty, c.model.is_some(), c.tree) {
+                    (false, true, tree) => slots.push(Ok(Chunk { tree, ..c })),
+                    (true, _, Some(tree)) => slots.push(Err((s, e, Some(tree)))),
+                    _ => slots.push(Err((s, e, None))),
+                }
+            } else {
+                slots.push(Err((s, e, None)));
+            }
+        }
+        let to_parse = slots.iter().filter(|s| s.is_err()).count();
+        let parse = |parser: &mut MarkdownParser, (s, e, tree): Job| {
+            parse_chunk(parser, s, text.get(s..e).unwrap_or(""), tree.as_ref())
+        };
+        self.chunks = if to_parse > 4 {
+            use rayon::prelude::*;
+            slots
+                .into_par_iter()
+                .map_init(MarkdownParser::default, |parser, slot| match slot {
+                    Ok(c) => c,
+                    Err(job) => parse(parser, job),
+                })
+                .collect()
+        } else {
+            let parser = &mut self.parser;
+            slots
+                .into_iter()
+                .map(|slot| match slot {
+                    Ok(c) => c,
+                    Err(job) => parse(parser, job),
+                })
+                .collect()
+        };
+        self.md = Arc::new(self.join_models());
+    }
+
+    fn join_models(&self) -> MdModel {
+        let parts: Vec<(usize, &MdModel)> = self
+            .chunks
+            .iter()
+            .filter_map(|c| c.model.as_deref().map(|m| (c.start, m)))
+            .collect();
+        MdModel::join(&parts)
+    }
+}
+
+/// The Markdown model of a text, parsed chunk by chunk (in parallel when large);
+/// equal to what a [`Document`] of that text holds.
+pub fn parse_model(text: &str) -> Arc<MdModel> {
+    Document::new(text, 0).md
+}
+
+fn parse_chunk(
+    parser: &mut MarkdownParser,
+    start: usize,
+    slice: &str,
+    old: Option<&MarkdownTree>,
+) -> Chunk {
+    let mut tree = parser.parse(slice.as_bytes(), old);
+    if tree.is_none() {
+        tree = parser.parse(slice.as_bytes(), None);
+    }
+    let model = match &tree {
+        Some(t) => MdModel::build(slice, t),
+        None => MdModel::parse(slice),
+    };
+    Chunk {
+        start,
+        len: slice.len(),
+        tree,
+        model: Some(Arc::new(model)),
+        dirty: false,
+    }
+}
+
+/// `Vec` removal that keeps indices of later elements stable enough for our scan:
+/// takes element `i` out, leaving an empty placeholder chunk.
+trait TakeAt {
+    fn swap_remove_keep(&mut self, i: usize) -> Chunk;
+}
+
+impl TakeAt for Vec<Chunk> {
+    fn swap_remove_keep(&mut self, i: usize) -> Chunk {
+        std::mem::replace(
+            &mut self[i],
+            Chunk {
+                start: usize::MAX,
+                len: 0,
+                tree: None,
+                model: None,
+                dirty: true,
+            },
+        )
     }
 }
 
@@ -145,38 +488,79 @@ impl Document {
 mod tests {
     use super::*;
 
-    fn sexp(tree: &MarkdownTree) -> String {
-        let mut s = tree.block_tree().root_node().to_sexp();
-        for t in tree.inline_trees() {
-            s.push('|');
-            s.push_str(&t.root_node().to_sexp());
+    fn big() -> String {
+        let mut s = String::from("---\ntitle: t\n---\n\n# Title\n\n");
+        for i in 0..200 {
+            s.push_str(&format!(
+                "## Part {i}\n\nSome text about Stalin (1) and `code`.\n\n- item\n\n  continued\n\n```\n# not a heading\n\nInside the fence\n```\n\nAfter <!-- a\n\ncomment --> end.\n\n"
+            ));
         }
         s
     }
 
+    fn model_eq(a: &MdModel, b: &MdModel) {
+        assert_eq!(a.blocks, b.blocks);
+        assert_eq!(a.headings, b.headings);
+        assert_eq!(a.skip, b.skip);
+        assert_eq!(a.front_matter, b.front_matter);
+    }
+
+    #[test]
+    fn chunked_model_equals_whole_parse() {
+        let t = big();
+        let d = Document::new(&t, 1);
+        assert!(d.chunks.len() > 5, "the test text should be chunked");
+        model_eq(d.md(), &MdModel::parse(&t));
+        let fixture = include_str!("../fixtures/bajanov-1995.md");
+        model_eq(Document::new(fixture, 1).md(), &MdModel::parse(fixture));
+    }
+
+    #[test]
+    fn no_cut_inside_fences_comments_or_front_matter() {
+        let t = big();
+        for s in chunk_starts(&t) {
+            let line_end = t[s..].find('\n').map(|e| s + e).unwrap_or(t.len());
+            let line = &t[s..line_end];
+            assert!(
+                !line.starts_with("# not")
+                    && !line.starts_with("Inside")
+                    && !line.starts_with("comment"),
+                "cut at {line:?}"
+            );
+        }
+    }
+
     #[test]
     fn incremental_equals_fresh() {
-        let mut d = Document::new("# A\n\nSome text (1).\n\n```\ncode\n```\n", 1);
-        d.apply_edits(&[(Span::new(4, 4), "Intro.\n\n".into())]);
-        d.apply_edits(&[
-            (Span::new(0, 1), "##".into()),
-            (Span::new(200, 300), "tail".into()),
-        ]);
-        let fresh = Document::new(d.text(), 1);
-        assert_eq!(
-            &**d.text(),
-            "## A\nIntro.\n\n\nSome text (1).\n\n```\ncode\n```\ntail"
-        );
-        let (Some(a), Some(b)) = (d.tree(), fresh.tree()) else {
-            panic!("both parse");
-        };
-        assert_eq!(sexp(a), sexp(b));
+        let mut d = Document::new(&big(), 1);
+        let edits = [
+            (Span::new(5000, 5000), "Intro.\n\n".to_string()),
+            (Span::new(0, 1), "--".to_string()),
+            (Span::new(20000, 20010), "```\n".to_string()),
+            (Span::new(9000, 30000), String::new()),
+            (Span::new(usize::MAX - 1, usize::MAX), "tail".to_string()),
+        ];
+        for e in edits {
+            d.apply_edits(std::slice::from_ref(&e));
+            let fresh = Document::new(d.text(), 1);
+            model_eq(d.md(), fresh.md());
+            assert_eq!(
+                d.chunks
+                    .iter()
+                    .map(|c| (c.start, c.len))
+                    .collect::<Vec<_>>(),
+                fresh
+                    .chunks
+                    .iter()
+                    .map(|c| (c.start, c.len))
+                    .collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]
     fn edits_inside_multibyte_chars_snap() {
         let mut d = Document::new("Sŏul", 1);
-        // Byte 2 is inside 'ŏ' (bytes 1..3).
         d.apply_edits(&[(Span::new(2, 2), "x".into())]);
         assert_eq!(&**d.text(), "Sxŏul");
     }

@@ -107,6 +107,31 @@ impl MdModel {
         m
     }
 
+    /// Join models of consecutive chunks, each given with its start offset.
+    pub fn join(parts: &[(usize, &MdModel)]) -> MdModel {
+        let mut m = MdModel::default();
+        let shift = |s: Span, by: usize| Span::new(s.start + by, s.end + by);
+        for (at, p) in parts {
+            let at = *at;
+            if m.front_matter.is_none() && at == 0 {
+                m.front_matter = p.front_matter;
+            }
+            m.blocks.extend(p.blocks.iter().map(|b| Block {
+                span: shift(b.span, at),
+                content: shift(b.content, at),
+                ..b.clone()
+            }));
+            m.headings.extend(p.headings.iter().map(|h| Heading {
+                span: shift(h.span, at),
+                content: shift(h.content, at),
+                ..h.clone()
+            }));
+            m.skip.extend(p.skip.iter().map(|s| shift(*s, at)));
+        }
+        normalise(&mut m.skip);
+        m
+    }
+
     /// True when byte `offset` is inside a region that is not prose.
     pub fn is_skipped(&self, offset: usize) -> bool {
         let i = self.skip.partition_point(|s| s.end <= offset);

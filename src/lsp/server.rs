@@ -86,7 +86,7 @@ fn internal(msg: impl Into<String>) -> Error {
 fn run_analysis(snap: &Snapshot, config: &Config, knowledge: &Knowledge) -> Analysis {
     analysis::analyze(
         snap.text.clone(),
-        snap.tree.as_ref(),
+        Some(snap.md.clone()),
         &Context { config, knowledge },
     )
 }

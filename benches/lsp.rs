@@ -1,0 +1,131 @@
+//! Language-server benchmark (not a test): `cargo bench --bench lsp`.
+//!
+//! Builds a ~1 MB document from the fixture and reports, through the real binary over
+//! stdio: time from didOpen to diagnostics, hover latency (median, p95), time from a
+//! one-character edit to fresh diagnostics, and the server's resident memory.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::*;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+/// The fixture's body repeated to about `target` bytes, with one Notes section at the end.
+pub fn big_document(target: usize) -> String {
+    let text = std::fs::read_to_string(fixture("bajanov-1995.md")).expect("fixture");
+    let body_start = text.find("## 1.").unwrap_or(0);
+    let notes_start = text.find("## Notes").unwrap_or(text.len());
+    let body = &text[body_start..notes_start];
+    let mut out = String::from(&text[..body_start]);
+    let mut i = 0;
+    while out.len() + (text.len() - notes_start) < target {
+        i += 1;
+        out.push_str(&body.replace("## ", &format!("## Part {i}, ")));
+    }
+    out.push_str(&text[notes_start..]);
+    out
+}
+
+fn rss_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn main() {
+    let doc = big_document(1_000_000);
+    let uri = "file:///bench/big.md".to_string();
+    let mut lsp = Lsp::spawn();
+    lsp.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+
+    let t = Instant::now();
+    lsp.open(&uri, &doc);
+    let diags = lsp.diagnostics(&uri, Some(1));
+    let open = t.elapsed();
+
+    // Hovers on dates, names and markers spread over the document.
+    let lines: Vec<&str> = doc.lines().collect();
+    let mut targets = Vec::new();
+    for (ln, line) in lines.iter().enumerate() {
+        for needle in ["17 April 1949", "Stalin", "(3)", "Sŏul"] {
+            if let Some(c) = line.find(needle) {
+                let col = line[..c].encode_utf16().count() as u32 + 1;
+                targets.push((ln as u32, col));
+            }
+        }
+    }
+    let step = (targets.len() / 400).max(1);
+    let targets: Vec<_> = targets.into_iter().step_by(step).collect();
+    // Warm-up: the first request may compute nothing (analysis is ready), but touch caches.
+    let _ = lsp.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+    );
+    let mut hovers = Vec::new();
+    for (line, character) in &targets {
+        let t = Instant::now();
+        let _ = lsp.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        );
+        hovers.push(t.elapsed());
+    }
+    hovers.sort();
+
+    // One-character edits, each timed to the diagnostics of its version.
+    let mut edits = Vec::new();
+    let edit_line = (lines.len() / 2) as u32;
+    for v in 2..22 {
+        let t = Instant::now();
+        lsp.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": v},
+                   "contentChanges": [{"range": {"start": {"line": edit_line, "character": 0},
+                                                 "end": {"line": edit_line, "character": 0}},
+                                       "text": "x"}]}),
+        );
+        let _ = lsp.diagnostics(&uri, Some(v));
+        edits.push(t.elapsed());
+    }
+    edits.sort();
+    let (rss, hwm) = rss_kib(lsp.child.id());
+    let _ = lsp.shutdown();
+
+    println!(
+        "document: {} bytes, {} lines, {} diagnostics",
+        doc.len(),
+        lines.len(),
+        diags.len()
+    );
+    println!("open → diagnostics: {:.1} ms", open.as_secs_f64() * 1e3);
+    println!(
+        "hover ({} requests): median {:.3} ms, p95 {:.3} ms, max {:.3} ms",
+        hovers.len(),
+        pct(&hovers, 0.5).as_secs_f64() * 1e3,
+        pct(&hovers, 0.95).as_secs_f64() * 1e3,
+        pct(&hovers, 1.0).as_secs_f64() * 1e3
+    );
+    println!(
+        "one-character edit → fresh diagnostics ({} edits): median {:.1} ms, p95 {:.1} ms",
+        edits.len(),
+        pct(&edits, 0.5).as_secs_f64() * 1e3,
+        pct(&edits, 0.95).as_secs_f64() * 1e3
+    );
+    println!("server memory: resident {} KiB now, peak {} KiB", rss, hwm);
+}
