@@ -19,10 +19,12 @@ const SECTION = "annalist";
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
+let trace: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
 let server: FoundServer | undefined;
 let notFoundShown = false;
 let starting: Promise<void> | undefined;
+let stopReason: string | undefined;
 
 /** The `annalist` settings section as a plain object (sent whole to the server). */
 export function annalistSettings(scope?: vscode.ConfigurationScope): Record<string, unknown> {
@@ -112,6 +114,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     return;
   }
   server = found;
+  stopReason = undefined;
   output.info(`Starting ${found.command} lsp (${found.source})`);
 
   const serverOptions: ServerOptions = {
@@ -130,7 +133,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     },
     initializationOptions: { [SECTION]: annalistSettings() },
     outputChannel: output,
-    traceOutputChannel: vscode.window.createOutputChannel("Annalist Trace"),
+    traceOutputChannel: trace,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: {
       error: (error, _message, count) => {
@@ -145,7 +148,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
           output.error(
             "The server stopped 5 times in 3 minutes: not restarting it. Look above for its errors, then run \"Annalist: Restart Server\".",
           );
-          setStatus("stopped", "crashed repeatedly");
+          stopReason = "crashed repeatedly";
+          setStatus("stopped", stopReason);
           return { action: CloseAction.DoNotRestart, handled: true };
         }
         output.warn("The server stopped; restarting it.");
@@ -187,7 +191,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     } else if (e.newState === State.Starting) {
       setStatus("starting");
     } else if (client === c) {
-      setStatus("stopped");
+      setStatus("stopped", stopReason);
     }
   });
   setStatus("starting");
@@ -197,7 +201,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     await pushSettings();
   } catch (err) {
     output.error(`Could not start ${found.command} lsp: ${err instanceof Error ? err.message : String(err)}`);
-    setStatus("stopped", "could not start");
+    stopReason = "could not start";
+    setStatus("stopped", stopReason);
   }
 }
 
@@ -219,7 +224,6 @@ async function stopClient(): Promise<void> {
     } catch (err) {
       output.warn(`Stopping the server: ${err instanceof Error ? err.message : String(err)}`);
     }
-    c.traceOutputChannel?.dispose();
   }
 }
 
@@ -245,10 +249,11 @@ export function getClient(): LanguageClient | undefined {
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ getClient: typeof getClient }> {
   output = vscode.window.createOutputChannel("Annalist", { log: true });
+  trace = vscode.window.createOutputChannel("Annalist Trace");
   status = vscode.window.createStatusBarItem("annalist.status", vscode.StatusBarAlignment.Right, 100);
   status.name = "Annalist";
   status.command = "annalist.showOutput";
-  context.subscriptions.push(output, status);
+  context.subscriptions.push(output, trace, status);
 
   context.subscriptions.push(
     vscode.commands.registerCommand("annalist.restartServer", () => restart(context)),

@@ -364,5 +364,30 @@ await check("a wrong annalist.server.path gives one clear message; clearing it b
   if (!/annalist/i.test(await problemRows())) throw new Error("no diagnostics after the server came back");
 });
 
+await check("a server that keeps crashing is stopped after a few tries, without pop-ups", async () => {
+  const crash = path.join(WORKSPACE, "crashing-annalist");
+  fs.writeFileSync(crash, "#!/bin/sh\necho 'annalist: simulated crash' >&2\nexit 3\n");
+  fs.chmodSync(crash, 0o755);
+  // Dismiss earlier notifications so only new ones count.
+  for (const b of await page.locator(".notification-toast .codicon-notifications-clear, .notification-toast .codicon-close").all()) {
+    await b.click().catch(() => {});
+  }
+  writeSettings({ "annalist.server.path": crash });
+  await waitStatus("stopped", 60000);
+  await page.waitForTimeout(3000); // no restart after the stop
+  const state = await annalistStatus();
+  if (state !== "stopped") throw new Error(`the server was restarted again after giving up (status: ${state})`);
+  const toasts = (await page.locator(".notification-toast", { hasText: "Annalist" }).allTextContents()).map((t) => t.replace(/\s+/g, " ").slice(0, 160));
+  if (toasts.length > 0) throw new Error(`pop-ups about the crashing server: ${toasts.join(" | ")}`);
+  const tip = await page.evaluate(() => {
+    const el = [...document.querySelectorAll(".statusbar-item")].find((e) => e.textContent?.includes("Annalist"));
+    return el?.getAttribute("aria-label") ?? "";
+  });
+  log(`   status bar: ${tip.replace(/\s+/g, " ").slice(0, 160)}`);
+  await shot("vscode-crashed.png");
+  writeSettings({});
+  await waitStatus("running");
+});
+
 await shot("vscode.png");
 await done();
