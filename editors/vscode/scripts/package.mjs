@@ -6,7 +6,8 @@
 //
 // With a server, it is copied to server/annalist and the package is marked for the
 // current platform (e.g. linux-x64), since the binary only runs there.
-// Options: --target <vscode-target> to override the platform, --out <file.vsix>.
+// Options: --target <vscode-target> to override the platform, --out <file.vsix>,
+// --no-strip to keep the server's debug info (it is stripped by default).
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -27,8 +28,8 @@ function opt(name) {
   return v;
 }
 for (const a of args) {
-  if (a.startsWith("--") && !["--bundle-server", "--target", "--out"].includes(a)) {
-    console.error(`package: unknown option ${a} (known: --bundle-server PATH, --target TARGET, --out FILE)`);
+  if (a.startsWith("--") && !["--bundle-server", "--target", "--out", "--no-strip"].includes(a)) {
+    console.error(`package: unknown option ${a} (known: --bundle-server PATH, --target TARGET, --out FILE, --no-strip)`);
     process.exit(2);
   }
 }
@@ -48,6 +49,14 @@ if (serverArg) {
   fs.mkdirSync(serverDir, { recursive: true });
   fs.copyFileSync(src, path.join(serverDir, exe));
   fs.chmodSync(path.join(serverDir, exe), 0o755);
+  // Release builds may carry debug info (tens of MB): strip the copy, not the original.
+  if (!args.includes("--no-strip") && process.platform !== "win32") {
+    try {
+      execFileSync("strip", [path.join(serverDir, exe)], { stdio: "ignore" });
+    } catch {
+      console.log("package: `strip` not available; bundling the server as is");
+    }
+  }
   if (!target) {
     const os = { linux: "linux", darwin: "darwin", win32: "win32" }[process.platform];
     const arch = { x64: "x64", arm64: "arm64", arm: "armhf" }[process.arch];
