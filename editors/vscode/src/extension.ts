@@ -263,7 +263,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ getC
       if (!e.affectsConfiguration(SECTION)) {
         return;
       }
-      if (e.affectsConfiguration(`${SECTION}.server.path`)) {
+      // The server path, and semantic tokens (a capability fixed at initialisation), need a restart.
+      if (
+        e.affectsConfiguration(`${SECTION}.server.path`) ||
+        e.affectsConfiguration(`${SECTION}.features.semanticTokens`)
+      ) {
         notFoundShown = false;
         await restart(context);
         return;

@@ -371,7 +371,11 @@ check("completion after [^ offers the footnote labels defined in the document", 
   local last = vim.api.nvim_buf_line_count(buf)
   vim.api.nvim_buf_set_lines(buf, last, last, false, { "", "[^archive]: APRF, fond 45, opis 1.", "", "A new claim.[^" })
   local row = last + 3
-  local params = pos_params(row, #"A new claim.[^")
+  -- Right after "[^" (the cursor cannot stand past the end of a line in Normal mode: build it).
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    position = { line = row, character = #"A new claim.[^" },
+  }
   params.context = { triggerKind = 2, triggerCharacter = "^" }
   local result = request("textDocument/completion", params)
   local items = result and (result.items or result) or {}
