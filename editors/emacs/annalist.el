@@ -100,20 +100,20 @@ RET on an event jumps to its line."
         (insert (format "Timeline of %s — %d event%s   (RET jumps to the text, q closes)\n\n"
                         (buffer-name source) (length events) (if (= (length events) 1) "" "s")))
         (dolist (e events)
-          (let* ((start (annalist--str (plist-get e :start)))
-                 (end (annalist--str (plist-get e :end)))
-                 (norm (if (and (not (string-empty-p end)) (not (string= end start)))
-                           (concat start "/" end) start))
+          (let* ((norm (annalist--str (plist-get e :date)))
+                 (written (let ((w (annalist--str (plist-get e :surface))))
+                            (if (string-empty-p w) norm w)))
                  (line (plist-get e :line))
                  (actors (append (plist-get e :actors) nil))
                  (notes (append (plist-get e :notes) nil))
                  (beg (point)))
             (insert (format "  %-21s %-24s %s%s%s\n"
-                            norm (annalist--str (plist-get e :date))
+                            norm written
                             (replace-regexp-in-string "[ \t\n]+" " " (annalist--str (plist-get e :text)))
                             (if actors (format "  [%s]" (mapconcat #'annalist--str actors ", ")) "")
                             (if notes (format " (%s)" (mapconcat #'annalist--str notes ", ")) "")))
-            (when (integerp line)
+            ;; `line' is 1-based.
+            (when (and (integerp line) (>= line 1))
               (put-text-property beg (point) 'annalist-line line))))
         (when (null events) (insert "No dated events in this document.\n")))
       (annalist-timeline-mode)
@@ -131,7 +131,7 @@ RET on an event jumps to its line."
     (when (and line (buffer-live-p source))
       (pop-to-buffer source)
       (goto-char (point-min))
-      (forward-line line)
+      (forward-line (1- line))
       (recenter))))
 
 (defvar annalist-timeline-mode-map

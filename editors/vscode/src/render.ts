@@ -1,12 +1,18 @@
 // Drawing the timeline (no VS Code API here, so it is unit-tested with node --test).
 
+/** One event of `annalist/timeline` (the same shape as `annalist timeline --format json`). */
 export interface TimelineEvent {
+  /** The normalised date (EDTF), e.g. "1949-04-17", "1947/1948". */
   date: string;
   start?: string | null;
   end?: string | null;
   precision?: string | null;
   text?: string | null;
+  /** 1-based line of the date. */
   line?: number | null;
+  /** The date as written, e.g. "17 April 1949". */
+  surface?: string | null;
+  inferred_year?: boolean | null;
   actors?: string[] | null;
   notes?: (string | number)[] | null;
 }
@@ -46,6 +52,15 @@ export function dayNumber(iso: string | null | undefined): number | undefined {
   const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe;
+}
+
+/** 0-based line to reveal, from the event's 1-based line; "" when unknown. */
+function revealLine(e: TimelineEvent): string {
+  return typeof e.line === "number" && e.line >= 1 ? String(e.line - 1) : "";
+}
+
+function label(e: TimelineEvent): string {
+  return e.surface || e.date;
 }
 
 /** The HTML body (SVG axis + list) for a set of events. Exported for tests. */
@@ -101,7 +116,7 @@ export function renderTimeline(events: TimelineEvent[], title: string): string {
         const x0 = x(p.s);
         const x1 = x(p.en);
         const bar = x1 - x0 >= 2 ? `<rect x="${x0}" y="${axisY - 3}" width="${x1 - x0}" height="6" class="range"/>` : "";
-        return `${bar}<g class="event" data-line="${esc(p.e.line ?? "")}" tabindex="0"><title>${esc(p.e.date)}${p.e.text ? ` — ${esc(p.e.text)}` : ""}</title><line x1="${x0}" y1="${axisY}" x2="${x0}" y2="${y - 4}" class="stem"/><circle cx="${x0}" cy="${axisY}" r="4" class="dot"/><text x="${x0 + 3}" y="${y + 4}" class="label">${esc(p.e.date)}</text></g>`;
+        return `${bar}<g class="event" data-line="${revealLine(p.e)}" tabindex="0"><title>${esc(label(p.e))} (${esc(p.e.date)})${p.e.text ? ` — ${esc(p.e.text)}` : ""}</title><line x1="${x0}" y1="${axisY}" x2="${x0}" y2="${y - 4}" class="stem"/><circle cx="${x0}" cy="${axisY}" r="4" class="dot"/><text x="${x0 + 3}" y="${y + 4}" class="label">${esc(label(p.e))}</text></g>`;
       })
       .join("");
     svg = `<svg id="axis" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="Timeline axis"><line x1="${left}" y1="${axisY}" x2="${width - right}" y2="${axisY}" class="axis"/>${ticks}${marks}</svg>`;
@@ -111,9 +126,10 @@ export function renderTimeline(events: TimelineEvent[], title: string): string {
     .map((e) => {
       const actors = (e.actors ?? []).map((a) => `<span class="actor">${esc(a)}</span>`).join(" ");
       const notes = (e.notes ?? []).map((n) => `<span class="note">(${esc(n)})</span>`).join(" ");
-      const norm =
-        e.start && e.end && e.start !== e.end ? `${esc(e.start)} – ${esc(e.end)}` : esc(e.start ?? "");
-      return `<li class="event" data-line="${esc(e.line ?? "")}" tabindex="0"><div class="when"><span class="date">${esc(e.date)}</span> <span class="norm">${norm}</span>${e.precision ? ` <span class="precision">${esc(e.precision)}</span>` : ""}${typeof e.line === "number" ? ` <span class="line">line ${e.line + 1}</span>` : ""}</div><div class="text">${esc(e.text ?? "")}</div><div class="meta">${actors} ${notes}</div></li>`;
+      const range = e.start && e.end && e.start !== e.end ? ` (${esc(e.start)} – ${esc(e.end)})` : "";
+      const norm = `${esc(e.date)}${range}`;
+      const inferred = e.inferred_year ? ` <span class="precision" title="The year is not written: inferred from the context">year inferred</span>` : "";
+      return `<li class="event" data-line="${revealLine(e)}" tabindex="0"><div class="when"><span class="date">${esc(label(e))}</span> <span class="norm">${norm}</span>${e.precision ? ` <span class="precision">${esc(e.precision)}</span>` : ""}${inferred}${typeof e.line === "number" ? ` <span class="line">line ${e.line}</span>` : ""}</div><div class="text">${esc(e.text ?? "")}</div><div class="meta">${actors} ${notes}</div></li>`;
     })
     .join("");
   const empty = events.length === 0 ? `<p class="empty">No dated events in this document.</p>` : "";

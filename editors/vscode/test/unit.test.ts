@@ -89,8 +89,8 @@ test("day numbers order dates and accept reduced precision", () => {
 test("the timeline lists every event, escapes text, and draws placed ones", () => {
   const html = renderTimeline(
     [
-      { date: "17 April 1949", start: "1949-04-17", end: "1949-04-17", text: "Stalin <informed> his ambassador", line: 21, actors: ["Stalin"], notes: ["3"] },
-      { date: "In May-August 1949", start: "1949-05-01", end: "1949-08-31", precision: "month", line: 21 },
+      { date: "1949-04-17", surface: "17 April 1949", start: "1949-04-17", end: "1949-04-17", text: "Stalin <informed> his ambassador", line: 22, actors: ["Stalin"], notes: ["3"] },
+      { date: "1949-05/1949-08", surface: "May-August 1949", start: "1949-05-01", end: "1949-08-31", precision: "range", line: 22, inferred_year: true },
       { date: "some day", start: null, text: "undated" },
     ],
     "doc.md",
@@ -100,9 +100,12 @@ test("the timeline lists every event, escapes text, and draws placed ones", () =
   assert.doesNotMatch(html, /<informed>/);
   assert.equal((html.match(/<circle/g) ?? []).length, 2);
   assert.match(html, /<rect [^>]*class="range"/);
-  assert.match(html, /1949-05-01 – 1949-08-31/);
+  assert.match(html, /1949-05\/1949-08 \(1949-05-01 – 1949-08-31\)/);
+  assert.match(html, /17 April 1949/);
+  assert.match(html, /year inferred/);
   assert.match(html, /line 22/);
-  assert.match(html, /data-line="21"/);
+  assert.match(html, /data-line="21"/); // revealed 0-based
+  assert.match(html, /<li class="event" data-line="" /); // no line: nothing to reveal
 });
 
 test("an empty timeline says so", () => {

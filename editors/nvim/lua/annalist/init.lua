@@ -111,6 +111,8 @@ local function str(v)
 end
 
 --- Lines of the timeline view and, per line, the source line (0-based) to jump to.
+--- Events are `annalist/timeline`'s: date (EDTF), surface (as written), start, end,
+--- precision, text, line (1-based), actors, notes, inferred_year.
 ---@param events table[]
 ---@param title string
 ---@return string[] lines, table<integer, integer> targets
@@ -125,17 +127,19 @@ function M.format_timeline(events, title)
   }
   local targets = {}
   local widest_date = 4
+  local function written(e)
+    local w = str(e.surface)
+    return w ~= "" and w or str(e.date)
+  end
   for _, e in ipairs(events) do
-    widest_date = math.max(widest_date, vim.fn.strdisplaywidth(str(e.date)))
+    widest_date = math.max(widest_date, vim.fn.strdisplaywidth(written(e)))
   end
   widest_date = math.min(widest_date, 28)
   local last_year
   for _, e in ipairs(events) do
-    local start, stop = str(e.start), str(e["end"])
-    local norm = start
-    if stop ~= "" and stop ~= start then
-      norm = start .. "/" .. stop
-    end
+    local start = str(e.start)
+    -- `date` is the normalised (EDTF) value; `surface` the date as written.
+    local norm = str(e.date) ~= "" and str(e.date) or start
     local year = start:match("^(-?%d%d%d%d)")
     if year and year ~= last_year then
       if last_year then
@@ -151,7 +155,10 @@ function M.format_timeline(events, title)
     if type(e.notes) == "table" and #e.notes > 0 then
       table.insert(meta, "(" .. table.concat(vim.tbl_map(str, e.notes), ", ") .. ")")
     end
-    local date = str(e.date)
+    local date = written(e)
+    if e.inferred_year == true then
+      table.insert(meta, "year inferred")
+    end
     local pad = string.rep(" ", math.max(0, widest_date - vim.fn.strdisplaywidth(date)))
     local text = str(e.text):gsub("%s+", " ")
     local line = ("  %-21s %s%s  %s%s"):format(
@@ -162,8 +169,8 @@ function M.format_timeline(events, title)
       #meta > 0 and ("  " .. table.concat(meta, " ")) or ""
     )
     table.insert(lines, (line:gsub("%s+$", "")))
-    if type(e.line) == "number" then
-      targets[#lines] = e.line
+    if type(e.line) == "number" and e.line >= 1 then
+      targets[#lines] = e.line - 1 -- 1-based in the result, 0-based here
     end
   end
   if #events == 0 then
