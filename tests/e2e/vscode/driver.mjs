@@ -323,6 +323,19 @@ await check("Annalist: Show Timeline draws the document's events", async () => {
   log(`   ${found.body.match(/\d+ events?/)?.[0]}, ${svg} marks on the axis`);
   if (svg === 0) throw new Error("the timeline has no marks on its axis");
   await shot("vscode-timeline.png");
+  // Clicking an event reveals its line in the editor.
+  const at = locate("17 April 1949");
+  await found.f.locator("li.event", { hasText: "1949-04-17" }).first().click();
+  await page
+    .waitForFunction(
+      (want) => (document.querySelector("#status\\.editor\\.selection")?.textContent ?? "").includes(want),
+      `Ln ${at.line},`,
+      { timeout: TIMEOUT },
+    )
+    .catch(async () => {
+      throw new Error(`clicking the 1949-04-17 event did not move the cursor to line ${at.line} (now: "${await cursorText()}")`);
+    });
+  log(`   click on the event -> "${await cursorText()}"`);
 });
 
 await check("a settings change reaches the server (annalist.rules turns a rule off, then on)", async () => {
