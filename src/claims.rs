@@ -1542,96 +1542,19 @@ fn block_quote_claim(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::notes::{Marker, NoteStyle};
 
-    /// A stand-in for the note layer in tests: `(n)` and `[^x]` markers.
+    /// The real note layer over a text, for the tests. Texts in these tables cite
+    /// "(n)" endnotes without printing their Notes section: one is appended (after
+    /// the text, so offsets are unchanged) and only the text's own markers are kept.
     pub(crate) fn test_notes(text: &str) -> Notes {
-        let mut notes = Notes::default();
-        let b = text.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            let rest = b.get(i..).unwrap_or(&[]);
-            if rest.starts_with(b"^[")
-                && let Some(e) = rest.iter().position(|&c| c == b']')
-            {
-                notes.markers.push(Marker {
-                    style: NoteStyle::Inline,
-                    span: Span::new(i, i + e + 1),
-                    label: String::new(),
-                    label_span: Span::new(i + 2, i + e),
-                });
-                i += e + 1;
-                continue;
-            }
-            let (close, min) = if rest.starts_with(b"[^") {
-                (b']', 2)
-            } else if rest.starts_with(b"(") {
-                (b')', 1)
-            } else {
-                i += 1;
-                continue;
-            };
-            let body_end = rest.iter().position(|&c| c == close);
-            if let Some(e) = body_end {
-                let label = text.get(i + min..i + e).unwrap_or("");
-                let ok = !label.is_empty()
-                    && if close == b')' {
-                        label.len() <= 3 && label.bytes().all(|c| c.is_ascii_digit())
-                    } else {
-                        !label.contains(char::is_whitespace)
-                    };
-                let is_def = close == b']' && rest.get(e + 1) == Some(&b':');
-                if ok && !is_def {
-                    notes.markers.push(Marker {
-                        style: if close == b')' {
-                            NoteStyle::Endnote
-                        } else {
-                            NoteStyle::Footnote
-                        },
-                        span: Span::new(i, i + e + 1),
-                        label: label.to_string(),
-                        label_span: Span::new(i + min, i + e),
-                    });
-                }
-                i += e + 1;
-            } else {
-                i += 1;
-            }
+        let mut full = format!("{text}\n\n## Notes\n\n");
+        for n in 1..=20 {
+            full.push_str(&format!("{n}. Source {n}.\n"));
         }
-        // Definitions: `[^x]: …` at a line start, to the next blank line that is not
-        // followed by an indented continuation.
-        let mut pos = 0;
-        for line in text.split_inclusive('\n') {
-            if let Some(rest) = line.strip_prefix("[^")
-                && let Some(e) = rest.find("]:")
-            {
-                let mut end = pos + line.len();
-                let after = text.get(end..).unwrap_or("");
-                let mut consumed = 0;
-                let mut prev_blank = false;
-                for l in after.split_inclusive('\n') {
-                    let blank = l.trim().is_empty();
-                    let indented = l.starts_with("    ") || l.starts_with('\t');
-                    if !blank && !indented && prev_blank {
-                        break;
-                    }
-                    consumed += l.len();
-                    prev_blank = blank;
-                    if !blank {
-                        end = pos + line.len() + consumed;
-                    }
-                }
-                let label = rest.get(..e).unwrap_or("").to_string();
-                notes.definitions.push(crate::notes::Definition {
-                    style: NoteStyle::Footnote,
-                    span: Span::new(pos, end),
-                    label,
-                    label_span: Span::new(pos + 2, pos + 2 + e),
-                    content: Span::new(pos + 4 + e, end),
-                });
-            }
-            pos += line.len();
-        }
+        let mut notes = crate::notes::analyze(&full, &crate::markdown::MdModel::parse(&full));
+        notes.markers.retain(|m| m.span.end <= text.len());
+        notes.definitions.retain(|d| d.span.end <= text.len());
+        notes.notes_section = None;
         notes
     }
 

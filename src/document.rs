@@ -1,14 +1,21 @@
 //! A document open in the editor: a rope for edits, and the Markdown model kept
-//! incrementally with tree-sitter-md.
+//! incrementally with tree-sitter-md, chunk by chunk.
 //!
 //! ## Chunks
 //! tree-sitter-md re-parses a 1 MB document in hundreds of milliseconds even with the
 //! old tree (its block scanner reuses little, and every inline tree is parsed again),
 //! far over a keystroke's budget. So the text is cut into **chunks** at places where
 //! no Markdown block can continue (see [`chunk_starts`]); each chunk has its own
-//! `MarkdownTree`, kept incrementally (`MarkdownTree::edit` + reparse with the old
-//! tree) and its own [`MdModel`]. An edit re-parses only the chunk(s) it touches; the
-//! document's model is the chunks' models shifted and joined.
+//! `MarkdownTree` and its own [`MdModel`]. An edit re-parses only the chunk(s) it
+//! touches (a few KiB); every other chunk keeps its tree and model, shifted. The
+//! document's model is the chunks' models joined.
+//!
+//! A touched chunk is parsed afresh rather than with `MarkdownTree::edit` + its old
+//! tree: with an old tree, tree-sitter-md 0.5.4 reuses inline trees by index and its
+//! inline scanner state does not survive reuse, so an incremental reparse — even after
+//! an empty edit — dropped emphasis and kept stale HTML nodes that a fresh parse does
+//! not have (found by tests/proptest_model.rs; minimal cases in the tests below). At a
+//! chunk's size, a fresh parse costs about a millisecond.
 //!
 //! Chunk boundaries are a pure function of the text, and a chunk's parse depends only
 //! on its own text, so an edited document equals the same text opened fresh — the
@@ -21,7 +28,6 @@ use crate::finding::Span;
 use crate::markdown::MdModel;
 use ropey::Rope;
 use std::sync::Arc;
-use tree_sitter::InputEdit;
 use tree_sitter_md::{MarkdownParser, MarkdownTree};
 
 /// Chunks are not cut smaller than this many bytes.
@@ -33,7 +39,7 @@ struct Chunk {
     tree: Option<MarkdownTree>,
     /// The model of this chunk's text, offsets relative to `start`.
     model: Option<Arc<MdModel>>,
-    /// Edited since the last parse; `tree` (if any) has been `edit`ed to match.
+    /// Edited since the last parse.
     dirty: bool,
 }
 
@@ -295,8 +301,8 @@ impl Document {
         self.rope.insert(start_char, new_text);
     }
 
-    /// Shift chunks after the edit, and mark the touched chunks dirty (editing their
-    /// trees so the reparse can reuse them). Several touched chunks are merged.
+    /// Shift chunks after the edit and mark the touched chunk dirty (several touched
+    /// chunks are merged into one).
     fn edit_chunks(&mut self, start: usize, end: usize, new_text: &str) {
         let new_len = new_text.len();
         let delta = new_len as isize - (end - start) as isize;
@@ -321,45 +327,7 @@ impl Document {
             c.tree = None;
             c.model = None;
         }
-        let rope = &self.rope;
         let c = &mut self.chunks[first];
-        let rel_start = start - c.start;
-        let rel_end = (end - c.start).min(c.len);
-        if let Some(tree) = c.tree.as_mut() {
-            let point = |abs: usize, base: usize| {
-                // Rows as tree-sitter counts them: within the chunk.
-                let line = rope.byte_to_line(abs);
-                let line_start = rope.line_to_byte(line).max(base);
-                let base_line = rope.byte_to_line(base);
-                tree_sitter::Point {
-                    row: line - base_line,
-                    column: abs - line_start,
-                }
-            };
-            let start_position = point(start, c.start);
-            let old_end_position = point(end.min(c.start + c.len), c.start);
-            let nl = new_text.bytes().filter(|b| *b == b'\n').count();
-            let tail = new_text.rsplit('\n').next().map(str::len).unwrap_or(0);
-            let new_end_position = if nl == 0 {
-                tree_sitter::Point {
-                    row: start_position.row,
-                    column: start_position.column + new_len,
-                }
-            } else {
-                tree_sitter::Point {
-                    row: start_position.row + nl,
-                    column: tail,
-                }
-            };
-            tree.edit(&InputEdit {
-                start_byte: rel_start,
-                old_end_byte: rel_end,
-                new_end_byte: rel_start + new_len,
-                start_position,
-                old_end_position,
-                new_end_position,
-            });
-        }
         c.len = (c.len as isize + delta).max(0) as usize;
         c.dirty = true;
         c.model = None;
@@ -378,7 +346,7 @@ impl Document {
         old.sort_by_key(|c| c.start);
         let mut oi = 0;
         // Each new chunk: reused as is, or to be parsed (with an old tree, maybe).
-        type Job = (usize, usize, Option<MarkdownTree>);
+        type Job = (usize, usize);
         let mut slots: Vec<Result<Chunk, Job>> = Vec::with_capacity(starts.len());
         for (k, &s) in starts.iter().enumerate() {
             let e = starts.get(k + 1).copied().unwrap_or(text.len());
@@ -389,18 +357,18 @@ impl Document {
             if same_span {
                 let c = old.swap_remove_keep(oi);
                 oi += 1;
-                match (c.dirty, c.model.is_some(), c.tree) {
-                    (false, true, tree) => slots.push(Ok(Chunk { tree, ..c })),
-                    (true, _, Some(tree)) => slots.push(Err((s, e, Some(tree)))),
-                    _ => slots.push(Err((s, e, None))),
+                if !c.dirty && c.model.is_some() {
+                    slots.push(Ok(c));
+                } else {
+                    slots.push(Err((s, e)));
                 }
             } else {
-                slots.push(Err((s, e, None)));
+                slots.push(Err((s, e)));
             }
         }
         let to_parse = slots.iter().filter(|s| s.is_err()).count();
-        let parse = |parser: &mut MarkdownParser, (s, e, tree): Job| {
-            parse_chunk(parser, s, text.get(s..e).unwrap_or(""), tree.as_ref())
+        let parse = |parser: &mut MarkdownParser, (s, e): Job| {
+            parse_chunk(parser, s, text.get(s..e).unwrap_or(""))
         };
         self.chunks = if to_parse > 4 {
             use rayon::prelude::*;
@@ -440,16 +408,8 @@ pub fn parse_model(text: &str) -> Arc<MdModel> {
     Document::new(text, 0).md
 }
 
-fn parse_chunk(
-    parser: &mut MarkdownParser,
-    start: usize,
-    slice: &str,
-    old: Option<&MarkdownTree>,
-) -> Chunk {
-    let mut tree = parser.parse(slice.as_bytes(), old);
-    if tree.is_none() {
-        tree = parser.parse(slice.as_bytes(), None);
-    }
+fn parse_chunk(parser: &mut MarkdownParser, start: usize, slice: &str) -> Chunk {
+    let tree = parser.parse(slice.as_bytes(), None);
     let model = match &tree {
         Some(t) => MdModel::build(slice, t),
         None => MdModel::parse(slice),
