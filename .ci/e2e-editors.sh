@@ -34,9 +34,22 @@ step() { # name, command...
 print_summary() {
   echo "==== e2e summary (total $(( $(now) - T0 ))s)" >&2
   for s in "${summary[@]}"; do echo "  $s" >&2; done
+  # One closing line for both suites (checks, not counting the mock self-check).
+  local p=0 f=0 line
+  for log in "$ART/nvim.log" "$ART/vscode.log"; do
+    line="$(grep -E '^(nvim|vscode): [0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null | tail -1)"
+    if [ -n "$line" ]; then
+      p=$(( p + $(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line") ))
+      f=$(( f + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line") ))
+    elif [ $status != 0 ]; then
+      f=$(( f + 1 ))
+    fi
+  done
+  echo "editors: $p passed, $f failed"
 }
 trap print_summary EXIT
 
+rm -f "$ART/nvim.log" "$ART/vscode.log"
 step "install (cache reuse)" tests/e2e/setup.sh nvim vscode || exit 1
 
 SERVER="${ANNALIST_SERVER:-$REPO/target/release/annalist}"

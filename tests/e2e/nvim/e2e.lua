@@ -40,7 +40,8 @@ local function finish()
       say("  - " .. f)
     end
   end
-  say(("%d passed, %d failed (%.1f s)"):format(passed, #failed, (vim.uv.hrtime() - t0) / 1e9))
+  say(("neovim suite: %.1f s"):format((vim.uv.hrtime() - t0) / 1e9))
+  say(("nvim: %d passed, %d failed"):format(passed, #failed))
   for _, c in ipairs(vim.lsp.get_clients()) do
     c:stop()
   end

@@ -87,7 +87,8 @@ async function done() {
     log("failed checks:");
     for (const f of failed) log(`  - ${f}`);
   }
-  log(`${passed} passed, ${failed.length} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  log(`vscode suite: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`vscode: ${passed} passed, ${failed.length} failed`);
   await finish(failed.length ? 1 : 0);
 }
 
