@@ -245,3 +245,43 @@ fn rapid_edits_end_with_diagnostics_of_the_final_text() {
     );
     assert!(lsp.shutdown().success());
 }
+
+/// Clients that can pull and be told to pull again get `textDocument/diagnostic`;
+/// clients that pull without refresh support (Neovim 0.11) get pushed diagnostics.
+#[test]
+fn pull_diagnostics_only_with_refresh_support() {
+    let path = fixture("bajanov-1995.md");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let uri = file_uri(&path);
+
+    let mut lsp = Lsp::spawn();
+    let init = lsp.initialize(json!({"textDocument": {"diagnostic": {}},
+                                     "workspace": {"diagnostics": {"refreshSupport": true}}}));
+    assert!(
+        init["capabilities"]["diagnosticProvider"].is_object(),
+        "{init}"
+    );
+    lsp.open(&uri, &text);
+    let report = lsp.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(report["kind"], "full");
+    let items = report["items"].as_array().cloned().unwrap_or_default();
+    assert!(
+        items.iter().any(|d| d["code"] == "date-incomplete"),
+        "{report}"
+    );
+    assert!(lsp.shutdown().success());
+
+    let mut lsp = Lsp::spawn();
+    let init = lsp.initialize(json!({"textDocument": {"diagnostic": {}}}));
+    assert!(
+        init["capabilities"]["diagnosticProvider"].is_null(),
+        "{init}"
+    );
+    lsp.open(&uri, &text);
+    let pushed = lsp.diagnostics(&uri, Some(1));
+    assert_eq!(pushed.len(), items.len());
+    assert!(lsp.shutdown().success());
+}

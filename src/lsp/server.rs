@@ -356,12 +356,22 @@ fn client_wants_utf8(params: &InitializeParams) -> bool {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let utf8 = client_wants_utf8(&params);
+        // Pull only when the client can also be told to pull again (after a settings
+        // change): Neovim 0.11 pulls but has no `workspace/diagnostic/refresh`, so it
+        // gets pushed diagnostics.
         let pull = params
             .capabilities
             .text_document
             .as_ref()
             .and_then(|t| t.diagnostic.as_ref())
-            .is_some();
+            .is_some()
+            && params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false);
         #[allow(deprecated)]
         let root = params
             .workspace_folders
