@@ -38,6 +38,7 @@ pub fn all() -> Vec<&'static Rule> {
     v.extend(names::RULES.iter());
     v.extend(claims::RULES.iter());
     v.extend(dates::RULES.iter());
+    v.push(&crate::names::FRONT_MATTER_RULE);
     v
 }
 
@@ -52,6 +53,7 @@ pub fn run(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
     names::check(a, ctx, out);
     claims::check(a, ctx, out);
     dates::check(a, ctx, out);
+    crate::names::check_front_matter(a, out);
 }
 
 #[cfg(test)]
