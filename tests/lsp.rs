@@ -285,3 +285,79 @@ fn pull_diagnostics_only_with_refresh_support() {
     assert_eq!(pushed.len(), items.len());
     assert!(lsp.shutdown().success());
 }
+
+/// The editor and CI never disagree: for every fixture, the server's diagnostics and
+/// `annalist check --format json` name the same codes at the same places.
+#[test]
+fn server_and_cli_report_the_same_findings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![fixture("bajanov-1995.md")];
+    for dir in ["variants", "claims", "notes", "dates"] {
+        if let Ok(rd) = std::fs::read_dir(fixture(dir)) {
+            let mut more: Vec<_> = rd
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                .collect();
+            more.sort();
+            files.extend(more);
+        }
+    }
+    assert!(files.len() > 10, "fixtures: {files:?}");
+    let mut lsp = Lsp::spawn_in(root);
+    lsp.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let uri = file_uri(path);
+        lsp.open(&uri, &text);
+        let diags = lsp.diagnostics(&uri, Some(1));
+        let lines: Vec<&str> = text.split('\n').collect();
+        let mut from_server: Vec<(String, u64, u64)> = diags
+            .iter()
+            .map(|d| {
+                let line = d["range"]["start"]["line"].as_u64().unwrap_or(0);
+                let utf16 = d["range"]["start"]["character"].as_u64().unwrap_or(0) as usize;
+                // UTF-16 column → character column, 1-based like the CLI.
+                let l = lines.get(line as usize).copied().unwrap_or("");
+                let mut units = 0;
+                let mut chars = 0;
+                for c in l.chars() {
+                    if units >= utf16 {
+                        break;
+                    }
+                    units += c.len_utf16();
+                    chars += 1;
+                }
+                (
+                    d["code"].as_str().unwrap_or("").to_string(),
+                    line + 1,
+                    chars as u64 + 1,
+                )
+            })
+            .collect();
+        let out = std::process::Command::new(bin())
+            .args(["check", "--format", "json"])
+            .arg(path)
+            .current_dir(root)
+            .output()
+            .expect("run check");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+        let mut from_cli: Vec<(String, u64, u64)> = report["files"][0]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap_or("").to_string(),
+                    d["range"]["start"]["line"].as_u64().unwrap_or(0),
+                    d["range"]["start"]["column"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        from_server.sort();
+        from_cli.sort();
+        assert_eq!(from_server, from_cli, "{}", path.display());
+    }
+    assert!(lsp.shutdown().success());
+}
