@@ -5,10 +5,11 @@
 //! tree-sitter-md re-parses a 1 MB document in hundreds of milliseconds even with the
 //! old tree (its block scanner reuses little, and every inline tree is parsed again),
 //! far over a keystroke's budget. So the text is cut into **chunks** at places where
-//! no Markdown block can continue (see [`chunk_starts`]); each chunk has its own
-//! `MarkdownTree` and its own [`MdModel`]. An edit re-parses only the chunk(s) it
-//! touches (a few KiB); every other chunk keeps its tree and model, shifted. The
-//! document's model is the chunks' models joined.
+//! no Markdown block can continue (see [`chunk_starts`]); each chunk is parsed with
+//! tree-sitter-md into its own [`MdModel`]. An edit re-parses only the chunk(s) it
+//! touches (a few KiB); every other chunk keeps its model, shifted. The document's
+//! model is the chunks' models joined. Trees are not kept once a chunk's model is
+//! built (nothing reuses them, and they would triple the memory).
 //!
 //! A touched chunk is parsed afresh rather than with `MarkdownTree::edit` + its old
 //! tree: with an old tree, tree-sitter-md 0.5.4 reuses inline trees by index and its
@@ -28,7 +29,7 @@ use crate::finding::Span;
 use crate::markdown::MdModel;
 use ropey::Rope;
 use std::sync::Arc;
-use tree_sitter_md::{MarkdownParser, MarkdownTree};
+use tree_sitter_md::MarkdownParser;
 
 /// Chunks are not cut smaller than this many bytes.
 pub const MIN_CHUNK: usize = 4096;
@@ -36,7 +37,6 @@ pub const MIN_CHUNK: usize = 4096;
 struct Chunk {
     start: usize,
     len: usize,
-    tree: Option<MarkdownTree>,
     /// The model of this chunk's text, offsets relative to `start`.
     model: Option<Arc<MdModel>>,
     /// Edited since the last parse.
@@ -238,9 +238,11 @@ impl Document {
         &self.md
     }
 
-    /// The chunks' (start offset, tree), for tests and tools.
-    pub fn trees(&self) -> impl Iterator<Item = (usize, Option<&MarkdownTree>)> {
-        self.chunks.iter().map(|c| (c.start, c.tree.as_ref()))
+    /// The chunks' byte ranges, for tests and tools.
+    pub fn chunk_spans(&self) -> impl Iterator<Item = Span> + '_ {
+        self.chunks
+            .iter()
+            .map(|c| Span::new(c.start, c.start + c.len))
     }
 
     pub fn snapshot(&self) -> Snapshot {
@@ -324,7 +326,6 @@ impl Document {
             let c = &mut self.chunks[first];
             c.start = s;
             c.len = e - s;
-            c.tree = None;
             c.model = None;
         }
         let c = &mut self.chunks[first];
@@ -409,15 +410,15 @@ pub fn parse_model(text: &str) -> Arc<MdModel> {
 }
 
 fn parse_chunk(parser: &mut MarkdownParser, start: usize, slice: &str) -> Chunk {
-    let tree = parser.parse(slice.as_bytes(), None);
-    let model = match &tree {
-        Some(t) => MdModel::build(slice, t),
+    // The tree is dropped once the model is built: a touched chunk is parsed afresh
+    // (see the module comment), so keeping trees would only cost memory.
+    let model = match parser.parse(slice.as_bytes(), None) {
+        Some(t) => MdModel::build(slice, &t),
         None => MdModel::parse(slice),
     };
     Chunk {
         start,
         len: slice.len(),
-        tree,
         model: Some(Arc::new(model)),
         dirty: false,
     }
@@ -436,7 +437,6 @@ impl TakeAt for Vec<Chunk> {
             Chunk {
                 start: usize::MAX,
                 len: 0,
-                tree: None,
                 model: None,
                 dirty: true,
             },
