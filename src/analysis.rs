@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 /// What the engine knows of the world: the gazetteer and its name automaton.
 /// Built once per configuration and shared.
+#[derive(Debug)]
 pub struct Knowledge {
     pub gazetteer: Gazetteer,
     pub recognizer: Recognizer,
@@ -31,6 +32,16 @@ impl Knowledge {
     /// The embedded default gazetteer only.
     pub fn embedded() -> Knowledge {
         Knowledge::new(Gazetteer::embedded())
+    }
+
+    /// The embedded gazetteer plus the project's gazetteer files (`gazetteers` in the
+    /// annalist.toml found in `config_dir`), with the problems met loading them.
+    pub fn for_project(
+        config_dir: &std::path::Path,
+        config: &Config,
+    ) -> (Knowledge, Vec<crate::config::FileProblem>) {
+        let (g, problems) = crate::gazetteer::load_project(config_dir, config);
+        (Knowledge::new(g), problems)
     }
 }
 
@@ -51,6 +62,20 @@ pub struct Analysis {
     pub claims: Vec<Claim>,
     /// Sorted by position, then code.
     pub findings: Vec<Finding>,
+    /// Entities defined in this document's front matter (and the knowledge including
+    /// them, which `mentions` index into); `None` when it defines none.
+    pub local: Option<Arc<crate::names::DocumentEntities>>,
+}
+
+impl Analysis {
+    /// The knowledge `mentions` index into: the document's own when its front matter
+    /// defines entities, else the shared one.
+    pub fn knowledge<'a>(&'a self, ctx: &'a Context) -> &'a Knowledge {
+        match &self.local {
+            Some(l) => &l.knowledge,
+            None => ctx.knowledge,
+        }
+    }
 }
 
 /// Analyse a text. `md` is the incrementally kept model of exactly this text, if the
@@ -60,17 +85,22 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     let lines = LineIndex::new(&text);
     let notes = notes::analyze(&text, &md);
     let too_big = text.len() > ctx.config.limits.max_document_bytes;
+    let local = if too_big {
+        None
+    } else {
+        crate::names::document_entities(&text, &md, ctx.knowledge)
+    };
+    let recognizer = match &local {
+        Some(l) => &l.knowledge.recognizer,
+        None => &ctx.knowledge.recognizer,
+    };
     let (mentions, dates_found, claims_found) = if too_big {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
         let dates_found = dates::find(&text, &md);
         let date_spans: Vec<crate::finding::Span> = dates_found.iter().map(|d| d.span).collect();
         let claims_found = claims::find(&text, &md, &notes, &date_spans, &ctx.config.claims);
-        (
-            ctx.knowledge.recognizer.find(&text, &md),
-            dates_found,
-            claims_found,
-        )
+        (recognizer.find(&text, &md), dates_found, claims_found)
     };
     let mut a = Analysis {
         text,
@@ -81,6 +111,7 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
         dates: dates_found,
         claims: claims_found,
         findings: Vec::new(),
+        local,
     };
     let mut findings = Vec::new();
     crate::rules::run(&a, ctx, &mut findings);

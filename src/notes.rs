@@ -28,9 +28,10 @@ use crate::markdown::{BlockKind, MdModel};
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum NoteStyle {
     /// `[^label]` with a `[^label]: …` definition.
+    #[default]
     Footnote,
     /// `^[text]`: the note is in place.
     Inline,
@@ -39,7 +40,7 @@ pub enum NoteStyle {
 }
 
 /// A place in the text that cites a note.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Marker {
     pub style: NoteStyle,
     /// The whole marker, e.g. `[^3]` or `(3)` (for an inline note: all of `^[…]`).
@@ -58,7 +59,7 @@ pub struct Marker {
 }
 
 /// A note's text: a footnote definition, an inline note, or a Notes-section entry.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Definition {
     pub style: NoteStyle,
     /// The whole definition including continuation lines.
@@ -82,14 +83,11 @@ impl Definition {
         match self.style {
             NoteStyle::Footnote => Span::new(self.span.start, self.label_span.end + 1),
             NoteStyle::Inline => self.label_span,
-            NoteStyle::Endnote => {
-                let end = if self.content.is_empty() {
-                    self.span.end
-                } else {
-                    self.content.start
-                };
-                Span::new(self.span.start, end.max(self.label_span.end))
-            }
+            // `3.`, `3)`, `(3)`, `[3]`: one byte follows the number.
+            NoteStyle::Endnote => Span::new(
+                self.span.start,
+                (self.label_span.end + 1).min(self.span.end.max(self.label_span.end)),
+            ),
         }
     }
 }
@@ -101,8 +99,12 @@ pub struct NotesSection {
     pub span: Span,
     /// The heading or bold title line.
     pub heading: Span,
-    /// The title as written, e.g. `Notes`.
+    /// The title as written, e.g. `Notes` (for a chapter's group: `Notes (Chapter 2)`).
     pub title: String,
+    /// For the notes of one chapter inside a larger Notes section (numbering starting
+    /// again under a subheading): the subheading, e.g. `Chapter 2`. Markers under a
+    /// heading of the text with this title cite this group.
+    pub chapter: Option<String>,
     /// Indices into [`Notes::definitions`], in document order.
     pub entries: Vec<usize>,
 }
@@ -194,11 +196,12 @@ impl Notes {
     pub fn markers_for<'a>(
         &'a self,
         style: NoteStyle,
-        label: &'a str,
+        label: &str,
     ) -> impl Iterator<Item = &'a Marker> + 'a {
+        let label = label.to_string();
         self.markers
             .iter()
-            .filter(move |m| same_family(m.style, style) && same_label(style, &m.label, label))
+            .filter(move |m| same_family(m.style, style) && same_label(style, &m.label, &label))
     }
     /// Whether `offset` is not prose, with the Markdown model corrected inside footnote
     /// definitions (where tree-sitter takes continuation lines for indented code).
@@ -306,7 +309,21 @@ pub fn analyze(text: &str, md: &MdModel) -> Notes {
                 .collect()
         })
         .collect();
-    let endnote_markers = select_endnotes(&found, &out_sections, &entry_numbers);
+    // Chapter groups: the headings of the text that name them.
+    let mut anchors: Vec<(usize, usize)> = Vec::new();
+    for (si, sec) in out_sections.iter().enumerate() {
+        let Some(chapter) = &sec.chapter else {
+            continue;
+        };
+        for h in &md.headings {
+            let in_notes = out_sections.iter().any(|x| x.span.contains(h.span.start));
+            if !in_notes && same_chapter(&h.text, chapter) {
+                anchors.push((h.span.start, si));
+            }
+        }
+    }
+    anchors.sort_unstable();
+    let endnote_markers = select_endnotes(&found, &out_sections, &entry_numbers, &anchors);
     for mut m in std::mem::take(&mut found.footnotes) {
         m.definition = first_footnote.get(&label_key(&m.label)).copied();
         markers.push(m);
@@ -326,11 +343,27 @@ pub fn analyze(text: &str, md: &MdModel) -> Notes {
     Notes {
         markers,
         definitions,
-        notes_section: out_sections.first().map(|s| s.span),
+        notes_section: first_section_span(text, &out_sections),
         sections: out_sections,
         definition_regions: def_regions,
         definition_skip: defs.skip,
     }
+}
+
+/// The first Notes section, with the chapter groups that directly follow it.
+fn first_section_span(text: &str, sections: &[NotesSection]) -> Option<Span> {
+    let first = sections.first()?;
+    let mut span = first.span;
+    for s in sections.iter().skip(1) {
+        let adjacent = text
+            .get(span.end..s.span.start)
+            .is_some_and(|gap| gap.trim().is_empty());
+        if s.chapter.is_none() || !adjacent {
+            break;
+        }
+        span.end = s.span.end;
+    }
+    Some(span)
 }
 
 // ---------------------------------------------------------------------------------
@@ -1248,22 +1281,87 @@ fn find_sections(
             continue;
         }
         let entries = parse_entries(b, md, lines, body, range_end, def_regions);
-        let Some(last) = entries.last() else {
+        if entries.is_empty() {
             continue;
-        };
+        }
         covered_to = range_end;
-        let span = Span::new(heading.start, last.span.end);
-        out.push((
-            NotesSection {
-                span,
-                heading,
-                title,
-                entries: Vec::new(),
-            },
-            entries,
-        ));
+        // Per-chapter notes: subheadings after which the numbering starts again split
+        // the section into one group per chapter.
+        let subheadings: Vec<&crate::markdown::Heading> = md
+            .headings
+            .iter()
+            .filter(|h| h.span.start >= body && h.span.start < range_end)
+            .collect();
+        let restarts = subheadings.iter().any(|h| {
+            let before = entries
+                .iter()
+                .filter(|d| d.span.start < h.span.start)
+                .filter_map(|d| d.number)
+                .max();
+            let first_after = entries
+                .iter()
+                .find(|d| d.span.start > h.span.start)
+                .and_then(|d| d.number);
+            matches!((before, first_after), (Some(x), Some(y)) if y <= x)
+        });
+        let mut groups: Vec<(Span, String, Option<String>, Vec<Definition>)> =
+            vec![(heading, title.clone(), None, Vec::new())];
+        let mut bounds = subheadings.iter().peekable();
+        for d in entries {
+            if restarts {
+                while let Some(h) = bounds.next_if(|h| h.span.start < d.span.start) {
+                    groups.push((
+                        h.span,
+                        format!("{title} ({})", h.text),
+                        Some(h.text.clone()),
+                        Vec::new(),
+                    ));
+                }
+            }
+            if let Some(g) = groups.last_mut() {
+                g.3.push(d);
+            }
+        }
+        for (heading, title, chapter, entries) in groups {
+            let Some(last) = entries.last() else {
+                continue;
+            };
+            out.push((
+                NotesSection {
+                    span: Span::new(heading.start, last.span.end),
+                    heading,
+                    title,
+                    chapter,
+                    entries: Vec::new(),
+                },
+                entries,
+            ));
+        }
     }
     out
+}
+
+/// A chapter title, normalised for matching a notes group to its chapter's heading.
+fn chapter_key(title: &str) -> String {
+    title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches([':', '.'])
+        .to_lowercase()
+}
+
+/// Whether a heading of the text names the chapter of a notes group.
+fn same_chapter(heading: &str, chapter: &str) -> bool {
+    let (h, c) = (chapter_key(heading), chapter_key(chapter));
+    if h.is_empty() || c.is_empty() {
+        return false;
+    }
+    let prefixed = |long: &str, short: &str| {
+        long.strip_prefix(short)
+            .is_some_and(|rest| rest.starts_with([':', ' ', '.']))
+    };
+    h == c || prefixed(&h, &c) || prefixed(&c, &h)
 }
 
 struct Entry {
@@ -2118,8 +2216,11 @@ impl<'a> Scan<'a> {
             .last()
             .map(|(i, _)| i)
             .unwrap_or(word_src.len());
-        let word = word_src.get(word_start..).unwrap_or("").to_lowercase();
-        if ch == Some('.') && ABBREVIATIONS.contains(&word.as_str()) {
+        let original = word_src.get(word_start..).unwrap_or("");
+        let word = original.to_lowercase();
+        // "p. (3)", "no. (3)", "d. (3)" — but "Plan B. (3)" ends a sentence.
+        let initial = original.chars().count() == 1 && original.chars().all(char::is_uppercase);
+        if ch == Some('.') && !initial && ABBREVIATIONS.contains(&word.as_str()) {
             sentence_end = false;
         }
         Before {
@@ -2255,6 +2356,7 @@ fn select_endnotes(
     found: &Found,
     sections: &[NotesSection],
     entry_numbers: &[HashSet<u32>],
+    anchors: &[(usize, usize)],
 ) -> Vec<Marker> {
     let candidates = &found.candidates;
     let mut out = Vec::new();
@@ -2301,11 +2403,21 @@ fn select_endnotes(
         return out;
     }
     let mut max_seen = vec![0u32; sections.len()];
+    let mut cited: HashSet<(usize, u32)> = HashSet::new();
     for c in candidates {
-        let s = sections
-            .iter()
-            .position(|s| s.span.start > c.span.start)
-            .unwrap_or(sections.len() - 1);
+        // The chapter group named by the last heading before the marker; otherwise the
+        // first section after the marker (or the last one).
+        let anchored = anchors
+            .partition_point(|(p, _)| *p < c.span.start)
+            .checked_sub(1)
+            .and_then(|i| anchors.get(i))
+            .map(|(_, s)| *s);
+        let s = anchored.unwrap_or_else(|| {
+            sections
+                .iter()
+                .position(|s| s.span.start > c.span.start)
+                .unwrap_or(sections.len() - 1)
+        });
         let Some(numbers) = entry_numbers.get(s) else {
             continue;
         };
@@ -2316,15 +2428,18 @@ fn select_endnotes(
         let ok = match c.confidence {
             Confidence::Sure => true,
             Confidence::Maybe => {
-                let fits = numbers.contains(&c.number) && c.number > max_seen[s];
-                if !fits && c.number <= max_seen[s] {
+                // A number opening a sentence is a note when it cites an entry not cited
+                // yet (out of order or not); a number already cited starts an enumeration.
+                let again = cited.contains(&(s, c.number)) && c.number <= max_seen[s];
+                if again {
                     enumeration_paras.insert(c.para);
                 }
-                fits && !enumeration_paras.contains(&c.para)
+                numbers.contains(&c.number) && !again && !enumeration_paras.contains(&c.para)
             }
         };
         if ok {
             max_seen[s] = max_seen[s].max(c.number);
+            cited.insert((s, c.number));
             out.push(marker(c, Some(s)));
         }
     }
@@ -2526,6 +2641,32 @@ mod tests {
             .collect();
         assert_eq!(contents, ["First chapter note.", "Second chapter note."]);
         assert_eq!(n.notes_section, Some(n.sections[0].span));
+    }
+
+    #[test]
+    fn per_chapter_notes_resolve_by_chapter_title() {
+        let t = "# Chapter 1: Fear\n\nStalin agreed. (1) Kim left. (2)\n\n# Chapter 2\n\nMao was told. (1)\n\n# Notes\n\n## Chapter 1\n\n1. a\n2. b\n\n## Chapter 2\n\n1. c\n";
+        let n = notes(t);
+        let titles: Vec<&str> = n.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Notes (Chapter 1)", "Notes (Chapter 2)"]);
+        let resolved: Vec<&str> = n
+            .markers
+            .iter()
+            .filter_map(|m| n.definition_of(m))
+            .map(|d| d.content.slice(t))
+            .collect();
+        assert_eq!(resolved, ["a", "b", "c"]);
+        assert!(n.definitions.iter().all(|d| d.duplicate_of.is_none()));
+        let whole = n.notes_section.map(|s| s.slice(t));
+        assert!(whole.is_some_and(|w| w.starts_with("## Chapter 1") && w.ends_with("1. c")));
+        // Without a restart of the numbering, subheadings do not split the section.
+        let t = "A. (1) B. (2)\n\n## Notes\n\n### Part one\n\n1. a\n\n### Part two\n\n2. b\n";
+        let n = notes(t);
+        assert_eq!(n.sections.len(), 1);
+        assert_eq!(
+            n.markers.iter().filter(|m| m.definition.is_some()).count(),
+            2
+        );
     }
 
     #[test]

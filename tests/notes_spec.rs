@@ -599,3 +599,73 @@ fn bajanov_notes_resolve_in_order_and_raise_nothing() {
         .collect();
     assert!(notes.is_empty(), "{notes:#?}");
 }
+
+// ---------------------------------------------------------------------------------
+// (4) Any input: no panic, spans on char boundaries, indices valid, fixes apply
+
+fn markdownish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("[^".to_string()),
+        Just("]".to_string()),
+        Just("]:".to_string()),
+        Just("[".to_string()),
+        Just("^[".to_string()),
+        Just("(".to_string()),
+        Just(")".to_string()),
+        Just("1".to_string()),
+        Just("12".to_string()),
+        Just(". ".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\r".to_string()),
+        Just("    ".to_string()),
+        Just("\t".to_string()),
+        Just("> ".to_string()),
+        Just("- ".to_string()),
+        Just("`".to_string()),
+        Just("```".to_string()),
+        Just("<sup>".to_string()),
+        Just("</sup>".to_string()),
+        Just("<!--".to_string()),
+        Just("-->".to_string()),
+        Just("## Notes\n".to_string()),
+        Just("**Notes**".to_string()),
+        Just("http://x.org/".to_string()),
+        Just("¹²".to_string()),
+        Just("é".to_string()),
+        Just("\\".to_string()),
+        Just("a".to_string()),
+        Just(" ".to_string()),
+        "[a-z ]{1,6}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #[test]
+    fn any_text_analyses_safely(text in markdownish()) {
+        let a = analyze_str(&text);
+        let n = &a.notes;
+        let ok = |s: annalist::finding::Span| s.start <= s.end && text.get(s.start..s.end).is_some();
+        for m in &n.markers {
+            prop_assert!(ok(m.span) && ok(m.label_span), "{:?} in {:?}", m, text);
+            prop_assert!(m.definition.is_none_or(|i| i < n.definitions.len()));
+            prop_assert!(m.section.is_none_or(|i| i < n.sections.len()));
+        }
+        for d in &n.definitions {
+            prop_assert!(ok(d.span) && ok(d.label_span) && ok(d.content), "{:?} in {:?}", d, text);
+            prop_assert!(d.duplicate_of.is_none_or(|i| i < n.definitions.len()));
+        }
+        prop_assert!(n.markers.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+        for f in &a.findings {
+            prop_assert!(ok(f.span));
+            for fix in &f.fixes {
+                for e in &fix.edits {
+                    prop_assert!(ok(e.span), "{:?} in {:?}", e, text);
+                }
+                let _ = apply_edits(&text, &fix.edits);
+            }
+        }
+    }
+}

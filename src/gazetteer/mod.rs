@@ -1,7 +1,23 @@
 //! The gazetteer: persons, places, organisations and events with their names.
-//! (The model is fixed here; the knowledge owner fills in data, loading and merging.)
+//!
+//! The default data (Korea 1945–1953) is embedded from `data/gazetteer/`; a project
+//! adds or overrides entries with its own TOML files (`gazetteers` in annalist.toml)
+//! and a document with `entities:` in its YAML front matter. See docs/gazetteer.md.
 
+use crate::finding::Span;
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+pub mod edtf;
+mod load;
+
+pub use load::{
+    ENTITY_KEYS, TOO_AMBIGUOUS, TextProblem, file_problem, from_front_matter,
+    from_front_matter_spanned, inside_workspace, load_project, parse_toml, validate, warnings,
+};
+
+/// The embedded default data.
+pub const EMBEDDED_TOML: &str = include_str!("../../data/gazetteer/korea-1945-1953.toml");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -16,7 +32,9 @@ pub enum EntityKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum System {
-    /// Korean McCune–Reischauer (Sŏul, P'yŏngyang).
+    /// Korean McCune–Reischauer (Sŏul, P'yŏngyang). Written `mccune-reischauer` in
+    /// gazetteer files (serde's own spelling `mc-cune-reischauer` is accepted too).
+    #[serde(alias = "mccune-reischauer")]
     McCuneReischauer,
     /// Korean Revised Romanization (Pyeongyang).
     Revised,
@@ -56,9 +74,17 @@ pub struct Name {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_text"
+    )]
     pub from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_text"
+    )]
     pub to: Option<String>,
 }
 
@@ -76,10 +102,18 @@ pub struct Entity {
     #[serde(default)]
     pub native: Vec<String>,
     /// Birth or founding (EDTF).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_text"
+    )]
     pub start: Option<String>,
     /// Death or dissolution (EDTF).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_text"
+    )]
     pub end: Option<String>,
     #[serde(default)]
     pub roles: Vec<Role>,
@@ -96,14 +130,165 @@ pub struct Entity {
     pub wikidata: Option<String>,
 }
 
+/// A date field: EDTF text, or a bare year written as a number (`start = 1949` in
+/// TOML, `start: 1949` in YAML), which is kept as its text.
+fn date_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an EDTF date such as \"1949-03-05\", \"1949-03\" or 1949")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(format!("{v:04}")))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(format!("{v:04}")))
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(V)
+        }
+    }
+    d.deserialize_option(V)
+}
+
+/// Where an entity was defined, for go-to-definition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The gazetteer file; `None` for the document's own front matter.
+    pub file: Option<PathBuf>,
+    /// The entry's byte span in that file (or in the document).
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Gazetteer {
     pub entities: Vec<Entity>,
+    /// Parallel to `entities`: where each was defined when not embedded. May be
+    /// shorter than `entities` (missing = embedded); read it with [`Gazetteer::origin`].
+    pub origins: Vec<Option<Origin>>,
 }
 
 impl Gazetteer {
-    /// The embedded default gazetteer (Korea 1945–1953).
+    /// The embedded default gazetteer (Korea 1945–1953). Its validity is a test.
     pub fn embedded() -> Gazetteer {
-        Gazetteer::default()
+        static EMBEDDED: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+        EMBEDDED
+            .get_or_init(|| {
+                let (entities, _problems) = parse_toml(EMBEDDED_TOML);
+                let mut g = Gazetteer::default();
+                for (e, _) in entities {
+                    g.merge(e, None);
+                }
+                g
+            })
+            .clone()
+    }
+
+    pub fn from_entities(entities: Vec<Entity>) -> Gazetteer {
+        let mut g = Gazetteer::default();
+        for e in entities {
+            g.merge(e, None);
+        }
+        g
+    }
+
+    /// Add an entity, or replace the one with the same id (keeping its index).
+    /// Returns its index.
+    pub fn merge(&mut self, e: Entity, origin: Option<Origin>) -> usize {
+        let i = match self.index_of(&e.id) {
+            Some(i) => {
+                if let Some(slot) = self.entities.get_mut(i) {
+                    *slot = e;
+                }
+                i
+            }
+            None => {
+                self.entities.push(e);
+                self.entities.len() - 1
+            }
+        };
+        if self.origins.len() < self.entities.len() {
+            self.origins.resize(self.entities.len(), None);
+        }
+        if let Some(slot) = self.origins.get_mut(i) {
+            *slot = origin;
+        }
+        i
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.entities.iter().position(|e| e.id == id)
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Entity> {
+        self.entities.get(i)
+    }
+
+    /// Where entity `i` was defined, when in a project file or front matter.
+    pub fn origin(&self, i: usize) -> Option<&Origin> {
+        self.origins.get(i).and_then(|o| o.as_ref())
     }
 }
+
+impl Entity {
+    /// Every spelling with its index as a [`crate::names::Mention`] reports it:
+    /// `None` for the preferred name, `Some(i)` for `names[i]`.
+    pub fn spellings(&self) -> impl Iterator<Item = (Option<usize>, &str)> {
+        std::iter::once((None, self.preferred.as_str())).chain(
+            self.names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (Some(i), n.text.as_str())),
+        )
+    }
+
+    /// The spelling a mention used.
+    pub fn spelling(&self, name: Option<usize>) -> Option<&Name> {
+        name.and_then(|i| self.names.get(i))
+    }
+}
+
+impl System {
+    /// How a reader calls this convention.
+    pub fn label(self) -> &'static str {
+        match self {
+            System::McCuneReischauer => "McCune–Reischauer",
+            System::Revised => "Revised Romanization",
+            System::NorthKorean => "DPRK romanisation",
+            System::WadeGiles => "Wade–Giles",
+            System::Pinyin => "Pinyin",
+            System::Postal => "postal romanisation",
+            System::BgnPcgn => "BGN/PCGN",
+            System::French => "French transliteration",
+            System::German => "German transliteration",
+            System::Scholarly => "scholarly transliteration",
+            System::Conventional => "conventional",
+            System::Ocr => "OCR error",
+            System::Other => "other",
+        }
+    }
+}
+
+impl EntityKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Place => "place",
+            EntityKind::Organisation => "organisation",
+            EntityKind::Event => "event",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

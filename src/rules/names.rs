@@ -1,9 +1,1159 @@
-//! Rules of the names family. (STUB: its owner fills this in.)
+//! Rules of the names family: one name written in several romanisations, and OCR
+//! damage in names.
 
 use super::Rule;
 use crate::analysis::{Analysis, Context};
-use crate::finding::Finding;
+use crate::finding::{Edit, Finding, Fix, Severity, Span};
+use crate::gazetteer::{Entity, EntityKind, System};
+use crate::names::ocr::{self, Lexicon};
+use crate::names::romanise::{
+    self, Language, Word, capital_runs, chinese, fold, guess_in, guess_system, korean, russian,
+    system_label,
+};
+use std::collections::{BTreeMap, HashMap};
 
-pub static RULES: &[Rule] = &[];
+pub const INCONSISTENT: &str = "romanisation-inconsistent";
+pub const OCR: &str = "romanisation-ocr";
 
-pub fn check(_a: &Analysis, _ctx: &Context, _out: &mut Vec<Finding>) {}
+pub static RULES: &[Rule] = &[
+    Rule {
+        code: INCONSISTENT,
+        default_severity: Severity::Warning,
+        summary: "One name is written in two or more romanisations in this document",
+        doc: DOC_INCONSISTENT,
+        fix_is_safe: true,
+    },
+    Rule {
+        code: OCR,
+        default_severity: Severity::Warning,
+        summary: "A name carries OCR damage (Kim II Sung for Kim Il Sung)",
+        doc: DOC_OCR,
+        fix_is_safe: true,
+    },
+];
+
+const DOC_INCONSISTENT: &str = r#"# romanisation-inconsistent
+
+**What.** One Korean, Chinese or Russian name is spelled in two or more ways in the same
+document: *Sŏul* and *Seoul*, *Mao Zedong* and *Mao Tse-tung*, *Peking* and *Beijing*,
+*Bajanov* and *Bazhanov*, *Evgueni* and *Evgeni*.
+
+**Why.** Readers, indexes and search treat each spelling as a different person or place.
+A transcription should keep one convention per name (the source's, or the edition's).
+
+**How it decides.**
+1. Names in the gazetteer: mentions of one entity written differently (case aside) are
+   compared when they are spellings of one name — the romanisation keys say so, or both
+   spellings carry a romanisation system in the gazetteer (a person's *Syngman Rhee* and
+   *Yi Sŭng-man*). Short forms (*Kim*, *Stalin* beside *Kim Il Sung*, *Joseph Stalin*) and
+   OCR variants (see `romanisation-ocr`) are not spellings.
+2. Names nobody listed: capitalised words and runs of them in prose (paragraphs, headings
+   and tables; never code, HTML, URLs or front matter) are compared by keys:
+   Korean (one strict key over McCune–Reischauer, Revised, DPRK and conventional forms),
+   Chinese (Wade–Giles ↔ Pinyin by syllable table, postal names by alias) and Russian
+   (back-transliteration to Cyrillic under English/BGN-PCGN, French, German and scholarly
+   conventions). To stay quiet on English, two unlisted spellings are reported only when
+   their letters show different conventions (a breve or apostrophe, eo/eu, zh/x/q,
+   -ou-/-tch-/j, w/sch, š/ž/č…), and a word that starts a sentence counts only if the
+   same word also appears mid-sentence or carries such a mark. Different people stay
+   apart: *Kim Il* ≠ *Kim Il Sung* ≠ *Kim Jong-il*; *Molotov* ≠ *Malenkov*.
+
+The finding is on each **less-preferred** spelling; the message names the other
+spelling(s) and their conventions, and related information points to them.
+
+**Which spelling is preferred.** `annalist.toml`:
+
+```toml
+[romanisation]
+korean = "mccune-reischauer"   # or "revised", "north-korean", "conventional"
+chinese = "pinyin"             # or "wade-giles", "postal"
+russian = "bgn-pcgn"           # or "french", "german", "scholarly"
+prefer = "majority"            # or "first"
+```
+
+A configured system wins when one of the spellings follows it (for a gazetteer entity,
+the gazetteer's spelling in that system is proposed even if the document has none).
+Otherwise the document's majority spelling wins, ties broken by first use
+(`prefer = "first"`: the first spelling used).
+
+**Fixes.** *Replace with ‹preferred›* (this occurrence; safe) and *Replace all N spellings
+‹x› with ‹preferred› in this document* (not applied by `--fix`).
+
+**Silence it.** `<!-- annalist-disable-next-line romanisation-inconsistent -->` before the
+line, or `[rules] romanisation-inconsistent = "off"`. A faithful transcription that keeps
+the source's inconsistencies on purpose may want it off, or at `hint`.
+
+**Example.** In *Dr. Evgeni Bajanov … Dr. Evgueni Bajanov … Evgueni Bajanov*, the warning
+is on *Evgeni* (unmarked), naming *Evgueni* (French-style, 2 times).
+"#;
+
+const DOC_OCR: &str = r#"# romanisation-ocr
+
+**What.** A name damaged by optical character recognition: *Kim II Sung* (the Roman
+numeral II for *Il*), *Kim I1 Sung*, *Shrykov* for *Shtykov*, *rn* read for *m*.
+
+**Why.** A damaged name is not found by search, not linked to its entity, and reads as a
+different name.
+
+**How it decides.** The gazetteer's OCR spellings (system `ocr`) are reported where they
+are recognised. Elsewhere, capitalised words and runs of them are repaired by undoing at
+most two known confusions (I/l/1, rn/m, cl/d, li/h, r/t, b/h, c/e, vv/w, 0/O…), and a
+repair is proposed **only** when the repaired form is a name of the gazetteer and the
+damaged form is neither a known name nor a word the document also writes in lower case.
+Single damaged words need five letters or more.
+
+**Fix.** *Replace with ‹repaired›* (safe).
+
+**Silence it.** A faithful transcription that keeps the printed errors can switch it to
+`hint` or `off` (`[rules] romanisation-ocr = "hint"`), or use
+`<!-- annalist-disable-next-line romanisation-ocr -->`.
+
+**Example.** *Receiving Kim II Sung in the Kremlin* → *Kim II Sung* is probably *Kim Il Sung*.
+"#;
+
+pub fn check(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
+    let text: &str = &a.text;
+    let words = romanise::words(text, &a.md);
+    let mut claimed = vec![false; words.len()];
+    check_ocr(a, ctx, &words, &mut claimed, out);
+    let groups = unlisted_groups(a, &words);
+    let votes = votes_of(&a.text, &words);
+    check_entities(a, ctx, &words, &mut claimed, &votes, out);
+    check_unlisted(a, ctx, &words, &mut claimed, groups, &votes, out);
+}
+
+/// Mark the words overlapping `span` as used.
+fn claim(words: &[Word], claimed: &mut [bool], span: Span) {
+    let i = words.partition_point(|w| w.span.end <= span.start);
+    for (w, c) in words.iter().zip(claimed.iter_mut()).skip(i) {
+        if w.span.start >= span.end {
+            break;
+        }
+        *c = true;
+    }
+}
+
+fn is_claimed(words: &[Word], claimed: &[bool], span: Span) -> bool {
+    let i = words.partition_point(|w| w.span.end <= span.start);
+    words
+        .iter()
+        .zip(claimed.iter())
+        .skip(i)
+        .take_while(|(w, _)| w.span.start < span.end)
+        .any(|(_, c)| *c)
+}
+
+fn name_system(e: &Entity, name: Option<usize>) -> Option<System> {
+    match name {
+        None => None,
+        Some(i) => e.names.get(i).and_then(|n| n.system),
+    }
+}
+
+// ───────────────────────────── OCR ─────────────────────────────
+
+fn check_ocr(
+    a: &Analysis,
+    ctx: &Context,
+    words: &[Word],
+    claimed: &mut [bool],
+    out: &mut Vec<Finding>,
+) {
+    let g = &ctx.knowledge.gazetteer;
+    let known_names = g.entities.iter().flat_map(|e| {
+        std::iter::once(e.preferred.as_str()).chain(
+            e.names
+                .iter()
+                .filter(|n| n.system != Some(System::Ocr))
+                .map(|n| n.text.as_str()),
+        )
+    });
+    let lexicon = Lexicon::new(known_names);
+    let mut found: Vec<(Span, String, String)> = Vec::new();
+    for m in &a.mentions {
+        let Some(e) = g.entities.get(m.entity) else {
+            continue;
+        };
+        if name_system(e, m.name) != Some(System::Ocr) {
+            continue;
+        }
+        let surface = m.span.slice(&a.text).to_string();
+        let repaired =
+            ocr::repair(&surface, |s| lexicon.is_name(s)).unwrap_or_else(|| e.preferred.clone());
+        found.push((m.span, surface, repaired));
+    }
+    for d in ocr::scan_words(&a.text, words, &lexicon) {
+        if !found.iter().any(|(s, _, _)| s.overlaps(d.span)) {
+            found.push((d.span, d.surface, d.repair));
+        }
+    }
+    found.sort_by_key(|f| f.0);
+    for (span, surface, repaired) in found {
+        claim(words, claimed, span);
+        if surface == repaired {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                OCR,
+                Severity::Warning,
+                span,
+                format!(
+                    "“{surface}” looks like OCR damage of the name “{repaired}”: correct the transcription (or keep it and silence this rule if the print has it so)."
+                ),
+            )
+            .with_fix(Fix {
+                title: format!("Replace with “{repaired}”"),
+                edits: vec![Edit {
+                    span,
+                    new_text: repaired.clone(),
+                }],
+                safe: true,
+            }),
+        );
+    }
+}
+
+// ──────────────────────── shared: spellings ────────────────────────
+
+/// One spelling of a name in the document, with where it occurs.
+#[derive(Clone, Debug)]
+struct Spelling {
+    /// As first written.
+    text: String,
+    occs: Vec<Span>,
+    /// How many times the name is written this way, counting longer names that contain
+    /// it ("Shtykov" in "Terenty Shtykov").
+    weight: usize,
+    system: Option<System>,
+    /// Gazetteer entity of each occurrence, if it lies within a mention.
+    entities: Vec<Option<usize>>,
+}
+
+impl Spelling {
+    fn first(&self) -> usize {
+        self.occs.first().map(|s| s.start).unwrap_or(usize::MAX)
+    }
+}
+
+/// Occurrences per (language, system) over every spelling group of the document: the
+/// convention the document uses most breaks ties between equally frequent spellings.
+type Votes = HashMap<(Language, System), usize>;
+
+/// How the preferred spelling was chosen.
+enum Why {
+    Configured(System),
+    Majority,
+    /// Equally frequent; the document's usual convention for the language.
+    Usual(System),
+    First,
+    Gazetteer(System),
+}
+
+fn configured(ctx: &Context, lang: Option<Language>) -> Option<System> {
+    let r = &ctx.config.romanisation;
+    let lang = lang?;
+    let s = match lang {
+        Language::Korean => r.korean.as_deref(),
+        Language::Chinese => r.chinese.as_deref(),
+        Language::Russian => r.russian.as_deref(),
+    }?;
+    romanise::parse_system(lang, s)
+}
+
+fn prefer_first(ctx: &Context) -> bool {
+    ctx.config
+        .romanisation
+        .prefer
+        .as_deref()
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("first"))
+}
+
+/// Index of the preferred spelling among `cands` (indices into `sp`).
+fn choose(
+    ctx: &Context,
+    lang: Option<Language>,
+    sp: &[Spelling],
+    cands: &[usize],
+    votes: &Votes,
+) -> (usize, Why) {
+    let by_first = |set: &[usize]| -> Option<usize> {
+        set.iter()
+            .copied()
+            .min_by_key(|&x| sp.get(x).map_or(usize::MAX, Spelling::first))
+    };
+    let by_majority = |set: &[usize]| -> Option<(usize, Why)> {
+        let top = set
+            .iter()
+            .filter_map(|&i| sp.get(i))
+            .map(|s| s.weight)
+            .max()?;
+        let tied: Vec<usize> = set
+            .iter()
+            .copied()
+            .filter(|&i| sp.get(i).is_some_and(|s| s.weight == top))
+            .collect();
+        if tied.len() == 1 {
+            return tied.first().map(|&i| (i, Why::Majority));
+        }
+        // The convention the document uses most for this language, if one leads.
+        let usual = lang.and_then(|l| {
+            let mut v: Vec<(usize, System)> = votes
+                .iter()
+                .filter(|((vl, _), _)| *vl == l)
+                .map(|((_, sys), n)| (*n, *sys))
+                .collect();
+            v.sort_by_key(|y| std::cmp::Reverse(y.0));
+            match (v.first(), v.get(1)) {
+                (Some(a), Some(b)) if a.0 == b.0 => None,
+                (Some(a), _) => Some(a.1),
+                _ => None,
+            }
+        });
+        let by_usual: Vec<usize> = tied
+            .iter()
+            .copied()
+            .filter(|&i| usual.is_some() && sp.get(i).is_some_and(|s| s.system == usual))
+            .collect();
+        if let ([i], Some(sys)) = (by_usual.as_slice(), usual) {
+            return Some((*i, Why::Usual(sys)));
+        }
+        by_first(&tied).map(|i| (i, Why::First))
+    };
+    if let Some(sys) = configured(ctx, lang) {
+        let matching: Vec<usize> = cands
+            .iter()
+            .copied()
+            .filter(|&i| sp.get(i).is_some_and(|s| s.system == Some(sys)))
+            .collect();
+        if let Some((i, _)) = by_majority(&matching) {
+            return (i, Why::Configured(sys));
+        }
+    }
+    let first = cands.first().copied().unwrap_or(0);
+    if prefer_first(ctx) {
+        (by_first(cands).unwrap_or(first), Why::First)
+    } else {
+        by_majority(cands).unwrap_or((first, Why::First))
+    }
+}
+
+fn label(s: Option<System>) -> &'static str {
+    s.map_or("unmarked", system_label)
+}
+
+fn times(n: usize) -> String {
+    if n == 1 {
+        "once".to_string()
+    } else {
+        format!("{n} times")
+    }
+}
+
+/// Word spans of `s` (relative byte ranges).
+fn word_ranges(s: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(st)) => {
+                out.push((st, i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(st) = start {
+        out.push((st, s.len()));
+    }
+    out
+}
+
+/// The part of occurrence `span` that differs from `preferred` (whole words common at
+/// both ends trimmed), and its replacement, and whether anything was trimmed.
+fn diff(text: &str, span: Span, preferred: &str) -> (Span, String, bool) {
+    let occ = span.slice(text);
+    let ow = word_ranges(occ);
+    let pw: Vec<&str> = preferred.split_whitespace().collect();
+    let owt: Vec<&str> = ow
+        .iter()
+        .map(|&(s, e)| occ.get(s..e).unwrap_or(""))
+        .collect();
+    let eq = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
+    let n = owt.len().min(pw.len());
+    let mut pre = 0;
+    while pre < n && owt.get(pre).zip(pw.get(pre)).is_some_and(|(a, b)| eq(a, b)) {
+        pre += 1;
+    }
+    let mut suf = 0;
+    while suf < n - pre
+        && owt
+            .get(owt.len() - 1 - suf)
+            .zip(pw.get(pw.len() - 1 - suf))
+            .is_some_and(|(a, b)| eq(a, b))
+    {
+        suf += 1;
+    }
+    let whole = (span, case_like(occ, preferred), false);
+    let (o_lo, o_hi) = (pre, owt.len() - suf);
+    let (p_lo, p_hi) = (pre, pw.len() - suf);
+    if o_lo >= o_hi || p_lo >= p_hi {
+        return whole;
+    }
+    let (Some(&(s, _)), Some(&(_, e))) = (ow.get(o_lo), ow.get(o_hi - 1)) else {
+        return whole;
+    };
+    let sub = Span::new(span.start + s, span.start + e);
+    let repl = pw.get(p_lo..p_hi).map(|w| w.join(" ")).unwrap_or_default();
+    let trimmed = pre + suf > 0;
+    (sub, case_like(sub.slice(text), &repl), trimmed)
+}
+
+/// `new` in capitals when `old` is written in capitals.
+fn case_like(old: &str, new: &str) -> String {
+    let letters: Vec<char> = old.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        new.to_uppercase()
+    } else {
+        new.to_string()
+    }
+}
+
+/// The preferred spelling of a group, as shown and argued.
+struct Preferred<'a> {
+    index: Option<usize>,
+    text: &'a str,
+    system: Option<System>,
+    why: Why,
+}
+
+/// Findings on every occurrence of `sp[bad]`.
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    a: &Analysis,
+    lang: Option<Language>,
+    sp: &[Spelling],
+    bad: usize,
+    at: &[Span],
+    pref: &Preferred,
+    others: &[usize],
+    out: &mut Vec<Finding>,
+) {
+    let text: &str = &a.text;
+    let Some(s) = sp.get(bad) else { return };
+    let lang_word = lang.map(|l| format!("{} ", l.as_str())).unwrap_or_default();
+    let pref_count = pref.index.and_then(|p| sp.get(p)).map_or(0, |p| p.weight);
+    let reason = match &pref.why {
+        Why::Configured(sys) => format!("the configured {} spelling", system_label(*sys)),
+        Why::Gazetteer(sys) => format!(
+            "the gazetteer's {} spelling, as configured",
+            system_label(*sys)
+        ),
+        Why::Majority => "the document's majority spelling".to_string(),
+        Why::Usual(sys) => format!(
+            "as frequent, and {} is the convention this document uses most for {lang_word}names",
+            system_label(*sys)
+        ),
+        Why::First => "the first of equally frequent spellings".to_string(),
+    };
+    // Conventions are named only when they tell the spellings apart.
+    let show = s.system != pref.system;
+    let tag = |sys: Option<System>, extra: Option<String>| -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if show {
+            parts.push(label(sys).to_string());
+        }
+        parts.extend(extra);
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        }
+    };
+    let mut also: Vec<String> = others
+        .iter()
+        .filter(|&&o| o != bad && Some(o) != pref.index)
+        .filter_map(|&o| sp.get(o))
+        .map(|o| format!("“{}” ({})", o.text, label(o.system)))
+        .collect();
+    also.sort();
+    let also = if also.is_empty() {
+        String::new()
+    } else {
+        format!(", and as {}", also.join(", "))
+    };
+    let (verb, count) = if pref_count > 0 {
+        ("is also written", Some(times(pref_count)))
+    } else {
+        ("is spelled", None)
+    };
+    let message = format!(
+        "The {lang_word}name “{}”{} {verb} “{}”{}{also} in this document: keep one spelling — “{}” is {reason}.",
+        s.text,
+        tag(s.system, None),
+        pref.text,
+        tag(pref.system, count),
+        pref.text,
+    );
+    let edits: Vec<(Edit, bool)> = at
+        .iter()
+        .map(|&o| {
+            let (span, new_text, trimmed) = diff(text, o, pref.text);
+            (Edit { span, new_text }, trimmed)
+        })
+        .collect();
+    let all: Vec<Edit> = edits.iter().map(|(e, _)| e.clone()).collect();
+    for (edit, _) in &edits {
+        let mut f = Finding::new(INCONSISTENT, Severity::Warning, edit.span, message.clone());
+        let rel = pref.index.and_then(|p| sp.get(p)).into_iter().chain(
+            others
+                .iter()
+                .filter(|&&o| o != bad && Some(o) != pref.index)
+                .filter_map(|&o| sp.get(o)),
+        );
+        for r in rel {
+            for &ro in r.occs.iter().take(8) {
+                f = f.with_related(
+                    ro,
+                    format!("written “{}” ({}) here", r.text, label(r.system)),
+                );
+            }
+        }
+        f = f.with_fix(Fix {
+            title: format!("Replace with “{}”", edit.new_text),
+            edits: vec![edit.clone()],
+            safe: true,
+        });
+        if all.len() >= 2 {
+            f = f.with_fix(Fix {
+                title: format!(
+                    "Replace all {} spellings “{}” with “{}” in this document",
+                    all.len(),
+                    s.text,
+                    pref.text
+                ),
+                edits: all.clone(),
+                safe: false,
+            });
+        }
+        out.push(f);
+    }
+}
+
+// ───────────────────────── gazetteer entities ─────────────────────────
+
+/// True when every word of the shorter name occurs in the longer one (a short form).
+fn is_short_form(a: &str, b: &str) -> bool {
+    let wa: Vec<String> = fold(a).split(' ').map(str::to_string).collect();
+    let wb: Vec<String> = fold(b).split(' ').map(str::to_string).collect();
+    let (short, long) = if wa.len() <= wb.len() {
+        (&wa, &wb)
+    } else {
+        (&wb, &wa)
+    };
+    short.len() < long.len() && short.iter().all(|w| long.contains(w))
+}
+
+/// True when the words of `part` occur, in order and together, in `whole`.
+fn contains_words(whole: &str, part: &str) -> bool {
+    let w: Vec<String> = fold(whole).split(' ').map(str::to_string).collect();
+    let p: Vec<String> = fold(part).split(' ').map(str::to_string).collect();
+    !p.is_empty() && w.windows(p.len()).any(|x| x == p.as_slice())
+}
+
+/// Letters and digits, lower-case, marks kept: "Pak Hon-yong" = "Pak Hon Yong" ≠ "Pak Hŏn-yŏng".
+fn letters(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// True when `surface` is one of the entity's listed spellings, up to case and separators.
+fn listed(e: &Entity, surface: &str) -> bool {
+    let l = letters(surface);
+    std::iter::once(e.preferred.as_str())
+        .chain(e.names.iter().map(|n| n.text.as_str()))
+        .any(|n| letters(n) == l)
+}
+
+fn romanisation_system(s: Option<System>) -> Option<System> {
+    s.filter(|s| !matches!(s, System::Ocr | System::Other))
+}
+
+fn check_entities(
+    a: &Analysis,
+    ctx: &Context,
+    words: &[Word],
+    claimed: &mut [bool],
+    votes: &Votes,
+    out: &mut Vec<Finding>,
+) {
+    let g = &ctx.knowledge.gazetteer;
+    let mut by_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, m) in a.mentions.iter().enumerate() {
+        by_entity.entry(m.entity).or_default().push(i);
+    }
+    for (eidx, ms) in by_entity {
+        let Some(e) = g.entities.get(eidx) else {
+            continue;
+        };
+        let mut sp: Vec<Spelling> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for &mi in &ms {
+            let Some(m) = a.mentions.get(mi) else {
+                continue;
+            };
+            if is_claimed(words, claimed, m.span) {
+                continue;
+            }
+            let declared = name_system(e, m.name);
+            if declared == Some(System::Ocr) {
+                continue;
+            }
+            // Only spellings the gazetteer lists (up to case, spaces and hyphens) are the
+            // entity's spellings here; a recogniser that folds diacritics may match the
+            // English "Soul" to "Sŏul", and such a surface is judged as an unlisted name.
+            if !listed(e, m.span.slice(&a.text)) {
+                continue;
+            }
+            let raw = m.span.slice(&a.text);
+            if raw.is_empty() {
+                continue;
+            }
+            // A name broken over two lines is shown on one.
+            let surface_owned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            let surface = surface_owned.as_str();
+            let system = match m.name {
+                Some(_) => romanisation_system(declared).or_else(|| guess_system(surface)),
+                None => guess_system(surface).or(Some(System::Conventional)),
+            };
+            let key = fold(surface);
+            let i = *index.entry(key).or_insert_with(|| {
+                sp.push(Spelling {
+                    text: surface.to_string(),
+                    occs: Vec::new(),
+                    weight: 0,
+                    system,
+                    entities: Vec::new(),
+                });
+                sp.len() - 1
+            });
+            if let Some(s) = sp.get_mut(i) {
+                s.occs.push(m.span);
+                s.entities.push(Some(eidx));
+            }
+        }
+        if sp.len() < 2 {
+            continue;
+        }
+        let weights: Vec<usize> = sp
+            .iter()
+            .map(|s| {
+                sp.iter()
+                    .filter(|o| contains_words(&o.text, &s.text))
+                    .map(|o| o.occs.len())
+                    .sum()
+            })
+            .collect();
+        for (s, w) in sp.iter_mut().zip(weights) {
+            s.weight = w;
+        }
+        let variant = |x: &Spelling, y: &Spelling| -> Option<Option<Language>> {
+            if is_short_form(&x.text, &y.text) {
+                return None;
+            }
+            if let Some((lang, _, _)) = romanise::same_name(&x.text, &y.text) {
+                // The gazetteer's systems say the language better than the letters do.
+                let declared = [x.system, y.system]
+                    .into_iter()
+                    .flatten()
+                    .find_map(Language::of);
+                return Some(declared.or(Some(lang)));
+            }
+            let (sx, sy) = (
+                romanisation_system(x.system)?,
+                romanisation_system(y.system)?,
+            );
+            let words_x = x.text.split_whitespace().count();
+            let words_y = y.text.split_whitespace().count();
+            (e.kind == EntityKind::Person && sx != sy && words_x == words_y)
+                .then(|| Language::of(sx).or_else(|| Language::of(sy)))
+        };
+        let mut done = vec![false; sp.len()];
+        loop {
+            let open: Vec<usize> = (0..sp.len())
+                .filter(|&i| !done.get(i).copied().unwrap_or(true))
+                .collect();
+            let mut cluster: Vec<usize> = Vec::new();
+            let mut lang = None;
+            for &i in &open {
+                for &j in &open {
+                    if i < j
+                        && let (Some(x), Some(y)) = (sp.get(i), sp.get(j))
+                        && let Some(l) = variant(x, y)
+                    {
+                        lang = lang.or(l);
+                        for k in [i, j] {
+                            if !cluster.contains(&k) {
+                                cluster.push(k);
+                            }
+                        }
+                    }
+                }
+            }
+            if cluster.is_empty() {
+                break;
+            }
+            let lang = lang.or_else(|| {
+                cluster
+                    .iter()
+                    .filter_map(|&i| sp.get(i).and_then(|s| s.system).and_then(Language::of))
+                    .next()
+            });
+            let (pi, why) = choose(ctx, lang, &sp, &cluster, votes);
+            // A configured system none of the spellings follows: the gazetteer's spelling in it.
+            let gaz = configured(ctx, lang).and_then(|sys| {
+                if matches!(why, Why::Configured(_)) {
+                    return None;
+                }
+                e.names
+                    .iter()
+                    .find(|n| n.system == Some(sys))
+                    .map(|n| (n.text.as_str(), sys))
+            });
+            let pref = match gaz {
+                Some((t, sys)) => Preferred {
+                    index: None,
+                    text: t,
+                    system: Some(sys),
+                    why: Why::Gazetteer(sys),
+                },
+                None => Preferred {
+                    index: Some(pi),
+                    text: sp.get(pi).map_or("", |s| s.text.as_str()),
+                    system: sp.get(pi).and_then(|s| s.system),
+                    why,
+                },
+            };
+            let bad: Vec<usize> = cluster
+                .iter()
+                .copied()
+                .filter(|&i| Some(i) != pref.index)
+                .filter(|&i| match (pref.index.and_then(|p| sp.get(p)), sp.get(i)) {
+                    (Some(p), Some(s)) => variant(s, p).is_some(),
+                    (None, Some(s)) => fold(&s.text) != fold(pref.text),
+                    _ => false,
+                })
+                .collect();
+            for &b in &bad {
+                if let Some(s) = sp.get(b) {
+                    emit(a, lang, &sp, b, &s.occs, &pref, &bad, out);
+                }
+            }
+            // Claimed: the cluster, and the longer names that contain one of its spellings
+            // ("Terenty Shtykov" for "Shtykov").
+            for s in &sp {
+                if cluster
+                    .iter()
+                    .filter_map(|&i| sp.get(i))
+                    .any(|c| contains_words(&s.text, &c.text))
+                {
+                    for &o in &s.occs {
+                        claim(words, claimed, o);
+                    }
+                }
+            }
+            for &i in &cluster {
+                if let Some(d) = done.get_mut(i) {
+                    *d = true;
+                }
+            }
+        }
+    }
+}
+
+// ───────────────────────── names nobody listed ─────────────────────────
+
+/// A word that may be part of a romanised name: capitalised, no digits, not an acronym
+/// (a word in capitals counts from five letters: PEKING, not NATO).
+fn eligible(text: &str, w: &Word) -> bool {
+    let s = w.span.slice(text);
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    w.capital
+        && letters.len() >= 2
+        && !s.chars().any(|c| c.is_ascii_digit())
+        && (letters.len() >= 5 || !letters.iter().all(|c| c.is_uppercase()))
+}
+
+fn marked(s: &str) -> bool {
+    s.chars()
+        .any(|c| !c.is_ascii() || romanise::is_apostrophe(c))
+}
+
+/// Spellings that differ only in spaces, hyphens and apostrophes (Kim Il Sung, Kim Il-sung).
+fn separators_only(a: &str, b: &str) -> bool {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    squash(a) == squash(b)
+}
+
+/// A Latin word with a typical Russian surname ending (Vyshinsky, Vychinski, Malenkov):
+/// two such unmarked spellings with one back-transliteration are one name.
+fn russian_looking(s: &str) -> bool {
+    let w = s.to_lowercase();
+    w.chars().count() >= 6
+        && [
+            "ov", "ev", "ow", "ew", "off", "in", "ine", "sky", "ski", "skii", "skiy", "skij",
+            "enko", "ich", "itch", "itsch", "ovna", "evna",
+        ]
+        .iter()
+        .any(|e| w.ends_with(e))
+}
+
+/// Whether a difference of conventions between two unlisted spellings is evidence
+/// enough. English words carry the weak marks by chance (Leon/Lon: eo; Louis/Luis: ou;
+/// John: j; William: w): a weak mark needs a name's shape — several words or a hyphen
+/// (Pak Heon-yeong), seven letters or more for Korean (Pyeongyang), a Russian surname
+/// ending for Russian (Bajanov).
+fn strong_enough(lang: Language, a: &str, b: &str) -> bool {
+    let shaped = |x: &str| x.contains(' ') || x.contains('-');
+    match lang {
+        Language::Korean => {
+            let strong = |x: &str| {
+                matches!(
+                    korean::guess(x),
+                    Some(System::McCuneReischauer | System::NorthKorean)
+                )
+            };
+            strong(a)
+                || strong(b)
+                || shaped(a)
+                || shaped(b)
+                || a.chars().count().min(b.chars().count()) >= 7
+        }
+        Language::Chinese => true,
+        Language::Russian => {
+            russian::strong_marks(a)
+                || russian::strong_marks(b)
+                || russian_looking(a)
+                || russian_looking(b)
+        }
+    }
+}
+
+fn keys(lang: Language, name: &str) -> Vec<String> {
+    match lang {
+        Language::Korean => korean::key(name).into_iter().collect(),
+        Language::Chinese => chinese::readings(name)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect(),
+        Language::Russian => russian::candidates(name)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect(),
+    }
+}
+
+fn same_in(lang: Language, a: &str, b: &str) -> bool {
+    match lang {
+        Language::Korean => korean::same(a, b),
+        Language::Chinese => chinese::same(a, b).is_some(),
+        Language::Russian => russian::same(a, b).is_some(),
+    }
+}
+
+fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while let Some(&p) = parent.get(x) {
+        if p == x {
+            break;
+        }
+        let gp = parent.get(p).copied().unwrap_or(p);
+        if let Some(slot) = parent.get_mut(x) {
+            *slot = gp;
+        }
+        x = p;
+    }
+    x
+}
+
+/// Spellings of prose words that one language's keys put together.
+struct Group {
+    lang: Language,
+    spellings: Vec<Spelling>,
+    /// Byte length of the longest occurrence (longer names are judged first).
+    longest: usize,
+}
+
+/// Group the capitalised words and runs of the prose by each language's keys: n-grams
+/// of up to three words for Korean and Chinese (names split over words), single words
+/// for Russian.
+fn unlisted_groups(a: &Analysis, words: &[Word]) -> Vec<Group> {
+    let text: &str = &a.text;
+    let runs = capital_runs(text, words);
+    // Words that start a sentence count only when seen mid-sentence too, marked, or
+    // followed by another capitalised word (P'eng Te-huai… Peng Dehuai).
+    let mid: std::collections::HashSet<String> = words
+        .iter()
+        .filter(|w| !w.initial && eligible(text, w))
+        .map(|w| fold(w.span.slice(text)))
+        .collect();
+    let mut ok: Vec<bool> = words
+        .iter()
+        .map(|w| {
+            let s = w.span.slice(text);
+            eligible(text, w) && (!w.initial || marked(s) || mid.contains(&fold(s)))
+        })
+        .collect();
+    for run in &runs {
+        if run.len() >= 2
+            && let Some(slot) = ok.get_mut(run.start)
+            && words.get(run.start).is_some_and(|w| eligible(text, w))
+            && words.get(run.start + 1).is_some_and(|w| eligible(text, w))
+        {
+            *slot = true;
+        }
+    }
+    // Mentions sorted by start: the one containing a span, if any.
+    let mut by_start: Vec<(Span, usize)> = a.mentions.iter().map(|m| (m.span, m.entity)).collect();
+    by_start.sort();
+    let entity_at = |span: Span| -> Option<usize> {
+        let i = by_start.partition_point(|(s, _)| s.start <= span.start);
+        by_start
+            .get(..i)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .take(4)
+            .find(|(s, _)| span.end <= s.end)
+            .map(|(_, e)| *e)
+    };
+    // Every n-gram of eligible words (up to three) with its span, text and folded text.
+    struct Gram {
+        n: usize,
+        span: Span,
+        name: String,
+        folded: String,
+        entity: Option<usize>,
+    }
+    let mut grams: Vec<Gram> = Vec::new();
+    for run in &runs {
+        for i in run.clone() {
+            for n in 1..=3 {
+                let r = i..i + n;
+                if r.end > run.end || !ok.get(r.clone()).is_some_and(|v| v.iter().all(|&b| b)) {
+                    break;
+                }
+                let (Some(f), Some(l)) = (words.get(r.start), words.get(r.end - 1)) else {
+                    break;
+                };
+                let span = Span::new(f.span.start, l.span.end);
+                let name: String = r
+                    .clone()
+                    .filter_map(|k| words.get(k).map(|w| w.span.slice(text)))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let folded = fold(&name);
+                grams.push(Gram {
+                    n,
+                    span,
+                    name,
+                    folded,
+                    entity: entity_at(span),
+                });
+            }
+        }
+    }
+    let mut groups = Vec::new();
+    for lang in [Language::Korean, Language::Chinese, Language::Russian] {
+        let max_n = if lang == Language::Russian { 1 } else { 3 };
+        let mut sp: Vec<Spelling> = Vec::new();
+        let mut index: HashMap<&str, Option<usize>> = HashMap::new();
+        let mut key_owner: HashMap<String, usize> = HashMap::new();
+        let mut parent: Vec<usize> = Vec::new();
+        for g in grams.iter().filter(|g| g.n <= max_n) {
+            let (span, name, folded) = (g.span, &g.name, g.folded.as_str());
+            let idx = match index.get(folded) {
+                Some(x) => *x,
+                None => {
+                    let ks = keys(lang, name);
+                    if ks.is_empty() {
+                        index.insert(folded, None);
+                        continue;
+                    }
+                    let x = sp.len();
+                    sp.push(Spelling {
+                        text: name.clone(),
+                        occs: Vec::new(),
+                        weight: 0,
+                        system: guess_in(lang, name),
+                        entities: Vec::new(),
+                    });
+                    parent.push(x);
+                    index.insert(folded, Some(x));
+                    for k in ks {
+                        match key_owner.get(&k) {
+                            Some(&o) => {
+                                let (ra, rb) = (find(&mut parent, o), find(&mut parent, x));
+                                if let Some(p) = parent.get_mut(rb) {
+                                    *p = ra;
+                                }
+                            }
+                            None => {
+                                key_owner.insert(k, x);
+                            }
+                        }
+                    }
+                    Some(x)
+                }
+            };
+            if let Some(s) = idx.and_then(|i| sp.get_mut(i)) {
+                s.occs.push(span);
+                s.weight += 1;
+                s.entities.push(g.entity);
+            }
+        }
+        let mut comps: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..sp.len() {
+            let root = find(&mut parent, i);
+            comps.entry(root).or_default().push(i);
+        }
+        for members in comps.into_values().filter(|c| c.len() >= 2) {
+            let spellings: Vec<Spelling> =
+                members.iter().filter_map(|&i| sp.get(i).cloned()).collect();
+            let longest = spellings
+                .iter()
+                .flat_map(|s| s.occs.iter().map(|o| o.len()))
+                .max()
+                .unwrap_or(0);
+            groups.push(Group {
+                lang,
+                spellings,
+                longest,
+            });
+        }
+    }
+    // Longest names first, so that "Chou En-lai" / "Zhou Enlai" wins over "En-lai".
+    // Between languages, the one whose conventions mark more of the spellings.
+    groups.sort_by_key(|g| {
+        let marked = g.spellings.iter().filter(|s| s.system.is_some()).count();
+        (
+            std::cmp::Reverse(g.longest),
+            std::cmp::Reverse(marked),
+            g.lang,
+        )
+    });
+    groups
+}
+
+/// Marked words per (language, convention): each capitalised word whose letters show a
+/// convention of a language it can be read in.
+fn votes_of(text: &str, words: &[Word]) -> Votes {
+    let mut votes = Votes::new();
+    let mut seen: HashMap<String, Vec<(Language, System)>> = HashMap::new();
+    for w in words.iter().filter(|w| eligible(text, w)) {
+        let s = w.span.slice(text);
+        let marks = seen.entry(fold(s)).or_insert_with(|| {
+            [Language::Korean, Language::Chinese, Language::Russian]
+                .into_iter()
+                .filter_map(|l| {
+                    let sys = guess_in(l, s)?;
+                    // Any Latin word reads as Russian: no need to generate its candidates.
+                    (l == Language::Russian || !keys(l, s).is_empty()).then_some((l, sys))
+                })
+                .collect()
+        });
+        for m in marks.iter() {
+            *votes.entry(*m).or_default() += 1;
+        }
+    }
+    votes
+}
+
+fn check_unlisted(
+    a: &Analysis,
+    ctx: &Context,
+    words: &[Word],
+    claimed: &mut [bool],
+    groups: Vec<Group>,
+    votes: &Votes,
+    out: &mut Vec<Finding>,
+) {
+    for group in groups {
+        let lang = group.lang;
+        // Every occurrence counts for the preference; only free ones get findings.
+        let live: Vec<Spelling> = group.spellings;
+        if live.len() < 2 {
+            continue;
+        }
+        let all: Vec<usize> = (0..live.len()).collect();
+        let (pi, why) = choose(ctx, Some(lang), &live, &all, votes);
+        let Some(p) = live.get(pi) else { continue };
+        let bad: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| i != pi)
+            .filter(|&i| {
+                let Some(s) = live.get(i) else { return false };
+                let differ = (s.system != p.system
+                    && (s.system.is_some() || p.system.is_some())
+                    && strong_enough(lang, &s.text, &p.text))
+                    || separators_only(&s.text, &p.text)
+                    || (lang == Language::Russian
+                        && russian_looking(&s.text)
+                        && russian_looking(&p.text));
+                // Occurrences inside mentions of two different entities are two names.
+                let ents: Vec<usize> = s
+                    .entities
+                    .iter()
+                    .chain(&p.entities)
+                    .flatten()
+                    .copied()
+                    .collect();
+                let one_entity = ents.windows(2).all(|w| w.first() == w.last());
+                differ
+                    && one_entity
+                    && !is_short_form(&s.text, &p.text)
+                    && same_in(lang, &s.text, &p.text)
+            })
+            .collect();
+        if bad.is_empty() {
+            continue;
+        }
+        let pref = Preferred {
+            index: Some(pi),
+            text: &p.text,
+            system: p.system,
+            why,
+        };
+        for &b in &bad {
+            let Some(s) = live.get(b) else { continue };
+            let free: Vec<Span> = s
+                .occs
+                .iter()
+                .copied()
+                .filter(|o| !is_claimed(words, claimed, *o))
+                .collect();
+            if !free.is_empty() {
+                emit(a, Some(lang), &live, b, &free, &pref, &bad, out);
+            }
+        }
+        for &i in bad.iter().chain(std::iter::once(&pi)) {
+            if let Some(s) = live.get(i) {
+                for &o in &s.occs {
+                    claim(words, claimed, o);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

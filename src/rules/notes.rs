@@ -804,3 +804,311 @@ fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     let d = prev[b.len()];
     (d <= max).then_some(d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze_str;
+    use crate::finding::apply_edits;
+
+    /// (code, text under the finding's span) of the notes findings.
+    fn found(text: &str) -> Vec<(&'static str, String)> {
+        analyze_str(text)
+            .findings
+            .iter()
+            .filter(|f| f.code.starts_with("footnote-"))
+            .map(|f| (f.code, f.span.slice(text).to_string()))
+            .collect()
+    }
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        found(text).into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// The text after applying the fix titled `title` of the first finding with `code`.
+    fn fixed(text: &str, code: &str, title: &str) -> String {
+        let a = analyze_str(text);
+        let f = a
+            .findings
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("no {code} in {text:?}"));
+        let fix = f
+            .fixes
+            .iter()
+            .find(|x| x.title == title)
+            .unwrap_or_else(|| panic!("no fix {title:?}: {:?}", f.fixes));
+        assert!(!fix.safe);
+        apply_edits(text, &fix.edits)
+    }
+
+    #[test]
+    fn rules_are_registered_and_documented() {
+        for r in RULES {
+            assert!(r.doc.contains("How to fix"), "{}", r.code);
+            assert!(r.doc.contains("Example"), "{}", r.code);
+            assert!(crate::rules::find(r.code).is_some());
+        }
+    }
+
+    #[test]
+    fn quiet_on_correct_documents() {
+        for text in [
+            "A[^a] b[^b].\n\n[^a]: one\n[^b]: two\n",
+            "Stalin agreed. (1) Kim left. (2)\n\n## Notes\n\n1. x\n2. y\n",
+            "A sources list, not cited.\n\n## Sources\n\n1. Archive A\n3. Archive B\n",
+            "Inline^[a note] only.\n",
+            "The treaty (1949) and points: (1) one, (2) two.\n\n## Notes\n\n1. x\n",
+            "",
+        ] {
+            assert_eq!(found(text), vec![], "{text:?}");
+        }
+        let bajanov = include_str!("../../fixtures/bajanov-1995.md");
+        assert_eq!(found(bajanov), vec![]);
+    }
+
+    #[test]
+    fn undefined_markers() {
+        assert_eq!(
+            found("A[^x] and again[^x].\n"),
+            [
+                ("footnote-undefined", "[^x]".to_string()),
+                ("footnote-undefined", "[^x]".to_string())
+            ]
+        );
+        assert_eq!(
+            found("A. (1) B. (3)\n\n## Notes\n\n1. x\n2. y\n"),
+            [
+                ("footnote-undefined", "(3)".to_string()),
+                ("footnote-unused", "2.".to_string())
+            ]
+        );
+        // No Notes section at all: one finding for the lot.
+        let t = "A. (1)\n\nB. (2)\n\nC. (3)\n";
+        let a = analyze_str(t);
+        let f: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.code == UNDEFINED.code)
+            .collect();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].related.len(), 2);
+        assert!(
+            f[0].message.contains("3 in all, notes 1 to 3"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn undefined_fixes() {
+        assert_eq!(
+            fixed("A[^x].", UNDEFINED.code, "Add a definition for [^x]"),
+            "A[^x].\n\n[^x]: \n"
+        );
+        assert_eq!(
+            fixed("A[^x].\r\n", UNDEFINED.code, "Add a definition for [^x]"),
+            "A[^x].\r\n\r\n[^x]: \r\n"
+        );
+        let t = "A[^sorce].\n\n[^source]: The archive.\n";
+        assert_eq!(
+            fixed(t, UNDEFINED.code, "Change to [^source]"),
+            "A[^source].\n\n[^source]: The archive.\n"
+        );
+        let t = "A. (1) B (3). C. (4)\n\n## Notes\n\n1. x\n2. y\n4. z\n";
+        assert_eq!(
+            fixed(t, UNDEFINED.code, "Add entry 3 to the Notes section"),
+            "A. (1) B (3). C. (4)\n\n## Notes\n\n1. x\n2. y\n3. \n4. z\n"
+        );
+        let t = "A. (1)\n\n## Notes\n\n(2) y\n";
+        assert_eq!(
+            fixed(t, UNDEFINED.code, "Add entry 1 to the Notes section"),
+            "A. (1)\n\n## Notes\n\n(1) \n(2) y\n"
+        );
+        // No similar label: no "Change to" fix.
+        let a = analyze_str("A[^x].\n\n[^completely-different]: y\n");
+        let titles: Vec<&str> = a
+            .findings
+            .iter()
+            .filter(|f| f.code == UNDEFINED.code)
+            .flat_map(|f| f.fixes.iter().map(|x| x.title.as_str()))
+            .collect();
+        assert_eq!(titles, ["Add a definition for [^x]"]);
+    }
+
+    #[test]
+    fn unused_notes() {
+        assert_eq!(
+            found("Text.\n\n[^a]: never cited\n"),
+            [("footnote-unused", "[^a]".to_string())]
+        );
+        assert_eq!(
+            fixed(
+                "Text[^b].\n\n[^a]: never cited\n\n[^b]: cited\n",
+                UNUSED.code,
+                "Remove the unused note"
+            ),
+            "Text[^b].\n\n[^b]: cited\n"
+        );
+        assert_eq!(
+            fixed(
+                "Text.\n\n[^a]: one\n    two\n",
+                UNUSED.code,
+                "Remove the unused note"
+            ),
+            "Text.\n\n"
+        );
+        // A definition cited only from another note is cited.
+        assert_eq!(
+            codes("A[^a].\n\n[^a]: see [^b]\n[^b]: x\n"),
+            Vec::<&str>::new()
+        );
+        // Endnote entries: only when the section is cited at all.
+        let msgs: Vec<String> = analyze_str("A. (1)\n\n## Notes\n\n1. x\n2. y\n")
+            .findings
+            .iter()
+            .filter(|f| f.code == UNUSED.code)
+            .map(|f| f.message.clone())
+            .collect();
+        assert_eq!(msgs.len(), 1);
+        assert!(
+            msgs[0].contains("Note 2") && msgs[0].contains("(2)"),
+            "{msgs:?}"
+        );
+        assert_eq!(
+            codes("No markers.\n\n## Notes\n\n1. x\n2. y\n"),
+            Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn duplicates() {
+        let t = "A[^a].\n\n[^a]: one\n[^A]: two\n";
+        let a = analyze_str(t);
+        let f = a
+            .findings
+            .iter()
+            .find(|f| f.code == DUPLICATE.code)
+            .expect("duplicate");
+        assert_eq!(f.span.slice(t), "[^A]");
+        assert_eq!(f.related.first().map(|r| r.span.slice(t)), Some("[^a]"));
+        assert!(
+            f.fixes.is_empty(),
+            "different texts: nothing to remove safely"
+        );
+        assert_eq!(
+            fixed(
+                "A[^a].\n\n[^a]: one\n[^a]: one\n",
+                DUPLICATE.code,
+                "Remove the duplicate definition"
+            ),
+            "A[^a].\n\n[^a]: one\n"
+        );
+        assert_eq!(
+            found("A. (1)\n\n## Notes\n\n1. x\n1. y\n"),
+            [("footnote-duplicate", "1.".to_string())]
+        );
+    }
+
+    #[test]
+    fn empty_notes() {
+        assert_eq!(
+            found("A[^a].\n\n[^a]:\n"),
+            [("footnote-empty", "[^a]".to_string())]
+        );
+        assert_eq!(found("A[^a].\n\n[^a]:\n\n    later text\n"), vec![]);
+        assert_eq!(
+            found("A. (1) B. (2)\n\n## Notes\n\n1. x\n2.\n"),
+            [("footnote-empty", "2.".to_string())]
+        );
+        assert_eq!(
+            found("An empty^[ ] note.\n"),
+            [("footnote-empty", "^[ ]".to_string())]
+        );
+    }
+
+    #[test]
+    fn order_of_markers_and_entries() {
+        assert_eq!(
+            found(
+                "A. (1) B. (2) C. (4) D. (3) E. (5)\n\n## Notes\n\n1. a\n2. b\n3. c\n4. d\n5. e\n"
+            ),
+            [("footnote-order", "(4)".to_string())]
+        );
+        assert_eq!(
+            found("A[^2] b[^1].\n\n[^1]: x\n[^2]: y\n"),
+            [("footnote-order", "[^2]".to_string())]
+        );
+        // Re-citing an earlier note is not out of order.
+        assert_eq!(found("A[^1] b[^2] c[^1].\n\n[^1]: x\n[^2]: y\n"), vec![]);
+        // Non-numeric labels have no order.
+        assert_eq!(found("A[^b] b[^a].\n\n[^a]: x\n[^b]: y\n"), vec![]);
+        let t = "A. (1) B. (2) C. (3) D. (5)\n\n## Notes\n\n1. a\n3. c\n2. b\n5. e\n";
+        let a = analyze_str(t);
+        let msgs: Vec<(String, String)> = a
+            .findings
+            .iter()
+            .filter(|f| f.code == ORDER.code)
+            .map(|f| (f.span.slice(t).to_string(), f.message.clone()))
+            .collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        // 1, 3, 2, 5: the run 1, 2, 5 is kept, entry 3 is out of order, 4 is missing.
+        assert_eq!(msgs[0].0, "3.");
+        assert!(
+            msgs[0]
+                .1
+                .contains("Entry 3 is out of order in the Notes section: it comes after entry 1"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs[1].1.contains("skips from 2 to 5: note 4 is missing"),
+            "{msgs:?}"
+        );
+        let t = "A. (3) B. (4)\n\n## Notes\n\n3. c\n4. d\n";
+        let msg = analyze_str(t)
+            .findings
+            .iter()
+            .find(|f| f.code == ORDER.code)
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        assert!(
+            msg.contains("starts at 3: notes 1 and 2 are missing"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(
+            increasing_run(&[1, 2, 9, 3, 4, 5]),
+            [true, true, false, true, true, true]
+        );
+        assert_eq!(increasing_run(&[]), Vec::<bool>::new());
+        assert_eq!(increasing_run(&[3, 2, 1]).iter().filter(|k| **k).count(), 1);
+        assert_eq!(number_list(&[3]), "3");
+        assert_eq!(number_list(&[3, 5]), "3 and 5");
+        assert_eq!(number_list(&[3, 4, 5, 6]), "3–6");
+        assert_eq!(number_list(&[3, 5, 8]), "3, 5 and 8");
+        assert_eq!(edit_distance("source", "sorce", 3), Some(1));
+        assert_eq!(edit_distance("a", "abcdef", 3), None);
+        assert_eq!(superscript(12), "¹²");
+    }
+
+    #[test]
+    fn configured_off_rules_are_silent() {
+        let config = crate::config::Config::parse(
+            "[rules]\nfootnote-unused = \"off\"\n",
+            std::path::Path::new("annalist.toml"),
+        );
+        let Ok(config) = config else {
+            panic!("config does not parse");
+        };
+        let knowledge = crate::analysis::Knowledge::embedded();
+        let ctx = Context {
+            config: &config,
+            knowledge: &knowledge,
+        };
+        let a = crate::analysis::analyze(std::sync::Arc::from("Text.\n\n[^a]: x\n"), None, &ctx);
+        assert!(a.findings.iter().all(|f| f.code != UNUSED.code));
+    }
+}

@@ -1,0 +1,570 @@
+//! Reading gazetteer files (TOML) and front matter (YAML), merging them, and checking
+//! them. A broken entry is a problem with a line and column; the rest still loads.
+
+use super::{Entity, Gazetteer, Origin, edtf};
+use crate::config::{Config, FileProblem, line_col};
+use crate::finding::Span;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+/// Keys an `[[entity]]` table may have.
+pub const ENTITY_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "preferred",
+    "names",
+    "native",
+    "start",
+    "end",
+    "roles",
+    "description",
+    "notes",
+    "source",
+    "wikidata",
+];
+
+/// A problem at a byte offset of some text (front matter, a file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextProblem {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Parse a gazetteer file's text: its entities with the byte span of each `[[entity]]`
+/// table, and the problems found. An entry that does not fit the schema is left out
+/// (with a problem); the others load. A TOML syntax error loses the whole file.
+pub fn parse_toml(text: &str) -> (Vec<(Entity, Span)>, Vec<TextProblem>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let root = match DeTable::parse(text) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(TextProblem {
+                offset: e.span().map(|s| s.start).unwrap_or(0),
+                message: format!("TOML syntax: {}", e.message().trim()),
+            });
+            return (out, problems);
+        }
+    };
+    for (key, value) in root.get_ref().iter() {
+        if key.get_ref().as_ref() != "entity" {
+            problems.push(TextProblem {
+                offset: key.span().start,
+                message: format!(
+                    "unknown top-level key `{}`: a gazetteer file holds only [[entity]] tables",
+                    key.get_ref().as_ref()
+                ),
+            });
+            continue;
+        }
+        let Some(items) = value.get_ref().as_array() else {
+            problems.push(TextProblem {
+                offset: value.span().start,
+                message: "`entity` must be an array of tables: write each entry under [[entity]]"
+                    .into(),
+            });
+            continue;
+        };
+        let starts: Vec<usize> = items.iter().map(|i| i.span().start).collect();
+        for (n, item) in items.iter().enumerate() {
+            // An `[[entity]]` item's own span is its header: the entry runs from there
+            // to the next header (or the end of the file), less trailing blank lines.
+            let start = item.span().start;
+            let next = starts
+                .get(n + 1)
+                .copied()
+                .filter(|&s| s > start)
+                .unwrap_or(text.len());
+            let end = start + text.get(start..next).map_or(0, |s| s.trim_end().len());
+            let span = Span::new(start, end.max(item.span().end));
+            if let DeValue::Table(t) = item.get_ref() {
+                for (k, _) in t.iter() {
+                    let name = k.get_ref().as_ref();
+                    if !ENTITY_KEYS.contains(&name) {
+                        problems.push(TextProblem {
+                            offset: k.span().start,
+                            message: format!(
+                                "unknown key `{name}` in an entity (known: {})",
+                                ENTITY_KEYS.join(", ")
+                            ),
+                        });
+                    }
+                }
+            }
+            match Entity::deserialize(ValueDeserializer::from(item.clone())) {
+                Ok(e) => out.push((e, span)),
+                Err(e) => problems.push(TextProblem {
+                    offset: e.span().map(|s| s.start).unwrap_or(span.start),
+                    message: format!("{} (this entry is skipped)", e.message().trim()),
+                }),
+            }
+        }
+    }
+    (out, problems)
+}
+
+/// Parse the entities of a document's YAML front matter (the text between the `---`
+/// lines): the `entities:` key holds a list of entries shaped like `[[entity]]`
+/// tables. Other keys are the document's business and ignored.
+pub fn from_front_matter(yaml: &str) -> (Vec<Entity>, Vec<TextProblem>) {
+    let (v, p) = from_front_matter_spanned(yaml);
+    (v.into_iter().map(|(e, _)| e).collect(), p)
+}
+
+/// As [`from_front_matter`], with each entity's byte span in `yaml` (from its list
+/// item's `-` to the next item).
+pub fn from_front_matter_spanned(yaml: &str) -> (Vec<(Entity, Span)>, Vec<TextProblem>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    if !yaml.contains("entities") {
+        return (out, problems);
+    }
+    let value: serde_norway::Value = match serde_norway::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            problems.push(TextProblem {
+                offset: e.location().map(|l| l.index()).unwrap_or(0),
+                message: format!("front matter is not valid YAML: {e}"),
+            });
+            return (out, problems);
+        }
+    };
+    let Some(list) = value.get("entities") else {
+        return (out, problems);
+    };
+    let key_at = find_key(yaml, "entities").unwrap_or(0);
+    let Some(items) = list.as_sequence() else {
+        problems.push(TextProblem {
+            offset: key_at,
+            message: "`entities` must be a list of entries (each starting with `- id: …`)".into(),
+        });
+        return (out, problems);
+    };
+    let item_starts = list_item_starts(yaml, key_at);
+    for (i, item) in items.iter().enumerate() {
+        let start = item_starts.get(i).copied().unwrap_or(key_at);
+        let end = item_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or_else(|| block_end(yaml, start));
+        if let Some(map) = item.as_mapping() {
+            for k in map.keys() {
+                let name = k.as_str().unwrap_or("");
+                if !ENTITY_KEYS.contains(&name) {
+                    problems.push(TextProblem {
+                        offset: find_key_in(yaml, name, start, end).unwrap_or(start),
+                        message: format!(
+                            "unknown key `{name}` in an entity (known: {})",
+                            ENTITY_KEYS.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+        match serde_norway::from_value::<Entity>(item.clone()) {
+            Ok(e) => out.push((e, Span::new(start, end))),
+            Err(e) => problems.push(TextProblem {
+                offset: start,
+                message: format!("entity {}: {e} (this entry is skipped)", i + 1),
+            }),
+        }
+    }
+    (out, problems)
+}
+
+/// Offset of a top-level `key:` at a line start.
+fn find_key(yaml: &str, key: &str) -> Option<usize> {
+    let mut pos = 0;
+    for line in yaml.split_inclusive('\n') {
+        if line.starts_with(key) && line[key.len()..].trim_start().starts_with(':') {
+            return Some(pos);
+        }
+        pos += line.len();
+    }
+    None
+}
+
+fn find_key_in(yaml: &str, key: &str, start: usize, end: usize) -> Option<usize> {
+    let region = yaml.get(start..end)?;
+    let mut pos = start;
+    for line in region.split_inclusive('\n') {
+        let t = line.trim_start().trim_start_matches('-').trim_start();
+        if t.starts_with(key) && t[key.len()..].trim_start().starts_with(':') {
+            return Some(pos + (line.len() - t.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// Offsets of the `-` of each list item directly under the key at `key_at`.
+fn list_item_starts(yaml: &str, key_at: usize) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut pos = key_at;
+    let mut indent: Option<usize> = None;
+    let rest = yaml.get(key_at..).unwrap_or("");
+    for (n, line) in rest.split_inclusive('\n').enumerate() {
+        if n > 0 {
+            let trimmed = line.trim_start_matches(' ');
+            let ind = line.len() - trimmed.len();
+            if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+                pos += line.len();
+                continue;
+            }
+            if trimmed.starts_with("- ") || trimmed.trim_end() == "-" {
+                match indent {
+                    None => {
+                        indent = Some(ind);
+                        starts.push(pos + ind);
+                    }
+                    Some(i) if i == ind => starts.push(pos + ind),
+                    _ => {}
+                }
+            } else if ind == 0 {
+                break;
+            }
+        }
+        pos += line.len();
+    }
+    starts
+}
+
+/// End of the list block starting at `start` (the next top-level key, or the end).
+fn block_end(yaml: &str, start: usize) -> usize {
+    let mut pos = start;
+    let rest = yaml.get(start..).unwrap_or("");
+    for (n, line) in rest.split_inclusive('\n').enumerate() {
+        if n > 0 && !line.starts_with([' ', '-', '#', '\n', '\r', '\t']) {
+            return pos;
+        }
+        pos += line.len();
+    }
+    yaml.len()
+}
+
+/// True when `rel` (relative to `base`) stays inside `base`: no absolute path, no
+/// `..` climbing out, no symlink leading out (checked when the file exists).
+pub fn inside_workspace(base: &Path, rel: &Path) -> Option<PathBuf> {
+    if rel.is_absolute() || rel.has_root() {
+        return None;
+    }
+    let mut depth: i64 = 0;
+    for c in rel.components() {
+        match c {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            _ => return None,
+        }
+        if depth < 0 {
+            return None;
+        }
+    }
+    let joined = base.join(rel);
+    if let (Ok(b), Ok(j)) = (base.canonicalize(), joined.canonicalize())
+        && !j.starts_with(&b)
+    {
+        return None;
+    }
+    Some(joined)
+}
+
+/// The embedded gazetteer plus the project's gazetteer files (`gazetteers` in
+/// `annalist.toml`, relative to `config_dir`). Entries with an id already known
+/// replace it; new ids are added. Problems carry the file, line and column.
+pub fn load_project(config_dir: &Path, cfg: &Config) -> (Gazetteer, Vec<FileProblem>) {
+    let mut g = Gazetteer::embedded();
+    let mut problems = Vec::new();
+    for rel in &cfg.gazetteers {
+        let config_file = config_dir.join(crate::config::CONFIG_FILE);
+        let Some(path) = inside_workspace(config_dir, rel) else {
+            problems.push(FileProblem {
+                path: config_file,
+                line: 1,
+                column: 1,
+                message: format!(
+                    "gazetteer `{}` is outside the workspace ({}): only files under the directory of annalist.toml are read",
+                    rel.display(),
+                    config_dir.display()
+                ),
+            });
+            continue;
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(FileProblem {
+                    path: config_file,
+                    line: 1,
+                    column: 1,
+                    message: format!(
+                        "cannot read gazetteer `{}`: {e} (check `gazetteers` in annalist.toml)",
+                        rel.display()
+                    ),
+                });
+                continue;
+            }
+        };
+        let (entities, ps) = parse_toml(&text);
+        problems.extend(ps.into_iter().map(|p| file_problem(&path, &text, p)));
+        for (e, span) in entities {
+            g.merge(
+                e,
+                Some(Origin {
+                    file: Some(path.clone()),
+                    span,
+                }),
+            );
+        }
+    }
+    (g, problems)
+}
+
+pub fn file_problem(path: &Path, text: &str, p: TextProblem) -> FileProblem {
+    let (line, column) = line_col(text, p.offset.min(text.len()));
+    FileProblem {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message: p.message,
+    }
+}
+
+/// Names too common to mean one entity when they stand alone; never recognised and
+/// flagged by `annalist gazetteer check`. (Surnames shared by millions: Kim, Lee,
+/// Park…; a surname such as "Stalin" or "Shtykov" is distinctive and fine.)
+pub const TOO_AMBIGUOUS: &[&str] = &[
+    "kim",
+    "lee",
+    "li",
+    "yi",
+    "park",
+    "pak",
+    "bak",
+    "choe",
+    "choi",
+    "chae",
+    "jung",
+    "chung",
+    "kang",
+    "cho",
+    "jo",
+    "han",
+    "yun",
+    "yoon",
+    "jang",
+    "chang",
+    "lim",
+    "im",
+    "shin",
+    "sin",
+    "o",
+    "oh",
+    "wang",
+    "zhang",
+    "liu",
+    "chen",
+    "yang",
+    "zhao",
+    "huang",
+    "zhou",
+    "wu",
+    "xu",
+    "sun",
+    "hu",
+    "zhu",
+    "gao",
+    "lin",
+    "he",
+    "guo",
+    "ma",
+    "luo",
+    "peng",
+    "chou",
+    "chu",
+    "north",
+    "south",
+    "east",
+    "west",
+    "the",
+    "party",
+    "army",
+    "government",
+    "embassy",
+];
+
+/// What `annalist gazetteer check` finds beyond parsing: duplicate ids, one name
+/// given to two entities, malformed dates, empty or too ambiguous names.
+/// `text` is the file the spans point into: problems point at the offending value.
+pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
+    let mut problems = Vec::new();
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut names: HashMap<String, &str> = HashMap::new();
+    for (e, span) in entities {
+        let at = span.start;
+        let p = |m: String| TextProblem {
+            offset: at,
+            message: m,
+        };
+        let p_at = |needle: &str, m: String| TextProblem {
+            offset: locate(text, *span, needle),
+            message: m,
+        };
+        if e.id.trim().is_empty() {
+            problems.push(p("an entity has an empty `id`".into()));
+        } else if !e
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            problems.push(p(format!(
+                "id `{}`: use lowercase ASCII letters, digits and hyphens (e.g. `kim-il-sung`)",
+                e.id
+            )));
+        }
+        if let Some(prev) = ids.insert(e.id.as_str(), at) {
+            let (line, _) = line_col(text, prev.min(text.len()));
+            problems.push(p(format!(
+                "duplicate id `{}` (first defined on line {line}); ids must be unique in a file",
+                e.id
+            )));
+        }
+        if e.preferred.trim().is_empty() {
+            problems.push(p(format!("`{}`: the preferred name is empty", e.id)));
+        }
+        let mut own: Vec<String> = Vec::new();
+        let all = std::iter::once(e.preferred.as_str())
+            .chain(e.names.iter().map(|n| n.text.as_str()))
+            .chain(e.native.iter().map(|s| s.as_str()));
+        for n in all {
+            if n.trim().is_empty() {
+                problems.push(p_at(n, format!("`{}`: a name is empty", e.id)));
+                continue;
+            }
+            let key = crate::names::fold_name(n);
+            if own.contains(&key) {
+                continue;
+            }
+            own.push(key.clone());
+            if let Some(other) = names.get(&key) {
+                if *other != e.id {
+                    problems.push(p_at(n, format!(
+                        "the name `{n}` is given to both `{other}` and `{}`: a mention could not be told apart; keep it on one entity",
+                        e.id
+                    )));
+                }
+            } else {
+                names.insert(key, e.id.as_str());
+            }
+        }
+        let mut dates: Vec<(&str, &str)> = Vec::new();
+        if let Some(s) = &e.start {
+            dates.push(("start", s));
+        }
+        if let Some(s) = &e.end {
+            dates.push(("end", s));
+        }
+        for r in &e.roles {
+            if r.title.trim().is_empty() {
+                problems.push(p(format!("`{}`: a role has an empty title", e.id)));
+            }
+            if let Some(s) = &r.from {
+                dates.push(("role from", s));
+            }
+            if let Some(s) = &r.to {
+                dates.push(("role to", s));
+            }
+        }
+        for (what, d) in dates {
+            if let Err(m) = edtf::parse(d) {
+                problems.push(p_at(d, format!("`{}`: {what} date {m}", e.id)));
+            }
+        }
+        if let (Some(s), Some(t)) = (&e.start, &e.end)
+            && let (Ok(a), Ok(b)) = (edtf::parse(s), edtf::parse(t))
+            && a.earliest > b.latest
+        {
+            problems.push(p(format!("`{}`: ends ({t}) before it starts ({s})", e.id)));
+        }
+        if let Some(w) = &e.wikidata {
+            let ok = w.strip_prefix('Q').is_some_and(|d| {
+                !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) && !d.starts_with('0')
+            });
+            if !ok {
+                problems.push(p_at(
+                    w,
+                    format!(
+                        "`{}`: wikidata `{w}` is not a Wikidata item id (Q followed by digits)",
+                        e.id
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Warnings for `annalist gazetteer check`: names that will not be recognised because
+/// they are too ambiguous alone, and names shared with a different entity of the
+/// embedded gazetteer (the file's entry would win in recognition).
+pub fn warnings(text: &str, entities: &[(Entity, Span)], embedded: &Gazetteer) -> Vec<TextProblem> {
+    let mut out = Vec::new();
+    let mut builtin: HashMap<String, &str> = HashMap::new();
+    for e in &embedded.entities {
+        let all = std::iter::once(e.preferred.as_str())
+            .chain(e.names.iter().map(|n| n.text.as_str()))
+            .chain(e.native.iter().map(|s| s.as_str()));
+        for n in all {
+            builtin.insert(crate::names::fold_name(n), e.id.as_str());
+        }
+    }
+    for (e, span) in entities {
+        let all = std::iter::once(e.preferred.as_str())
+            .chain(e.names.iter().map(|n| n.text.as_str()))
+            .chain(e.native.iter().map(|s| s.as_str()));
+        for n in all {
+            let key = crate::names::fold_name(n);
+            if TOO_AMBIGUOUS.contains(&key.as_str()) {
+                out.push(TextProblem {
+                    offset: locate(text, *span, n),
+                    message: format!(
+                        "`{}`: the name `{n}` is too ambiguous alone and will not be recognised; give a fuller form",
+                        e.id
+                    ),
+                });
+            }
+            if let Some(other) = builtin.get(&key)
+                && *other != e.id
+            {
+                out.push(TextProblem {
+                    offset: locate(text, *span, n),
+                    message: format!(
+                        "`{}`: the name `{n}` is also the built-in entity `{other}`'s; this entry will win where it is loaded. If both are the same, use the id `{other}` to override it",
+                        e.id
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Where a quoted value (`"needle"`, or the bare needle) is written inside `span`
+/// of `text`; the span's start when it cannot be found.
+fn locate(text: &str, span: Span, needle: &str) -> usize {
+    let Some(region) = text.get(span.start..span.end.min(text.len())) else {
+        return span.start;
+    };
+    for q in [
+        format!("\"{needle}\""),
+        format!("'{needle}'"),
+        needle.to_string(),
+    ] {
+        if let Some(i) = region.find(&q) {
+            return span.start + i;
+        }
+    }
+    span.start
+}

@@ -1,0 +1,289 @@
+//! OCR damage in names: "Kim II Sung" (the Roman numeral II for Il), "Kim I1 Sung",
+//! "Shrykov" for Shtykov, "rn" read for "m".
+//!
+//! A repair is proposed only when the repaired form is a known name (a gazetteer name)
+//! and the damaged form is not itself a known name or a word the document uses: an OCR
+//! guess that lands on nothing known is no guess at all.
+
+use crate::finding::Span;
+use crate::markdown::MdModel;
+use crate::names::romanise::{Word, capital_runs, words};
+use std::collections::{HashMap, HashSet};
+
+/// Confusions seen in scans: (as printed, as meant).
+pub const CONFUSIONS: &[(&str, &str)] = &[
+    ("I", "l"),
+    ("1", "l"),
+    ("1", "I"),
+    ("l", "I"),
+    ("|", "l"),
+    ("rn", "m"),
+    ("m", "rn"),
+    ("cl", "d"),
+    ("ln", "hn"),
+    ("li", "h"),
+    ("m", "in"),
+    ("m", "ni"),
+    ("h", "b"),
+    ("b", "h"),
+    ("E", "R"),
+    ("r", "t"),
+    ("f", "t"),
+    ("t", "f"),
+    ("c", "e"),
+    ("e", "c"),
+    ("vv", "w"),
+    ("u", "n"),
+    ("n", "u"),
+    ("ri", "n"),
+    ("0", "O"),
+    ("5", "S"),
+    ("8", "B"),
+];
+
+/// Most confusions undone in one repair.
+pub const MAX_EDITS: usize = 2;
+
+/// Every string reachable from `s` by undoing one confusion.
+fn one_step(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in s.char_indices() {
+        let Some(rest) = s.get(i..) else { continue };
+        for (seen, meant) in CONFUSIONS {
+            if let Some(after) = rest.strip_prefix(seen) {
+                let mut t = String::with_capacity(s.len() + 2);
+                t.push_str(s.get(..i).unwrap_or(""));
+                t.push_str(meant);
+                t.push_str(after);
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// Strings reachable by undoing one, then two confusions (fewest edits first, in a
+/// stable order), without `s` itself.
+fn reachable(s: &str) -> Vec<String> {
+    let mut seen: HashSet<String> = HashSet::from([s.to_string()]);
+    let mut out = Vec::new();
+    let mut frontier = vec![s.to_string()];
+    for _ in 0..MAX_EDITS {
+        let mut next = Vec::new();
+        for f in &frontier {
+            for t in one_step(f) {
+                if seen.insert(t.clone()) {
+                    out.push(t.clone());
+                    next.push(t);
+                }
+            }
+        }
+        frontier = next;
+    }
+    out
+}
+
+/// The known name `surface` was most likely meant to be, when `surface` is not known
+/// itself and undoing at most [`MAX_EDITS`] OCR confusions turns it into a known name.
+pub fn repair(surface: &str, known: impl Fn(&str) -> bool) -> Option<String> {
+    if surface.trim().is_empty() || known(surface) || surface.len() > 80 {
+        return None;
+    }
+    reachable(surface).into_iter().find(|t| known(t))
+}
+
+/// What a scan of prose knows: names (exact) and the words they are made of.
+#[derive(Debug, Default, Clone)]
+pub struct Lexicon {
+    names: HashSet<String>,
+    words: HashSet<String>,
+}
+
+impl Lexicon {
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Lexicon {
+        let mut l = Lexicon::default();
+        for n in names {
+            let n = n.split_whitespace().collect::<Vec<_>>().join(" ");
+            for w in n.split(' ') {
+                l.words.insert(w.to_string());
+            }
+            l.names.insert(n);
+        }
+        l
+    }
+    pub fn is_name(&self, s: &str) -> bool {
+        self.names.contains(s)
+    }
+    pub fn is_name_word(&self, w: &str) -> bool {
+        self.words.contains(w)
+    }
+}
+
+/// A damaged name found in prose.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Damage {
+    pub span: Span,
+    pub surface: String,
+    pub repair: String,
+}
+
+/// Find damaged names in the prose of `text`: sequences of capitalised words that are
+/// no known name but become one when OCR confusions are undone in their unknown words.
+/// A word the document also writes in lower case ("modern") is never damage.
+pub fn scan(text: &str, md: &MdModel, lexicon: &Lexicon) -> Vec<Damage> {
+    let ws = words(text, md);
+    scan_words(text, &ws, lexicon)
+}
+
+/// [`scan`] over words already found.
+pub fn scan_words(text: &str, ws: &[Word], lexicon: &Lexicon) -> Vec<Damage> {
+    let lower: HashSet<String> = ws
+        .iter()
+        .filter(|w| !w.capital)
+        .map(|w| w.span.slice(text).to_lowercase())
+        .collect();
+    let mut token_cache: HashMap<String, Vec<String>> = HashMap::new();
+    let mut out = Vec::new();
+    for run in capital_runs(text, ws) {
+        let run_words: Vec<&Word> = run.filter_map(|i| ws.get(i)).collect();
+        let mut i = 0;
+        while i < run_words.len() {
+            let mut found = None;
+            for len in (1..=run_words.len().saturating_sub(i).min(4)).rev() {
+                let Some(slice) = run_words.get(i..i + len) else {
+                    continue;
+                };
+                if let Some(d) = try_ngram(text, slice, lexicon, &lower, &mut token_cache) {
+                    found = Some((len, d));
+                    break;
+                }
+            }
+            match found {
+                Some((len, d)) => {
+                    out.push(d);
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    out
+}
+
+fn try_ngram(
+    text: &str,
+    slice: &[&Word],
+    lexicon: &Lexicon,
+    lower: &HashSet<String>,
+    cache: &mut HashMap<String, Vec<String>>,
+) -> Option<Damage> {
+    let (first, last) = (slice.first()?, slice.last()?);
+    let span = Span::new(first.span.start, last.span.end);
+    let tokens: Vec<&str> = slice.iter().map(|w| w.span.slice(text)).collect();
+    let surface = tokens.join(" ");
+    if lexicon.is_name(&surface) {
+        return None;
+    }
+    // A single damaged word must be long enough to be told from a short real name.
+    if tokens.len() == 1 && tokens.first().is_none_or(|t| t.chars().count() < 5) {
+        return None;
+    }
+    // Options per word: itself if it is a name word, else its repairs.
+    let mut options: Vec<Vec<String>> = Vec::new();
+    let mut damaged = 0;
+    for t in &tokens {
+        if lexicon.is_name_word(t) {
+            options.push(vec![t.to_string()]);
+            continue;
+        }
+        if lower.contains(&t.to_lowercase()) {
+            return None;
+        }
+        let reps = cache
+            .entry(t.to_string())
+            .or_insert_with(|| {
+                reachable(t)
+                    .into_iter()
+                    .filter(|r| lexicon.is_name_word(r))
+                    .collect()
+            })
+            .clone();
+        if reps.is_empty() {
+            return None;
+        }
+        damaged += 1;
+        options.push(reps);
+    }
+    if damaged == 0 || damaged > MAX_EDITS {
+        return None;
+    }
+    let mut acc: Vec<String> = vec![String::new()];
+    for opts in &options {
+        let mut next = Vec::new();
+        for a in &acc {
+            for o in opts {
+                if next.len() < 64 {
+                    next.push(if a.is_empty() {
+                        o.clone()
+                    } else {
+                        format!("{a} {o}")
+                    });
+                }
+            }
+        }
+        acc = next;
+    }
+    let repaired = acc.into_iter().find(|c| lexicon.is_name(c))?;
+    Some(Damage {
+        span,
+        surface: span.slice(text).to_string(),
+        repair: repaired,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(names: &'static [&'static str]) -> impl Fn(&str) -> bool {
+        move |s| names.contains(&s)
+    }
+
+    #[test]
+    fn repairs_to_known_names_only() {
+        let k = known(&["Kim Il Sung", "Shtykov", "Kim Jong-il", "Jomt"]);
+        for (damaged, meant) in [
+            ("Kim II Sung", Some("Kim Il Sung")),
+            ("Kim I1 Sung", Some("Kim Il Sung")),
+            ("Kim 1l Sung", Some("Kim Il Sung")),
+            ("Kim Il Sung", None),
+            ("Shrykov", Some("Shtykov")),
+            ("Kim II", None),
+            ("Jomt", None),
+            ("Stalin", None),
+            ("", None),
+        ] {
+            assert_eq!(repair(damaged, &k).as_deref(), meant, "{damaged}");
+        }
+        let k2 = known(&["Kim"]);
+        assert_eq!(repair("Kirn", &k2).as_deref(), Some("Kim"));
+    }
+
+    #[test]
+    fn scans_prose() {
+        let lex = Lexicon::new(["Kim Il Sung", "Shtykov", "Stalin", "Kim Jong-il", "Modern"]);
+        let t = "Receiving Kim II Sung, Stalin spoke. Shrykov agreed; Kim Il Sung too.\n\nA modem and a Modem; World War II. `Kim II Sung`\n";
+        let md = MdModel::parse(t);
+        let found: Vec<(String, String)> = scan(t, &md, &lex)
+            .into_iter()
+            .map(|d| (d.surface, d.repair))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("Kim II Sung".to_string(), "Kim Il Sung".to_string()),
+                ("Shrykov".to_string(), "Shtykov".to_string()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,709 @@
+//! Finding gazetteer names in prose with one Aho–Corasick automaton.
+//!
+//! The text's prose (paragraphs, headings, tables, minus code, URLs, HTML and front
+//! matter) is folded once into a buffer, with a map from each folded byte back to
+//! the original: lowercase, diacritics dropped (NFKD without combining marks), every
+//! apostrophe as `'`, hyphens and runs of white space (line breaks included, and a
+//! block quote's `>` at a line start) as one space. Every name of the gazetteer is
+//! folded the same way. A match counts when:
+//! - it starts and ends at word boundaries ("Seoulite", "Stalingrad" and "Kimball"
+//!   are not names; scripts written without spaces, Hangul and Chinese, need none);
+//! - a name written with a capital starts with a capital in the text (so "china",
+//!   the porcelain, and "soul" are not China and Sŏul), and an acronym ("UN", "ROK")
+//!   is written exactly so;
+//! - it is not too ambiguous alone: names of under three letters (acronyms apart)
+//!   and the common surnames of [`crate::gazetteer::TOO_AMBIGUOUS`] are never
+//!   recognised, whatever a gazetteer says.
+//!
+//! Overlapping candidates are resolved leftmost-longest.
+
+use super::Mention;
+use crate::finding::Span;
+use crate::gazetteer::{Gazetteer, TOO_AMBIGUOUS};
+use crate::markdown::MdModel;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use std::collections::HashMap;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// One spelling that folds to an automaton pattern.
+#[derive(Debug, Clone)]
+struct Cand {
+    entity: usize,
+    name: Option<usize>,
+    text: String,
+    /// Written with a leading capital: the text must not start lowercase.
+    capital: bool,
+    /// An acronym ("UN", "U.S.S.R."): the text must be written exactly so.
+    acronym: bool,
+}
+
+/// An automaton over every name of a gazetteer; built once, shared.
+#[derive(Debug, Default)]
+pub struct Recognizer {
+    ac: Option<AhoCorasick>,
+    /// Per automaton pattern, the spellings folding to it.
+    pats: Vec<Vec<Cand>>,
+    /// Per pattern: its folded length, and the other patterns that are prefixes of
+    /// it, longest first (tried when the longest match fails a check).
+    lens: Vec<usize>,
+    prefixes: Vec<Vec<usize>>,
+}
+
+/// True for characters of scripts written without spaces between words, where a
+/// name needs no word boundary.
+pub(crate) fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF | 0xD7B0..=0xD7FF
+        | 0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '`' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '\u{00B4}' | '\u{2032}'
+    )
+}
+
+/// Hyphens inside names: folded to a space.
+fn is_name_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// Fold a name the way text is folded (for comparing names).
+pub fn fold_name(s: &str) -> String {
+    let mut f = Folder::with_capacity(s.len());
+    f.push_str(s, 0, 0);
+    f.buf.trim().to_string()
+}
+
+/// The folding buffer: folded text and, for each of its bytes, the byte offset of the
+/// original character it came from.
+struct Folder {
+    buf: String,
+    map: Vec<u32>,
+    /// Just wrote a space (or at a segment start): collapse further white space.
+    in_space: bool,
+}
+
+impl Folder {
+    fn with_capacity(n: usize) -> Folder {
+        Folder {
+            buf: String::with_capacity(n),
+            map: Vec::with_capacity(n),
+            in_space: true,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, c: char, orig: u32) {
+        let before = self.buf.len();
+        self.buf.push(c);
+        for _ in before..self.buf.len() {
+            self.map.push(orig);
+        }
+    }
+
+    #[inline]
+    fn push_ascii(&mut self, b: u8, orig: u32) {
+        self.buf.push(char::from(b));
+        self.map.push(orig);
+    }
+
+    #[inline]
+    fn space(&mut self, orig: u32) {
+        if !self.in_space {
+            self.push_ascii(b' ', orig);
+            self.in_space = true;
+        }
+    }
+
+    /// A hard separator: no match may span it.
+    fn separator(&mut self, orig: u32) {
+        self.push('\n', orig);
+        self.in_space = true;
+    }
+
+    /// Fold `s`, which starts at byte `base` of the original text. In a block quote
+    /// (`quote_depth > 0`) the `>` markers after a line break are white space.
+    fn push_str(&mut self, s: &str, base: usize, quote_depth: u8) {
+        let mut after_newline = false;
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            let orig = (base + i) as u32;
+            if b.is_ascii() {
+                i += 1;
+                match b {
+                    b'a'..=b'z' | b'0'..=b'9' => {
+                        self.push_ascii(b, orig);
+                        self.in_space = false;
+                        after_newline = false;
+                    }
+                    b'A'..=b'Z' => {
+                        self.push_ascii(b.to_ascii_lowercase(), orig);
+                        self.in_space = false;
+                        after_newline = false;
+                    }
+                    b'\n' | b'\r' => {
+                        after_newline = quote_depth > 0;
+                        self.space(orig);
+                    }
+                    b' ' | b'\t' => self.space(orig),
+                    b'>' if after_newline => self.space(orig),
+                    b'-' => {
+                        after_newline = false;
+                        self.space(orig);
+                    }
+                    b'\'' | b'`' => {
+                        self.push_ascii(b'\'', orig);
+                        self.in_space = false;
+                        after_newline = false;
+                    }
+                    _ => {
+                        self.push_ascii(b, orig);
+                        self.in_space = false;
+                        after_newline = false;
+                    }
+                }
+                continue;
+            }
+            let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else {
+                break;
+            };
+            i += c.len_utf8();
+            after_newline = false;
+            if c == '\u{00AD}' {
+                continue; // soft hyphen: invisible
+            }
+            if c.is_whitespace() || is_name_hyphen(c) {
+                self.space(orig);
+                continue;
+            }
+            if is_apostrophe(c) {
+                self.push('\'', orig);
+                self.in_space = false;
+                continue;
+            }
+            let mut wrote = false;
+            decompose_compatible(c, |d| {
+                if is_combining_mark(d) {
+                    return;
+                }
+                for l in d.to_lowercase() {
+                    if !is_combining_mark(l) {
+                        self.push(l, orig);
+                        wrote = true;
+                    }
+                }
+            });
+            if wrote {
+                self.in_space = false;
+            }
+        }
+    }
+}
+
+/// An acronym: at least two capitals and no lowercase letter ("UN", "U.S.S.R.").
+fn is_acronym(s: &str) -> bool {
+    s.chars().filter(|c| c.is_uppercase()).count() >= 2 && !s.chars().any(|c| c.is_lowercase())
+}
+
+impl Recognizer {
+    pub fn new(g: &Gazetteer) -> Recognizer {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut keys: Vec<String> = Vec::new();
+        let mut pats: Vec<Vec<Cand>> = Vec::new();
+        for (ei, e) in g.entities.iter().enumerate() {
+            let spellings = e
+                .spellings()
+                .map(|(n, t)| (n, t.to_string()))
+                .chain(e.native.iter().map(|t| (None, t.clone())));
+            for (name, text) in spellings {
+                let text = text.trim().to_string();
+                let key = fold_name(&text);
+                if key.is_empty() || TOO_AMBIGUOUS.contains(&key.as_str()) {
+                    continue;
+                }
+                let acronym = is_acronym(&text);
+                let unspaced = key.chars().any(is_unspaced_script);
+                let letters = key.chars().filter(|c| is_word(*c)).count();
+                if letters < 3 && !acronym && !(unspaced && letters >= 2) {
+                    continue;
+                }
+                let capital = text.chars().next().is_some_and(|c| c.is_uppercase());
+                let cand = Cand {
+                    entity: ei,
+                    name,
+                    text,
+                    capital,
+                    acronym,
+                };
+                match index.get(&key) {
+                    Some(&p) => {
+                        if let Some(v) = pats.get_mut(p) {
+                            v.push(cand);
+                        }
+                    }
+                    None => {
+                        index.insert(key.clone(), pats.len());
+                        keys.push(key);
+                        pats.push(vec![cand]);
+                    }
+                }
+            }
+        }
+        let lens: Vec<usize> = keys.iter().map(|k| k.len()).collect();
+        let prefixes: Vec<Vec<usize>> = keys
+            .iter()
+            .map(|k| {
+                let mut v: Vec<usize> = k
+                    .char_indices()
+                    .skip(1)
+                    .filter_map(|(i, _)| k.get(..i).and_then(|pre| index.get(pre)).copied())
+                    .collect();
+                v.reverse();
+                v
+            })
+            .collect();
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keys)
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&keys)
+            })
+            .ok();
+        Recognizer {
+            ac,
+            pats,
+            lens,
+            prefixes,
+        }
+    }
+
+    /// How many distinct folded names the automaton holds.
+    pub fn pattern_count(&self) -> usize {
+        self.pats.len()
+    }
+
+    /// Every gazetteer name in the prose of `text`, in order, without overlaps.
+    pub fn find(&self, text: &str, md: &MdModel) -> Vec<Mention> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        if text.len() >= u32::MAX as usize {
+            return Vec::new();
+        }
+        let mut f = Folder::with_capacity(text.len());
+        for b in md.prose_blocks() {
+            for piece in md.prose_pieces(b.span) {
+                let Some(s) = text.get(piece.start..piece.end) else {
+                    continue;
+                };
+                f.push_str(s, piece.start, b.quote_depth);
+                f.separator(piece.end as u32);
+            }
+        }
+        self.find_folded(text, &f, ac)
+    }
+
+    fn find_folded(&self, text: &str, f: &Folder, ac: &AhoCorasick) -> Vec<Mention> {
+        let buf = f.buf.as_str();
+        let mut out: Vec<Mention> = Vec::new();
+        let mut pos = 0;
+        while pos < buf.len() {
+            let Some(m) = ac.find(Input::new(buf).span(pos..buf.len())) else {
+                break;
+            };
+            let fs = m.start();
+            let p = m.pattern().as_usize();
+            // The longest name here first, then the names that are its prefixes.
+            let tries = std::iter::once(p).chain(
+                self.prefixes
+                    .get(p)
+                    .into_iter()
+                    .flat_map(|v| v.iter().copied()),
+            );
+            let mut next = None;
+            for q in tries {
+                let fe = fs + self.lens.get(q).copied().unwrap_or(0);
+                if let Some(mention) = self.accept(text, f, fs, fe, q) {
+                    out.push(mention);
+                    next = Some(fe);
+                    break;
+                }
+            }
+            pos = match next {
+                Some(fe) => fe,
+                // Nothing valid starts here: look again from the next character.
+                None => {
+                    fs + buf
+                        .get(fs..)
+                        .and_then(|s| s.chars().next())
+                        .map_or(1, char::len_utf8)
+                }
+            };
+        }
+        out
+    }
+
+    /// The mention for pattern `p` at folded `fs..fe`, if it passes the word
+    /// boundary, capital and acronym checks.
+    fn accept(&self, text: &str, f: &Folder, fs: usize, fe: usize, p: usize) -> Option<Mention> {
+        let buf = f.buf.as_str();
+        if fe <= fs {
+            return None;
+        }
+        let first = buf.get(fs..)?.chars().next()?;
+        let last = buf.get(..fe)?.chars().next_back()?;
+        let prev = buf.get(..fs).and_then(|s| s.chars().next_back());
+        let next = buf.get(fe..).and_then(|s| s.chars().next());
+        if !boundary(prev, first) || !boundary(next, last) {
+            return None;
+        }
+        let os = *f.map.get(fs)? as usize;
+        let ol = *f.map.get(fe - 1)? as usize;
+        let last_len = text.get(ol..)?.chars().next()?.len_utf8();
+        let span = Span::new(os, ol + last_len);
+        let surface = text.get(span.start..span.end)?;
+        let c = self.choose(p, surface)?;
+        Some(Mention {
+            span,
+            entity: c.entity,
+            name: c.name,
+            surface: surface.to_string(),
+        })
+    }
+
+    /// The spelling a surface form stands for, or `None` when the capital or
+    /// acronym rule rejects it. The later entity wins when two share a name.
+    fn choose(&self, p: usize, surface: &str) -> Option<&Cand> {
+        let cands = self.pats.get(p)?;
+        let starts_lower = surface.chars().next().is_some_and(|c| c.is_lowercase());
+        let ok = |c: &&Cand| {
+            if c.acronym {
+                c.text == surface
+            } else {
+                !(c.capital && starts_lower)
+            }
+        };
+        let entity = cands.iter().filter(ok).map(|c| c.entity).max()?;
+        let mine = || cands.iter().filter(ok).filter(move |c| c.entity == entity);
+        if let Some(c) = mine().find(|c| c.text == surface) {
+            return Some(c);
+        }
+        // Written across a line break or with doubled spaces: compare squashed.
+        let flat: String = if surface.contains(|c: char| c.is_whitespace() && c != ' ')
+            || surface.contains("  ")
+        {
+            surface.split_whitespace().collect::<Vec<_>>().join(" ")
+        } else {
+            surface.to_string()
+        };
+        let lower = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
+        let flat_lower = lower(&flat);
+        mine()
+            .find(|c| c.text == flat)
+            .or_else(|| mine().find(|c| lower(&c.text) == flat_lower))
+            .or_else(|| mine().next())
+    }
+}
+
+/// A word boundary between `outside` (the neighbouring character, if any) and
+/// `edge` (the match's own first or last character).
+fn boundary(outside: Option<char>, edge: char) -> bool {
+    match outside {
+        None => true,
+        Some(o) => {
+            !(is_word(o) && is_word(edge)) || is_unspaced_script(o) || is_unspaced_script(edge)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_is_exact_about_offsets() {
+        let t = "Sŏul  and P\u{2019}yŏngyang,\nKim Il-sung";
+        let mut f = Folder::with_capacity(t.len());
+        f.push_str(t, 0, 0);
+        assert_eq!(f.buf, "soul and p'yongyang, kim il sung");
+        assert_eq!(f.map.len(), f.buf.len());
+        for (i, &o) in f.map.iter().enumerate() {
+            assert!(t.is_char_boundary(o as usize), "byte {i} maps into a char");
+        }
+    }
+
+    #[test]
+    fn fold_names() {
+        assert_eq!(fold_name("Kim Il-sung"), fold_name("KIM IL SUNG"));
+        assert_eq!(fold_name("Sŏul"), "soul");
+        assert_eq!(fold_name("P’yŏngyang"), fold_name("P'yongyang"));
+        assert_eq!(fold_name("Štykov"), "stykov");
+    }
+
+    fn knowledge() -> &'static (Gazetteer, Recognizer) {
+        static K: std::sync::OnceLock<(Gazetteer, Recognizer)> = std::sync::OnceLock::new();
+        K.get_or_init(|| {
+            let g = Gazetteer::embedded();
+            let r = Recognizer::new(&g);
+            (g, r)
+        })
+    }
+
+    fn found(text: &str) -> Vec<(String, String)> {
+        let (g, r) = knowledge();
+        let md = MdModel::parse(text);
+        r.find(text, &md)
+            .into_iter()
+            .map(|m| {
+                assert_eq!(&text[m.span.start..m.span.end], m.surface);
+                (m.surface, g.entities[m.entity].id.clone())
+            })
+            .collect()
+    }
+
+    /// (text, expected (surface, entity id) in order)
+    const POSITIVES: &[(&str, &[(&str, &str)])] = &[
+        (
+            "Stalin met Kim Il Sung.",
+            &[("Stalin", "stalin"), ("Kim Il Sung", "kim-il-sung")],
+        ),
+        (
+            "Kim Il-sung and KIM IL SUNG",
+            &[
+                ("Kim Il-sung", "kim-il-sung"),
+                ("KIM IL SUNG", "kim-il-sung"),
+            ],
+        ),
+        ("Kim Il–sung", &[]),
+        ("Kim II Sung complained", &[("Kim II Sung", "kim-il-sung")]),
+        (
+            "letters of Kim Il\nSung arrived",
+            &[("Kim Il\nSung", "kim-il-sung")],
+        ),
+        (
+            "> quoted Kim Il\n> Sung here",
+            &[("Kim Il\n> Sung", "kim-il-sung")],
+        ),
+        (
+            "Sŏul, Soul and SŎUL",
+            &[("Sŏul", "seoul"), ("Soul", "seoul"), ("SŎUL", "seoul")],
+        ),
+        (
+            "P'yŏngyang P’yŏngyang Pʼyŏngyang P`yongyang",
+            &[
+                ("P'yŏngyang", "pyongyang"),
+                ("P’yŏngyang", "pyongyang"),
+                ("Pʼyŏngyang", "pyongyang"),
+                ("P`yongyang", "pyongyang"),
+            ],
+        ),
+        (
+            "Pyongyang, Pyeongyang, Phyŏngyang",
+            &[
+                ("Pyongyang", "pyongyang"),
+                ("Pyeongyang", "pyongyang"),
+                ("Phyŏngyang", "pyongyang"),
+            ],
+        ),
+        (
+            "Mao Tse-tung, Mao Zedong, Mao.",
+            &[
+                ("Mao Tse-tung", "mao-zedong"),
+                ("Mao Zedong", "mao-zedong"),
+                ("Mao", "mao-zedong"),
+            ],
+        ),
+        (
+            "Shtykov, Chtykov, Schtykow, Štykov, Stykov",
+            &[
+                ("Shtykov", "shtykov"),
+                ("Chtykov", "shtykov"),
+                ("Schtykow", "shtykov"),
+                ("Štykov", "shtykov"),
+                ("Stykov", "shtykov"),
+            ],
+        ),
+        (
+            "Peking became Beijing",
+            &[("Peking", "beijing"), ("Beijing", "beijing")],
+        ),
+        (
+            "Evgueni Bajanov, Evgeni Bajanov, Yevgeny Bazhanov, Евгений Бажанов",
+            &[
+                ("Evgueni Bajanov", "bajanov"),
+                ("Evgeni Bajanov", "bajanov"),
+                ("Yevgeny Bazhanov", "bajanov"),
+                ("Евгений Бажанов", "bajanov"),
+            ],
+        ),
+        (
+            "Stalin's reply; the Kremlin's mood",
+            &[("Stalin", "stalin"), ("Kremlin", "kremlin")],
+        ),
+        (
+            "the CPSU CC Politburo decided",
+            &[("CPSU CC Politburo", "politburo")],
+        ),
+        (
+            "North Korea and South Korean troops in Korea",
+            &[("North Korea", "north-korea"), ("Korea", "korea")],
+        ),
+        (
+            "USSR-USA agreement",
+            &[("USSR", "soviet-union"), ("USA", "united-states")],
+        ),
+        (
+            "the UN and the U.N. Security Council",
+            &[
+                ("UN", "united-nations"),
+                ("U.N. Security Council", "un-security-council"),
+            ],
+        ),
+        (
+            "김일성 and 金日成은",
+            &[("김일성", "kim-il-sung"), ("金日成", "kim-il-sung")],
+        ),
+        ("(Stalin)", &[("Stalin", "stalin")]),
+        (
+            "*Stalin* and [Mao](https://example.org/mao)",
+            &[("Stalin", "stalin"), ("Mao", "mao-zedong")],
+        ),
+        (
+            "Washington, D.C. and Washington",
+            &[
+                ("Washington, D.C.", "washington"),
+                ("Washington", "washington"),
+            ],
+        ),
+        ("the Korean war began", &[("Korean war", "korean-war")]),
+        ("a war in Korea", &[("Korea", "korea")]),
+        (
+            "the Republic of China and the People's Republic of China",
+            &[
+                ("Republic of China", "republic-of-china"),
+                ("People's Republic of China", "china"),
+            ],
+        ),
+        ("the Korean War's end", &[("Korean War", "korean-war")]),
+    ];
+
+    /// Texts where nothing may be recognised.
+    const NEAR_MISSES: &[&str] = &[
+        "Kim told him so.",
+        "After Kim's return",
+        "Kimball and Kimberley",
+        "a Seoulite and a Muscovite",
+        "the battle of Stalingrad; Stalinist; destalinization",
+        "Maoist thought",
+        "`Stalin` in code",
+        "```\nStalin\n```",
+        "see https://example.org/Stalin/Moscow now",
+        "<span title=\"Stalin\">x</span>",
+        "<!-- Stalin -->",
+        "---\ntitle: Stalin in Moscow\n---\n\nText.",
+        "the soul of the nation; fine china; the un-American",
+        "un homme, une femme",
+        "Soviet embassy staff",
+        "Kim Il\n\nSung",
+        "Dulles and Lie and Pak and Zhou",
+        "Taiwanese, Koreans, Russians, Pekingese",
+        "138th parallels",
+    ];
+
+    #[test]
+    fn positives() {
+        for (text, want) in POSITIVES {
+            let got = found(text);
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(s, id)| (s.to_string(), id.to_string()))
+                .collect();
+            assert_eq!(got, want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn near_misses() {
+        for text in NEAR_MISSES {
+            assert_eq!(found(text), vec![], "in {text:?}");
+        }
+    }
+
+    /// CPU seconds used by this thread (Linux), so that a busy machine does not
+    /// distort the figure; wall-clock time elsewhere.
+    fn cpu_seconds() -> Option<f64> {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        // After the command: state is field 3, utime 14 and stime 15 (1-based).
+        let utime: f64 = fields.get(11)?.parse().ok()?;
+        let stime: f64 = fields.get(12)?.parse().ok()?;
+        Some((utime + stime) / 100.0)
+    }
+
+    /// Throughput on ~1 MB built by repeating the fixture (CPU time). Run with
+    /// `cargo test --release --lib names::recognize::tests::throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn throughput() {
+        let (_, r) = knowledge();
+        let fixture = include_str!("../../fixtures/bajanov-1995.md");
+        let body = fixture.split("\n---\n").nth(1).unwrap_or(fixture);
+        let mut text = String::new();
+        while text.len() < 1_000_000 {
+            text.push_str(body);
+            text.push_str("\n\n");
+        }
+        let md = MdModel::parse(&text);
+        let runs = 100;
+        let clock = || cpu_seconds().unwrap_or(0.0);
+        let wall = std::time::Instant::now();
+        let c0 = clock();
+        let mut n = 0;
+        for _ in 0..runs {
+            n = r.find(&text, &md).len();
+        }
+        let cpu = clock() - c0;
+        let secs = if cpu > 0.0 {
+            cpu
+        } else {
+            wall.elapsed().as_secs_f64()
+        } / runs as f64;
+        let mb = text.len() as f64 / 1e6;
+        eprintln!(
+            "{mb:.2} MB, {n} mentions, {:.2} ms per pass, {:.0} MB/s ({} patterns; {})",
+            secs * 1e3,
+            mb / secs,
+            r.pattern_count(),
+            if cpu > 0.0 { "CPU time" } else { "wall time" }
+        );
+        assert!(n > 1000);
+        let t0 = std::time::Instant::now();
+        let g = Gazetteer::embedded();
+        let built = Recognizer::new(&g);
+        eprintln!(
+            "automaton build: {:.2} ms (wall) for {} patterns",
+            t0.elapsed().as_secs_f64() * 1e3,
+            built.pattern_count()
+        );
+    }
+
+    #[test]
+    fn acronyms() {
+        assert!(is_acronym("UN"));
+        assert!(is_acronym("U.S.S.R."));
+        assert!(!is_acronym("VKP(b)"));
+        assert!(!is_acronym("Stalin"));
+    }
+}

@@ -1,0 +1,483 @@
+//! Romanisation: one name, many spellings. Keys that say whether two Latin spellings
+//! are one Korean, Chinese or Russian name, which convention a spelling follows, and a
+//! scanner for the capitalised words of prose that such names are made of.
+//!
+//! - [`korean`]: one strict key over McCune–Reischauer, Revised, DPRK and conventional forms.
+//! - [`chinese`]: Wade–Giles ↔ Pinyin by a full syllable table; postal names by alias.
+//! - [`russian`]: back-transliteration to candidate Cyrillic under four conventions.
+
+pub mod chinese;
+pub mod korean;
+pub mod russian;
+
+use crate::finding::Span;
+use crate::gazetteer::System;
+use crate::markdown::{BlockKind, MdModel};
+use serde::Serialize;
+
+/// The language whose romanisations are compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Language {
+    Korean,
+    Chinese,
+    Russian,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Korean => "Korean",
+            Language::Chinese => "Chinese",
+            Language::Russian => "Russian",
+        }
+    }
+
+    /// The language a romanisation system belongs to, if any.
+    pub fn of(system: System) -> Option<Language> {
+        match system {
+            System::McCuneReischauer | System::Revised | System::NorthKorean => {
+                Some(Language::Korean)
+            }
+            System::WadeGiles | System::Pinyin | System::Postal => Some(Language::Chinese),
+            System::BgnPcgn | System::French | System::German | System::Scholarly => {
+                Some(Language::Russian)
+            }
+            System::Conventional | System::Ocr | System::Other => None,
+        }
+    }
+}
+
+/// A short human label for a system ("McCune–Reischauer", "French-style").
+pub fn system_label(system: System) -> &'static str {
+    match system {
+        System::McCuneReischauer => "McCune–Reischauer",
+        System::Revised => "Revised Romanization",
+        System::NorthKorean => "DPRK romanisation",
+        System::WadeGiles => "Wade–Giles",
+        System::Pinyin => "Pinyin",
+        System::Postal => "postal",
+        System::BgnPcgn => "English-style BGN/PCGN",
+        System::French => "French-style",
+        System::German => "German-style",
+        System::Scholarly => "scholarly ISO 9",
+        System::Conventional => "conventional",
+        System::Ocr => "OCR damage",
+        System::Other => "unmarked",
+    }
+}
+
+/// Parse a configured system name (annalist.toml `[romanisation]`).
+pub fn parse_system(language: Language, s: &str) -> Option<System> {
+    let s = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+    match (language, s.as_str()) {
+        (Language::Korean, "mccune-reischauer" | "mr") => Some(System::McCuneReischauer),
+        (Language::Korean, "revised" | "rr" | "revised-romanization") => Some(System::Revised),
+        (Language::Korean, "north-korean" | "dprk") => Some(System::NorthKorean),
+        (Language::Korean | Language::Chinese | Language::Russian, "conventional") => {
+            Some(System::Conventional)
+        }
+        (Language::Chinese, "pinyin") => Some(System::Pinyin),
+        (Language::Chinese, "wade-giles" | "wg") => Some(System::WadeGiles),
+        (Language::Chinese, "postal") => Some(System::Postal),
+        (Language::Russian, "bgn-pcgn" | "bgn" | "english") => Some(System::BgnPcgn),
+        (Language::Russian, "french") => Some(System::French),
+        (Language::Russian, "german") => Some(System::German),
+        (Language::Russian, "scholarly" | "iso" | "iso9") => Some(System::Scholarly),
+        _ => None,
+    }
+}
+
+/// Apostrophes used in romanisation (MR and Wade–Giles aspiration, Pinyin syllable breaks).
+pub fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '`' | '\u{00B4}'
+    )
+}
+
+/// NFKD with every combining mark dropped.
+pub fn strip_marks(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect()
+}
+
+/// The hyphen-separated parts of a word.
+pub fn split_parts(word: &str) -> impl Iterator<Item = &str> {
+    word.split(['-', '\u{2010}', '\u{2011}'])
+        .filter(|p| !p.is_empty())
+}
+
+/// Case-folded spelling used to tell spellings apart ("PEKING" = "Peking").
+pub fn fold(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            w.to_lowercase()
+                .replace(['\u{2019}', '\u{02BC}', '\u{2018}'], "'")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The system a spelling follows within one language (`None`: nothing marks it).
+pub fn guess_in(language: Language, name: &str) -> Option<System> {
+    match language {
+        Language::Korean => korean::guess(name),
+        Language::Chinese => chinese::guess(name),
+        Language::Russian => russian::guess(name),
+    }
+}
+
+/// Which convention a spelling follows, when its letters say so: a breve ⇒
+/// McCune–Reischauer; an aspiration apostrophe ⇒ Wade–Giles if the word reads as
+/// Chinese, else McCune–Reischauer; eo/eu ⇒ Revised; hyphenated Wade–Giles syllables,
+/// hs-, ts- ⇒ Wade–Giles; zh/q/x ⇒ Pinyin; -ou-, -tch-, j ⇒ French; w, sch ⇒ German;
+/// š ž č ⇒ scholarly.
+pub fn guess_system(word: &str) -> Option<System> {
+    let k = korean::guess(word);
+    let c = chinese::guess(word);
+    match (k, c) {
+        (Some(System::McCuneReischauer), Some(System::WadeGiles)) => {
+            let breve = strip_marks(word) != word
+                && word.chars().any(|ch| matches!(ch, 'ŏ' | 'ŭ' | 'Ŏ' | 'Ŭ'));
+            if breve { k } else { c }
+        }
+        (Some(_), _) => k,
+        (None, Some(_)) => c,
+        // A spelling that reads as Korean or Chinese is not called Russian by its letters.
+        (None, None) if korean::key(word).is_some() || !chinese::readings(word).is_empty() => None,
+        (None, None) => russian::guess(word),
+    }
+}
+
+/// If `a` and `b` are one name in two romanisations, the language and the system each
+/// follows ([`System::Conventional`] for an unmarked Korean form, [`System::Other`] for
+/// an unmarked Chinese or Russian one). Equal spellings are one name too.
+pub fn same_name(a: &str, b: &str) -> Option<(Language, System, System)> {
+    let chinese_pair = chinese::same(a, b);
+    if korean::same(a, b) {
+        // Chinese syllables often read as Korean too (Kao Kang, Gao Gang): when only the
+        // Chinese reading tells the spellings apart, they are Chinese.
+        let korean_marked =
+            |x: &str| guess_system(x).and_then(Language::of) == Some(Language::Korean);
+        let chinese_marked =
+            chinese_pair.is_some_and(|(x, y)| x != y) && !korean_marked(a) && !korean_marked(b);
+        if !chinese_marked {
+            let g = |x: &str| korean::guess(x).unwrap_or(System::Conventional);
+            return Some((Language::Korean, g(a), g(b)));
+        }
+    }
+    if let Some((sa, sb)) = chinese_pair {
+        let pick = |guess: Option<System>, read: System| guess.unwrap_or(read);
+        let (sa, sb) = if sa == sb {
+            (
+                pick(chinese::guess(a), System::Other),
+                pick(chinese::guess(b), System::Other),
+            )
+        } else {
+            (sa, sb)
+        };
+        return Some((Language::Chinese, sa, sb));
+    }
+    if russian::same(a, b).is_some() {
+        // An unmarked form (Evgeni) fits several conventions: call it unmarked.
+        let g = |x: &str| russian::guess(x).unwrap_or(System::Other);
+        return Some((Language::Russian, g(a), g(b)));
+    }
+    None
+}
+
+/// A word of prose: letters, digits and marks, with inner apostrophes and hyphens; a
+/// possessive 's is not part of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub span: Span,
+    /// Starts with an upper-case letter (or a digit followed by a letter, as OCR writes "1l").
+    pub capital: bool,
+    /// Starts a sentence, a heading or a block (so its capital says nothing).
+    pub initial: bool,
+    /// Index of the block it is in.
+    pub block: usize,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// The words of every prose block (paragraphs, headings, tables), in order.
+pub fn words(text: &str, md: &MdModel) -> Vec<Word> {
+    let mut out = Vec::new();
+    for (bi, block) in md.blocks.iter().enumerate() {
+        if !matches!(
+            block.kind,
+            BlockKind::Paragraph | BlockKind::Heading { .. } | BlockKind::Table
+        ) {
+            continue;
+        }
+        for piece in md.prose_pieces(block.content) {
+            let Some(s) = text.get(piece.start..piece.end) else {
+                continue;
+            };
+            scan_piece(text, s, piece.start, block.content.start, bi, &mut out);
+        }
+    }
+    out
+}
+
+fn scan_piece(
+    text: &str,
+    s: &str,
+    base: usize,
+    block_start: usize,
+    bi: usize,
+    out: &mut Vec<Word>,
+) {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let Some(&(start, c)) = chars.get(i) else {
+            break;
+        };
+        if !is_word_char(c) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while let Some(&(_, cj)) = chars.get(j) {
+            if is_word_char(cj) {
+                j += 1;
+            } else if (is_apostrophe(cj) || matches!(cj, '-' | '\u{2010}' | '\u{2011}'))
+                && chars.get(j + 1).is_some_and(|&(_, n)| n.is_alphabetic())
+            {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        let end = chars.get(j).map(|&(o, _)| o).unwrap_or(s.len());
+        let mut word = &s[start..end];
+        // Possessive 's.
+        for suffix in ["'s", "\u{2019}s", "'S", "\u{2019}S"] {
+            if let Some(w) = word.strip_suffix(suffix)
+                && !w.is_empty()
+            {
+                word = w;
+            }
+        }
+        let first = word.chars().next().unwrap_or(' ');
+        let second = word.chars().nth(1);
+        let capital = first.is_uppercase()
+            || (first.is_ascii_digit() && second.is_some_and(|x| x.is_alphabetic()));
+        let abs = base + start;
+        out.push(Word {
+            span: Span::new(abs, abs + word.len()),
+            capital,
+            initial: starts_sentence(text, abs, block_start),
+            block: bi,
+        });
+        i = j;
+    }
+}
+
+/// True when only spaces, opening quotes/brackets and emphasis stand between `at` and
+/// the block start or a sentence end.
+fn starts_sentence(text: &str, at: usize, block_start: usize) -> bool {
+    let Some(before) = text.get(block_start..at) else {
+        return true;
+    };
+    for (i, c) in before.char_indices().rev() {
+        if c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '“' | '‘' | '(' | '[' | '*' | '_' | '«' | '>' | '#' | '|'
+            )
+        {
+            continue;
+        }
+        if c == '.' {
+            return !after_abbreviation(&before[..i]);
+        }
+        return matches!(c, '!' | '?' | ':' | '…' | ';');
+    }
+    true
+}
+
+/// Titles and initials whose full stop does not end a sentence ("Dr. Evgeni", "Harry S. Truman").
+fn after_abbreviation(before: &str) -> bool {
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let single_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+    single_initial
+        || matches!(
+            word.as_str(),
+            "Dr" | "Mr"
+                | "Mrs"
+                | "Ms"
+                | "Gen"
+                | "Col"
+                | "Lt"
+                | "Capt"
+                | "Maj"
+                | "Sgt"
+                | "Adm"
+                | "Amb"
+                | "Prof"
+                | "Sen"
+                | "Rep"
+                | "Gov"
+                | "Rev"
+                | "St"
+                | "Jr"
+                | "Sr"
+                | "cf"
+                | "vs"
+                | "Cdr"
+                | "Cmdr"
+                | "Pres"
+                | "Hon"
+        )
+}
+
+/// Runs of capitalised words separated only by spaces (one line break allowed): the
+/// places where names are. Each run is a range of indices into `words`.
+pub fn capital_runs(text: &str, words: &[Word]) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if !words.get(i).is_some_and(|w| w.capital) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while let (Some(prev), Some(next)) = (words.get(j - 1), words.get(j)) {
+            let gap = text.get(prev.span.end..next.span.start).unwrap_or("x");
+            let joined = next.capital
+                && next.block == prev.block
+                && !gap.is_empty()
+                && gap.chars().all(char::is_whitespace)
+                && gap.matches('\n').count() <= 1;
+            if !joined {
+                break;
+            }
+            j += 1;
+        }
+        runs.push(i..j);
+        i = j;
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_name_across_languages() {
+        let cases: &[(&str, &str, Language)] = &[
+            ("Sŏul", "Seoul", Language::Korean),
+            ("P'yŏngyang", "Pyongyang", Language::Korean),
+            ("Kim Il Sung", "Kim Il-sung", Language::Korean),
+            ("Mao Tse-tung", "Mao Zedong", Language::Chinese),
+            ("Peking", "Beijing", Language::Chinese),
+            ("Kao Kang", "Gao Gang", Language::Chinese),
+            ("Peng Dehuai", "P'eng Te-huai", Language::Chinese),
+            ("Evgueni", "Evgeni", Language::Russian),
+            ("Shtykov", "Chtykov", Language::Russian),
+        ];
+        for (a, b, l) in cases {
+            let got = same_name(a, b);
+            assert_eq!(got.map(|g| g.0), Some(*l), "{a} = {b}: {got:?}");
+        }
+        assert_eq!(
+            same_name("Sŏul", "Seoul"),
+            Some((Language::Korean, System::McCuneReischauer, System::Revised))
+        );
+        assert_eq!(
+            same_name("Evgeni", "Evgueni"),
+            Some((Language::Russian, System::Other, System::French))
+        );
+        for (a, b) in [
+            ("Kim Il Sung", "Kim Jong-il"),
+            ("Kim Il", "Kim Il Sung"),
+            ("Molotov", "Malenkov"),
+            ("Mao Zedong", "Zhou Enlai"),
+            ("Stalin", "Shtykov"),
+        ] {
+            assert_eq!(same_name(a, b), None, "{a} ≠ {b}");
+        }
+    }
+
+    #[test]
+    fn guesses_systems() {
+        for (w, s) in [
+            ("Sŏul", Some(System::McCuneReischauer)),
+            ("P'yŏngyang", Some(System::McCuneReischauer)),
+            ("Phyŏngyang", Some(System::NorthKorean)),
+            ("Pyeongyang", Some(System::Revised)),
+            ("P'eng Te-huai", Some(System::WadeGiles)),
+            ("Tse-tung", Some(System::WadeGiles)),
+            ("Zedong", Some(System::Pinyin)),
+            ("Peking", Some(System::Postal)),
+            ("Bajanov", Some(System::French)),
+            ("Chtykov", Some(System::French)),
+            ("Schtykow", Some(System::German)),
+            ("Štykov", Some(System::Scholarly)),
+            ("Bazhanov", Some(System::BgnPcgn)),
+        ] {
+            assert_eq!(guess_system(w), s, "{w}");
+        }
+    }
+
+    #[test]
+    fn words_and_runs() {
+        let t = "Dr. Evgeni Bajanov met Kim II Sung's men in P'yŏngyang, and `Code Word` here.\n";
+        let md = MdModel::parse(t);
+        let ws = words(t, &md);
+        let texts: Vec<&str> = ws.iter().map(|w| w.span.slice(t)).collect();
+        assert!(texts.contains(&"Sung"), "{texts:?}");
+        assert!(texts.contains(&"P'yŏngyang"));
+        assert!(!texts.contains(&"Code"));
+        let runs: Vec<String> = capital_runs(t, &ws)
+            .into_iter()
+            .map(|r| {
+                r.filter_map(|i| ws.get(i).map(|w| w.span.slice(t)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        assert_eq!(
+            runs,
+            vec!["Dr", "Evgeni Bajanov", "Kim II Sung", "P'yŏngyang"]
+        );
+        assert!(ws.first().is_some_and(|w| w.initial));
+        assert!(
+            ws.get(1).is_some_and(|w| !w.initial),
+            "a title's full stop ends no sentence"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn keys_never_panic_and_same_name_is_symmetric(
+            a in "[A-Za-zŏŭŎŬêüšžč'’ -]{0,24}",
+            b in "[A-Za-zŏŭŎŬêüšžč'’ -]{0,24}",
+        ) {
+            let _ = korean::key(&a);
+            let _ = chinese::readings(&a);
+            let _ = russian::candidates(&a);
+            let _ = guess_system(&a);
+            let _ = crate::names::ocr::repair(&a, |s| s == "Kim Il Sung");
+            let ab = same_name(&a, &b).map(|x| x.0);
+            let ba = same_name(&b, &a).map(|x| x.0);
+            proptest::prop_assert_eq!(ab, ba);
+        }
+    }
+}
