@@ -34,7 +34,19 @@ pub fn hover(a: &Analysis, ctx: &Context, offset: usize) -> Option<HoverResult> 
 
 fn note_hover(a: &Analysis, offset: usize) -> Option<HoverResult> {
     let m = a.notes.marker_at(offset)?;
-    let markdown = match a.notes.definition_for(m.style, &m.label) {
+    let title = match m.style {
+        NoteStyle::Inline => "Inline note".to_string(),
+        _ => format!("Note {}", m.label),
+    };
+    let def = if m.style == NoteStyle::Inline {
+        a.notes
+            .definitions
+            .iter()
+            .find(|d| d.style == NoteStyle::Inline && d.span.overlaps(m.span))
+    } else {
+        a.notes.definition_of(m)
+    };
+    let markdown = match def {
         Some(d) => {
             let content = d.content.slice(&a.text).trim();
             let body = if content.is_empty() {
@@ -42,9 +54,9 @@ fn note_hover(a: &Analysis, offset: usize) -> Option<HoverResult> {
             } else {
                 dedent(content)
             };
-            format!("**Note {}**\n\n{}", m.label, body)
+            format!("**{title}**\n\n{body}")
         }
-        None => format!("**Note {}** is not defined in this document.", m.label),
+        None => format!("**{title}** is not defined in this document."),
     };
     Some(HoverResult {
         span: m.span,
@@ -75,8 +87,22 @@ fn marker_or_definition(a: &Analysis, offset: usize) -> Option<(NoteStyle, Strin
         .map(|d| (d.style, d.label.clone()))
 }
 
-/// Where the thing at `offset` is defined.
-pub fn definition(a: &Analysis, _ctx: &Context, offset: usize) -> Vec<Span> {
+/// A place to jump to: in this document (`path: None`) or in another file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub path: Option<std::path::PathBuf>,
+    pub span: Span,
+}
+
+impl Target {
+    fn here(span: Span) -> Target {
+        Target { path: None, span }
+    }
+}
+
+/// Where the thing at `offset` is defined: a note marker's note, an entity's entry in a
+/// project gazetteer or front matter (else its first mention).
+pub fn definition(a: &Analysis, ctx: &Context, offset: usize) -> Vec<Target> {
     if let Some(m) = a.notes.marker_at(offset) {
         if m.style == NoteStyle::Inline {
             return a
@@ -84,14 +110,26 @@ pub fn definition(a: &Analysis, _ctx: &Context, offset: usize) -> Vec<Span> {
                 .definitions
                 .iter()
                 .filter(|d| d.style == NoteStyle::Inline && d.span.overlaps(m.span))
-                .map(|d| d.content)
+                .map(|d| Target::here(d.content))
                 .collect();
         }
         return a
             .notes
-            .definition_for(m.style, &m.label)
-            .map(|d| vec![d.label_span])
+            .definition_of(m)
+            .map(|d| vec![Target::here(d.label_span)])
             .unwrap_or_default();
+    }
+    if ctx.config.features.entities {
+        match crate::names::definition(a, ctx, offset) {
+            Some(crate::names::EntityLocation::File { path, span }) => {
+                return vec![Target {
+                    path: Some(path),
+                    span,
+                }];
+            }
+            Some(crate::names::EntityLocation::Document(span)) => return vec![Target::here(span)],
+            None => {}
+        }
     }
     Vec::new()
 }
@@ -100,20 +138,30 @@ pub fn definition(a: &Analysis, _ctx: &Context, offset: usize) -> Vec<Span> {
 /// `include_declaration`.
 pub fn references(
     a: &Analysis,
-    _ctx: &Context,
+    ctx: &Context,
     offset: usize,
     include_declaration: bool,
 ) -> Vec<Span> {
-    let Some((style, label)) = marker_or_definition(a, offset) else {
-        return Vec::new();
+    let mut out: Vec<Span> = Vec::new();
+    // A marker or a note: every marker resolving to the same note.
+    let def_index = match a.notes.marker_at(offset) {
+        Some(m) => m.definition,
+        None => a
+            .notes
+            .definitions
+            .iter()
+            .position(|d| d.label_span.touches(offset)),
     };
-    let mut out: Vec<Span> = a
-        .notes
-        .markers_for(style, &label)
-        .map(|m: &Marker| m.span)
-        .collect();
-    if include_declaration && let Some(d) = a.notes.definition_for(style, &label) {
-        out.push(d.label_span);
+    if let Some(i) = def_index {
+        out.extend(a.notes.markers_of(i).map(|m: &Marker| m.span));
+        if include_declaration && let Some(d) = a.notes.definitions.get(i) {
+            out.push(d.label_span);
+        }
+    } else if let Some((style, label)) = marker_or_definition(a, offset) {
+        // An unresolved marker: its siblings with the same label.
+        out.extend(a.notes.markers_for(style, &label).map(|m: &Marker| m.span));
+    } else if ctx.config.features.entities {
+        out.extend(crate::names::references(a, offset));
     }
     out.sort();
     out.dedup();

@@ -55,3 +55,233 @@ fn exit_without_shutdown_is_code_1() {
     let status = lsp.child.wait().expect("wait");
     assert_eq!(status.code(), Some(1));
 }
+
+fn hover_text(lsp: &mut Lsp, uri: &str, (line, character): (u32, u32)) -> String {
+    let r = lsp.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character + 1}}),
+    );
+    r["contents"]["value"].as_str().unwrap_or("").to_string()
+}
+
+#[test]
+fn endnotes_dates_and_entities_on_the_fixture() {
+    let path = fixture("bajanov-1995.md");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let uri = file_uri(&path);
+    let mut lsp = Lsp::spawn();
+    lsp.initialize(json!({}));
+    lsp.open(&uri, &text);
+    let diags = lsp.diagnostics(&uri, Some(1));
+    let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(codes.contains(&"romanisation-ocr"), "{codes:?}");
+    assert!(codes.contains(&"date-incomplete"), "{codes:?}");
+    assert!(
+        !codes.iter().any(|c| c.starts_with("footnote-")),
+        "{codes:?}"
+    );
+
+    // Go to definition on the endnote marker "(2)" lands on entry 2 of the Notes section.
+    let marker = pos_of(&text, "important.\" (2)");
+    let def = lsp.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": marker.0, "character": marker.1 + 13}}),
+    );
+    let notes_entry = pos_of(&text, "2. The text of note 2");
+    assert_eq!(def["range"]["start"]["line"], notes_entry.0, "{def}");
+
+    // Hover on the marker shows the note's text.
+    let h = hover_text(&mut lsp, &uri, (marker.0, marker.1 + 12));
+    assert!(h.contains("not included in the excerpt"), "{h}");
+
+    // References on the note list its one marker.
+    let refs = lsp.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": {"line": notes_entry.0, "character": 0},
+               "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(refs.as_array().map(Vec::len), Some(1), "{refs}");
+    assert_eq!(refs[0]["range"]["start"]["line"], marker.0);
+
+    // Hover on a date: its EDTF value and weekday.
+    let h = hover_text(&mut lsp, &uri, pos_of(&text, "17 April 1949"));
+    assert!(h.contains("1949-04-17"), "{h}");
+    assert!(h.contains("Sunday"), "{h}");
+
+    // Hover on an actor: the entity card with native script.
+    let h = hover_text(&mut lsp, &uri, pos_of(&text, "Shtykov bitterly"));
+    assert!(h.contains("Штыков"), "{h}");
+
+    // References on an entity: every mention, all spellings.
+    let at = pos_of(&text, "Sŏul.");
+    let refs = lsp.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": {"line": at.0, "character": at.1 + 1},
+               "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(
+        refs.as_array().map(Vec::len),
+        Some(text.matches("Sŏul").count()),
+        "{refs}"
+    );
+    assert!(lsp.shutdown().success());
+}
+
+#[test]
+fn gfm_footnotes_navigation_rename_and_completion() {
+    let path = fixture("notes/gfm-basic.md");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let uri = file_uri(&path);
+    let mut lsp = Lsp::spawn();
+    lsp.initialize(json!({}));
+    lsp.open(&uri, &text);
+    let _ = lsp.diagnostics(&uri, Some(1));
+    let m = pos_of(&text, "[^kremlin] Stalin");
+    let def = lsp.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": m.0, "character": m.1 + 3}}),
+    );
+    let d = pos_of(&text, "[^kremlin]: Record");
+    assert_eq!(def["range"]["start"]["line"], d.0, "{def}");
+    // References from the definition of [^1]: both markers.
+    let d1 = pos_of(&text, "[^1]: Stalin's");
+    let refs = lsp.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": {"line": d1.0, "character": 2},
+               "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(refs.as_array().map(Vec::len), Some(2), "{refs}");
+    // Rename [^1] everywhere.
+    let edit = lsp.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": {"line": d1.0, "character": 2}, "newName": "cable"}),
+    );
+    let edits = edit["changes"][&uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(edits.len(), 3, "{edit}");
+    assert!(edits.iter().all(|e| e["newText"] == "cable"));
+    // Completion after "[^" offers the labels.
+    let end_line = text.lines().count() as u32;
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": {"start": {"line": end_line, "character": 0},
+                                             "end": {"line": end_line, "character": 0}},
+                                   "text": "See [^"}]}),
+    );
+    let items = lsp.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": end_line, "character": 6}}),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .map(|a| a.iter().filter_map(|i| i["label"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        labels.contains(&"kremlin") && labels.contains(&"1"),
+        "{labels:?}"
+    );
+    assert!(lsp.shutdown().success());
+}
+
+/// Many rapid incremental edits, sent without waiting: the last diagnostics describe
+/// the final text exactly (the same findings the engine gives on that text).
+#[test]
+fn rapid_edits_end_with_diagnostics_of_the_final_text() {
+    let uri = "file:///virtual/rapid.md";
+    let mut text = String::from("# Draft\n\nA claim.[^a]\n\n[^a]: Source.\n");
+    let mut lsp = Lsp::spawn();
+    lsp.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+    lsp.open(uri, &text);
+    let mut version = 1;
+    for i in 0..300 {
+        version += 1;
+        // Insert a marker citing a missing note, or Korean text, at the start of line 2.
+        let insert = if i % 3 == 0 {
+            format!("[^m{i}] ")
+        } else {
+            "서울 ".to_string()
+        };
+        // Line 2 starts after "# Draft\n\n".
+        text.insert_str("# Draft\n\n".len(), &insert);
+        lsp.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": {"start": {"line": 2, "character": 0},
+                                                 "end": {"line": 2, "character": 0}},
+                                       "text": insert}]}),
+        );
+    }
+    let diags = lsp.diagnostics(uri, Some(version));
+    let expected = annalist::analysis::analyze_str(&text);
+    let mut got: Vec<(String, u64, u64)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap_or(0),
+                d["range"]["start"]["character"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let idx = annalist::position::LineIndex::new(&text);
+    let mut want: Vec<(String, u64, u64)> = expected
+        .findings
+        .iter()
+        .map(|f| {
+            let p = idx.position(&text, f.span.start, annalist::position::Encoding::Utf16);
+            (f.code.to_string(), p.line as u64, p.col as u64)
+        })
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(
+        want.iter().filter(|w| w.0 == "footnote-undefined").count(),
+        100,
+        "every planted marker is reported"
+    );
+    assert!(lsp.shutdown().success());
+}
+
+/// Clients that can pull and be told to pull again get `textDocument/diagnostic`;
+/// clients that pull without refresh support (Neovim 0.11) get pushed diagnostics.
+#[test]
+fn pull_diagnostics_only_with_refresh_support() {
+    let path = fixture("bajanov-1995.md");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let uri = file_uri(&path);
+
+    let mut lsp = Lsp::spawn();
+    let init = lsp.initialize(json!({"textDocument": {"diagnostic": {}},
+                                     "workspace": {"diagnostics": {"refreshSupport": true}}}));
+    assert!(
+        init["capabilities"]["diagnosticProvider"].is_object(),
+        "{init}"
+    );
+    lsp.open(&uri, &text);
+    let report = lsp.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(report["kind"], "full");
+    let items = report["items"].as_array().cloned().unwrap_or_default();
+    assert!(
+        items.iter().any(|d| d["code"] == "date-incomplete"),
+        "{report}"
+    );
+    assert!(lsp.shutdown().success());
+
+    let mut lsp = Lsp::spawn();
+    let init = lsp.initialize(json!({"textDocument": {"diagnostic": {}}}));
+    assert!(
+        init["capabilities"]["diagnosticProvider"].is_null(),
+        "{init}"
+    );
+    lsp.open(&uri, &text);
+    let pushed = lsp.diagnostics(&uri, Some(1));
+    assert_eq!(pushed.len(), items.len());
+    assert!(lsp.shutdown().success());
+}

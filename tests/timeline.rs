@@ -81,6 +81,17 @@ fn json_events_are_complete_and_sorted() {
         "On 17 April 1949, Stalin informed his ambassador of an imminent attack from the South."
     );
     assert_eq!(april["line"], 22);
+    // Actors from the gazetteer, note markers from the note layer.
+    let march = events
+        .iter()
+        .find(|e| e["date"] == "1949-03-07")
+        .expect("7 March");
+    let actors: Vec<&str> = march["actors"].as_array().map_or(Vec::new(), |v| {
+        v.iter().filter_map(|x| x.as_str()).collect()
+    });
+    assert!(actors.contains(&"Joseph Stalin"), "{actors:?}");
+    let first = &events[0];
+    assert_eq!(first["notes"], serde_json::json!(["1"]));
 }
 
 /// Split one CSV record (RFC 4180 quoting).
@@ -120,6 +131,7 @@ fn csv_has_a_header_and_one_row_per_event() {
             "surface",
             "text",
             "actors",
+            "places",
             "notes"
         ]
     );

@@ -122,7 +122,7 @@ pub fn json(t: &Timeline) -> String {
 }
 
 /// The timeline as JSON: `{"events": [{"date", "start", "end", "precision", "surface",
-/// "inferred_year", "text", "line", "actors", "notes"}], "left_out": [{"surface", "line",
+/// "inferred_year", "text", "line", "actors", "places", "notes"}], "left_out": [{"surface", "line",
 /// "reason"}]}` (also what an LSP request can return).
 pub fn json_value(t: &Timeline) -> serde_json::Value {
     let events: Vec<serde_json::Value> = t
@@ -139,6 +139,7 @@ pub fn json_value(t: &Timeline) -> serde_json::Value {
                 "text": e.text,
                 "line": e.line,
                 "actors": e.actors,
+                "places": e.places,
                 "notes": e.notes,
             })
         })
@@ -160,7 +161,7 @@ fn csv_field(s: &str) -> String {
 }
 
 pub fn csv(t: &Timeline) -> String {
-    let mut s = String::from("date,start,end,precision,line,surface,text,actors,notes\n");
+    let mut s = String::from("date,start,end,precision,line,surface,text,actors,places,notes\n");
     for e in &t.events {
         let row = [
             e.edtf.clone(),
@@ -171,6 +172,7 @@ pub fn csv(t: &Timeline) -> String {
             e.surface.clone(),
             e.text.clone(),
             e.actors.join("; "),
+            e.places.join("; "),
             e.notes.join("; "),
         ];
         let row: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
@@ -600,6 +602,7 @@ pub fn html(t: &Timeline, title: &str) -> String {
 body{font-family:Georgia,'Times New Roman',serif;background:#fdfbf6;color:#222;margin:2em auto;max-width:1240px;padding:0 1em}
 h1{font-weight:normal;font-size:1.5em}
 .pic{overflow-x:auto;border:1px solid #e4dfd2;background:#fdfbf6}
+.pic svg{max-width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;margin-top:1.5em;font-size:.95em}
 th,td{border-bottom:1px solid #e4dfd2;padding:.35em .6em;text-align:left;vertical-align:top}
 th{font-weight:normal;color:#666;border-bottom:2px solid #ccc}
@@ -613,11 +616,11 @@ td.d{white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-s
     let _ = writeln!(s, "<h1>{} — timeline</h1>", esc(title));
     s.push_str("<div class=\"pic\">\n");
     s.push_str(&svg(t, title));
-    s.push_str("</div>\n<table>\n<thead><tr><th>Date (EDTF)</th><th>As written</th><th>Line</th><th>Text</th><th>Actors</th><th>Notes</th></tr></thead>\n<tbody>\n");
+    s.push_str("</div>\n<table>\n<thead><tr><th>Date (EDTF)</th><th>As written</th><th>Line</th><th>Text</th><th>Actors</th><th>Places</th><th>Notes</th></tr></thead>\n<tbody>\n");
     for e in &t.events {
         let _ = writeln!(
             s,
-            "<tr><td class=\"d\">{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"d\">{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&e.edtf),
             esc(&e.surface),
             if e.inferred_year {
@@ -628,6 +631,7 @@ td.d{white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-s
             e.line,
             esc(&e.text),
             esc(&e.actors.join(", ")),
+            esc(&e.places.join(", ")),
             esc(&e.notes.join(", "))
         );
     }

@@ -364,6 +364,8 @@ impl<'a> P<'a> {
         if self.adj(j) {
             match self.kind(j) {
                 Some(K::Word) | Some(K::Num) => return None,
+                // `May's view`: a name.
+                _ if matches!(self.s(j), "'" | "’") => return None,
                 _ => {}
             }
             if form == MonthForm::Abbrev && self.is_punct(j, ".") {

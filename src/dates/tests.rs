@@ -242,6 +242,8 @@ fn recognition_table() {
             "the winter of 1950=1950-24",
         ),
         ("Kim II Sung spoke.", ""),
+        ("In May's view the plan failed.", ""),
+        ("In June, 1950 the war began.", "June, 1950=1950-06"),
         (
             "On 14/15 August 1945 Japan surrendered.",
             "14/15 August 1945=1945-08-14/1945-08-15",

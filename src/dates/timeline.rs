@@ -4,6 +4,7 @@
 use super::{DateMention, Precision, Problem};
 use crate::analysis::{Analysis, Context};
 use crate::finding::Span;
+use crate::gazetteer::EntityKind;
 use crate::markdown::MdModel;
 use crate::notes::NoteStyle;
 use jiff::civil::Date;
@@ -25,8 +26,10 @@ pub struct Event {
     pub sentence: Span,
     /// 1-based line of the date.
     pub line: usize,
-    /// Preferred names of the gazetteer entities mentioned in the sentence.
+    /// Preferred names of the persons and organisations mentioned in the sentence.
     pub actors: Vec<String>,
+    /// Preferred names of the places (and named events) mentioned in the sentence.
+    pub places: Vec<String>,
     /// Labels of the note markers in (or right after) the sentence.
     pub notes: Vec<String>,
     pub inferred_year: bool,
@@ -88,7 +91,7 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
             continue;
         };
         let sentence = sentence_at(&a.text, &a.md, d.span.start);
-        let actors = actors_in(a, ctx, sentence);
+        let (actors, places) = actors_in(a, ctx, sentence);
         let notes = a
             .notes
             .markers
@@ -108,6 +111,7 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
             sentence,
             line,
             actors,
+            places,
             notes,
             inferred_year: d.inferred_year,
         });
@@ -126,20 +130,27 @@ fn left_out_reason(d: &DateMention) -> String {
     }
 }
 
-fn actors_in(a: &Analysis, ctx: &Context, sentence: Span) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// The entities named in a sentence, in order, once each: (persons and organisations,
+/// places and events).
+fn actors_in(a: &Analysis, ctx: &Context, sentence: Span) -> (Vec<String>, Vec<String>) {
+    let mut actors: Vec<String> = Vec::new();
+    let mut places: Vec<String> = Vec::new();
     for m in a
         .mentions
         .iter()
         .filter(|m| sentence.contains(m.span.start))
     {
-        if let Some(e) = ctx.knowledge.gazetteer.entities.get(m.entity)
-            && !out.contains(&e.preferred)
-        {
-            out.push(e.preferred.clone());
+        if let Some(e) = ctx.knowledge.gazetteer.entities.get(m.entity) {
+            let list = match e.kind {
+                EntityKind::Person | EntityKind::Organisation => &mut actors,
+                EntityKind::Place | EntityKind::Event => &mut places,
+            };
+            if !list.contains(&e.preferred) {
+                list.push(e.preferred.clone());
+            }
         }
     }
-    out
+    (actors, places)
 }
 
 fn collapse(s: &str) -> String {

@@ -130,8 +130,18 @@ impl Backend {
         st.file_config = loaded.config;
         st.config_path = loaded.path;
         let (merged, problems) = settings::apply(&st.file_config, &st.settings);
-        st.config = Arc::new(merged);
+        let config_dir = st
+            .config_path
+            .as_ref()
+            .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+            .or_else(|| st.root.clone());
         let mut out = loaded.problems;
+        if let Some(dir) = config_dir {
+            let (knowledge, gz_problems) = Knowledge::for_project(&dir, &merged);
+            st.knowledge = Arc::new(knowledge);
+            out.extend(gz_problems);
+        }
+        st.config = Arc::new(merged);
         for p in problems {
             out.push(config::FileProblem {
                 path: PathBuf::from("(editor settings)"),
@@ -328,9 +338,10 @@ pub struct TextDocumentIdentifierParams {
     pub text_document: TextDocumentIdentifier,
 }
 
-/// The document's timeline as JSON (`{"events": [...]}`).
-pub fn timeline_json(_a: &Analysis, _ctx: &Context) -> Value {
-    serde_json::json!({ "events": [] })
+/// The document's timeline as JSON (`{"events": [...]}`), the same value
+/// `annalist timeline --format json` prints.
+pub fn timeline_json(a: &Analysis, ctx: &Context) -> Value {
+    crate::cli::timeline::json_value(&crate::dates::timeline::build(a, ctx))
 }
 
 fn client_wants_utf8(params: &InitializeParams) -> bool {
@@ -345,12 +356,22 @@ fn client_wants_utf8(params: &InitializeParams) -> bool {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let utf8 = client_wants_utf8(&params);
+        // Pull only when the client can also be told to pull again (after a settings
+        // change): Neovim 0.11 pulls but has no `workspace/diagnostic/refresh`, so it
+        // gets pushed diagnostics.
         let pull = params
             .capabilities
             .text_document
             .as_ref()
             .and_then(|t| t.diagnostic.as_ref())
-            .is_some();
+            .is_some()
+            && params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false);
         #[allow(deprecated)]
         let root = params
             .workspace_folders
@@ -592,12 +613,32 @@ impl LanguageServer for Backend {
                 config: &config,
                 knowledge: &knowledge,
             };
-            let spans = crate::ide::definition(&a, &ctx, offset);
-            let locs: Vec<Location> = spans
+            let targets = crate::ide::definition(&a, &ctx, offset);
+            let locs: Vec<Location> = targets
                 .into_iter()
-                .map(|s| Location {
-                    uri: uri.clone(),
-                    range: to_range(&a, s, enc),
+                .filter_map(|t| match t.path {
+                    None => Some(Location {
+                        uri: uri.clone(),
+                        range: to_range(&a, t.span, enc),
+                    }),
+                    Some(path) => {
+                        let text = std::fs::read_to_string(&path).ok()?;
+                        let idx = crate::position::LineIndex::new(&text);
+                        let conv = |o: usize| {
+                            let p = idx.position(&text, o, enc);
+                            Position {
+                                line: p.line,
+                                character: p.col,
+                            }
+                        };
+                        Some(Location {
+                            uri: Uri::from_file_path(&path)?,
+                            range: Range {
+                                start: conv(t.span.start),
+                                end: conv(t.span.end),
+                            },
+                        })
+                    }
                 })
                 .collect();
             match locs.len() {
@@ -615,7 +656,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let knowledge = lock(&self.state).knowledge.clone();
-        Self::guard("references", || {
+        let (mut locations, entity_id) = Self::guard("references", || {
             let offset = to_offset(&a, p.position, enc);
             let ctx = Context {
                 config: &config,
@@ -623,16 +664,46 @@ impl LanguageServer for Backend {
             };
             let spans =
                 crate::ide::references(&a, &ctx, offset, params.context.include_declaration);
-            Some(
-                spans
-                    .into_iter()
-                    .map(|s| Location {
-                        uri: uri.clone(),
-                        range: to_range(&a, s, enc),
-                    })
-                    .collect(),
-            )
-        })
+            let entity_id = if a.notes.marker_at(offset).is_none() && config.features.entities {
+                crate::names::entity_at(&a, offset).and_then(|m| {
+                    a.knowledge(&ctx)
+                        .gazetteer
+                        .get(m.entity)
+                        .map(|e| e.id.clone())
+                })
+            } else {
+                None
+            };
+            let locs: Vec<Location> = spans
+                .into_iter()
+                .map(|s| Location {
+                    uri: uri.clone(),
+                    range: to_range(&a, s, enc),
+                })
+                .collect();
+            (locs, entity_id)
+        })?;
+        // An entity: its mentions in every other open document and workspace file.
+        if let Some(id) = entity_id {
+            let (open, root) = {
+                let st = lock(&self.state);
+                let open: Vec<(Uri, Arc<str>)> = st
+                    .docs
+                    .iter()
+                    .filter(|(u, _)| **u != uri)
+                    .map(|(u, e)| (u.clone(), e.doc.text().clone()))
+                    .collect();
+                (open, st.root.clone())
+            };
+            let extensions = config.extensions.clone();
+            let found = tokio::task::spawn_blocking(move || {
+                workspace_mentions(&id, open, root, &extensions, &knowledge, enc)
+            })
+            .await
+            .unwrap_or_default();
+            locations.extend(found);
+        }
+        Ok(Some(locations))
     }
 
     async fn prepare_rename(
@@ -804,8 +875,13 @@ impl LanguageServer for Backend {
         Self::guard("semanticTokens", || {
             let mut toks: Vec<(Span, u32)> = Vec::new();
             if config.features.entities {
+                let g = a
+                    .local
+                    .as_ref()
+                    .map(|l| &l.knowledge.gazetteer)
+                    .unwrap_or(&knowledge.gazetteer);
                 for m in &a.mentions {
-                    let kind = knowledge.gazetteer.entities.get(m.entity).map(|e| e.kind);
+                    let kind = g.get(m.entity).map(|e| e.kind);
                     let t = match kind {
                         Some(crate::gazetteer::EntityKind::Person) => 0,
                         Some(crate::gazetteer::EntityKind::Place) => 1,
@@ -863,9 +939,82 @@ impl LanguageServer for Backend {
     }
 }
 
+/// Most workspace files read for one cross-file query.
+const WORKSPACE_FILE_LIMIT: usize = 5000;
+
+/// Mentions of entity `id` in the open documents `open` (their live text) and in the
+/// Markdown files under `root` that are not open. Unreadable and non-UTF-8 files are
+/// passed over. Reads only; writes nothing.
+fn workspace_mentions(
+    id: &str,
+    open: Vec<(Uri, Arc<str>)>,
+    root: Option<PathBuf>,
+    extensions: &[String],
+    knowledge: &Knowledge,
+    enc: Encoding,
+) -> Vec<Location> {
+    let mut out = Vec::new();
+    let mut collect = |uri: Uri, text: &str| {
+        let md = crate::document::parse_model(text);
+        let mentions = knowledge.recognizer.find(text, &md);
+        let idx = crate::position::LineIndex::new(text);
+        for m in mentions {
+            if knowledge
+                .gazetteer
+                .get(m.entity)
+                .is_some_and(|e| e.id == id)
+            {
+                let conv = |o: usize| {
+                    let p = idx.position(text, o, enc);
+                    Position {
+                        line: p.line,
+                        character: p.col,
+                    }
+                };
+                out.push(Location {
+                    uri: uri.clone(),
+                    range: Range {
+                        start: conv(m.span.start),
+                        end: conv(m.span.end),
+                    },
+                });
+            }
+        }
+    };
+    let open_paths: Vec<PathBuf> = open
+        .iter()
+        .filter_map(|(u, _)| u.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    for (u, text) in &open {
+        collect(u.clone(), text);
+    }
+    let Some(root) = root else { return out };
+    let walker = ignore::WalkBuilder::new(&root).require_git(false).build();
+    for entry in walker.flatten().take(WORKSPACE_FILE_LIMIT * 4) {
+        let path = entry.path();
+        let is_md = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)));
+        if !is_md || !path.is_file() || open_paths.iter().any(|p| p == path) {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        if let Some(u) = Uri::from_file_path(path) {
+            collect(u, &text);
+        }
+    }
+    out
+}
+
 /// Inlay hints as (byte offset, label).
-fn inlay_hints(_a: &Analysis) -> Vec<(usize, String)> {
-    Vec::new()
+fn inlay_hints(a: &Analysis) -> Vec<(usize, String)> {
+    crate::dates::inlay_hints(a)
 }
 
 impl Backend {

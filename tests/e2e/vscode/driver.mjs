@@ -1,0 +1,407 @@
+// Drives real VS Code (code-server, already running with the Annalist extension
+// installed) through Chromium, and checks what a user sees:
+//   diagnostics (squiggles + Problems panel), hover on a date, go to definition on a
+//   note marker (status bar "Ln N, Col M"), the timeline webview, the status bar item.
+//
+//   node driver.mjs   (env: PORT, WORKSPACE, ARTIFACTS, CHROMIUM, FIXTURE)
+import { chromium } from "playwright-core";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const PORT = process.env.PORT;
+const WORKSPACE = process.env.WORKSPACE;
+const ARTIFACTS = process.env.ARTIFACTS ?? ".";
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const FIXTURE = process.env.FIXTURE ?? "bajanov-1995.md";
+const TIMEOUT = Number(process.env.ANNALIST_E2E_TIMEOUT_MS ?? 30000);
+if (!PORT || !WORKSPACE) {
+  console.error("driver: PORT and WORKSPACE are required");
+  process.exit(2);
+}
+const text = fs.readFileSync(path.join(WORKSPACE, FIXTURE), "utf8");
+const docLines = text.split("\n");
+
+/** 1-based line and column (UTF-16, as VS Code counts) of `needle`, at or after line `from` (1-based). */
+function locate(needle, from = 1) {
+  for (let i = from - 1; i < docLines.length; i++) {
+    const c = docLines[i].indexOf(needle);
+    if (c >= 0) return { line: i + 1, col: c + 1 };
+  }
+  throw new Error(`fixture text not found: ${needle}`);
+}
+
+let passed = 0;
+const t0 = Date.now();
+const log = (s) => console.error(s);
+
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), "annalist-e2e-chromium-"));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: CHROMIUM,
+  headless: true,
+  viewport: { width: 1600, height: 1000 },
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+  ],
+});
+const page = context.pages()[0] ?? (await context.newPage());
+page.setDefaultTimeout(TIMEOUT);
+const consoleErrors = [];
+page.on("console", (m) => {
+  if (m.type() === "error") consoleErrors.push(m.text());
+});
+
+async function shot(name) {
+  const file = path.join(ARTIFACTS, name);
+  try {
+    await page.screenshot({ path: file });
+    log(`   screenshot: ${file}`);
+  } catch (e) {
+    log(`   (screenshot failed: ${e.message})`);
+  }
+}
+
+async function finish(code) {
+  try {
+    await context.close();
+  } catch {}
+  fs.rmSync(profile, { recursive: true, force: true });
+  process.exit(code);
+}
+
+const failed = [];
+
+async function done() {
+  if (failed.length) {
+    if (consoleErrors.length) {
+      log("---- browser console errors (last 10) ----");
+      for (const m of consoleErrors.slice(-10)) log(`  ${m.split("\n")[0].slice(0, 300)}`);
+    }
+    log("failed checks:");
+    for (const f of failed) log(`  - ${f}`);
+  }
+  log(`vscode suite: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`vscode: ${passed} passed, ${failed.length} failed`);
+  await finish(failed.length ? 1 : 0);
+}
+
+/** Run one check; a failure is reported (with a screenshot) and the next checks still run, unless `fatal`. */
+async function check(name, fn, fatal = false) {
+  const start = Date.now();
+  try {
+    await fn();
+  } catch (e) {
+    const msg = String(e?.message ?? e).split("\n").filter((l) => !/^\s*(\x1b\[2m)?\s*-/.test(l)).slice(0, 6).join("\n");
+    const n = passed + failed.length + 1;
+    log(`FAIL ${n} - ${name}: ${msg}`);
+    failed.push(name);
+    await shot(`vscode-failure-${n}.png`);
+    await page.keyboard.press("Escape").catch(() => {});
+    if (fatal) await done();
+    return;
+  }
+  passed++;
+  log(`ok ${passed + failed.length} - ${name} (${Date.now() - start} ms)`);
+}
+
+let firstCode;
+
+function writeSettings(obj) {
+  fs.mkdirSync(path.join(WORKSPACE, ".vscode"), { recursive: true });
+  fs.writeFileSync(path.join(WORKSPACE, ".vscode", "settings.json"), JSON.stringify(obj, null, 2));
+}
+
+async function problemRows() {
+  const panel = page.locator(".markers-panel");
+  if (!(await panel.isVisible().catch(() => false))) {
+    await page.locator("#status\\.problems").click();
+    await panel.waitFor({ state: "visible" });
+  }
+  return (await page.locator(".markers-panel .monaco-list-row").allTextContents()).join("\n");
+}
+
+async function annalistStatus() {
+  return page.evaluate(() => {
+    const el = [...document.querySelectorAll(".statusbar-item")].find((e) => e.textContent?.includes("Annalist"));
+    if (!el) return "missing";
+    if (el.querySelector(".codicon-book")) return "running";
+    if (el.querySelector(".codicon-warning")) return "not-found";
+    if (el.querySelector(".codicon-error")) return "stopped";
+    return "starting";
+  });
+}
+
+async function waitStatus(want, ms = TIMEOUT) {
+  const deadline = Date.now() + ms;
+  let now;
+  while (Date.now() < deadline) {
+    now = await annalistStatus();
+    if (now === want) return;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`the Annalist status bar item is "${now}", expected "${want}"`);
+}
+
+const cursorItem = () => page.locator("#status\\.editor\\.selection");
+async function cursorText() {
+  return ((await cursorItem().textContent()) ?? "").trim();
+}
+
+async function runCommand(title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`>${title}`);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ state: "visible" });
+  await page.keyboard.press("Enter");
+}
+
+async function gotoLineCol(line, col) {
+  // Focus the editor with the keyboard (a click could land on a hover or a panel).
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+1");
+  await page.keyboard.press("Control+G");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`:${line}:${col}`);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(
+    (want) => (document.querySelector("#status\\.editor\\.selection")?.textContent ?? "").includes(want),
+    `Ln ${line}, Col ${col}`,
+    { timeout: TIMEOUT },
+  );
+}
+
+await check("VS Code loads the workspace", async () => {
+  await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(WORKSPACE)}`);
+  await page.locator(".monaco-workbench").waitFor({ state: "visible" });
+  await page.locator(".explorer-folders-view .monaco-list-row", { hasText: FIXTURE }).first().waitFor();
+}, true);
+
+await check(`opening ${FIXTURE} starts the Annalist server (status bar)`, async () => {
+  await page.locator(".explorer-folders-view .monaco-list-row", { hasText: FIXTURE }).first().click();
+  await page.locator(".monaco-editor .view-lines", { hasText: "Origins of the Korean War" }).first().waitFor();
+  const item = page.locator(".statusbar-item", { hasText: "Annalist" }).first();
+  await item.waitFor({ state: "visible" });
+  await page.waitForFunction(
+    () => {
+      const el = [...document.querySelectorAll(".statusbar-item")].find((e) => e.textContent?.includes("Annalist"));
+      return el && !el.querySelector(".codicon-sync, .codicon-error, .codicon-warning") && el.querySelector(".codicon-book");
+    },
+    null,
+    { timeout: TIMEOUT },
+  ).catch(async () => {
+    const label = await item.getAttribute("aria-label");
+    throw new Error(`the Annalist status bar item never showed a running server (now: ${label})`);
+  });
+}, true);
+
+await check("diagnostics are shown: squiggles in the editor and entries in the Problems panel", async () => {
+  await page
+    .locator(".monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info")
+    .first()
+    .waitFor({ state: "attached" })
+    .catch(() => {
+      throw new Error("no squiggle appeared in the editor");
+    });
+  await page.locator("#status\\.problems").click();
+  const rows = page.locator(".markers-panel .monaco-list-row");
+  await rows.first().waitFor({ state: "visible" }).catch(() => {
+    throw new Error("the Problems panel stayed empty");
+  });
+  const all = (await rows.allTextContents()).join("\n");
+  log(`   Problems panel (first rows):\n${all.split("\n").slice(0, 8).map((l) => `     ${l.slice(0, 140)}`).join("\n")}`);
+  if (!/annalist/i.test(all)) {
+    throw new Error(`no Annalist entry in the Problems panel:\n${all}`);
+  }
+  firstCode = /annalist\(?([a-z][a-z0-9-]+)\)?\[Ln/.exec(all)?.[1];
+  await shot("vscode-problems.png");
+  await page.keyboard.press("Control+J"); // hide the panel again
+});
+
+await check('hover on "17 April 1949" shows its normalised value 1949-04-17', async () => {
+  const at = locate("17 April 1949");
+  await gotoLineCol(at.line, at.col + 3);
+  // First as a user would: the mouse over the date.
+  const box = await page.evaluate((needle) => {
+    for (const line of document.querySelectorAll(".monaco-editor .view-line")) {
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      const nodes = [];
+      let all = "";
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        nodes.push([n, all.length]);
+        all += n.textContent.replace(/\u00a0/g, " ");
+      }
+      const i = all.indexOf(needle);
+      if (i < 0) continue;
+      const target = i + 4; // inside "April"
+      for (const [n, off] of nodes) {
+        if (target >= off && target < off + n.textContent.length) {
+          const r = document.createRange();
+          r.setStart(n, target - off);
+          r.setEnd(n, target - off + 1);
+          const b = r.getBoundingClientRect();
+          return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+        }
+      }
+    }
+    return null;
+  }, "17 April 1949");
+  const hover = page.locator(".monaco-hover-content", { hasText: "1949-04-17" }).first();
+  let shown = false;
+  if (box) {
+    await page.mouse.move(box.x - 30, box.y);
+    await page.mouse.move(box.x, box.y, { steps: 4 });
+    shown = await hover.waitFor({ state: "visible", timeout: 8000 }).then(() => true, () => false);
+    if (!shown) log("   (mouse hover showed nothing: trying the keyboard)");
+  } else {
+    log("   (date not found in the rendered lines: trying the keyboard)");
+  }
+  if (!shown) {
+    await runCommand("Show or Focus Hover");
+    shown = await hover.waitFor({ state: "visible", timeout: TIMEOUT }).then(() => true, () => false);
+  }
+  if (!shown) {
+    const any = (await page.locator(".monaco-hover-content").allTextContents()).join("\n---\n");
+    throw new Error(`no hover with 1949-04-17; hovers shown: ${any || "(none)"}`);
+  }
+  log(`   hover: ${((await hover.textContent()) ?? "").replace(/\s+/g, " ").slice(0, 160)}`);
+  await shot("vscode-hover.png");
+  await page.keyboard.press("Escape");
+});
+
+await check('go to definition (F12) on the marker "(2)" moves the cursor to note 2 under Notes', async () => {
+  const at = locate('important." (2)');
+  const col = at.col + 'important." '.length + 1; // on the "2"
+  const notes = locate("## Notes");
+  const target = locate("2. ", notes.line);
+  await gotoLineCol(at.line, col);
+  const before = await cursorText();
+  await page.keyboard.press("F12");
+  await page
+    .waitForFunction(
+      (want) => (document.querySelector("#status\\.editor\\.selection")?.textContent ?? "").includes(want),
+      `Ln ${target.line},`,
+      { timeout: TIMEOUT },
+    )
+    .catch(async () => {
+      throw new Error(`cursor did not move to line ${target.line} (before: "${before}", now: "${await cursorText()}")`);
+    });
+  log(`   cursor: "${before}" -> "${await cursorText()}"`);
+});
+
+await check("Annalist: Show Timeline draws the document's events", async () => {
+  await runCommand("Annalist: Show Timeline");
+  const deadline = Date.now() + TIMEOUT;
+  let found = null;
+  while (Date.now() < deadline && !found) {
+    for (const f of page.frames()) {
+      const body = await f.evaluate(() => document.body?.innerText ?? "").catch(() => "");
+      if (body.includes("1949-04-17") && /\d+ events?/.test(body)) {
+        found = { f, body };
+        break;
+      }
+    }
+    if (!found) await page.waitForTimeout(250);
+  }
+  if (!found) {
+    const bodies = [];
+    for (const f of page.frames()) {
+      const b = await f.evaluate(() => document.body?.innerText ?? "").catch(() => "");
+      if (/events?\b|timeline|server/i.test(b) && b.length < 2000) bodies.push(b.slice(0, 300));
+    }
+    throw new Error(`no timeline listing 1949-04-17 appeared; webview text: ${bodies.join(" | ") || "(none)"}`);
+  }
+  const svg = await found.f.locator("svg#axis circle").count();
+  log(`   ${found.body.match(/\d+ events?/)?.[0]}, ${svg} marks on the axis`);
+  if (svg === 0) throw new Error("the timeline has no marks on its axis");
+  await shot("vscode-timeline.png");
+  // Clicking an event reveals its line in the editor.
+  const at = locate("17 April 1949");
+  await found.f.locator("li.event", { hasText: "1949-04-17" }).first().click();
+  await page
+    .waitForFunction(
+      (want) => (document.querySelector("#status\\.editor\\.selection")?.textContent ?? "").includes(want),
+      `Ln ${at.line},`,
+      { timeout: TIMEOUT },
+    )
+    .catch(async () => {
+      throw new Error(`clicking the 1949-04-17 event did not move the cursor to line ${at.line} (now: "${await cursorText()}")`);
+    });
+  log(`   click on the event -> "${await cursorText()}"`);
+});
+
+await check("a settings change reaches the server (annalist.rules turns a rule off, then on)", async () => {
+  if (!firstCode) throw new Error("no rule code was read from the Problems panel");
+  const has = async () => (await problemRows()).includes(firstCode);
+  if (!(await has())) throw new Error(`no ${firstCode} entry in the Problems panel before the change`);
+  writeSettings({ "annalist.rules": { [firstCode]: "off" } });
+  const deadline = Date.now() + TIMEOUT;
+  while ((await has()) && Date.now() < deadline) await page.waitForTimeout(250);
+  if (await has()) throw new Error(`${firstCode} entries stayed after "annalist.rules": {"${firstCode}": "off"}`);
+  log(`   ${firstCode} off: its entries left the Problems panel`);
+  writeSettings({});
+  const back = Date.now() + TIMEOUT;
+  while (!(await has()) && Date.now() < back) await page.waitForTimeout(250);
+  if (!(await has())) throw new Error(`${firstCode} entries did not come back after the setting was removed`);
+  await page.keyboard.press("Control+J");
+});
+
+await check("a wrong annalist.server.path gives one clear message; clearing it brings the server back", async () => {
+  const bogus = path.join(WORKSPACE, "no-such-annalist");
+  writeSettings({ "annalist.server.path": bogus });
+  await waitStatus("not-found");
+  const toast = page.locator(".notification-toast", { hasText: "annalist.server.path" });
+  await toast.first().waitFor({ state: "visible" }).catch(() => {
+    throw new Error("no notification about annalist.server.path");
+  });
+  await page.waitForTimeout(1500); // would a loop produce more?
+  const n = await page.locator(".notification-toast", { hasText: "Annalist" }).count();
+  const text = ((await toast.first().textContent()) ?? "").replace(/\s+/g, " ");
+  log(`   message: ${text.slice(0, 200)}`);
+  if (n !== 1) throw new Error(`expected one Annalist notification, found ${n}`);
+  if (!text.includes(bogus)) throw new Error("the message does not name the configured path");
+  await shot("vscode-not-found.png");
+  writeSettings({});
+  await waitStatus("running");
+  // And it serves again: problems are back.
+  const deadline = Date.now() + TIMEOUT;
+  while (!/annalist/i.test(await problemRows()) && Date.now() < deadline) await page.waitForTimeout(250);
+  if (!/annalist/i.test(await problemRows())) throw new Error("no diagnostics after the server came back");
+});
+
+await check("a server that keeps crashing is stopped after a few tries, without pop-ups", async () => {
+  const crash = path.join(WORKSPACE, "crashing-annalist");
+  fs.writeFileSync(crash, "#!/bin/sh\necho 'annalist: simulated crash' >&2\nexit 3\n");
+  fs.chmodSync(crash, 0o755);
+  // Dismiss earlier notifications so only new ones count.
+  for (const b of await page.locator(".notification-toast .codicon-notifications-clear, .notification-toast .codicon-close").all()) {
+    await b.click().catch(() => {});
+  }
+  writeSettings({ "annalist.server.path": crash });
+  await waitStatus("stopped", 60000);
+  await page.waitForTimeout(3000); // no restart after the stop
+  const state = await annalistStatus();
+  if (state !== "stopped") throw new Error(`the server was restarted again after giving up (status: ${state})`);
+  const toasts = (await page.locator(".notification-toast", { hasText: "Annalist" }).allTextContents()).map((t) => t.replace(/\s+/g, " ").slice(0, 160));
+  if (toasts.length > 0) throw new Error(`pop-ups about the crashing server: ${toasts.join(" | ")}`);
+  const tip = await page.evaluate(() => {
+    const el = [...document.querySelectorAll(".statusbar-item")].find((e) => e.textContent?.includes("Annalist"));
+    return el?.getAttribute("aria-label") ?? "";
+  });
+  log(`   status bar: ${tip.replace(/\s+/g, " ").slice(0, 160)}`);
+  await shot("vscode-crashed.png");
+  writeSettings({});
+  await waitStatus("running");
+});
+
+await shot("vscode.png");
+await done();
