@@ -707,3 +707,68 @@ fn init_explain_and_rules() {
     let o = run_in(d.path(), &["rules"], None);
     assert!(stdout(&o).contains(PLANTED));
 }
+
+/// With a rule that offers a safe fix (today: an OCR-damaged name), `--diff` shows it,
+/// `--fix` writes it atomically, and a second run changes nothing.
+#[cfg(unix)]
+#[test]
+fn fix_writes_atomically_and_is_idempotent() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let text = "# Moscow, 1949\n\nReceiving Kim II Sung in the Kremlin, Stalin spoke first.\n";
+    let p = write(d.path(), "doc.md", text);
+    fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap_or_else(|e| panic!("{e}"));
+    let o = run_in(d.path(), &["check", "--diff"], None);
+    if code(&o) == 0 && stdout(&o).is_empty() {
+        eprintln!("no rule offers a safe fix on this text: nothing to write");
+        return;
+    }
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let diff = stdout(&o);
+    assert!(diff.starts_with("--- a/doc.md\n+++ b/doc.md\n"), "{diff}");
+    assert!(diff.contains("-Receiving Kim II Sung"), "{diff}");
+    assert_eq!(
+        fs::read_to_string(&p).unwrap_or_default(),
+        text,
+        "--diff writes nothing"
+    );
+
+    let o = run_in(d.path(), &["check", "--fix"], None);
+    assert_ne!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("fixed doc.md"), "{}", stderr(&o));
+    let fixed = fs::read_to_string(&p).unwrap_or_default();
+    assert_ne!(fixed, text);
+    assert!(!fixed.contains("Kim II Sung"), "{fixed}");
+    let mode = fs::metadata(&p)
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or(0);
+    assert_eq!(mode, 0o640, "permissions kept");
+    let names: Vec<String> = fs::read_dir(d.path())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["doc.md"], "no temporary file left");
+
+    // Idempotent: nothing more to do.
+    let o = run_in(d.path(), &["check", "--diff"], None);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
+    let o = run_in(d.path(), &["check", "--fix"], None);
+    assert!(!stderr(&o).contains("fixed doc.md"));
+    assert_eq!(fs::read_to_string(&p).unwrap_or_default(), fixed);
+}
+
+#[test]
+fn a_broken_project_gazetteer_is_a_configuration_error() {
+    let d = project();
+    write(
+        d.path(),
+        "annalist.toml",
+        "gazetteers = [\"people.toml\"]\n",
+    );
+    write(d.path(), "people.toml", "[[entity]]\nid = 3\n");
+    let o = run_in(d.path(), &["check"], None);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("people.toml:"), "{}", stderr(&o));
+}

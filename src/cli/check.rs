@@ -108,10 +108,11 @@ pub struct CheckArgs {
     pub color: ColorChoice,
 }
 
-/// The one place `check` builds its knowledge of the world from a configuration.
-/// (Project gazetteers named in `gazetteers` will be loaded here.)
-pub fn knowledge_for(_config: &Config, _config_dir: &Path) -> Knowledge {
-    Knowledge::embedded()
+/// The one place `check` builds its knowledge of the world from a configuration: the
+/// embedded gazetteer plus the project's `gazetteers` files, and the problems met
+/// loading them.
+pub fn knowledge_for(config: &Config, config_dir: &Path) -> (Knowledge, Vec<config::FileProblem>) {
+    Knowledge::for_project(config_dir, config)
 }
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
@@ -347,7 +348,13 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     };
 
     // Analysis, in parallel; results keep the sorted order.
-    let knowledge = knowledge_for(&config, &config_dir);
+    let (knowledge, problems) = knowledge_for(&config, &config_dir);
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("annalist: {p}");
+        }
+        return Ok(ExitCode::from(2));
+    }
     let ctx = Context {
         config: &config,
         knowledge: &knowledge,
@@ -450,9 +457,8 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         let changes = diffs.len();
         if !args.quiet {
             eprintln!(
-                "annalist: {} of {} checked would be changed by --fix",
-                plural(changes, "file", "files"),
-                plural(report.files.len(), "file", "files")
+                "annalist: {changes} of {} would be changed by --fix",
+                plural(report.files.len(), "checked file", "checked files")
             );
         }
         return Ok(exit(fatal, changes > 0));
