@@ -848,7 +848,31 @@ fn strong_enough(lang: Language, a: &str, b: &str) -> bool {
     }
 }
 
-fn keys(lang: Language, name: &str) -> Vec<String> {
+/// Romanisation keys of a name, memoised across documents: the same words recur in
+/// every file of a collection, and a Russian name's candidates are costly to generate.
+/// The memo is bounded (cleared when full), so a long-running server cannot grow it
+/// without limit.
+fn keys(lang: Language, name: &str) -> std::sync::Arc<Vec<String>> {
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Memo = Mutex<HashMap<(Language, String), Arc<Vec<String>>>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    const MAX_ENTRIES: usize = 200_000;
+    let memo = MEMO.get_or_init(|| Mutex::new(HashMap::new()));
+    let key = (lang, name.to_string());
+    if let Some(v) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return v;
+    }
+    let v = Arc::new(compute_keys(lang, name));
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= MAX_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, v.clone());
+    }
+    v
+}
+
+fn compute_keys(lang: Language, name: &str) -> Vec<String> {
     match lang {
         Language::Korean => korean::key(name).into_iter().collect(),
         Language::Chinese => chinese::readings(name)
@@ -983,7 +1007,7 @@ fn unlisted_groups(a: &Analysis, words: &[Word]) -> Vec<Group> {
             let idx = match index.get(folded) {
                 Some(x) => *x,
                 None => {
-                    let ks = keys(lang, name);
+                    let ks = keys(lang, name).as_ref().clone();
                     if ks.is_empty() {
                         index.insert(folded, None);
                         continue;
