@@ -156,7 +156,7 @@ fn assert_well_formed(xml: &str) {
         for (i, _) in text.match_indices('&') {
             let ent = &text[i..];
             assert!(
-                ["&amp;", "&lt;", "&gt;", "&quot;", "&#"]
+                ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#"]
                     .iter()
                     .any(|e| ent.starts_with(e)),
                 "bare & in {:?}",
