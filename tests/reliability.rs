@@ -60,6 +60,11 @@ fn probe(lsp: &mut Lsp, what: &str) {
 
 /// The response to `id`, or a failure naming the abuse case that killed the server.
 fn response_within(lsp: &mut Lsp, id: i64, what: &str) -> Value {
+    let is_it =
+        |v: &Value| v.get("id").and_then(Value::as_i64) == Some(id) && v.get("method").is_none();
+    if let Some(i) = lsp.backlog.iter().position(is_it) {
+        return lsp.backlog.remove(i);
+    }
     let deadline = Instant::now() + TIMEOUT;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -264,5 +269,304 @@ fn protocol_abuse_is_survived() {
         .unwrap_or_default();
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
     eprintln!("{n} abuse cases survived");
+    assert!(lsp.shutdown().success());
+}
+
+// ---------------------------------------------------------------------------
+// No lost or reordered edits.
+
+/// A small deterministic PRNG (xorshift64*), so a failing run can be replayed.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Byte offset of UTF-16 column `col` in `line` (a char boundary).
+fn byte_of_col(line: &str, col: usize) -> usize {
+    let mut units = 0;
+    for (i, c) in line.char_indices() {
+        if units >= col {
+            return i;
+        }
+        units += c.len_utf16();
+    }
+    line.len()
+}
+
+/// UTF-16 columns of the char boundaries of `line` at or after column 2 (after `# `).
+fn boundaries(line: &str) -> Vec<usize> {
+    let mut cols = Vec::new();
+    let mut units = 0;
+    for c in line.chars() {
+        if units >= 2 {
+            cols.push(units);
+        }
+        units += c.len_utf16();
+    }
+    cols.push(units.max(2));
+    cols
+}
+
+/// The outline the server must give for `text`, computed in-process, as LSP JSON.
+fn expected_symbols(text: &str) -> Value {
+    use annalist::position::Encoding;
+    let a = analyze_str(text);
+    fn conv(a: &annalist::analysis::Analysis, s: &annalist::ide::Symbol) -> Value {
+        let pos = |o: usize| {
+            let p = a.lines.position(&a.text, o, Encoding::Utf16);
+            json!({"line": p.line, "character": p.col})
+        };
+        json!({
+            "name": s.name,
+            "range": {"start": pos(s.span.start), "end": pos(s.span.end)},
+            "selectionRange": {"start": pos(s.selection.start), "end": pos(s.selection.end)},
+            "children": s.children.iter().map(|c| conv(a, c)).collect::<Vec<_>>(),
+        })
+    }
+    Value::Array(
+        annalist::ide::symbols(&a)
+            .iter()
+            .map(|s| conv(&a, s))
+            .collect(),
+    )
+}
+
+/// Only the fields `expected_symbols` gives.
+fn strip_symbols(v: &Value) -> Value {
+    Value::Array(
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|s| {
+                        json!({
+                            "name": s["name"],
+                            "range": s["range"],
+                            "selectionRange": s["selectionRange"],
+                            "children": strip_symbols(&s["children"]),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
+/// (code, range) of every finding for `text`, computed in-process, sorted.
+fn expected_findings(text: &str) -> Vec<(String, Value)> {
+    use annalist::position::Encoding;
+    let a = analyze_str(text);
+    let pos = |o: usize| {
+        let p = a.lines.position(&a.text, o, Encoding::Utf16);
+        json!({"line": p.line, "character": p.col})
+    };
+    let mut v: Vec<(String, Value)> = a
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.code.to_string(),
+                json!({"start": pos(f.span.start), "end": pos(f.span.end)}),
+            )
+        })
+        .collect();
+    v.sort_by_key(|(c, r)| (c.clone(), r.to_string()));
+    v
+}
+
+fn published_findings(diags: &[Value]) -> Vec<(String, Value)> {
+    let mut v: Vec<(String, Value)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["range"].clone(),
+            )
+        })
+        .collect();
+    v.sort_by_key(|(c, r)| (c.clone(), r.to_string()));
+    v
+}
+
+/// One random edit of `text` that keeps every line an ATX heading (`# …`), so the
+/// server's outline reveals all of its text. Returns the LSP change and applies it.
+fn random_edit(rng: &mut Rng, text: &mut String, note: &mut usize) -> Value {
+    const SNIPPETS: &[&str] = &[
+        "ŏ",
+        "서울",
+        "😀",
+        "Сталин",
+        " Kim Il-sung",
+        "𠀀",
+        " 25 June 1950",
+        "a",
+        " ",
+        "Sŏul",
+        "\r\n# ",
+        "\n# Пхеньян ",
+        "\n# ",
+    ];
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let line_no = rng.below(lines.len());
+    let line = lines
+        .get(line_no)
+        .map(|l| l.trim_end_matches(['\n', '\r']))
+        .unwrap_or("");
+    let cols = boundaries(line);
+    let col = cols[rng.below(cols.len())];
+    let line_start: usize = lines.iter().take(line_no).map(|l| l.len()).sum();
+    let start_byte = line_start + byte_of_col(line, col);
+    let (end_line, end_col, end_byte, new_text) = if rng.below(5) < 3 || text.len() < 2000 {
+        let s = if rng.below(6) == 0 {
+            *note += 1;
+            format!(" [^missing-{note}]")
+        } else {
+            SNIPPETS[rng.below(SNIPPETS.len())].to_string()
+        };
+        (line_no, col, start_byte, s)
+    } else {
+        // Delete to a boundary on this line or one of the next two.
+        let end_line = (line_no + rng.below(2)).min(lines.len() - 1);
+        let l2 = lines[end_line].trim_end_matches(['\n', '\r']);
+        let cols2: Vec<usize> = boundaries(l2)
+            .into_iter()
+            .filter(|&c| end_line > line_no || c >= col)
+            .collect();
+        let end_col = cols2[rng.below(cols2.len())];
+        let l2_start: usize = lines.iter().take(end_line).map(|l| l.len()).sum();
+        (
+            end_line,
+            end_col,
+            l2_start + byte_of_col(l2, end_col),
+            String::new(),
+        )
+    };
+    text.replace_range(start_byte..end_byte, &new_text);
+    json!({
+        "range": {"start": {"line": line_no, "character": col},
+                  "end": {"line": end_line, "character": end_col}},
+        "text": new_text,
+    })
+}
+
+#[test]
+fn pipelined_edits_are_neither_lost_nor_reordered() {
+    let seed = std::env::var("ANNALIST_EDIT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5EED_1950_0625_u64);
+    let edits: usize = std::env::var("ANNALIST_EDITS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
+    for round in 0..3u64 {
+        pipeline(seed.wrapping_add(round), edits);
+    }
+}
+
+fn pipeline(seed: u64, edits: usize) {
+    let mut rng = Rng(seed);
+    let uri = "file:///pipelined.md";
+    let mut text: String = (0..20)
+        .map(|i| format!("# Section {i} Сталин 서울 [^missing-{i}]\n"))
+        .collect();
+    let mut note = 100;
+    let mut lsp = Lsp::spawn();
+    lsp.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+    lsp.open(uri, &text);
+    let mut version = 1;
+    let mut hovers = Vec::new();
+    let mut changes_sent = 0;
+    for step in 0..edits {
+        // One to three changes per notification, each against the previous result.
+        let n = 1 + rng.below(3);
+        let changes: Vec<Value> = (0..n)
+            .map(|_| random_edit(&mut rng, &mut text, &mut note))
+            .collect();
+        changes_sent += changes.len();
+        version += 1;
+        lsp.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+        if step % 5 == 0 {
+            let line = rng.below(text.lines().count() + 2);
+            let id = lsp.request_async(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": rng.below(30)}}),
+            );
+            hovers.push(id);
+        }
+    }
+    // Every hover is answered (in any order: requests run concurrently).
+    let deadline = Instant::now() + TIMEOUT;
+    let mut pending: std::collections::BTreeSet<i64> = hovers.iter().copied().collect();
+    while !pending.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Some(v) = lsp.recv(left) else {
+            panic!(
+                "hovers {pending:?} unanswered; server status {:?}",
+                lsp.child.try_wait()
+            );
+        };
+        if let Some(id) = v
+            .get("id")
+            .and_then(Value::as_i64)
+            .filter(|_| v.get("method").is_none())
+        {
+            assert!(v.get("error").is_none(), "hover {id} failed: {v}");
+            pending.remove(&id);
+        } else {
+            lsp.backlog.push(v);
+        }
+    }
+    let diags = lsp.diagnostics(uri, Some(version));
+    let syms = lsp.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let expected = expected_symbols(&text);
+    assert_eq!(
+        expected.as_array().map(Vec::len),
+        Some(text.lines().count()),
+        "every line is a heading, so the outline reveals the whole text"
+    );
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|s| s["name"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        names(&syms),
+        names(&expected),
+        "seed {seed:#x}: the server's text differs from the client's"
+    );
+    assert_eq!(
+        strip_symbols(&syms),
+        expected,
+        "seed {seed:#x}: the server's text differs from the client's"
+    );
+    assert_eq!(
+        published_findings(&diags),
+        expected_findings(&text),
+        "seed {seed:#x}: final diagnostics do not describe the final text"
+    );
+    eprintln!(
+        "{edits} didChange notifications ({changes_sent} changes) and {} hovers pipelined; final text {} bytes, {} lines",
+        hovers.len(),
+        text.len(),
+        text.lines().count()
+    );
     assert!(lsp.shutdown().success());
 }
