@@ -57,13 +57,15 @@ pub struct Analysis {
 /// Analyse a text. `tree` is the incrementally kept tree of exactly this text, if the
 /// caller has one; otherwise the text is parsed here.
 pub fn analyze(text: Arc<str>, tree: Option<&MarkdownTree>, ctx: &Context) -> Analysis {
+    let too_big = text.len() > ctx.config.limits.max_document_bytes;
     let md = match tree {
+        // Past the limit the text is not parsed at all (seconds per megabyte).
+        _ if too_big => MdModel::unparsed(&text),
         Some(t) => MdModel::build(&text, t),
         None => MdModel::parse(&text),
     };
     let lines = LineIndex::new(&text);
     let notes = notes::analyze(&text, &md);
-    let too_big = text.len() > ctx.config.limits.max_document_bytes;
     let (mentions, dates_found, claims_found) = if too_big {
         (Vec::new(), Vec::new(), Vec::new())
     } else {

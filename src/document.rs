@@ -17,6 +17,10 @@ pub struct Document {
     /// The text of the current version, shared with snapshots.
     text: Arc<str>,
     pub version: i32,
+    /// Texts longer than this many bytes are not parsed (no tree): parsing is
+    /// superlinear in places and costs seconds per megabyte; the analysis of such a
+    /// text is limited anyway (`limits.max_document_bytes`).
+    parse_limit: usize,
 }
 
 /// An immutable view of one version, safe to analyse on another thread.
@@ -29,14 +33,24 @@ pub struct Snapshot {
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Document {
+        Document::with_parse_limit(text, version, usize::MAX)
+    }
+
+    /// A document whose texts over `parse_limit` bytes are kept without a tree.
+    pub fn with_parse_limit(text: &str, version: i32, parse_limit: usize) -> Document {
         let mut parser = MarkdownParser::default();
-        let tree = parser.parse(text.as_bytes(), None);
+        let tree = if text.len() > parse_limit {
+            None
+        } else {
+            parser.parse(text.as_bytes(), None)
+        };
         Document {
             rope: Rope::from_str(text),
             parser,
             tree,
             text: Arc::from(text),
             version,
+            parse_limit,
         }
     }
 
@@ -64,7 +78,11 @@ impl Document {
     pub fn replace_all(&mut self, text: &str) {
         self.rope = Rope::from_str(text);
         self.text = Arc::from(text);
-        self.tree = self.parser.parse(text.as_bytes(), None);
+        self.tree = if text.len() > self.parse_limit {
+            None
+        } else {
+            self.parser.parse(text.as_bytes(), None)
+        };
     }
 
     /// Apply a batch of byte-range edits in order (each against the result of the
@@ -92,6 +110,9 @@ impl Document {
         let text: String = self.rope.to_string();
         self.text = Arc::from(text.as_str());
         let old = self.tree.take();
+        if text.len() > self.parse_limit {
+            return;
+        }
         self.tree = self.parser.parse(text.as_bytes(), old.as_ref());
         if self.tree.is_none() {
             self.tree = self.parser.parse(text.as_bytes(), None);
@@ -171,6 +192,22 @@ mod tests {
             panic!("both parse");
         };
         assert_eq!(sexp(a), sexp(b));
+    }
+
+    #[test]
+    fn texts_over_the_parse_limit_have_no_tree_until_they_shrink() {
+        let mut d = Document::with_parse_limit("# A\n", 1, 10);
+        assert!(d.tree().is_some());
+        d.apply_edits(&[(Span::new(4, 4), "Long enough.\n".into())]);
+        assert!(d.tree().is_none());
+        assert_eq!(&**d.text(), "# A\nLong enough.\n");
+        d.apply_edits(&[(Span::new(4, 17), String::new())]);
+        let (Some(a), Some(b)) = (d.tree(), Document::new("# A\n", 1).tree().cloned()) else {
+            panic!("parsed again once under the limit");
+        };
+        assert_eq!(sexp(a), sexp(&b));
+        d.replace_all("0123456789ABC");
+        assert!(d.tree().is_none());
     }
 
     #[test]

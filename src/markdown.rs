@@ -63,6 +63,12 @@ impl MdModel {
         }
     }
 
+    /// A model with one paragraph per blank-line-separated chunk, without parsing:
+    /// for texts over `limits.max_document_bytes`.
+    pub fn unparsed(text: &str) -> MdModel {
+        MdModel::fallback(text)
+    }
+
     /// A model with one paragraph per blank-line-separated chunk, used only if the
     /// parser gives up (it never should; parsing never fails).
     fn fallback(text: &str) -> MdModel {

@@ -570,3 +570,313 @@ fn pipeline(seed: u64, edits: usize) {
     );
     assert!(lsp.shutdown().success());
 }
+
+// ---------------------------------------------------------------------------
+// Versions out of order, documents not open.
+
+/// Wait for a `window/logMessage` whose text contains `needle`.
+fn log_containing(lsp: &mut Lsp, needle: &str) -> Value {
+    let is_it = |v: &Value| {
+        v["method"] == "window/logMessage"
+            && v["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(needle))
+    };
+    if let Some(i) = lsp.backlog.iter().position(is_it) {
+        return lsp.backlog.remove(i);
+    }
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let v = lsp
+            .recv(left)
+            .unwrap_or_else(|| panic!("no log message containing {needle:?}"));
+        if is_it(&v) {
+            return v;
+        }
+        lsp.backlog.push(v);
+    }
+}
+
+fn outline_names(lsp: &mut Lsp, uri: &str) -> Vec<String> {
+    let syms = lsp.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    syms.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| s["name"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn stale_versions_and_unopened_documents_are_logged_and_recovered_from() {
+    let mut lsp = started();
+    let uri = "file:///versions.md";
+    lsp.open(uri, "# One\n");
+    let change = |version: i64, line: u32, text: &str| {
+        json!({"textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": text}]})
+    };
+    lsp.notify("textDocument/didChange", change(2, 1, "# Two\n"));
+    // A change to a document never opened: logged, nothing else happens.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///never-opened.md", "version": 7},
+            "contentChanges": [{"text": "# Ghost\n"}]}),
+    );
+    let log = log_containing(&mut lsp, "never-opened.md");
+    assert_eq!(log["params"]["type"], 2, "a warning: {log}");
+    assert_eq!(
+        outline_names(&mut lsp, "file:///never-opened.md"),
+        Vec::<String>::new()
+    );
+    // A version that goes backwards: logged, applied in arrival order.
+    lsp.notify("textDocument/didChange", change(2, 2, "# Three\n"));
+    let log = log_containing(&mut lsp, "has version 2 after version 2");
+    assert_eq!(log["params"]["type"], 2, "a warning: {log}");
+    assert_eq!(outline_names(&mut lsp, uri), ["One", "Two", "Three"]);
+    // A gap (versions need only increase) is accepted silently.
+    lsp.notify("textDocument/didChange", change(10, 3, "# Four\n"));
+    assert_eq!(
+        outline_names(&mut lsp, uri),
+        ["One", "Two", "Three", "Four"]
+    );
+    let diags_version = {
+        lsp.diagnostics(uri, Some(10));
+        10
+    };
+    assert_eq!(diags_version, 10);
+    // Reopening resynchronises whatever happened before.
+    lsp.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    lsp.open(uri, "# Fresh\n");
+    assert_eq!(outline_names(&mut lsp, uri), ["Fresh"]);
+    probe(&mut lsp, "version abuse");
+    assert!(lsp.shutdown().success());
+}
+
+// ---------------------------------------------------------------------------
+// Lifecycle: requests before initialize, cancellation, exit codes.
+
+fn wait_exit(lsp: &mut Lsp, within: std::time::Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Ok(Some(s)) = lsp.child.try_wait() {
+            return s;
+        }
+        if Instant::now() > deadline {
+            let _ = lsp.child.kill();
+            panic!("the server did not exit within {within:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn requests_before_initialize_are_refused_then_served() {
+    let mut lsp = Lsp::spawn();
+    let id = lsp.request_async(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": PROBE_URI}, "position": {"line": 0, "character": 0}}),
+    );
+    let r = response_within(&mut lsp, id, "a request before initialize");
+    assert_eq!(r["error"]["code"], -32002, "ServerNotInitialized: {r}");
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "file:///early.md", "languageId": "markdown", "version": 1, "text": "# Early\n"}}),
+    );
+    lsp.initialize(json!({}));
+    lsp.open(PROBE_URI, PROBE_TEXT);
+    probe(&mut lsp, "requests before initialize");
+    assert!(lsp.shutdown().success());
+}
+
+#[test]
+fn cancelled_requests_do_not_crash() {
+    let mut lsp = started();
+    let big: String = (0..2000)
+        .map(|i| format!("# H{i}\n\nText [^n{i}] on 25 June 1950 in Sŏul.\n\n"))
+        .collect();
+    lsp.open("file:///cancel.md", &big);
+    let mut ids = Vec::new();
+    for i in 0..50 {
+        let id = lsp.request_async(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": "file:///cancel.md"}}),
+        );
+        // Cancel some at once, some later, some twice, and some never.
+        if i % 3 != 2 {
+            lsp.notify("$/cancelRequest", json!({"id": id}));
+        }
+        if i % 5 == 0 {
+            lsp.notify("$/cancelRequest", json!({"id": id}));
+        }
+        ids.push(id);
+    }
+    for id in ids {
+        let r = response_within(&mut lsp, id, "cancellation");
+        assert!(
+            r.get("result").is_some() || r["error"]["code"] == -32800,
+            "a result or RequestCancelled: {r}"
+        );
+    }
+    probe(&mut lsp, "cancellation");
+    assert!(lsp.shutdown().success());
+}
+
+#[test]
+fn exit_codes_and_a_closed_stdin() {
+    // shutdown then exit: 0, promptly.
+    let lsp = started();
+    let t = Instant::now();
+    assert_eq!(lsp.shutdown().code(), Some(0));
+    assert!(t.elapsed().as_secs() < 5);
+    // exit without shutdown: 1, even with stdin left open.
+    let mut lsp = started();
+    lsp.notify("exit", Value::Null);
+    assert_eq!(
+        wait_exit(&mut lsp, std::time::Duration::from_secs(5)).code(),
+        Some(1)
+    );
+    // stdin closed without shutdown, while an analysis may be running: ends promptly
+    // (code 1: the client vanished without a shutdown).
+    let mut lsp = started();
+    let big: String = (0..3000)
+        .map(|i| format!("Para {i} [^x{i}].\n\n"))
+        .collect();
+    lsp.open("file:///closing.md", &big);
+    lsp.close_stdin();
+    assert_eq!(
+        wait_exit(&mut lsp, std::time::Duration::from_secs(5)).code(),
+        Some(1)
+    );
+    // shutdown, then stdin closed without exit: ends promptly with 0.
+    let mut lsp = started();
+    let id = lsp.request_async("shutdown", Value::Null);
+    response_within(&mut lsp, id, "shutdown");
+    lsp.close_stdin();
+    assert_eq!(
+        wait_exit(&mut lsp, std::time::Duration::from_secs(5)).code(),
+        Some(0)
+    );
+    // Requests after shutdown are refused (InvalidRequest), then exit is 0.
+    let mut lsp = started();
+    let id = lsp.request_async("shutdown", Value::Null);
+    response_within(&mut lsp, id, "shutdown");
+    let id = lsp.request_async(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": PROBE_URI}}),
+    );
+    let r = response_within(&mut lsp, id, "a request after shutdown");
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    lsp.notify("exit", Value::Null);
+    assert_eq!(
+        wait_exit(&mut lsp, std::time::Duration::from_secs(5)).code(),
+        Some(0)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Huge and hostile documents, over the binary.
+
+/// Peak resident memory of a process, in bytes (Linux; None elsewhere).
+fn peak_rss(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+#[test]
+fn huge_and_deep_documents_degrade_gracefully() {
+    let mut lsp = started();
+    let para = "In June 1950 Kim Il-sung met Stalin in Moscow [^a]; Sŏul fell on 28 June.\n\n";
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "a 50 MB document",
+            para.repeat(50 * 1024 * 1024 / para.len()),
+        ),
+        (
+            "a single 1 MB line",
+            "Kim Il-sung [^x] 1950 Сталин 서울 ".repeat(1024 * 1024 / 40),
+        ),
+        (
+            "10,000 nested block quotes",
+            format!("{} deep\n", ">".repeat(10_000)),
+        ),
+        (
+            "10,000 nested list items",
+            (0..10_000)
+                .map(|i| format!("{}- item\n", "  ".repeat(i % 500)))
+                .collect::<String>()
+                + &"- ".repeat(10_000)
+                + "x\n",
+        ),
+        (
+            "10,000 nested emphases",
+            format!("{}x{}", "*".repeat(5_000), "*".repeat(5_000)),
+        ),
+        (
+            "5,000 notes",
+            (0..5_000)
+                .map(|i| format!("Claim {i}.[^n{i}]\n\n"))
+                .collect::<String>()
+                + &(0..5_000)
+                    .map(|i| format!("[^n{i}]: Source {i}.\n"))
+                    .collect::<String>(),
+        ),
+        (
+            "NUL and control characters",
+            "\0\u{1}\u{7f}\u{feff}\u{2028}\u{85}\r\r\n\u{b}".repeat(1000),
+        ),
+    ];
+    let n = cases.len();
+    for (i, (what, text)) in cases.into_iter().enumerate() {
+        let uri = format!("file:///huge-{i}.md");
+        let t = Instant::now();
+        lsp.open(&uri, &text);
+        let diags = lsp.diagnostics(&uri, Some(1));
+        let opened = t.elapsed();
+        // A request on the document is answered, and so is one elsewhere.
+        let id = lsp.request_async(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 5}}),
+        );
+        let r = response_within(&mut lsp, id, what);
+        assert!(r.get("error").is_none(), "{what}: {r}");
+        probe(&mut lsp, what);
+        if text.len() > 8 * 1024 * 1024 {
+            assert!(
+                diags.iter().any(|d| d["code"] == "analysis-limited"),
+                "{what}: the limit is reported"
+            );
+        }
+        // Close it so memory can be measured per case.
+        lsp.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        eprintln!(
+            "{what}: {} bytes, opened and analysed in {opened:?}, {} diagnostics, peak RSS {:?} MB",
+            text.len(),
+            diags.len(),
+            peak_rss(lsp.child.id()).map(|b| b / (1024 * 1024))
+        );
+    }
+    // Memory stays proportional: the 50 MB document costs a small multiple of itself.
+    if let Some(peak) = peak_rss(lsp.child.id()) {
+        assert!(
+            peak < 1024 * 1024 * 1024,
+            "peak RSS {} MB",
+            peak / (1024 * 1024)
+        );
+    }
+    eprintln!("{n} huge or hostile documents survived");
+    assert!(lsp.shutdown().success());
+}

@@ -467,10 +467,11 @@ impl LanguageServer for Backend {
         {
             let mut st = lock(&self.state);
             let generation = st.docs.get(&d.uri).map(|e| e.generation + 1).unwrap_or(0);
+            let parse_limit = st.config.limits.max_document_bytes;
             st.docs.insert(
                 d.uri.clone(),
                 DocEntry {
-                    doc: Document::new(&d.text, d.version),
+                    doc: Document::with_parse_limit(&d.text, d.version, parse_limit),
                     generation,
                     analysis: None,
                     running: false,
