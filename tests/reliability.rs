@@ -880,3 +880,181 @@ fn huge_and_deep_documents_degrade_gracefully() {
     eprintln!("{n} huge or hostile documents survived");
     assert!(lsp.shutdown().success());
 }
+
+// ---------------------------------------------------------------------------
+// Nothing written; bad configuration is a message.
+
+/// Every path under `dir` with its bytes and modification time.
+fn snapshot(
+    dir: &std::path::Path,
+) -> Vec<(std::path::PathBuf, Vec<u8>, Option<std::time::SystemTime>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let meta = e.metadata().ok();
+            if p.is_dir() {
+                stack.push(p.clone());
+                out.push((p, Vec::new(), None));
+            } else {
+                let bytes = std::fs::read(&p).unwrap_or_default();
+                out.push((p, bytes, meta.and_then(|m| m.modified().ok())));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn initialize_in(lsp: &mut Lsp, root: &std::path::Path) {
+    lsp.request(
+        "initialize",
+        json!({"processId": null, "rootUri": file_uri(root), "capabilities": {},
+            "workspaceFolders": [{"uri": file_uri(root), "name": "w"}]}),
+    );
+    lsp.notify("initialized", json!({}));
+}
+
+#[test]
+fn the_server_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let text = std::fs::read_to_string(fixture("bajanov-1995.md")).expect("fixture");
+    std::fs::write(root.join("bajanov-1995.md"), &text).expect("write");
+    std::fs::write(root.join("annalist.toml"), "[rules]\n").expect("write");
+    std::fs::create_dir(root.join("notes")).expect("mkdir");
+    std::fs::write(root.join("notes/draft.md"), "# Draft [^1]\n").expect("write");
+    let before = snapshot(root);
+    let mut lsp = Lsp::spawn_in(root);
+    initialize_in(&mut lsp, root);
+    let uri = file_uri(&root.join("bajanov-1995.md"));
+    lsp.open(&uri, &text);
+    lsp.diagnostics(&uri, Some(1));
+    // Everything a session does: edits, saves, every request, configuration changes.
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "Edited [^new].\n\n"}]}),
+    );
+    lsp.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}, "text": text}),
+    );
+    lsp.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": file_uri(&root.join("annalist.toml"))}}),
+    );
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"annalist": {"rules": {"footnote-unused": "off"}}}}),
+    );
+    let pos = json!({"line": 2, "character": 4});
+    let td = json!({"uri": uri});
+    for (method, params) in [
+        (
+            "textDocument/hover",
+            json!({"textDocument": td, "position": pos}),
+        ),
+        (
+            "textDocument/definition",
+            json!({"textDocument": td, "position": pos}),
+        ),
+        (
+            "textDocument/references",
+            json!({"textDocument": td, "position": pos, "context": {"includeDeclaration": true}}),
+        ),
+        (
+            "textDocument/prepareRename",
+            json!({"textDocument": td, "position": pos}),
+        ),
+        (
+            "textDocument/rename",
+            json!({"textDocument": td, "position": pos, "newName": "renamed"}),
+        ),
+        (
+            "textDocument/completion",
+            json!({"textDocument": td, "position": pos}),
+        ),
+        ("textDocument/documentSymbol", json!({"textDocument": td})),
+        (
+            "textDocument/codeAction",
+            json!({"textDocument": td, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 60, "character": 0}}, "context": {"diagnostics": []}}),
+        ),
+        (
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": td}),
+        ),
+        (
+            "textDocument/inlayHint",
+            json!({"textDocument": td, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 60, "character": 0}}}),
+        ),
+        ("workspace/symbol", json!({"query": "Kim"})),
+        ("annalist/timeline", json!({"textDocument": td})),
+    ] {
+        let id = lsp.request_async(method, params);
+        let r = response_within(&mut lsp, id, method);
+        assert!(
+            r.get("error").is_none() || method.contains("ename"),
+            "{method}: {r}"
+        );
+    }
+    lsp.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(lsp.shutdown().success());
+    assert_eq!(
+        snapshot(root),
+        before,
+        "the server changed files in the workspace"
+    );
+}
+
+#[test]
+fn a_broken_config_is_a_diagnostic_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let config = root.join("annalist.toml");
+    std::fs::write(&config, "# settings\n[rules]\nfootnote-unused = \"loud\"\n").expect("write");
+    let mut lsp = Lsp::spawn_in(root);
+    initialize_in(&mut lsp, root);
+    let diags = lsp.diagnostics(&file_uri(&config), None);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "config-invalid");
+    assert_eq!(diags[0]["severity"], 1);
+    assert_eq!(diags[0]["range"]["start"]["line"], 2, "{diags:?}");
+    assert_eq!(diags[0]["range"]["start"]["character"], 18, "{diags:?}");
+    // The server goes on, with the default configuration.
+    lsp.open(PROBE_URI, PROBE_TEXT);
+    probe(&mut lsp, "a broken annalist.toml");
+    // Fixing the file and saving it clears the diagnostic.
+    std::fs::write(&config, "[rules]\nfootnote-unused = \"off\"\n").expect("write");
+    lsp.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": file_uri(&config)}}),
+    );
+    let cleared = lsp.diagnostics(&file_uri(&config), None);
+    assert!(cleared.is_empty(), "{cleared:?}");
+    // Syntax errors, wrong types and unknown keys too, each with a position.
+    for (bad, line) in [
+        ("[rules\n", 1),
+        ("[limits]\nmax_document_bytes = \"big\"\n", 2),
+        ("\n\n[nonsense]\n", 3),
+        ("[features]\nhover = 3\n", 2),
+    ] {
+        std::fs::write(&config, bad).expect("write");
+        lsp.notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": file_uri(&config)}}),
+        );
+        let d = lsp.diagnostics(&file_uri(&config), None);
+        assert_eq!(d.len(), 1, "{bad:?}: {d:?}");
+        assert_eq!(d[0]["range"]["start"]["line"], line - 1, "{bad:?}: {d:?}");
+        probe(&mut lsp, bad);
+    }
+    assert!(lsp.shutdown().success());
+}
