@@ -63,6 +63,9 @@ struct Shared {
     /// `file_config` with the editor settings laid over it.
     config: Arc<Config>,
     knowledge: Arc<Knowledge>,
+    /// Configuration problems found during `initialize`, reported on `initialized`:
+    /// tower-lsp-server drops notifications sent before `initialize` has answered.
+    startup_problems: Vec<config::FileProblem>,
 }
 
 pub struct Backend {
@@ -115,6 +118,7 @@ impl Backend {
                 settings: Value::Null,
                 config: Arc::new(Config::default()),
                 knowledge: Arc::new(Knowledge::embedded()),
+                startup_problems: Vec::new(),
             })),
         }
     }
@@ -377,13 +381,7 @@ impl LanguageServer for Backend {
             }
         }
         let problems = self.reload_config();
-        if !problems.is_empty() {
-            let this = Backend {
-                client: self.client.clone(),
-                state: self.state.clone(),
-            };
-            tokio::spawn(async move { this.report_config_problems(problems).await });
-        }
+        lock(&self.state).startup_problems = problems;
         let features = lock(&self.state).config.features.clone();
         let capabilities = ServerCapabilities {
             position_encoding: Some(if utf8 {
@@ -449,6 +447,10 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        let problems = std::mem::take(&mut lock(&self.state).startup_problems);
+        if !problems.is_empty() {
+            self.report_config_problems(problems).await;
+        }
         self.client
             .log_message(
                 MessageType::INFO,
