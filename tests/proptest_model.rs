@@ -228,7 +228,7 @@ fn check_against_fresh(doc: &Document, expected: &str) -> Result<(), TestCaseErr
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(96),
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256),
         max_shrink_iters: 2000,
         ..ProptestConfig::default()
     })]

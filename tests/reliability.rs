@@ -639,8 +639,10 @@ fn stale_versions_and_unopened_documents_are_logged_and_recovered_from() {
     let log = log_containing(&mut lsp, "has version 2 after version 2");
     assert_eq!(log["params"]["type"], 2, "a warning: {log}");
     assert_eq!(outline_names(&mut lsp, uri), ["One", "Two", "Three"]);
-    // A gap (versions need only increase) is accepted silently.
+    // A gap (versions need only increase) is applied, and traced at log level.
     lsp.notify("textDocument/didChange", change(10, 3, "# Four\n"));
+    let log = log_containing(&mut lsp, "jumps from version 2 to 10");
+    assert_eq!(log["params"]["type"], 4, "a log-level trace: {log}");
     assert_eq!(
         outline_names(&mut lsp, uri),
         ["One", "Two", "Three", "Four"]

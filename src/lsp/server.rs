@@ -488,6 +488,7 @@ impl LanguageServer for Backend {
         // Applied synchronously, before any await: this keeps edits in order.
         let uri = params.text_document.uri;
         let version = params.text_document.version;
+        let mut gap = None;
         let warning = {
             let mut st = lock(&self.state);
             let enc = st.encoding;
@@ -498,6 +499,16 @@ impl LanguageServer for Backend {
                 )),
                 Some(e) => {
                     let mut warn = None;
+                    if version > e.doc.version.saturating_add(1) {
+                        // Allowed (versions need only increase), but worth a trace
+                        // when a client is suspected of dropping changes.
+                        gap = Some(format!(
+                            "annalist: change to {} jumps from version {} to {}; if the editor dropped changes, close and reopen the document",
+                            uri.as_str(),
+                            e.doc.version,
+                            version
+                        ));
+                    }
                     if version <= e.doc.version {
                         warn = Some(format!(
                             "annalist: change to {} has version {} after version {}; applied in arrival order",
@@ -523,6 +534,9 @@ impl LanguageServer for Backend {
             }
         };
         self.schedule(uri);
+        if let Some(g) = gap {
+            self.client.log_message(MessageType::LOG, g).await;
+        }
         if let Some(w) = warning {
             self.client.log_message(MessageType::WARNING, w).await;
         }
