@@ -81,10 +81,15 @@ impl Analysis {
 /// Analyse a text. `md` is the incrementally kept model of exactly this text, if the
 /// caller has one (see [`crate::document::Document::md`]); otherwise it is parsed here.
 pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analysis {
-    let md = md.unwrap_or_else(|| crate::document::parse_model(&text));
+    let too_big = text.len() > ctx.config.limits.max_document_bytes;
+    let md = match md {
+        // Past the limit the text is not parsed at all (seconds per megabyte).
+        _ if too_big => Arc::new(MdModel::unparsed(&text)),
+        Some(md) => md,
+        None => crate::document::parse_model(&text),
+    };
     let lines = LineIndex::new(&text);
     let notes = notes::analyze(&text, &md);
-    let too_big = text.len() > ctx.config.limits.max_document_bytes;
     let local = if too_big {
         None
     } else {
@@ -114,7 +119,12 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
         local,
     };
     let mut findings = Vec::new();
-    crate::rules::run(&a, ctx, &mut findings);
+    if too_big {
+        // Past the limit only the note layer is checked (its cost is linear and small).
+        crate::rules::notes::check(&a, ctx, &mut findings);
+    } else {
+        crate::rules::run(&a, ctx, &mut findings);
+    }
     if too_big {
         findings.push(Finding::new(
             "analysis-limited",
@@ -132,6 +142,22 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     findings.sort_by(|x, y| {
         (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code))
     });
+    let max = ctx.config.limits.max_findings;
+    if findings.len() > max {
+        let dropped = findings.len() - max;
+        findings.truncate(max);
+        findings.push(Finding::new(
+            "analysis-limited",
+            crate::finding::Severity::Info,
+            crate::finding::Span::new(0, 0),
+            format!(
+                "{dropped} more findings in this document are not shown (limits.max_findings = {max} in annalist.toml): fix the ones above, or raise the limit."
+            ),
+        ));
+        findings.sort_by(|x, y| {
+            (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code))
+        });
+    }
     a.findings = findings;
     a
 }
@@ -162,4 +188,39 @@ pub fn analyze_str(text: &str) -> Analysis {
             knowledge: &knowledge,
         },
     )
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn findings_past_the_limit_are_counted_not_listed() {
+        let text: String = (0..30)
+            .map(|i| format!("Claim {i}.[^missing{i}]\n\n"))
+            .collect();
+        let mut config = Config::default();
+        config.limits.max_findings = 10;
+        let knowledge = Knowledge::embedded();
+        let a = analyze(
+            Arc::from(text.as_str()),
+            None,
+            &Context {
+                config: &config,
+                knowledge: &knowledge,
+            },
+        );
+        assert_eq!(a.findings.len(), 11);
+        let summary: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.code == "analysis-limited")
+            .collect();
+        assert_eq!(summary.len(), 1);
+        assert!(
+            summary[0].message.starts_with("20 more findings"),
+            "{}",
+            summary[0].message
+        );
+    }
 }

@@ -102,12 +102,16 @@ impl Default for Features {
 pub struct Limits {
     /// Documents larger than this many bytes get only the note layer.
     pub max_document_bytes: usize,
+    /// At most this many findings per document; the rest are summed up in one
+    /// `analysis-limited` finding (the editor and the CLI both obey it).
+    pub max_findings: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_document_bytes: 8 * 1024 * 1024,
+            max_findings: 5000,
         }
     }
 }

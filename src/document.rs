@@ -50,6 +50,8 @@ pub struct Document {
     /// The text of the current version, shared with snapshots.
     text: Arc<str>,
     md: Arc<MdModel>,
+    /// Texts longer than this are kept without a parse (see [`Document::with_parse_limit`]).
+    parse_limit: usize,
     pub version: i32,
 }
 
@@ -213,12 +215,20 @@ fn is_list_marker(line: &[u8]) -> bool {
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Document {
+        Document::with_parse_limit(text, version, usize::MAX)
+    }
+
+    /// A document whose texts over `parse_limit` bytes are not parsed: tree-sitter-md
+    /// takes seconds per megabyte (and runs of `*` are quadratic), so past the
+    /// configured limit the model is [`MdModel::unparsed`] until the text shrinks.
+    pub fn with_parse_limit(text: &str, version: i32, parse_limit: usize) -> Document {
         let mut d = Document {
             rope: Rope::from_str(text),
             parser: MarkdownParser::default(),
             chunks: Vec::new(),
             text: Arc::from(text),
             md: Arc::new(MdModel::default()),
+            parse_limit,
             version,
         };
         d.rechunk();
@@ -342,6 +352,11 @@ impl Document {
     /// parallel when there are many, as on open).
     fn rechunk(&mut self) {
         let text = self.text.clone();
+        if text.len() > self.parse_limit {
+            self.chunks.clear();
+            self.md = Arc::new(MdModel::unparsed(&text));
+            return;
+        }
         let starts = chunk_starts(&text);
         let mut old: Vec<Chunk> = std::mem::take(&mut self.chunks);
         old.sort_by_key(|c| c.start);
@@ -515,6 +530,44 @@ mod tests {
                     .map(|c| (c.start, c.len))
                     .collect::<Vec<_>>()
             );
+        }
+    }
+
+    #[test]
+    fn texts_over_the_parse_limit_are_not_parsed_until_they_shrink() {
+        let mut d = Document::with_parse_limit("# A\n", 1, 10);
+        assert_eq!(d.md().headings.len(), 1);
+        d.apply_edits(&[(Span::new(4, 4), "Long enough.\n".into())]);
+        assert!(d.md().headings.is_empty());
+        assert_eq!(&**d.text(), "# A\nLong enough.\n");
+        d.apply_edits(&[(Span::new(4, 17), String::new())]);
+        model_eq(d.md(), Document::new("# A\n", 1).md());
+        d.replace_all("# 0123456789ABC");
+        assert!(d.md().headings.is_empty(), "over the limit: not parsed");
+    }
+
+    /// Minimal cases found by tests/proptest_model.rs where tree-sitter-md's incremental
+    /// reparse (with the edited old tree) differed from a fresh parse; touched chunks
+    /// are parsed afresh, so the edited document must equal the fresh one.
+    #[test]
+    fn edited_equals_fresh_where_incremental_reparse_did_not() {
+        let cases: &[(&str, Span, &str)] = &[
+            ("\u{1}**<!-- c -->¡**<sup>3</sup># ", Span::new(15, 15), ""),
+            (
+                "1. a\u{1}**|a|b|\n|-|-|\n𐀀> ࠀ**¹```\n``¹(1)¹|a|b|\n|-|-|\nA(1).# ",
+                Span::new(30, 30),
+                "",
+            ),
+            (
+                "Сталин# **```\n# # ===\n# \n\nwww.x.org> \n*#     # # #     #     (1)\n\n",
+                Span::new(60, 60),
+                "",
+            ),
+        ];
+        for (text, span, insert) in cases {
+            let mut d = Document::new(text, 1);
+            d.apply_edits(&[(*span, insert.to_string())]);
+            model_eq(d.md(), Document::new(d.text(), 1).md());
         }
     }
 

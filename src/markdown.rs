@@ -63,6 +63,12 @@ impl MdModel {
         }
     }
 
+    /// A model with one paragraph per blank-line-separated chunk, without parsing:
+    /// for texts over `limits.max_document_bytes`.
+    pub fn unparsed(text: &str) -> MdModel {
+        MdModel::fallback(text)
+    }
+
     /// A model with one paragraph per blank-line-separated chunk, used only if the
     /// parser gives up (it never should; parsing never fails).
     fn fallback(text: &str) -> MdModel {
@@ -101,7 +107,7 @@ impl MdModel {
             tree,
             m: &mut m,
         };
-        b.walk_block(root, 0, 0);
+        b.walk_blocks(root);
         b.bare_urls();
         normalise(&mut m.skip);
         m
@@ -201,7 +207,22 @@ fn span_of(n: &Node) -> Span {
 }
 
 impl Builder<'_> {
-    fn walk_block(&mut self, node: Node, quote: u8, list: u8) {
+    /// Visit the block tree in document order. Iterative, with an explicit stack:
+    /// nesting depth is up to the input (10,000 nested quotes or emphases must not
+    /// overflow a thread's stack).
+    fn walk_blocks(&mut self, root: Node) {
+        let mut stack = vec![(root, 0u8, 0u8)];
+        while let Some((node, quote, list)) = stack.pop() {
+            if let Some((q, l)) = self.visit_block(node, quote, list) {
+                let mut c = node.walk();
+                let children: Vec<Node> = node.children(&mut c).collect();
+                stack.extend(children.into_iter().rev().map(|ch| (ch, q, l)));
+            }
+        }
+    }
+
+    /// Record one block node; for containers, return the depths for its children.
+    fn visit_block(&mut self, node: Node, quote: u8, list: u8) -> Option<(u8, u8)> {
         let kind = node.kind();
         let span = span_of(&node);
         match kind {
@@ -266,18 +287,14 @@ impl Builder<'_> {
                 self.leaf(BlockKind::Table, span, span, quote, list);
             }
             _ => {
-                let (q, l) = match kind {
+                return Some(match kind {
                     "block_quote" => (quote.saturating_add(1), list),
                     "list_item" => (quote, list.saturating_add(1)),
                     _ => (quote, list),
-                };
-                let mut c = node.walk();
-                let children: Vec<Node> = node.children(&mut c).collect();
-                for ch in children {
-                    self.walk_block(ch, q, l);
-                }
+                });
             }
         }
+        None
     }
 
     fn leaf(&mut self, kind: BlockKind, span: Span, content: Span, quote: u8, list: u8) {
@@ -291,31 +308,33 @@ impl Builder<'_> {
     }
 
     /// Find `inline` nodes below `node` and record their non-prose regions.
+    /// Iterative, like [`Builder::walk_blocks`]: the order of skip regions does not
+    /// matter (they are normalised), so a plain stack will do.
     fn walk_inline_container(&mut self, node: Node) {
-        if node.kind() == "inline" {
-            if let Some(t) = self.tree.inline_tree(&node) {
-                self.walk_inline(t.root_node());
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "inline" {
+                if let Some(t) = self.tree.inline_tree(&node) {
+                    self.walk_inline(t.root_node());
+                }
+                continue;
             }
-            return;
-        }
-        let mut c = node.walk();
-        let children: Vec<Node> = node.children(&mut c).collect();
-        for ch in children {
-            self.walk_inline_container(ch);
+            let mut c = node.walk();
+            stack.extend(node.children(&mut c));
         }
     }
 
-    fn walk_inline(&mut self, node: Node) {
-        match node.kind() {
-            "code_span" | "link_destination" | "uri_autolink" | "email_autolink" | "html_tag"
-            | "latex_block" => {
-                self.m.skip.push(span_of(&node));
-            }
-            _ => {
-                let mut c = node.walk();
-                let children: Vec<Node> = node.children(&mut c).collect();
-                for ch in children {
-                    self.walk_inline(ch);
+    fn walk_inline(&mut self, root: Node) {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "code_span" | "link_destination" | "uri_autolink" | "email_autolink"
+                | "html_tag" | "latex_block" => {
+                    self.m.skip.push(span_of(&node));
+                }
+                _ => {
+                    let mut c = node.walk();
+                    stack.extend(node.children(&mut c));
                 }
             }
         }

@@ -71,6 +71,8 @@ dates = {dates}              # recognise and normalise dates
 [limits]
 # Past this many bytes a document gets only its notes checked (analysis-limited).
 max_document_bytes = {max_bytes}
+# At most this many findings per document; the rest are counted in one analysis-limited finding.
+max_findings = {max_findings}
 "#,
         extensions = quoted(&d.extensions),
         rules = rules,
@@ -81,6 +83,7 @@ max_document_bytes = {max_bytes}
         entities = d.features.entities,
         dates = d.features.dates,
         max_bytes = d.limits.max_document_bytes,
+        max_findings = d.limits.max_findings,
     )
 }
 

@@ -11,6 +11,7 @@
 pub mod convert;
 pub mod server;
 pub mod settings;
+pub mod wire;
 
 use std::process::ExitCode;
 
@@ -28,10 +29,13 @@ pub fn run() -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let stdin = tokio::io::stdin();
+        // stdin reaches the server only through the sanitiser (see `wire`): one
+        // undecodable message would otherwise end the server's input for good.
+        let (server_in, sanitised) = tokio::io::duplex(1 << 20);
+        tokio::spawn(wire::sanitize(tokio::io::stdin(), sanitised));
         let stdout = tokio::io::stdout();
         let (service, socket) = server::service();
-        tower_lsp_server::Server::new(stdin, stdout, socket)
+        tower_lsp_server::Server::new(server_in, stdout, socket)
             .serve(service)
             .await;
     });

@@ -63,6 +63,9 @@ struct Shared {
     /// `file_config` with the editor settings laid over it.
     config: Arc<Config>,
     knowledge: Arc<Knowledge>,
+    /// Configuration problems found during `initialize`, reported on `initialized`:
+    /// tower-lsp-server drops notifications sent before `initialize` has answered.
+    startup_problems: Vec<config::FileProblem>,
 }
 
 pub struct Backend {
@@ -115,6 +118,7 @@ impl Backend {
                 settings: Value::Null,
                 config: Arc::new(Config::default()),
                 knowledge: Arc::new(Knowledge::embedded()),
+                startup_problems: Vec::new(),
             })),
         }
     }
@@ -398,13 +402,7 @@ impl LanguageServer for Backend {
             }
         }
         let problems = self.reload_config();
-        if !problems.is_empty() {
-            let this = Backend {
-                client: self.client.clone(),
-                state: self.state.clone(),
-            };
-            tokio::spawn(async move { this.report_config_problems(problems).await });
-        }
+        lock(&self.state).startup_problems = problems;
         let features = lock(&self.state).config.features.clone();
         let capabilities = ServerCapabilities {
             position_encoding: Some(if utf8 {
@@ -470,6 +468,10 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        let problems = std::mem::take(&mut lock(&self.state).startup_problems);
+        if !problems.is_empty() {
+            self.report_config_problems(problems).await;
+        }
         self.client
             .log_message(
                 MessageType::INFO,
@@ -488,10 +490,11 @@ impl LanguageServer for Backend {
         {
             let mut st = lock(&self.state);
             let generation = st.docs.get(&d.uri).map(|e| e.generation + 1).unwrap_or(0);
+            let parse_limit = st.config.limits.max_document_bytes;
             st.docs.insert(
                 d.uri.clone(),
                 DocEntry {
-                    doc: Document::new(&d.text, d.version),
+                    doc: Document::with_parse_limit(&d.text, d.version, parse_limit),
                     generation,
                     analysis: None,
                     running: false,
@@ -506,6 +509,7 @@ impl LanguageServer for Backend {
         // Applied synchronously, before any await: this keeps edits in order.
         let uri = params.text_document.uri;
         let version = params.text_document.version;
+        let mut gap = None;
         let warning = {
             let mut st = lock(&self.state);
             let enc = st.encoding;
@@ -516,6 +520,16 @@ impl LanguageServer for Backend {
                 )),
                 Some(e) => {
                     let mut warn = None;
+                    if version > e.doc.version.saturating_add(1) {
+                        // Allowed (versions need only increase), but worth a trace
+                        // when a client is suspected of dropping changes.
+                        gap = Some(format!(
+                            "annalist: change to {} jumps from version {} to {}; if the editor dropped changes, close and reopen the document",
+                            uri.as_str(),
+                            e.doc.version,
+                            version
+                        ));
+                    }
                     if version <= e.doc.version {
                         warn = Some(format!(
                             "annalist: change to {} has version {} after version {}; applied in arrival order",
@@ -541,6 +555,9 @@ impl LanguageServer for Backend {
             }
         };
         self.schedule(uri);
+        if let Some(g) = gap {
+            self.client.log_message(MessageType::LOG, g).await;
+        }
         if let Some(w) = warning {
             self.client.log_message(MessageType::WARNING, w).await;
         }

@@ -193,6 +193,12 @@ pub fn check(a: &Analysis, _ctx: &Context, out: &mut Vec<Finding>) {
         text: &a.text,
         notes: &a.notes,
         a,
+        // Once per document: per finding, this scan made the rule quadratic.
+        eol: if a.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        },
     };
     r.undefined(out);
     r.unused(out);
@@ -205,6 +211,8 @@ struct Report<'a> {
     text: &'a str,
     notes: &'a Notes,
     a: &'a Analysis,
+    /// The document's line ending.
+    eol: &'static str,
 }
 
 impl Report<'_> {
@@ -213,11 +221,7 @@ impl Report<'_> {
     }
 
     fn eol(&self) -> &'static str {
-        if self.text.contains("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        }
+        self.eol
     }
 
     fn section(&self, i: Option<usize>) -> Option<&NotesSection> {

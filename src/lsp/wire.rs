@@ -1,0 +1,410 @@
+//! The wire, hardened. tower-lsp-server stops reading its input for good after the
+//! first message it cannot decode (tokio-util's `FramedRead` ends the stream after a
+//! decoder error): one invalid JSON body, a `Content-Length` that lies, or a stray
+//! invalid UTF-8 byte would leave the server deaf. So stdin goes through [`sanitize`]
+//! first, which re-frames every message it can recognise and drops, with a line on
+//! stderr, what it cannot:
+//!
+//! - bytes before a `Content-Length` header (garbage, headers without a length) are
+//!   skipped up to the next `Content-Length`;
+//! - a body that is not a JSON-RPC message at its declared length is read as the one
+//!   JSON value it starts with, when that value is followed by the next header (or by
+//!   nothing, once the input has been idle for [`IDLE`]): the length lied;
+//! - invalid UTF-8 inside a body is replaced by U+FFFD (the message is kept: losing a
+//!   `didChange` would silently desynchronise the document);
+//! - anything else is dropped up to the next `Content-Length`.
+//!
+//! Every message passed on has a correct `Content-Length` and a body that
+//! tower-lsp-server decodes (a JSON-RPC request, notification or response).
+
+use std::borrow::Cow;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tower_lsp_server::jsonrpc::{Request, Response};
+
+/// How long the input must be quiet before a message whose `Content-Length` is too
+/// large is taken as complete.
+pub const IDLE: Duration = Duration::from_millis(200);
+
+const HEADER: &[u8] = b"content-length";
+/// Longest header block accepted (real ones are under 100 bytes).
+const MAX_HEADER: usize = 4096;
+
+/// Copy `input` to `output`, re-framing valid messages and dropping the rest. Ends at
+/// the end of `input` (then `output` is shut down, so the server sees the end too).
+pub async fn sanitize<R, W>(mut input: R, mut output: W)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut framer = Framer::default();
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let (n, idle) = match tokio::time::timeout(IDLE, input.read(&mut chunk)).await {
+            Ok(Ok(n)) => (n, false),
+            Ok(Err(_)) => (0, false),
+            Err(_) => (usize::MAX, true),
+        };
+        let eof = n == 0;
+        if !idle && !eof {
+            framer.push(chunk.get(..n).unwrap_or(&[]));
+        }
+        if idle && framer.is_empty() {
+            continue;
+        }
+        for out in framer.extract(eof, idle) {
+            match out {
+                Out::Message(body) => {
+                    let head = format!("Content-Length: {}\r\n\r\n", body.len());
+                    if output.write_all(head.as_bytes()).await.is_err()
+                        || output.write_all(&body).await.is_err()
+                        || output.flush().await.is_err()
+                    {
+                        return;
+                    }
+                }
+                Out::Problem(p) => eprintln!("annalist lsp: {p}"),
+            }
+        }
+        if eof {
+            let _ = output.shutdown().await;
+            return;
+        }
+    }
+}
+
+/// What the framer makes of its input.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Out {
+    /// A body that decodes as a JSON-RPC message.
+    Message(Vec<u8>),
+    /// Something dropped or repaired, for the log.
+    Problem(String),
+}
+
+/// Incremental framing state: the unconsumed input.
+#[derive(Default)]
+pub struct Framer {
+    buf: Vec<u8>,
+    /// Consumed prefix of `buf`.
+    pos: usize,
+    /// While a body is incomplete: how far past the body start the search for a next
+    /// header has looked, so huge bodies arriving in chunks are scanned once.
+    scanned: usize,
+}
+
+enum Parse {
+    /// A complete JSON value of this many bytes.
+    Complete(usize),
+    /// The input ended inside a value.
+    Incomplete,
+    Invalid,
+}
+
+impl Framer {
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pos >= self.buf.len()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos += n;
+        self.scanned = 0;
+    }
+
+    /// Every message (and problem) complete in the input so far. `eof`: no more input
+    /// will come; `idle`: none came for a while.
+    pub fn extract(&mut self, eof: bool, idle: bool) -> Vec<Out> {
+        let buf = std::mem::take(&mut self.buf);
+        let out = self.extract_from(&buf, eof, idle);
+        self.buf = buf;
+        out
+    }
+
+    fn extract_from(&mut self, buf: &[u8], eof: bool, idle: bool) -> Vec<Out> {
+        let mut out = Vec::new();
+        loop {
+            let rest = buf.get(self.pos..).unwrap_or(&[]);
+            // 1. A header must start here; skip anything before one.
+            let Some(h) = find_ci(rest, HEADER, 0) else {
+                // Keep a tail that may be the start of a header.
+                let keep = if eof { 0 } else { HEADER.len() - 1 };
+                let drop = rest.len().saturating_sub(keep);
+                if rest.get(..drop).is_some_and(|g| !g.trim_ascii().is_empty()) {
+                    out.push(Out::Problem(format!(
+                        "skipped {drop} bytes that were not a message"
+                    )));
+                }
+                self.consume(drop);
+                return out;
+            };
+            if h > 0 {
+                if rest.get(..h).is_some_and(|g| !g.trim_ascii().is_empty()) {
+                    out.push(Out::Problem(format!(
+                        "skipped {h} bytes that were not a message"
+                    )));
+                }
+                self.consume(h);
+                continue;
+            }
+            // 2. The header block.
+            let Some(end) = find(rest, b"\r\n\r\n", 0) else {
+                if rest.len() > MAX_HEADER || eof {
+                    out.push(Out::Problem("dropped an unterminated header".into()));
+                    self.consume(HEADER.len());
+                    continue;
+                }
+                return out;
+            };
+            if end > MAX_HEADER || find_ci(rest.get(..end).unwrap_or(&[]), HEADER, 1).is_some() {
+                out.push(Out::Problem("dropped a malformed header".into()));
+                self.consume(HEADER.len());
+                continue;
+            }
+            let body_start = end + 4;
+            let Some(len) = content_length(rest.get(..end).unwrap_or(&[])) else {
+                out.push(Out::Problem(
+                    "dropped a message whose Content-Length is not a number".into(),
+                ));
+                self.consume(body_start);
+                continue;
+            };
+            if len == 0 {
+                self.consume(body_start);
+                continue;
+            }
+            let avail = rest.get(body_start..).unwrap_or(&[]);
+            // 3. The normal case: the declared length holds a message.
+            if let Some((msg, repaired)) = avail.get(..len).and_then(valid_message) {
+                if repaired {
+                    out.push(Out::Problem(
+                        "replaced invalid UTF-8 in a message with U+FFFD".into(),
+                    ));
+                }
+                out.push(Out::Message(msg));
+                self.consume(body_start + len);
+                continue;
+            }
+            // 4. The length lied? Read the body as the JSON value it starts with. While
+            // a long body is still arriving, do so only once a later header shows up.
+            let complete = avail.len() >= len;
+            let later_header = if complete || eof || idle {
+                true
+            } else {
+                let from = self.scanned.saturating_sub(HEADER.len());
+                let found = find_ci(avail, HEADER, from).is_some();
+                self.scanned = avail.len();
+                found
+            };
+            if later_header {
+                match first_value(avail) {
+                    Parse::Complete(m) => {
+                        let after = avail.get(m..).unwrap_or(&[]);
+                        let after_trim = after.trim_ascii_start();
+                        let next_is_header = starts_with_ci(after_trim, HEADER);
+                        let nothing_after = after_trim.is_empty();
+                        if next_is_header || (nothing_after && (eof || idle)) {
+                            if let Some((msg, _)) = avail.get(..m).and_then(valid_message) {
+                                out.push(Out::Problem(format!(
+                                    "a message said Content-Length {len} but had {m} bytes; read it as {m}"
+                                )));
+                                out.push(Out::Message(msg));
+                                self.consume(body_start + m);
+                                continue;
+                            }
+                        } else if nothing_after {
+                            // A complete value and nothing after it yet: wait for a
+                            // header or for quiet.
+                            return out;
+                        }
+                    }
+                    Parse::Incomplete if !eof => {
+                        if !complete {
+                            return out;
+                        }
+                        // The declared length is there but the value goes on: wait
+                        // for more (a following message will settle it) unless idle.
+                        if !idle {
+                            return out;
+                        }
+                    }
+                    _ => {}
+                }
+            } else {
+                return out;
+            }
+            if !complete && !eof && !idle {
+                return out;
+            }
+            // 5. Not a message: drop it, up to the next header.
+            let skip = match find_ci(avail, HEADER, 0) {
+                Some(k) => body_start + k,
+                None => body_start + len.min(avail.len()),
+            };
+            out.push(Out::Problem(format!(
+                "dropped a message that is not JSON-RPC ({} bytes)",
+                skip - body_start
+            )));
+            self.consume(skip);
+        }
+    }
+}
+
+/// The body if tower-lsp-server will decode it, with invalid UTF-8 replaced; and
+/// whether it was.
+fn valid_message(body: &[u8]) -> Option<(Vec<u8>, bool)> {
+    let text = String::from_utf8_lossy(body);
+    let repaired = matches!(text, Cow::Owned(_));
+    let ok = serde_json::from_str::<Request>(&text).is_ok()
+        || serde_json::from_str::<Response>(&text).is_ok();
+    ok.then(|| (text.into_owned().into_bytes(), repaired))
+}
+
+/// How many bytes the JSON value at the start of `bytes` takes.
+fn first_value(bytes: &[u8]) -> Parse {
+    let mut it = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    match it.next() {
+        Some(Ok(_)) => Parse::Complete(it.byte_offset()),
+        Some(Err(e)) if e.is_eof() => Parse::Incomplete,
+        None => Parse::Incomplete,
+        Some(Err(_)) => Parse::Invalid,
+    }
+}
+
+fn content_length(header: &[u8]) -> Option<usize> {
+    let text = std::str::from_utf8(header).ok()?;
+    text.split("\r\n").find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse::<usize>().ok())?
+    })
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+/// Where `content-length` (any case) next occurs in `hay` from `from`.
+fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    static FINDER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build([HEADER])
+                .ok()
+        });
+    let hay = hay.get(from..)?;
+    match FINDER.as_ref() {
+        Some(ac) if needle == HEADER => ac.find(hay).map(|m| m.start() + from),
+        _ => hay
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle))
+            .map(|i| i + from),
+    }
+}
+
+fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.get(..needle.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(body: &str) -> Vec<u8> {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+
+    fn messages(out: &[Out]) -> Vec<String> {
+        out.iter()
+            .filter_map(|o| match o {
+                Out::Message(m) => Some(String::from_utf8_lossy(m).into_owned()),
+                Out::Problem(_) => None,
+            })
+            .collect()
+    }
+
+    const A: &str = r#"{"jsonrpc":"2.0","id":1,"method":"a"}"#;
+    const B: &str = r#"{"jsonrpc":"2.0","method":"b","params":{}}"#;
+
+    #[test]
+    fn valid_messages_pass_in_any_chunking() {
+        let mut all = frame(A);
+        all.extend(frame(B));
+        for cut in 0..all.len() {
+            let mut f = Framer::default();
+            let mut out = Vec::new();
+            f.push(&all[..cut]);
+            out.extend(f.extract(false, false));
+            f.push(&all[cut..]);
+            out.extend(f.extract(false, false));
+            assert_eq!(messages(&out), vec![A, B], "cut at {cut}");
+            assert!(out.iter().all(|o| matches!(o, Out::Message(_))));
+        }
+    }
+
+    #[test]
+    fn abuse_is_dropped_or_repaired_and_the_next_message_passes() {
+        let too_small = format!("Content-Length: {}\r\n\r\n{A}", A.len() - 4);
+        let too_large = format!("Content-Length: {}\r\n\r\n{A}", A.len() + 30);
+        let cases: Vec<(Vec<u8>, Vec<&str>)> = vec![
+            (frame(r#"{"jsonrpc": "2.0", "id": 9, "method": "#), vec![]),
+            (frame("[1,2]"), vec![]),
+            (frame("{}"), vec![]),
+            (b"garbage\r\n\r\n".to_vec(), vec![]),
+            (b"Content-Length: x\r\n\r\n{}".to_vec(), vec![]),
+            (b"Content-Type: a\r\n\r\n{}".to_vec(), vec![]),
+            (too_small.into_bytes(), vec![A]),
+            (too_large.into_bytes(), vec![A]),
+        ];
+        for (bad, expect) in cases {
+            let mut input = bad.clone();
+            input.extend(frame(B));
+            let mut f = Framer::default();
+            f.push(&input);
+            let out = f.extract(false, false);
+            let mut want = expect.clone();
+            want.push(B);
+            assert_eq!(
+                messages(&out),
+                want,
+                "{:?} then B: {out:?}",
+                String::from_utf8_lossy(&bad)
+            );
+        }
+    }
+
+    #[test]
+    fn too_large_length_at_the_end_is_read_once_idle() {
+        let mut f = Framer::default();
+        f.push(format!("Content-Length: {}\r\n\r\n{A}", A.len() + 30).as_bytes());
+        assert!(messages(&f.extract(false, false)).is_empty());
+        assert_eq!(messages(&f.extract(false, true)), vec![A]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced() {
+        let mut body = br#"{"jsonrpc":"2.0","method":"x","params":{"t":"a"#.to_vec();
+        body.extend_from_slice(b"\xff\xc3(");
+        body.extend_from_slice(br#""}}"#);
+        let mut input = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        input.extend(&body);
+        let mut f = Framer::default();
+        f.push(&input);
+        let m = messages(&f.extract(false, false));
+        assert_eq!(m.len(), 1);
+        assert!(m[0].contains("a\u{FFFD}\u{FFFD}("), "{m:?}");
+    }
+}
