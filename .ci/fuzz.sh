@@ -20,6 +20,10 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 export RUSTC_BOOTSTRAP=1
+# Keep the instrumented build between runs (the first one takes ~15 minutes on 2 cores):
+# CI clones afresh each time, but runs on a machine of the same kind.
+export CARGO_TARGET_DIR=${ANNALIST_FUZZ_TARGET:-/var/cache/annalist/fuzz-target}
+mkdir -p "$CARGO_TARGET_DIR"
 cd fuzz
 cargo fuzz build -a
 
