@@ -361,3 +361,176 @@ fn server_and_cli_report_the_same_findings() {
     }
     assert!(lsp.shutdown().success());
 }
+
+/// Every actor and every date of the fixture: hover answers with its card, definition
+/// lands on a mention of the same entity, references include the place asked about.
+#[test]
+fn every_actor_and_date_of_the_fixture_answers() {
+    let path = fixture("bajanov-1995.md");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let uri = file_uri(&path);
+    let a = annalist::analysis::analyze_str(&text);
+    assert!(
+        a.mentions.len() > 40 && a.dates.len() > 15,
+        "the fixture is rich"
+    );
+    let idx = annalist::position::LineIndex::new(&text);
+    let enc = annalist::position::Encoding::Utf16;
+    let at = |offset: usize| {
+        let p = idx.position(&text, offset, enc);
+        json!({"line": p.line, "character": p.col})
+    };
+    let mut lsp = Lsp::spawn();
+    lsp.initialize(json!({}));
+    lsp.open(&uri, &text);
+    let _ = lsp.diagnostics(&uri, Some(1));
+    for m in &a.mentions {
+        let inside = at(m.span.start + 1);
+        let h = lsp.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": inside}),
+        );
+        let card = h["contents"]["value"].as_str().unwrap_or("");
+        assert!(!card.is_empty(), "no hover on {:?}", m.surface);
+        let def = lsp.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": inside}),
+        );
+        assert!(
+            def["uri"].is_string(),
+            "no definition for {:?}: {def}",
+            m.surface
+        );
+        let refs = lsp.request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": uri}, "position": inside,
+                   "context": {"includeDeclaration": true}}),
+        );
+        let here = at(m.span.start);
+        assert!(
+            refs.as_array()
+                .is_some_and(|r| r.iter().any(|l| l["range"]["start"] == here)),
+            "references of {:?} miss it: {refs}",
+            m.surface
+        );
+    }
+    for d in &a.dates {
+        let h = lsp.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": at(d.span.start + 1)}),
+        );
+        let card = h["contents"]["value"].as_str().unwrap_or("");
+        assert!(
+            card.contains(&d.edtf),
+            "hover on {:?} lacks {}: {card}",
+            d.span.slice(&text),
+            d.edtf
+        );
+    }
+    assert!(lsp.shutdown().success());
+}
+
+/// Quick fixes through the real binary: applying a code action's edit removes its
+/// diagnostic and adds no other.
+#[test]
+fn code_actions_remove_their_diagnostic_and_break_nothing() {
+    let mut files = vec![fixture("bajanov-1995.md")];
+    if let Ok(rd) = std::fs::read_dir(fixture("variants")) {
+        let mut more: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+        more.sort();
+        files.extend(more);
+    }
+    files.push(fixture("claims/unsourced.md"));
+    let mut applied = 0;
+    let mut lsp = Lsp::spawn();
+    lsp.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+    for (n, path) in files.iter().enumerate() {
+        let original = std::fs::read_to_string(path).expect("fixture");
+        let diags_before = annalist::analysis::analyze_str(&original).findings;
+        let uri = format!("file:///virtual/fix-{n}.md");
+        lsp.open(&uri, &original);
+        let diags = lsp.diagnostics(&uri, Some(1));
+        for d in diags.iter().take(6) {
+            let actions = lsp.request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": d["range"],
+                       "context": {"diagnostics": [d]}}),
+            );
+            let Some(action) = actions.as_array().and_then(|a| {
+                a.iter().find(|x| {
+                    x["diagnostics"][0]["range"] == d["range"]
+                        && x["diagnostics"][0]["code"] == d["code"]
+                })
+            }) else {
+                continue;
+            };
+            let edits = action["edit"]["changes"][&uri]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            // Apply the edits client-side (UTF-16 positions), last first.
+            let idx = annalist::position::LineIndex::new(&original);
+            let mut spans: Vec<(usize, usize, String)> = edits
+                .iter()
+                .map(|e| {
+                    let off = |p: &serde_json::Value| {
+                        idx.offset(
+                            &original,
+                            annalist::position::LineCol {
+                                line: p["line"].as_u64().unwrap_or(0) as u32,
+                                col: p["character"].as_u64().unwrap_or(0) as u32,
+                            },
+                            annalist::position::Encoding::Utf16,
+                        )
+                    };
+                    (
+                        off(&e["range"]["start"]),
+                        off(&e["range"]["end"]),
+                        e["newText"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect();
+            spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+            let mut fixed = original.clone();
+            for (s, e, t) in spans {
+                fixed.replace_range(s..e, &t);
+            }
+            let after = annalist::analysis::analyze_str(&fixed).findings;
+            let code = d["code"].as_str().unwrap_or("");
+            let count = |fs: &[annalist::finding::Finding], c: &str| {
+                fs.iter().filter(|f| f.code == c).count()
+            };
+            assert_eq!(
+                count(&after, code) + 1,
+                count(&diags_before, code),
+                "{}: {:?} did not remove one {code}",
+                path.display(),
+                action["title"]
+            );
+            for other in [
+                "footnote-undefined",
+                "footnote-unused",
+                "date-invalid",
+                "romanisation-ocr",
+            ] {
+                if other != code {
+                    assert!(
+                        count(&after, other) <= count(&diags_before, other),
+                        "{}: {:?} added {other}",
+                        path.display(),
+                        action["title"]
+                    );
+                }
+            }
+            assert!(
+                after.len() < diags_before.len() + 1,
+                "{}: {:?} added findings",
+                path.display(),
+                action["title"]
+            );
+            applied += 1;
+        }
+    }
+    assert!(applied >= 10, "only {applied} code actions were tried");
+    assert!(lsp.shutdown().success());
+}
