@@ -1,7 +1,7 @@
 //! Any text and any sequence of byte-range edits (in range or not, on char
 //! boundaries or not, applied at once or deferred): the document must hold exactly
-//! the text a plain String model holds, and its tree, Markdown model and findings
-//! must equal those of a fresh parse of that text.
+//! the text a plain String model holds, and its chunks and Markdown model must equal
+//! those of the same text opened fresh (and of a whole-text parse).
 #![no_main]
 
 use annalist::document::Document;
@@ -17,13 +17,8 @@ fn snap(text: &str, b: usize) -> usize {
     b
 }
 
-fn sexp(tree: &tree_sitter_md::MarkdownTree) -> String {
-    let mut s = tree.block_tree().root_node().to_sexp();
-    for t in tree.inline_trees() {
-        s.push('|');
-        s.push_str(&t.root_node().to_sexp());
-    }
-    s
+fn model(m: &annalist::markdown::MdModel) -> String {
+    format!("{:?}", (&m.blocks, &m.headings, &m.skip, m.front_matter))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -61,21 +56,15 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(&**doc.text(), expected.as_str());
     assert_eq!(doc.rope().to_string(), expected);
     let fresh = Document::new(&expected, 1);
-    if let (Some(a), Some(b)) = (doc.tree(), fresh.tree()) {
-        assert_eq!(sexp(a), sexp(b), "trees of {expected:?}");
-        let inc = annalist::markdown::MdModel::build(&expected, a);
-        let new = annalist::markdown::MdModel::parse(&expected);
-        assert_eq!(
-            format!(
-                "{:?}",
-                (&inc.blocks, &inc.headings, &inc.skip, inc.front_matter)
-            ),
-            format!(
-                "{:?}",
-                (&new.blocks, &new.headings, &new.skip, new.front_matter)
-            ),
-        );
-    } else {
-        assert_eq!(doc.tree().is_some(), fresh.tree().is_some());
-    }
+    assert_eq!(
+        doc.chunk_spans().collect::<Vec<_>>(),
+        fresh.chunk_spans().collect::<Vec<_>>(),
+        "chunks of {expected:?}"
+    );
+    assert_eq!(model(doc.md()), model(fresh.md()), "edited vs fresh: {expected:?}");
+    assert_eq!(
+        model(doc.md()),
+        model(&annalist::markdown::MdModel::parse(&expected)),
+        "chunked vs whole: {expected:?}"
+    );
 });
