@@ -53,7 +53,17 @@ pub fn run(args: TimelineArgs) -> ExitCode {
     for p in &loaded.problems {
         eprintln!("annalist timeline: {p}");
     }
-    let knowledge = Knowledge::embedded();
+    // The project's gazetteers too, as `annalist check` and the server load them.
+    let knowledge = match loaded.path.as_ref().and_then(|p| p.parent()) {
+        Some(dir) => {
+            let (k, problems) = crate::cli::check::knowledge_for(&loaded.config, dir);
+            for p in &problems {
+                eprintln!("annalist timeline: {p}");
+            }
+            k
+        }
+        None => Knowledge::embedded(),
+    };
     let ctx = Context {
         config: &loaded.config,
         knowledge: &knowledge,
