@@ -23,20 +23,9 @@ pub fn escape_data(s: &str) -> String {
     o
 }
 
-/// Escape a command's property value.
+/// Escape a command's property value: as a message, and `:` and `,` too.
 pub fn escape_property(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => o.push_str("%25"),
-            '\r' => o.push_str("%0D"),
-            '\n' => o.push_str("%0A"),
-            ':' => o.push_str("%3A"),
-            ',' => o.push_str("%2C"),
-            _ => o.push(c),
-        }
-    }
-    o
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 fn command(s: Severity) -> &'static str {
