@@ -65,6 +65,9 @@ pub struct Analysis {
     /// Entities defined in this document's front matter (and the knowledge including
     /// them, which `mentions` index into); `None` when it defines none.
     pub local: Option<Arc<crate::names::DocumentEntities>>,
+    /// How this document spells the gazetteer's names, for the comparison across
+    /// files ([`crate::workspace`]).
+    pub names: crate::workspace::NameIndex,
 }
 
 impl Analysis {
@@ -117,6 +120,7 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
         claims: claims_found,
         findings: Vec::new(),
         local,
+        names: Default::default(),
     };
     let mut findings = Vec::new();
     if too_big {
@@ -136,6 +140,9 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
                 ctx.config.limits.max_document_bytes
             ),
         ));
+    }
+    if !too_big && ctx.config.romanisation.across_files {
+        a.names = crate::rules::names::name_index(&a, ctx, &findings);
     }
     let mut findings = configure(findings, ctx.config);
     findings = crate::suppress::filter(&a.text, findings);
@@ -163,7 +170,7 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
 }
 
 /// Apply the configured severities; drop rules switched off.
-fn configure(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
+pub(crate) fn configure(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
     findings
         .into_iter()
         .filter_map(|mut f| {

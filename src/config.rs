@@ -43,7 +43,7 @@ impl Level {
 }
 
 /// Which spelling wins when one name is written several ways.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Romanisation {
     /// "mccune-reischauer" | "revised" | "conventional"; unset: the document's majority.
@@ -54,6 +54,21 @@ pub struct Romanisation {
     pub russian: Option<String>,
     /// "majority" (default) or "first": how to choose when no system is configured.
     pub prefer: Option<String>,
+    /// Compare the spellings of each gazetteer name across the files of a run (or the
+    /// editor's workspace), not only within each file. Default: true.
+    pub across_files: bool,
+}
+
+impl Default for Romanisation {
+    fn default() -> Self {
+        Romanisation {
+            korean: None,
+            chinese: None,
+            russian: None,
+            prefer: None,
+            across_files: true,
+        }
+    }
 }
 
 /// Where a note marker must stand to cover a claim.

@@ -20,3 +20,4 @@ pub mod notes;
 pub mod position;
 pub mod rules;
 pub mod suppress;
+pub mod workspace;

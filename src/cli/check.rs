@@ -191,6 +191,8 @@ enum Outcome {
         change: Option<(String, String)>,
         bom: bool,
         path: Option<PathBuf>,
+        /// How the file spells the gazetteer's names, for the comparison across files.
+        names: crate::workspace::NameIndex,
     },
     Problem(PathProblem),
 }
@@ -239,14 +241,15 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, ctx: &Context, fixing: bool) -
     Outcome::Checked {
         report: FileReport {
             path: entry.display.clone(),
-            text: a.text,
-            lines: a.lines,
+            text: a.text.clone(),
+            lines: a.lines.clone(),
             diagnostics,
             fixed: applied,
         },
         change,
         bom,
         path: entry.path.clone(),
+        names: a.names,
     }
 }
 
@@ -395,6 +398,10 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         eprint!("\r\x1b[K");
     }
 
+    // Names compared across the files of this run; their findings join each file's.
+    let mut outcomes = outcomes;
+    across_files(&mut outcomes, &ctx);
+
     // Fixes: write back (or collect diffs).
     let mut problems = walked.problems;
     let mut files = Vec::new();
@@ -409,6 +416,7 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                 change,
                 bom,
                 path,
+                names: _,
             } => {
                 if let Some((old, new)) = change {
                     if args.diff {
@@ -509,6 +517,51 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     }
     report_problems(&report.problems);
     Ok(exit(fatal, report.fails()))
+}
+
+/// Compare the names of every checked file ([`crate::workspace`]) and add what the
+/// comparison finds to each file's report.
+fn across_files(outcomes: &mut [Outcome], ctx: &Context) {
+    let checked: Vec<(usize, &FileReport, &crate::workspace::NameIndex)> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| match o {
+            Outcome::Checked { report, names, .. } => Some((i, report, names)),
+            Outcome::Problem(_) => None,
+        })
+        .collect();
+    if checked.len() < 2 {
+        return;
+    }
+    let docs: Vec<crate::workspace::Doc> = checked
+        .iter()
+        .map(|(_, r, n)| crate::workspace::Doc {
+            path: &r.path,
+            text: &r.text,
+            names: n,
+        })
+        .collect();
+    let found = crate::workspace::findings(&docs, ctx);
+    let resolve = |p: &str, span: crate::finding::Span| {
+        checked
+            .iter()
+            .find(|(_, r, _)| r.path == p)
+            .map(|(_, r, _)| output::range_of(&r.text, &r.lines, span))
+    };
+    let extra: Vec<(usize, Vec<output::Diagnostic>)> = checked
+        .iter()
+        .zip(found)
+        .filter(|(_, f)| !f.is_empty())
+        .map(|((i, r, _), f)| (*i, output::convert_with(&r.text, &r.lines, &f, &resolve)))
+        .collect();
+    for (i, diags) in extra {
+        if let Some(Outcome::Checked { report, .. }) = outcomes.get_mut(i) {
+            report.diagnostics.extend(diags);
+            report
+                .diagnostics
+                .sort_by(|x, y| (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code)));
+        }
+    }
 }
 
 fn exit(fatal: bool, fails: bool) -> ExitCode {

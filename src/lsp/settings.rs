@@ -42,6 +42,9 @@ pub fn apply(base: &Config, settings: &Value) -> (Config, Vec<String>) {
         if let Some(v) = get("prefer") {
             c.romanisation.prefer = Some(v);
         }
+        if let Some(v) = r.get("acrossFiles").and_then(Value::as_bool) {
+            c.romanisation.across_files = v;
+        }
     }
     if let Some(scope) = s.pointer("/claims/scope").and_then(Value::as_str) {
         match scope {

@@ -583,6 +583,163 @@ fn romanisation_system(s: Option<System>) -> Option<System> {
     s.filter(|s| !matches!(s, System::Ocr | System::Other))
 }
 
+/// The system a mention's spelling follows: the gazetteer's, else guessed from its letters.
+fn spelling_system(declared: Option<System>, listed_name: bool, surface: &str) -> Option<System> {
+    if listed_name {
+        romanisation_system(declared).or_else(|| guess_system(surface))
+    } else {
+        guess_system(surface).or(Some(System::Conventional))
+    }
+}
+
+/// The spellings of entity `e` among mentions `ms` (indices into `a.mentions`): only
+/// spellings the gazetteer lists, never OCR ones, and none `skip` rejects.
+fn entity_spellings(
+    a: &Analysis,
+    e: &Entity,
+    eidx: usize,
+    ms: &[usize],
+    mut skip: impl FnMut(Span) -> bool,
+) -> Vec<Spelling> {
+    let mut sp: Vec<Spelling> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for &mi in ms {
+        let Some(m) = a.mentions.get(mi) else {
+            continue;
+        };
+        if skip(m.span) {
+            continue;
+        }
+        let declared = name_system(e, m.name);
+        if declared == Some(System::Ocr) {
+            continue;
+        }
+        // Only spellings the gazetteer lists (up to case, spaces and hyphens) are the
+        // entity's spellings here; a recogniser that folds diacritics may match the
+        // English "Soul" to "Sŏul", and such a surface is judged as an unlisted name.
+        if !listed(e, m.span.slice(&a.text)) {
+            continue;
+        }
+        let raw = m.span.slice(&a.text);
+        if raw.is_empty() {
+            continue;
+        }
+        // A name broken over two lines is shown on one.
+        let surface_owned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let surface = surface_owned.as_str();
+        let system = spelling_system(declared, m.name.is_some(), surface);
+        let key = fold(surface);
+        let i = *index.entry(key).or_insert_with(|| {
+            sp.push(Spelling {
+                text: surface.to_string(),
+                occs: Vec::new(),
+                weight: 0,
+                system,
+                entities: Vec::new(),
+            });
+            sp.len() - 1
+        });
+        if let Some(s) = sp.get_mut(i) {
+            s.occs.push(m.span);
+            s.entities.push(Some(eidx));
+        }
+    }
+    sp
+}
+
+/// Each spelling's weight: its occurrences and those of the longer spellings that
+/// contain it ("Shtykov" in "Terenty Shtykov").
+fn weigh(sp: &mut [Spelling]) {
+    let weights: Vec<usize> = sp
+        .iter()
+        .map(|s| {
+            sp.iter()
+                .filter(|o| contains_words(&o.text, &s.text))
+                .map(|o| o.occs.len())
+                .sum()
+        })
+        .collect();
+    for (s, w) in sp.iter_mut().zip(weights) {
+        s.weight = w;
+    }
+}
+
+/// When two spellings of one entity are romanisations of one name (not a short form,
+/// not a different name of it): `Some(language if known)`.
+pub(crate) fn variant(
+    kind: EntityKind,
+    x: (&str, Option<System>),
+    y: (&str, Option<System>),
+) -> Option<Option<Language>> {
+    if is_short_form(x.0, y.0) {
+        return None;
+    }
+    if let Some((lang, _, _)) = romanise::same_name(x.0, y.0) {
+        // The gazetteer's systems say the language better than the letters do.
+        let declared = [x.1, y.1].into_iter().flatten().find_map(Language::of);
+        return Some(declared.or(Some(lang)));
+    }
+    let (sx, sy) = (romanisation_system(x.1)?, romanisation_system(y.1)?);
+    // The same number of words, or of syllables where hyphens join them: Kim Il-sŏng
+    // and Kim Il Sung, Yi Sŭng-man and Syngman Rhee.
+    let words = |s: &str| s.split_whitespace().count();
+    let parts = |s: &str| {
+        s.split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty())
+            .count()
+    };
+    let same_shape = words(x.0) == words(y.0) || parts(x.0) == parts(y.0);
+    (kind == EntityKind::Person && sx != sy && same_shape)
+        .then(|| Language::of(sx).or_else(|| Language::of(sy)))
+}
+
+/// What this document contributes to the comparison of spellings across files: for
+/// each gazetteer entity it names, the spellings it uses (OCR-damaged ones left out),
+/// and whether the per-file rule already found them inconsistent. `raw` are the
+/// document's findings before configuration and suppression.
+pub fn name_index(a: &Analysis, ctx: &Context, raw: &[Finding]) -> crate::workspace::NameIndex {
+    use crate::workspace::{EntityNames, NameIndex, Spelled};
+    let g = &a.knowledge(ctx).gazetteer;
+    let hit = |code: &str, span: Span| {
+        raw.iter()
+            .any(|f| f.code == code && f.span.overlaps(span))
+    };
+    let mut by_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, m) in a.mentions.iter().enumerate() {
+        by_entity.entry(m.entity).or_default().push(i);
+    }
+    let mut entities = Vec::new();
+    for (eidx, ms) in by_entity {
+        let Some(e) = g.entities.get(eidx) else {
+            continue;
+        };
+        let sp = entity_spellings(a, e, eidx, &ms, |s| hit(OCR, s));
+        if sp.is_empty() {
+            continue;
+        }
+        let mixed = sp
+            .iter()
+            .any(|s| s.occs.iter().any(|&o| hit(INCONSISTENT, o)));
+        let mut spellings: Vec<Spelled> = sp
+            .into_iter()
+            .map(|s| Spelled {
+                text: s.text,
+                system: s.system,
+                occs: s.occs,
+            })
+            .collect();
+        spellings.sort_by(|x, y| x.text.cmp(&y.text));
+        entities.push(EntityNames {
+            id: e.id.clone(),
+            kind: e.kind,
+            spellings,
+            mixed,
+        });
+    }
+    entities.sort_by(|x, y| x.id.cmp(&y.id));
+    NameIndex { entities }
+}
+
 fn check_entities(
     a: &Analysis,
     ctx: &Context,
@@ -591,7 +748,7 @@ fn check_entities(
     votes: &Votes,
     out: &mut Vec<Finding>,
 ) {
-    let g = &ctx.knowledge.gazetteer;
+    let g = &a.knowledge(ctx).gazetteer;
     let mut by_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, m) in a.mentions.iter().enumerate() {
         by_entity.entry(m.entity).or_default().push(i);
@@ -600,87 +757,13 @@ fn check_entities(
         let Some(e) = g.entities.get(eidx) else {
             continue;
         };
-        let mut sp: Vec<Spelling> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        for &mi in &ms {
-            let Some(m) = a.mentions.get(mi) else {
-                continue;
-            };
-            if is_claimed(words, claimed, m.span) {
-                continue;
-            }
-            let declared = name_system(e, m.name);
-            if declared == Some(System::Ocr) {
-                continue;
-            }
-            // Only spellings the gazetteer lists (up to case, spaces and hyphens) are the
-            // entity's spellings here; a recogniser that folds diacritics may match the
-            // English "Soul" to "Sŏul", and such a surface is judged as an unlisted name.
-            if !listed(e, m.span.slice(&a.text)) {
-                continue;
-            }
-            let raw = m.span.slice(&a.text);
-            if raw.is_empty() {
-                continue;
-            }
-            // A name broken over two lines is shown on one.
-            let surface_owned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-            let surface = surface_owned.as_str();
-            let system = match m.name {
-                Some(_) => romanisation_system(declared).or_else(|| guess_system(surface)),
-                None => guess_system(surface).or(Some(System::Conventional)),
-            };
-            let key = fold(surface);
-            let i = *index.entry(key).or_insert_with(|| {
-                sp.push(Spelling {
-                    text: surface.to_string(),
-                    occs: Vec::new(),
-                    weight: 0,
-                    system,
-                    entities: Vec::new(),
-                });
-                sp.len() - 1
-            });
-            if let Some(s) = sp.get_mut(i) {
-                s.occs.push(m.span);
-                s.entities.push(Some(eidx));
-            }
-        }
+        let mut sp = entity_spellings(a, e, eidx, &ms, |s| is_claimed(words, claimed, s));
         if sp.len() < 2 {
             continue;
         }
-        let weights: Vec<usize> = sp
-            .iter()
-            .map(|s| {
-                sp.iter()
-                    .filter(|o| contains_words(&o.text, &s.text))
-                    .map(|o| o.occs.len())
-                    .sum()
-            })
-            .collect();
-        for (s, w) in sp.iter_mut().zip(weights) {
-            s.weight = w;
-        }
+        weigh(&mut sp);
         let variant = |x: &Spelling, y: &Spelling| -> Option<Option<Language>> {
-            if is_short_form(&x.text, &y.text) {
-                return None;
-            }
-            if let Some((lang, _, _)) = romanise::same_name(&x.text, &y.text) {
-                // The gazetteer's systems say the language better than the letters do.
-                let declared = [x.system, y.system]
-                    .into_iter()
-                    .flatten()
-                    .find_map(Language::of);
-                return Some(declared.or(Some(lang)));
-            }
-            let (sx, sy) = (
-                romanisation_system(x.system)?,
-                romanisation_system(y.system)?,
-            );
-            let words_x = x.text.split_whitespace().count();
-            let words_y = y.text.split_whitespace().count();
-            (e.kind == EntityKind::Person && sx != sy && words_x == words_y)
-                .then(|| Language::of(sx).or_else(|| Language::of(sy)))
+            variant(e.kind, (&x.text, x.system), (&y.text, y.system))
         };
         let mut done = vec![false; sp.len()];
         loop {
@@ -1181,3 +1264,312 @@ fn check_unlisted(
 
 #[cfg(test)]
 mod tests;
+
+// ───────────────────────── across files ─────────────────────────
+
+/// One spelling over the workspace.
+struct Across<'a> {
+    text: &'a str,
+    system: Option<System>,
+    /// (document, occurrences there).
+    places: Vec<(usize, &'a [Span])>,
+    weight: usize,
+}
+
+impl Across<'_> {
+    fn count(&self) -> usize {
+        self.places.iter().map(|(_, o)| o.len()).sum()
+    }
+}
+
+/// `romanisation-inconsistent` across documents: a gazetteer entity each document
+/// writes one way, but the documents differ. The finding is on the documents that use
+/// a less-preferred spelling; documents that already mix spellings are left to the
+/// per-file rule. Fixes are offered, never applied by `--fix`: across files the choice
+/// of a spelling is the edition's, and `[romanisation]` is where to make it.
+pub fn check_across(docs: &[crate::workspace::Doc], ctx: &Context, out: &mut [Vec<Finding>]) {
+    use crate::workspace::EntityNames;
+    let mut by_id: BTreeMap<&str, Vec<(usize, &EntityNames)>> = BTreeMap::new();
+    for (d, doc) in docs.iter().enumerate() {
+        for e in &doc.names.entities {
+            by_id.entry(e.id.as_str()).or_default().push((d, e));
+        }
+    }
+    for (id, uses) in by_id {
+        if uses.len() < 2 {
+            continue;
+        }
+        let kind = uses.first().map_or(EntityKind::Person, |(_, e)| e.kind);
+        // Spellings over the workspace, keyed like the per-file rule (case and
+        // separators aside).
+        let mut sp: Vec<Across> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for &(d, e) in &uses {
+            for s in &e.spellings {
+                let i = *index.entry(fold(&s.text)).or_insert_with(|| {
+                    sp.push(Across {
+                        text: &s.text,
+                        system: s.system,
+                        places: Vec::new(),
+                        weight: 0,
+                    });
+                    sp.len() - 1
+                });
+                if let Some(a) = sp.get_mut(i) {
+                    a.places.push((d, &s.occs));
+                }
+            }
+        }
+        if sp.len() < 2 {
+            continue;
+        }
+        let weights: Vec<usize> = sp
+            .iter()
+            .map(|s| {
+                sp.iter()
+                    .filter(|o| contains_words(o.text, s.text))
+                    .map(Across::count)
+                    .sum()
+            })
+            .collect();
+        for (s, w) in sp.iter_mut().zip(weights) {
+            s.weight = w;
+        }
+        let var = |x: &Across, y: &Across| variant(kind, (x.text, x.system), (y.text, y.system));
+        let mut done = vec![false; sp.len()];
+        loop {
+            let open: Vec<usize> = (0..sp.len())
+                .filter(|&i| !done.get(i).copied().unwrap_or(true))
+                .collect();
+            let mut cluster: Vec<usize> = Vec::new();
+            let mut lang = None;
+            for &i in &open {
+                for &j in &open {
+                    if i < j
+                        && let (Some(x), Some(y)) = (sp.get(i), sp.get(j))
+                        && let Some(l) = var(x, y)
+                    {
+                        lang = lang.or(l);
+                        for k in [i, j] {
+                            if !cluster.contains(&k) {
+                                cluster.push(k);
+                            }
+                        }
+                    }
+                }
+            }
+            if cluster.is_empty() {
+                break;
+            }
+            for &i in &cluster {
+                if let Some(d) = done.get_mut(i) {
+                    *d = true;
+                }
+            }
+            let lang = lang.or_else(|| {
+                cluster
+                    .iter()
+                    .filter_map(|&i| sp.get(i).and_then(|s| s.system).and_then(Language::of))
+                    .next()
+            });
+            // The spellings' documents must differ for anything to be said here.
+            let docs_of = |i: usize| -> Vec<usize> {
+                sp.get(i)
+                    .map(|s| s.places.iter().map(|p| p.0).collect())
+                    .unwrap_or_default()
+            };
+            let Some((pref_text, pref_sys, pref_idx, why)) =
+                preferred_across(ctx, id, lang, &sp, &cluster)
+            else {
+                continue;
+            };
+            let pref_docs: Vec<usize> = pref_idx.map(&docs_of).unwrap_or_default();
+            let pref_count = pref_idx.and_then(|p| sp.get(p)).map_or(0, Across::count);
+            for &b in &cluster {
+                if Some(b) == pref_idx {
+                    continue;
+                }
+                let Some(bad) = sp.get(b) else { continue };
+                let differs = match pref_idx.and_then(|p| sp.get(p)) {
+                    Some(p) => var(bad, p).is_some(),
+                    None => fold(bad.text) != fold(pref_text),
+                };
+                if !differs {
+                    continue;
+                }
+                for &(d, occs) in &bad.places {
+                    let mixed = uses.iter().any(|(ud, e)| *ud == d && e.mixed);
+                    if mixed {
+                        continue;
+                    }
+                    let (Some(doc), Some(sink)) = (docs.get(d), out.get_mut(d)) else {
+                        continue;
+                    };
+                    let elsewhere: Vec<usize> = pref_docs.iter().copied().filter(|&x| x != d).collect();
+                    let lang_word = lang.map(|l| format!("{} ", l.as_str())).unwrap_or_default();
+                    let show = bad.system != pref_sys;
+                    let tag = |sys: Option<System>| {
+                        if show {
+                            format!(" ({})", label(sys))
+                        } else {
+                            String::new()
+                        }
+                    };
+                    let where_pref = if elsewhere.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " {} in {}",
+                            times(pref_count),
+                            if elsewhere.len() == 1 {
+                                "1 other file".to_string()
+                            } else {
+                                format!("{} other files", elsewhere.len())
+                            }
+                        )
+                    };
+                    let reason = match &why {
+                        Why::Configured(sys) => {
+                            format!("the configured {} spelling", system_label(*sys))
+                        }
+                        Why::Gazetteer(sys) => format!(
+                            "the gazetteer's {} spelling, as configured",
+                            system_label(*sys)
+                        ),
+                        Why::Majority => "the workspace's majority spelling".to_string(),
+                        _ => "first in alphabetical order of equally frequent spellings; set the convention under [romanisation] in annalist.toml to choose".to_string(),
+                    };
+                    let message = if elsewhere.is_empty() {
+                        format!(
+                            "The {lang_word}name “{}”{} should be spelled “{}”{} across the workspace: keep one spelling — “{}” is {reason}.",
+                            bad.text,
+                            tag(bad.system),
+                            pref_text,
+                            tag(pref_sys),
+                            pref_text
+                        )
+                    } else {
+                        format!(
+                            "The {lang_word}name “{}”{} is written “{}”{}{where_pref}: keep one spelling across the workspace — “{}” is {reason}.",
+                            bad.text,
+                            tag(bad.system),
+                            pref_text,
+                            tag(pref_sys),
+                            pref_text
+                        )
+                    };
+                    let edits: Vec<Edit> = occs
+                        .iter()
+                        .map(|&o| {
+                            let (span, new_text, _) = diff(doc.text, o, pref_text);
+                            Edit { span, new_text }
+                        })
+                        .collect();
+                    for edit in &edits {
+                        let mut f =
+                            Finding::new(INCONSISTENT, Severity::Warning, edit.span, message.clone());
+                        let mut n = 0;
+                        if let Some(p) = pref_idx.and_then(|p| sp.get(p)) {
+                            for &(pd, pocc) in &p.places {
+                                let Some(pdoc) = docs.get(pd) else { continue };
+                                for &o in pocc.iter().take(3) {
+                                    if n < 8 {
+                                        f.related.push(crate::finding::Related {
+                                            path: Some(pdoc.path.to_string()),
+                                            span: o,
+                                            message: format!(
+                                                "written “{}”{} here",
+                                                p.text,
+                                                tag(p.system)
+                                            ),
+                                        });
+                                        n += 1;
+                                    }
+                                }
+                            }
+                        }
+                        f = f.with_fix(Fix {
+                            title: format!("Replace with “{}”", edit.new_text),
+                            edits: vec![edit.clone()],
+                            safe: false,
+                        });
+                        if edits.len() >= 2 {
+                            f = f.with_fix(Fix {
+                                title: format!(
+                                    "Replace all {} spellings “{}” with “{}” in this document",
+                                    edits.len(),
+                                    bad.text,
+                                    pref_text
+                                ),
+                                edits: edits.clone(),
+                                safe: false,
+                            });
+                        }
+                        sink.push(f);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The workspace's preferred spelling among `cluster`: (text, system, index if some
+/// document writes it, why). A configured system wins; else the heaviest spelling,
+/// then the one more documents use, then alphabetical order — never the order of the
+/// files, which differs between front ends.
+fn preferred_across<'a>(
+    ctx: &'a Context,
+    id: &str,
+    lang: Option<Language>,
+    sp: &'a [Across],
+    cluster: &[usize],
+) -> Option<(&'a str, Option<System>, Option<usize>, Why)> {
+    let rank = |set: &[usize]| -> Option<(usize, bool)> {
+        let key = |i: usize| {
+            sp.get(i).map(|s| {
+                let mut docs: Vec<usize> = s.places.iter().map(|p| p.0).collect();
+                docs.dedup();
+                (s.weight, docs.len())
+            })
+        };
+        let best = set.iter().filter_map(|&i| key(i)).max()?;
+        let tied: Vec<usize> = set.iter().copied().filter(|&i| key(i) == Some(best)).collect();
+        let first = tied
+            .iter()
+            .copied()
+            .min_by(|&x, &y| {
+                let t = |i: usize| sp.get(i).map_or("", |s| s.text);
+                t(x).cmp(t(y))
+            })?;
+        Some((first, tied.len() == 1))
+    };
+    if let Some(sys) = configured(ctx, lang) {
+        let matching: Vec<usize> = cluster
+            .iter()
+            .copied()
+            .filter(|&i| sp.get(i).is_some_and(|s| s.system == Some(sys)))
+            .collect();
+        if let Some((i, _)) = rank(&matching) {
+            let s = sp.get(i)?;
+            return Some((s.text, s.system, Some(i), Why::Configured(sys)));
+        }
+        if let Some(n) = ctx
+            .knowledge
+            .gazetteer
+            .entities
+            .iter()
+            .find(|e| e.id == id)
+            .and_then(|e| e.names.iter().find(|n| n.system == Some(sys)))
+        {
+            return Some((n.text.as_str(), Some(sys), None, Why::Gazetteer(sys)));
+        }
+    }
+    let (i, alone) = rank(cluster)?;
+    let s = sp.get(i)?;
+    Some((
+        s.text,
+        s.system,
+        Some(i),
+        if alone { Why::Majority } else { Why::First },
+    ))
+}

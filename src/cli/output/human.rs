@@ -33,7 +33,9 @@ pub fn write(report: &Report, opts: WriteOptions, out: &mut dyn Write) -> io::Re
             if opts.quiet && !reaches(d.severity, report.threshold) {
                 continue;
             }
-            let rendered = render(&renderer, f, d);
+            let rendered = render(&renderer, f, d, &|p| {
+                report.files.iter().find(|x| x.path == p)
+            });
             writeln!(out, "{rendered}\n")?;
         }
     }
@@ -186,7 +188,12 @@ fn line_range(idx: &LineIndex, span: Span) -> (usize, usize) {
     (first, last)
 }
 
-fn render(renderer: &Renderer, f: &FileReport, d: &Diagnostic) -> String {
+fn render<'r>(
+    renderer: &Renderer,
+    f: &FileReport,
+    d: &Diagnostic,
+    file: &dyn Fn(&str) -> Option<&'r FileReport>,
+) -> String {
     let text: &str = &f.text;
     let idx = &f.lines;
     let (first, last) = line_range(idx, d.span);
@@ -201,7 +208,16 @@ fn render(renderer: &Renderer, f: &FileReport, d: &Diagnostic) -> String {
         .fold(true)
         .annotation(primary);
     let mut far_related = Vec::new();
+    // Places in other files, with those files' text.
+    let mut elsewhere = Vec::new();
     for r in &d.related {
+        if let Some(p) = &r.path {
+            if let Some(of) = file(p) {
+                let (rf, rl) = line_range(&of.lines, r.span);
+                elsewhere.push((r, of, Window::new(&of.text, &of.lines, rf, rl), rf));
+            }
+            continue;
+        }
         let (rf, rl) = line_range(idx, r.span);
         if rf >= first
             && rl <= last
@@ -226,6 +242,21 @@ fn render(renderer: &Renderer, f: &FileReport, d: &Diagnostic) -> String {
                 Snippet::source(w.text.as_str())
                     .line_start(rf + 1)
                     .path(f.path.as_str())
+                    .fold(true)
+                    .annotation(
+                        AnnotationKind::Context
+                            .span(range)
+                            .label(r.message.as_str()),
+                    ),
+            );
+        }
+    }
+    for (r, of, w, rf) in &elsewhere {
+        if let Some(range) = w.map_span(&of.text, &of.lines, r.span) {
+            group = group.element(
+                Snippet::source(w.text.as_str())
+                    .line_start(rf + 1)
+                    .path(of.path.as_str())
                     .fold(true)
                     .annotation(
                         AnnotationKind::Context
@@ -314,7 +345,7 @@ mod tests_support {
         let renderer = Renderer::plain().decor_style(DecorStyle::Ascii);
         f.diagnostics
             .iter()
-            .map(|d| render(&renderer, f, d))
+            .map(|d| render(&renderer, f, d, &|_| None))
             .collect::<Vec<_>>()
             .join("\n")
     }

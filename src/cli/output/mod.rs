@@ -61,9 +61,11 @@ pub struct DiagFix {
     pub edits: Vec<DiagEdit>,
 }
 
-/// A related place in the same file.
+/// A related place, in the same file or (`path`) in another checked file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiagRelated {
+    /// `None`: the same file; else another file's path as reported.
+    pub path: Option<String>,
     pub span: Span,
     pub range: Range,
     pub message: String,
@@ -225,6 +227,17 @@ pub struct WriteOptions {
 /// Convert one file's findings to positions. The only place `check` turns byte
 /// offsets into lines and columns.
 pub fn convert(text: &str, lines: &LineIndex, findings: &[Finding]) -> Vec<Diagnostic> {
+    convert_with(text, lines, findings, &|_, _| None)
+}
+
+/// [`convert`], resolving related places in other files with `other(path, span)`
+/// (places it cannot resolve are left out).
+pub fn convert_with(
+    text: &str,
+    lines: &LineIndex,
+    findings: &[Finding],
+    other: &dyn Fn(&str, Span) -> Option<Range>,
+) -> Vec<Diagnostic> {
     let range = |span: Span| Range {
         start: pos(text, lines, span.start),
         end: pos(text, lines, span.end.max(span.start)),
@@ -257,15 +270,29 @@ pub fn convert(text: &str, lines: &LineIndex, findings: &[Finding]) -> Vec<Diagn
             related: f
                 .related
                 .iter()
-                .filter(|r| r.path.is_none())
-                .map(|r| DiagRelated {
-                    span: r.span,
-                    range: range(r.span),
-                    message: r.message.clone(),
+                .filter_map(|r| {
+                    let range = match &r.path {
+                        None => range(r.span),
+                        Some(p) => other(p, r.span)?,
+                    };
+                    Some(DiagRelated {
+                        path: r.path.clone(),
+                        span: r.span,
+                        range,
+                        message: r.message.clone(),
+                    })
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// The range of `span` in a text, 1-based (lines, character columns).
+pub fn range_of(text: &str, lines: &LineIndex, span: Span) -> Range {
+    Range {
+        start: pos(text, lines, span.start),
+        end: pos(text, lines, span.end.max(span.start)),
+    }
 }
 
 fn pos(text: &str, lines: &LineIndex, offset: usize) -> Pos {

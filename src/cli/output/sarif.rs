@@ -122,7 +122,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                                 "id": i,
                                 "message": { "text": rl.message },
                                 "physicalLocation": {
-                                    "artifactLocation": artifact_location(&f.path),
+                                    "artifactLocation": artifact_location(rl.path.as_deref().unwrap_or(&f.path)),
                                     "region": region(rl.range),
                                 }
                             })

@@ -1,0 +1,89 @@
+//! Judgements across documents. Each document's analysis leaves a small summary of
+//! what it says that other documents can contradict (today: how it spells the
+//! gazetteer's names, [`NameIndex`]); [`findings`] compares the summaries of a set of
+//! documents and returns, for each, the findings the comparison raises.
+//!
+//! Like the rest of the engine this knows nothing of files, URIs or LSP: a front end
+//! names each document with a string of its choice (a display path for `check`, a URI
+//! for the server), and that string comes back in [`crate::finding::Related::path`].
+//! The CLI passes every file it checks; the server passes the open documents (live
+//! text) and the workspace's other files (text on disk) — the same set `annalist check`
+//! walks from the workspace root, so the two agree.
+
+use crate::analysis::Context;
+use crate::finding::{Finding, Span};
+use crate::gazetteer::{EntityKind, System};
+
+/// How one document spells the gazetteer's entities.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameIndex {
+    /// Sorted by entity id.
+    pub entities: Vec<EntityNames>,
+}
+
+/// One entity's spellings in one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityNames {
+    /// The gazetteer id (stable across documents, unlike indices).
+    pub id: String,
+    pub kind: EntityKind,
+    /// Sorted by text.
+    pub spellings: Vec<Spelled>,
+    /// The document itself writes this entity inconsistently (the per-file rule has
+    /// spoken): it takes part in the workspace's count, but is not judged across files
+    /// until it settles on one spelling — two rules must never give opposite advice.
+    pub mixed: bool,
+}
+
+/// A spelling and where the document writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spelled {
+    pub text: String,
+    pub system: Option<System>,
+    pub occs: Vec<Span>,
+}
+
+impl NameIndex {
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+}
+
+/// One document as the cross-file rules see it.
+#[derive(Clone, Copy, Debug)]
+pub struct Doc<'a> {
+    /// The front end's name for it; echoed in related places.
+    pub path: &'a str,
+    pub text: &'a str,
+    pub names: &'a NameIndex,
+}
+
+/// The findings that comparing `docs` raises, one list per document (same order),
+/// configured (severities, rules off) and filtered by each document's suppression
+/// comments, sorted by position.
+pub fn findings(docs: &[Doc], ctx: &Context) -> Vec<Vec<Finding>> {
+    let mut out: Vec<Vec<Finding>> = vec![Vec::new(); docs.len()];
+    if ctx.config.romanisation.across_files
+        && ctx.config.level(crate::rules::names::INCONSISTENT) != Some(crate::config::Level::Off)
+    {
+        crate::rules::names::check_across(docs, ctx, &mut out);
+    }
+    docs.iter()
+        .zip(out)
+        .map(|(d, f)| {
+            let mut f = crate::analysis::configure(f, ctx.config);
+            f = crate::suppress::filter(d.text, f);
+            f.sort_by(|x, y| {
+                (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code))
+            });
+            f
+        })
+        .collect()
+}
+
+/// A document's own findings and its cross-file ones, in the engine's order.
+pub fn merge(own: &[Finding], across: &[Finding]) -> Vec<Finding> {
+    let mut all: Vec<Finding> = own.iter().chain(across).cloned().collect();
+    all.sort_by(|x, y| (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code)));
+    all
+}
