@@ -62,11 +62,24 @@ pub struct Doc<'a> {
 /// configured (severities, rules off) and filtered by each document's suppression
 /// comments, sorted by position.
 pub fn findings(docs: &[Doc], ctx: &Context) -> Vec<Vec<Finding>> {
+    run(docs, None, ctx)
+}
+
+/// The findings of `docs[only]` alone (the others are compared, not judged): what the
+/// server needs when one document changes.
+pub fn findings_for(docs: &[Doc], only: usize, ctx: &Context) -> Vec<Finding> {
+    run(docs, Some(only), ctx)
+        .into_iter()
+        .nth(only)
+        .unwrap_or_default()
+}
+
+fn run(docs: &[Doc], only: Option<usize>, ctx: &Context) -> Vec<Vec<Finding>> {
     let mut out: Vec<Vec<Finding>> = vec![Vec::new(); docs.len()];
     if ctx.config.romanisation.across_files
         && ctx.config.level(crate::rules::names::INCONSISTENT) != Some(crate::config::Level::Off)
     {
-        crate::rules::names::check_across(docs, ctx, &mut out);
+        crate::rules::names::check_across(docs, only, ctx, &mut out);
     }
     docs.iter()
         .zip(out)

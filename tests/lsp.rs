@@ -304,8 +304,33 @@ fn server_and_cli_report_the_same_findings() {
         }
     }
     assert!(files.len() > 10, "fixtures: {files:?}");
+    // The fixtures directory is the workspace: the server compares names across its
+    // files as `annalist check .` does there.
+    let dir = fixture("");
+    let dir = dir.as_path();
+    let out = std::process::Command::new(bin())
+        .args(["check", "--format", "json", "."])
+        .current_dir(dir)
+        .output()
+        .expect("run check");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let across = report["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|f| f["diagnostics"].as_array().cloned().unwrap_or_default())
+        .filter(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("across the workspace"))
+        })
+        .count();
+    assert!(
+        across > 0,
+        "the fixtures spell some names differently from file to file"
+    );
     let mut lsp = Lsp::spawn_in(root);
-    lsp.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+    lsp.initialize_in(dir, json!({"general": {"positionEncodings": ["utf-16"]}}));
     for path in &files {
         let text = std::fs::read_to_string(path).expect("fixture");
         let uri = file_uri(path);
@@ -335,14 +360,16 @@ fn server_and_cli_report_the_same_findings() {
                 )
             })
             .collect();
-        let out = std::process::Command::new(bin())
-            .args(["check", "--format", "json"])
-            .arg(path)
-            .current_dir(root)
-            .output()
-            .expect("run check");
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
-        let mut from_cli: Vec<(String, u64, u64)> = report["files"][0]["diagnostics"]
+        let rel = path
+            .strip_prefix(dir)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let entry = report["files"]
+            .as_array()
+            .and_then(|fs| fs.iter().find(|f| f["path"] == rel.as_str()))
+            .cloned()
+            .unwrap_or_else(|| panic!("{rel} is not in the CLI's report"));
+        let mut from_cli: Vec<(String, u64, u64)> = entry["diagnostics"]
             .as_array()
             .cloned()
             .unwrap_or_default()
@@ -530,6 +557,8 @@ fn code_actions_remove_their_diagnostic_and_break_nothing() {
             );
             applied += 1;
         }
+        // Each fixture is judged alone here (no workspace, nothing else open).
+        lsp.close(&uri);
     }
     assert!(applied >= 10, "only {applied} code actions were tried");
     assert!(lsp.shutdown().success());

@@ -557,9 +557,9 @@ fn across_files(outcomes: &mut [Outcome], ctx: &Context) {
     for (i, diags) in extra {
         if let Some(Outcome::Checked { report, .. }) = outcomes.get_mut(i) {
             report.diagnostics.extend(diags);
-            report
-                .diagnostics
-                .sort_by(|x, y| (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code)));
+            report.diagnostics.sort_by(|x, y| {
+                (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code))
+            });
         }
     }
 }

@@ -52,6 +52,9 @@ gazetteers = []
 # chinese = "pinyin"              # or "wade-giles"
 # russian = "bgn-pcgn"            # or "french", "german", "scholarly"
 # prefer = "majority"             # or "first": the first spelling used wins
+# Also compare each gazetteer name's spelling across the files of a run (`check`) or of
+# the editor's workspace: Seoul in one file and Sŏul in another.
+across_files = true
 
 # Claims that want a source: where a note marker must stand to cover a claim,
 # "paragraph" (anywhere in the paragraph) or "sentence" (in the same sentence).

@@ -49,17 +49,30 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-pub fn diagnostic(a: &Analysis, uri: &Uri, f: &Finding, enc: Encoding) -> Diagnostic {
+/// A finding as an LSP diagnostic. Related places in other documents (their `path`
+/// is a URI) are located by `other`; those it cannot find are left out.
+pub fn diagnostic(
+    a: &Analysis,
+    uri: &Uri,
+    f: &Finding,
+    enc: Encoding,
+    other: &dyn Fn(&str, Span) -> Option<Location>,
+) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
         .related
         .iter()
-        .filter(|r| r.path.is_none())
-        .map(|r| DiagnosticRelatedInformation {
-            location: Location {
-                uri: uri.clone(),
-                range: to_range(a, r.span, enc),
-            },
-            message: r.message.clone(),
+        .filter_map(|r| {
+            let location = match &r.path {
+                None => Location {
+                    uri: uri.clone(),
+                    range: to_range(a, r.span, enc),
+                },
+                Some(p) => other(p, r.span)?,
+            };
+            Some(DiagnosticRelatedInformation {
+                location,
+                message: r.message.clone(),
+            })
         })
         .collect();
     let href = crate::rules::doc_url(f.code).parse::<Uri>().ok();

@@ -7,11 +7,13 @@
 //!   [`crate::position`] with the negotiated encoding.
 //! - `settings`: editor settings (`initializationOptions`, `didChangeConfiguration`)
 //!   merged over `annalist.toml`.
+//! - `workspace`: the workspace's unopened files, indexed for the cross-file rules.
 
 pub mod convert;
 pub mod server;
 pub mod settings;
 pub mod wire;
+pub mod workspace;
 
 use std::process::ExitCode;
 

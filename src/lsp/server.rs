@@ -11,13 +11,18 @@
 //!   becomes an error response (or a log line) and the server keeps serving.
 //! - At most one analysis per document runs at a time; edits arriving meanwhile mark
 //!   the document dirty and the newest text is analysed next (coalescing).
+//! - A document's diagnostics are its own findings plus the cross-file ones
+//!   ([`crate::workspace`]), computed against the other open documents and the indexed
+//!   workspace files ([`super::workspace`]). Nothing is published before the workspace
+//!   index is built, so the first diagnostics a client sees are already complete.
 
 use super::convert::{diagnostic, text_edit, to_offset, to_position, to_range, to_span};
 use super::settings;
+use super::workspace::{WsFile, WsIndex};
 use crate::analysis::{self, Analysis, Context, Knowledge};
 use crate::config::{self, Config};
 use crate::document::{Document, Snapshot};
-use crate::finding::Span;
+use crate::finding::{Finding, Span};
 use crate::position::{Encoding, LineCol, rope_offset};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -45,6 +50,8 @@ struct DocEntry {
     doc: Document,
     generation: u64,
     analysis: Option<(u64, Arc<Analysis>)>,
+    /// Cross-file findings computed for the analysis of this generation.
+    across: Option<(u64, Arc<Vec<Finding>>)>,
     running: bool,
     dirty: bool,
 }
@@ -66,11 +73,154 @@ struct Shared {
     /// Configuration problems found during `initialize`, reported on `initialized`:
     /// tower-lsp-server drops notifications sent before `initialize` has answered.
     startup_problems: Vec<config::FileProblem>,
+    /// The workspace's files on disk, for the cross-file rules.
+    ws: WsIndex,
+    /// Bumped by each rebuild of `ws`; a build finishing after a newer one began is dropped.
+    ws_epoch: u64,
+    /// The client registered our file watcher.
+    watching: bool,
 }
 
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<Shared>>,
+    /// True once the workspace index is built (and while it is rebuilt, false).
+    ready: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+/// Wait until the workspace index is built.
+async fn wait_ready(ready: &tokio::sync::watch::Sender<bool>) {
+    let mut rx = ready.subscribe();
+    let _ = rx.wait_for(|r| *r).await;
+}
+
+/// The cross-file findings of `uri`, whose current analysis is `a`, against the other
+/// open documents (their latest analysis) and the workspace's unopened files.
+fn across_for(st: &Shared, uri: &Uri, a: &Analysis) -> Vec<Finding> {
+    if a.names.is_empty() || !st.config.romanisation.across_files {
+        return Vec::new();
+    }
+    let mut docs = vec![crate::workspace::Doc {
+        path: uri.as_str(),
+        text: &a.text,
+        names: &a.names,
+    }];
+    let mut open_paths: Vec<PathBuf> = Vec::new();
+    for (u, e) in &st.docs {
+        if let Some(p) = u.to_file_path() {
+            open_paths.push(p.into_owned());
+        }
+        if u == uri {
+            continue;
+        }
+        if let Some((_, oa)) = &e.analysis {
+            docs.push(crate::workspace::Doc {
+                path: u.as_str(),
+                text: &oa.text,
+                names: &oa.names,
+            });
+        }
+    }
+    let mut files: Vec<(&String, &WsFile)> = st
+        .ws
+        .files
+        .iter()
+        .filter(|(_, f)| !open_paths.contains(&f.path))
+        .collect();
+    files.sort_by(|x, y| x.0.cmp(y.0));
+    for (u, f) in files {
+        docs.push(crate::workspace::Doc {
+            path: u,
+            text: &f.text,
+            names: &f.names,
+        });
+    }
+    let ctx = Context {
+        config: &st.config,
+        knowledge: &st.knowledge,
+    };
+    crate::workspace::findings_for(&docs, 0, &ctx)
+}
+
+/// Where `span` of the document named `path` (a URI) lies: an open document's live
+/// text, else the indexed file's.
+fn locate(st: &Shared, path: &str, span: Span, enc: Encoding) -> Option<Location> {
+    let uri: Uri = path.parse().ok()?;
+    if let Some((_, a)) = st.docs.get(&uri).and_then(|e| e.analysis.as_ref()) {
+        return Some(Location {
+            uri,
+            range: to_range(a, span, enc),
+        });
+    }
+    let f = st.ws.files.get(path)?;
+    let pos = |o: usize| {
+        let p = f.lines.position(&f.text, o, enc);
+        Position {
+            line: p.line,
+            character: p.col,
+        }
+    };
+    Some(Location {
+        uri,
+        range: Range {
+            start: pos(span.start),
+            end: pos(span.end.max(span.start)),
+        },
+    })
+}
+
+/// Recompute the cross-file findings of the open documents (but `except`) whose
+/// analysis is current. Returns, in push mode, the diagnostics to publish for those
+/// that changed, and whether any changed.
+fn refresh(st: &mut Shared, except: Option<&Uri>) -> (Vec<(Uri, Vec<Diagnostic>, i32)>, bool) {
+    let (pull, enc) = (st.pull, st.encoding);
+    let uris: Vec<Uri> = st
+        .docs
+        .keys()
+        .filter(|u| Some(*u) != except)
+        .cloned()
+        .collect();
+    let mut out = Vec::new();
+    let mut changed = false;
+    for u in uris {
+        let Some(e) = st.docs.get(&u) else { continue };
+        let Some((g, a)) = e.analysis.clone() else {
+            continue;
+        };
+        if g != e.generation {
+            // Its own analysis is under way and will publish.
+            continue;
+        }
+        let version = e.doc.version;
+        let old = e.across.clone();
+        let across = across_for(st, &u, &a);
+        if old.is_some_and(|(og, o)| og == g && *o == across) {
+            continue;
+        }
+        changed = true;
+        if !pull {
+            out.push((u.clone(), diagnostics_of(st, &u, &a, &across, enc), version));
+        }
+        if let Some(e) = st.docs.get_mut(&u) {
+            e.across = Some((g, Arc::new(across)));
+        }
+    }
+    (out, changed)
+}
+
+/// A document's findings and cross-file findings as diagnostics.
+fn diagnostics_of(
+    st: &Shared,
+    uri: &Uri,
+    a: &Analysis,
+    across: &[Finding],
+    enc: Encoding,
+) -> Vec<Diagnostic> {
+    let other = |p: &str, s: Span| locate(st, p, s, enc);
+    crate::workspace::merge(&a.findings, across)
+        .iter()
+        .map(|f| diagnostic(a, uri, f, enc, &other))
+        .collect()
 }
 
 fn lock(m: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
@@ -119,7 +269,11 @@ impl Backend {
                 config: Arc::new(Config::default()),
                 knowledge: Arc::new(Knowledge::embedded()),
                 startup_problems: Vec::new(),
+                ws: WsIndex::default(),
+                ws_epoch: 0,
+                watching: false,
             })),
+            ready: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
     }
 
@@ -187,6 +341,151 @@ impl Backend {
         }
     }
 
+    /// (Re)build the index of the workspace's files in the background. Diagnostics wait
+    /// for it; when it is done every open document's cross-file findings are refreshed.
+    fn rebuild_workspace(&self, debounce: bool) {
+        let (root, config, knowledge, config_dir, epoch) = {
+            let mut st = lock(&self.state);
+            st.ws_epoch += 1;
+            let config_dir = st
+                .config_path
+                .as_ref()
+                .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+                .or_else(|| st.root.clone());
+            (
+                st.root.clone(),
+                st.config.clone(),
+                st.knowledge.clone(),
+                config_dir,
+                st.ws_epoch,
+            )
+        };
+        let (Some(root), Some(config_dir)) = (root, config_dir) else {
+            lock(&self.state).ws = WsIndex::default();
+            self.ready.send_replace(true);
+            return;
+        };
+        if !debounce {
+            // A new configuration: hold diagnostics until the files are judged under it.
+            // (After a file event the old index serves meanwhile.)
+            self.ready.send_replace(false);
+        }
+        let state = self.state.clone();
+        let client = self.client.clone();
+        let ready = self.ready.clone();
+        tokio::spawn(async move {
+            if debounce {
+                // File events come in bursts (a checkout, a save-all): build once.
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                if lock(&state).ws_epoch != epoch {
+                    return;
+                }
+            }
+            let built = tokio::task::spawn_blocking(move || {
+                super::workspace::build(&root, &config_dir, &config, &knowledge)
+            })
+            .await;
+            let (publish, pull, changed, note) = {
+                let mut st = lock(&state);
+                if st.ws_epoch != epoch {
+                    // A newer build is under way; it will finish the job.
+                    return;
+                }
+                let note = match built {
+                    Ok(ws) => {
+                        let note = ws.truncated.then(|| {
+                            format!(
+                                "annalist: the workspace has more than {} Markdown files; names are compared across the first {} only",
+                                super::workspace::FILE_LIMIT,
+                                super::workspace::FILE_LIMIT
+                            )
+                        });
+                        st.ws = ws;
+                        note
+                    }
+                    Err(e) => Some(format!(
+                        "annalist: indexing the workspace failed ({e}); names are compared across open documents only. Please report this."
+                    )),
+                };
+                let (publish, changed) = refresh(&mut st, None);
+                (publish, st.pull, changed, note)
+            };
+            ready.send_replace(true);
+            if let Some(n) = note {
+                client.log_message(MessageType::WARNING, n).await;
+            }
+            for (u, diags, version) in publish {
+                client.publish_diagnostics(u, diags, Some(version)).await;
+            }
+            if pull && changed {
+                let _ = client.workspace_diagnostic_refresh().await;
+            }
+        });
+    }
+
+    /// Re-read one workspace file from disk (it was closed, or changed on disk) and
+    /// refresh the open documents' cross-file findings.
+    fn reindex_file(&self, path: PathBuf) {
+        let (config, knowledge, indexed) = {
+            let st = lock(&self.state);
+            let indexed =
+                Uri::from_file_path(&path).is_some_and(|u| st.ws.files.contains_key(u.as_str()));
+            (st.config.clone(), st.knowledge.clone(), indexed)
+        };
+        let state = self.state.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if !indexed {
+                // Not a workspace file: only the open documents' comparison changes.
+                let (publish, pull, changed) = {
+                    let mut st = lock(&state);
+                    let (publish, changed) = refresh(&mut st, None);
+                    (publish, st.pull, changed)
+                };
+                for (u, diags, version) in publish {
+                    client.publish_diagnostics(u, diags, Some(version)).await;
+                }
+                if pull && changed {
+                    let _ = client.workspace_diagnostic_refresh().await;
+                }
+                return;
+            }
+            let p2 = path.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                let ctx = Context {
+                    config: &config,
+                    knowledge: &knowledge,
+                };
+                super::workspace::read(&p2, &ctx)
+            })
+            .await;
+            let (publish, pull, changed) = {
+                let mut st = lock(&state);
+                let Some(uri) = Uri::from_file_path(&path) else {
+                    return;
+                };
+                match read {
+                    Ok(Some((key, file))) => {
+                        st.ws.files.insert(key, file);
+                    }
+                    // Gone or unreadable: no longer compared.
+                    Ok(None) => {
+                        st.ws.files.remove(uri.as_str());
+                    }
+                    Err(_) => return,
+                }
+                let (publish, changed) = refresh(&mut st, None);
+                (publish, st.pull, changed)
+            };
+            for (u, diags, version) in publish {
+                client.publish_diagnostics(u, diags, Some(version)).await;
+            }
+            if pull && changed {
+                let _ = client.workspace_diagnostic_refresh().await;
+            }
+        });
+    }
+
     /// Make sure the newest text of `uri` gets analysed (and published, in push mode).
     fn schedule(&self, uri: Uri) {
         let (snap, generation, config, knowledge) = {
@@ -206,6 +505,7 @@ impl Backend {
         };
         let state = self.state.clone();
         let client = self.client.clone();
+        let ready = self.ready.clone();
         tokio::spawn(async move {
             let mut snap = snap;
             let mut generation = generation;
@@ -215,11 +515,9 @@ impl Backend {
                 let s2 = snap.clone();
                 let (c2, k2) = (config.clone(), knowledge.clone());
                 let result = tokio::task::spawn_blocking(move || run_analysis(&s2, &c2, &k2)).await;
-                let mut publish = None;
+                let mut fresh = None;
                 let next = {
                     let mut st = lock(&state);
-                    let pull = st.pull;
-                    let enc = st.encoding;
                     let (cfg, know) = (st.config.clone(), st.knowledge.clone());
                     let Some(e) = st.docs.get_mut(&uri) else {
                         break;
@@ -228,15 +526,12 @@ impl Backend {
                         Ok(a) => {
                             if e.generation == generation {
                                 let a = Arc::new(a);
-                                if !pull {
-                                    let diags: Vec<Diagnostic> = a
-                                        .findings
-                                        .iter()
-                                        .map(|f| diagnostic(&a, &uri, f, enc))
-                                        .collect();
-                                    publish = Some((diags, snap.version));
-                                }
-                                e.analysis = Some((generation, a));
+                                let names_changed = e
+                                    .analysis
+                                    .as_ref()
+                                    .is_none_or(|(_, old)| old.names != a.names);
+                                e.analysis = Some((generation, a.clone()));
+                                fresh = Some((a, names_changed));
                             }
                         }
                         Err(err) => {
@@ -258,10 +553,47 @@ impl Backend {
                         None
                     }
                 };
-                if let Some((diags, version)) = publish {
-                    client
-                        .publish_diagnostics(uri.clone(), diags, Some(version))
-                        .await;
+                if let Some((a, names_changed)) = fresh {
+                    // Diagnostics wait for the workspace index: the first ones a client
+                    // sees already carry the cross-file findings.
+                    wait_ready(&ready).await;
+                    let (mine, others, pull) = {
+                        let mut st = lock(&state);
+                        let (pull, enc) = (st.pull, st.encoding);
+                        let current = st
+                            .docs
+                            .get(&uri)
+                            .is_some_and(|e| e.generation == generation);
+                        let mine = if current {
+                            let across = across_for(&st, &uri, &a);
+                            let diags =
+                                (!pull).then(|| diagnostics_of(&st, &uri, &a, &across, enc));
+                            if let Some(e) = st.docs.get_mut(&uri) {
+                                e.across = Some((generation, Arc::new(across)));
+                            }
+                            diags
+                        } else {
+                            None
+                        };
+                        // Another document's cross-file findings may change with this one's names.
+                        let others = if current && names_changed {
+                            refresh(&mut st, Some(&uri))
+                        } else {
+                            (Vec::new(), false)
+                        };
+                        (mine, others, pull)
+                    };
+                    if let Some(diags) = mine {
+                        client
+                            .publish_diagnostics(uri.clone(), diags, Some(snap.version))
+                            .await;
+                    }
+                    for (u, diags, version) in others.0 {
+                        client.publish_diagnostics(u, diags, Some(version)).await;
+                    }
+                    if pull && others.1 {
+                        let _ = client.workspace_diagnostic_refresh().await;
+                    }
                 }
                 match next {
                     Some((s, g, c, k)) => {
@@ -397,12 +729,20 @@ impl LanguageServer for Backend {
             };
             st.pull = pull;
             st.root = root;
+            st.watching = params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false);
             if let Some(opts) = params.initialization_options.clone() {
                 st.settings = opts;
             }
         }
         let problems = self.reload_config();
         lock(&self.state).startup_problems = problems;
+        self.rebuild_workspace(false);
         let features = lock(&self.state).config.features.clone();
         let capabilities = ServerCapabilities {
             position_encoding: Some(if utf8 {
@@ -472,6 +812,37 @@ impl LanguageServer for Backend {
         if !problems.is_empty() {
             self.report_config_problems(problems).await;
         }
+        // Files changed outside the editor (a checkout, another program) are compared
+        // again: ask the client to tell us about them.
+        let (watching, extensions) = {
+            let st = lock(&self.state);
+            (
+                st.watching && st.root.is_some(),
+                st.config.extensions.clone(),
+            )
+        };
+        if watching && !extensions.is_empty() {
+            let glob = if extensions.len() == 1 {
+                format!("**/*.{}", extensions.join(""))
+            } else {
+                format!("**/*.{{{}}}", extensions.join(","))
+            };
+            let reg = Registration {
+                id: "annalist-watch-markdown".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: Some(serde_json::json!({
+                    "watchers": [{ "globPattern": glob }]
+                })),
+            };
+            if let Err(e) = self.client.register_capability(vec![reg]).await {
+                self.client
+                    .log_message(
+                        MessageType::LOG,
+                        format!("annalist: the editor declined to watch files ({e}); names in files changed outside it are compared again when they are opened and closed"),
+                    )
+                    .await;
+            }
+        }
         self.client
             .log_message(
                 MessageType::INFO,
@@ -497,6 +868,7 @@ impl LanguageServer for Backend {
                     doc: Document::with_parse_limit(&d.text, d.version, parse_limit),
                     generation,
                     analysis: None,
+                    across: None,
                     running: false,
                     dirty: false,
                 },
@@ -569,6 +941,10 @@ impl LanguageServer for Backend {
             st.docs.remove(&params.text_document.uri);
             st.pull
         };
+        // The file on disk (perhaps unsaved changes dropped) counts again.
+        if let Some(p) = params.text_document.uri.to_file_path() {
+            self.reindex_file(p.into_owned());
+        }
         if !pull {
             self.client
                 .publish_diagnostics(params.text_document.uri, Vec::new(), None)
@@ -584,6 +960,27 @@ impl LanguageServer for Backend {
             .is_some_and(|p| p.file_name().is_some_and(|n| n == config::CONFIG_FILE));
         if is_config {
             self.config_changed().await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut rebuild = false;
+        for ch in params.changes {
+            let Some(path) = ch.uri.to_file_path().map(|p| p.into_owned()) else {
+                continue;
+            };
+            if ch.typ == FileChangeType::CHANGED {
+                let open = lock(&self.state).docs.contains_key(&ch.uri);
+                if !open {
+                    self.reindex_file(path);
+                }
+            } else {
+                // Created or deleted: which files the walk finds may have changed.
+                rebuild = true;
+            }
+        }
+        if rebuild {
+            self.rebuild_workspace(true);
         }
     }
 
@@ -823,17 +1220,23 @@ impl LanguageServer for Backend {
         let Some((a, enc, _)) = self.analysis(&uri).await? else {
             return Ok(None);
         };
+        wait_ready(&self.ready).await;
+        let state = self.state.clone();
         Self::guard("codeAction", || {
+            let st = lock(&state);
+            let across = across_for(&st, &uri, &a);
+            let findings = crate::workspace::merge(&a.findings, &across);
+            let other = |p: &str, s: Span| locate(&st, p, s, enc);
             let span = to_span(&a, params.range, enc);
             let mut actions = Vec::new();
-            for f in a.findings.iter() {
+            for f in findings.iter() {
                 let hit = f.span.overlaps(span)
                     || f.span.touches(span.start)
                     || (span.is_empty() && f.span.contains(span.start));
                 if !hit {
                     continue;
                 }
-                let diag = diagnostic(&a, &uri, f, enc);
+                let diag = diagnostic(&a, &uri, f, enc, &other);
                 for (i, fix) in f.fixes.iter().enumerate() {
                     let edits: Vec<TextEdit> =
                         fix.edits.iter().map(|e| text_edit(&a, e, enc)).collect();
@@ -860,11 +1263,12 @@ impl LanguageServer for Backend {
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
         let items = match self.analysis(&uri).await? {
-            Some((a, enc, _)) => a
-                .findings
-                .iter()
-                .map(|f| diagnostic(&a, &uri, f, enc))
-                .collect(),
+            Some((a, enc, _)) => {
+                wait_ready(&self.ready).await;
+                let st = lock(&self.state);
+                let across = across_for(&st, &uri, &a);
+                diagnostics_of(&st, &uri, &a, &across, enc)
+            }
             None => Vec::new(),
         };
         Ok(DocumentDiagnosticReportResult::Report(
@@ -1038,6 +1442,8 @@ impl Backend {
     async fn config_changed(&self) {
         let problems = self.reload_config();
         self.report_config_problems(problems).await;
+        // The names of every file depend on the gazetteers and the configuration.
+        self.rebuild_workspace(false);
         let (uris, pull) = {
             let mut st = lock(&self.state);
             let uris: Vec<Uri> = st.docs.keys().cloned().collect();

@@ -700,9 +700,33 @@ pub(crate) fn variant(
 pub fn name_index(a: &Analysis, ctx: &Context, raw: &[Finding]) -> crate::workspace::NameIndex {
     use crate::workspace::{EntityNames, NameIndex, Spelled};
     let g = &a.knowledge(ctx).gazetteer;
+    // Where each code's findings lie, as sorted disjoint ranges (a document may carry
+    // thousands of findings and of mentions).
+    let ranges = |code: &str| -> Vec<Span> {
+        let mut v: Vec<Span> = raw
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| f.span)
+            .collect();
+        v.sort();
+        let mut out: Vec<Span> = Vec::with_capacity(v.len());
+        for s in v {
+            match out.last_mut() {
+                Some(l) if s.start < l.end => l.end = l.end.max(s.end),
+                _ => out.push(s),
+            }
+        }
+        out
+    };
+    let (ocr_at, inconsistent_at) = (ranges(OCR), ranges(INCONSISTENT));
     let hit = |code: &str, span: Span| {
-        raw.iter()
-            .any(|f| f.code == code && f.span.overlaps(span))
+        let v = if code == OCR {
+            &ocr_at
+        } else {
+            &inconsistent_at
+        };
+        let i = v.partition_point(|r| r.end <= span.start);
+        v.get(i).is_some_and(|r| r.overlaps(span))
     };
     let mut by_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, m) in a.mentions.iter().enumerate() {
@@ -1263,6 +1287,8 @@ fn check_unlisted(
 }
 
 #[cfg(test)]
+mod across_tests;
+#[cfg(test)]
 mod tests;
 
 // ───────────────────────── across files ─────────────────────────
@@ -1287,7 +1313,12 @@ impl Across<'_> {
 /// a less-preferred spelling; documents that already mix spellings are left to the
 /// per-file rule. Fixes are offered, never applied by `--fix`: across files the choice
 /// of a spelling is the edition's, and `[romanisation]` is where to make it.
-pub fn check_across(docs: &[crate::workspace::Doc], ctx: &Context, out: &mut [Vec<Finding>]) {
+pub fn check_across(
+    docs: &[crate::workspace::Doc],
+    only: Option<usize>,
+    ctx: &Context,
+    out: &mut [Vec<Finding>],
+) {
     use crate::workspace::EntityNames;
     let mut by_id: BTreeMap<&str, Vec<(usize, &EntityNames)>> = BTreeMap::new();
     for (d, doc) in docs.iter().enumerate() {
@@ -1296,7 +1327,7 @@ pub fn check_across(docs: &[crate::workspace::Doc], ctx: &Context, out: &mut [Ve
         }
     }
     for (id, uses) in by_id {
-        if uses.len() < 2 {
+        if uses.len() < 2 || only.is_some_and(|o| !uses.iter().any(|(d, _)| *d == o)) {
             continue;
         }
         let kind = uses.first().map_or(EntityKind::Person, |(_, e)| e.kind);
@@ -1398,6 +1429,9 @@ pub fn check_across(docs: &[crate::workspace::Doc], ctx: &Context, out: &mut [Ve
                     continue;
                 }
                 for &(d, occs) in &bad.places {
+                    if only.is_some_and(|o| o != d) {
+                        continue;
+                    }
                     let mixed = uses.iter().any(|(ud, e)| *ud == d && e.mixed);
                     if mixed {
                         continue;
@@ -1405,7 +1439,8 @@ pub fn check_across(docs: &[crate::workspace::Doc], ctx: &Context, out: &mut [Ve
                     let (Some(doc), Some(sink)) = (docs.get(d), out.get_mut(d)) else {
                         continue;
                     };
-                    let elsewhere: Vec<usize> = pref_docs.iter().copied().filter(|&x| x != d).collect();
+                    let elsewhere: Vec<usize> =
+                        pref_docs.iter().copied().filter(|&x| x != d).collect();
                     let lang_word = lang.map(|l| format!("{} ", l.as_str())).unwrap_or_default();
                     let show = bad.system != pref_sys;
                     let tag = |sys: Option<System>| {
@@ -1466,8 +1501,12 @@ pub fn check_across(docs: &[crate::workspace::Doc], ctx: &Context, out: &mut [Ve
                         })
                         .collect();
                     for edit in &edits {
-                        let mut f =
-                            Finding::new(INCONSISTENT, Severity::Warning, edit.span, message.clone());
+                        let mut f = Finding::new(
+                            INCONSISTENT,
+                            Severity::Warning,
+                            edit.span,
+                            message.clone(),
+                        );
                         let mut n = 0;
                         if let Some(p) = pref_idx.and_then(|p| sp.get(p)) {
                             for &(pd, pocc) in &p.places {
@@ -1533,14 +1572,15 @@ fn preferred_across<'a>(
             })
         };
         let best = set.iter().filter_map(|&i| key(i)).max()?;
-        let tied: Vec<usize> = set.iter().copied().filter(|&i| key(i) == Some(best)).collect();
-        let first = tied
+        let tied: Vec<usize> = set
             .iter()
             .copied()
-            .min_by(|&x, &y| {
-                let t = |i: usize| sp.get(i).map_or("", |s| s.text);
-                t(x).cmp(t(y))
-            })?;
+            .filter(|&i| key(i) == Some(best))
+            .collect();
+        let first = tied.iter().copied().min_by(|&x, &y| {
+            let t = |i: usize| sp.get(i).map_or("", |s| s.text);
+            t(x).cmp(t(y))
+        })?;
         Some((first, tied.len() == 1))
     };
     if let Some(sys) = configured(ctx, lang) {

@@ -170,6 +170,26 @@ impl Lsp {
         r
     }
 
+    /// `initialize` with a workspace folder (the server indexes its files).
+    pub fn initialize_in(&mut self, root: &Path, capabilities: Value) -> Value {
+        let uri = file_uri(root);
+        let r = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": uri,
+                   "workspaceFolders": [{"uri": uri, "name": "root"}],
+                   "capabilities": capabilities}),
+        );
+        self.notify("initialized", json!({}));
+        r
+    }
+
+    pub fn close(&mut self, uri: &str) {
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",

@@ -1,0 +1,235 @@
+//! `romanisation-inconsistent` across files, through the real engine: each text is
+//! analysed alone, then the documents are compared ([`crate::workspace::findings`]).
+
+use crate::analysis::{Context, Knowledge, analyze};
+use crate::config::{Config, Level};
+use crate::finding::Finding;
+use crate::workspace::{self, Doc};
+use std::sync::Arc;
+
+/// Findings across `texts` (named a.md, b.md, …) with `config`: per document, the
+/// cross-file ones only, as (text found, message).
+fn across_with(config: &Config, texts: &[&str]) -> Vec<Vec<(String, Finding)>> {
+    let knowledge = Knowledge::embedded();
+    let ctx = Context {
+        config,
+        knowledge: &knowledge,
+    };
+    let analyses: Vec<_> = texts
+        .iter()
+        .map(|t| analyze(Arc::from(*t), None, &ctx))
+        .collect();
+    let names: Vec<String> = (0..texts.len())
+        .map(|i| format!("{}.md", (b'a' + i as u8) as char))
+        .collect();
+    let docs: Vec<Doc> = analyses
+        .iter()
+        .zip(&names)
+        .map(|(a, n)| Doc {
+            path: n,
+            text: &a.text,
+            names: &a.names,
+        })
+        .collect();
+    workspace::findings(&docs, &ctx)
+        .into_iter()
+        .zip(texts)
+        .map(|(fs, t)| {
+            fs.into_iter()
+                .map(|f| (f.span.slice(t).to_string(), f))
+                .collect()
+        })
+        .collect()
+}
+
+fn across(texts: &[&str]) -> Vec<Vec<(String, Finding)>> {
+    across_with(&Config::default(), texts)
+}
+
+fn surfaces(found: &[(String, Finding)]) -> Vec<&str> {
+    found.iter().map(|(s, _)| s.as_str()).collect()
+}
+
+#[test]
+fn a_place_spelled_one_way_per_file_but_differently_across_files() {
+    let r = across(&[
+        "Kim Il Sung returned to Sŏul. Sŏul had fallen.\n",
+        "The army reached Seoul.\n",
+        "Seoul again, and Seoul.\n",
+    ]);
+    // Seoul: 3 times in 2 files; Sŏul: 2 times in 1 file.
+    assert_eq!(surfaces(&r[0]), ["Sŏul", "Sŏul"]);
+    assert!(r[1].is_empty() && r[2].is_empty(), "{r:?}");
+    let (_, f) = &r[0][0];
+    assert_eq!(f.code, "romanisation-inconsistent");
+    assert!(f.message.contains("“Seoul”"), "{}", f.message);
+    assert!(
+        f.message.contains("3 times in 2 other files"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("majority"), "{}", f.message);
+    // Related places name the other documents.
+    let paths: Vec<_> = f.related.iter().filter_map(|r| r.path.as_deref()).collect();
+    assert!(
+        paths.contains(&"b.md") && paths.contains(&"c.md"),
+        "{paths:?}"
+    );
+    // The fix writes the workspace's spelling, and `--fix` leaves it alone.
+    let fix = &f.fixes[0];
+    assert_eq!(fix.edits[0].new_text, "Seoul");
+    assert!(!fix.safe);
+    assert!(f.fixes.iter().any(|x| x.title.starts_with("Replace all 2")));
+}
+
+#[test]
+fn a_person_in_two_romanisations_across_files() {
+    let r = across(&[
+        "Kim Il-sŏng spoke first.\n",
+        "Kim Il Sung answered.\n\nKim Il Sung left.\n",
+    ]);
+    assert_eq!(surfaces(&r[0]), ["Il-sŏng"]);
+    assert_eq!(r[0][0].1.fixes[0].edits[0].new_text, "Il Sung");
+    assert!(r[1].is_empty());
+}
+
+#[test]
+fn chinese_and_russian_names_across_files() {
+    let r = across(&[
+        "Mao Tse-tung received the cable.\n",
+        "Mao Zedong agreed. Mao Zedong signed.\n",
+        "Bazhanov wrote it. Bazhanov again.\n",
+        "Bajanov is the author.\n",
+    ]);
+    assert_eq!(surfaces(&r[0]), ["Tse-tung"]);
+    assert!(r[1].is_empty());
+    assert!(r[2].is_empty(), "{:?}", r[2]);
+    assert_eq!(surfaces(&r[3]), ["Bajanov"]);
+}
+
+#[test]
+fn short_forms_and_other_people_are_not_spellings() {
+    let r = across(&[
+        "Kim Il Sung spoke.\n",
+        "Kim spoke, and Kim Il was there.\n",
+        "Kim Jong-il was born in 1941.\n",
+        "Molotov and Malenkov.\n",
+        "Stalin wrote to Joseph Stalin's ambassador.\n",
+    ]);
+    assert!(r.iter().all(Vec::is_empty), "{r:?}");
+}
+
+#[test]
+fn consistent_workspaces_are_silent() {
+    let r = across(&[
+        "Sŏul and P'yŏngyang; Kim Il Sung.\n",
+        "Sŏul fell. Kim Il Sung in P'yŏngyang.\n",
+        "No names at all.\n",
+    ]);
+    assert!(r.iter().all(Vec::is_empty), "{r:?}");
+}
+
+#[test]
+fn a_file_that_mixes_spellings_is_left_to_the_per_file_rule() {
+    // a.md mixes Seoul and Sŏul: the per-file rule speaks there; across files it only
+    // counts. c.md writes Sŏul, the workspace's minority: reported.
+    let texts = ["Seoul, Seoul, Seoul and Sŏul.\n", "Seoul.\n", "Sŏul.\n"];
+    let r = across(&texts);
+    assert!(r[0].is_empty(), "{:?}", r[0]);
+    assert!(r[1].is_empty());
+    assert_eq!(surfaces(&r[2]), ["Sŏul"]);
+    // And the per-file rule does speak in a.md, with the same choice.
+    let own = crate::analysis::analyze_str(texts[0]).findings;
+    assert!(own.iter().any(|f| f.code == "romanisation-inconsistent"));
+}
+
+#[test]
+fn the_configured_system_wins_even_in_the_minority() {
+    let mut config = Config::default();
+    config.romanisation.korean = Some("mccune-reischauer".into());
+    let r = across_with(&config, &["Sŏul.\n", "Seoul. Seoul.\n", "Seoul.\n"]);
+    assert!(r[0].is_empty());
+    assert_eq!(surfaces(&r[1]), ["Seoul", "Seoul"]);
+    assert!(
+        r[1][0].1.message.contains("configured"),
+        "{}",
+        r[1][0].1.message
+    );
+}
+
+#[test]
+fn equal_counts_are_decided_alphabetically_and_say_how_to_choose() {
+    let r = across(&["Sŏul.\n", "Seoul.\n"]);
+    let all: Vec<_> = r.iter().flatten().collect();
+    assert_eq!(all.len(), 1, "{r:?}");
+    // "Seoul" < "Sŏul" in code-point order, so Sŏul is reported.
+    assert_eq!(surfaces(&r[0]), ["Sŏul"]);
+    assert!(
+        all[0].1.message.contains("[romanisation]"),
+        "{}",
+        all[0].1.message
+    );
+}
+
+#[test]
+fn switches_levels_and_suppression() {
+    let texts = ["Sŏul.\n", "Seoul. Seoul.\n"];
+    let mut off = Config::default();
+    off.romanisation.across_files = false;
+    assert!(across_with(&off, &texts).iter().all(Vec::is_empty));
+    let mut rule_off = Config::default();
+    rule_off
+        .rules
+        .insert("romanisation-inconsistent".into(), Level::Off);
+    assert!(across_with(&rule_off, &texts).iter().all(Vec::is_empty));
+    let mut hint = Config::default();
+    hint.rules
+        .insert("romanisation-inconsistent".into(), Level::Hint);
+    let r = across_with(&hint, &texts);
+    assert_eq!(r[0][0].1.severity, crate::finding::Severity::Hint);
+    let r = across(&[
+        "<!-- annalist-disable-next-line romanisation-inconsistent -->\nSŏul.\n",
+        "Seoul. Seoul.\n",
+    ]);
+    assert!(r.iter().all(Vec::is_empty), "{r:?}");
+}
+
+#[test]
+fn ocr_damage_is_not_a_spelling() {
+    // "Kim II Sung" is OCR damage (its own rule), not a romanisation to compare.
+    let r = across(&["Kim II Sung spoke.\n", "Kim Il Sung answered.\n"]);
+    assert!(r.iter().all(Vec::is_empty), "{r:?}");
+}
+
+#[test]
+fn findings_for_one_document_equal_its_share_of_the_whole() {
+    let texts = [
+        "Sŏul. Mao Tse-tung.\n",
+        "Seoul. Seoul. Mao Zedong.\n",
+        "Mao Zedong.\n",
+    ];
+    let knowledge = Knowledge::embedded();
+    let config = Config::default();
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let analyses: Vec<_> = texts
+        .iter()
+        .map(|t| analyze(Arc::from(*t), None, &ctx))
+        .collect();
+    let docs: Vec<Doc> = analyses
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Doc {
+            path: ["a", "b", "c"][i],
+            text: &a.text,
+            names: &a.names,
+        })
+        .collect();
+    let all = workspace::findings(&docs, &ctx);
+    for (i, whole) in all.iter().enumerate() {
+        assert_eq!(&workspace::findings_for(&docs, i, &ctx), whole);
+    }
+    assert_eq!(all[0].len(), 2);
+}
