@@ -772,3 +772,51 @@ fn a_broken_project_gazetteer_is_a_configuration_error() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("people.toml:"), "{}", stderr(&o));
 }
+
+/// Names compared across the files of one run: the finding lands in the file that
+/// uses the workspace's minority spelling; the human format shows the other file's
+/// line, SARIF points into it; switching it off or checking one file alone is silent;
+/// `--fix` leaves the choice to the editor.
+#[test]
+fn names_are_compared_across_the_files_of_a_run() {
+    let d = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    write(d.path(), "a.md", "Kim Il Sung returned to Sŏul.\n");
+    write(d.path(), "docs/b.md", "The army reached Seoul.\n");
+    write(d.path(), "docs/c.md", "Seoul again, and Seoul.\n");
+    let o = run_in(d.path(), &["check", "--format", "json", "."], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(codes_of(&v, "a.md"), ["romanisation-inconsistent"]);
+    assert!(codes_of(&v, "docs/b.md").is_empty());
+    assert!(codes_of(&v, "docs/c.md").is_empty());
+
+    let o = run_in(d.path(), &["check", "--color", "never", "."], None);
+    let human = stdout(&o);
+    assert!(human.contains("“Seoul”"), "{human}");
+    assert!(human.contains("docs/b.md:1:18"), "{human}");
+
+    let o = run_in(d.path(), &["check", "--format", "sarif", "."], None);
+    let v = json(&o);
+    let related = &v["runs"][0]["results"][0]["relatedLocations"];
+    let uris: Vec<&str> = related
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert!(uris.contains(&"docs/b.md") && uris.contains(&"docs/c.md"), "{uris:?}");
+
+    // One file alone, or the comparison switched off: nothing to compare.
+    let o = run_in(d.path(), &["check", "--format", "json", "a.md"], None);
+    assert!(codes_of(&json(&o), "a.md").is_empty());
+    write(d.path(), "annalist.toml", "[romanisation]\nacross_files = false\n");
+    let o = run_in(d.path(), &["check", "--format", "json", "."], None);
+    assert!(codes_of(&json(&o), "a.md").is_empty(), "{}", stdout(&o));
+    fs::remove_file(d.path().join("annalist.toml")).unwrap_or_else(|e| panic!("rm: {e}"));
+
+    // --fix applies safe fixes only; this choice is not one.
+    let o = run_in(d.path(), &["check", "--fix", "."], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let a = fs::read_to_string(d.path().join("a.md")).unwrap_or_default();
+    assert!(a.contains("Sŏul"), "{a}");
+}

@@ -563,3 +563,93 @@ fn code_actions_remove_their_diagnostic_and_break_nothing() {
     assert!(applied >= 10, "only {applied} code actions were tried");
     assert!(lsp.shutdown().success());
 }
+
+/// Names compared across the workspace: an open document is judged against the files
+/// on disk it has not opened; related places point into them; an edit elsewhere
+/// changes the verdict and the document's diagnostics are published again.
+#[test]
+fn names_are_compared_across_the_workspace() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(root.join("a.md"), "Kim Il Sung returned to Sŏul.\n\nSŏul had fallen.\n")
+        .expect("write");
+    std::fs::write(root.join("b.md"), "The army reached Seoul.\n").expect("write");
+    std::fs::write(root.join("c.md"), "Seoul again, and Seoul.\n").expect("write");
+    let mut lsp = Lsp::spawn_in(root);
+    lsp.initialize_in(root, json!({"general": {"positionEncodings": ["utf-16"]}}));
+    let a = file_uri(&root.join("a.md"));
+    let b = file_uri(&root.join("b.md"));
+    let text_a = std::fs::read_to_string(root.join("a.md")).expect("read");
+    lsp.open(&a, &text_a);
+    let diags = lsp.diagnostics(&a, Some(1));
+    let across: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "romanisation-inconsistent")
+        .collect();
+    assert_eq!(across.len(), 2, "{diags:?}");
+    let d = across[0];
+    assert_eq!(d["range"]["start"], json!({"line": 0, "character": 24}));
+    let related: Vec<&str> = d["relatedInformation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["location"]["uri"].as_str())
+        .collect();
+    assert!(related.iter().any(|u| u.ends_with("/b.md")), "{related:?}");
+    assert!(related.iter().any(|u| u.ends_with("/c.md")), "{related:?}");
+    // The related place in the unopened b.md is where "Seoul" stands there.
+    let in_b = d["relatedInformation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["location"]["uri"].as_str().is_some_and(|u| u.ends_with("/b.md")))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(in_b["location"]["range"]["start"], json!({"line": 0, "character": 17}));
+    // The quick fix writes the workspace's spelling.
+    let actions = lsp.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": a}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x["title"].as_str())
+        .collect();
+    assert!(titles.contains(&"Replace with “Seoul”"), "{titles:?}");
+
+    // b.md opened and rewritten to Sŏul ×3: now Sŏul leads, and a.md's findings go.
+    let text_b = std::fs::read_to_string(root.join("b.md")).expect("read");
+    lsp.open(&b, &text_b);
+    let _ = lsp.diagnostics(&b, Some(1));
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": b, "version": 2},
+               "contentChanges": [{"text": "Sŏul, Sŏul and Sŏul.\n"}]}),
+    );
+    let diags_b = lsp.diagnostics(&b, Some(2));
+    assert!(
+        diags_b.iter().all(|d| d["code"] != "romanisation-inconsistent"),
+        "{diags_b:?}"
+    );
+    let republished = lsp.diagnostics(&a, Some(1));
+    assert!(
+        republished
+            .iter()
+            .all(|d| d["code"] != "romanisation-inconsistent"),
+        "a.md is published again without the finding: {republished:?}"
+    );
+    // Closing b.md unsaved: the file on disk (Seoul) counts again.
+    lsp.close(&b);
+    let again = lsp.diagnostics(&a, Some(1));
+    assert_eq!(
+        again
+            .iter()
+            .filter(|d| d["code"] == "romanisation-inconsistent")
+            .count(),
+        2,
+        "{again:?}"
+    );
+    assert!(lsp.shutdown().success());
+}

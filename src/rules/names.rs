@@ -79,6 +79,20 @@ Otherwise the document's majority spelling wins, ties broken by first use
 **Fixes.** *Replace with ‹preferred›* (this occurrence; safe) and *Replace all N spellings
 ‹x› with ‹preferred› in this document* (not applied by `--fix`).
 
+**Across files.** `annalist check` compares the files it checks, and the language server
+compares the open documents with the other Markdown files of the workspace (the files
+`annalist check` would walk from the workspace folder, as saved on disk): a gazetteer
+name that each file writes one way, but the files differently (*Seoul* in one, *Sŏul* in
+another), is reported in the files that use the less-preferred spelling, with related
+places in the files that use the preferred one. The preferred spelling is the
+configured system's when one is set, else the one written most often over all the
+files (then the one more files use, then alphabetical order — never the order of the
+files). A file that itself mixes spellings of the name is left to the per-file finding
+until it settles on one. These fixes are never applied by `--fix`: choosing a spelling
+for a whole collection is an editorial decision — set it under `[romanisation]`.
+`across_files = false` turns the comparison off; with `--shard`, only the files of the
+shard are compared. Names no gazetteer lists are compared within each file only.
+
 **Silence it.** `<!-- annalist-disable-next-line romanisation-inconsistent -->` before the
 line, or `[rules] romanisation-inconsistent = "off"`. A faithful transcription that keeps
 the source's inconsistencies on purpose may want it off, or at `hint`.
