@@ -14,11 +14,29 @@ use crate::analysis::Context;
 use crate::finding::{Finding, Span};
 use crate::gazetteer::{EntityKind, System};
 
-/// How one document spells the gazetteer's entities.
+/// How one document spells the gazetteer's entities, and the names no gazetteer lists
+/// whose letters show a romanisation convention.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NameIndex {
     /// Sorted by entity id.
     pub entities: Vec<EntityNames>,
+    /// Sorted by language, then text.
+    pub unlisted: Vec<UnlistedName>,
+}
+
+/// A name no gazetteer lists, spelt in a recognisable convention (Pak Hŏn-yŏng,
+/// Chou En-lai, Chtykov): only such spellings are compared across files, since an
+/// unmarked capitalised word is as likely English as a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnlistedName {
+    pub lang: crate::names::romanise::Language,
+    pub text: String,
+    pub system: System,
+    /// The language's romanisation keys: two spellings sharing one are one name.
+    pub keys: std::sync::Arc<Vec<String>>,
+    pub occs: Vec<Span>,
+    /// The document spells this name in more than one way itself.
+    pub mixed: bool,
 }
 
 /// One entity's spellings in one document.
@@ -45,7 +63,7 @@ pub struct Spelled {
 
 impl NameIndex {
     pub fn is_empty(&self) -> bool {
-        self.entities.is_empty()
+        self.entities.is_empty() && self.unlisted.is_empty()
     }
 }
 
@@ -89,6 +107,8 @@ fn run(docs: &[Doc], only: Option<usize>, ctx: &Context) -> Vec<Vec<Finding>> {
             f.sort_by(|x, y| {
                 (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code))
             });
+            // One name read in two languages (Kao Kang) is reported once.
+            f.dedup_by(|x, y| x.span == y.span && x.code == y.code);
             f
         })
         .collect()

@@ -804,12 +804,19 @@ fn names_are_compared_across_the_files_of_a_run() {
         .flatten()
         .filter_map(|r| r["physicalLocation"]["artifactLocation"]["uri"].as_str())
         .collect();
-    assert!(uris.contains(&"docs/b.md") && uris.contains(&"docs/c.md"), "{uris:?}");
+    assert!(
+        uris.contains(&"docs/b.md") && uris.contains(&"docs/c.md"),
+        "{uris:?}"
+    );
 
     // One file alone, or the comparison switched off: nothing to compare.
     let o = run_in(d.path(), &["check", "--format", "json", "a.md"], None);
     assert!(codes_of(&json(&o), "a.md").is_empty());
-    write(d.path(), "annalist.toml", "[romanisation]\nacross_files = false\n");
+    write(
+        d.path(),
+        "annalist.toml",
+        "[romanisation]\nacross_files = false\n",
+    );
     let o = run_in(d.path(), &["check", "--format", "json", "."], None);
     assert!(codes_of(&json(&o), "a.md").is_empty(), "{}", stdout(&o));
     fs::remove_file(d.path().join("annalist.toml")).unwrap_or_else(|e| panic!("rm: {e}"));

@@ -571,8 +571,11 @@ fn code_actions_remove_their_diagnostic_and_break_nothing() {
 fn names_are_compared_across_the_workspace() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path();
-    std::fs::write(root.join("a.md"), "Kim Il Sung returned to Sŏul.\n\nSŏul had fallen.\n")
-        .expect("write");
+    std::fs::write(
+        root.join("a.md"),
+        "Kim Il Sung returned to Sŏul.\n\nSŏul had fallen.\n",
+    )
+    .expect("write");
     std::fs::write(root.join("b.md"), "The army reached Seoul.\n").expect("write");
     std::fs::write(root.join("c.md"), "Seoul again, and Seoul.\n").expect("write");
     let mut lsp = Lsp::spawn_in(root);
@@ -602,10 +605,17 @@ fn names_are_compared_across_the_workspace() {
         .as_array()
         .into_iter()
         .flatten()
-        .find(|r| r["location"]["uri"].as_str().is_some_and(|u| u.ends_with("/b.md")))
+        .find(|r| {
+            r["location"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/b.md"))
+        })
         .cloned()
         .unwrap_or_default();
-    assert_eq!(in_b["location"]["range"]["start"], json!({"line": 0, "character": 17}));
+    assert_eq!(
+        in_b["location"]["range"]["start"],
+        json!({"line": 0, "character": 17})
+    );
     // The quick fix writes the workspace's spelling.
     let actions = lsp.request(
         "textDocument/codeAction",
@@ -630,7 +640,9 @@ fn names_are_compared_across_the_workspace() {
     );
     let diags_b = lsp.diagnostics(&b, Some(2));
     assert!(
-        diags_b.iter().all(|d| d["code"] != "romanisation-inconsistent"),
+        diags_b
+            .iter()
+            .all(|d| d["code"] != "romanisation-inconsistent"),
         "{diags_b:?}"
     );
     let republished = lsp.diagnostics(&a, Some(1));

@@ -90,8 +90,11 @@ files (then the one more files use, then alphabetical order — never the order 
 files). A file that itself mixes spellings of the name is left to the per-file finding
 until it settles on one. These fixes are never applied by `--fix`: choosing a spelling
 for a whole collection is an editorial decision — set it under `[romanisation]`.
-`across_files = false` turns the comparison off; with `--shard`, only the files of the
-shard are compared. Names no gazetteer lists are compared within each file only.
+Names no gazetteer lists are compared across files when both spellings carry a
+convention's marks (*Yun Kŏn-sŏp* and *Yun Geon-seop*, *Hsü Hsiang-ch'ien* and *Xu
+Xiangqian*); an unmarked capitalised word is as likely English, so across files it is
+compared only when the gazetteer lists the name. `across_files = false` turns the
+comparison off; with `--shard`, only the files of the shard are compared.
 
 **Silence it.** `<!-- annalist-disable-next-line romanisation-inconsistent -->` before the
 line, or `[rules] romanisation-inconsistent = "off"`. A faithful transcription that keeps
@@ -775,7 +778,63 @@ pub fn name_index(a: &Analysis, ctx: &Context, raw: &[Finding]) -> crate::worksp
         });
     }
     entities.sort_by(|x, y| x.id.cmp(&y.id));
-    NameIndex { entities }
+    // Names nobody listed, when their letters show a convention.
+    let words = romanise::words(&a.text, &a.md);
+    let mut unlisted: Vec<crate::workspace::UnlistedName> = Vec::new();
+    let mut at: HashMap<(Language, String), usize> = HashMap::new();
+    for g in grams_of(a, &words) {
+        if g.entity.is_some() || hit(OCR, g.span) {
+            continue;
+        }
+        for lang in [Language::Korean, Language::Chinese, Language::Russian] {
+            if lang == Language::Russian && g.n > 1 {
+                continue;
+            }
+            let Some(system) = guess_in(lang, &g.name) else {
+                continue;
+            };
+            if !distinctive(lang, &g.name) {
+                continue;
+            }
+            let k = keys(lang, &g.name);
+            if k.is_empty() {
+                continue;
+            }
+            let i = *at.entry((lang, g.folded.clone())).or_insert_with(|| {
+                unlisted.push(crate::workspace::UnlistedName {
+                    lang,
+                    text: g.name.clone(),
+                    system,
+                    keys: k.clone(),
+                    occs: Vec::new(),
+                    mixed: false,
+                });
+                unlisted.len() - 1
+            });
+            if let Some(u) = unlisted.get_mut(i) {
+                u.occs.push(g.span);
+                u.mixed |= hit(INCONSISTENT, g.span);
+            }
+        }
+    }
+    unlisted.sort_by(|x, y| (x.lang, &x.text).cmp(&(y.lang, &y.text)));
+    NameIndex { entities, unlisted }
+}
+
+/// A spelling whose letters alone make it a romanised name of `lang` rather than an
+/// English word (the one-sided half of [`strong_enough`], stricter for Chinese).
+fn distinctive(lang: Language, s: &str) -> bool {
+    let shaped = s.contains(' ') || s.contains('-');
+    match lang {
+        Language::Korean => {
+            matches!(
+                korean::guess(s),
+                Some(System::McCuneReischauer | System::NorthKorean)
+            ) || (shaped && korean::guess(s).is_some())
+        }
+        Language::Chinese => shaped || marked(s),
+        Language::Russian => russian::strong_marks(s) || russian_looking(s),
+    }
 }
 
 fn check_entities(
@@ -1040,7 +1099,25 @@ struct Group {
 /// Group the capitalised words and runs of the prose by each language's keys: n-grams
 /// of up to three words for Korean and Chinese (names split over words), single words
 /// for Russian.
+/// A capitalised n-gram of prose (up to three eligible words) that may be a name.
+struct Gram {
+    n: usize,
+    span: Span,
+    name: String,
+    folded: String,
+    /// The gazetteer entity whose mention contains it, if any.
+    entity: Option<usize>,
+}
+
 fn unlisted_groups(a: &Analysis, words: &[Word]) -> Vec<Group> {
+    let grams = grams_of(a, words);
+    group_grams(&grams)
+}
+
+/// Every n-gram of eligible capitalised words (up to three) with its span, text and
+/// folded text. A word that starts a sentence counts only when seen mid-sentence too,
+/// marked, or followed by another capitalised word.
+fn grams_of(a: &Analysis, words: &[Word]) -> Vec<Gram> {
     let text: &str = &a.text;
     let runs = capital_runs(text, words);
     // Words that start a sentence count only when seen mid-sentence too, marked, or
@@ -1080,14 +1157,6 @@ fn unlisted_groups(a: &Analysis, words: &[Word]) -> Vec<Group> {
             .find(|(s, _)| span.end <= s.end)
             .map(|(_, e)| *e)
     };
-    // Every n-gram of eligible words (up to three) with its span, text and folded text.
-    struct Gram {
-        n: usize,
-        span: Span,
-        name: String,
-        folded: String,
-        entity: Option<usize>,
-    }
     let mut grams: Vec<Gram> = Vec::new();
     for run in &runs {
         for i in run.clone() {
@@ -1116,6 +1185,10 @@ fn unlisted_groups(a: &Analysis, words: &[Word]) -> Vec<Group> {
             }
         }
     }
+    grams
+}
+
+fn group_grams(grams: &[Gram]) -> Vec<Group> {
     let mut groups = Vec::new();
     for lang in [Language::Korean, Language::Chinese, Language::Russian] {
         let max_n = if lang == Language::Russian { 1 } else { 3 };
@@ -1443,126 +1516,288 @@ pub fn check_across(
                     continue;
                 }
                 for &(d, occs) in &bad.places {
-                    if only.is_some_and(|o| o != d) {
+                    if only.is_some_and(|o| o != d)
+                        || uses.iter().any(|(ud, e)| *ud == d && e.mixed)
+                    {
                         continue;
                     }
-                    let mixed = uses.iter().any(|(ud, e)| *ud == d && e.mixed);
-                    if mixed {
-                        continue;
-                    }
-                    let (Some(doc), Some(sink)) = (docs.get(d), out.get_mut(d)) else {
-                        continue;
-                    };
-                    let elsewhere: Vec<usize> =
-                        pref_docs.iter().copied().filter(|&x| x != d).collect();
-                    let lang_word = lang.map(|l| format!("{} ", l.as_str())).unwrap_or_default();
-                    let show = bad.system != pref_sys;
-                    let tag = |sys: Option<System>| {
-                        if show {
-                            format!(" ({})", label(sys))
-                        } else {
-                            String::new()
-                        }
-                    };
-                    let where_pref = if elsewhere.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " {} in {}",
-                            times(pref_count),
-                            if elsewhere.len() == 1 {
-                                "1 other file".to_string()
-                            } else {
-                                format!("{} other files", elsewhere.len())
-                            }
-                        )
-                    };
-                    let reason = match &why {
-                        Why::Configured(sys) => {
-                            format!("the configured {} spelling", system_label(*sys))
-                        }
-                        Why::Gazetteer(sys) => format!(
-                            "the gazetteer's {} spelling, as configured",
-                            system_label(*sys)
-                        ),
-                        Why::Majority => "the workspace's majority spelling".to_string(),
-                        _ => "first in alphabetical order of equally frequent spellings; set the convention under [romanisation] in annalist.toml to choose".to_string(),
-                    };
-                    let message = if elsewhere.is_empty() {
-                        format!(
-                            "The {lang_word}name “{}”{} should be spelled “{}”{} across the workspace: keep one spelling — “{}” is {reason}.",
-                            bad.text,
-                            tag(bad.system),
-                            pref_text,
-                            tag(pref_sys),
-                            pref_text
-                        )
-                    } else {
-                        format!(
-                            "The {lang_word}name “{}”{} is written “{}”{}{where_pref}: keep one spelling across the workspace — “{}” is {reason}.",
-                            bad.text,
-                            tag(bad.system),
-                            pref_text,
-                            tag(pref_sys),
-                            pref_text
-                        )
-                    };
-                    let edits: Vec<Edit> = occs
-                        .iter()
-                        .map(|&o| {
-                            let (span, new_text, _) = diff(doc.text, o, pref_text);
-                            Edit { span, new_text }
-                        })
-                        .collect();
-                    for edit in &edits {
-                        let mut f = Finding::new(
-                            INCONSISTENT,
-                            Severity::Warning,
-                            edit.span,
-                            message.clone(),
-                        );
-                        let mut n = 0;
-                        if let Some(p) = pref_idx.and_then(|p| sp.get(p)) {
-                            for &(pd, pocc) in &p.places {
-                                let Some(pdoc) = docs.get(pd) else { continue };
-                                for &o in pocc.iter().take(3) {
-                                    if n < 8 {
-                                        f.related.push(crate::finding::Related {
-                                            path: Some(pdoc.path.to_string()),
-                                            span: o,
-                                            message: format!(
-                                                "written “{}”{} here",
-                                                p.text,
-                                                tag(p.system)
-                                            ),
-                                        });
-                                        n += 1;
-                                    }
-                                }
+                    emit_across(
+                        docs,
+                        d,
+                        occs,
+                        lang,
+                        (bad.text, bad.system),
+                        &AcrossPref {
+                            text: pref_text,
+                            system: pref_sys,
+                            places: pref_idx
+                                .and_then(|p| sp.get(p))
+                                .map_or(&[][..], |p| &p.places),
+                            docs: &pref_docs,
+                            count: pref_count,
+                            why: &why,
+                        },
+                        out,
+                    );
+                }
+            }
+        }
+    }
+    // Then the names nobody listed; a place already reported is not reported again.
+    check_across_unlisted(docs, only, ctx, out);
+}
+
+/// Names no gazetteer lists, across documents: spellings that carry a convention's
+/// marks and share a romanisation key, written differently in different documents.
+/// The same tests as within a file decide that two spellings are one name.
+fn check_across_unlisted(
+    docs: &[crate::workspace::Doc],
+    only: Option<usize>,
+    ctx: &Context,
+    out: &mut [Vec<Finding>],
+) {
+    for lang in [Language::Korean, Language::Chinese, Language::Russian] {
+        let mut sp: Vec<Across> = Vec::new();
+        let mut mixed_in: Vec<Vec<usize>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut key_owner: HashMap<&str, usize> = HashMap::new();
+        let mut parent: Vec<usize> = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            for u in doc.names.unlisted.iter().filter(|u| u.lang == lang) {
+                let x = *index.entry(fold(&u.text)).or_insert_with(|| {
+                    sp.push(Across {
+                        text: &u.text,
+                        system: Some(u.system),
+                        places: Vec::new(),
+                        weight: 0,
+                    });
+                    mixed_in.push(Vec::new());
+                    parent.push(sp.len() - 1);
+                    sp.len() - 1
+                });
+                if let Some(a) = sp.get_mut(x) {
+                    a.places.push((d, &u.occs));
+                    a.weight += u.occs.len();
+                }
+                if u.mixed
+                    && let Some(m) = mixed_in.get_mut(x)
+                {
+                    m.push(d);
+                }
+                for k in u.keys.iter() {
+                    match key_owner.get(k.as_str()) {
+                        Some(&o) => {
+                            let (ra, rb) = (find(&mut parent, o), find(&mut parent, x));
+                            if ra != rb
+                                && let Some(p) = parent.get_mut(rb)
+                            {
+                                *p = ra;
                             }
                         }
-                        f = f.with_fix(Fix {
-                            title: format!("Replace with “{}”", edit.new_text),
-                            edits: vec![edit.clone()],
-                            safe: false,
-                        });
-                        if edits.len() >= 2 {
-                            f = f.with_fix(Fix {
-                                title: format!(
-                                    "Replace all {} spellings “{}” with “{}” in this document",
-                                    edits.len(),
-                                    bad.text,
-                                    pref_text
-                                ),
-                                edits: edits.clone(),
-                                safe: false,
-                            });
+                        None => {
+                            key_owner.insert(k.as_str(), x);
                         }
-                        sink.push(f);
                     }
                 }
             }
         }
+        let mut comps: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..sp.len() {
+            let root = find(&mut parent, i);
+            comps.entry(root).or_default().push(i);
+        }
+        // Longest names first: "Yun Kŏn-sŏp" is reported, not its part "Kŏn-sŏp".
+        let mut comps: Vec<Vec<usize>> = comps.into_values().filter(|c| c.len() >= 2).collect();
+        comps.sort_by_key(|c| {
+            std::cmp::Reverse(
+                c.iter()
+                    .filter_map(|&i| sp.get(i))
+                    .map(|s| s.text.len())
+                    .max()
+                    .unwrap_or(0),
+            )
+        });
+        for members in comps {
+            let docs_of = |i: usize| -> Vec<usize> {
+                let mut v: Vec<usize> = sp
+                    .get(i)
+                    .map(|s| s.places.iter().map(|p| p.0).collect())
+                    .unwrap_or_default();
+                v.dedup();
+                v
+            };
+            if only.is_some_and(|o| !members.iter().any(|&m| docs_of(m).contains(&o))) {
+                continue;
+            }
+            // A document that writes two of the spellings is the per-file rule's.
+            let mut per_doc: HashMap<usize, usize> = HashMap::new();
+            for &m in &members {
+                for d in docs_of(m) {
+                    *per_doc.entry(d).or_default() += 1;
+                }
+            }
+            let Some((pref_text, pref_sys, pref_idx, why)) =
+                preferred_across(ctx, "", Some(lang), &sp, &members)
+            else {
+                continue;
+            };
+            let Some(p) = pref_idx.and_then(|i| sp.get(i)) else {
+                continue;
+            };
+            let pref_docs = pref_idx.map(&docs_of).unwrap_or_default();
+            for &b in &members {
+                if Some(b) == pref_idx {
+                    continue;
+                }
+                let Some(s) = sp.get(b) else { continue };
+                let differ = (s.system != p.system && strong_enough(lang, s.text, p.text))
+                    || separators_only(s.text, p.text);
+                if !differ || is_short_form(s.text, p.text) || !same_in(lang, s.text, p.text) {
+                    continue;
+                }
+                for &(d, occs) in &s.places {
+                    let mixed = per_doc.get(&d).copied().unwrap_or(0) > 1
+                        || mixed_in.get(b).is_some_and(|m| m.contains(&d));
+                    if only.is_some_and(|o| o != d) || mixed {
+                        continue;
+                    }
+                    emit_across(
+                        docs,
+                        d,
+                        occs,
+                        Some(lang),
+                        (s.text, s.system),
+                        &AcrossPref {
+                            text: pref_text,
+                            system: pref_sys,
+                            places: &p.places,
+                            docs: &pref_docs,
+                            count: p.count(),
+                            why: &why,
+                        },
+                        out,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The preferred spelling of a name across files, as shown and argued.
+struct AcrossPref<'a> {
+    text: &'a str,
+    system: Option<System>,
+    /// Where it is written: (document, occurrences).
+    places: &'a [(usize, &'a [Span])],
+    /// The documents that write it.
+    docs: &'a [usize],
+    count: usize,
+    why: &'a Why,
+}
+
+/// Findings on the occurrences `occs` of spelling `bad` in document `d`.
+#[allow(clippy::too_many_arguments)]
+fn emit_across(
+    docs: &[crate::workspace::Doc],
+    d: usize,
+    occs: &[Span],
+    lang: Option<Language>,
+    bad: (&str, Option<System>),
+    pref: &AcrossPref,
+    out: &mut [Vec<Finding>],
+) {
+    let (Some(doc), Some(sink)) = (docs.get(d), out.get_mut(d)) else {
+        return;
+    };
+    let (bad_text, bad_sys) = bad;
+    let elsewhere = pref.docs.iter().filter(|&&x| x != d).count();
+    let lang_word = lang.map(|l| format!("{} ", l.as_str())).unwrap_or_default();
+    let show = bad_sys != pref.system;
+    let tag = |sys: Option<System>| {
+        if show {
+            format!(" ({})", label(sys))
+        } else {
+            String::new()
+        }
+    };
+    let reason = match pref.why {
+        Why::Configured(sys) => format!("the configured {} spelling", system_label(*sys)),
+        Why::Gazetteer(sys) => format!(
+            "the gazetteer's {} spelling, as configured",
+            system_label(*sys)
+        ),
+        Why::Majority => "the workspace's majority spelling".to_string(),
+        _ => "first in alphabetical order of equally frequent spellings; set the convention under [romanisation] in annalist.toml to choose".to_string(),
+    };
+    let message = if elsewhere == 0 {
+        format!(
+            "The {lang_word}name “{bad_text}”{} should be spelled “{}”{} across the workspace: keep one spelling — “{}” is {reason}.",
+            tag(bad_sys),
+            pref.text,
+            tag(pref.system),
+            pref.text
+        )
+    } else {
+        let files = if elsewhere == 1 {
+            "1 other file".to_string()
+        } else {
+            format!("{elsewhere} other files")
+        };
+        format!(
+            "The {lang_word}name “{bad_text}”{} is written “{}”{} {} in {files}: keep one spelling across the workspace — “{}” is {reason}.",
+            tag(bad_sys),
+            pref.text,
+            tag(pref.system),
+            times(pref.count),
+            pref.text
+        )
+    };
+    let edits: Vec<Edit> = occs
+        .iter()
+        .map(|&o| {
+            let (span, new_text, _) = diff(doc.text, o, pref.text);
+            Edit { span, new_text }
+        })
+        .collect();
+    for edit in &edits {
+        if sink
+            .iter()
+            .any(|f| f.code == INCONSISTENT && f.span.overlaps(edit.span))
+        {
+            continue;
+        }
+        let mut f = Finding::new(INCONSISTENT, Severity::Warning, edit.span, message.clone());
+        let mut n = 0;
+        for &(pd, pocc) in pref.places {
+            let Some(pdoc) = docs.get(pd) else { continue };
+            for &o in pocc.iter().take(3) {
+                if n < 8 {
+                    f.related.push(crate::finding::Related {
+                        path: Some(pdoc.path.to_string()),
+                        span: o,
+                        message: format!("written “{}”{} here", pref.text, tag(pref.system)),
+                    });
+                    n += 1;
+                }
+            }
+        }
+        f = f.with_fix(Fix {
+            title: format!("Replace with “{}”", edit.new_text),
+            edits: vec![edit.clone()],
+            safe: false,
+        });
+        if edits.len() >= 2 {
+            f = f.with_fix(Fix {
+                title: format!(
+                    "Replace all {} spellings “{bad_text}” with “{}” in this document",
+                    edits.len(),
+                    pref.text
+                ),
+                edits: edits.clone(),
+                safe: false,
+            });
+        }
+        sink.push(f);
     }
 }
 

@@ -233,3 +233,34 @@ fn findings_for_one_document_equal_its_share_of_the_whole() {
     }
     assert_eq!(all[0].len(), 2);
 }
+
+#[test]
+fn unlisted_names_with_marked_spellings_across_files() {
+    let r = across(&[
+        "Yun Kŏn-sŏp spoke. Hsü Hsiang-ch'ien listened.\n",
+        "Yun Geon-seop answered. Xu Xiangqian agreed.\n\nYun Geon-seop left.\n",
+        "Xu Xiangqian again.\n",
+    ]);
+    assert_eq!(
+        surfaces(&r[0]),
+        ["Kŏn-sŏp", "Hsü Hsiang-ch'ien"],
+        "{:?}",
+        r[0]
+    );
+    // The whole name is named, not a part of it.
+    assert!(
+        r[0][0].1.message.contains("“Yun Kŏn-sŏp”"),
+        "{}",
+        r[0][0].1.message
+    );
+    assert!(r[1].is_empty() && r[2].is_empty(), "{r:?}");
+}
+
+#[test]
+fn english_words_and_unmarked_names_are_not_compared_across_files() {
+    let r = across(&[
+        "Leon and Louis met John in William Street. Chang went home.\n",
+        "Lon and Luis met Jon on Wiliam Street. Zhang went home.\n",
+    ]);
+    assert!(r.iter().all(Vec::is_empty), "{r:?}");
+}
