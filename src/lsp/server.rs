@@ -564,7 +564,14 @@ impl Backend {
                             .docs
                             .get(&uri)
                             .is_some_and(|e| e.generation == generation);
-                        let mine = if current {
+                        // Already published for this generation by a refresh (the
+                        // workspace index finished first): not again.
+                        let done = st
+                            .docs
+                            .get(&uri)
+                            .and_then(|e| e.across.as_ref())
+                            .is_some_and(|(g, _)| *g == generation);
+                        let mine = if current && !done {
                             let across = across_for(&st, &uri, &a);
                             let diags =
                                 (!pull).then(|| diagnostics_of(&st, &uri, &a, &across, enc));
