@@ -127,7 +127,9 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
         // Past the limit only the note layer is checked (its cost is linear and small).
         crate::rules::notes::check(&a, ctx, &mut findings);
     } else {
-        crate::rules::run(&a, ctx, &mut findings);
+        if let Some(index) = crate::rules::run(&a, ctx, &mut findings) {
+            a.names = index;
+        }
     }
     if too_big {
         findings.push(Finding::new(
@@ -140,9 +142,6 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
                 ctx.config.limits.max_document_bytes
             ),
         ));
-    }
-    if !too_big && ctx.config.romanisation.across_files {
-        a.names = crate::rules::names::name_index(&a, ctx, &findings);
     }
     let mut findings = configure(findings, ctx.config);
     findings = crate::suppress::filter(&a.text, findings);

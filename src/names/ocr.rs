@@ -135,25 +135,73 @@ pub fn scan(text: &str, md: &MdModel, lexicon: &Lexicon) -> Vec<Damage> {
     scan_words(text, &ws, lexicon)
 }
 
+/// What one word can be in a damaged name.
+#[derive(Clone, Debug)]
+enum Status {
+    /// A word of a known name: stays as written.
+    NameWord,
+    /// Not a name word, and either written in lower case elsewhere in the document or
+    /// with no repair into a name word: no damaged name contains it.
+    Dead,
+    /// Not a name word; these repairs are name words.
+    Repairs(std::rc::Rc<Vec<String>>),
+}
+
 /// [`scan`] over words already found.
 pub fn scan_words(text: &str, ws: &[Word], lexicon: &Lexicon) -> Vec<Damage> {
-    let lower: HashSet<String> = ws
+    // Words the document writes in lower case (borrowed when already lower case).
+    let lower: HashSet<std::borrow::Cow<str>> = ws
         .iter()
         .filter(|w| !w.capital)
-        .map(|w| w.span.slice(text).to_lowercase())
+        .map(|w| {
+            let s = w.span.slice(text);
+            if s.chars().any(char::is_uppercase) {
+                std::borrow::Cow::Owned(s.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(s)
+            }
+        })
         .collect();
-    let mut token_cache: HashMap<String, Vec<String>> = HashMap::new();
+    // Each distinct spelling is judged once.
+    let mut statuses: HashMap<&str, Status> = HashMap::new();
     let mut out = Vec::new();
     for run in capital_runs(text, ws) {
         let run_words: Vec<&Word> = run.filter_map(|i| ws.get(i)).collect();
+        let st: Vec<Status> = run_words
+            .iter()
+            .map(|w| {
+                let t = w.span.slice(text);
+                statuses
+                    .entry(t)
+                    .or_insert_with(|| {
+                        if lexicon.is_name_word(t) {
+                            Status::NameWord
+                        } else if lower.contains(t.to_lowercase().as_str()) {
+                            Status::Dead
+                        } else {
+                            let reps: Vec<String> = reachable(t)
+                                .into_iter()
+                                .filter(|r| lexicon.is_name_word(r))
+                                .collect();
+                            if reps.is_empty() {
+                                Status::Dead
+                            } else {
+                                Status::Repairs(std::rc::Rc::new(reps))
+                            }
+                        }
+                    })
+                    .clone()
+            })
+            .collect();
         let mut i = 0;
         while i < run_words.len() {
             let mut found = None;
             for len in (1..=run_words.len().saturating_sub(i).min(4)).rev() {
-                let Some(slice) = run_words.get(i..i + len) else {
+                let (Some(slice), Some(sts)) = (run_words.get(i..i + len), st.get(i..i + len))
+                else {
                     continue;
                 };
-                if let Some(d) = try_ngram(text, slice, lexicon, &lower, &mut token_cache) {
+                if let Some(d) = try_ngram(text, slice, sts, lexicon) {
                     found = Some((len, d));
                     break;
                 }
@@ -170,13 +218,19 @@ pub fn scan_words(text: &str, ws: &[Word], lexicon: &Lexicon) -> Vec<Damage> {
     out
 }
 
-fn try_ngram(
-    text: &str,
-    slice: &[&Word],
-    lexicon: &Lexicon,
-    lower: &HashSet<String>,
-    cache: &mut HashMap<String, Vec<String>>,
-) -> Option<Damage> {
+fn try_ngram(text: &str, slice: &[&Word], sts: &[Status], lexicon: &Lexicon) -> Option<Damage> {
+    // Cheap tests first: every word a name word or repairable, one or two repaired.
+    let mut damaged = 0;
+    for s in sts {
+        match s {
+            Status::NameWord => {}
+            Status::Dead => return None,
+            Status::Repairs(_) => damaged += 1,
+        }
+    }
+    if damaged == 0 || damaged > MAX_EDITS {
+        return None;
+    }
     let (first, last) = (slice.first()?, slice.last()?);
     let span = Span::new(first.span.start, last.span.end);
     let tokens: Vec<&str> = slice.iter().map(|w| w.span.slice(text)).collect();
@@ -188,37 +242,16 @@ fn try_ngram(
     if tokens.len() == 1 && tokens.first().is_none_or(|t| t.chars().count() < 5) {
         return None;
     }
-    // Options per word: itself if it is a name word, else its repairs.
-    let mut options: Vec<Vec<String>> = Vec::new();
-    let mut damaged = 0;
-    for t in &tokens {
-        if lexicon.is_name_word(t) {
-            options.push(vec![t.to_string()]);
-            continue;
-        }
-        if lower.contains(&t.to_lowercase()) {
-            return None;
-        }
-        let reps = cache
-            .entry(t.to_string())
-            .or_insert_with(|| {
-                reachable(t)
-                    .into_iter()
-                    .filter(|r| lexicon.is_name_word(r))
-                    .collect()
-            })
-            .clone();
-        if reps.is_empty() {
-            return None;
-        }
-        damaged += 1;
-        options.push(reps);
-    }
-    if damaged == 0 || damaged > MAX_EDITS {
-        return None;
-    }
     let mut acc: Vec<String> = vec![String::new()];
-    for opts in &options {
+    for (t, s) in tokens.iter().zip(sts) {
+        let own;
+        let opts: &[String] = match s {
+            Status::Repairs(r) => r,
+            _ => {
+                own = [t.to_string()];
+                &own
+            }
+        };
         let mut next = Vec::new();
         for a in &acc {
             for o in opts {

@@ -48,7 +48,13 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 
 /// Run every rule family over an analysis. Severities here are the defaults; the
 /// caller applies configuration and suppression comments.
-pub fn run(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
+/// Run every rule family that is not wholly off. Returns the document's name index for
+/// the cross-file rules when they are on (built alongside the names rules).
+pub fn run(
+    a: &Analysis,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+) -> Option<crate::workspace::NameIndex> {
     // A family whose rules are all switched off is not run at all.
     let on = |rules: &[Rule]| {
         rules
@@ -58,8 +64,9 @@ pub fn run(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
     if on(notes::RULES) {
         notes::check(a, ctx, out);
     }
+    let mut index = None;
     if on(names::RULES) {
-        names::check(a, ctx, out);
+        index = names::check_and_index(a, ctx, out, ctx.config.romanisation.across_files);
     }
     if on(claims::RULES) {
         claims::check(a, ctx, out);
@@ -68,6 +75,7 @@ pub fn run(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
         dates::check(a, ctx, out);
     }
     crate::names::check_front_matter(a, out);
+    index
 }
 
 #[cfg(test)]

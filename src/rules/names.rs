@@ -129,14 +129,28 @@ Single damaged words need five letters or more.
 "#;
 
 pub fn check(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
+    check_and_index(a, ctx, out, false);
+}
+
+/// [`check`], and when `index` is set, the document's [`crate::workspace::NameIndex`]
+/// built from the same words and n-grams (cheaper than [`name_index`] afterwards).
+pub fn check_and_index(
+    a: &Analysis,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+    index: bool,
+) -> Option<crate::workspace::NameIndex> {
     let text: &str = &a.text;
     let words = romanise::words(text, &a.md);
     let mut claimed = vec![false; words.len()];
+    let first = out.len();
     check_ocr(a, ctx, &words, &mut claimed, out);
-    let groups = unlisted_groups(a, &words);
+    let grams = grams_of(a, &words);
+    let groups = group_grams(&grams);
     let votes = votes_of(&a.text, &words);
     check_entities(a, ctx, &words, &mut claimed, &votes, out);
     check_unlisted(a, ctx, &words, &mut claimed, groups, &votes, out);
+    index.then(|| build_index(a, ctx, out.get(first..).unwrap_or(&[]), &grams))
 }
 
 /// Mark the words overlapping `span` as used.
@@ -187,6 +201,8 @@ fn check_ocr(
     });
     let lexicon = Lexicon::new(known_names);
     let mut found: Vec<(Span, String, String)> = Vec::new();
+    // A damaged spelling recurs: repaired once (a search over confusions).
+    let mut repairs: HashMap<(&str, usize), String> = HashMap::new();
     for m in &a.mentions {
         let Some(e) = g.entities.get(m.entity) else {
             continue;
@@ -194,9 +210,14 @@ fn check_ocr(
         if name_system(e, m.name) != Some(System::Ocr) {
             continue;
         }
-        let surface = m.span.slice(&a.text).to_string();
-        let repaired =
-            ocr::repair(&surface, |s| lexicon.is_name(s)).unwrap_or_else(|| e.preferred.clone());
+        let raw = m.span.slice(&a.text);
+        let surface = raw.to_string();
+        let repaired = repairs
+            .entry((raw, m.entity))
+            .or_insert_with(|| {
+                ocr::repair(raw, |s| lexicon.is_name(s)).unwrap_or_else(|| e.preferred.clone())
+            })
+            .clone();
         found.push((m.span, surface, repaired));
     }
     for d in ocr::scan_words(&a.text, words, &lexicon) {
@@ -620,6 +641,9 @@ fn entity_spellings(
 ) -> Vec<Spelling> {
     let mut sp: Vec<Spelling> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    // Each distinct (spelling, matched name) is judged once: `None` when it is not one
+    // of the entity's spellings here, else its index in `sp`.
+    let mut seen: HashMap<(&str, Option<usize>), Option<usize>> = HashMap::new();
     for &mi in ms {
         let Some(m) = a.mentions.get(mi) else {
             continue;
@@ -627,36 +651,32 @@ fn entity_spellings(
         if skip(m.span) {
             continue;
         }
-        let declared = name_system(e, m.name);
-        if declared == Some(System::Ocr) {
-            continue;
-        }
-        // Only spellings the gazetteer lists (up to case, spaces and hyphens) are the
-        // entity's spellings here; a recogniser that folds diacritics may match the
-        // English "Soul" to "Sŏul", and such a surface is judged as an unlisted name.
-        if !listed(e, m.span.slice(&a.text)) {
-            continue;
-        }
         let raw = m.span.slice(&a.text);
-        if raw.is_empty() {
-            continue;
-        }
-        // A name broken over two lines is shown on one.
-        let surface_owned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        let surface = surface_owned.as_str();
-        let system = spelling_system(declared, m.name.is_some(), surface);
-        let key = fold(surface);
-        let i = *index.entry(key).or_insert_with(|| {
-            sp.push(Spelling {
-                text: surface.to_string(),
-                occs: Vec::new(),
-                weight: 0,
-                system,
-                entities: Vec::new(),
-            });
-            sp.len() - 1
+        let slot = *seen.entry((raw, m.name)).or_insert_with(|| {
+            let declared = name_system(e, m.name);
+            // Only spellings the gazetteer lists (up to case, spaces and hyphens) are
+            // the entity's spellings here; a recogniser that folds diacritics may match
+            // the English "Soul" to "Sŏul", and such a surface is judged as an unlisted
+            // name. OCR spellings are the other rule's.
+            if declared == Some(System::Ocr) || raw.is_empty() || !listed(e, raw) {
+                return None;
+            }
+            // A name broken over two lines is shown on one.
+            let surface = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            let system = spelling_system(declared, m.name.is_some(), &surface);
+            let key = fold(&surface);
+            Some(*index.entry(key).or_insert_with(|| {
+                sp.push(Spelling {
+                    text: surface,
+                    occs: Vec::new(),
+                    weight: 0,
+                    system,
+                    entities: Vec::new(),
+                });
+                sp.len() - 1
+            }))
         });
-        if let Some(s) = sp.get_mut(i) {
+        if let Some(s) = slot.and_then(|i| sp.get_mut(i)) {
             s.occs.push(m.span);
             s.entities.push(Some(eidx));
         }
@@ -715,6 +735,16 @@ pub(crate) fn variant(
 /// and whether the per-file rule already found them inconsistent. `raw` are the
 /// document's findings before configuration and suppression.
 pub fn name_index(a: &Analysis, ctx: &Context, raw: &[Finding]) -> crate::workspace::NameIndex {
+    let words = romanise::words(&a.text, &a.md);
+    build_index(a, ctx, raw, &grams_of(a, &words))
+}
+
+fn build_index(
+    a: &Analysis,
+    ctx: &Context,
+    raw: &[Finding],
+    grams: &[Gram],
+) -> crate::workspace::NameIndex {
     use crate::workspace::{EntityNames, NameIndex, Spelled};
     let g = &a.knowledge(ctx).gazetteer;
     // Where each code's findings lie, as sorted disjoint ranges (a document may carry
@@ -778,40 +808,41 @@ pub fn name_index(a: &Analysis, ctx: &Context, raw: &[Finding]) -> crate::worksp
         });
     }
     entities.sort_by(|x, y| x.id.cmp(&y.id));
-    // Names nobody listed, when their letters show a convention.
-    let words = romanise::words(&a.text, &a.md);
+    // Names nobody listed, when their letters show a convention. Each distinct
+    // spelling is judged once (`at`: None when it is not a candidate).
     let mut unlisted: Vec<crate::workspace::UnlistedName> = Vec::new();
-    let mut at: HashMap<(Language, String), usize> = HashMap::new();
-    for g in grams_of(a, &words) {
+    const LANGS: [Language; 3] = [Language::Korean, Language::Chinese, Language::Russian];
+    let mut at: HashMap<&str, [Option<usize>; 3]> = HashMap::new();
+    for g in grams {
         if g.entity.is_some() || hit(OCR, g.span) {
             continue;
         }
-        for lang in [Language::Korean, Language::Chinese, Language::Russian] {
-            if lang == Language::Russian && g.n > 1 {
-                continue;
-            }
-            let Some(system) = guess_in(lang, &g.name) else {
-                continue;
-            };
-            if !distinctive(lang, &g.name) {
-                continue;
-            }
-            let k = keys(lang, &g.name);
-            if k.is_empty() {
-                continue;
-            }
-            let i = *at.entry((lang, g.folded.clone())).or_insert_with(|| {
+        let slots = *at.entry(g.folded.as_str()).or_insert_with(|| {
+            LANGS.map(|lang| {
+                if lang == Language::Russian && g.n > 1 {
+                    return None;
+                }
+                let system = guess_in(lang, &g.name)?;
+                if !distinctive(lang, &g.name) {
+                    return None;
+                }
+                let k = keys(lang, &g.name);
+                if k.is_empty() {
+                    return None;
+                }
                 unlisted.push(crate::workspace::UnlistedName {
                     lang,
                     text: g.name.clone(),
                     system,
-                    keys: k.clone(),
+                    keys: k,
                     occs: Vec::new(),
                     mixed: false,
                 });
-                unlisted.len() - 1
-            });
-            if let Some(u) = unlisted.get_mut(i) {
+                Some(unlisted.len() - 1)
+            })
+        });
+        for slot in slots {
+            if let Some(u) = slot.and_then(|i| unlisted.get_mut(i)) {
                 u.occs.push(g.span);
                 u.mixed |= hit(INCONSISTENT, g.span);
             }
@@ -1109,30 +1140,39 @@ struct Gram {
     entity: Option<usize>,
 }
 
-fn unlisted_groups(a: &Analysis, words: &[Word]) -> Vec<Group> {
-    let grams = grams_of(a, words);
-    group_grams(&grams)
-}
-
 /// Every n-gram of eligible capitalised words (up to three) with its span, text and
 /// folded text. A word that starts a sentence counts only when seen mid-sentence too,
 /// marked, or followed by another capitalised word.
 fn grams_of(a: &Analysis, words: &[Word]) -> Vec<Gram> {
     let text: &str = &a.text;
     let runs = capital_runs(text, words);
-    // Words that start a sentence count only when seen mid-sentence too, marked, or
-    // followed by another capitalised word (P'eng Te-huai… Peng Dehuai).
-    let mid: std::collections::HashSet<String> = words
-        .iter()
-        .filter(|w| !w.initial && eligible(text, w))
-        .map(|w| fold(w.span.slice(text)))
-        .collect();
-    let mut ok: Vec<bool> = words
+    // Each word folded once per distinct spelling (fold works word by word, so a
+    // name's fold is its words' folds joined by spaces).
+    let mut memo: HashMap<&str, std::rc::Rc<str>> = HashMap::new();
+    let folds: Vec<std::rc::Rc<str>> = words
         .iter()
         .map(|w| {
             let s = w.span.slice(text);
-            eligible(text, w) && (!w.initial || marked(s) || mid.contains(&fold(s)))
+            memo.entry(s)
+                .or_insert_with(|| std::rc::Rc::from(fold(s)))
+                .clone()
         })
+        .collect();
+    let eligible_w: Vec<bool> = words.iter().map(|w| eligible(text, w)).collect();
+    // Words that start a sentence count only when seen mid-sentence too, marked, or
+    // followed by another capitalised word (P'eng Te-huai… Peng Dehuai).
+    let mid: std::collections::HashSet<&str> = words
+        .iter()
+        .zip(&folds)
+        .zip(&eligible_w)
+        .filter(|((w, _), e)| !w.initial && **e)
+        .map(|((_, f), _)| &**f)
+        .collect();
+    let mut ok: Vec<bool> = words
+        .iter()
+        .zip(&folds)
+        .zip(&eligible_w)
+        .map(|((w, f), e)| *e && (!w.initial || marked(w.span.slice(text)) || mid.contains(&**f)))
         .collect();
     for run in &runs {
         if run.len() >= 2
@@ -1174,7 +1214,11 @@ fn grams_of(a: &Analysis, words: &[Word]) -> Vec<Gram> {
                     .filter_map(|k| words.get(k).map(|w| w.span.slice(text)))
                     .collect::<Vec<_>>()
                     .join(" ");
-                let folded = fold(&name);
+                let folded = r
+                    .clone()
+                    .filter_map(|k| folds.get(k).map(|f| &**f))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 grams.push(Gram {
                     n,
                     span,
@@ -1275,20 +1319,36 @@ fn group_grams(grams: &[Gram]) -> Vec<Group> {
 /// convention of a language it can be read in.
 fn votes_of(text: &str, words: &[Word]) -> Votes {
     let mut votes = Votes::new();
-    let mut seen: HashMap<String, Vec<(Language, System)>> = HashMap::new();
+    // Marks per folded word, computed from its first spelling; raw spellings map to
+    // them so that a repeated word is neither folded nor guessed again.
+    let mut marks: Vec<Vec<(Language, System)>> = Vec::new();
+    let mut by_fold: HashMap<String, usize> = HashMap::new();
+    let mut by_raw: HashMap<&str, usize> = HashMap::new();
     for w in words.iter().filter(|w| eligible(text, w)) {
         let s = w.span.slice(text);
-        let marks = seen.entry(fold(s)).or_insert_with(|| {
-            [Language::Korean, Language::Chinese, Language::Russian]
-                .into_iter()
-                .filter_map(|l| {
-                    let sys = guess_in(l, s)?;
-                    // Any Latin word reads as Russian: no need to generate its candidates.
-                    (l == Language::Russian || !keys(l, s).is_empty()).then_some((l, sys))
-                })
-                .collect()
-        });
-        for m in marks.iter() {
+        let i = match by_raw.get(s) {
+            Some(&i) => i,
+            None => {
+                let i = *by_fold.entry(fold(s)).or_insert_with(|| {
+                    marks.push(
+                        [Language::Korean, Language::Chinese, Language::Russian]
+                            .into_iter()
+                            .filter_map(|l| {
+                                let sys = guess_in(l, s)?;
+                                // Any Latin word reads as Russian: no need to generate
+                                // its candidates.
+                                (l == Language::Russian || !keys(l, s).is_empty())
+                                    .then_some((l, sys))
+                            })
+                            .collect(),
+                    );
+                    marks.len() - 1
+                });
+                by_raw.insert(s, i);
+                i
+            }
+        };
+        for m in marks.get(i).into_iter().flatten() {
             *votes.entry(*m).or_default() += 1;
         }
     }

@@ -343,7 +343,7 @@ fn timing_parts() {
     let d = ocr::scan_words(&a.text, &words, &lex);
     eprintln!("ocr {} {:?}", d.len(), t.elapsed());
     let t = std::time::Instant::now();
-    let gr = unlisted_groups(&a, &words);
+    let gr = group_grams(&grams_of(&a, &words));
     eprintln!("groups {} {:?}", gr.len(), t.elapsed());
     let t = std::time::Instant::now();
     let v = votes_of(&a.text, &words);

@@ -1,0 +1,125 @@
+//! Where the engine's time goes (not a test): `cargo bench --bench phases`.
+//!
+//! Analyses the ~1 MB document of the LSP benchmark in-process and reports the median
+//! of several runs for each phase: parsing, the fact passes, each rule family, and the
+//! name index for the cross-file rules. Figures to compare before and after a change.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use annalist::analysis::{self, Context, Knowledge};
+use annalist::config::Config;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn big_document(target: usize) -> String {
+    let text = std::fs::read_to_string(common::fixture("bajanov-1995.md")).expect("fixture");
+    let body_start = text.find("## 1.").unwrap_or(0);
+    let notes_start = text.find("## Notes").unwrap_or(text.len());
+    let body = &text[body_start..notes_start];
+    let mut out = String::from(&text[..body_start]);
+    let mut i = 0;
+    while out.len() + (text.len() - notes_start) < target {
+        i += 1;
+        out.push_str(&body.replace("## ", &format!("## Part {i}, ")));
+    }
+    out.push_str(&text[notes_start..]);
+    out
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    let mut v = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        std::hint::black_box(f());
+        v.push(t.elapsed());
+    }
+    median(v)
+}
+
+fn main() {
+    let text = big_document(1_000_000);
+    let config = Config::default();
+    let knowledge = Knowledge::embedded();
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let runs = 7;
+    let arc: Arc<str> = Arc::from(text.as_str());
+    let md = annalist::document::parse_model(&text);
+    let a = analysis::analyze(arc.clone(), Some(md.clone()), &ctx);
+    println!(
+        "document: {} bytes, {} findings",
+        text.len(),
+        a.findings.len()
+    );
+    let rows: Vec<(&str, Duration)> = vec![
+        (
+            "parse (tree-sitter-md, chunked)",
+            time(3, || annalist::document::parse_model(&text)),
+        ),
+        (
+            "analyze, model given (what an edit costs)",
+            time(runs, || {
+                analysis::analyze(arc.clone(), Some(md.clone()), &ctx)
+            }),
+        ),
+        (
+            "  notes facts",
+            time(runs, || annalist::notes::analyze(&text, &md)),
+        ),
+        (
+            "  name recognition",
+            time(runs, || knowledge.recognizer.find(&text, &md)),
+        ),
+        ("  dates", time(runs, || annalist::dates::find(&text, &md))),
+        (
+            "  rules: notes",
+            time(runs, || {
+                let mut out = Vec::new();
+                annalist::rules::notes::check(&a, &ctx, &mut out);
+                out
+            }),
+        ),
+        (
+            "  rules: names",
+            time(runs, || {
+                let mut out = Vec::new();
+                annalist::rules::names::check(&a, &ctx, &mut out);
+                out
+            }),
+        ),
+        (
+            "  rules: claims",
+            time(runs, || {
+                let mut out = Vec::new();
+                annalist::rules::claims::check(&a, &ctx, &mut out);
+                out
+            }),
+        ),
+        (
+            "  rules: dates",
+            time(runs, || {
+                let mut out = Vec::new();
+                annalist::rules::dates::check(&a, &ctx, &mut out);
+                out
+            }),
+        ),
+        (
+            "  rules: names, with the cross-file index",
+            time(runs, || {
+                let mut out = Vec::new();
+                annalist::rules::names::check_and_index(&a, &ctx, &mut out, true)
+            }),
+        ),
+    ];
+    for (what, d) in rows {
+        println!("{what:<44} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+    }
+}
