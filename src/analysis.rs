@@ -168,6 +168,42 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     a
 }
 
+/// The name index [`analyze`] would give `text` (its `names`), computing only what it
+/// needs: the model, the mentions and the names rules. For the server's index of the
+/// workspace's unopened files, which reports no findings of its own.
+pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::workspace::NameIndex {
+    let names_on = crate::rules::names::RULES
+        .iter()
+        .any(|r| ctx.config.level(r.code) != Some(crate::config::Level::Off));
+    if text.len() > ctx.config.limits.max_document_bytes
+        || !ctx.config.romanisation.across_files
+        || !names_on
+    {
+        return Default::default();
+    }
+    let md = crate::document::parse_model(&text);
+    let local = crate::names::document_entities(&text, &md, ctx.knowledge);
+    let recognizer = match &local {
+        Some(l) => &l.knowledge.recognizer,
+        None => &ctx.knowledge.recognizer,
+    };
+    let mentions = recognizer.find(&text, &md);
+    let a = Analysis {
+        lines: LineIndex::new(""),
+        notes: Notes::default(),
+        mentions,
+        dates: Vec::new(),
+        claims: Vec::new(),
+        findings: Vec::new(),
+        local,
+        names: Default::default(),
+        md,
+        text,
+    };
+    let mut raw = Vec::new();
+    crate::rules::names::check_and_index(&a, ctx, &mut raw, true).unwrap_or_default()
+}
+
 /// Apply the configured severities; drop rules switched off.
 pub(crate) fn configure(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
     findings
@@ -199,6 +235,35 @@ pub fn analyze_str(text: &str) -> Analysis {
 #[cfg(test)]
 mod limit_tests {
     use super::*;
+
+    /// The server indexes unopened files with `name_index`; the CLI uses `analyze`.
+    /// They must agree, or the editor and CI would disagree across files.
+    #[test]
+    fn name_index_equals_the_full_analysis_names() {
+        let config = Config::default();
+        let knowledge = Knowledge::embedded();
+        let ctx = Context {
+            config: &config,
+            knowledge: &knowledge,
+        };
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut seen = 0;
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "md") {
+                    let text: Arc<str> = Arc::from(std::fs::read_to_string(&p).unwrap_or_default());
+                    let full = analyze(text.clone(), None, &ctx).names;
+                    assert_eq!(name_index(text, &ctx), full, "{}", p.display());
+                    seen += usize::from(!full.is_empty());
+                }
+            }
+        }
+        assert!(seen > 5, "only {seen} fixtures name anyone");
+    }
 
     #[test]
     fn findings_past_the_limit_are_counted_not_listed() {

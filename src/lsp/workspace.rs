@@ -45,14 +45,16 @@ pub fn read(path: &Path, ctx: &Context) -> Option<(String, WsFile)> {
     // As `check` does: a byte-order mark is not part of the text.
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     let uri = Uri::from_file_path(path)?;
-    let a = analysis::analyze(Arc::from(text), None, ctx);
+    let text: Arc<str> = Arc::from(text);
+    // Only what the comparison needs (equal to a full analysis's `names`).
+    let names = analysis::name_index(text.clone(), ctx);
     Some((
         uri.as_str().to_string(),
         WsFile {
             path: path.to_path_buf(),
-            text: a.text,
-            lines: a.lines,
-            names: a.names,
+            lines: LineIndex::new(&text),
+            text,
+            names,
         },
     ))
 }
