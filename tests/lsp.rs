@@ -577,7 +577,11 @@ fn names_are_compared_across_the_workspace() {
     )
     .expect("write");
     std::fs::write(root.join("b.md"), "The army reached Seoul.\n").expect("write");
-    std::fs::write(root.join("c.md"), "Seoul again, and Seoul.\n").expect("write");
+    std::fs::write(
+        root.join("c.md"),
+        "Seoul again, and Seoul. Shtykov wrote.\n",
+    )
+    .expect("write");
     let mut lsp = Lsp::spawn_in(root);
     lsp.initialize_in(root, json!({"general": {"positionEncodings": ["utf-16"]}}));
     let a = file_uri(&root.join("a.md"));
@@ -628,6 +632,38 @@ fn names_are_compared_across_the_workspace() {
         .filter_map(|x| x["title"].as_str())
         .collect();
     assert!(titles.contains(&"Replace with “Seoul”"), "{titles:?}");
+
+    // Workspace symbols: an entity at its first mention, in an open document first,
+    // else in a workspace file on disk; nothing for a name the workspace never writes.
+    let found = lsp.request("workspace/symbol", json!({"query": "shtykov"}));
+    let sym = &found[0];
+    assert!(
+        sym["name"].as_str().is_some_and(|n| n.contains("Shtykov")),
+        "{found}"
+    );
+    assert!(
+        sym["location"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/c.md")),
+        "{found}"
+    );
+    assert_eq!(
+        sym["location"]["range"]["start"],
+        json!({"line": 0, "character": 24})
+    );
+    let found = lsp.request("workspace/symbol", json!({"query": "kim il"}));
+    assert!(
+        found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|s| s["location"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/a.md"))),
+        "{found}"
+    );
+    let found = lsp.request("workspace/symbol", json!({"query": "Vyshinsky"}));
+    assert_eq!(found, json!([]), "never mentioned in this workspace");
 
     // b.md opened and rewritten to Sŏul ×3: now Sŏul leads, and a.md's findings go.
     let text_b = std::fs::read_to_string(root.join("b.md")).expect("read");

@@ -1358,12 +1358,100 @@ impl LanguageServer for Backend {
         })
     }
 
+    /// The gazetteer's entities matching the query that the workspace mentions, each at
+    /// its definition (a project gazetteer file or front matter) or else its first
+    /// mention: in an open document, else in a workspace file.
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        let _ = params;
-        Ok(None)
+        let state = self.state.clone();
+        Self::guard("workspace/symbol", || {
+            let st = lock(&state);
+            let enc = st.encoding;
+            let g = &st.knowledge.gazetteer;
+            let mut open: Vec<(&Uri, &Arc<Analysis>)> = st
+                .docs
+                .iter()
+                .filter_map(|(u, e)| e.analysis.as_ref().map(|(_, a)| (u, a)))
+                .collect();
+            open.sort_by(|x, y| x.0.as_str().cmp(y.0.as_str()));
+            let mut files: Vec<(&String, &WsFile)> = st.ws.files.iter().collect();
+            files.sort_by(|x, y| x.0.cmp(y.0));
+            let mut out = Vec::new();
+            for i in crate::names::search_entities(g, &params.query) {
+                if out.len() >= 200 {
+                    break;
+                }
+                let Some(e) = g.entities.get(i) else { continue };
+                let file_pos = |text: &str, span: Span| {
+                    let idx = crate::position::LineIndex::new(text);
+                    let conv = |o: usize| {
+                        let p = idx.position(text, o, enc);
+                        Position {
+                            line: p.line,
+                            character: p.col,
+                        }
+                    };
+                    Range {
+                        start: conv(span.start),
+                        end: conv(span.end.max(span.start)),
+                    }
+                };
+                let defined = g.origin(i).and_then(|o| {
+                    let path = o.file.as_ref()?;
+                    let text = std::fs::read_to_string(path).ok()?;
+                    Some(Location {
+                        uri: Uri::from_file_path(path)?,
+                        range: file_pos(&text, o.span),
+                    })
+                });
+                let in_open = || {
+                    open.iter().find_map(|(u, a)| {
+                        let m = a.mentions.iter().find(|m| m.entity == i)?;
+                        Some(Location {
+                            uri: (*u).clone(),
+                            range: to_range(a, m.span, enc),
+                        })
+                    })
+                };
+                let in_files = || {
+                    files.iter().find_map(|(u, f)| {
+                        let en = f.names.entities.iter().find(|x| x.id == e.id)?;
+                        let first = en.spellings.iter().flat_map(|s| s.occs.iter()).min()?;
+                        let open_here = open
+                            .iter()
+                            .any(|(ou, _)| ou.to_file_path().is_some_and(|p| *p == f.path));
+                        if open_here {
+                            return None;
+                        }
+                        Some(Location {
+                            uri: u.parse().ok()?,
+                            range: file_pos(&f.text, *first),
+                        })
+                    })
+                };
+                let Some(location) = defined.or_else(in_open).or_else(in_files) else {
+                    continue;
+                };
+                let kind = match e.kind {
+                    crate::gazetteer::EntityKind::Person => SymbolKind::CLASS,
+                    crate::gazetteer::EntityKind::Place => SymbolKind::NAMESPACE,
+                    crate::gazetteer::EntityKind::Organisation => SymbolKind::STRUCT,
+                    crate::gazetteer::EntityKind::Event => SymbolKind::EVENT,
+                };
+                #[allow(deprecated)]
+                out.push(SymbolInformation {
+                    name: e.preferred.clone(),
+                    kind,
+                    tags: None,
+                    deprecated: None,
+                    location,
+                    container_name: e.description.clone(),
+                });
+            }
+            Some(WorkspaceSymbolResponse::Flat(out))
+        })
     }
 }
 
