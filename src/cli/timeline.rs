@@ -131,35 +131,10 @@ pub fn json(t: &Timeline) -> String {
     s
 }
 
-/// The timeline as JSON: `{"events": [{"date", "start", "end", "precision", "surface",
-/// "inferred_year", "text", "line", "actors", "places", "notes"}], "left_out": [{"surface", "line",
-/// "reason"}]}` (also what an LSP request can return).
+/// The timeline as JSON (the shape is [`Timeline`]'s serde form, shared with the
+/// server's `annalist/timeline` request).
 pub fn json_value(t: &Timeline) -> serde_json::Value {
-    let events: Vec<serde_json::Value> = t
-        .events
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "date": e.edtf,
-                "start": e.start.to_string(),
-                "end": e.end.to_string(),
-                "precision": e.precision.as_str(),
-                "surface": e.surface,
-                "inferred_year": e.inferred_year,
-                "text": e.text,
-                "line": e.line,
-                "actors": e.actors,
-                "places": e.places,
-                "notes": e.notes,
-            })
-        })
-        .collect();
-    let left: Vec<serde_json::Value> = t
-        .left_out
-        .iter()
-        .map(|l| serde_json::json!({"surface": l.surface, "line": l.line, "reason": l.reason}))
-        .collect();
-    serde_json::json!({ "events": events, "left_out": left })
+    serde_json::to_value(t).unwrap_or(serde_json::Value::Null)
 }
 
 fn csv_field(s: &str) -> String {

@@ -1,5 +1,8 @@
 //! The document's dated events in chronological order: the engine part of
 //! `annalist timeline` (formats live in `cli::timeline`) and of the LSP's timeline request.
+//! Both front ends serialise [`Timeline`] with serde, so its shape is one:
+//! `{"events": [{"date", "start", "end", "precision", "surface", "inferred_year", "text",
+//! "line", "actors", "places", "notes"}], "left_out": [{"surface", "line", "reason"}]}`.
 
 use super::{DateMention, Precision, Problem};
 use crate::analysis::{Analysis, Context};
@@ -35,16 +38,36 @@ pub struct Event {
     pub inferred_year: bool,
 }
 
+impl serde::Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("Event", 11)?;
+        m.serialize_field("date", &self.edtf)?;
+        m.serialize_field("start", &self.start.to_string())?;
+        m.serialize_field("end", &self.end.to_string())?;
+        m.serialize_field("precision", self.precision.as_str())?;
+        m.serialize_field("surface", &self.surface)?;
+        m.serialize_field("inferred_year", &self.inferred_year)?;
+        m.serialize_field("text", &self.text)?;
+        m.serialize_field("line", &self.line)?;
+        m.serialize_field("actors", &self.actors)?;
+        m.serialize_field("places", &self.places)?;
+        m.serialize_field("notes", &self.notes)?;
+        m.end()
+    }
+}
+
 /// A date that could not be placed on the timeline, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct LeftOut {
+    #[serde(skip)]
     pub mention: usize,
     pub surface: String,
     pub line: usize,
     pub reason: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Timeline {
     /// Sorted by start, then end, then position in the text.
     pub events: Vec<Event>,

@@ -659,7 +659,7 @@ impl Backend {
     }
 
     async fn timeline(&self, params: TextDocumentIdentifierParams) -> Result<Value> {
-        let Some((a, enc, config)) = self.analysis(&params.text_document.uri).await? else {
+        let Some((a, _, config)) = self.analysis(&params.text_document.uri).await? else {
             return Err(Error::invalid_params("the document is not open"));
         };
         let knowledge = lock(&self.state).knowledge.clone();
@@ -668,8 +668,7 @@ impl Backend {
                 config: &config,
                 knowledge: &knowledge,
             };
-            let _ = (&a, &ctx, enc);
-            crate::lsp::server::timeline_json(&a, &ctx)
+            timeline_json(&a, &ctx)
         })
     }
 }
@@ -684,7 +683,7 @@ pub struct TextDocumentIdentifierParams {
 /// The document's timeline as JSON (`{"events": [...]}`), the same value
 /// `annalist timeline --format json` prints.
 pub fn timeline_json(a: &Analysis, ctx: &Context) -> Value {
-    crate::cli::timeline::json_value(&crate::dates::timeline::build(a, ctx))
+    serde_json::to_value(crate::dates::timeline::build(a, ctx)).unwrap_or(Value::Null)
 }
 
 fn client_wants_utf8(params: &InitializeParams) -> bool {
