@@ -146,11 +146,27 @@ pub fn check_and_index(
     let first = out.len();
     check_ocr(a, ctx, &words, &mut claimed, out);
     let grams = grams_of(a, &words);
+    let candidates = index.then(|| {
+        let mut damaged: Vec<Span> = out
+            .get(first..)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|f| f.code == OCR)
+            .map(|f| f.span)
+            .collect();
+        damaged.sort();
+        unlisted_candidates(&grams, |s| {
+            let i = damaged.partition_point(|d| d.end <= s.start);
+            damaged.get(i).is_some_and(|d| d.overlaps(s))
+        })
+    });
     let groups = group_grams(&grams);
+    // The n-grams are the largest transient of the pass: gone before the next steps.
+    drop(grams);
     let votes = votes_of(&a.text, &words);
     check_entities(a, ctx, &words, &mut claimed, &votes, out);
     check_unlisted(a, ctx, &words, &mut claimed, groups, &votes, out);
-    index.then(|| build_index(a, ctx, out.get(first..).unwrap_or(&[]), &grams))
+    candidates.map(|c| build_index(a, ctx, out.get(first..).unwrap_or(&[]), c))
 }
 
 /// Mark the words overlapping `span` as used.
@@ -734,16 +750,11 @@ pub(crate) fn variant(
 /// each gazetteer entity it names, the spellings it uses (OCR-damaged ones left out),
 /// and whether the per-file rule already found them inconsistent. `raw` are the
 /// document's findings before configuration and suppression.
-pub fn name_index(a: &Analysis, ctx: &Context, raw: &[Finding]) -> crate::workspace::NameIndex {
-    let words = romanise::words(&a.text, &a.md);
-    build_index(a, ctx, raw, &grams_of(a, &words))
-}
-
 fn build_index(
     a: &Analysis,
     ctx: &Context,
     raw: &[Finding],
-    grams: &[Gram],
+    mut unlisted: Vec<crate::workspace::UnlistedName>,
 ) -> crate::workspace::NameIndex {
     use crate::workspace::{EntityNames, NameIndex, Spelled};
     let g = &a.knowledge(ctx).gazetteer;
@@ -808,13 +819,24 @@ fn build_index(
         });
     }
     entities.sort_by(|x, y| x.id.cmp(&y.id));
-    // Names nobody listed, when their letters show a convention. Each distinct
-    // spelling is judged once (`at`: None when it is not a candidate).
+    for u in &mut unlisted {
+        u.mixed = u.occs.iter().any(|&o| hit(INCONSISTENT, o));
+    }
+    unlisted.sort_by(|x, y| (x.lang, &x.text).cmp(&(y.lang, &y.text)));
+    NameIndex { entities, unlisted }
+}
+
+/// Names nobody listed whose letters show a convention, from the document's n-grams
+/// (`damaged`: where OCR damage was found). Each distinct spelling is judged once.
+fn unlisted_candidates(
+    grams: &[Gram],
+    damaged: impl Fn(Span) -> bool,
+) -> Vec<crate::workspace::UnlistedName> {
     let mut unlisted: Vec<crate::workspace::UnlistedName> = Vec::new();
     const LANGS: [Language; 3] = [Language::Korean, Language::Chinese, Language::Russian];
     let mut at: HashMap<&str, [Option<usize>; 3]> = HashMap::new();
     for g in grams {
-        if g.entity.is_some() || hit(OCR, g.span) {
+        if g.entity.is_some() || damaged(g.span) {
             continue;
         }
         let slots = *at.entry(g.folded.as_str()).or_insert_with(|| {
@@ -844,12 +866,10 @@ fn build_index(
         for slot in slots {
             if let Some(u) = slot.and_then(|i| unlisted.get_mut(i)) {
                 u.occs.push(g.span);
-                u.mixed |= hit(INCONSISTENT, g.span);
             }
         }
     }
-    unlisted.sort_by(|x, y| (x.lang, &x.text).cmp(&(y.lang, &y.text)));
-    NameIndex { entities, unlisted }
+    unlisted
 }
 
 /// A spelling whose letters alone make it a romanised name of `lang` rather than an
