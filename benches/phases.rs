@@ -122,4 +122,61 @@ fn main() {
     for (what, d) in rows {
         println!("{what:<44} {:>8.1} ms", d.as_secs_f64() * 1000.0);
     }
+
+    // A small document (the fixture, ~9 KB): what `check` pays per file of a collection.
+    let small = std::fs::read_to_string(common::fixture("bajanov-1995.md")).expect("fixture");
+    let small_arc: Arc<str> = Arc::from(small.as_str());
+    let small_md = annalist::document::parse_model(&small);
+    let sa = analysis::analyze(small_arc.clone(), Some(small_md.clone()), &ctx);
+    let per = |f: &mut dyn FnMut()| {
+        let n = 200;
+        let t = Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        t.elapsed().as_secs_f64() * 1e6 / n as f64
+    };
+    println!("\nsmall document: {} bytes", small.len());
+    let small_rows: Vec<(&str, f64)> = vec![
+        (
+            "parse",
+            per(&mut || {
+                std::hint::black_box(annalist::document::parse_model(&small));
+            }),
+        ),
+        (
+            "analyze, model given",
+            per(&mut || {
+                std::hint::black_box(analysis::analyze(
+                    small_arc.clone(),
+                    Some(small_md.clone()),
+                    &ctx,
+                ));
+            }),
+        ),
+        (
+            "  rules: names, with the cross-file index",
+            per(&mut || {
+                let mut out = Vec::new();
+                std::hint::black_box(annalist::rules::names::check_and_index(
+                    &sa, &ctx, &mut out, true,
+                ));
+            }),
+        ),
+        (
+            "  name recognition",
+            per(&mut || {
+                std::hint::black_box(knowledge.recognizer.find(&small, &small_md));
+            }),
+        ),
+        (
+            "  dates",
+            per(&mut || {
+                std::hint::black_box(annalist::dates::find(&small, &small_md));
+            }),
+        ),
+    ];
+    for (what, us) in small_rows {
+        println!("{what:<44} {us:>8.0} µs");
+    }
 }

@@ -18,14 +18,26 @@ use std::sync::Arc;
 pub struct Knowledge {
     pub gazetteer: Gazetteer,
     pub recognizer: Recognizer,
+    /// The gazetteer's names and name words (OCR spellings left out), for repairing
+    /// OCR damage.
+    pub lexicon: crate::names::ocr::Lexicon,
 }
 
 impl Knowledge {
     pub fn new(gazetteer: Gazetteer) -> Knowledge {
         let recognizer = Recognizer::new(&gazetteer);
+        let lexicon = crate::names::ocr::Lexicon::new(gazetteer.entities.iter().flat_map(|e| {
+            std::iter::once(e.preferred.as_str()).chain(
+                e.names
+                    .iter()
+                    .filter(|n| n.system != Some(crate::gazetteer::System::Ocr))
+                    .map(|n| n.text.as_str()),
+            )
+        }));
         Knowledge {
             gazetteer,
             recognizer,
+            lexicon,
         }
     }
 

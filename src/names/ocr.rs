@@ -92,12 +92,19 @@ pub fn repair(surface: &str, known: impl Fn(&str) -> bool) -> Option<String> {
     reachable(surface).into_iter().find(|t| known(t))
 }
 
-/// What a scan of prose knows: names (exact) and the words they are made of.
-#[derive(Debug, Default, Clone)]
+/// What a scan of prose knows: names (exact) and the words they are made of. Built
+/// once per gazetteer ([`crate::analysis::Knowledge::lexicon`]); it remembers which name
+/// words each word seen repairs to, since the search over confusions is the costly
+/// part and the same words recur in every file of a collection.
+#[derive(Debug, Default)]
 pub struct Lexicon {
     names: HashSet<String>,
     words: HashSet<String>,
+    repairs: std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<String>>>>,
 }
+
+/// Most words whose repairs a lexicon remembers (then it forgets them all).
+const REPAIR_MEMO: usize = 100_000;
 
 impl Lexicon {
     pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Lexicon {
@@ -116,6 +123,26 @@ impl Lexicon {
     }
     pub fn is_name_word(&self, w: &str) -> bool {
         self.words.contains(w)
+    }
+
+    /// The name words `w` becomes when at most [`MAX_EDITS`] OCR confusions are undone.
+    pub fn word_repairs(&self, w: &str) -> std::sync::Arc<Vec<String>> {
+        if let Some(r) = self.repairs.lock().ok().and_then(|m| m.get(w).cloned()) {
+            return r;
+        }
+        let r: std::sync::Arc<Vec<String>> = std::sync::Arc::new(
+            reachable(w)
+                .into_iter()
+                .filter(|r| self.is_name_word(r))
+                .collect(),
+        );
+        if let Ok(mut m) = self.repairs.lock() {
+            if m.len() >= REPAIR_MEMO {
+                m.clear();
+            }
+            m.insert(w.to_string(), r.clone());
+        }
+        r
     }
 }
 
@@ -144,7 +171,7 @@ enum Status {
     /// with no repair into a name word: no damaged name contains it.
     Dead,
     /// Not a name word; these repairs are name words.
-    Repairs(std::rc::Rc<Vec<String>>),
+    Repairs(std::sync::Arc<Vec<String>>),
 }
 
 /// [`scan`] over words already found.
@@ -179,14 +206,11 @@ pub fn scan_words(text: &str, ws: &[Word], lexicon: &Lexicon) -> Vec<Damage> {
                         } else if lower.contains(t.to_lowercase().as_str()) {
                             Status::Dead
                         } else {
-                            let reps: Vec<String> = reachable(t)
-                                .into_iter()
-                                .filter(|r| lexicon.is_name_word(r))
-                                .collect();
+                            let reps = lexicon.word_repairs(t);
                             if reps.is_empty() {
                                 Status::Dead
                             } else {
-                                Status::Repairs(std::rc::Rc::new(reps))
+                                Status::Repairs(reps)
                             }
                         }
                     })

@@ -5,7 +5,7 @@ use super::Rule;
 use crate::analysis::{Analysis, Context};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::gazetteer::{Entity, EntityKind, System};
-use crate::names::ocr::{self, Lexicon};
+use crate::names::ocr;
 use crate::names::romanise::{
     self, Language, Word, capital_runs, chinese, fold, guess_in, guess_system, korean, russian,
     system_label,
@@ -207,15 +207,7 @@ fn check_ocr(
     out: &mut Vec<Finding>,
 ) {
     let g = &ctx.knowledge.gazetteer;
-    let known_names = g.entities.iter().flat_map(|e| {
-        std::iter::once(e.preferred.as_str()).chain(
-            e.names
-                .iter()
-                .filter(|n| n.system != Some(System::Ocr))
-                .map(|n| n.text.as_str()),
-        )
-    });
-    let lexicon = Lexicon::new(known_names);
+    let lexicon = &ctx.knowledge.lexicon;
     let mut found: Vec<(Span, String, String)> = Vec::new();
     // A damaged spelling recurs: repaired once (a search over confusions).
     let mut repairs: HashMap<(&str, usize), String> = HashMap::new();
@@ -236,7 +228,7 @@ fn check_ocr(
             .clone();
         found.push((m.span, surface, repaired));
     }
-    for d in ocr::scan_words(&a.text, words, &lexicon) {
+    for d in ocr::scan_words(&a.text, words, lexicon) {
         if !found.iter().any(|(s, _, _)| s.overlaps(d.span)) {
             found.push((d.span, d.surface, d.repair));
         }

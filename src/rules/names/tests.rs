@@ -339,7 +339,7 @@ fn timing_parts() {
     let words = romanise::words(&a.text, &a.md);
     eprintln!("words {} {:?}", words.len(), t.elapsed());
     let t = std::time::Instant::now();
-    let lex = Lexicon::new(["Kim Il Sung", "Shtykov"]);
+    let lex = crate::names::ocr::Lexicon::new(["Kim Il Sung", "Shtykov"]);
     let d = ocr::scan_words(&a.text, &words, &lex);
     eprintln!("ocr {} {:?}", d.len(), t.elapsed());
     let t = std::time::Instant::now();
