@@ -294,6 +294,8 @@ enum Why {
     Usual(System),
     First,
     Gazetteer(System),
+    /// Across files: as frequent, but written in more files.
+    MoreFiles,
 }
 
 fn configured(ctx: &Context, lang: Option<Language>) -> Option<System> {
@@ -501,7 +503,7 @@ fn emit(
             "as frequent, and {} is the convention this document uses most for {lang_word}names",
             system_label(*sys)
         ),
-        Why::First => "the first of equally frequent spellings".to_string(),
+        Why::First | Why::MoreFiles => "the first of equally frequent spellings".to_string(),
     };
     // Conventions are named only when they tell the spellings apart.
     let show = s.system != pref.system;
@@ -1799,6 +1801,7 @@ fn emit_across(
             system_label(*sys)
         ),
         Why::Majority => "the workspace's majority spelling".to_string(),
+        Why::MoreFiles => "as frequent, and written in more files".to_string(),
         _ => "first in alphabetical order of equally frequent spellings; set the convention under [romanisation] in annalist.toml to choose".to_string(),
     };
     let message = if elsewhere == 0 {
@@ -1884,7 +1887,8 @@ fn preferred_across<'a>(
     sp: &'a [Across],
     cluster: &[usize],
 ) -> Option<(&'a str, Option<System>, Option<usize>, Why)> {
-    let rank = |set: &[usize]| -> Option<(usize, bool)> {
+    // (index, why): the heaviest; then the one more files write; then alphabetical.
+    let rank = |set: &[usize]| -> Option<(usize, Why)> {
         let key = |i: usize| {
             sp.get(i).map(|s| {
                 let mut docs: Vec<usize> = s.places.iter().map(|p| p.0).collect();
@@ -1902,7 +1906,22 @@ fn preferred_across<'a>(
             let t = |i: usize| sp.get(i).map_or("", |s| s.text);
             t(x).cmp(t(y))
         })?;
-        Some((first, tied.len() == 1))
+        if tied.len() > 1 {
+            return Some((first, Why::First));
+        }
+        let heaviest = set
+            .iter()
+            .filter_map(|&i| key(i))
+            .filter(|k| k.0 == best.0)
+            .count();
+        Some((
+            first,
+            if heaviest > 1 {
+                Why::MoreFiles
+            } else {
+                Why::Majority
+            },
+        ))
     };
     if let Some(sys) = configured(ctx, lang) {
         let matching: Vec<usize> = cluster
@@ -1925,12 +1944,7 @@ fn preferred_across<'a>(
             return Some((n.text.as_str(), Some(sys), None, Why::Gazetteer(sys)));
         }
     }
-    let (i, alone) = rank(cluster)?;
+    let (i, why) = rank(cluster)?;
     let s = sp.get(i)?;
-    Some((
-        s.text,
-        s.system,
-        Some(i),
-        if alone { Why::Majority } else { Why::First },
-    ))
+    Some((s.text, s.system, Some(i), why))
 }
