@@ -460,4 +460,47 @@ check(":Annalist restart starts a new server that publishes again", function()
   end
 end)
 
+check("a name spelt differently in another workspace file is reported, with the other file", function()
+  -- A second chapter on disk that writes Seoul where the transcription writes Sŏul
+  -- (three times there): written four times here, it is the workspace's majority.
+  local dir = vim.fs.dirname(vim.api.nvim_buf_get_name(buf))
+  local other = dir .. "/chapter-two.md"
+  local f = assert(io.open(other, "w"))
+  f:write("# Chapter two\n\nSeoul, Seoul, Seoul and Seoul again.\n")
+  f:close()
+  -- A new server indexes the workspace as it is now.
+  local old = client.id
+  vim.cmd("Annalist restart")
+  wait_for("a new client", function()
+    local c = vim.lsp.get_clients({ bufnr = buf, name = "annalist" })[1]
+    if c and c.id ~= old and c.initialized then
+      client = c
+      return true
+    end
+    return false
+  end)
+  local found
+  wait_for("a cross-file romanisation diagnostic", function()
+    for _, d in ipairs(diags()) do
+      if d.code == "romanisation-inconsistent" and d.message:find("across the workspace", 1, true) then
+        found = d
+        return true
+      end
+    end
+    return false
+  end)
+  os.remove(other)
+  say("   " .. found.message)
+  local rel = (((found.user_data or {}).lsp or {}).relatedInformation) or {}
+  local points_there = false
+  for _, r in ipairs(rel) do
+    if r.location and r.location.uri:find("chapter%-two%.md$") then
+      points_there = true
+    end
+  end
+  if not points_there then
+    error("related information does not point into chapter-two.md: " .. vim.inspect(rel))
+  end
+end)
+
 finish()

@@ -355,6 +355,26 @@ await check("a settings change reaches the server (annalist.rules turns a rule o
   await page.keyboard.press("Control+J");
 });
 
+await check("a file created in the workspace is compared: a name it spells otherwise is reported, and goes when it is deleted", async () => {
+  // The transcription writes Sŏul (three times); a new chapter writing Seoul four times
+  // makes Seoul the workspace's majority. VS Code's file watcher tells the server.
+  const other = path.join(WORKSPACE, "chapter-two.md");
+  const across = async () => /across the workspace/.test(await problemRows());
+  fs.writeFileSync(other, "# Chapter two\n\nSeoul, Seoul, Seoul and Seoul again.\n");
+  const deadline = Date.now() + TIMEOUT;
+  while (!(await across()) && Date.now() < deadline) await page.waitForTimeout(250);
+  if (!(await across())) {
+    throw new Error(`no cross-file finding after chapter-two.md was created:\n${await problemRows()}`);
+  }
+  log("   cross-file finding shown after chapter-two.md was created");
+  await shot("vscode-across-files.png");
+  fs.rmSync(other);
+  const gone = Date.now() + TIMEOUT;
+  while ((await across()) && Date.now() < gone) await page.waitForTimeout(250);
+  if (await across()) throw new Error("the cross-file finding stayed after chapter-two.md was deleted");
+  await page.keyboard.press("Control+J");
+});
+
 await check("a wrong annalist.server.path gives one clear message; clearing it brings the server back", async () => {
   const bogus = path.join(WORKSPACE, "no-such-annalist");
   writeSettings({ "annalist.server.path": bogus });
