@@ -92,8 +92,9 @@ until it settles on one. These fixes are never applied by `--fix`: choosing a sp
 for a whole collection is an editorial decision — set it under `[romanisation]`.
 Names no gazetteer lists are compared across files when both spellings carry a
 convention's marks (*Yun Kŏn-sŏp* and *Yun Geon-seop*, *Hsü Hsiang-ch'ien* and *Xu
-Xiangqian*); an unmarked capitalised word is as likely English, so across files it is
-compared only when the gazetteer lists the name. `across_files = false` turns the
+Xiangqian*), or are single words with a Russian surname's ending of seven letters or
+more (*Tchistiakov* and *Chistyakov*); any other unmarked capitalised word is as likely
+English, so across files it is compared only when the gazetteer lists the name. `across_files = false` turns the
 comparison off; with `--shard`, only the files of the shard are compared.
 
 **Silence it.** `<!-- annalist-disable-next-line romanisation-inconsistent -->` before the
@@ -838,7 +839,11 @@ fn unlisted_candidates(
                 if lang == Language::Russian && g.n > 1 {
                     return None;
                 }
-                let system = guess_in(lang, &g.name)?;
+                // An unmarked Russian surname (Chistyakov) is compared with marked ones
+                // (Tchistiakov), as within a file.
+                let system = guess_in(lang, &g.name).or_else(|| {
+                    (lang == Language::Russian && russian_surname(&g.name)).then_some(System::Other)
+                })?;
                 if !distinctive(lang, &g.name) {
                     return None;
                 }
@@ -866,6 +871,20 @@ fn unlisted_candidates(
     unlisted
 }
 
+/// A single word with a Russian surname's ending that English words do not share
+/// (-ov, -ev, -sky, -ski, -skii, -enko, -vich…; not -in, as in Martin), seven letters
+/// or more: Chistyakov, Malinovsky.
+fn russian_surname(s: &str) -> bool {
+    let w = s.to_lowercase();
+    !w.contains([' ', '-'])
+        && w.chars().count() >= 7
+        && [
+            "ov", "ev", "ow", "ew", "sky", "ski", "skii", "skiy", "skij", "enko", "vich", "vitch",
+        ]
+        .iter()
+        .any(|e| w.ends_with(e))
+}
+
 /// A spelling whose letters alone make it a romanised name of `lang` rather than an
 /// English word (the one-sided half of [`strong_enough`], stricter for Chinese).
 fn distinctive(lang: Language, s: &str) -> bool {
@@ -878,7 +897,7 @@ fn distinctive(lang: Language, s: &str) -> bool {
             ) || (shaped && korean::guess(s).is_some())
         }
         Language::Chinese => shaped || marked(s),
-        Language::Russian => russian::strong_marks(s) || russian_looking(s),
+        Language::Russian => russian::strong_marks(s) || russian_surname(s),
     }
 }
 
@@ -1725,7 +1744,10 @@ fn check_across_unlisted(
                 }
                 let Some(s) = sp.get(b) else { continue };
                 let differ = (s.system != p.system && strong_enough(lang, s.text, p.text))
-                    || separators_only(s.text, p.text);
+                    || separators_only(s.text, p.text)
+                    || (lang == Language::Russian
+                        && russian_surname(s.text)
+                        && russian_surname(p.text));
                 if !differ || is_short_form(s.text, p.text) || !same_in(lang, s.text, p.text) {
                     continue;
                 }

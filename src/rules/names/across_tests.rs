@@ -237,13 +237,13 @@ fn findings_for_one_document_equal_its_share_of_the_whole() {
 #[test]
 fn unlisted_names_with_marked_spellings_across_files() {
     let r = across(&[
-        "Yun Kŏn-sŏp spoke. Hsü Hsiang-ch'ien listened.\n",
-        "Yun Geon-seop answered. Xu Xiangqian agreed.\n\nYun Geon-seop left.\n",
+        "Yun Kŏn-sŏp spoke. Hsü Hsiang-ch'ien listened. Then Tchistiakov left.\n",
+        "Yun Geon-seop answered. Xu Xiangqian agreed.\n\nYun Geon-seop left. Later Chistyakov came, and Chistyakov stayed.\n",
         "Xu Xiangqian again.\n",
     ]);
     assert_eq!(
         surfaces(&r[0]),
-        ["Kŏn-sŏp", "Hsü Hsiang-ch'ien"],
+        ["Kŏn-sŏp", "Hsü Hsiang-ch'ien", "Tchistiakov"],
         "{:?}",
         r[0]
     );
@@ -261,6 +261,8 @@ fn english_words_and_unmarked_names_are_not_compared_across_files() {
     let r = across(&[
         "Leon and Louis met John in William Street. Chang went home.\n",
         "Lon and Luis met Jon on Wiliam Street. Zhang went home.\n",
+        "Then Martin, Austin and Robinson met Mr Jennings in Moscow.\n",
+        "Then Martine, Austen and Robinsohn met Mr Jenning in Moskva.\n",
     ]);
     assert!(r.iter().all(Vec::is_empty), "{r:?}");
 }
