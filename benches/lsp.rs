@@ -11,22 +11,6 @@ use common::*;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-/// The fixture's body repeated to about `target` bytes, with one Notes section at the end.
-pub fn big_document(target: usize) -> String {
-    let text = std::fs::read_to_string(fixture("bajanov-1995.md")).expect("fixture");
-    let body_start = text.find("## 1.").unwrap_or(0);
-    let notes_start = text.find("## Notes").unwrap_or(text.len());
-    let body = &text[body_start..notes_start];
-    let mut out = String::from(&text[..body_start]);
-    let mut i = 0;
-    while out.len() + (text.len() - notes_start) < target {
-        i += 1;
-        out.push_str(&body.replace("## ", &format!("## Part {i}, ")));
-    }
-    out.push_str(&text[notes_start..]);
-    out
-}
-
 fn rss_kib(pid: u32) -> (u64, u64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {

@@ -12,21 +12,6 @@ use annalist::config::Config;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn big_document(target: usize) -> String {
-    let text = std::fs::read_to_string(common::fixture("bajanov-1995.md")).expect("fixture");
-    let body_start = text.find("## 1.").unwrap_or(0);
-    let notes_start = text.find("## Notes").unwrap_or(text.len());
-    let body = &text[body_start..notes_start];
-    let mut out = String::from(&text[..body_start]);
-    let mut i = 0;
-    while out.len() + (text.len() - notes_start) < target {
-        i += 1;
-        out.push_str(&body.replace("## ", &format!("## Part {i}, ")));
-    }
-    out.push_str(&text[notes_start..]);
-    out
-}
-
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v.get(v.len() / 2).copied().unwrap_or_default()
@@ -43,7 +28,7 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
 }
 
 fn main() {
-    let text = big_document(1_000_000);
+    let text = common::big_document(1_000_000);
     let config = Config::default();
     let knowledge = Knowledge::embedded();
     let ctx = Context {

@@ -208,6 +208,21 @@ fn refresh(st: &mut Shared, except: Option<&Uri>) -> (Vec<(Uri, Vec<Diagnostic>,
     (out, changed)
 }
 
+/// Publish what [`refresh`] found changed (push mode), or ask a pulling client to pull
+/// again (`refresh_pull`).
+async fn send_refreshed(
+    client: &Client,
+    publish: Vec<(Uri, Vec<Diagnostic>, i32)>,
+    refresh_pull: bool,
+) {
+    for (u, diags, version) in publish {
+        client.publish_diagnostics(u, diags, Some(version)).await;
+    }
+    if refresh_pull {
+        let _ = client.workspace_diagnostic_refresh().await;
+    }
+}
+
 /// A document's findings and cross-file findings as diagnostics.
 fn diagnostics_of(
     st: &Shared,
@@ -414,12 +429,7 @@ impl Backend {
             if let Some(n) = note {
                 client.log_message(MessageType::WARNING, n).await;
             }
-            for (u, diags, version) in publish {
-                client.publish_diagnostics(u, diags, Some(version)).await;
-            }
-            if pull && changed {
-                let _ = client.workspace_diagnostic_refresh().await;
-            }
+            send_refreshed(&client, publish, pull && changed).await;
         });
     }
 
@@ -442,12 +452,7 @@ impl Backend {
                     let (publish, changed) = refresh(&mut st, None);
                     (publish, st.pull, changed)
                 };
-                for (u, diags, version) in publish {
-                    client.publish_diagnostics(u, diags, Some(version)).await;
-                }
-                if pull && changed {
-                    let _ = client.workspace_diagnostic_refresh().await;
-                }
+                send_refreshed(&client, publish, pull && changed).await;
                 return;
             }
             let p2 = path.clone();
@@ -477,12 +482,7 @@ impl Backend {
                 let (publish, changed) = refresh(&mut st, None);
                 (publish, st.pull, changed)
             };
-            for (u, diags, version) in publish {
-                client.publish_diagnostics(u, diags, Some(version)).await;
-            }
-            if pull && changed {
-                let _ = client.workspace_diagnostic_refresh().await;
-            }
+            send_refreshed(&client, publish, pull && changed).await;
         });
     }
 
@@ -595,12 +595,7 @@ impl Backend {
                             .publish_diagnostics(uri.clone(), diags, Some(snap.version))
                             .await;
                     }
-                    for (u, diags, version) in others.0 {
-                        client.publish_diagnostics(u, diags, Some(version)).await;
-                    }
-                    if pull && others.1 {
-                        let _ = client.workspace_diagnostic_refresh().await;
-                    }
+                    send_refreshed(&client, others.0, pull && others.1).await;
                 }
                 match next {
                     Some((s, g, c, k)) => {

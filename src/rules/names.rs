@@ -477,6 +477,34 @@ struct Preferred<'a> {
     why: Why,
 }
 
+/// The fixes of a spelling finding: replace this occurrence (`safe_one`: applied by
+/// `--fix`), and, when the document writes it more than once, replace them all.
+fn with_replace_fixes(
+    f: Finding,
+    edit: &Edit,
+    all: &[Edit],
+    bad: &str,
+    preferred: &str,
+    safe_one: bool,
+) -> Finding {
+    let mut f = f.with_fix(Fix {
+        title: format!("Replace with “{}”", edit.new_text),
+        edits: vec![edit.clone()],
+        safe: safe_one,
+    });
+    if all.len() >= 2 {
+        f = f.with_fix(Fix {
+            title: format!(
+                "Replace all {} spellings “{bad}” with “{preferred}” in this document",
+                all.len()
+            ),
+            edits: all.to_vec(),
+            safe: false,
+        });
+    }
+    f
+}
+
 /// Findings on every occurrence of `sp[bad]`.
 #[allow(clippy::too_many_arguments)]
 fn emit(
@@ -569,23 +597,7 @@ fn emit(
                 );
             }
         }
-        f = f.with_fix(Fix {
-            title: format!("Replace with “{}”", edit.new_text),
-            edits: vec![edit.clone()],
-            safe: true,
-        });
-        if all.len() >= 2 {
-            f = f.with_fix(Fix {
-                title: format!(
-                    "Replace all {} spellings “{}” with “{}” in this document",
-                    all.len(),
-                    s.text,
-                    pref.text
-                ),
-                edits: all.clone(),
-                safe: false,
-            });
-        }
+        f = with_replace_fixes(f, edit, &all, &s.text, pref.text, true);
         out.push(f);
     }
 }
@@ -901,6 +913,48 @@ fn distinctive(lang: Language, s: &str) -> bool {
     }
 }
 
+/// The next group of spellings among those not `done` that are pairwise linked by
+/// `variant` (one name in several romanisations), with its language: the one a pair
+/// revealed, else the first a spelling's system belongs to. `None` when no two
+/// remaining spellings are variants.
+fn next_cluster<T>(
+    sp: &[T],
+    done: &[bool],
+    variant: impl Fn(&T, &T) -> Option<Option<Language>>,
+    system: impl Fn(&T) -> Option<System>,
+) -> Option<(Vec<usize>, Option<Language>)> {
+    let open: Vec<usize> = (0..sp.len())
+        .filter(|&i| !done.get(i).copied().unwrap_or(true))
+        .collect();
+    let mut cluster: Vec<usize> = Vec::new();
+    let mut lang = None;
+    for &i in &open {
+        for &j in &open {
+            if i < j
+                && let (Some(x), Some(y)) = (sp.get(i), sp.get(j))
+                && let Some(l) = variant(x, y)
+            {
+                lang = lang.or(l);
+                for k in [i, j] {
+                    if !cluster.contains(&k) {
+                        cluster.push(k);
+                    }
+                }
+            }
+        }
+    }
+    if cluster.is_empty() {
+        return None;
+    }
+    let lang = lang.or_else(|| {
+        cluster
+            .iter()
+            .filter_map(|&i| sp.get(i).and_then(&system).and_then(Language::of))
+            .next()
+    });
+    Some((cluster, lang))
+}
+
 fn check_entities(
     a: &Analysis,
     ctx: &Context,
@@ -927,36 +981,7 @@ fn check_entities(
             variant(e.kind, (&x.text, x.system), (&y.text, y.system))
         };
         let mut done = vec![false; sp.len()];
-        loop {
-            let open: Vec<usize> = (0..sp.len())
-                .filter(|&i| !done.get(i).copied().unwrap_or(true))
-                .collect();
-            let mut cluster: Vec<usize> = Vec::new();
-            let mut lang = None;
-            for &i in &open {
-                for &j in &open {
-                    if i < j
-                        && let (Some(x), Some(y)) = (sp.get(i), sp.get(j))
-                        && let Some(l) = variant(x, y)
-                    {
-                        lang = lang.or(l);
-                        for k in [i, j] {
-                            if !cluster.contains(&k) {
-                                cluster.push(k);
-                            }
-                        }
-                    }
-                }
-            }
-            if cluster.is_empty() {
-                break;
-            }
-            let lang = lang.or_else(|| {
-                cluster
-                    .iter()
-                    .filter_map(|&i| sp.get(i).and_then(|s| s.system).and_then(Language::of))
-                    .next()
-            });
+        while let Some((cluster, lang)) = next_cluster(&sp, &done, variant, |s| s.system) {
             let (pi, why) = choose(ctx, lang, &sp, &cluster, votes);
             // A configured system none of the spellings follows: the gazetteer's spelling in it.
             let gaz = configured(ctx, lang).and_then(|sys| {
@@ -1548,41 +1573,12 @@ pub fn check_across(
         }
         let var = |x: &Across, y: &Across| variant(kind, (x.text, x.system), (y.text, y.system));
         let mut done = vec![false; sp.len()];
-        loop {
-            let open: Vec<usize> = (0..sp.len())
-                .filter(|&i| !done.get(i).copied().unwrap_or(true))
-                .collect();
-            let mut cluster: Vec<usize> = Vec::new();
-            let mut lang = None;
-            for &i in &open {
-                for &j in &open {
-                    if i < j
-                        && let (Some(x), Some(y)) = (sp.get(i), sp.get(j))
-                        && let Some(l) = var(x, y)
-                    {
-                        lang = lang.or(l);
-                        for k in [i, j] {
-                            if !cluster.contains(&k) {
-                                cluster.push(k);
-                            }
-                        }
-                    }
-                }
-            }
-            if cluster.is_empty() {
-                break;
-            }
+        while let Some((cluster, lang)) = next_cluster(&sp, &done, var, |s| s.system) {
             for &i in &cluster {
                 if let Some(d) = done.get_mut(i) {
                     *d = true;
                 }
             }
-            let lang = lang.or_else(|| {
-                cluster
-                    .iter()
-                    .filter_map(|&i| sp.get(i).and_then(|s| s.system).and_then(Language::of))
-                    .next()
-            });
             // The spellings' documents must differ for anything to be said here.
             let docs_of = |i: usize| -> Vec<usize> {
                 sp.get(i)
@@ -1878,22 +1874,7 @@ fn emit_across(
                 }
             }
         }
-        f = f.with_fix(Fix {
-            title: format!("Replace with “{}”", edit.new_text),
-            edits: vec![edit.clone()],
-            safe: false,
-        });
-        if edits.len() >= 2 {
-            f = f.with_fix(Fix {
-                title: format!(
-                    "Replace all {} spellings “{bad_text}” with “{}” in this document",
-                    edits.len(),
-                    pref.text
-                ),
-                edits: edits.clone(),
-                safe: false,
-            });
-        }
+        f = with_replace_fixes(f, edit, &edits, bad_text, pref.text, false);
         sink.push(f);
     }
 }

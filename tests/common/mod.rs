@@ -257,3 +257,19 @@ pub fn pos_of(text: &str, needle: &str) -> (u32, u32) {
     let col = before[col_start..].encode_utf16().count() as u32;
     (line, col)
 }
+
+/// The fixture's body repeated to about `target` bytes, with one Notes section at the end.
+pub fn big_document(target: usize) -> String {
+    let text = std::fs::read_to_string(fixture("bajanov-1995.md")).expect("fixture");
+    let body_start = text.find("## 1.").unwrap_or(0);
+    let notes_start = text.find("## Notes").unwrap_or(text.len());
+    let body = &text[body_start..notes_start];
+    let mut out = String::from(&text[..body_start]);
+    let mut i = 0;
+    while out.len() + (text.len() - notes_start) < target {
+        i += 1;
+        out.push_str(&body.replace("## ", &format!("## Part {i}, ")));
+    }
+    out.push_str(&text[notes_start..]);
+    out
+}

@@ -434,7 +434,8 @@ check(":checkhealth annalist reports no error", function()
   vim.cmd.buffer(buf)
 end)
 
-check(":Annalist restart starts a new server that publishes again", function()
+-- Restart the server with :Annalist restart and wait for the new client.
+local function restart()
   local old = client.id
   vim.cmd("Annalist restart")
   wait_for("a new client", function()
@@ -445,6 +446,10 @@ check(":Annalist restart starts a new server that publishes again", function()
     end
     return false
   end)
+end
+
+check(":Annalist restart starts a new server that publishes again", function()
+  restart()
   wait_for("diagnostics from the new server", function()
     for _, pull in ipairs({ false, true }) do
       local ok, ns = pcall(vim.lsp.diagnostic.get_namespace, client.id, pull)
@@ -469,16 +474,7 @@ check("a name spelt differently in another workspace file is reported, with the 
   f:write("# Chapter two\n\nSeoul, Seoul, Seoul and Seoul again.\n")
   f:close()
   -- A new server indexes the workspace as it is now.
-  local old = client.id
-  vim.cmd("Annalist restart")
-  wait_for("a new client", function()
-    local c = vim.lsp.get_clients({ bufnr = buf, name = "annalist" })[1]
-    if c and c.id ~= old and c.initialized then
-      client = c
-      return true
-    end
-    return false
-  end)
+  restart()
   local found
   wait_for("a cross-file romanisation diagnostic", function()
     for _, d in ipairs(diags()) do
