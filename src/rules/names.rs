@@ -207,8 +207,10 @@ fn check_ocr(
     claimed: &mut [bool],
     out: &mut Vec<Finding>,
 ) {
-    let g = &ctx.knowledge.gazetteer;
-    let lexicon = &ctx.knowledge.lexicon;
+    // The document's own knowledge: its front matter may define entities (and their
+    // OCR spellings) the project's gazetteer lacks.
+    let k = a.knowledge(ctx);
+    let (g, lexicon) = (&k.gazetteer, &k.lexicon);
     let mut found: Vec<(Span, String, String)> = Vec::new();
     // A damaged spelling recurs: repaired once (a search over confusions).
     let mut repairs: HashMap<(&str, usize), String> = HashMap::new();

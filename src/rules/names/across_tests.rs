@@ -317,3 +317,24 @@ fn workspace_fixture() {
     assert_eq!(own.iter().sum::<usize>(), 1, "{own:?}");
     assert!(found.iter().map(Vec::len).sum::<usize>() >= 5, "{snap}");
 }
+
+/// Entities a document defines in its front matter take part in the names rules like
+/// the project's: their OCR spellings are damage, their romanisations are compared.
+#[test]
+fn front_matter_entities_are_checked_like_the_gazetteers() {
+    let text = "---\nentities:\n  - id: kovalev\n    kind: person\n    preferred: Ivan Kovalev\n    names:\n      - text: Kovalev\n        system: conventional\n      - text: Kovaliov\n        system: french\n      - text: Kova1ev\n        system: ocr\n---\n\nThen Kova1ev wrote. Later Kovalev and Kovalev answered, and Kovaliov left.\n";
+    let a = crate::analysis::analyze_str(text);
+    let codes: Vec<(&str, &str)> = a
+        .findings
+        .iter()
+        .map(|f| (f.code, f.span.slice(text)))
+        .collect();
+    assert!(
+        codes.contains(&("romanisation-ocr", "Kova1ev")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("romanisation-inconsistent", "Kovaliov")),
+        "{codes:?}"
+    );
+}
