@@ -13,8 +13,10 @@
 //!   the document dirty and the newest text is analysed next (coalescing).
 //! - A document's diagnostics are its own findings plus the cross-file ones
 //!   ([`crate::workspace`]), computed against the other open documents and the indexed
-//!   workspace files ([`super::workspace`]). Nothing is published before the workspace
-//!   index is built, so the first diagnostics a client sees are already complete.
+//!   workspace files ([`super::workspace`]). Diagnostics wait for the workspace index
+//!   (up to [`READY_WAIT`]), so in all but very large workspaces the first diagnostics a
+//!   client sees are already complete; when the index lands later, what changed is
+//!   republished.
 
 use super::convert::{diagnostic, text_edit, to_offset, to_position, to_range, to_span};
 use super::settings;
@@ -88,10 +90,16 @@ pub struct Backend {
     ready: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
-/// Wait until the workspace index is built.
+/// How long diagnostics wait for the workspace index. A small workspace is indexed well
+/// within it, so its first diagnostics are complete; a large one gets each document's
+/// own findings (and those across the open documents) at once, and the cross-file
+/// findings against the rest when the index is built ([`refresh`] republishes).
+const READY_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Wait until the workspace index is built, or [`READY_WAIT`] has passed.
 async fn wait_ready(ready: &tokio::sync::watch::Sender<bool>) {
     let mut rx = ready.subscribe();
-    let _ = rx.wait_for(|r| *r).await;
+    let _ = tokio::time::timeout(READY_WAIT, rx.wait_for(|r| *r)).await;
 }
 
 /// The cross-file findings of `uri`, whose current analysis is `a`, against the other
