@@ -112,4 +112,51 @@ fn main() {
         pct(&edits, 0.95).as_secs_f64() * 1e3
     );
     println!("server memory: resident {} KiB now, peak {} KiB", rss, hwm);
+
+    if let Some(dir) = std::env::var_os("ANNALIST_BENCH_WORKSPACE") {
+        workspace(std::path::Path::new(&dir));
+    }
+}
+
+/// With `ANNALIST_BENCH_WORKSPACE=DIR` (e.g. the corpus of `benches/check-bench.sh`):
+/// a server on that workspace folder; a new file in it spelling Seoul as no other file
+/// does is opened, and the time to its first diagnostics and to its cross-file findings
+/// (after the workspace index is built) is reported.
+fn workspace(dir: &std::path::Path) {
+    let probe = dir.join("zz-annalist-bench-probe.md");
+    if std::fs::write(&probe, "Seoul, Seoul and Seoul.\n").is_err() {
+        println!("workspace: cannot write into {}", dir.display());
+        return;
+    }
+    let uri = file_uri(&probe);
+    let mut lsp = Lsp::spawn_in(dir);
+    let t = Instant::now();
+    lsp.initialize_in(dir, json!({"general": {"positionEncodings": ["utf-16"]}}));
+    lsp.open(&uri, &std::fs::read_to_string(&probe).unwrap_or_default());
+    let first = lsp.diagnostics(&uri, Some(1));
+    let first_at = t.elapsed();
+    let mut across_at = None;
+    let mut last = first;
+    while t.elapsed() < Duration::from_secs(120) {
+        if last.iter().any(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("across the workspace"))
+        }) {
+            across_at = Some(t.elapsed());
+            break;
+        }
+        last = lsp.diagnostics(&uri, Some(1));
+    }
+    let _ = std::fs::remove_file(&probe);
+    let _ = lsp.shutdown();
+    println!(
+        "workspace {}: first diagnostics {:.0} ms after initialize, cross-file findings {}",
+        dir.display(),
+        first_at.as_secs_f64() * 1e3,
+        across_at.map_or(
+            "none (no other file spells Sŏul?)".to_string(),
+            |d| format!("{:.0} ms", d.as_secs_f64() * 1e3)
+        )
+    );
 }
