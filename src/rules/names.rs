@@ -87,7 +87,7 @@ another), is reported in the files that use the less-preferred spelling, with re
 places in the files that use the preferred one. The preferred spelling is the
 configured system's when one is set, else the one written most often over all the
 files (then the one more files use, then alphabetical order — never the order of the
-files). A file that itself mixes spellings of the name is left to the per-file finding
+files, so `prefer = "first"` applies within a file only). A file that itself mixes spellings of the name is left to the per-file finding
 until it settles on one. These fixes are never applied by `--fix`: choosing a spelling
 for a whole collection is an editorial decision — set it under `[romanisation]`.
 Names no gazetteer lists are compared across files when both spellings carry a
