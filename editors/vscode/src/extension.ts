@@ -183,7 +183,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     },
   };
 
-  const c = new LanguageClient("annalist", "Annalist", serverOptions, clientOptions);
+  const c = new AnnalistClient("annalist", "Annalist", serverOptions, clientOptions);
   client = c;
   c.onDidChangeState((e) => {
     if (e.newState === State.Running) {
@@ -203,6 +203,19 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     output.error(`Could not start ${found.command} lsp: ${err instanceof Error ? err.message : String(err)}`);
     stopReason = "could not start";
     setStatus("stopped", stopReason);
+  }
+}
+
+/**
+ * The language client, minus its forced error pop-ups: vscode-languageclient forces a
+ * notification when a start fails ("couldn't create connection to server"), which a
+ * server crashing during `initialize` triggers at random. The extension reports those
+ * itself: in the output channel, in the status bar, and by giving up after repeated
+ * crashes ("crashed repeatedly"), without pop-ups.
+ */
+class AnnalistClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification?: boolean | "force"): void {
+    super.error(message, data, showNotification === "force" ? false : showNotification);
   }
 }
 
