@@ -195,6 +195,36 @@ fn protocol_abuse_is_survived() {
             )),
         ),
     ];
+    // File events the workspace index cannot use: a URI that is no file, a file that
+    // does not exist, a directory, an unknown change type, an empty query.
+    for (what, params) in [
+        (
+            "watched-file events about no file, a missing file, a directory",
+            json!({"changes": [
+                {"uri": "untitled:Untitled-1", "type": 2},
+                {"uri": "file:///no/such/dir/missing.md", "type": 2},
+                {"uri": "file:///no/such/dir/missing.md", "type": 3},
+                {"uri": "file:///tmp", "type": 1},
+                {"uri": "file:///tmp/x.md", "type": 99}
+            ]}),
+        ),
+        (
+            "watched-file events with no changes",
+            json!({"changes": []}),
+        ),
+    ] {
+        cases.push((
+            what,
+            framed(&body(json!({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": params}))),
+        ));
+    }
+    cases.push((
+        "a workspace symbol query of 100,000 characters",
+        framed(&body(
+            json!({"jsonrpc": "2.0", "id": 940, "method": "workspace/symbol",
+            "params": {"query": "Kim ".repeat(25_000)}}),
+        )),
+    ));
     // Positions and ranges beyond the document, for every position-taking request.
     let far = json!({"line": 4_000_000_000u32, "character": 4_000_000_000u32});
     let far_range = json!({"start": far, "end": {"line": 0, "character": 0}});
