@@ -114,6 +114,72 @@ fn run(docs: &[Doc], only: Option<usize>, ctx: &Context) -> Vec<Vec<Finding>> {
         .collect()
 }
 
+/// How often, and in how many documents, one spelling of an entity is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpellingUse {
+    pub text: String,
+    pub count: usize,
+    pub documents: usize,
+}
+
+/// The spellings of entity `id` over `docs` (case and separators aside, as the rules
+/// compare them), most written first, then alphabetically.
+pub fn spellings_of(docs: &[Doc], id: &str) -> Vec<SpellingUse> {
+    let mut uses: Vec<(String, SpellingUse)> = Vec::new();
+    for doc in docs {
+        let Some(e) = doc.names.entities.iter().find(|e| e.id == id) else {
+            continue;
+        };
+        for s in &e.spellings {
+            let key = crate::names::romanise::fold(&s.text);
+            match uses.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, u)) => {
+                    u.count += s.occs.len();
+                    u.documents += 1;
+                }
+                None => uses.push((
+                    key,
+                    SpellingUse {
+                        text: s.text.clone(),
+                        count: s.occs.len(),
+                        documents: 1,
+                    },
+                )),
+            }
+        }
+    }
+    let mut out: Vec<SpellingUse> = uses.into_iter().map(|(_, u)| u).collect();
+    out.sort_by(|x, y| y.count.cmp(&x.count).then_with(|| x.text.cmp(&y.text)));
+    out
+}
+
+/// A hover line saying how the workspace spells an entity, when more than one document
+/// writes it: `In this workspace: “Seoul” 4 times in 2 files · “Sŏul” twice in 1 file`.
+pub fn spellings_line(uses: &[SpellingUse]) -> Option<String> {
+    let files: usize = uses.iter().map(|u| u.documents).max()?;
+    if uses.len() < 2 && files < 2 {
+        return None;
+    }
+    let times = |n: usize| match n {
+        1 => "once".to_string(),
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    };
+    let parts: Vec<String> = uses
+        .iter()
+        .map(|u| {
+            format!(
+                "“{}” {} in {} {}",
+                u.text,
+                times(u.count),
+                u.documents,
+                if u.documents == 1 { "file" } else { "files" }
+            )
+        })
+        .collect();
+    Some(format!("**In this workspace:** {}", parts.join(" · ")))
+}
+
 /// A document's own findings and its cross-file ones, in the engine's order.
 pub fn merge(own: &[Finding], across: &[Finding]) -> Vec<Finding> {
     let mut all: Vec<Finding> = own.iter().chain(across).cloned().collect();

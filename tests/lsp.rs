@@ -633,6 +633,17 @@ fn names_are_compared_across_the_workspace() {
         .collect();
     assert!(titles.contains(&"Replace with “Seoul”"), "{titles:?}");
 
+    // Hover on a name says how the whole workspace spells it.
+    let h = lsp.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": a}, "position": {"line": 0, "character": 25}}),
+    );
+    let card = h["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        card.contains("**In this workspace:** “Seoul” 3 times in 2 files · “Sŏul” twice in 1 file"),
+        "{card}"
+    );
+
     // Workspace symbols: an entity at its first mention, in an open document first,
     // else in a workspace file on disk; nothing for a name the workspace never writes.
     let found = lsp.request("workspace/symbol", json!({"query": "shtykov"}));

@@ -108,6 +108,22 @@ fn across_for(st: &Shared, uri: &Uri, a: &Analysis) -> Vec<Finding> {
     if a.names.is_empty() || !st.config.romanisation.across_files {
         return Vec::new();
     }
+    let docs = workspace_docs(st, uri, a);
+    let ctx = Context {
+        config: &st.config,
+        knowledge: &st.knowledge,
+    };
+    crate::workspace::findings_for(&docs, 0, &ctx)
+}
+
+/// The documents the cross-file rules compare, `uri` (analysed as `a`) first: the other
+/// open documents (their latest analysis) and the workspace's files that are not open,
+/// in URI order.
+fn workspace_docs<'a>(
+    st: &'a Shared,
+    uri: &'a Uri,
+    a: &'a Analysis,
+) -> Vec<crate::workspace::Doc<'a>> {
     let mut docs = vec![crate::workspace::Doc {
         path: uri.as_str(),
         text: &a.text,
@@ -143,11 +159,7 @@ fn across_for(st: &Shared, uri: &Uri, a: &Analysis) -> Vec<Finding> {
             names: &f.names,
         });
     }
-    let ctx = Context {
-        config: &st.config,
-        knowledge: &st.knowledge,
-    };
-    crate::workspace::findings_for(&docs, 0, &ctx)
+    docs
 }
 
 /// Where `span` of the document named `path` (a URI) lies: an open document's live
@@ -1004,13 +1016,28 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let knowledge = lock(&self.state).knowledge.clone();
+        let state = self.state.clone();
+        let uri = p.text_document.uri.clone();
         Self::guard("hover", || {
             let offset = to_offset(&a, p.position, enc);
             let ctx = Context {
                 config: &config,
                 knowledge: &knowledge,
             };
-            crate::ide::hover(&a, &ctx, offset).map(|h| Hover {
+            let mut h = crate::ide::hover(&a, &ctx, offset)?;
+            // On a name: how the whole workspace spells it.
+            if let Some(m) = crate::names::entity_at(&a, offset).filter(|m| m.span == h.span)
+                && let Some(e) = a.knowledge(&ctx).gazetteer.get(m.entity)
+            {
+                let st = lock(&state);
+                let docs = workspace_docs(&st, &uri, &a);
+                let uses = crate::workspace::spellings_of(&docs, &e.id);
+                if let Some(line) = crate::workspace::spellings_line(&uses) {
+                    h.markdown.push_str("\n\n");
+                    h.markdown.push_str(&line);
+                }
+            }
+            Some(Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: MarkupKind::Markdown,
                     value: h.markdown,

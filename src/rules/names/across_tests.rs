@@ -338,3 +338,24 @@ fn front_matter_entities_are_checked_like_the_gazetteers() {
         "{codes:?}"
     );
 }
+
+#[test]
+fn hover_line_on_the_workspace_spellings() {
+    use crate::workspace::{SpellingUse, spellings_line};
+    let u = |t: &str, count, documents| SpellingUse {
+        text: t.to_string(),
+        count,
+        documents,
+    };
+    // One file, one spelling: nothing to say.
+    assert_eq!(spellings_line(&[u("Seoul", 3, 1)]), None);
+    assert_eq!(spellings_line(&[]), None);
+    assert_eq!(
+        spellings_line(&[u("Seoul", 3, 2)]).as_deref(),
+        Some("**In this workspace:** “Seoul” 3 times in 2 files")
+    );
+    assert_eq!(
+        spellings_line(&[u("Seoul", 1, 1), u("Sŏul", 2, 1)]).as_deref(),
+        Some("**In this workspace:** “Seoul” once in 1 file · “Sŏul” twice in 1 file")
+    );
+}
