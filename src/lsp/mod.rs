@@ -17,8 +17,28 @@ pub mod workspace;
 
 use std::process::ExitCode;
 
+/// glibc gives each thread that allocates its own heap arena (up to 8 per core) and
+/// keeps freed memory in them: the server's analysis threads left 100–122 MB resident
+/// on the 1 MB benchmark document where two arenas keep 69–72 MB, with no measurable
+/// cost in latency (`cargo bench --bench lsp`, three runs each). The environment's
+/// `MALLOC_ARENA_MAX` still wins.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: `mallopt` only tunes the allocator; it is called before the runtime
+        // starts any thread, and a refusal (return 0) leaves the defaults.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
+
 /// Serve LSP on stdin/stdout until `exit` or end of input.
 pub fn run() -> ExitCode {
+    limit_malloc_arenas();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
