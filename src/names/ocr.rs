@@ -8,7 +8,7 @@
 use crate::finding::Span;
 use crate::markdown::MdModel;
 use crate::names::romanise::{Word, capital_runs, words};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// Confusions seen in scans: (as printed, as meant).
 pub const CONFUSIONS: &[(&str, &str)] = &[
@@ -65,7 +65,7 @@ fn one_step(s: &str) -> Vec<String> {
 /// Strings reachable by undoing one, then two confusions (fewest edits first, in a
 /// stable order), without `s` itself.
 fn reachable(s: &str) -> Vec<String> {
-    let mut seen: HashSet<String> = HashSet::from([s.to_string()]);
+    let mut seen: HashSet<String> = HashSet::from_iter([s.to_string()]);
     let mut out = Vec::new();
     let mut frontier = vec![s.to_string()];
     for _ in 0..MAX_EDITS {
@@ -190,7 +190,7 @@ pub fn scan_words(text: &str, ws: &[Word], lexicon: &Lexicon) -> Vec<Damage> {
         })
         .collect();
     // Each distinct spelling is judged once.
-    let mut statuses: HashMap<&str, Status> = HashMap::new();
+    let mut statuses: HashMap<&str, Status> = HashMap::default();
     let mut out = Vec::new();
     for run in capital_runs(text, ws) {
         let run_words: Vec<&Word> = run.filter_map(|i| ws.get(i)).collect();

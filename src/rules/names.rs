@@ -10,7 +10,8 @@ use crate::names::romanise::{
     self, Language, Word, capital_runs, chinese, fold, guess_in, guess_system, korean, russian,
     system_label,
 };
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 
 pub const INCONSISTENT: &str = "romanisation-inconsistent";
 pub const OCR: &str = "romanisation-ocr";
@@ -213,7 +214,7 @@ fn check_ocr(
     let (g, lexicon) = (&k.gazetteer, &k.lexicon);
     let mut found: Vec<(Span, String, String)> = Vec::new();
     // A damaged spelling recurs: repaired once (a search over confusions).
-    let mut repairs: HashMap<(&str, usize), String> = HashMap::new();
+    let mut repairs: HashMap<(&str, usize), String> = HashMap::default();
     for m in &a.mentions {
         let Some(e) = g.entities.get(m.entity) else {
             continue;
@@ -665,10 +666,10 @@ fn entity_spellings(
     mut skip: impl FnMut(Span) -> bool,
 ) -> Vec<Spelling> {
     let mut sp: Vec<Spelling> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<String, usize> = HashMap::default();
     // Each distinct (spelling, matched name) is judged once: `None` when it is not one
     // of the entity's spellings here, else its index in `sp`.
-    let mut seen: HashMap<(&str, Option<usize>), Option<usize>> = HashMap::new();
+    let mut seen: HashMap<(&str, Option<usize>), Option<usize>> = HashMap::default();
     for &mi in ms {
         let Some(m) = a.mentions.get(mi) else {
             continue;
@@ -843,7 +844,7 @@ fn unlisted_candidates(
 ) -> Vec<crate::workspace::UnlistedName> {
     let mut unlisted: Vec<crate::workspace::UnlistedName> = Vec::new();
     const LANGS: [Language; 3] = [Language::Korean, Language::Chinese, Language::Russian];
-    let mut at: HashMap<&str, [Option<usize>; 3]> = HashMap::new();
+    let mut at: HashMap<&str, [Option<usize>; 3]> = HashMap::default();
     for g in grams {
         if g.entity.is_some() || damaged(g.span) {
             continue;
@@ -1128,7 +1129,7 @@ fn keys(lang: Language, name: &str) -> std::sync::Arc<Vec<String>> {
     type Memo = Mutex<HashMap<(Language, String), Arc<Vec<String>>>>;
     static MEMO: OnceLock<Memo> = OnceLock::new();
     const MAX_ENTRIES: usize = 200_000;
-    let memo = MEMO.get_or_init(|| Mutex::new(HashMap::new()));
+    let memo = MEMO.get_or_init(|| Mutex::new(HashMap::default()));
     let key = (lang, name.to_string());
     if let Some(v) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
         return v;
@@ -1208,7 +1209,7 @@ fn grams_of(a: &Analysis, words: &[Word]) -> Vec<Gram> {
     let runs = capital_runs(text, words);
     // Each word folded once per distinct spelling (fold works word by word, so a
     // name's fold is its words' folds joined by spaces).
-    let mut memo: HashMap<&str, std::rc::Rc<str>> = HashMap::new();
+    let mut memo: HashMap<&str, std::rc::Rc<str>> = HashMap::default();
     let folds: Vec<std::rc::Rc<str>> = words
         .iter()
         .map(|w| {
@@ -1221,7 +1222,7 @@ fn grams_of(a: &Analysis, words: &[Word]) -> Vec<Gram> {
     let eligible_w: Vec<bool> = words.iter().map(|w| eligible(text, w)).collect();
     // Words that start a sentence count only when seen mid-sentence too, marked, or
     // followed by another capitalised word (P'eng Te-huai… Peng Dehuai).
-    let mid: std::collections::HashSet<&str> = words
+    let mid: foldhash::HashSet<&str> = words
         .iter()
         .zip(&folds)
         .zip(&eligible_w)
@@ -1297,8 +1298,8 @@ fn group_grams(grams: &[Gram]) -> Vec<Group> {
     for lang in [Language::Korean, Language::Chinese, Language::Russian] {
         let max_n = if lang == Language::Russian { 1 } else { 3 };
         let mut sp: Vec<Spelling> = Vec::new();
-        let mut index: HashMap<&str, Option<usize>> = HashMap::new();
-        let mut key_owner: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<&str, Option<usize>> = HashMap::default();
+        let mut key_owner: HashMap<String, usize> = HashMap::default();
         let mut parent: Vec<usize> = Vec::new();
         for g in grams.iter().filter(|g| g.n <= max_n) {
             let (span, name, folded) = (g.span, &g.name, g.folded.as_str());
@@ -1378,12 +1379,12 @@ fn group_grams(grams: &[Gram]) -> Vec<Group> {
 /// Marked words per (language, convention): each capitalised word whose letters show a
 /// convention of a language it can be read in.
 fn votes_of(text: &str, words: &[Word]) -> Votes {
-    let mut votes = Votes::new();
+    let mut votes = Votes::default();
     // Marks per folded word, computed from its first spelling; raw spellings map to
     // them so that a repeated word is neither folded nor guessed again.
     let mut marks: Vec<Vec<(Language, System)>> = Vec::new();
-    let mut by_fold: HashMap<String, usize> = HashMap::new();
-    let mut by_raw: HashMap<&str, usize> = HashMap::new();
+    let mut by_fold: HashMap<String, usize> = HashMap::default();
+    let mut by_raw: HashMap<&str, usize> = HashMap::default();
     for w in words.iter().filter(|w| eligible(text, w)) {
         let s = w.span.slice(text);
         let i = match by_raw.get(s) {
@@ -1541,7 +1542,7 @@ pub fn check_across(
         // Spellings over the workspace, keyed like the per-file rule (case and
         // separators aside).
         let mut sp: Vec<Across> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<String, usize> = HashMap::default();
         for &(d, e) in &uses {
             for s in &e.spellings {
                 let i = *index.entry(fold(&s.text)).or_insert_with(|| {
@@ -1650,8 +1651,8 @@ fn check_across_unlisted(
     for lang in [Language::Korean, Language::Chinese, Language::Russian] {
         let mut sp: Vec<Across> = Vec::new();
         let mut mixed_in: Vec<Vec<usize>> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut key_owner: HashMap<&str, usize> = HashMap::new();
+        let mut index: HashMap<String, usize> = HashMap::default();
+        let mut key_owner: HashMap<&str, usize> = HashMap::default();
         let mut parent: Vec<usize> = Vec::new();
         for (d, doc) in docs.iter().enumerate() {
             for u in doc.names.unlisted.iter().filter(|u| u.lang == lang) {
@@ -1721,7 +1722,7 @@ fn check_across_unlisted(
                 continue;
             }
             // A document that writes two of the spellings is the per-file rule's.
-            let mut per_doc: HashMap<usize, usize> = HashMap::new();
+            let mut per_doc: HashMap<usize, usize> = HashMap::default();
             for &m in &members {
                 for d in docs_of(m) {
                     *per_doc.entry(d).or_default() += 1;
