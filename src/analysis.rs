@@ -105,22 +105,13 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     };
     let lines = LineIndex::new(&text);
     let notes = notes::analyze(&text, &md);
-    let local = if too_big {
-        None
-    } else {
-        crate::names::document_entities(&text, &md, ctx.knowledge)
-    };
-    let recognizer = match &local {
-        Some(l) => &l.knowledge.recognizer,
-        None => &ctx.knowledge.recognizer,
-    };
-    let (mentions, dates_found, claims_found) = if too_big {
-        (Vec::new(), Vec::new(), Vec::new())
+    let ((local, mentions), dates_found, claims_found) = if too_big {
+        ((None, Vec::new()), Vec::new(), Vec::new())
     } else {
         let dates_found = dates::find(&text, &md);
         let date_spans: Vec<crate::finding::Span> = dates_found.iter().map(|d| d.span).collect();
         let claims_found = claims::find(&text, &md, &notes, &date_spans, &ctx.config.claims);
-        (recognizer.find(&text, &md), dates_found, claims_found)
+        (names_in(&text, &md, ctx), dates_found, claims_found)
     };
     let mut a = Analysis {
         text,
@@ -180,6 +171,22 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     a
 }
 
+/// The entities the document's front matter defines (if any), and the mentions of the
+/// knowledge that includes them.
+fn names_in(
+    text: &str,
+    md: &MdModel,
+    ctx: &Context,
+) -> (Option<Arc<crate::names::DocumentEntities>>, Vec<Mention>) {
+    let local = crate::names::document_entities(text, md, ctx.knowledge);
+    let recognizer = match &local {
+        Some(l) => &l.knowledge.recognizer,
+        None => &ctx.knowledge.recognizer,
+    };
+    let mentions = recognizer.find(text, md);
+    (local, mentions)
+}
+
 /// The name index [`analyze`] would give `text` (its `names`), computing only what it
 /// needs: the model, the mentions and the names rules. For the server's index of the
 /// workspace's unopened files, which reports no findings of its own.
@@ -194,12 +201,7 @@ pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::workspace::NameIndex 
         return Default::default();
     }
     let md = crate::document::parse_model(&text);
-    let local = crate::names::document_entities(&text, &md, ctx.knowledge);
-    let recognizer = match &local {
-        Some(l) => &l.knowledge.recognizer,
-        None => &ctx.knowledge.recognizer,
-    };
-    let mentions = recognizer.find(&text, &md);
+    let (local, mentions) = names_in(&text, &md, ctx);
     let a = Analysis {
         lines: LineIndex::new(""),
         notes: Notes::default(),
