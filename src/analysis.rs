@@ -1,97 +1,17 @@
 //! One document version in, facts and findings out. Synchronous and deterministic;
 //! knows nothing of LSP, JSON or terminals.
 
-use crate::claims::{self, Claim};
+use crate::claims;
 use crate::config::Config;
-use crate::dates::{self, DateMention};
+use crate::dates;
 use crate::finding::Finding;
-use crate::gazetteer::Gazetteer;
 use crate::markdown::MdModel;
-use crate::names::{Mention, Recognizer};
+use crate::names::Mention;
 use crate::notes::{self, Notes};
 use crate::position::LineIndex;
 use std::sync::Arc;
 
-/// What the engine knows of the world: the gazetteer and its name automaton.
-/// Built once per configuration and shared.
-#[derive(Debug)]
-pub struct Knowledge {
-    pub gazetteer: Gazetteer,
-    pub recognizer: Recognizer,
-    /// The gazetteer's names and name words (OCR spellings left out), for repairing
-    /// OCR damage.
-    pub lexicon: crate::names::ocr::Lexicon,
-}
-
-impl Knowledge {
-    pub fn new(gazetteer: Gazetteer) -> Knowledge {
-        let recognizer = Recognizer::new(&gazetteer);
-        let lexicon = crate::names::ocr::Lexicon::new(gazetteer.entities.iter().flat_map(|e| {
-            std::iter::once(e.preferred.as_str()).chain(
-                e.names
-                    .iter()
-                    .filter(|n| n.system != Some(crate::gazetteer::System::Ocr))
-                    .map(|n| n.text.as_str()),
-            )
-        }));
-        Knowledge {
-            gazetteer,
-            recognizer,
-            lexicon,
-        }
-    }
-
-    /// The embedded default gazetteer only.
-    pub fn embedded() -> Knowledge {
-        Knowledge::new(Gazetteer::embedded())
-    }
-
-    /// The embedded gazetteer plus the project's gazetteer files (`gazetteers` in the
-    /// annalist.toml found in `config_dir`), with the problems met loading them.
-    pub fn for_project(
-        config_dir: &std::path::Path,
-        config: &Config,
-    ) -> (Knowledge, Vec<crate::config::FileProblem>) {
-        let (g, problems) = crate::gazetteer::load_project(config_dir, config);
-        (Knowledge::new(g), problems)
-    }
-}
-
-/// What a rule may see besides the facts.
-pub struct Context<'a> {
-    pub config: &'a Config,
-    pub knowledge: &'a Knowledge,
-}
-
-/// The facts of one document version and the findings on them.
-pub struct Analysis {
-    pub text: Arc<str>,
-    pub lines: LineIndex,
-    pub md: Arc<MdModel>,
-    pub notes: Notes,
-    pub mentions: Vec<Mention>,
-    pub dates: Vec<DateMention>,
-    pub claims: Vec<Claim>,
-    /// Sorted by position, then code.
-    pub findings: Vec<Finding>,
-    /// Entities defined in this document's front matter (and the knowledge including
-    /// them, which `mentions` index into); `None` when it defines none.
-    pub local: Option<Arc<crate::names::DocumentEntities>>,
-    /// How this document spells the gazetteer's names, for the comparison across
-    /// files ([`crate::workspace`]).
-    pub names: crate::workspace::NameIndex,
-}
-
-impl Analysis {
-    /// The knowledge `mentions` index into: the document's own when its front matter
-    /// defines entities, else the shared one.
-    pub fn knowledge<'a>(&'a self, ctx: &'a Context) -> &'a Knowledge {
-        match &self.local {
-            Some(l) => &l.knowledge,
-            None => ctx.knowledge,
-        }
-    }
-}
+pub use crate::facts::{Analysis, Context, Knowledge};
 
 /// Analyse a text. `md` is the incrementally kept model of exactly this text, if the
 /// caller has one (see [`crate::document::Document::md`]); otherwise it is parsed here.
@@ -148,9 +68,7 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     }
     let mut findings = configure(findings, ctx.config);
     findings = crate::suppress::filter(&a.text, findings);
-    findings.sort_by(|x, y| {
-        (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code))
-    });
+    crate::finding::sort(&mut findings);
     let max = ctx.config.limits.max_findings;
     if findings.len() > max {
         let dropped = findings.len() - max;
@@ -163,9 +81,7 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
                 "{dropped} more findings in this document are not shown (limits.max_findings = {max} in annalist.toml): fix the ones above, or raise the limit."
             ),
         ));
-        findings.sort_by(|x, y| {
-            (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code))
-        });
+        crate::finding::sort(&mut findings);
     }
     a.findings = findings;
     a
@@ -190,7 +106,7 @@ fn names_in(
 /// The name index [`analyze`] would give `text` (its `names`), computing only what it
 /// needs: the model, the mentions and the names rules. For the server's index of the
 /// workspace's unopened files, which reports no findings of its own.
-pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::workspace::NameIndex {
+pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::facts::NameIndex {
     let names_on = crate::rules::names::RULES
         .iter()
         .any(|r| ctx.config.level(r.code) != Some(crate::config::Level::Off));

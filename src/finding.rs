@@ -145,6 +145,20 @@ impl Finding {
     }
 }
 
+/// The engine's order of findings: by position (start, then end), then code. Stable:
+/// findings equal in all three keep the order the rules produced them in. The one sort
+/// every front end and the workspace use, so the editor and CI list findings alike.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|x, y| x.order_key().cmp(&y.order_key()));
+}
+
+impl Finding {
+    /// What [`sort`] orders by.
+    pub fn order_key(&self) -> (usize, usize, &'static str) {
+        (self.span.start, self.span.end, self.code)
+    }
+}
+
 /// Apply non-overlapping edits to `text`. Overlapping or out-of-range edits are skipped
 /// (the first one in position order wins), so the result is always well-formed.
 pub fn apply_edits(text: &str, edits: &[Edit]) -> String {

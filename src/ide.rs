@@ -1,7 +1,7 @@
 //! Navigation over one analysed document: hover, definition, references, completion,
 //! rename, outline. Spans in, spans out; the LSP layer only converts positions.
 
-use crate::analysis::{Analysis, Context};
+use crate::facts::{Analysis, Context};
 use crate::finding::{Edit, Span};
 use crate::notes::{Marker, NoteStyle};
 

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod document;
+pub mod facts;
 pub mod finding;
 pub mod gazetteer;
 pub mod ide;

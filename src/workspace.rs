@@ -10,62 +10,10 @@
 //! text) and the workspace's other files (text on disk) — the same set `annalist check`
 //! walks from the workspace root, so the two agree.
 
-use crate::analysis::Context;
-use crate::finding::{Finding, Span};
-use crate::gazetteer::{EntityKind, System};
+use crate::facts::{Context, NameIndex};
+use crate::finding::Finding;
 
-/// How one document spells the gazetteer's entities, and the names no gazetteer lists
-/// whose letters show a romanisation convention.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NameIndex {
-    /// Sorted by entity id.
-    pub entities: Vec<EntityNames>,
-    /// Sorted by language, then text.
-    pub unlisted: Vec<UnlistedName>,
-}
-
-/// A name no gazetteer lists, spelt in a recognisable convention (Pak Hŏn-yŏng,
-/// Chou En-lai, Chtykov): only such spellings are compared across files, since an
-/// unmarked capitalised word is as likely English as a name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnlistedName {
-    pub lang: crate::names::romanise::Language,
-    pub text: String,
-    pub system: System,
-    /// The language's romanisation keys: two spellings sharing one are one name.
-    pub keys: std::sync::Arc<Vec<String>>,
-    pub occs: Vec<Span>,
-    /// The document spells this name in more than one way itself.
-    pub mixed: bool,
-}
-
-/// One entity's spellings in one document.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EntityNames {
-    /// The gazetteer id (stable across documents, unlike indices).
-    pub id: String,
-    pub kind: EntityKind,
-    /// Sorted by text.
-    pub spellings: Vec<Spelled>,
-    /// The document itself writes this entity inconsistently (the per-file rule has
-    /// spoken): it takes part in the workspace's count, but is not judged across files
-    /// until it settles on one spelling — two rules must never give opposite advice.
-    pub mixed: bool,
-}
-
-/// A spelling and where the document writes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Spelled {
-    pub text: String,
-    pub system: Option<System>,
-    pub occs: Vec<Span>,
-}
-
-impl NameIndex {
-    pub fn is_empty(&self) -> bool {
-        self.entities.is_empty() && self.unlisted.is_empty()
-    }
-}
+pub use crate::facts::{EntityNames, Spelled, UnlistedName};
 
 /// One document as the cross-file rules see it.
 #[derive(Clone, Copy, Debug)]
@@ -104,9 +52,7 @@ fn run(docs: &[Doc], only: Option<usize>, ctx: &Context) -> Vec<Vec<Finding>> {
         .map(|(d, f)| {
             let mut f = crate::analysis::configure(f, ctx.config);
             f = crate::suppress::filter(d.text, f);
-            f.sort_by(|x, y| {
-                (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code))
-            });
+            crate::finding::sort(&mut f);
             // One name read in two languages (Kao Kang) is reported once.
             f.dedup_by(|x, y| x.span == y.span && x.code == y.code);
             f
@@ -183,6 +129,6 @@ pub fn spellings_line(uses: &[SpellingUse]) -> Option<String> {
 /// A document's own findings and its cross-file ones, in the engine's order.
 pub fn merge(own: &[Finding], across: &[Finding]) -> Vec<Finding> {
     let mut all: Vec<Finding> = own.iter().chain(across).cloned().collect();
-    all.sort_by(|x, y| (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code)));
+    crate::finding::sort(&mut all);
     all
 }

@@ -9,8 +9,9 @@
 use super::fix;
 use super::output::{self, FileReport, Format, PathProblem, ProblemKind, Report, WriteOptions};
 use super::walk::{self, Entry, Excluder};
-use crate::analysis::{self, Analysis, Context, Knowledge};
+use crate::analysis;
 use crate::config::{self, Config, Level};
+use crate::facts::{Analysis, Context, Knowledge};
 use crate::finding::Severity;
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -192,7 +193,7 @@ enum Outcome {
         bom: bool,
         path: Option<PathBuf>,
         /// How the file spells the gazetteer's names, for the comparison across files.
-        names: crate::workspace::NameIndex,
+        names: crate::facts::NameIndex,
     },
     Problem(PathProblem),
 }
@@ -522,7 +523,7 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
 /// Compare the names of every checked file ([`crate::workspace`]) and add what the
 /// comparison finds to each file's report.
 fn across_files(outcomes: &mut [Outcome], ctx: &Context) {
-    let checked: Vec<(usize, &FileReport, &crate::workspace::NameIndex)> = outcomes
+    let checked: Vec<(usize, &FileReport, &crate::facts::NameIndex)> = outcomes
         .iter()
         .enumerate()
         .filter_map(|(i, o)| match o {

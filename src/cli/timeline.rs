@@ -2,9 +2,10 @@
 //! events in chronological order. The event list comes from `dates::timeline`; this file
 //! only writes it out.
 
-use crate::analysis::{Context, Knowledge, analyze};
+use crate::analysis::analyze;
 use crate::dates::calendar::day_number;
 use crate::dates::timeline::{self, Event, Timeline};
+use crate::facts::{Context, Knowledge};
 use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 use std::fmt::Write as _;

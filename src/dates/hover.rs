@@ -3,7 +3,7 @@
 use super::lang::ENGLISH;
 use super::timeline::{in_notes, narrative, sentence_at};
 use super::{DateMention, Precision, Problem, calendar, edtf, mention_at};
-use crate::analysis::{Analysis, Context};
+use crate::facts::{Analysis, Context};
 use crate::ide::HoverResult;
 use jiff::civil::Date;
 

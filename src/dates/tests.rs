@@ -327,8 +327,8 @@ fn no_panic_on_odd_input() {
 fn hover_on(text: &str, needle: &str) -> String {
     let a = crate::analysis::analyze_str(text);
     let config = crate::config::Config::default();
-    let knowledge = crate::analysis::Knowledge::embedded();
-    let ctx = crate::analysis::Context {
+    let knowledge = crate::facts::Knowledge::embedded();
+    let ctx = crate::facts::Context {
         config: &config,
         knowledge: &knowledge,
     };
@@ -444,8 +444,8 @@ proptest::proptest! {
         let a = crate::analysis::analyze_str(&s);
         let _ = inlay_hints(&a);
         let config = crate::config::Config::default();
-        let knowledge = crate::analysis::Knowledge::embedded();
-        let ctx = crate::analysis::Context { config: &config, knowledge: &knowledge };
+        let knowledge = crate::facts::Knowledge::embedded();
+        let ctx = crate::facts::Context { config: &config, knowledge: &knowledge };
         let _ = timeline::build(&a, &ctx);
         for i in 0..=s.len() {
             let _ = hover(&a, &ctx, i);

@@ -5,7 +5,7 @@
 //! "line", "actors", "places", "notes"}], "left_out": [{"surface", "line", "reason"}]}`.
 
 use super::{DateMention, Precision, Problem};
-use crate::analysis::{Analysis, Context};
+use crate::facts::{Analysis, Context};
 use crate::finding::Span;
 use crate::gazetteer::EntityKind;
 use crate::markdown::MdModel;

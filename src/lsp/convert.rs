@@ -1,6 +1,6 @@
 //! Engine ↔ LSP conversions. Every position goes through [`crate::position`].
 
-use crate::analysis::Analysis;
+use crate::facts::Analysis;
 use crate::finding::{Edit, Finding, Severity, Span};
 use crate::position::{Encoding, LineCol};
 use tower_lsp_server::ls_types::{

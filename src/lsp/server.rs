@@ -21,9 +21,10 @@
 use super::convert::{diagnostic, text_edit, to_offset, to_position, to_range, to_span};
 use super::settings;
 use super::workspace::{WsFile, WsIndex};
-use crate::analysis::{self, Analysis, Context, Knowledge};
+use crate::analysis;
 use crate::config::{self, Config};
 use crate::document::{Document, Snapshot};
+use crate::facts::{Analysis, Context, Knowledge};
 use crate::finding::{Finding, Span};
 use crate::position::{Encoding, LineCol, rope_offset};
 use serde_json::Value;

@@ -1,5 +1,5 @@
 //! The workspace's files that are not open in the editor: their text on disk and what
-//! the cross-file rules need of them ([`crate::workspace::NameIndex`]).
+//! the cross-file rules need of them ([`crate::facts::NameIndex`]).
 //!
 //! The files are exactly those `annalist check <root>` walks (the same walker, the same
 //! `extensions` and `exclude`), analysed with the same engine, so the server's
@@ -7,10 +7,11 @@
 //! again after a configuration change or a file created or deleted on disk; one file
 //! is re-read when it is closed or changed on disk.
 
-use crate::analysis::{self, Context, Knowledge};
+use crate::analysis;
 use crate::config::Config;
+use crate::facts::NameIndex;
+use crate::facts::{Context, Knowledge};
 use crate::position::LineIndex;
-use crate::workspace::NameIndex;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

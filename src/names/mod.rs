@@ -4,7 +4,7 @@
 pub mod ocr;
 pub mod romanise;
 
-use crate::analysis::{Analysis, Context, Knowledge};
+use crate::facts::{Analysis, Context, Knowledge};
 use crate::finding::Span;
 use crate::gazetteer::{Entity, EntityKind, Gazetteer, Origin, System, TextProblem, edtf};
 use crate::markdown::MdModel;
@@ -483,8 +483,8 @@ pub fn hover_card(a: &Analysis, g: &Gazetteer, m: &Mention) -> Option<String> {
 
 /// Hover card for the mention at `offset`, if any.
 pub fn hover(
-    a: &crate::analysis::Analysis,
-    ctx: &crate::analysis::Context,
+    a: &crate::facts::Analysis,
+    ctx: &crate::facts::Context,
     offset: usize,
 ) -> Option<crate::ide::HoverResult> {
     let m = entity_at(a, offset)?;
@@ -499,8 +499,9 @@ pub fn hover(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Knowledge, analyze};
+    use crate::analysis::analyze;
     use crate::config::Config;
+    use crate::facts::Knowledge;
     use std::sync::Arc;
 
     const FIXTURE: &str = include_str!("../../fixtures/bajanov-1995.md");

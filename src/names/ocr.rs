@@ -93,7 +93,7 @@ pub fn repair(surface: &str, known: impl Fn(&str) -> bool) -> Option<String> {
 }
 
 /// What a scan of prose knows: names (exact) and the words they are made of. Built
-/// once per gazetteer ([`crate::analysis::Knowledge::lexicon`]); it remembers which name
+/// once per gazetteer ([`crate::facts::Knowledge::lexicon`]); it remembers which name
 /// words each word seen repairs to, since the search over confusions is the costly
 /// part and the same words recur in every file of a collection.
 #[derive(Debug, Default)]

@@ -2,9 +2,9 @@
 //! suppression comments that silence nothing.
 
 use super::Rule;
-use crate::analysis::{Analysis, Context};
 use crate::claims::{Claim, ClaimKind};
 use crate::config::ClaimScope;
+use crate::facts::{Analysis, Context};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::notes::NoteStyle;
 
@@ -371,9 +371,10 @@ fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Knowledge, analyze_str};
+    use crate::analysis::analyze_str;
     use crate::claims::tests::{test_dates, test_notes};
     use crate::config::{Claims, Config};
+    use crate::facts::Knowledge;
     use crate::finding::apply_edits;
 
     /// Analyse with the test stand-ins for the note layer and the date recogniser, then

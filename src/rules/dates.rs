@@ -1,9 +1,9 @@
 //! Rules of the dates family: impossible days, years cut short, wrong weekdays.
 
 use super::Rule;
-use crate::analysis::{Analysis, Context};
 use crate::dates::lang::ENGLISH;
 use crate::dates::{DateMention, Problem, calendar};
+use crate::facts::{Analysis, Context};
 use crate::finding::{Edit, Finding, Fix, Severity};
 
 pub static RULES: &[Rule] = &[

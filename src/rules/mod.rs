@@ -1,7 +1,7 @@
 //! Rules: each a unit with a stable code, default severity, documentation and logic.
 //! Families live in their own files with their tests beside them.
 
-use crate::analysis::{Analysis, Context};
+use crate::facts::{Analysis, Context};
 use crate::finding::{Finding, Severity};
 
 pub mod claims;
@@ -50,11 +50,7 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 /// caller applies configuration and suppression comments.
 /// Run every rule family that is not wholly off. Returns the document's name index for
 /// the cross-file rules when they are on (built alongside the names rules).
-pub fn run(
-    a: &Analysis,
-    ctx: &Context,
-    out: &mut Vec<Finding>,
-) -> Option<crate::workspace::NameIndex> {
+pub fn run(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) -> Option<crate::facts::NameIndex> {
     // A family whose rules are all switched off is not run at all.
     let on = |rules: &[Rule]| {
         rules

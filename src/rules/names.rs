@@ -2,7 +2,7 @@
 //! damage in names.
 
 use super::Rule;
-use crate::analysis::{Analysis, Context};
+use crate::facts::{Analysis, Context};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::gazetteer::{Entity, EntityKind, System};
 use crate::names::ocr;
@@ -134,14 +134,14 @@ pub fn check(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
     check_and_index(a, ctx, out, false);
 }
 
-/// [`check`], and when `index` is set, the document's [`crate::workspace::NameIndex`]
+/// [`check`], and when `index` is set, the document's [`crate::facts::NameIndex`]
 /// built from the same words and n-grams (cheaper than [`name_index`] afterwards).
 pub fn check_and_index(
     a: &Analysis,
     ctx: &Context,
     out: &mut Vec<Finding>,
     index: bool,
-) -> Option<crate::workspace::NameIndex> {
+) -> Option<crate::facts::NameIndex> {
     let text: &str = &a.text;
     let words = romanise::words(text, &a.md);
     let mut claimed = vec![false; words.len()];
@@ -765,8 +765,8 @@ fn build_index(
     ctx: &Context,
     raw: &[Finding],
     mut unlisted: Vec<crate::workspace::UnlistedName>,
-) -> crate::workspace::NameIndex {
-    use crate::workspace::{EntityNames, NameIndex, Spelled};
+) -> crate::facts::NameIndex {
+    use crate::facts::{EntityNames, NameIndex, Spelled};
     let g = &a.knowledge(ctx).gazetteer;
     // Where each code's findings lie, as sorted disjoint ranges (a document may carry
     // thousands of findings and of mentions).

@@ -4,7 +4,7 @@
 //! The facts come from [`crate::notes`]; these rules only judge them.
 
 use super::Rule;
-use crate::analysis::{Analysis, Context};
+use crate::facts::{Analysis, Context};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::notes::{Definition, Marker, NoteStyle, Notes, NotesSection, label_key};
 use std::collections::HashSet;
@@ -1107,7 +1107,7 @@ mod tests {
         let Ok(config) = config else {
             panic!("config does not parse");
         };
-        let knowledge = crate::analysis::Knowledge::embedded();
+        let knowledge = crate::facts::Knowledge::embedded();
         let ctx = Context {
             config: &config,
             knowledge: &knowledge,

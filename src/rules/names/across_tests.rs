@@ -1,8 +1,9 @@
 //! `romanisation-inconsistent` across files, through the real engine: each text is
 //! analysed alone, then the documents are compared ([`crate::workspace::findings`]).
 
-use crate::analysis::{Context, Knowledge, analyze};
+use crate::analysis::analyze;
 use crate::config::{Config, Level};
+use crate::facts::{Context, Knowledge};
 use crate::finding::Finding;
 use crate::workspace::{self, Doc};
 use std::sync::Arc;

@@ -3,8 +3,9 @@
 //! depend on the real recogniser; `with_real_recognizer` runs the real one.
 
 use super::*;
-use crate::analysis::{Knowledge, analyze};
+use crate::analysis::analyze;
 use crate::config::Config;
+use crate::facts::Knowledge;
 use crate::gazetteer::{Gazetteer, Name};
 use crate::names::Mention;
 use std::sync::Arc;
@@ -175,7 +176,7 @@ pub(super) fn run_with(text: &str, g: Gazetteer, config: &Config) -> (Arc<str>, 
     a.mentions = mentions(&text, &a, &knowledge.gazetteer);
     let mut out = Vec::new();
     check(&a, &ctx, &mut out);
-    out.sort_by_key(|f| (f.span.start, f.span.end, f.code));
+    crate::finding::sort(&mut out);
     (text, out)
 }
 

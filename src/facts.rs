@@ -1,0 +1,152 @@
+//! The facts of one document version: what every rule reads and no rule writes.
+//!
+//! [`Analysis`] holds the document's text, its Markdown model, its notes, mentions,
+//! dates and claims, and (once the rules have run) its findings and its name index;
+//! [`Context`] is what a rule may see besides: the configuration and the
+//! [`Knowledge`] (gazetteer and automaton). The passes below this floor produce the
+//! facts; `rules` reads them; `analysis` (above both) runs them in order.
+
+use crate::claims::Claim;
+use crate::config::Config;
+use crate::dates::DateMention;
+use crate::finding::{Finding, Span};
+use crate::gazetteer::{EntityKind, Gazetteer, System};
+use crate::markdown::MdModel;
+use crate::names::{Mention, Recognizer};
+use crate::notes::Notes;
+use crate::position::LineIndex;
+use std::sync::Arc;
+
+/// What the engine knows of the world: the gazetteer and its name automaton.
+/// Built once per configuration and shared.
+#[derive(Debug)]
+pub struct Knowledge {
+    pub gazetteer: Gazetteer,
+    pub recognizer: Recognizer,
+    /// The gazetteer's names and name words (OCR spellings left out), for repairing
+    /// OCR damage.
+    pub lexicon: crate::names::ocr::Lexicon,
+}
+
+impl Knowledge {
+    pub fn new(gazetteer: Gazetteer) -> Knowledge {
+        let recognizer = Recognizer::new(&gazetteer);
+        let lexicon = crate::names::ocr::Lexicon::new(gazetteer.entities.iter().flat_map(|e| {
+            std::iter::once(e.preferred.as_str()).chain(
+                e.names
+                    .iter()
+                    .filter(|n| n.system != Some(crate::gazetteer::System::Ocr))
+                    .map(|n| n.text.as_str()),
+            )
+        }));
+        Knowledge {
+            gazetteer,
+            recognizer,
+            lexicon,
+        }
+    }
+
+    /// The embedded default gazetteer only.
+    pub fn embedded() -> Knowledge {
+        Knowledge::new(Gazetteer::embedded())
+    }
+
+    /// The embedded gazetteer plus the project's gazetteer files (`gazetteers` in the
+    /// annalist.toml found in `config_dir`), with the problems met loading them.
+    pub fn for_project(
+        config_dir: &std::path::Path,
+        config: &Config,
+    ) -> (Knowledge, Vec<crate::config::FileProblem>) {
+        let (g, problems) = crate::gazetteer::load_project(config_dir, config);
+        (Knowledge::new(g), problems)
+    }
+}
+
+/// What a rule may see besides the facts.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub knowledge: &'a Knowledge,
+}
+
+/// The facts of one document version and the findings on them.
+pub struct Analysis {
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+    pub md: Arc<MdModel>,
+    pub notes: Notes,
+    pub mentions: Vec<Mention>,
+    pub dates: Vec<DateMention>,
+    pub claims: Vec<Claim>,
+    /// Sorted by position, then code.
+    pub findings: Vec<Finding>,
+    /// Entities defined in this document's front matter (and the knowledge including
+    /// them, which `mentions` index into); `None` when it defines none.
+    pub local: Option<Arc<crate::names::DocumentEntities>>,
+    /// How this document spells the gazetteer's names, for the comparison across
+    /// files ([`NameIndex`]).
+    pub names: NameIndex,
+}
+
+impl Analysis {
+    /// The knowledge `mentions` index into: the document's own when its front matter
+    /// defines entities, else the shared one.
+    pub fn knowledge<'a>(&'a self, ctx: &'a Context) -> &'a Knowledge {
+        match &self.local {
+            Some(l) => &l.knowledge,
+            None => ctx.knowledge,
+        }
+    }
+}
+
+/// How one document spells the gazetteer's entities, and the names no gazetteer lists
+/// whose letters show a romanisation convention.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameIndex {
+    /// Sorted by entity id.
+    pub entities: Vec<EntityNames>,
+    /// Sorted by language, then text.
+    pub unlisted: Vec<UnlistedName>,
+}
+
+/// A name no gazetteer lists, spelt in a recognisable convention (Pak Hŏn-yŏng,
+/// Chou En-lai, Chtykov): only such spellings are compared across files, since an
+/// unmarked capitalised word is as likely English as a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnlistedName {
+    pub lang: crate::names::romanise::Language,
+    pub text: String,
+    pub system: System,
+    /// The language's romanisation keys: two spellings sharing one are one name.
+    pub keys: std::sync::Arc<Vec<String>>,
+    pub occs: Vec<Span>,
+    /// The document spells this name in more than one way itself.
+    pub mixed: bool,
+}
+
+/// One entity's spellings in one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityNames {
+    /// The gazetteer id (stable across documents, unlike indices).
+    pub id: String,
+    pub kind: EntityKind,
+    /// Sorted by text.
+    pub spellings: Vec<Spelled>,
+    /// The document itself writes this entity inconsistently (the per-file rule has
+    /// spoken): it takes part in the workspace's count, but is not judged across files
+    /// until it settles on one spelling — two rules must never give opposite advice.
+    pub mixed: bool,
+}
+
+/// A spelling and where the document writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spelled {
+    pub text: String,
+    pub system: Option<System>,
+    pub occs: Vec<Span>,
+}
+
+impl NameIndex {
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty() && self.unlisted.is_empty()
+    }
+}
