@@ -55,15 +55,9 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
         }
     }
     if too_big {
-        findings.push(Finding::new(
-            "analysis-limited",
-            crate::finding::Severity::Info,
-            crate::finding::Span::new(0, 0),
-            format!(
-                "This document has {} bytes, over the limit of {} (limits.max_document_bytes in annalist.toml): only notes were checked.",
-                a.text.len(),
-                ctx.config.limits.max_document_bytes
-            ),
+        findings.push(crate::rules::meta::analysis_limited::too_big(
+            a.text.len(),
+            ctx.config.limits.max_document_bytes,
         ));
     }
     let mut findings = configure(findings, ctx.config);
@@ -73,13 +67,8 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     if findings.len() > max {
         let dropped = findings.len() - max;
         findings.truncate(max);
-        findings.push(Finding::new(
-            "analysis-limited",
-            crate::finding::Severity::Info,
-            crate::finding::Span::new(0, 0),
-            format!(
-                "{dropped} more findings in this document are not shown (limits.max_findings = {max} in annalist.toml): fix the ones above, or raise the limit."
-            ),
+        findings.push(crate::rules::meta::analysis_limited::truncated(
+            dropped, max,
         ));
         crate::finding::sort(&mut findings);
     }

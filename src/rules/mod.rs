@@ -6,6 +6,7 @@ use crate::finding::{Finding, Severity};
 
 pub mod claims;
 pub mod dates;
+pub mod meta;
 pub mod names;
 pub mod notes;
 
@@ -31,14 +32,17 @@ pub fn doc_url(code: &str) -> String {
     format!("{DOCS_BASE}{code}")
 }
 
-/// Every rule, in a stable order.
+/// Every rule, in a stable order: the one registry (`annalist rules`, `explain`,
+/// `init`, SARIF's rule list, `--rule`, suppression comments all read it).
 pub fn all() -> Vec<&'static Rule> {
     let mut v: Vec<&'static Rule> = Vec::new();
     v.extend(notes::RULES.iter());
     v.extend(names::RULES.iter());
     v.extend(claims::RULES.iter());
+    v.push(&meta::RULES[0]);
     v.extend(dates::RULES.iter());
-    v.push(&crate::names::FRONT_MATTER_RULE);
+    v.push(&names::front_matter::RULE);
+    v.extend(meta::RULES[1..].iter());
     v
 }
 
@@ -67,10 +71,11 @@ pub fn run(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) -> Option<crate:
     if on(claims::RULES) {
         claims::check(a, ctx, out);
     }
+    meta::check(a, out);
     if on(dates::RULES) {
         dates::check(a, ctx, out);
     }
-    crate::names::check_front_matter(a, out);
+    names::front_matter::check(a, out);
     index
 }
 

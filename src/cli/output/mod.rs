@@ -330,18 +330,9 @@ pub struct RuleInfo {
     pub fix_is_safe: bool,
 }
 
-/// Codes the engine itself emits (not rules of a family).
-pub const ENGINE_RULES: &[RuleInfo] = &[RuleInfo {
-    code: "analysis-limited",
-    default_severity: Severity::Info,
-    summary: "The document is larger than limits.max_document_bytes: only notes were checked.",
-    fix_is_safe: false,
-    doc: "# analysis-limited\n\nThe document is larger than `limits.max_document_bytes` (8 MiB by default), so only its notes were checked: names, dates and claims were not analysed, to keep the editor responsive.\n\nHow to fix: split the document, or raise the limit in annalist.toml:\n\n```toml\n[limits]\nmax_document_bytes = 16777216\n```\n\nSilence it with `[rules] analysis-limited = \"off\"`.\n",
-}];
-
-/// Every known rule: the registry's, then the engine's codes it does not list.
+/// Every known rule: the registry, [`crate::rules::all`].
 pub fn known_rules() -> Vec<RuleInfo> {
-    let mut v: Vec<RuleInfo> = crate::rules::all()
+    crate::rules::all()
         .into_iter()
         .map(|r| RuleInfo {
             code: r.code,
@@ -350,13 +341,7 @@ pub fn known_rules() -> Vec<RuleInfo> {
             doc: r.doc,
             fix_is_safe: r.fix_is_safe,
         })
-        .collect();
-    for e in ENGINE_RULES {
-        if !v.iter().any(|r| r.code == e.code) {
-            v.push(*e);
-        }
-    }
-    v
+        .collect()
 }
 
 /// A report over one synthetic document, for the writers' tests.

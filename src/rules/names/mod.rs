@@ -11,6 +11,8 @@ use crate::names::romanise::{
     system_label,
 };
 use foldhash::HashMap;
+
+pub mod front_matter;
 use std::collections::BTreeMap;
 
 pub const INCONSISTENT: &str = "romanisation-inconsistent";

@@ -1,5 +1,5 @@
-//! Rules of the claims family: `unsourced-claim`, and `suppression-unknown-code` for
-//! suppression comments that silence nothing.
+//! `unsourced-claim`: a direct quotation, dated statement or block quotation with no note
+//! marker citing its source.
 
 use super::Rule;
 use crate::claims::{Claim, ClaimKind};
@@ -8,22 +8,13 @@ use crate::facts::{Analysis, Context};
 use crate::finding::{Edit, Finding, Fix, Severity, Span};
 use crate::notes::NoteStyle;
 
-pub static RULES: &[Rule] = &[
-    Rule {
-        code: "unsourced-claim",
-        default_severity: Severity::Warning,
-        summary: "A direct quotation, dated statement or block quotation with no note marker citing its source",
-        doc: UNSOURCED_DOC,
-        fix_is_safe: false,
-    },
-    Rule {
-        code: "suppression-unknown-code",
-        default_severity: Severity::Hint,
-        summary: "A suppression comment names a rule or directive that does not exist, so it silences nothing",
-        doc: SUPPRESSION_DOC,
-        fix_is_safe: false,
-    },
-];
+pub const RULE: Rule = Rule {
+    code: "unsourced-claim",
+    default_severity: Severity::Warning,
+    summary: "A direct quotation, dated statement or block quotation with no note marker citing its source",
+    doc: UNSOURCED_DOC,
+    fix_is_safe: false,
+};
 
 const UNSOURCED_DOC: &str = r#"# unsourced-claim (warning)
 
@@ -125,41 +116,7 @@ In 1949 Stalin refused to sign a treaty.
 ```
 "#;
 
-const SUPPRESSION_DOC: &str = r#"# suppression-unknown-code (hint)
-
-A suppression comment names a rule code that no rule has, or a directive that does not
-exist, so it silences nothing — usually a typo.
-
-## Suppression comments
-
-```markdown
-<!-- annalist-disable-next-line unsourced-claim -->     the next non-blank line
-<!-- annalist-disable-line footnote-unused -->          this line
-<!-- annalist-disable name-variant -->                  from here…
-<!-- annalist-enable name-variant -->                   …to here (or to the end)
-```
-
-With no code a directive applies to every rule; several codes are separated by spaces
-or commas; `--` starts a free reason. Directives work in list items, block quotes,
-indented footnote definitions and CRLF files; inside code they are only examples.
-
-## How it decides
-
-Every code is looked up among the rules that `annalist rules` lists; the directive
-word must be one of the four above.
-
-## How to fix
-
-Correct the code (the quick fix offers the closest known code when there is one), or
-remove the comment. `annalist rules` lists every code.
-"#;
-
-pub fn check(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
-    unsourced(a, ctx, out);
-    unknown_codes(a, out);
-}
-
-fn unsourced(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
+pub(super) fn unsourced(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
     let uncovered: Vec<&Claim> = a.claims.iter().filter(|c| !c.covered).collect();
     if uncovered.is_empty() {
         return;
@@ -253,121 +210,6 @@ fn footnote_fix(text: &str, at: usize, n: u64) -> Fix {
     }
 }
 
-/// Codes the engine emits that are not rules of their own.
-const ENGINE_CODES: &[&str] = &["analysis-limited"];
-
-fn unknown_codes(a: &Analysis, out: &mut Vec<Finding>) {
-    if !a.text.contains("<!--") {
-        return;
-    }
-    let known: Vec<&str> = super::all()
-        .iter()
-        .map(|r| r.code)
-        .chain(ENGINE_CODES.iter().copied())
-        .collect();
-    for d in crate::suppress::directives(&a.text) {
-        if d.kind.is_none() {
-            let name = d.name.slice(&a.text);
-            let mut f = Finding::new(
-                "suppression-unknown-code",
-                Severity::Hint,
-                d.name,
-                format!(
-                    "Unknown suppression directive `{name}`: this comment silences nothing. Use annalist-disable-next-line, annalist-disable-line, annalist-disable or annalist-enable."
-                ),
-            );
-            let directives = [
-                "annalist-disable-next-line",
-                "annalist-disable-line",
-                "annalist-disable",
-                "annalist-enable",
-            ];
-            if let Some(s) = closest(name, &directives) {
-                f = f.with_fix(replace_fix(d.name, s));
-            }
-            out.push(f);
-            continue;
-        }
-        for (code, span) in &d.codes {
-            if known.contains(&code.as_str()) {
-                continue;
-            }
-            let suggestion = closest(code, &known);
-            let hint = match suggestion {
-                Some(s) => format!(" Did you mean `{s}`?"),
-                None => " `annalist rules` lists every code.".to_string(),
-            };
-            let mut f = Finding::new(
-                "suppression-unknown-code",
-                Severity::Hint,
-                *span,
-                format!(
-                    "Unknown rule code `{code}` in a suppression comment: it silences nothing.{hint}"
-                ),
-            );
-            if let Some(s) = suggestion {
-                f = f.with_fix(replace_fix(*span, s));
-            }
-            out.push(f);
-        }
-    }
-}
-
-fn replace_fix(span: Span, with: &str) -> Fix {
-    Fix {
-        title: format!("Replace with `{with}`"),
-        edits: vec![Edit {
-            span,
-            new_text: with.to_string(),
-        }],
-        safe: false,
-    }
-}
-
-/// The single closest candidate within a small edit distance, if unambiguous.
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = (word.chars().count() / 4).clamp(1, 3);
-    let mut best: Option<(usize, &str)> = None;
-    let mut tie = false;
-    for c in candidates {
-        let d = levenshtein(word, c);
-        if d > limit {
-            continue;
-        }
-        match best {
-            Some((bd, _)) if d > bd => {}
-            Some((bd, _)) if d == bd => tie = true,
-            _ => {
-                best = Some((d, c));
-                tie = false;
-            }
-        }
-    }
-    if tie { None } else { best.map(|(_, c)| c) }
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        if let Some(c0) = cur.first_mut() {
-            *c0 = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            if let Some(c) = cur.get_mut(j + 1) {
-                *c = sub.min(del).min(ins);
-            }
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev.last().copied().unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,7 +236,8 @@ mod tests {
             knowledge: &knowledge,
         };
         let mut out = Vec::new();
-        check(&a, &ctx, &mut out);
+        unsourced(&a, &ctx, &mut out);
+        crate::rules::meta::check(&a, &mut out);
         crate::suppress::filter(text, out)
     }
 
@@ -404,17 +247,15 @@ mod tests {
             .map(|f| crate::config::line_col(text, f.span.start).0)
             .collect()
     }
-
     #[test]
     fn bajanov_is_quiet() {
-        let t = include_str!("../../fixtures/bajanov-1995.md");
+        let t = include_str!("../../../fixtures/bajanov-1995.md");
         let fs = run(t, ClaimScope::Paragraph);
         assert!(fs.is_empty(), "{fs:#?}");
     }
-
     #[test]
     fn clean_fixture_is_quiet() {
-        let t = include_str!("../../fixtures/claims/clean.md");
+        let t = include_str!("../../../fixtures/claims/clean.md");
         let fs = run(t, ClaimScope::Paragraph);
         assert!(fs.is_empty(), "{fs:#?}");
         // With scope = "sentence" the 7 March quotation, sourced by the (4) at the end
@@ -428,12 +269,11 @@ mod tests {
             ]
         );
     }
-
     /// Each planted problem in unsourced.md is on the line after a `<!-- PLANTED: why -->`
     /// comment; nothing else may fire.
     #[test]
     fn unsourced_fixture_fires_on_planted_lines_only() {
-        let t = include_str!("../../fixtures/claims/unsourced.md");
+        let t = include_str!("../../../fixtures/claims/unsourced.md");
         let fs = run(t, ClaimScope::Paragraph);
         let want: Vec<usize> = t
             .lines()
@@ -447,7 +287,6 @@ mod tests {
         let unknown = lines_of(t, &fs, "suppression-unknown-code");
         assert_eq!(unknown.len(), 1, "{fs:#?}");
     }
-
     #[test]
     fn fix_inserts_marker_and_definition() {
         let cases: &[(&str, &str)] = &[
@@ -482,7 +321,6 @@ mod tests {
             assert_eq!(apply_edits(input, &fix), *want, "fixing {input:?}");
         }
     }
-
     #[test]
     fn messages_name_the_kind() {
         let t = "On 17 April 1949, Stalin informed his ambassador.\n";
@@ -494,56 +332,6 @@ mod tests {
         assert_eq!(f.span.slice(t), "17 April 1949, Stalin informed");
         assert_eq!(f.severity, Severity::Warning);
     }
-
-    #[test]
-    fn unknown_codes_table() {
-        // (text, expected (span text, suggested replacement))
-        type Case<'a> = (&'a str, &'a [(&'a str, Option<&'a str>)]);
-        let cases: &[Case] = &[
-            (
-                "<!-- annalist-disable-next-line unsourced-claim -->\nx\n",
-                &[],
-            ),
-            (
-                "<!-- annalist-disable-next-line analysis-limited -->\nx\n",
-                &[],
-            ),
-            (
-                "<!-- annalist-disable-next-line unsoursed-claim -->\nx\n",
-                &[("unsoursed-claim", Some("unsourced-claim"))],
-            ),
-            (
-                "<!-- annalist-disable no-such-thing, unsourced-claim -->\nx\n",
-                &[("no-such-thing", None)],
-            ),
-            (
-                "<!-- annalist-disabel-next-line -->\nx\n",
-                &[(
-                    "annalist-disabel-next-line",
-                    Some("annalist-disable-next-line"),
-                )],
-            ),
-            ("```\n<!-- annalist-disable nonsense -->\n```\n", &[]),
-            ("<!-- ordinary comment nonsense -->\n", &[]),
-        ];
-        for (input, want) in cases {
-            let fs = run(input, ClaimScope::Paragraph);
-            let got: Vec<(&str, Option<&str>)> = fs
-                .iter()
-                .filter(|f| f.code == "suppression-unknown-code")
-                .map(|f| {
-                    let rep = f
-                        .fixes
-                        .first()
-                        .and_then(|x| x.edits.first())
-                        .map(|e| e.new_text.as_str());
-                    (f.span.slice(input), rep)
-                })
-                .collect();
-            assert_eq!(&got, want, "in {input:?}");
-        }
-    }
-
     #[test]
     fn suppression_silences_unsourced_claims() {
         let t = "<!-- annalist-disable-next-line unsourced-claim -->\n\
@@ -551,16 +339,5 @@ mod tests {
                  On 18 April 1949, Stalin informed his ambassador again.\n";
         let fs = run(t, ClaimScope::Paragraph);
         assert_eq!(lines_of(t, &fs, "unsourced-claim"), vec![4]);
-    }
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(
-            closest("unsourced-clam", &["unsourced-claim", "x"]),
-            Some("unsourced-claim")
-        );
-        assert_eq!(closest("zzz", &["unsourced-claim"]), None);
     }
 }

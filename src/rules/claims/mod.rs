@@ -1,0 +1,14 @@
+//! Rules of the claims family: statements that want a source and have none. The facts
+//! (sentences, quotations, dated statements, coverage) come from [`crate::claims`].
+
+use super::Rule;
+use crate::facts::{Analysis, Context};
+use crate::finding::Finding;
+
+mod unsourced;
+
+pub static RULES: &[Rule] = &[unsourced::RULE];
+
+pub fn check(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
+    unsourced::unsourced(a, ctx, out);
+}
