@@ -1,0 +1,448 @@
+//! `romanisation-inconsistent` over the gazetteer's entities: how a document spells each
+//! entity it names, and the document's name index for the cross-file comparison.
+
+use super::*;
+
+/// True when every word of the shorter name occurs in the longer one (a short form).
+pub(super) fn is_short_form(a: &str, b: &str) -> bool {
+    let wa: Vec<String> = fold(a).split(' ').map(str::to_string).collect();
+    let wb: Vec<String> = fold(b).split(' ').map(str::to_string).collect();
+    let (short, long) = if wa.len() <= wb.len() {
+        (&wa, &wb)
+    } else {
+        (&wb, &wa)
+    };
+    short.len() < long.len() && short.iter().all(|w| long.contains(w))
+}
+
+/// True when the words of `part` occur, in order and together, in `whole`.
+pub(super) fn contains_words(whole: &str, part: &str) -> bool {
+    let w: Vec<String> = fold(whole).split(' ').map(str::to_string).collect();
+    let p: Vec<String> = fold(part).split(' ').map(str::to_string).collect();
+    !p.is_empty() && w.windows(p.len()).any(|x| x == p.as_slice())
+}
+
+/// Letters and digits, lower-case, marks kept: "Pak Hon-yong" = "Pak Hon Yong" ≠ "Pak Hŏn-yŏng".
+pub(super) fn letters(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// True when `surface` is one of the entity's listed spellings, up to case and separators.
+pub(super) fn listed(e: &Entity, surface: &str) -> bool {
+    let l = letters(surface);
+    std::iter::once(e.preferred.as_str())
+        .chain(e.names.iter().map(|n| n.text.as_str()))
+        .any(|n| letters(n) == l)
+}
+
+pub(super) fn romanisation_system(s: Option<System>) -> Option<System> {
+    s.filter(|s| !matches!(s, System::Ocr | System::Other))
+}
+
+/// The system a mention's spelling follows: the gazetteer's, else guessed from its letters.
+pub(super) fn spelling_system(
+    declared: Option<System>,
+    listed_name: bool,
+    surface: &str,
+) -> Option<System> {
+    if listed_name {
+        romanisation_system(declared).or_else(|| guess_system(surface))
+    } else {
+        guess_system(surface).or(Some(System::Conventional))
+    }
+}
+
+/// The spellings of entity `e` among mentions `ms` (indices into `a.mentions`): only
+/// spellings the gazetteer lists, never OCR ones, and none `skip` rejects.
+pub(super) fn entity_spellings(
+    a: &Analysis,
+    e: &Entity,
+    eidx: usize,
+    ms: &[usize],
+    mut skip: impl FnMut(Span) -> bool,
+) -> Vec<Spelling> {
+    let mut sp: Vec<Spelling> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::default();
+    // Each distinct (spelling, matched name) is judged once: `None` when it is not one
+    // of the entity's spellings here, else its index in `sp`.
+    let mut seen: HashMap<(&str, Option<usize>), Option<usize>> = HashMap::default();
+    for &mi in ms {
+        let Some(m) = a.mentions.get(mi) else {
+            continue;
+        };
+        if skip(m.span) {
+            continue;
+        }
+        let raw = m.span.slice(&a.text);
+        let slot = *seen.entry((raw, m.name)).or_insert_with(|| {
+            let declared = name_system(e, m.name);
+            // Only spellings the gazetteer lists (up to case, spaces and hyphens) are
+            // the entity's spellings here; a recogniser that folds diacritics may match
+            // the English "Soul" to "Sŏul", and such a surface is judged as an unlisted
+            // name. OCR spellings are the other rule's.
+            if declared == Some(System::Ocr) || raw.is_empty() || !listed(e, raw) {
+                return None;
+            }
+            // A name broken over two lines is shown on one.
+            let surface = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            let system = spelling_system(declared, m.name.is_some(), &surface);
+            let key = fold(&surface);
+            Some(*index.entry(key).or_insert_with(|| {
+                sp.push(Spelling {
+                    text: surface,
+                    occs: Vec::new(),
+                    weight: 0,
+                    system,
+                    entities: Vec::new(),
+                });
+                sp.len() - 1
+            }))
+        });
+        if let Some(s) = slot.and_then(|i| sp.get_mut(i)) {
+            s.occs.push(m.span);
+            s.entities.push(Some(eidx));
+        }
+    }
+    sp
+}
+
+/// Each spelling's weight: its occurrences and those of the longer spellings that
+/// contain it ("Shtykov" in "Terenty Shtykov").
+pub(super) fn weigh(sp: &mut [Spelling]) {
+    let weights: Vec<usize> = sp
+        .iter()
+        .map(|s| {
+            sp.iter()
+                .filter(|o| contains_words(&o.text, &s.text))
+                .map(|o| o.occs.len())
+                .sum()
+        })
+        .collect();
+    for (s, w) in sp.iter_mut().zip(weights) {
+        s.weight = w;
+    }
+}
+
+/// When two spellings of one entity are romanisations of one name (not a short form,
+/// not a different name of it): `Some(language if known)`.
+pub(crate) fn variant(
+    kind: EntityKind,
+    x: (&str, Option<System>),
+    y: (&str, Option<System>),
+) -> Option<Option<Language>> {
+    if is_short_form(x.0, y.0) {
+        return None;
+    }
+    if let Some((lang, _, _)) = romanise::same_name(x.0, y.0) {
+        // The gazetteer's systems say the language better than the letters do.
+        let declared = [x.1, y.1].into_iter().flatten().find_map(Language::of);
+        return Some(declared.or(Some(lang)));
+    }
+    let (sx, sy) = (romanisation_system(x.1)?, romanisation_system(y.1)?);
+    // The same number of words, or of syllables where hyphens join them: Kim Il-sŏng
+    // and Kim Il Sung, Yi Sŭng-man and Syngman Rhee.
+    let words = |s: &str| s.split_whitespace().count();
+    let parts = |s: &str| {
+        s.split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty())
+            .count()
+    };
+    let same_shape = words(x.0) == words(y.0) || parts(x.0) == parts(y.0);
+    (kind == EntityKind::Person && sx != sy && same_shape)
+        .then(|| Language::of(sx).or_else(|| Language::of(sy)))
+}
+
+/// What this document contributes to the comparison of spellings across files: for
+/// each gazetteer entity it names, the spellings it uses (OCR-damaged ones left out),
+/// and whether the per-file rule already found them inconsistent. `raw` are the
+/// document's findings before configuration and suppression.
+pub(super) fn build_index(
+    a: &Analysis,
+    ctx: &Context,
+    raw: &[Finding],
+    mut unlisted: Vec<crate::workspace::UnlistedName>,
+) -> crate::facts::NameIndex {
+    use crate::facts::{EntityNames, NameIndex, Spelled};
+    let g = &a.knowledge(ctx).gazetteer;
+    // Where each code's findings lie, as sorted disjoint ranges (a document may carry
+    // thousands of findings and of mentions).
+    let ranges = |code: &str| -> Vec<Span> {
+        let mut v: Vec<Span> = raw
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| f.span)
+            .collect();
+        v.sort();
+        let mut out: Vec<Span> = Vec::with_capacity(v.len());
+        for s in v {
+            match out.last_mut() {
+                Some(l) if s.start < l.end => l.end = l.end.max(s.end),
+                _ => out.push(s),
+            }
+        }
+        out
+    };
+    let (ocr_at, inconsistent_at) = (ranges(OCR), ranges(INCONSISTENT));
+    let hit = |code: &str, span: Span| {
+        let v = if code == OCR {
+            &ocr_at
+        } else {
+            &inconsistent_at
+        };
+        let i = v.partition_point(|r| r.end <= span.start);
+        v.get(i).is_some_and(|r| r.overlaps(span))
+    };
+    let mut by_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, m) in a.mentions.iter().enumerate() {
+        by_entity.entry(m.entity).or_default().push(i);
+    }
+    let mut entities = Vec::new();
+    for (eidx, ms) in by_entity {
+        let Some(e) = g.entities.get(eidx) else {
+            continue;
+        };
+        let sp = entity_spellings(a, e, eidx, &ms, |s| hit(OCR, s));
+        if sp.is_empty() {
+            continue;
+        }
+        let mixed = sp
+            .iter()
+            .any(|s| s.occs.iter().any(|&o| hit(INCONSISTENT, o)));
+        let mut spellings: Vec<Spelled> = sp
+            .into_iter()
+            .map(|s| Spelled {
+                text: s.text,
+                system: s.system,
+                occs: s.occs,
+            })
+            .collect();
+        spellings.sort_by(|x, y| x.text.cmp(&y.text));
+        entities.push(EntityNames {
+            id: e.id.clone(),
+            kind: e.kind,
+            spellings,
+            mixed,
+        });
+    }
+    entities.sort_by(|x, y| x.id.cmp(&y.id));
+    for u in &mut unlisted {
+        u.mixed = u.occs.iter().any(|&o| hit(INCONSISTENT, o));
+    }
+    unlisted.sort_by(|x, y| (x.lang, &x.text).cmp(&(y.lang, &y.text)));
+    NameIndex { entities, unlisted }
+}
+
+/// Names nobody listed whose letters show a convention, from the document's n-grams
+/// (`damaged`: where OCR damage was found). Each distinct spelling is judged once.
+pub(super) fn unlisted_candidates(
+    grams: &[Gram],
+    damaged: impl Fn(Span) -> bool,
+) -> Vec<crate::workspace::UnlistedName> {
+    let mut unlisted: Vec<crate::workspace::UnlistedName> = Vec::new();
+    const LANGS: [Language; 3] = [Language::Korean, Language::Chinese, Language::Russian];
+    let mut at: HashMap<&str, [Option<usize>; 3]> = HashMap::default();
+    for g in grams {
+        if g.entity.is_some() || damaged(g.span) {
+            continue;
+        }
+        let slots = *at.entry(g.folded.as_str()).or_insert_with(|| {
+            LANGS.map(|lang| {
+                if lang == Language::Russian && g.n > 1 {
+                    return None;
+                }
+                // An unmarked Russian surname (Chistyakov) is compared with marked ones
+                // (Tchistiakov), as within a file.
+                let system = guess_in(lang, &g.name).or_else(|| {
+                    (lang == Language::Russian && russian_surname(&g.name)).then_some(System::Other)
+                })?;
+                if !distinctive(lang, &g.name) {
+                    return None;
+                }
+                let k = keys(lang, &g.name);
+                if k.is_empty() {
+                    return None;
+                }
+                unlisted.push(crate::workspace::UnlistedName {
+                    lang,
+                    text: g.name.clone(),
+                    system,
+                    keys: k,
+                    occs: Vec::new(),
+                    mixed: false,
+                });
+                Some(unlisted.len() - 1)
+            })
+        });
+        for slot in slots {
+            if let Some(u) = slot.and_then(|i| unlisted.get_mut(i)) {
+                u.occs.push(g.span);
+            }
+        }
+    }
+    unlisted
+}
+
+/// A single word with a Russian surname's ending that English words do not share
+/// (-ov, -ev, -sky, -ski, -skii, -enko, -vich…; not -in, as in Martin), seven letters
+/// or more: Chistyakov, Malinovsky.
+pub(super) fn russian_surname(s: &str) -> bool {
+    let w = s.to_lowercase();
+    !w.contains([' ', '-'])
+        && w.chars().count() >= 7
+        && [
+            "ov", "ev", "ow", "ew", "sky", "ski", "skii", "skiy", "skij", "enko", "vich", "vitch",
+        ]
+        .iter()
+        .any(|e| w.ends_with(e))
+}
+
+/// A spelling whose letters alone make it a romanised name of `lang` rather than an
+/// English word (the one-sided half of [`strong_enough`], stricter for Chinese).
+pub(super) fn distinctive(lang: Language, s: &str) -> bool {
+    let shaped = s.contains(' ') || s.contains('-');
+    match lang {
+        Language::Korean => {
+            matches!(
+                korean::guess(s),
+                Some(System::McCuneReischauer | System::NorthKorean)
+            ) || (shaped && korean::guess(s).is_some())
+        }
+        Language::Chinese => shaped || marked(s),
+        Language::Russian => russian::strong_marks(s) || russian_surname(s),
+    }
+}
+
+/// The next group of spellings among those not `done` that are pairwise linked by
+/// `variant` (one name in several romanisations), with its language: the one a pair
+/// revealed, else the first a spelling's system belongs to. `None` when no two
+/// remaining spellings are variants.
+pub(super) fn next_cluster<T>(
+    sp: &[T],
+    done: &[bool],
+    variant: impl Fn(&T, &T) -> Option<Option<Language>>,
+    system: impl Fn(&T) -> Option<System>,
+) -> Option<(Vec<usize>, Option<Language>)> {
+    let open: Vec<usize> = (0..sp.len())
+        .filter(|&i| !done.get(i).copied().unwrap_or(true))
+        .collect();
+    let mut cluster: Vec<usize> = Vec::new();
+    let mut lang = None;
+    for &i in &open {
+        for &j in &open {
+            if i < j
+                && let (Some(x), Some(y)) = (sp.get(i), sp.get(j))
+                && let Some(l) = variant(x, y)
+            {
+                lang = lang.or(l);
+                for k in [i, j] {
+                    if !cluster.contains(&k) {
+                        cluster.push(k);
+                    }
+                }
+            }
+        }
+    }
+    if cluster.is_empty() {
+        return None;
+    }
+    let lang = lang.or_else(|| {
+        cluster
+            .iter()
+            .filter_map(|&i| sp.get(i).and_then(&system).and_then(Language::of))
+            .next()
+    });
+    Some((cluster, lang))
+}
+
+pub(super) fn check_entities(
+    a: &Analysis,
+    ctx: &Context,
+    words: &[Word],
+    claimed: &mut [bool],
+    votes: &Votes,
+    out: &mut Vec<Finding>,
+) {
+    let g = &a.knowledge(ctx).gazetteer;
+    let mut by_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, m) in a.mentions.iter().enumerate() {
+        by_entity.entry(m.entity).or_default().push(i);
+    }
+    for (eidx, ms) in by_entity {
+        let Some(e) = g.entities.get(eidx) else {
+            continue;
+        };
+        let mut sp = entity_spellings(a, e, eidx, &ms, |s| is_claimed(words, claimed, s));
+        if sp.len() < 2 {
+            continue;
+        }
+        weigh(&mut sp);
+        let variant = |x: &Spelling, y: &Spelling| -> Option<Option<Language>> {
+            variant(e.kind, (&x.text, x.system), (&y.text, y.system))
+        };
+        let mut done = vec![false; sp.len()];
+        while let Some((cluster, lang)) = next_cluster(&sp, &done, variant, |s| s.system) {
+            let (pi, why) = choose(ctx, lang, &sp, &cluster, votes);
+            // A configured system none of the spellings follows: the gazetteer's spelling in it.
+            let gaz = configured(ctx, lang).and_then(|sys| {
+                if matches!(why, Why::Configured(_)) {
+                    return None;
+                }
+                e.names
+                    .iter()
+                    .find(|n| n.system == Some(sys))
+                    .map(|n| (n.text.as_str(), sys))
+            });
+            let pref = match gaz {
+                Some((t, sys)) => Preferred {
+                    index: None,
+                    text: t,
+                    system: Some(sys),
+                    why: Why::Gazetteer(sys),
+                },
+                None => Preferred {
+                    index: Some(pi),
+                    text: sp.get(pi).map_or("", |s| s.text.as_str()),
+                    system: sp.get(pi).and_then(|s| s.system),
+                    why,
+                },
+            };
+            let bad: Vec<usize> = cluster
+                .iter()
+                .copied()
+                .filter(|&i| Some(i) != pref.index)
+                .filter(|&i| match (pref.index.and_then(|p| sp.get(p)), sp.get(i)) {
+                    (Some(p), Some(s)) => variant(s, p).is_some(),
+                    (None, Some(s)) => fold(&s.text) != fold(pref.text),
+                    _ => false,
+                })
+                .collect();
+            for &b in &bad {
+                if let Some(s) = sp.get(b) {
+                    emit(a, lang, &sp, b, &s.occs, &pref, &bad, out);
+                }
+            }
+            // Claimed: the cluster, and the longer names that contain one of its spellings
+            // ("Terenty Shtykov" for "Shtykov").
+            for s in &sp {
+                if cluster
+                    .iter()
+                    .filter_map(|&i| sp.get(i))
+                    .any(|c| contains_words(&s.text, &c.text))
+                {
+                    for &o in &s.occs {
+                        claim(words, claimed, o);
+                    }
+                }
+            }
+            for &i in &cluster {
+                if let Some(d) = done.get_mut(i) {
+                    *d = true;
+                }
+            }
+        }
+    }
+}
