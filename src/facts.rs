@@ -10,57 +10,14 @@ use crate::claims::Claim;
 use crate::config::Config;
 use crate::dates::DateMention;
 use crate::finding::{Finding, Span};
-use crate::gazetteer::{EntityKind, Gazetteer, System};
+use crate::gazetteer::{EntityKind, System};
 use crate::markdown::MdModel;
-use crate::names::{Mention, Recognizer};
+use crate::names::Mention;
 use crate::notes::Notes;
 use crate::position::LineIndex;
 use std::sync::Arc;
 
-/// What the engine knows of the world: the gazetteer and its name automaton.
-/// Built once per configuration and shared.
-#[derive(Debug)]
-pub struct Knowledge {
-    pub gazetteer: Gazetteer,
-    pub recognizer: Recognizer,
-    /// The gazetteer's names and name words (OCR spellings left out), for repairing
-    /// OCR damage.
-    pub lexicon: crate::names::ocr::Lexicon,
-}
-
-impl Knowledge {
-    pub fn new(gazetteer: Gazetteer) -> Knowledge {
-        let recognizer = Recognizer::new(&gazetteer);
-        let lexicon = crate::names::ocr::Lexicon::new(gazetteer.entities.iter().flat_map(|e| {
-            std::iter::once(e.preferred.as_str()).chain(
-                e.names
-                    .iter()
-                    .filter(|n| n.system != Some(crate::gazetteer::System::Ocr))
-                    .map(|n| n.text.as_str()),
-            )
-        }));
-        Knowledge {
-            gazetteer,
-            recognizer,
-            lexicon,
-        }
-    }
-
-    /// The embedded default gazetteer only.
-    pub fn embedded() -> Knowledge {
-        Knowledge::new(Gazetteer::embedded())
-    }
-
-    /// The embedded gazetteer plus the project's gazetteer files (`gazetteers` in the
-    /// annalist.toml found in `config_dir`), with the problems met loading them.
-    pub fn for_project(
-        config_dir: &std::path::Path,
-        config: &Config,
-    ) -> (Knowledge, Vec<crate::config::FileProblem>) {
-        let (g, problems) = crate::gazetteer::load_project(config_dir, config);
-        (Knowledge::new(g), problems)
-    }
-}
+pub use crate::names::Knowledge;
 
 /// What a rule may see besides the facts.
 pub struct Context<'a> {
@@ -149,4 +106,13 @@ impl NameIndex {
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty() && self.unlisted.is_empty()
     }
+}
+
+/// One document as the cross-file rules see it.
+#[derive(Clone, Copy, Debug)]
+pub struct Doc<'a> {
+    /// The front end's name for it; echoed in related places.
+    pub path: &'a str,
+    pub text: &'a str,
+    pub names: &'a NameIndex,
 }

@@ -19,6 +19,8 @@ pub mod markdown;
 pub mod names;
 pub mod notes;
 pub mod position;
+pub mod project;
+pub mod prose;
 pub mod rules;
 pub mod suppress;
 pub mod workspace;

@@ -10,19 +10,11 @@
 //! text) and the workspace's other files (text on disk) — the same set `annalist check`
 //! walks from the workspace root, so the two agree.
 
-use crate::facts::{Context, NameIndex};
+use crate::facts::Context;
+pub use crate::facts::Doc;
 use crate::finding::Finding;
 
 pub use crate::facts::{EntityNames, Spelled, UnlistedName};
-
-/// One document as the cross-file rules see it.
-#[derive(Clone, Copy, Debug)]
-pub struct Doc<'a> {
-    /// The front end's name for it; echoed in related places.
-    pub path: &'a str,
-    pub text: &'a str,
-    pub names: &'a NameIndex,
-}
 
 /// The findings that comparing `docs` raises, one list per document (same order),
 /// configured (severities, rules off) and filtered by each document's suppression

@@ -8,11 +8,11 @@
 
 use super::fix;
 use super::output::{self, FileReport, Format, PathProblem, ProblemKind, Report, WriteOptions};
-use super::walk::{self, Entry, Excluder};
 use crate::analysis;
 use crate::config::{self, Config, Level};
 use crate::facts::{Analysis, Context, Knowledge};
 use crate::finding::Severity;
+use crate::project::{self as walk, Entry, Excluder};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Read, Write};
@@ -534,9 +534,9 @@ fn across_files(outcomes: &mut [Outcome], ctx: &Context) {
     if checked.len() < 2 {
         return;
     }
-    let docs: Vec<crate::workspace::Doc> = checked
+    let docs: Vec<crate::facts::Doc> = checked
         .iter()
-        .map(|(_, r, n)| crate::workspace::Doc {
+        .map(|(_, r, n)| crate::facts::Doc {
             path: &r.path,
             text: &r.text,
             names: n,

@@ -12,7 +12,6 @@ pub mod gazetteer;
 pub mod init;
 pub mod output;
 pub mod timeline;
-pub mod walk;
 
 #[derive(Parser, Debug)]
 #[command(

@@ -443,7 +443,7 @@ pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
                 problems.push(p_at(n, format!("`{}`: a name is empty", e.id)));
                 continue;
             }
-            let key = crate::names::fold_name(n);
+            let key = crate::prose::fold::fold_name(n);
             if own.contains(&key) {
                 continue;
             }
@@ -517,7 +517,7 @@ pub fn warnings(text: &str, entities: &[(Entity, Span)], embedded: &Gazetteer) -
             .chain(e.names.iter().map(|n| n.text.as_str()))
             .chain(e.native.iter().map(|s| s.as_str()));
         for n in all {
-            builtin.insert(crate::names::fold_name(n), e.id.as_str());
+            builtin.insert(crate::prose::fold::fold_name(n), e.id.as_str());
         }
     }
     for (e, span) in entities {
@@ -525,7 +525,7 @@ pub fn warnings(text: &str, entities: &[(Entity, Span)], embedded: &Gazetteer) -
             .chain(e.names.iter().map(|n| n.text.as_str()))
             .chain(e.native.iter().map(|s| s.as_str()));
         for n in all {
-            let key = crate::names::fold_name(n);
+            let key = crate::prose::fold::fold_name(n);
             if TOO_AMBIGUOUS.contains(&key.as_str()) {
                 out.push(TextProblem {
                     offset: locate(text, *span, n),

@@ -21,7 +21,7 @@ fn embedded_data_is_valid() {
     // The data's own names never trip the ambiguity list.
     for (e, _) in &entities {
         for (_, n) in e.spellings() {
-            let k = crate::names::fold_name(n);
+            let k = crate::prose::fold::fold_name(n);
             assert!(!TOO_AMBIGUOUS.contains(&k.as_str()), "{}: {n}", e.id);
         }
     }
@@ -39,7 +39,7 @@ fn ids_unique_and_no_name_maps_to_two_entities() {
             .map(|(_, t)| t.to_string())
             .chain(e.native.iter().cloned());
         for n in all {
-            let k = crate::names::fold_name(&n);
+            let k = crate::prose::fold::fold_name(&n);
             if let Some(other) = names.insert(k.clone(), e.id.clone()) {
                 assert_eq!(other, e.id, "the name {n} belongs to {other} and {}", e.id);
             }

@@ -120,12 +120,8 @@ fn across_for(st: &Shared, uri: &Uri, a: &Analysis) -> Vec<Finding> {
 /// The documents the cross-file rules compare, `uri` (analysed as `a`) first: the other
 /// open documents (their latest analysis) and the workspace's files that are not open,
 /// in URI order.
-fn workspace_docs<'a>(
-    st: &'a Shared,
-    uri: &'a Uri,
-    a: &'a Analysis,
-) -> Vec<crate::workspace::Doc<'a>> {
-    let mut docs = vec![crate::workspace::Doc {
+fn workspace_docs<'a>(st: &'a Shared, uri: &'a Uri, a: &'a Analysis) -> Vec<crate::facts::Doc<'a>> {
+    let mut docs = vec![crate::facts::Doc {
         path: uri.as_str(),
         text: &a.text,
         names: &a.names,
@@ -139,7 +135,7 @@ fn workspace_docs<'a>(
             continue;
         }
         if let Some((_, oa)) = &e.analysis {
-            docs.push(crate::workspace::Doc {
+            docs.push(crate::facts::Doc {
                 path: u.as_str(),
                 text: &oa.text,
                 names: &oa.names,
@@ -154,7 +150,7 @@ fn workspace_docs<'a>(
         .collect();
     files.sort_by(|x, y| x.0.cmp(y.0));
     for (u, f) in files {
-        docs.push(crate::workspace::Doc {
+        docs.push(crate::facts::Doc {
             path: u,
             text: &f.text,
             names: &f.names,
@@ -1027,7 +1023,7 @@ impl LanguageServer for Backend {
             };
             let mut h = crate::ide::hover(&a, &ctx, offset)?;
             // On a name: how the whole workspace spells it.
-            if let Some(m) = crate::names::entity_at(&a, offset).filter(|m| m.span == h.span)
+            if let Some(m) = crate::ide::entity::entity_at(&a, offset).filter(|m| m.span == h.span)
                 && let Some(e) = a.knowledge(&ctx).gazetteer.get(m.entity)
             {
                 let st = lock(&state);
@@ -1116,7 +1112,7 @@ impl LanguageServer for Backend {
             let spans =
                 crate::ide::references(&a, &ctx, offset, params.context.include_declaration);
             let entity_id = if a.notes.marker_at(offset).is_none() && config.features.entities {
-                crate::names::entity_at(&a, offset).and_then(|m| {
+                crate::ide::entity::entity_at(&a, offset).and_then(|m| {
                     a.knowledge(&ctx)
                         .gazetteer
                         .get(m.entity)

@@ -67,11 +67,11 @@ pub fn build(root: &Path, config_dir: &Path, config: &Config, knowledge: &Knowle
     if !config.romanisation.across_files {
         return index;
     }
-    let Ok(excluder) = crate::cli::walk::Excluder::new(config_dir, root, &config.exclude) else {
+    let Ok(excluder) = crate::project::Excluder::new(config_dir, root, &config.exclude) else {
         return index;
     };
     let walked =
-        crate::cli::walk::collect(&[root.to_path_buf()], &config.extensions, &excluder, None);
+        crate::project::collect(&[root.to_path_buf()], &config.extensions, &excluder, None);
     let mut paths: Vec<PathBuf> = walked
         .entries
         .into_iter()

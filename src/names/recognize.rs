@@ -21,9 +21,10 @@ use super::Mention;
 use crate::finding::Span;
 use crate::gazetteer::{Gazetteer, TOO_AMBIGUOUS};
 use crate::markdown::MdModel;
+pub use crate::prose::fold::fold_name;
+use crate::prose::fold::{Folder, is_word};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use std::collections::HashMap;
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// One spelling that folds to an automaton pattern.
 #[derive(Debug, Clone)]
@@ -56,156 +57,6 @@ pub(crate) fn is_unspaced_script(c: char) -> bool {
         0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF | 0xD7B0..=0xD7FF
         | 0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
-}
-
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric()
-}
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '`' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '\u{00B4}' | '\u{2032}'
-    )
-}
-
-/// Hyphens inside names: folded to a space.
-fn is_name_hyphen(c: char) -> bool {
-    matches!(c, '-' | '\u{2010}' | '\u{2011}')
-}
-
-/// Fold a name the way text is folded (for comparing names).
-pub fn fold_name(s: &str) -> String {
-    let mut f = Folder::with_capacity(s.len());
-    f.push_str(s, 0, 0);
-    f.buf.trim().to_string()
-}
-
-/// The folding buffer: folded text and, for each of its bytes, the byte offset of the
-/// original character it came from.
-struct Folder {
-    buf: String,
-    map: Vec<u32>,
-    /// Just wrote a space (or at a segment start): collapse further white space.
-    in_space: bool,
-}
-
-impl Folder {
-    fn with_capacity(n: usize) -> Folder {
-        Folder {
-            buf: String::with_capacity(n),
-            map: Vec::with_capacity(n),
-            in_space: true,
-        }
-    }
-
-    #[inline]
-    fn push(&mut self, c: char, orig: u32) {
-        let before = self.buf.len();
-        self.buf.push(c);
-        for _ in before..self.buf.len() {
-            self.map.push(orig);
-        }
-    }
-
-    #[inline]
-    fn push_ascii(&mut self, b: u8, orig: u32) {
-        self.buf.push(char::from(b));
-        self.map.push(orig);
-    }
-
-    #[inline]
-    fn space(&mut self, orig: u32) {
-        if !self.in_space {
-            self.push_ascii(b' ', orig);
-            self.in_space = true;
-        }
-    }
-
-    /// A hard separator: no match may span it.
-    fn separator(&mut self, orig: u32) {
-        self.push('\n', orig);
-        self.in_space = true;
-    }
-
-    /// Fold `s`, which starts at byte `base` of the original text. In a block quote
-    /// (`quote_depth > 0`) the `>` markers after a line break are white space.
-    fn push_str(&mut self, s: &str, base: usize, quote_depth: u8) {
-        let mut after_newline = false;
-        let bytes = s.as_bytes();
-        let mut i = 0;
-        while let Some(&b) = bytes.get(i) {
-            let orig = (base + i) as u32;
-            if b.is_ascii() {
-                i += 1;
-                match b {
-                    b'a'..=b'z' | b'0'..=b'9' => {
-                        self.push_ascii(b, orig);
-                        self.in_space = false;
-                        after_newline = false;
-                    }
-                    b'A'..=b'Z' => {
-                        self.push_ascii(b.to_ascii_lowercase(), orig);
-                        self.in_space = false;
-                        after_newline = false;
-                    }
-                    b'\n' | b'\r' => {
-                        after_newline = quote_depth > 0;
-                        self.space(orig);
-                    }
-                    b' ' | b'\t' => self.space(orig),
-                    b'>' if after_newline => self.space(orig),
-                    b'-' => {
-                        after_newline = false;
-                        self.space(orig);
-                    }
-                    b'\'' | b'`' => {
-                        self.push_ascii(b'\'', orig);
-                        self.in_space = false;
-                        after_newline = false;
-                    }
-                    _ => {
-                        self.push_ascii(b, orig);
-                        self.in_space = false;
-                        after_newline = false;
-                    }
-                }
-                continue;
-            }
-            let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else {
-                break;
-            };
-            i += c.len_utf8();
-            after_newline = false;
-            if c == '\u{00AD}' {
-                continue; // soft hyphen: invisible
-            }
-            if c.is_whitespace() || is_name_hyphen(c) {
-                self.space(orig);
-                continue;
-            }
-            if is_apostrophe(c) {
-                self.push('\'', orig);
-                self.in_space = false;
-                continue;
-            }
-            let mut wrote = false;
-            decompose_compatible(c, |d| {
-                if is_combining_mark(d) {
-                    return;
-                }
-                for l in d.to_lowercase() {
-                    if !is_combining_mark(l) {
-                        self.push(l, orig);
-                        wrote = true;
-                    }
-                }
-            });
-            if wrote {
-                self.in_space = false;
-            }
-        }
-    }
 }
 
 /// An acronym: at least two capitals and no lowercase letter ("UN", "U.S.S.R.").

@@ -111,13 +111,7 @@ pub fn split_parts(word: &str) -> impl Iterator<Item = &str> {
 
 /// Case-folded spelling used to tell spellings apart ("PEKING" = "Peking").
 pub fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .map(|w| {
-            w.to_lowercase()
-                .replace(['\u{2019}', '\u{02BC}', '\u{2018}'], "'")
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::prose::fold::fold_spelling(s)
 }
 
 /// The system a spelling follows within one language (`None`: nothing marks it).

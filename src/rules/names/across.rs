@@ -24,12 +24,12 @@ impl Across<'_> {
 /// per-file rule. Fixes are offered, never applied by `--fix`: across files the choice
 /// of a spelling is the edition's, and `[romanisation]` is where to make it.
 pub fn check_across(
-    docs: &[crate::workspace::Doc],
+    docs: &[crate::facts::Doc],
     only: Option<usize>,
     ctx: &Context,
     out: &mut [Vec<Finding>],
 ) {
-    use crate::workspace::EntityNames;
+    use crate::facts::EntityNames;
     let mut by_id: BTreeMap<&str, Vec<(usize, &EntityNames)>> = BTreeMap::new();
     for (d, doc) in docs.iter().enumerate() {
         for e in &doc.names.entities {
@@ -145,7 +145,7 @@ pub fn check_across(
 /// marks and share a romanisation key, written differently in different documents.
 /// The same tests as within a file decide that two spellings are one name.
 pub(super) fn check_across_unlisted(
-    docs: &[crate::workspace::Doc],
+    docs: &[crate::facts::Doc],
     only: Option<usize>,
     ctx: &Context,
     out: &mut [Vec<Finding>],
@@ -295,7 +295,7 @@ pub(super) struct AcrossPref<'a> {
 /// Findings on the occurrences `occs` of spelling `bad` in document `d`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn emit_across(
-    docs: &[crate::workspace::Doc],
+    docs: &[crate::facts::Doc],
     d: usize,
     occs: &[Span],
     lang: Option<Language>,

@@ -164,7 +164,7 @@ pub(super) fn build_index(
     a: &Analysis,
     ctx: &Context,
     raw: &[Finding],
-    mut unlisted: Vec<crate::workspace::UnlistedName>,
+    mut unlisted: Vec<crate::facts::UnlistedName>,
 ) -> crate::facts::NameIndex {
     use crate::facts::{EntityNames, NameIndex, Spelled};
     let g = &a.knowledge(ctx).gazetteer;
@@ -241,8 +241,8 @@ pub(super) fn build_index(
 pub(super) fn unlisted_candidates(
     grams: &[Gram],
     damaged: impl Fn(Span) -> bool,
-) -> Vec<crate::workspace::UnlistedName> {
-    let mut unlisted: Vec<crate::workspace::UnlistedName> = Vec::new();
+) -> Vec<crate::facts::UnlistedName> {
+    let mut unlisted: Vec<crate::facts::UnlistedName> = Vec::new();
     const LANGS: [Language; 3] = [Language::Korean, Language::Chinese, Language::Russian];
     let mut at: HashMap<&str, [Option<usize>; 3]> = HashMap::default();
     for g in grams {
@@ -266,7 +266,7 @@ pub(super) fn unlisted_candidates(
                 if k.is_empty() {
                     return None;
                 }
-                unlisted.push(crate::workspace::UnlistedName {
+                unlisted.push(crate::facts::UnlistedName {
                     lang,
                     text: g.name.clone(),
                     system,

@@ -12,12 +12,49 @@
 //! - Paths are reported as given: `docs` yields `docs/a.md`, `.` yields `a.md`.
 //!   Files are sorted and each is listed once, however many arguments reach it.
 
-use super::output::{PathProblem, ProblemKind};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{Match, WalkBuilder};
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+
+/// Why a path given or found could not be checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Missing, unreadable, or a directory that could not be walked: exit status 2.
+    Unreadable(String),
+    /// Not UTF-8: reported and skipped; does not change the exit status.
+    NotUtf8 { offset: usize },
+    /// `--fix` could not write the file back: exit status 2.
+    WriteFailed(String),
+    /// The analysis failed on this file (a bug in annalist): exit status 2.
+    Internal(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathProblem {
+    pub path: String,
+    pub kind: ProblemKind,
+}
+
+impl PathProblem {
+    /// True when this problem makes the run fail with exit status 2.
+    pub fn is_fatal(&self) -> bool {
+        !matches!(self.kind, ProblemKind::NotUtf8 { .. })
+    }
+    pub fn message(&self) -> String {
+        match &self.kind {
+            ProblemKind::Unreadable(e) => format!("cannot read: {e}"),
+            ProblemKind::NotUtf8 { offset } => format!(
+                "not UTF-8 (first invalid byte at byte offset {offset}); skipped. Convert it with e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
+            ),
+            ProblemKind::WriteFailed(e) => format!("cannot write the fixed file: {e}"),
+            ProblemKind::Internal(e) => format!(
+                "internal error while analysing this file ({e}); the other files were checked. This is a bug in annalist: please report it with the file"
+            ),
+        }
+    }
+}
 
 /// A file to check.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,6 +5,8 @@ use crate::facts::{Analysis, Context};
 use crate::finding::{Edit, Span};
 use crate::notes::{Marker, NoteStyle};
 
+pub mod entity;
+
 /// Markdown to show for a span.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HoverResult {
@@ -25,7 +27,7 @@ pub fn hover(a: &Analysis, ctx: &Context, offset: usize) -> Option<HoverResult> 
         return Some(h);
     }
     if ctx.config.features.entities
-        && let Some(h) = crate::names::hover(a, ctx, offset)
+        && let Some(h) = entity::hover(a, ctx, offset)
     {
         return Some(h);
     }
@@ -120,14 +122,14 @@ pub fn definition(a: &Analysis, ctx: &Context, offset: usize) -> Vec<Target> {
             .unwrap_or_default();
     }
     if ctx.config.features.entities {
-        match crate::names::definition(a, ctx, offset) {
-            Some(crate::names::EntityLocation::File { path, span }) => {
+        match entity::definition(a, ctx, offset) {
+            Some(entity::EntityLocation::File { path, span }) => {
                 return vec![Target {
                     path: Some(path),
                     span,
                 }];
             }
-            Some(crate::names::EntityLocation::Document(span)) => return vec![Target::here(span)],
+            Some(entity::EntityLocation::Document(span)) => return vec![Target::here(span)],
             None => {}
         }
     }
@@ -161,7 +163,7 @@ pub fn references(
         // An unresolved marker: its siblings with the same label.
         out.extend(a.notes.markers_for(style, &label).map(|m: &Marker| m.span));
     } else if ctx.config.features.entities {
-        out.extend(crate::names::references(a, offset));
+        out.extend(entity::references(a, offset));
     }
     out.sort();
     out.dedup();

@@ -1,0 +1,51 @@
+//! What the engine knows of the world: the gazetteer, its name automaton and its
+//! lexicon for OCR repairs. Built once per configuration and shared by every analysis.
+
+use crate::config::Config;
+use crate::gazetteer::Gazetteer;
+use crate::names::Recognizer;
+
+/// What the engine knows of the world: the gazetteer and its name automaton.
+/// Built once per configuration and shared.
+#[derive(Debug)]
+pub struct Knowledge {
+    pub gazetteer: Gazetteer,
+    pub recognizer: Recognizer,
+    /// The gazetteer's names and name words (OCR spellings left out), for repairing
+    /// OCR damage.
+    pub lexicon: crate::names::ocr::Lexicon,
+}
+
+impl Knowledge {
+    pub fn new(gazetteer: Gazetteer) -> Knowledge {
+        let recognizer = Recognizer::new(&gazetteer);
+        let lexicon = crate::names::ocr::Lexicon::new(gazetteer.entities.iter().flat_map(|e| {
+            std::iter::once(e.preferred.as_str()).chain(
+                e.names
+                    .iter()
+                    .filter(|n| n.system != Some(crate::gazetteer::System::Ocr))
+                    .map(|n| n.text.as_str()),
+            )
+        }));
+        Knowledge {
+            gazetteer,
+            recognizer,
+            lexicon,
+        }
+    }
+
+    /// The embedded default gazetteer only.
+    pub fn embedded() -> Knowledge {
+        Knowledge::new(Gazetteer::embedded())
+    }
+
+    /// The embedded gazetteer plus the project's gazetteer files (`gazetteers` in the
+    /// annalist.toml found in `config_dir`), with the problems met loading them.
+    pub fn for_project(
+        config_dir: &std::path::Path,
+        config: &Config,
+    ) -> (Knowledge, Vec<crate::config::FileProblem>) {
+        let (g, problems) = crate::gazetteer::load_project(config_dir, config);
+        (Knowledge::new(g), problems)
+    }
+}

@@ -1,0 +1,172 @@
+//! Folding text for comparison: the one place that decides which differences of
+//! writing do not matter.
+//!
+//! - [`fold_name`] / [`Folder`]: for *recognising* a name — case, diacritics, every
+//!   apostrophe, hyphens and runs of white space (a block quote's `>` included) do not
+//!   matter; the folder keeps a map back to the original bytes.
+//! - [`fold_spelling`]: for telling *spellings* apart — only case, runs of white space
+//!   and the apostrophe's form are ignored, so `Sŏul` and `Soul` stay two spellings.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+pub(crate) fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+pub(crate) fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '`' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '\u{00B4}' | '\u{2032}'
+    )
+}
+
+/// Hyphens inside names: folded to a space.
+pub(crate) fn is_name_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// Fold a name the way text is folded (for comparing names).
+pub fn fold_name(s: &str) -> String {
+    let mut f = Folder::with_capacity(s.len());
+    f.push_str(s, 0, 0);
+    f.buf.trim().to_string()
+}
+
+/// The folding buffer: folded text and, for each of its bytes, the byte offset of the
+/// original character it came from.
+pub(crate) struct Folder {
+    pub(crate) buf: String,
+    pub(crate) map: Vec<u32>,
+    /// Just wrote a space (or at a segment start): collapse further white space.
+    pub(crate) in_space: bool,
+}
+
+impl Folder {
+    pub(crate) fn with_capacity(n: usize) -> Folder {
+        Folder {
+            buf: String::with_capacity(n),
+            map: Vec::with_capacity(n),
+            in_space: true,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, c: char, orig: u32) {
+        let before = self.buf.len();
+        self.buf.push(c);
+        for _ in before..self.buf.len() {
+            self.map.push(orig);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn push_ascii(&mut self, b: u8, orig: u32) {
+        self.buf.push(char::from(b));
+        self.map.push(orig);
+    }
+
+    #[inline]
+    pub(crate) fn space(&mut self, orig: u32) {
+        if !self.in_space {
+            self.push_ascii(b' ', orig);
+            self.in_space = true;
+        }
+    }
+
+    /// A hard separator: no match may span it.
+    pub(crate) fn separator(&mut self, orig: u32) {
+        self.push('\n', orig);
+        self.in_space = true;
+    }
+
+    /// Fold `s`, which starts at byte `base` of the original text. In a block quote
+    /// (`quote_depth > 0`) the `>` markers after a line break are white space.
+    pub(crate) fn push_str(&mut self, s: &str, base: usize, quote_depth: u8) {
+        let mut after_newline = false;
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            let orig = (base + i) as u32;
+            if b.is_ascii() {
+                i += 1;
+                match b {
+                    b'a'..=b'z' | b'0'..=b'9' => {
+                        self.push_ascii(b, orig);
+                        self.in_space = false;
+                        after_newline = false;
+                    }
+                    b'A'..=b'Z' => {
+                        self.push_ascii(b.to_ascii_lowercase(), orig);
+                        self.in_space = false;
+                        after_newline = false;
+                    }
+                    b'\n' | b'\r' => {
+                        after_newline = quote_depth > 0;
+                        self.space(orig);
+                    }
+                    b' ' | b'\t' => self.space(orig),
+                    b'>' if after_newline => self.space(orig),
+                    b'-' => {
+                        after_newline = false;
+                        self.space(orig);
+                    }
+                    b'\'' | b'`' => {
+                        self.push_ascii(b'\'', orig);
+                        self.in_space = false;
+                        after_newline = false;
+                    }
+                    _ => {
+                        self.push_ascii(b, orig);
+                        self.in_space = false;
+                        after_newline = false;
+                    }
+                }
+                continue;
+            }
+            let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else {
+                break;
+            };
+            i += c.len_utf8();
+            after_newline = false;
+            if c == '\u{00AD}' {
+                continue; // soft hyphen: invisible
+            }
+            if c.is_whitespace() || is_name_hyphen(c) {
+                self.space(orig);
+                continue;
+            }
+            if is_apostrophe(c) {
+                self.push('\'', orig);
+                self.in_space = false;
+                continue;
+            }
+            let mut wrote = false;
+            decompose_compatible(c, |d| {
+                if is_combining_mark(d) {
+                    return;
+                }
+                for l in d.to_lowercase() {
+                    if !is_combining_mark(l) {
+                        self.push(l, orig);
+                        wrote = true;
+                    }
+                }
+            });
+            if wrote {
+                self.in_space = false;
+            }
+        }
+    }
+}
+
+/// A spelling folded for comparison with another spelling: case, runs of white space
+/// and the apostrophe's form (`’` `ʼ` `‘` as `'`) aside; diacritics kept.
+pub fn fold_spelling(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            w.to_lowercase()
+                .replace(['\u{2019}', '\u{02BC}', '\u{2018}'], "'")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
