@@ -24,10 +24,19 @@ fn check(text: Option<&str>) -> (i32, String) {
 
 #[test]
 fn the_embedded_data_passes() {
-    let data = include_str!("../data/gazetteer/korea-1945-1953.toml");
-    let (code, out) = check(Some(data));
-    assert_eq!(code, 0, "{out}");
-    assert!(out.contains("0 errors, 0 warnings"), "{out}");
+    for data in [
+        include_str!("../data/gazetteer/persons-korea.toml"),
+        include_str!("../data/gazetteer/persons-soviet.toml"),
+        include_str!("../data/gazetteer/persons-china.toml"),
+        include_str!("../data/gazetteer/persons-us-un.toml"),
+        include_str!("../data/gazetteer/places.toml"),
+        include_str!("../data/gazetteer/organisations.toml"),
+        include_str!("../data/gazetteer/events.toml"),
+    ] {
+        let (code, out) = check(Some(data));
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains(" 0 errors"), "{out}");
+    }
 }
 
 #[test]

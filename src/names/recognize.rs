@@ -221,6 +221,7 @@ impl Recognizer {
         for (ei, e) in g.entities.iter().enumerate() {
             let spellings = e
                 .spellings()
+                .filter(|(n, _)| !e.spelling(*n).is_some_and(|n| n.ambiguous))
                 .map(|(n, t)| (n, t.to_string()))
                 .chain(e.native.iter().map(|t| (None, t.clone())));
             for (name, text) in spellings {
