@@ -10,7 +10,10 @@ use crate::gazetteer::{Entity, EntityKind, Gazetteer, Origin, System, TextProble
 use crate::markdown::MdModel;
 use std::path::PathBuf;
 
+mod context;
 mod recognize;
+
+pub use context::{TITLES, surname_of, surnames};
 
 pub use recognize::{Recognizer, fold_name};
 
