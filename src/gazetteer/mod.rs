@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 pub mod edtf;
+pub mod import;
 mod load;
 
 pub use load::{

@@ -12,10 +12,11 @@ use std::path::PathBuf;
 
 mod context;
 mod recognize;
+pub mod suggest;
 
 pub use context::{TITLES, surname_of, surnames};
 
-pub use recognize::{Recognizer, fold_name};
+pub use recognize::{Recognizer, fold_name, is_unspaced_script};
 
 /// A name of a gazetteer entity found in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
