@@ -253,3 +253,57 @@ fn suggest_groups_romanisations_and_skips_known_names() {
     assert_eq!(code, 0);
     assert!(out.contains("Ri Tong-gon"), "{out}");
 }
+
+/// Recognition on the real-text corpus: every distinct capitalised run of prose in
+/// fixtures/real/*.md, recognised (overlapping a mention) or not. Run with
+/// `cargo test --test gazetteer real_corpus -- --ignored --nocapture` and read the misses.
+#[test]
+#[ignore]
+fn real_corpus_recognition() {
+    use annalist::markdown::MdModel;
+    use annalist::names::romanise::{capital_runs, words};
+    let g = annalist::gazetteer::Gazetteer::embedded();
+    let r = annalist::names::Recognizer::new(&g);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/real");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    let mut hit: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    let mut miss: std::collections::BTreeMap<String, usize> = Default::default();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        let md = MdModel::parse(&text);
+        let ms = r.find(&text, &md);
+        for m in &ms {
+            hit.entry(m.surface.split_whitespace().collect::<Vec<_>>().join(" "))
+                .or_default()
+                .insert(g.entities[m.entity].id.clone());
+        }
+        let ws = words(&text, &md);
+        for run in capital_runs(&text, &ws) {
+            let run = &ws[run];
+            let (s, e) = (run[0].span.start, run[run.len() - 1].span.end);
+            if ms.iter().any(|m| m.span.start < e && s < m.span.end) {
+                continue;
+            }
+            let t = text[s..e].split_whitespace().collect::<Vec<_>>().join(" ");
+            *miss.entry(t).or_default() += 1;
+        }
+    }
+    println!("RECOGNISED ({} distinct surfaces):", hit.len());
+    for (s, ids) in &hit {
+        println!(
+            "  {s} -> {}",
+            ids.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    println!("NOT RECOGNISED (capitalised runs, count):");
+    for (s, n) in &miss {
+        println!("  {n:>3} {s}");
+    }
+}

@@ -182,21 +182,20 @@ fn tei(text: &str, source: &str) -> Imported {
                 if let Some(c) = cur.as_mut() {
                     match name.as_str() {
                         "persName" | "placeName" | "orgName" | "note" | "idno" | "birth"
-                        | "death" | "label" | "desc" => {
-                            if field.is_none() {
-                                let extra = match name.as_str() {
-                                    "idno" => attr(&s, b"type"),
-                                    "persName" | "placeName" | "orgName" => attr(&s, b"type"),
-                                    _ => None,
-                                };
-                                if let ("birth" | "death", Some(w)) =
-                                    (name.as_str(), attr(&s, b"when"))
-                                {
-                                    set_date(c, &name, w);
-                                }
-                                field = Some((name, extra));
-                                buf.clear();
+                        | "death" | "label" | "desc"
+                            if field.is_none() =>
+                        {
+                            let extra = match name.as_str() {
+                                "idno" => attr(&s, b"type"),
+                                "persName" | "placeName" | "orgName" => attr(&s, b"type"),
+                                _ => None,
+                            };
+                            if let ("birth" | "death", Some(w)) = (name.as_str(), attr(&s, b"when"))
+                            {
+                                set_date(c, &name, w);
                             }
+                            field = Some((name, extra));
+                            buf.clear();
                         }
                         _ => {}
                     }
@@ -210,34 +209,26 @@ fn tei(text: &str, source: &str) -> Imported {
                     set_date(c, &name, w);
                 }
             }
-            Event::Text(t) => {
-                if field.is_some() {
-                    match t.xml_content() {
-                        Ok(s) => buf.push_str(&s),
-                        Err(_) => buf.push_str(&String::from_utf8_lossy(t.as_ref())),
-                    }
+            Event::Text(t) if field.is_some() => match t.xml_content() {
+                Ok(s) => buf.push_str(&s),
+                Err(_) => buf.push_str(&String::from_utf8_lossy(t.as_ref())),
+            },
+            Event::GeneralRef(r) if field.is_some() => {
+                let name = String::from_utf8_lossy(r.as_ref()).into_owned();
+                let c = match name.as_str() {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    _ => r.resolve_char_ref().ok().flatten(),
+                };
+                if let Some(c) = c {
+                    buf.push(c);
                 }
             }
-            Event::GeneralRef(r) => {
-                if field.is_some() {
-                    let name = String::from_utf8_lossy(r.as_ref()).into_owned();
-                    let c = match name.as_str() {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => r.resolve_char_ref().ok().flatten(),
-                    };
-                    if let Some(c) = c {
-                        buf.push(c);
-                    }
-                }
-            }
-            Event::CData(t) => {
-                if field.is_some() {
-                    buf.push_str(&String::from_utf8_lossy(t.as_ref()));
-                }
+            Event::CData(t) if field.is_some() => {
+                buf.push_str(&String::from_utf8_lossy(t.as_ref()));
             }
             Event::End(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
