@@ -24,10 +24,19 @@ fn check(text: Option<&str>) -> (i32, String) {
 
 #[test]
 fn the_embedded_data_passes() {
-    let data = include_str!("../data/gazetteer/korea-1945-1953.toml");
-    let (code, out) = check(Some(data));
-    assert_eq!(code, 0, "{out}");
-    assert!(out.contains("0 errors, 0 warnings"), "{out}");
+    for data in [
+        include_str!("../data/gazetteer/persons-korea.toml"),
+        include_str!("../data/gazetteer/persons-soviet.toml"),
+        include_str!("../data/gazetteer/persons-china.toml"),
+        include_str!("../data/gazetteer/persons-us-un.toml"),
+        include_str!("../data/gazetteer/places.toml"),
+        include_str!("../data/gazetteer/organisations.toml"),
+        include_str!("../data/gazetteer/events.toml"),
+    ] {
+        let (code, out) = check(Some(data));
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains(" 0 errors"), "{out}");
+    }
 }
 
 #[test]
@@ -100,4 +109,201 @@ fn a_syntax_error_and_a_missing_file() {
     let (code, out) = check(None);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("cannot read"), "{out}");
+}
+
+fn annalist(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_annalist"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/gazetteer")
+        .join(name)
+}
+
+/// import → TOML → load gives the entities the importer made, for each format; the
+/// file passes `gazetteer check`, and a project that lists it loads it.
+#[test]
+fn import_round_trips_through_the_binary() {
+    use annalist::gazetteer::import;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for (file, kinds) in [
+        ("persons.tei.xml", 3),
+        ("persons.csv", 3),
+        ("wikidata.json", 2),
+    ] {
+        let path = fixture(file);
+        let p = path.to_string_lossy().into_owned();
+        let (code, toml, err) = annalist(&["gazetteer", "import", &p], dir.path());
+        assert_eq!(code, 0, "{file}: {err}");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let format = import::detect(&path, &text).unwrap_or_else(|| panic!("format"));
+        let direct = import::import(format, &text, file);
+        let (loaded, problems) = annalist::gazetteer::parse_toml(&toml);
+        assert!(problems.is_empty(), "{file}: {problems:?}\n{toml}");
+        let loaded: Vec<_> = loaded.into_iter().map(|(e, _)| e).collect();
+        assert_eq!(loaded, direct.entities, "{file}");
+        assert_eq!(loaded.len(), kinds, "{file}");
+        assert!(
+            loaded.iter().any(|e| e.preferred == "Ivan Kovalev"),
+            "{file}"
+        );
+        // -o writes the same.
+        let out = dir.path().join(format!("{file}.toml"));
+        let o = out.to_string_lossy().into_owned();
+        let (code, _, err) = annalist(&["gazetteer", "import", &p, "-o", &o], dir.path());
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap_or_default(), toml);
+        let (code, out) = check(Some(&toml));
+        assert_eq!(code, 0, "{file}: {out}");
+    }
+    let tei = annalist::gazetteer::import::import(
+        annalist::gazetteer::import::Format::Tei,
+        &std::fs::read_to_string(fixture("persons.tei.xml")).unwrap_or_default(),
+        "t",
+    );
+    let kovalev = &tei.entities[0];
+    assert_eq!(kovalev.id, "kovalev");
+    assert_eq!(kovalev.start.as_deref(), Some("1901"));
+    assert_eq!(kovalev.native, vec!["Иван Владимирович Ковалёв"]);
+    assert_eq!(kovalev.names[0].text, "Iwan Kowaljow");
+}
+
+#[test]
+fn list_shows_builtin_files_and_project_files() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    std::fs::write(
+        root.join("annalist.toml"),
+        "gazetteers = [\"people.toml\"]\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        root.join("people.toml"),
+        "[[entity]]\nid = \"kovalev\"\nkind = \"person\"\npreferred = \"Ivan Kovalev\"\n\n[[entity]]\nid = \"stalin\"\nkind = \"person\"\npreferred = \"J. V. Stalin\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) = annalist(&["gazetteer", "list"], root);
+    assert_eq!(code, 0, "{err}");
+    for want in [
+        "built-in persons-korea.toml",
+        "built-in places.toml",
+        "built-in events.toml",
+        "people.toml",
+        "total",
+    ] {
+        assert!(out.contains(want), "{want} in\n{out}");
+    }
+    let (code, out, err) = annalist(&["gazetteer", "list", "--format", "json"], root);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"));
+    let rows = v.as_array().unwrap_or_else(|| panic!("array"));
+    let people = rows
+        .iter()
+        .find(|r| {
+            r["source"]
+                .as_str()
+                .is_some_and(|s| s.ends_with("people.toml"))
+        })
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(people["person"], 2, "a new entity and an override");
+    let total = rows.last().unwrap_or_else(|| panic!("total"));
+    assert!(total["total"].as_u64().unwrap_or(0) >= 500);
+}
+
+#[test]
+fn suggest_groups_romanisations_and_skips_known_names() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    std::fs::write(
+        root.join("a.md"),
+        "# Notes\n\nThe envoy Ri Tong-gon met Stalin.\n\nLater Ri Tong-gon and Yi Tong-gŏn wrote to Kim Il Sung.\n\nOnce Quentin Ashworth Peabody came.\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) = annalist(&["gazetteer", "suggest", "a.md", "--format", "json"], root);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let cands = v.as_array().unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(cands.len(), 1, "{out}");
+    assert_eq!(cands[0]["name"], "Ri Tong-gon");
+    assert_eq!(cands[0]["count"], 3);
+    assert_eq!(cands[0]["occurrences"][0]["line"], 3);
+    let (code, out, _) = annalist(&["gazetteer", "suggest", "a.md", "--min-count", "1"], root);
+    assert_eq!(code, 0);
+    assert!(out.contains("preferred = \"Ri Tong-gon\""), "{out}");
+    assert!(
+        out.contains("names = [{ text = \"Yi Tong-gŏn\" }]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("preferred = \"Quentin Ashworth Peabody\""),
+        "{out}"
+    );
+    assert!(out.contains("a.md:3"), "{out}");
+    let (code, out, _) = annalist(&["gazetteer", "suggest", ".", "--format", "table"], root);
+    assert_eq!(code, 0);
+    assert!(out.contains("Ri Tong-gon"), "{out}");
+}
+
+/// Recognition on the real-text corpus: every distinct capitalised run of prose in
+/// fixtures/real/*.md, recognised (overlapping a mention) or not. Run with
+/// `cargo test --test gazetteer real_corpus -- --ignored --nocapture` and read the misses.
+#[test]
+#[ignore]
+fn real_corpus_recognition() {
+    use annalist::markdown::MdModel;
+    use annalist::names::romanise::{capital_runs, words};
+    let g = annalist::gazetteer::Gazetteer::embedded();
+    let r = annalist::names::Recognizer::new(&g);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/real");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    let mut hit: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    let mut miss: std::collections::BTreeMap<String, usize> = Default::default();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        let md = MdModel::parse(&text);
+        let ms = r.find(&text, &md);
+        for m in &ms {
+            hit.entry(m.surface.split_whitespace().collect::<Vec<_>>().join(" "))
+                .or_default()
+                .insert(g.entities[m.entity].id.clone());
+        }
+        let ws = words(&text, &md);
+        for run in capital_runs(&text, &ws) {
+            let run = &ws[run];
+            let (s, e) = (run[0].span.start, run[run.len() - 1].span.end);
+            if ms.iter().any(|m| m.span.start < e && s < m.span.end) {
+                continue;
+            }
+            let t = text[s..e].split_whitespace().collect::<Vec<_>>().join(" ");
+            *miss.entry(t).or_default() += 1;
+        }
+    }
+    println!("RECOGNISED ({} distinct surfaces):", hit.len());
+    for (s, ids) in &hit {
+        println!(
+            "  {s} -> {}",
+            ids.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    println!("NOT RECOGNISED (capitalised runs, count):");
+    for (s, n) in &miss {
+        println!("  {n:>3} {s}");
+    }
 }

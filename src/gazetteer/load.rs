@@ -401,7 +401,7 @@ pub const TOO_AMBIGUOUS: &[&str] = &[
 pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
     let mut problems = Vec::new();
     let mut ids: HashMap<&str, usize> = HashMap::new();
-    let mut names: HashMap<String, &str> = HashMap::new();
+    let mut names: HashMap<String, (&str, bool)> = HashMap::new();
     for (e, span) in entities {
         let at = span.start;
         let p = |m: String| TextProblem {
@@ -435,10 +435,7 @@ pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
             problems.push(p(format!("`{}`: the preferred name is empty", e.id)));
         }
         let mut own: Vec<String> = Vec::new();
-        let all = std::iter::once(e.preferred.as_str())
-            .chain(e.names.iter().map(|n| n.text.as_str()))
-            .chain(e.native.iter().map(|s| s.as_str()));
-        for n in all {
+        for (n, ambiguous) in all_names(e) {
             if n.trim().is_empty() {
                 problems.push(p_at(n, format!("`{}`: a name is empty", e.id)));
                 continue;
@@ -448,15 +445,15 @@ pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
                 continue;
             }
             own.push(key.clone());
-            if let Some(other) = names.get(&key) {
-                if *other != e.id {
+            if let Some((other, other_ambiguous)) = names.get(&key) {
+                if *other != e.id && !(ambiguous && *other_ambiguous) {
                     problems.push(p_at(n, format!(
-                        "the name `{n}` is given to both `{other}` and `{}`: a mention could not be told apart; keep it on one entity",
+                        "the name `{n}` is given to both `{other}` and `{}`: a mention could not be told apart; keep it on one entity, or mark it `ambiguous = true` on both",
                         e.id
                     )));
                 }
             } else {
-                names.insert(key, e.id.as_str());
+                names.insert(key, (e.id.as_str(), ambiguous));
             }
         }
         let mut dates: Vec<(&str, &str)> = Vec::new();
@@ -513,19 +510,18 @@ pub fn warnings(text: &str, entities: &[(Entity, Span)], embedded: &Gazetteer) -
     let mut out = Vec::new();
     let mut builtin: HashMap<String, &str> = HashMap::new();
     for e in &embedded.entities {
-        let all = std::iter::once(e.preferred.as_str())
-            .chain(e.names.iter().map(|n| n.text.as_str()))
-            .chain(e.native.iter().map(|s| s.as_str()));
-        for n in all {
-            builtin.insert(crate::prose::fold::fold_name(n), e.id.as_str());
+        for (n, ambiguous) in all_names(e) {
+            if !ambiguous {
+                builtin.insert(crate::prose::fold::fold_name(n), e.id.as_str());
+            }
         }
     }
     for (e, span) in entities {
-        let all = std::iter::once(e.preferred.as_str())
-            .chain(e.names.iter().map(|n| n.text.as_str()))
-            .chain(e.native.iter().map(|s| s.as_str()));
-        for n in all {
+        for (n, ambiguous) in all_names(e) {
             let key = crate::prose::fold::fold_name(n);
+            if ambiguous {
+                continue;
+            }
             if TOO_AMBIGUOUS.contains(&key.as_str()) {
                 out.push(TextProblem {
                     offset: locate(text, *span, n),
@@ -549,6 +545,13 @@ pub fn warnings(text: &str, entities: &[(Entity, Span)], embedded: &Gazetteer) -
         }
     }
     out
+}
+
+/// Every name of an entity (preferred, variants, native) with its `ambiguous` mark.
+pub(crate) fn all_names(e: &Entity) -> impl Iterator<Item = (&str, bool)> {
+    std::iter::once((e.preferred.as_str(), false))
+        .chain(e.names.iter().map(|n| (n.text.as_str(), n.ambiguous)))
+        .chain(e.native.iter().map(|s| (s.as_str(), false)))
 }
 
 /// Where a quoted value (`"needle"`, or the bare needle) is written inside `span`

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 pub mod edtf;
+pub mod import;
 mod load;
 
 pub use load::{
@@ -16,8 +17,38 @@ pub use load::{
     from_front_matter_spanned, inside_workspace, load_project, parse_toml, validate, warnings,
 };
 
-/// The embedded default data.
-pub const EMBEDDED_TOML: &str = include_str!("../../data/gazetteer/korea-1945-1953.toml");
+/// The embedded default data, one file per subject: (file name, text). Loaded in this
+/// order; an id defined twice keeps its first index and the later entry's content.
+pub const EMBEDDED_FILES: &[(&str, &str)] = &[
+    (
+        "persons-korea.toml",
+        include_str!("../../data/gazetteer/persons-korea.toml"),
+    ),
+    (
+        "persons-soviet.toml",
+        include_str!("../../data/gazetteer/persons-soviet.toml"),
+    ),
+    (
+        "persons-china.toml",
+        include_str!("../../data/gazetteer/persons-china.toml"),
+    ),
+    (
+        "persons-us-un.toml",
+        include_str!("../../data/gazetteer/persons-us-un.toml"),
+    ),
+    (
+        "places.toml",
+        include_str!("../../data/gazetteer/places.toml"),
+    ),
+    (
+        "organisations.toml",
+        include_str!("../../data/gazetteer/organisations.toml"),
+    ),
+    (
+        "events.toml",
+        include_str!("../../data/gazetteer/events.toml"),
+    ),
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -68,6 +99,11 @@ pub struct Name {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<System>,
+    /// A name that several entities bear (a surname two brothers share, a city's name
+    /// that is also a province's): documented, shown on the hover card, never
+    /// recognised alone. Entities may share a name only when each marks it so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ambiguous: bool,
 }
 
 /// A role held over a period (EDTF dates; open ends allowed).
@@ -176,6 +212,9 @@ pub struct Gazetteer {
     /// Parallel to `entities`: where each was defined when not embedded. May be
     /// shorter than `entities` (missing = embedded); read it with [`Gazetteer::origin`].
     pub origins: Vec<Option<Origin>>,
+    /// Parallel to `entities` (may be shorter): the built-in file an embedded entity
+    /// comes from (`persons-korea.toml`, …), with its entry's span in that file.
+    pub builtin: Vec<Option<(&'static str, Span)>>,
 }
 
 impl Gazetteer {
@@ -184,14 +223,31 @@ impl Gazetteer {
         static EMBEDDED: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
         EMBEDDED
             .get_or_init(|| {
-                let (entities, _problems) = parse_toml(EMBEDDED_TOML);
                 let mut g = Gazetteer::default();
-                for (e, _) in entities {
-                    g.merge(e, None);
+                for (file, text) in EMBEDDED_FILES {
+                    let (entities, _problems) = parse_toml(text);
+                    for (e, span) in entities {
+                        let i = g.merge(e, None);
+                        if g.builtin.len() <= i {
+                            g.builtin.resize(i + 1, None);
+                        }
+                        if let Some(slot) = g.builtin.get_mut(i) {
+                            *slot = Some((*file, span));
+                        }
+                    }
                 }
                 g
             })
             .clone()
+    }
+
+    /// The built-in file entity `i` comes from, when it is embedded and not
+    /// overridden by a project file or front matter.
+    pub fn builtin_file(&self, i: usize) -> Option<(&'static str, Span)> {
+        if self.origin(i).is_some() {
+            return None;
+        }
+        self.builtin.get(i).copied().flatten()
     }
 
     pub fn from_entities(entities: Vec<Entity>) -> Gazetteer {

@@ -8,11 +8,14 @@ use crate::finding::Span;
 use crate::gazetteer::{Gazetteer, Origin, System, TextProblem};
 use crate::markdown::MdModel;
 
+mod context;
 mod knowledge;
 mod recognize;
+pub mod suggest;
 
+pub use context::{TITLES, surname_of, surnames};
 pub use knowledge::Knowledge;
-pub use recognize::{Recognizer, fold_name};
+pub use recognize::{Recognizer, fold_name, is_unspaced_script};
 
 /// A name of a gazetteer entity found in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -48,11 +48,13 @@ pub struct Recognizer {
     /// it, longest first (tried when the longest match fails a check).
     lens: Vec<usize>,
     prefixes: Vec<Vec<usize>>,
+    /// Persons' surnames, for titles and context (see [`super::context`]).
+    surnames: super::context::Surnames,
 }
 
 /// True for characters of scripts written without spaces between words, where a
 /// name needs no word boundary.
-pub(crate) fn is_unspaced_script(c: char) -> bool {
+pub fn is_unspaced_script(c: char) -> bool {
     matches!(c as u32,
         0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF | 0xD7B0..=0xD7FF
         | 0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF
@@ -72,6 +74,7 @@ impl Recognizer {
         for (ei, e) in g.entities.iter().enumerate() {
             let spellings = e
                 .spellings()
+                .filter(|(n, _)| !e.spelling(*n).is_some_and(|n| n.ambiguous))
                 .map(|(n, t)| (n, t.to_string()))
                 .chain(e.native.iter().map(|t| (None, t.clone())));
             for (name, text) in spellings {
@@ -136,6 +139,7 @@ impl Recognizer {
             pats,
             lens,
             prefixes,
+            surnames: super::context::Surnames::new(g),
         }
     }
 
@@ -202,6 +206,16 @@ impl Recognizer {
                 }
             };
         }
+        let folded = super::context::Folded {
+            buf,
+            map: &f.map,
+            text,
+        };
+        let more = super::context::find(&self.surnames, &folded, &out);
+        if !more.is_empty() {
+            out.extend(more);
+            out.sort_by_key(|m| m.span.start);
+        }
         out
     }
 
@@ -218,6 +232,21 @@ impl Recognizer {
         let next = buf.get(fe..).and_then(|s| s.chars().next());
         if !boundary(prev, first) || !boundary(next, last) {
             return None;
+        }
+        // "Kim Il–sung": a dash and a lower-case letter continue the name.
+        if let Some(rest) = buf.get(fe..) {
+            let mut cs = rest.chars();
+            if matches!(cs.next(), Some('\u{2013}' | '\u{2014}'))
+                && let Some(&o) = f
+                    .map
+                    .get(fe + rest.chars().next().map_or(1, char::len_utf8))
+                && text
+                    .get(o as usize..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(char::is_lowercase)
+            {
+                return None;
+            }
         }
         let os = *f.map.get(fs)? as usize;
         let ol = *f.map.get(fe - 1)? as usize;
@@ -337,6 +366,7 @@ mod tests {
             ],
         ),
         ("Kim Il–sung", &[]),
+        ("Kim Il\n\nSung", &[("Kim Il", "kim-il")]),
         ("Kim II Sung complained", &[("Kim II Sung", "kim-il-sung")]),
         (
             "letters of Kim Il\nSung arrived",
@@ -466,7 +496,6 @@ mod tests {
         "the soul of the nation; fine china; the un-American",
         "un homme, une femme",
         "Soviet embassy staff",
-        "Kim Il\n\nSung",
         "Dulles and Lie and Pak and Zhou",
         "Taiwanese, Koreans, Russians, Pekingese",
         "138th parallels",
@@ -474,21 +503,29 @@ mod tests {
 
     #[test]
     fn positives() {
+        let mut wrong = Vec::new();
         for (text, want) in POSITIVES {
             let got = found(text);
             let want: Vec<(String, String)> = want
                 .iter()
                 .map(|(s, id)| (s.to_string(), id.to_string()))
                 .collect();
-            assert_eq!(got, want, "in {text:?}");
+            if got != want {
+                wrong.push(format!("{text:?}: got {got:?}, want {want:?}"));
+            }
         }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
     #[test]
     fn near_misses() {
-        for text in NEAR_MISSES {
-            assert_eq!(found(text), vec![], "in {text:?}");
-        }
+        let wrong: Vec<String> = NEAR_MISSES
+            .iter()
+            .map(|t| (t, found(t)))
+            .filter(|(_, got)| !got.is_empty())
+            .map(|(t, got)| format!("{t:?}: got {got:?}"))
+            .collect();
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
     /// CPU seconds used by this thread (Linux), so that a busy machine does not
@@ -548,6 +585,122 @@ mod tests {
             t0.elapsed().as_secs_f64() * 1e3,
             built.pattern_count()
         );
+    }
+
+    /// Titles before surnames, and surnames once the document introduced their bearer.
+    const IN_CONTEXT: &[(&str, &[(&str, &str)])] = &[
+        ("Gen. Bradley agreed.", &[("Gen. Bradley", "omar-bradley")]),
+        (
+            "then General Bradley agreed",
+            &[("General Bradley", "omar-bradley")],
+        ),
+        ("wired Ambassador Muccio", &[("Muccio", "john-j-muccio")]),
+        ("told Secretary Acheson", &[("Acheson", "acheson")]),
+        ("met Marshal Stalin", &[("Stalin", "stalin")]),
+        ("asked President Rhee", &[("Rhee", "syngman-rhee")]),
+        ("asked Premier Kim", &[("Premier Kim", "kim-il-sung")]),
+        ("asked Mr. Vyshinsky", &[("Vyshinsky", "vyshinsky")]),
+        (
+            "under Lt. Gen. Hodge",
+            &[("Lt. Gen. Hodge", "john-r-hodge")],
+        ),
+        ("with Adm. Joy present", &[("Adm. Joy", "c-turner-joy")]),
+        (
+            "said Foreign Minister Pak",
+            &[("Foreign Minister Pak", "pak-hon-yong")],
+        ),
+        (
+            "General Dean was captured",
+            &[("General Dean", "william-f-dean")],
+        ),
+        (
+            "Omar N. Bradley arrived. Later Bradley said so.",
+            &[
+                ("Omar N. Bradley", "omar-bradley"),
+                ("Bradley", "omar-bradley"),
+            ],
+        ),
+        (
+            "Louis A. Johnson spoke, and Johnson agreed.",
+            &[
+                ("Louis A. Johnson", "louis-a-johnson"),
+                ("Johnson", "louis-a-johnson"),
+            ],
+        ),
+        (
+            "Gen. Hodge landed; later Hodge wrote.",
+            &[("Gen. Hodge", "john-r-hodge"), ("Hodge", "john-r-hodge")],
+        ),
+        ("Kim Il spoke", &[("Kim Il", "kim-il")]),
+        (
+            "Louis A. Johnson and U. Alexis Johnson met; Johnson spoke.",
+            &[
+                ("Louis A. Johnson", "louis-a-johnson"),
+                ("U. Alexis Johnson", "u-alexis-johnson"),
+            ],
+        ),
+        (
+            "George C. Marshall flew over the Marshall Islands.",
+            &[("George C. Marshall", "george-marshall")],
+        ),
+        (
+            "Louis A. Johnson saw Johnson's Island.",
+            &[("Louis A. Johnson", "louis-a-johnson")],
+        ),
+        (
+            "Chang Myon came. The Chang family and Chang spoke.",
+            &[("Chang Myon", "chang-myon")],
+        ),
+        (
+            "Trygve Lie spoke. Lie low, he said; they lie.",
+            &[("Trygve Lie", "trygve-lie")],
+        ),
+        (
+            "Kenneth T. Young wrote. Young men, a young man.",
+            &[("Kenneth T. Young", "kenneth-t-young")],
+        ),
+        (
+            "Dean Acheson and General William F. Dean. Dean said.",
+            &[
+                ("Dean Acheson", "acheson"),
+                ("William F. Dean", "william-f-dean"),
+            ],
+        ),
+    ];
+
+    /// Surnames alone that no document context introduced: never linked.
+    const ALONE: &[&str] = &[
+        "Johnson said so.",
+        "Bradley said so.",
+        "In March 1950 the march began.",
+        "Clark and Walker, a walker and a clerk; Bond and Dean; Young.",
+        "Kim, Lee, Chang and Pak met.",
+        "the Chang Jiang; Chang'an",
+        "Lie low.",
+        "the Marshall Islands and Johnson's Island",
+        "General Kim and President Park",
+    ];
+
+    #[test]
+    fn titles_and_context() {
+        let mut wrong = Vec::new();
+        for (text, want) in IN_CONTEXT {
+            let got = found(text);
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(s, id)| (s.to_string(), id.to_string()))
+                .collect();
+            if got != want {
+                wrong.push(format!("{text:?}: got {got:?}, want {want:?}"));
+            }
+        }
+        for text in ALONE {
+            let got = found(text);
+            if !got.is_empty() {
+                wrong.push(format!("{text:?}: got {got:?}, want nothing"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
     #[test]

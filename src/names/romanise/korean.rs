@@ -131,6 +131,13 @@ fn syllables(s: &str) -> Option<usize> {
     best.get(n).copied().flatten().filter(|&k| k <= 4)
 }
 
+/// True when `word` is a romanisation of a Korean surname in the key's table (Kim,
+/// Pak, Ri, Rhee…).
+pub fn is_surname(word: &str) -> bool {
+    let p = plain(word);
+    SURNAMES.iter().any(|(v, _)| v.contains(&p.as_str()))
+}
+
 /// The strict key of a Korean name or place name, or `None` when some part of it
 /// cannot be romanised Korean.
 pub fn key(name: &str) -> Option<String> {

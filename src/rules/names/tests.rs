@@ -14,6 +14,7 @@ fn name(text: &str, system: Option<System>) -> Name {
     Name {
         text: text.to_string(),
         system,
+        ambiguous: false,
     }
 }
 
