@@ -307,7 +307,9 @@ pub fn load_project(config_dir: &Path, cfg: &Config) -> (Gazetteer, Vec<FileProb
                 continue;
             }
         };
-        let (entities, ps) = parse_toml(&text);
+        let (entities, mut ps) = parse_toml(&text);
+        ps.extend(validate(&text, &entities));
+        ps.sort_by_key(|p| p.offset);
         problems.extend(ps.into_iter().map(|p| file_problem(&path, &text, p)));
         for (e, span) in entities {
             g.merge(

@@ -31,6 +31,8 @@ pub enum Format {
     Github,
     /// JUnit XML, for test-report views (GitLab, Jenkins, Azure).
     Junit,
+    /// One line per finding: `path:line:col: CODE message` (and per problem).
+    Concise,
 }
 
 /// A 1-based line and a 1-based column counted in Unicode characters.
@@ -109,6 +111,19 @@ pub enum ProblemKind {
     WriteFailed(String),
     /// The analysis failed on this file (a bug in annalist): exit status 2.
     Internal(String),
+    /// Binary data (a NUL byte): reported and skipped; does not change the exit status.
+    Binary { offset: usize },
+    /// A directory in which no file with one of these extensions was found: exit status 2.
+    NoFiles { extensions: Vec<String> },
+    /// A problem in a configuration or gazetteer file (the path): exit status 2; the run
+    /// goes on with the documented fallback.
+    Config {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// `--fix` would have to write a file it may not: exit status 2; the file is left alone.
+    ReadOnly(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,7 +135,17 @@ pub struct PathProblem {
 impl PathProblem {
     /// True when this problem makes the run fail with exit status 2.
     pub fn is_fatal(&self) -> bool {
-        !matches!(self.kind, ProblemKind::NotUtf8 { .. })
+        !matches!(
+            self.kind,
+            ProblemKind::NotUtf8 { .. } | ProblemKind::Binary { .. }
+        )
+    }
+    /// `path:line:col` for a configuration problem, else the path.
+    pub fn location(&self) -> String {
+        match &self.kind {
+            ProblemKind::Config { line, column, .. } => format!("{}:{line}:{column}", self.path),
+            _ => self.path.clone(),
+        }
     }
     pub fn message(&self) -> String {
         match &self.kind {
@@ -129,6 +154,21 @@ impl PathProblem {
                 "not UTF-8 (first invalid byte at byte offset {offset}); skipped. Convert it with e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
             ),
             ProblemKind::WriteFailed(e) => format!("cannot write the fixed file: {e}"),
+            ProblemKind::Binary { offset } => format!(
+                "binary data (a NUL byte at byte offset {offset}), not a text file; skipped. Exclude it with `exclude` in annalist.toml or `--exclude`"
+            ),
+            ProblemKind::NoFiles { extensions } => format!(
+                "no Markdown files found under this directory (looked for {}; `extensions` in annalist.toml sets them; hidden, ignored and excluded files are skipped)",
+                extensions
+                    .iter()
+                    .map(|e| format!("*.{}", e.trim_start_matches('.')))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ProblemKind::Config { message, .. } => message.clone(),
+            ProblemKind::ReadOnly(why) => format!(
+                "not fixed: {why}; nothing was written. Make it writable (chmod u+w) or leave out --fix"
+            ),
             ProblemKind::Internal(e) => format!(
                 "internal error while analysing this file ({e}); the other files were checked. This is a bug in annalist: please report it with the file"
             ),
@@ -169,6 +209,8 @@ pub struct Report {
     pub problems: Vec<PathProblem>,
     /// Findings at or above this severity fail the run.
     pub threshold: Severity,
+    /// `docs_url` of the configuration: the rules' links (none when unset).
+    pub docs_url: Option<String>,
 }
 
 impl Report {
@@ -316,7 +358,31 @@ pub fn write(
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
         Format::Junit => junit::write(report, out),
+        Format::Concise => concise(report, opts, out),
     }
+}
+
+/// `--format concise`: `path:line:col: CODE message`, one finding a line, in path and
+/// position order; then paths that could not be checked; then the summary line.
+fn concise(report: &Report, opts: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+    for f in &report.files {
+        for d in &f.diagnostics {
+            if opts.quiet && !reaches(d.severity, report.threshold) {
+                continue;
+            }
+            let message = d.message.replace(['\r', '\n'], " ");
+            writeln!(
+                out,
+                "{}:{}:{}: {} {}",
+                f.path, d.range.start.line, d.range.start.column, d.code, message
+            )?;
+        }
+    }
+    for p in &report.problems {
+        let kind = if p.is_fatal() { "error" } else { "warning" };
+        writeln!(out, "{}: {kind}: {}", p.location(), p.message())?;
+    }
+    writeln!(out, "{}", human::summary_line(report))
 }
 
 /// Where a rule's documentation comes from, for codes the registry knows and for the
@@ -404,6 +470,7 @@ pub(crate) fn sample_report() -> Report {
             kind: ProblemKind::NotUtf8 { offset: 7 },
         }],
         threshold: Severity::Error,
+        docs_url: None,
     }
 }
 
