@@ -167,7 +167,7 @@ impl PathProblem {
             ),
             ProblemKind::Config { message, .. } => message.clone(),
             ProblemKind::ReadOnly(why) => format!(
-                "not fixed: {why}; nothing was written. Make it writable (chmod u+w) or leave out --fix"
+                "not fixed: {why}; nothing was written. Make it writable for this user (e.g. chmod u+w) or leave out --fix"
             ),
             ProblemKind::Internal(e) => format!(
                 "internal error while analysing this file ({e}); the other files were checked. This is a bug in annalist: please report it with the file"
