@@ -707,19 +707,12 @@ impl Discovery {
         v
     }
 
+    /// [`find_config`] (the walk the editor uses), remembered per directory.
     fn find_from(&mut self, dir: &Path) -> Option<PathBuf> {
         if let Some(hit) = self.dirs.get(dir) {
             return hit.clone();
         }
-        let candidate = dir.join(CONFIG_FILE);
-        let found = if candidate.is_file() {
-            Some(candidate)
-        } else {
-            match dir.parent() {
-                Some(up) => self.find_from(up),
-                None => None,
-            }
-        };
+        let found = find_config(dir);
         self.dirs.insert(dir.to_path_buf(), found.clone());
         found
     }
@@ -743,5 +736,47 @@ mod tests {
         assert_eq!(p.line, 2);
         let unknown = Config::parse("[nonsense]\n", Path::new("a.toml"));
         assert!(unknown.is_err());
+    }
+
+    #[test]
+    fn every_problem_is_reported_and_the_rest_applies() {
+        let (c, ps) = Config::parse_all(
+            "[limits]\nmax_findings = 7\nmax_document_bytes = \"big\"\n[romanisation]\nkorean = \"hepburn\"\nchinese = \"wg\"\n[rules]\nno-such = \"off\"\n",
+            Path::new("a.toml"),
+        );
+        assert_eq!(c.limits.max_findings, 7);
+        assert_eq!(
+            c.limits.max_document_bytes,
+            Limits::default().max_document_bytes
+        );
+        assert_eq!(c.romanisation.korean, None);
+        assert_eq!(c.romanisation.chinese.as_deref(), Some("wg"));
+        let at: Vec<(usize, usize)> = ps.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(at, [(3, 22), (5, 10), (8, 1)], "{ps:?}");
+        assert_eq!(did_you_mean("wadegiles", CHINESE), Some("wade-giles"));
+        assert_eq!(did_you_mean("zzz", CHINESE), None);
+    }
+
+    #[test]
+    fn discovery_finds_the_nearest_config_per_directory() {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = d.path();
+        std::fs::create_dir_all(root.join("book/ch")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            root.join("book/annalist.toml"),
+            "[limits]\nmax_findings = 3\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut disc = Discovery::nearest();
+        let l = disc.for_file(&root.join("book/ch/a.md"));
+        assert_eq!(
+            l.path.as_deref(),
+            Some(root.join("book/annalist.toml").as_path())
+        );
+        assert_eq!(l.config.limits.max_findings, 3);
+        let other = disc.for_file(&root.join("x.md"));
+        assert_ne!(other.path, l.path);
+        let fixed = Discovery::fixed(Loaded::default()).for_file(&root.join("book/ch/a.md"));
+        assert_eq!(fixed.path, None);
     }
 }
