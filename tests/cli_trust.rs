@@ -428,7 +428,8 @@ fn a_directory_without_markdown_is_an_error() {
     let o = run_in(d.path(), &["check", "empty"]);
     assert_eq!(code(&o), 2);
     assert!(
-        stderr(&o).contains("empty: no Markdown files found"),
+        stderr(&o)
+            .contains("empty: no Markdown files found under empty (looked for *.md, *.markdown"),
         "{}",
         stderr(&o)
     );

@@ -113,8 +113,6 @@ pub fn from_front_matter(yaml: &str) -> (Vec<Entity>, Vec<TextProblem>) {
     (v.into_iter().map(|(e, _)| e).collect(), p)
 }
 
-/// As [`from_front_matter`], with each entity's byte span in `yaml` (from its list
-/// item's `-` to the next item).
 /// The YAML parser's message without its ` at line L column C` (counted in the front
 /// matter, not the file): the finding's own position is the file's.
 fn without_yaml_positions(msg: &str) -> String {
@@ -138,6 +136,8 @@ fn without_yaml_positions(msg: &str) -> String {
     out
 }
 
+/// As [`from_front_matter`], with each entity's byte span in `yaml` (from its list
+/// item's `-` to the next item).
 pub fn from_front_matter_spanned(yaml: &str) -> (Vec<(Entity, Span)>, Vec<TextProblem>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();

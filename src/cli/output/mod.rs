@@ -158,7 +158,8 @@ impl PathProblem {
                 "binary data (a NUL byte at byte offset {offset}), not a text file; skipped. Exclude it with `exclude` in annalist.toml or `--exclude`"
             ),
             ProblemKind::NoFiles { extensions } => format!(
-                "no Markdown files found under this directory (looked for {}; `extensions` in annalist.toml sets them; hidden, ignored and excluded files are skipped)",
+                "no Markdown files found under {} (looked for {}; `extensions` in annalist.toml sets them; hidden, ignored and excluded files are skipped)",
+                self.path,
                 extensions
                     .iter()
                     .map(|e| format!("*.{}", e.trim_start_matches('.')))
