@@ -146,6 +146,9 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// File extensions treated as Markdown.
     pub extensions: Vec<String>,
+    /// Where the rule pages live (`{docs_url}/CODE.md` or, ending in `/`, `{docs_url}CODE`):
+    /// the links of the editor's diagnostics and of SARIF. Unset: no links.
+    pub docs_url: Option<String>,
 }
 
 impl Default for Config {
@@ -159,6 +162,7 @@ impl Default for Config {
             gazetteers: Vec::new(),
             exclude: Vec::new(),
             extensions: vec!["md".into(), "markdown".into()],
+            docs_url: None,
         }
     }
 }
@@ -193,26 +197,396 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 impl Config {
-    /// Parse a config file's text. On error, the default config and the problem.
+    /// Parse a config file's text. On error, the first problem (see [`Config::parse_all`]
+    /// for every problem and the configuration that applies meanwhile).
     pub fn parse(text: &str, path: &Path) -> Result<Config, FileProblem> {
-        toml::from_str::<Config>(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            FileProblem {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message: format!(
-                    "{} (fix it or run `annalist init` for a template)",
-                    e.message()
-                ),
-            }
-        })
+        let (config, mut problems) = Config::parse_all(text, path);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems.remove(0))
+        }
+    }
+
+    /// Parse and validate a config file's text: every value is checked, each problem
+    /// has a line, a column, the valid choices and a suggestion. A value that is wrong
+    /// falls back to its default; the rest of the file applies. A TOML syntax error
+    /// loses the whole file (the defaults apply).
+    pub fn parse_all(text: &str, path: &Path) -> (Config, Vec<FileProblem>) {
+        let mut v = Validator {
+            text,
+            path,
+            problems: Vec::new(),
+        };
+        let config = v.config();
+        let mut problems = v.problems;
+        problems.sort_by_key(|p| (p.line, p.column));
+        (config, problems)
     }
 
     /// The configured level of `code`, if any.
     pub fn level(&self, code: &str) -> Option<Level> {
         self.rules.get(code).copied()
     }
+}
+
+/// The valid values of the `[romanisation]` string keys.
+pub const KOREAN: &[&str] = &[
+    "mccune-reischauer",
+    "revised",
+    "north-korean",
+    "conventional",
+];
+pub const CHINESE: &[&str] = &["pinyin", "wade-giles", "postal", "conventional"];
+pub const RUSSIAN: &[&str] = &["bgn-pcgn", "french", "german", "scholarly", "conventional"];
+pub const PREFER: &[&str] = &["majority", "first"];
+const LEVELS: &[&str] = &["off", "hint", "info", "warning", "error"];
+const TOP_KEYS: &[&str] = &[
+    "rules",
+    "romanisation",
+    "claims",
+    "features",
+    "limits",
+    "gazetteers",
+    "exclude",
+    "extensions",
+    "docs_url",
+];
+
+/// The candidate closest to `word` (Jaro–Winkler, case-insensitive), if any is close.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let w = word.trim().to_ascii_lowercase();
+    if w.is_empty() {
+        return None;
+    }
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&w, c), *c))
+        .filter(|(score, c)| *score >= 0.8 || (w.len() >= 3 && c.contains(w.as_str())))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// ` (did you mean `x`?)`, or nothing.
+fn hint(word: &str, candidates: &[&str]) -> String {
+    did_you_mean(word, candidates)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+use crate::names::romanise::Language;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+type SpannedValue<'i> = toml::Spanned<DeValue<'i>>;
+
+struct Validator<'a> {
+    text: &'a str,
+    path: &'a Path,
+    problems: Vec<FileProblem>,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, offset: usize, message: String) {
+        let (line, column) = line_col(self.text, offset.min(self.text.len()));
+        self.problems.push(FileProblem {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            message,
+        });
+    }
+
+    fn config(&mut self) -> Config {
+        let mut c = Config::default();
+        let root = match DeTable::parse(self.text) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.span().map(|s| s.start).unwrap_or(0);
+                self.problem(
+                    at,
+                    format!(
+                        "TOML syntax: {}; the whole file is ignored and the defaults apply until it is fixed",
+                        e.message().trim()
+                    ),
+                );
+                return c;
+            }
+        };
+        for (key, value) in root.get_ref().iter() {
+            let name = key.get_ref().as_ref();
+            let at = key.span().start;
+            match name {
+                "rules" => self.rules(value, &mut c),
+                "romanisation" => self.romanisation(value, &mut c.romanisation),
+                "claims" => self.table(value, "claims", &["scope"], |v, k, val| {
+                    if k == "scope"
+                        && let Some(x) = v.choice(val, "claims.scope", &["sentence", "paragraph"])
+                    {
+                        c.claims.scope = if x == "sentence" {
+                            ClaimScope::Sentence
+                        } else {
+                            ClaimScope::Paragraph
+                        };
+                    }
+                }),
+                "features" => {
+                    const KEYS: &[&str] = &[
+                        "hover",
+                        "semantic_tokens",
+                        "inlay_hints",
+                        "completion",
+                        "entities",
+                        "dates",
+                    ];
+                    let f = &mut c.features;
+                    self.table(value, "features", KEYS, |v, k, val| {
+                        let slot = match k {
+                            "hover" => &mut f.hover,
+                            "semantic_tokens" => &mut f.semantic_tokens,
+                            "inlay_hints" => &mut f.inlay_hints,
+                            "completion" => &mut f.completion,
+                            "entities" => &mut f.entities,
+                            _ => &mut f.dates,
+                        };
+                        if let Some(b) =
+                            v.typed::<bool>(val, &format!("features.{k}"), "true or false")
+                        {
+                            *slot = b;
+                        }
+                    })
+                }
+                "limits" => {
+                    let l = &mut c.limits;
+                    self.table(
+                        value,
+                        "limits",
+                        &["max_document_bytes", "max_findings"],
+                        |v, k, val| {
+                            let slot = if k == "max_findings" {
+                                &mut l.max_findings
+                            } else {
+                                &mut l.max_document_bytes
+                            };
+                            if let Some(n) = v.typed::<usize>(
+                                val,
+                                &format!("limits.{k}"),
+                                "a whole number, 0 or more",
+                            ) {
+                                *slot = n;
+                            }
+                        },
+                    )
+                }
+                "gazetteers" => {
+                    if let Some(x) = self.typed::<Vec<PathBuf>>(
+                        value,
+                        name,
+                        "a list of paths, e.g. [\"people.toml\"]",
+                    ) {
+                        c.gazetteers = x;
+                    }
+                }
+                "exclude" => {
+                    if let Some(x) = self.typed::<Vec<String>>(
+                        value,
+                        name,
+                        "a list of glob patterns, e.g. [\"drafts/\"]",
+                    ) {
+                        c.exclude = x;
+                    }
+                }
+                "extensions" => {
+                    if let Some(x) = self.typed::<Vec<String>>(
+                        value,
+                        name,
+                        "a list of extensions, e.g. [\"md\", \"markdown\"]",
+                    ) {
+                        c.extensions = x;
+                    }
+                }
+                "docs_url" => {
+                    if let Some(x) = self.typed::<String>(
+                        value,
+                        name,
+                        "a URL such as \"https://example.org/annalist/rules/\"",
+                    ) {
+                        if x.starts_with("https://") || x.starts_with("http://") {
+                            c.docs_url = Some(x);
+                        } else {
+                            self.problem(
+                                value.span().start,
+                                format!("docs_url: `{x}` is not an http(s) URL; write e.g. \"https://example.org/annalist/rules/\" or remove the key (no links then)"),
+                            );
+                        }
+                    }
+                }
+                _ => self.problem(
+                    at,
+                    format!(
+                        "unknown key `{name}`{}; the keys are: {}",
+                        hint(name, TOP_KEYS),
+                        TOP_KEYS.join(", ")
+                    ),
+                ),
+            }
+        }
+        c
+    }
+
+    /// Deserialize one value; on failure a problem naming the key and what it takes.
+    fn typed<T: serde::de::DeserializeOwned>(
+        &mut self,
+        value: &SpannedValue<'_>,
+        key: &str,
+        expected: &str,
+    ) -> Option<T> {
+        match T::deserialize(ValueDeserializer::from(value.clone())) {
+            Ok(x) => Some(x),
+            Err(e) => {
+                let at = e.span().map(|s| s.start).unwrap_or(value.span().start);
+                self.problem(
+                    at,
+                    format!(
+                        "{key}: {}; expected {expected} (the default applies)",
+                        e.message().trim()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A string that must be one of `choices` (case-insensitive); on failure a problem.
+    fn choice(&mut self, value: &SpannedValue<'_>, key: &str, choices: &[&str]) -> Option<String> {
+        let s = self.typed::<String>(value, key, &format!("one of {}", quoted(choices)))?;
+        let norm = s.trim().to_ascii_lowercase();
+        if choices.contains(&norm.as_str()) {
+            Some(norm)
+        } else {
+            self.problem(
+                value.span().start,
+                format!(
+                    "{key}: `{s}` is not a valid value{}; the choices are {} (the default applies)",
+                    hint(&norm, choices),
+                    quoted(choices)
+                ),
+            );
+            None
+        }
+    }
+
+    /// A romanisation system's name: one of `choices` or an alias the engine accepts
+    /// (`mr`, `wg`, `wade_giles`…); kept as written.
+    fn system(
+        &mut self,
+        value: &SpannedValue<'_>,
+        key: &str,
+        language: Language,
+        choices: &[&str],
+    ) -> Option<String> {
+        let s = self.typed::<String>(value, key, &format!("one of {}", quoted(choices)))?;
+        if crate::names::romanise::parse_system(language, &s).is_some() {
+            return Some(s);
+        }
+        let norm = s.trim().to_ascii_lowercase();
+        self.problem(
+            value.span().start,
+            format!(
+                "{key}: `{s}` is not a romanisation system annalist knows{}; the choices are {} (unset: the document's majority spelling wins)",
+                hint(&norm, choices),
+                quoted(choices)
+            ),
+        );
+        None
+    }
+
+    /// Walk a table's keys: unknown ones are problems, known ones go to `each`.
+    fn table(
+        &mut self,
+        value: &SpannedValue<'_>,
+        name: &str,
+        keys: &[&str],
+        mut each: impl FnMut(&mut Self, &str, &SpannedValue<'_>),
+    ) {
+        let DeValue::Table(t) = value.get_ref() else {
+            self.problem(
+                value.span().start,
+                format!("`{name}` must be a table: write its keys under [{name}]"),
+            );
+            return;
+        };
+        for (k, v) in t.iter() {
+            let kn = k.get_ref().as_ref();
+            if keys.contains(&kn) {
+                each(self, kn, v);
+            } else {
+                self.problem(
+                    k.span().start,
+                    format!(
+                        "unknown key `{kn}` in [{name}]{}; the keys are: {}",
+                        hint(kn, keys),
+                        keys.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn rules(&mut self, value: &SpannedValue<'_>, c: &mut Config) {
+        let known = crate::cli::output::known_rules();
+        let codes: Vec<&str> = known.iter().map(|r| r.code).collect();
+        let DeValue::Table(t) = value.get_ref() else {
+            self.problem(
+                value.span().start,
+                "`rules` must be a table: write `CODE = \"off\"` lines under [rules]".into(),
+            );
+            return;
+        };
+        for (k, v) in t.iter() {
+            let code = k.get_ref().as_ref();
+            if !codes.contains(&code) {
+                self.problem(
+                    k.span().start,
+                    format!(
+                        "[rules]: no rule has the code `{code}`{}; `annalist rules` lists them",
+                        hint(code, &codes)
+                    ),
+                );
+                continue;
+            }
+            let key = format!("rules.{code}");
+            if let Some(level) = self.choice(v, &key, LEVELS).and_then(|s| Level::parse(&s)) {
+                c.rules.insert(code.to_string(), level);
+            }
+        }
+    }
+
+    fn romanisation(&mut self, value: &SpannedValue<'_>, r: &mut Romanisation) {
+        const KEYS: &[&str] = &["korean", "chinese", "russian", "prefer", "across_files"];
+        self.table(value, "romanisation", KEYS, |v, k, val| match k {
+            "korean" => r.korean = v.system(val, "romanisation.korean", Language::Korean, KOREAN),
+            "chinese" => {
+                r.chinese = v.system(val, "romanisation.chinese", Language::Chinese, CHINESE)
+            }
+            "russian" => {
+                r.russian = v.system(val, "romanisation.russian", Language::Russian, RUSSIAN)
+            }
+            "prefer" => r.prefer = v.choice(val, "romanisation.prefer", PREFER),
+            _ => {
+                if let Some(b) = v.typed::<bool>(val, "romanisation.across_files", "true or false")
+                {
+                    r.across_files = b;
+                }
+            }
+        });
+    }
+}
+
+fn quoted(choices: &[&str]) -> String {
+    choices
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Find `annalist.toml` by walking up from `start` (a file or a directory).
@@ -250,18 +624,14 @@ pub fn load_for(start: &Path) -> Loaded {
 
 pub fn load_file(path: &Path) -> Loaded {
     match std::fs::read_to_string(path) {
-        Ok(text) => match Config::parse(&text, path) {
-            Ok(config) => Loaded {
+        Ok(text) => {
+            let (config, problems) = Config::parse_all(&text, path);
+            Loaded {
                 config,
                 path: Some(path.to_path_buf()),
-                problems: Vec::new(),
-            },
-            Err(p) => Loaded {
-                config: Config::default(),
-                path: Some(path.to_path_buf()),
-                problems: vec![p],
-            },
-        },
+                problems,
+            }
+        }
         Err(e) => Loaded {
             config: Config::default(),
             path: Some(path.to_path_buf()),
@@ -269,9 +639,82 @@ pub fn load_file(path: &Path) -> Loaded {
                 path: path.to_path_buf(),
                 line: 1,
                 column: 1,
-                message: format!("cannot read the configuration: {e}"),
+                message: format!(
+                    "cannot read the configuration: {e}; the defaults apply (check the path and its permissions)"
+                ),
             }],
         },
+    }
+}
+
+/// Which configuration governs each file: the nearest `annalist.toml` walking up from
+/// the file's directory (what the editor and `check` both use), or one fixed
+/// configuration (`--config FILE`, `--isolated`). Each directory is looked up once and
+/// each configuration file is read once.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    fixed: Option<std::sync::Arc<Loaded>>,
+    dirs: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    files: std::collections::HashMap<PathBuf, std::sync::Arc<Loaded>>,
+    default: std::sync::Arc<Loaded>,
+}
+
+impl Discovery {
+    /// Walk up from each file to its nearest `annalist.toml`.
+    pub fn nearest() -> Discovery {
+        Discovery::default()
+    }
+
+    /// Every file governed by `loaded` (`--config FILE`, or the defaults for `--isolated`).
+    pub fn fixed(loaded: Loaded) -> Discovery {
+        Discovery {
+            fixed: Some(std::sync::Arc::new(loaded)),
+            ..Discovery::default()
+        }
+    }
+
+    /// The configuration for a directory (`dir` must be absolute and normalised).
+    pub fn for_dir(&mut self, dir: &Path) -> std::sync::Arc<Loaded> {
+        if let Some(f) = &self.fixed {
+            return f.clone();
+        }
+        let found = self.find_from(dir);
+        match found {
+            Some(p) => self
+                .files
+                .entry(p.clone())
+                .or_insert_with(|| std::sync::Arc::new(load_file(&p)))
+                .clone(),
+            None => self.default.clone(),
+        }
+    }
+
+    /// The configuration for a file (absolute and normalised).
+    pub fn for_file(&mut self, file: &Path) -> std::sync::Arc<Loaded> {
+        match file.parent() {
+            Some(d) => self.for_dir(d),
+            None => self.for_dir(Path::new("/")),
+        }
+    }
+
+    /// Every configuration read so far (or the fixed one), in path order.
+    pub fn loaded(&self) -> Vec<std::sync::Arc<Loaded>> {
+        if let Some(f) = &self.fixed {
+            return vec![f.clone()];
+        }
+        let mut v: Vec<_> = self.files.values().cloned().collect();
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+
+    /// [`find_config`] (the walk the editor uses), remembered per directory.
+    fn find_from(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(hit) = self.dirs.get(dir) {
+            return hit.clone();
+        }
+        let found = find_config(dir);
+        self.dirs.insert(dir.to_path_buf(), found.clone());
+        found
     }
 }
 
@@ -293,5 +736,47 @@ mod tests {
         assert_eq!(p.line, 2);
         let unknown = Config::parse("[nonsense]\n", Path::new("a.toml"));
         assert!(unknown.is_err());
+    }
+
+    #[test]
+    fn every_problem_is_reported_and_the_rest_applies() {
+        let (c, ps) = Config::parse_all(
+            "[limits]\nmax_findings = 7\nmax_document_bytes = \"big\"\n[romanisation]\nkorean = \"hepburn\"\nchinese = \"wg\"\n[rules]\nno-such = \"off\"\n",
+            Path::new("a.toml"),
+        );
+        assert_eq!(c.limits.max_findings, 7);
+        assert_eq!(
+            c.limits.max_document_bytes,
+            Limits::default().max_document_bytes
+        );
+        assert_eq!(c.romanisation.korean, None);
+        assert_eq!(c.romanisation.chinese.as_deref(), Some("wg"));
+        let at: Vec<(usize, usize)> = ps.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(at, [(3, 22), (5, 10), (8, 1)], "{ps:?}");
+        assert_eq!(did_you_mean("wadegiles", CHINESE), Some("wade-giles"));
+        assert_eq!(did_you_mean("zzz", CHINESE), None);
+    }
+
+    #[test]
+    fn discovery_finds_the_nearest_config_per_directory() {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = d.path();
+        std::fs::create_dir_all(root.join("book/ch")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            root.join("book/annalist.toml"),
+            "[limits]\nmax_findings = 3\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut disc = Discovery::nearest();
+        let l = disc.for_file(&root.join("book/ch/a.md"));
+        assert_eq!(
+            l.path.as_deref(),
+            Some(root.join("book/annalist.toml").as_path())
+        );
+        assert_eq!(l.config.limits.max_findings, 3);
+        let other = disc.for_file(&root.join("x.md"));
+        assert_ne!(other.path, l.path);
+        let fixed = Discovery::fixed(Loaded::default()).for_file(&root.join("book/ch/a.md"));
+        assert_eq!(fixed.path, None);
     }
 }

@@ -12,14 +12,13 @@ use crate::analysis;
 use crate::config::{self, Config, Level};
 use crate::facts::{Analysis, Context, Knowledge};
 use crate::finding::Severity;
-use crate::project::{self as walk, Entry, Excluder};
+use crate::project::{self as walk, Entry};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The lowest severity that fails the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -55,27 +54,50 @@ pub enum ColorChoice {
 
 #[derive(Args, Debug, Clone)]
 #[command(
-    after_help = "Exit status: 0 nothing reaches the threshold; 1 something does (--diff: a file would change); 2 usage error, broken configuration, or a missing/unreadable path (reported after every other file)."
+    after_help = "Configuration: each file is checked with the nearest annalist.toml above it (as in the editor); --config FILE or --isolated use one configuration for all.\n\nExit status: 0 nothing reaches the threshold (or --exit-zero); 1 something does (--diff: a file would change); 2 usage error, a problem in a configuration or gazetteer file, a missing/unreadable path, a directory without Markdown files, or a file --fix may not write (reported after every other file)."
 )]
 pub struct CheckArgs {
     /// Files and directories to check (default: the current directory); `-` reads
     /// standard input.
     pub paths: Vec<PathBuf>,
 
-    /// Use this configuration file instead of the annalist.toml found by walking up
-    /// from the current directory.
-    #[arg(long, value_name = "FILE")]
+    /// Use this configuration file for every file, instead of the annalist.toml nearest
+    /// to each file.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Ignore every annalist.toml: the defaults (and the command line's options) apply.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Print the settings that apply to FILE and the file they came from, then exit.
+    #[arg(long, value_name = "FILE")]
+    pub show_settings: Option<PathBuf>,
+
+    /// Output format (default: human).
+    #[arg(
+        long,
+        visible_alias = "output-format",
+        value_enum,
+        conflicts_with = "diff"
+    )]
+    pub format: Option<Format>,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "diff")]
+    pub output_file: Option<PathBuf>,
 
     /// Fail (exit 1) on findings of this severity or worse (default: errors).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub deny: Option<Deny>,
 
-    /// Apply safe fixes and write the files back (atomically); report what remains.
+    /// Exit 0 even when findings reach the threshold (problems with paths or
+    /// configuration still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Apply safe fixes and write the files back (atomically, keeping owner and mode;
+    /// read-only files are refused); report what remains.
     #[arg(long)]
     pub fix: bool,
 
@@ -87,6 +109,24 @@ pub struct CheckArgs {
     /// Set a rule's severity for this run: CODE=error|warning|info|hint|off (repeatable).
     #[arg(long = "rule", value_name = "CODE=SEVERITY")]
     pub rules: Vec<String>,
+
+    /// Report only these rules: codes or family prefixes (`footnote-`, `romanisation`),
+    /// comma-separated or repeated; `all` for every rule.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Report these rules too (at their default severity if they are off).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Switch these rules off: codes or family prefixes.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Skip paths matching this glob (`.gitignore` style, relative to the current
+    /// directory); repeatable. Adds to `exclude` in annalist.toml.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 
     /// Human format: show only findings that fail the run, and the summary.
     #[arg(long, short)]
@@ -104,7 +144,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
 
-    /// When to colour the human format. An explicit `always` or `never` beats NO_COLOR.
+    /// When to colour the human format. `auto`: when standard output is a terminal and
+    /// NO_COLOR is unset or empty, or when FORCE_COLOR or CLICOLOR_FORCE is set (not
+    /// `0`). An explicit `always` or `never` beats the environment.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
@@ -155,33 +197,76 @@ pub fn apply_rule_overrides(config: &mut Config, overrides: &[String]) -> Result
     Ok(())
 }
 
-/// The known code closest to `code`, if any is close.
+/// The known code closest to `code`, if any is close (see [`config::did_you_mean`]).
 pub fn suggest<'a>(code: &str, codes: &[&'a str]) -> Option<&'a str> {
-    let c = code.to_ascii_lowercase();
-    if c.is_empty() {
-        return None;
-    }
-    codes
-        .iter()
-        .map(|k| (distance(&c, k), *k))
-        .filter(|(d, k)| *d <= 3.max(k.len() / 3) || k.contains(c.as_str()))
-        .min()
-        .map(|(_, k)| k)
+    config::did_you_mean(code, codes)
 }
 
-/// Levenshtein distance in characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+/// Whether a `--select`/`--ignore` selector names `code`: the code itself, its family
+/// prefix (`footnote-` or `footnote`), or `all`.
+pub fn selects(selector: &str, code: &str) -> bool {
+    let s = selector.trim().to_ascii_lowercase();
+    let stem = s.trim_end_matches('-');
+    s == "all" || code == s || (!stem.is_empty() && code.starts_with(&format!("{stem}-")))
+}
+
+/// Rule selection from the command line, checked once and applied to each configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub rules: Vec<String>,
+}
+
+impl Selection {
+    /// Every selector must name at least one rule.
+    pub fn validate(&self) -> Result<(), String> {
+        let codes = known_codes();
+        for (flag, list) in [
+            ("--select", &self.select),
+            ("--extend-select", &self.extend_select),
+            ("--ignore", &self.ignore),
+        ] {
+            for sel in list.iter().filter(|s| !s.trim().is_empty()) {
+                if !codes.iter().any(|c| selects(sel, c)) {
+                    return Err(format!(
+                        "{flag}: `{sel}` names no rule{}; give codes or family prefixes such as `footnote-` (`annalist rules` lists the codes)",
+                        suggest(sel, &codes)
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default()
+                    ));
+                }
+            }
         }
-        prev = cur;
+        apply_rule_overrides(&mut Config::default(), &self.rules)
     }
-    prev.last().copied().unwrap_or(0)
+
+    /// Lay the selection over a configuration: `--select` switches every other rule
+    /// off, `--select`/`--extend-select` switch their rules on (at the default severity
+    /// when the configuration had them off), `--ignore` switches off, `--rule` last.
+    pub fn apply(&self, config: &mut Config) -> Result<(), String> {
+        let on = |c: &str, list: &[String]| list.iter().any(|s| selects(s, c));
+        let live = |v: &[String]| v.iter().any(|s| !s.trim().is_empty());
+        if live(&self.select) || live(&self.extend_select) {
+            for r in output::known_rules() {
+                let chosen = on(r.code, &self.select) || on(r.code, &self.extend_select);
+                if chosen {
+                    if config.level(r.code) == Some(Level::Off) {
+                        config.rules.remove(r.code);
+                    }
+                } else if live(&self.select) {
+                    config.rules.insert(r.code.to_string(), Level::Off);
+                }
+            }
+        }
+        for r in output::known_rules() {
+            if on(r.code, &self.ignore) {
+                config.rules.insert(r.code.to_string(), Level::Off);
+            }
+        }
+        apply_rule_overrides(config, &self.rules)
+    }
 }
 
 /// One file's outcome.
@@ -214,6 +299,13 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, ctx: &Context, fixing: bool) -
         (None, Some(b)) => b.to_vec(),
         (None, None) => Vec::new(),
     };
+    // Text never holds NUL; Markdown in UTF-16 or a binary file does.
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Outcome::Problem(PathProblem {
+            path: entry.display.clone(),
+            kind: ProblemKind::Binary { offset },
+        });
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -262,55 +354,91 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
-fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
-    let cwd = std::env::current_dir()?;
+/// The files that share one configuration, and what they are checked with.
+struct Group {
+    config: Config,
+    knowledge: Knowledge,
+}
 
-    // Configuration.
-    let loaded = match &args.config {
-        Some(p) => config::load_file(p),
-        None => config::load_for(&cwd),
-    };
-    if !loaded.problems.is_empty() {
-        for p in &loaded.problems {
-            eprintln!("annalist: {p}");
-        }
-        return Ok(ExitCode::from(2));
+fn config_problem(cwd: &Path, p: &config::FileProblem) -> PathProblem {
+    PathProblem {
+        path: walk::display(&walk::relative_to(cwd, &p.path)),
+        kind: ProblemKind::Config {
+            line: p.line,
+            column: p.column,
+            message: p.message.clone(),
+        },
     }
-    let mut config = loaded.config;
-    let codes = known_codes();
-    for code in config.rules.keys() {
-        if !codes.contains(&code.as_str()) {
-            eprintln!(
-                "annalist: warning: {}: [rules] names no known rule `{code}` (ignored); `annalist rules` lists them",
-                loaded
-                    .path
-                    .as_deref()
-                    .map(walk::display)
-                    .unwrap_or_else(|| "annalist.toml".into())
-            );
+}
+
+/// Whether to colour: an explicit choice, else FORCE_COLOR / CLICOLOR_FORCE (set, not
+/// `0`), else a terminal without NO_COLOR.
+fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            set("FORCE_COLOR")
+                || set("CLICOLOR_FORCE")
+                || (to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
         }
     }
-    if let Err(e) = apply_rule_overrides(&mut config, &args.rules) {
+}
+
+/// `--show-settings FILE`: the effective settings for FILE as TOML, and their source.
+fn show_settings(file: &Path, policy: &walk::Policy, sel: &Selection) -> io::Result<ExitCode> {
+    let loaded = policy.config_for(file);
+    let mut config = loaded.config.clone();
+    if let Err(e) = sel.apply(&mut config) {
         return Ok(usage(e));
     }
-    let config_dir = loaded
-        .path
-        .as_deref()
-        .and_then(Path::parent)
-        .map(|d| walk::normalize(&cwd, d))
-        .unwrap_or_else(|| cwd.clone());
-    let excluder = match Excluder::new(&config_dir, &cwd, &config.exclude) {
-        Ok(x) => x,
-        Err(e) => {
-            let file = loaded
-                .path
-                .as_deref()
-                .map(walk::display)
-                .unwrap_or_else(|| "annalist.toml".into());
-            eprintln!("annalist: {file}: {e}");
-            return Ok(ExitCode::from(2));
-        }
+    let cwd = std::env::current_dir()?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "# Settings for {}", walk::display(file))?;
+    match &loaded.path {
+        Some(p) => writeln!(out, "# from {}", walk::display(&walk::relative_to(&cwd, p)))?,
+        None => writeln!(out, "# from the defaults (no annalist.toml applies)")?,
+    }
+    for p in &loaded.problems {
+        writeln!(out, "# problem: {}", config_problem(&cwd, p).location())?;
+        writeln!(out, "#   {}", p.message)?;
+    }
+    let text = toml::to_string(&config).map_err(io::Error::other)?;
+    out.write_all(text.as_bytes())?;
+    Ok(if loaded.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
+    let cwd = std::env::current_dir()?;
+    let format = args.format.unwrap_or(Format::Human);
+
+    // Configuration: the nearest annalist.toml to each file, or one for all.
+    let discovery = match (&args.config, args.isolated) {
+        (Some(p), _) => config::Discovery::fixed(config::load_file(p)),
+        (None, true) => config::Discovery::fixed(config::Loaded::default()),
+        (None, false) => config::Discovery::nearest(),
     };
+    let selection = Selection {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        rules: args.rules.clone(),
+    };
+    if let Err(e) = selection.validate() {
+        return Ok(usage(e));
+    }
+    let policy = match walk::Policy::new(&cwd, discovery, &args.exclude) {
+        Ok(p) => Arc::new(p),
+        Err(e) => return Ok(usage(e)),
+    };
+    if let Some(file) = &args.show_settings {
+        return show_settings(file, &policy, &selection);
+    }
 
     // Files.
     if args.paths.is_empty() {
@@ -331,14 +459,12 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return Ok(usage(e)),
     };
-    let mut walked = walk::collect(
-        &args.paths,
-        &config.extensions,
-        &excluder,
-        args.stdin_filename.as_deref(),
-    );
+    let mut walked = walk::collect_with(&args.paths, &policy, args.stdin_filename.as_deref());
     for w in &walked.warnings {
         eprintln!("annalist: warning: {w}");
+    }
+    for w in &walked.skipped {
+        eprintln!("annalist: {w}");
     }
     if let Some((i, n)) = shard {
         walked.entries = walk::shard(walked.entries, i, n);
@@ -351,26 +477,69 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         None
     };
 
-    // Analysis, in parallel; results keep the sorted order.
-    let (knowledge, problems) = knowledge_for(&config, &config_dir);
-    if !problems.is_empty() {
-        for p in &problems {
-            eprintln!("annalist: {p}");
-        }
-        return Ok(ExitCode::from(2));
+    // Each file's configuration; files sharing one share a group.
+    let mut problems: Vec<PathProblem> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of_config: Vec<(Option<PathBuf>, usize)> = Vec::new();
+    let mut group_of_entry: Vec<usize> = Vec::with_capacity(walked.entries.len());
+    for e in &walked.entries {
+        let loaded = match &e.path {
+            Some(p) => policy.config_for(p),
+            None => match &args.stdin_filename {
+                Some(name) => policy.config_for(Path::new(name)),
+                None => policy.config_here(),
+            },
+        };
+        let g = match group_of_config.iter().find(|(p, _)| *p == loaded.path) {
+            Some((_, g)) => *g,
+            None => {
+                let mut config = loaded.config.clone();
+                if let Err(e) = selection.apply(&mut config) {
+                    return Ok(usage(e));
+                }
+                let (knowledge, gz) = knowledge_for(&config, &policy.anchor(&loaded));
+                problems.extend(gz.iter().map(|p| config_problem(&cwd, p)));
+                groups.push(Group { config, knowledge });
+                group_of_config.push((loaded.path.clone(), groups.len() - 1));
+                groups.len() - 1
+            }
+        };
+        group_of_entry.push(g);
     }
-    let ctx = Context {
-        config: &config,
-        knowledge: &knowledge,
-    };
+    // Every configuration consulted (also one whose files were all excluded).
+    let mut config_problems: Vec<PathProblem> = Vec::new();
+    for loaded in policy.configs() {
+        config_problems.extend(loaded.problems.iter().map(|p| config_problem(&cwd, p)));
+    }
+    config_problems.extend(policy.problems().iter().map(|p| config_problem(&cwd, p)));
+    config_problems.append(&mut problems);
+    let mut problems = config_problems;
+
+    // Analysis, in parallel; results keep the sorted order.
     let fixing = args.fix || args.diff;
     let total = walked.entries.len();
-    let progress = !args.quiet && total > 50 && io::stderr().is_terminal();
-    let done = AtomicUsize::new(0);
+    let bar = (!args.quiet && total > 50 && io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("annalist: checking {bar:30} {pos}/{len} files")
+        {
+            bar.set_style(style);
+        }
+        bar
+    });
     let outcomes: Vec<Outcome> = walked
         .entries
         .par_iter()
-        .map(|e| {
+        .zip(group_of_entry.par_iter())
+        .map(|(e, &g)| {
+            let group = &groups[g];
+            let ctx = Context {
+                config: &group.config,
+                knowledge: &group.knowledge,
+            };
             // A bug in one rule must not hide the other files' results.
             let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 check_one(e, stdin_bytes.as_deref(), &ctx, fixing)
@@ -386,34 +555,55 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                     kind: ProblemKind::Internal(what),
                 })
             });
-            if progress {
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if n.is_multiple_of(20) || n == total {
-                    eprint!("\r\x1b[Kannalist: checked {n}/{total} files");
-                }
+            if let Some(b) = &bar {
+                b.inc(1);
             }
             o
         })
         .collect();
-    if progress {
-        eprint!("\r\x1b[K");
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
 
-    // Names compared across the files of this run; their findings join each file's.
+    // Names compared across the files of this run that share a configuration.
     let mut outcomes = outcomes;
-    across_files(&mut outcomes, &ctx);
+    for (g, group) in groups.iter().enumerate() {
+        let ctx = Context {
+            config: &group.config,
+            knowledge: &group.knowledge,
+        };
+        let idx: Vec<usize> = (0..outcomes.len())
+            .filter(|&i| group_of_entry.get(i) == Some(&g))
+            .collect();
+        if idx.len() == outcomes.len() {
+            across_files(&mut outcomes, &ctx);
+        } else {
+            let mut part: Vec<Outcome> = Vec::with_capacity(idx.len());
+            let mut rest: Vec<Option<Outcome>> = outcomes.into_iter().map(Some).collect();
+            for &i in &idx {
+                if let Some(o) = rest[i].take() {
+                    part.push(o);
+                }
+            }
+            across_files(&mut part, &ctx);
+            for (&i, o) in idx.iter().zip(part) {
+                rest[i] = Some(o);
+            }
+            outcomes = rest.into_iter().flatten().collect();
+        }
+    }
 
     // Fixes: write back (or collect diffs).
-    let mut problems = walked.problems;
+    problems.extend(walked.problems);
     let mut files = Vec::new();
     let mut diffs = Vec::new();
     let mut fixed_stdin: Option<String> = None;
     let mut changed_files = Vec::new();
-    for o in outcomes {
+    for (o, &g) in outcomes.into_iter().zip(&group_of_entry) {
         match o {
             Outcome::Problem(p) => problems.push(p),
             Outcome::Checked {
-                report,
+                mut report,
                 change,
                 bom,
                 path,
@@ -428,13 +618,21 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                             out.push_str(BOM);
                         }
                         out.push_str(&new);
-                        if let Err(e) = fix::write_atomic(p, out.as_bytes()) {
-                            problems.push(PathProblem {
-                                path: report.path.clone(),
-                                kind: ProblemKind::WriteFailed(e.to_string()),
-                            });
-                        } else {
-                            changed_files.push((report.path.clone(), report.fixed));
+                        match fix::write_back(p, out.as_bytes()) {
+                            Ok(()) => changed_files.push((report.path.clone(), report.fixed)),
+                            Err(e) => {
+                                problems.push(PathProblem {
+                                    path: report.path.clone(),
+                                    kind: match e {
+                                        fix::WriteError::Refused(why) => ProblemKind::ReadOnly(why),
+                                        fix::WriteError::Failed(e) => {
+                                            ProblemKind::WriteFailed(e.to_string())
+                                        }
+                                    },
+                                });
+                                // Nothing was written: report the file as it is.
+                                report = unfixed_report(&report.path, &old, &groups[g]);
+                            }
                         }
                     } else {
                         fixed_stdin = Some(if bom { format!("{BOM}{new}") } else { new });
@@ -451,13 +649,13 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         files,
         problems,
         threshold,
+        docs_url: groups.iter().find_map(|g| g.config.docs_url.clone()),
     };
-
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
     let fatal = report.problems.iter().any(PathProblem::is_fatal);
 
     if args.diff {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
         for d in &diffs {
             out.write_all(d.as_bytes())?;
         }
@@ -470,36 +668,49 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                 plural(report.files.len(), "checked file", "checked files")
             );
         }
-        return Ok(exit(fatal, changes > 0));
+        return Ok(exit(fatal, changes > 0 && !args.exit_zero));
     }
 
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+    let mut out: Box<dyn Write> = match &args.output_file {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(io::BufWriter::new(f)),
+            Err(e) => {
+                return Ok(usage(format!(
+                    "cannot create the output file {}: {e} (check the directory exists and is writable)",
+                    p.display()
+                )));
+            }
+        },
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
     };
+    let to_terminal = args.output_file.is_none() && io::stdout().is_terminal();
     let opts = WriteOptions {
-        color,
+        color: match args.color {
+            // A file is not a terminal: colour only when asked for explicitly.
+            ColorChoice::Auto if args.output_file.is_some() => false,
+            c => use_color(c, to_terminal),
+        },
         quiet: args.quiet,
     };
     if let Some(fixed) = &fixed_stdin {
-        // The fixed document goes to standard output; the report to standard error.
-        out.write_all(fixed.as_bytes())?;
-        out.flush()?;
-        let mut err = io::stderr().lock();
-        output::write(
-            &report,
-            args.format,
-            WriteOptions {
-                color: false,
-                ..opts
-            },
-            &mut err,
-        )?;
+        // The fixed document goes to standard output; the report to standard error
+        // (or the output file).
+        let mut so = io::stdout().lock();
+        so.write_all(fixed.as_bytes())?;
+        so.flush()?;
+        let no_color = WriteOptions {
+            color: false,
+            ..opts
+        };
+        if args.output_file.is_some() {
+            output::write(&report, format, no_color, &mut out)?;
+            out.flush()?;
+        } else {
+            let mut err = io::stderr().lock();
+            output::write(&report, format, no_color, &mut err)?;
+        }
     } else {
-        output::write(&report, args.format, opts, &mut out)?;
+        output::write(&report, format, opts, &mut out)?;
         out.flush()?;
     }
     if args.fix && !args.quiet {
@@ -509,15 +720,33 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     }
     if args.statistics {
         let table = statistics(&report);
-        if args.format == Format::Human && fixed_stdin.is_none() {
+        if format == Format::Human && fixed_stdin.is_none() {
             out.write_all(table.as_bytes())?;
             out.flush()?;
         } else {
             eprint!("{table}");
         }
     }
+    drop(out);
     report_problems(&report.problems);
-    Ok(exit(fatal, report.fails()))
+    Ok(exit(fatal, report.fails() && !args.exit_zero))
+}
+
+/// The report of a file as it is on disk (a fix that could not be written).
+fn unfixed_report(path: &str, text: &str, group: &Group) -> FileReport {
+    let ctx = Context {
+        config: &group.config,
+        knowledge: &group.knowledge,
+    };
+    let a = analysis::analyze(Arc::from(text), None, &ctx);
+    let diagnostics = output::convert(&a.text, &a.lines, &a.findings);
+    FileReport {
+        path: path.to_string(),
+        text: a.text.clone(),
+        lines: a.lines.clone(),
+        diagnostics,
+        fixed: 0,
+    }
 }
 
 /// Compare the names of every checked file ([`crate::workspace`]) and add what the
@@ -578,7 +807,7 @@ fn exit(fatal: bool, fails: bool) -> ExitCode {
 fn report_problems(problems: &[PathProblem]) {
     for p in problems {
         let kind = if p.is_fatal() { "error" } else { "warning" };
-        eprintln!("annalist: {kind}: {}: {}", p.path, p.message());
+        eprintln!("annalist: {kind}: {}: {}", p.location(), p.message());
     }
 }
 

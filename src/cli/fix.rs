@@ -102,6 +102,16 @@ pub fn fix_loop<A>(
 /// the original. A symbolic link is followed (the link stays a link). On failure the
 /// original is untouched and no temporary file is left.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, contents, |_| Ok(()))
+}
+
+/// [`write_atomic`], with `prepare` run on the temporary file before it is renamed (an
+/// error there abandons the write).
+fn write_atomic_with(
+    path: &Path,
+    contents: &[u8],
+    mut prepare: impl FnMut(&fs::File) -> io::Result<()>,
+) -> io::Result<()> {
     let target = fs::canonicalize(path)?;
     let meta = fs::metadata(&target)?;
     let dir = target
@@ -130,6 +140,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     let result = (|| {
         file.write_all(contents)?;
         file.set_permissions(meta.permissions())?;
+        prepare(&file)?;
         file.sync_all()?;
         drop(file);
         fs::rename(&tmp, &target)
@@ -138,6 +149,102 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Why `--fix` did not write a file.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The file may not be written (read-only, or not writable by this user): refused
+    /// before anything was written.
+    Refused(String),
+    /// Writing failed; the original is untouched.
+    Failed(io::Error),
+}
+
+/// Write `contents` back to `path` only if this user may write that file, keeping its
+/// owner and mode:
+/// - a file without any write permission bit (e.g. 0444) is refused, even for root;
+/// - a file this user cannot open for writing is refused (even when its directory is
+///   writable, where a rename would replace it);
+/// - otherwise it is replaced atomically (temporary file, same mode, same owner and
+///   group, rename); when the owner or group cannot be given to the temporary file
+///   (another user's file that is writable to us), it is rewritten in place instead,
+///   so it keeps its owner.
+pub fn write_back(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+    let target = fs::canonicalize(path).map_err(WriteError::Failed)?;
+    let meta = fs::metadata(&target).map_err(WriteError::Failed)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o222 == 0 {
+            return Err(WriteError::Refused(format!(
+                "the file is read-only (mode {:o})",
+                meta.permissions().mode() & 0o7777
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    if meta.permissions().readonly() {
+        return Err(WriteError::Refused("the file is read-only".into()));
+    }
+    // May this user write the file itself? (Not just its directory.)
+    if let Err(e) = fs::OpenOptions::new().write(true).open(&target) {
+        return Err(match e.kind() {
+            io::ErrorKind::PermissionDenied => {
+                WriteError::Refused(format!("this user may not write the file ({e})"))
+            }
+            _ => WriteError::Failed(e),
+        });
+    }
+    match write_atomic_owned(&target, &meta, contents) {
+        Ok(true) => Ok(()),
+        Ok(false) => write_in_place(&target, contents).map_err(WriteError::Failed),
+        Err(e) => Err(WriteError::Failed(e)),
+    }
+}
+
+/// Rewrite the file where it is (it keeps its inode, owner and mode).
+fn write_in_place(target: &Path, contents: &[u8]) -> io::Result<()> {
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(target)?;
+    f.write_all(contents)?;
+    f.sync_all()
+}
+
+/// The atomic replacement with the original's owner and group. `Ok(false)`: the owner or
+/// group could not be kept (nothing was changed; write in place instead).
+fn write_atomic_owned(target: &Path, meta: &fs::Metadata, contents: &[u8]) -> io::Result<bool> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (uid, gid) = (meta.uid(), meta.gid());
+        let mut keep = Ok(true);
+        write_atomic_with(target, contents, |f| {
+            let m = f.metadata()?;
+            if (m.uid(), m.gid()) != (uid, gid)
+                && let Err(e) = std::os::unix::fs::fchown(f, Some(uid), Some(gid))
+            {
+                keep = match e.kind() {
+                    io::ErrorKind::PermissionDenied => Ok(false),
+                    _ => Err(e),
+                };
+                return Err(io::Error::other("owner not kept"));
+            }
+            Ok(())
+        })
+        .or_else(|e| match &keep {
+            Ok(false) => Ok(()),
+            _ => Err(e),
+        })?;
+        keep
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        write_atomic(target, contents).map(|()| true)
+    }
 }
 
 /// A unified diff of `old` → `new`, with `a/PATH` and `b/PATH` headers.

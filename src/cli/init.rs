@@ -40,6 +40,10 @@ extensions = [{extensions}]
 # file; they must stay inside the workspace. Their entries add to the embedded one.
 gazetteers = []
 
+# Where the rule pages live, for the links in the editor and in SARIF; `{{code}}` is
+# replaced by the rule's code. Unset: no links.
+# docs_url = "https://example.org/annalist/docs/rules/{{code}}.md"
+
 # A rule's severity: "error", "warning", "info", "hint", or "off" to silence it.
 # `annalist check` fails on errors (lower the bar with `--deny warnings`).
 # One-off silencing in a document: <!-- annalist-disable-next-line CODE -->.
@@ -48,9 +52,9 @@ gazetteers = []
 # Which spelling wins when a name is written several ways. Unset: the system most of
 # the document already uses.
 [romanisation]
-# korean = "mccune-reischauer"    # or "revised", "conventional"
-# chinese = "pinyin"              # or "wade-giles"
-# russian = "bgn-pcgn"            # or "french", "german", "scholarly"
+# korean = "mccune-reischauer"    # or "revised", "north-korean", "conventional"
+# chinese = "pinyin"              # or "wade-giles", "postal", "conventional"
+# russian = "bgn-pcgn"            # or "french", "german", "scholarly", "conventional"
 # prefer = "majority"             # or "first": the first spelling used wins
 # Also compare each gazetteer name's spelling across the files of a run (`check`) or of
 # the editor's workspace: Seoul in one file and Sŏul in another.

@@ -34,13 +34,17 @@ pub enum Command {
         stdio: bool,
     },
     /// Check Markdown files and report problems (exit 1 when any reaches the threshold).
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// Print a document's dated events in chronological order.
     Timeline(timeline::TimelineArgs),
     /// Print a rule's documentation.
     Explain {
         /// The rule's code, e.g. footnote-undefined.
-        code: String,
+        #[arg(required_unless_present = "write_docs")]
+        code: Option<String>,
+        /// Write every rule's page (CODE.md and README.md) into DIR (docs/rules).
+        #[arg(long, value_name = "DIR", hide = true, conflicts_with = "code")]
+        write_docs: Option<PathBuf>,
     },
     /// List every rule with its code, default severity and summary.
     Rules {
@@ -59,6 +63,11 @@ pub enum Command {
         #[command(subcommand)]
         command: gazetteer::GazetteerCommand,
     },
+    /// Print a shell completion script, e.g. `annalist completions bash > ~/.local/share/bash-completion/completions/annalist`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -70,9 +79,23 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Lsp { stdio: _ } => crate::lsp::run(),
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
         Command::Timeline(args) => timeline::run(args),
-        Command::Explain { code } => explain::explain(&code),
+        Command::Explain {
+            code: _,
+            write_docs: Some(dir),
+        } => explain::write_docs(&dir),
+        Command::Explain { code, .. } => explain::explain(code.as_deref().unwrap_or("")),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "annalist",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
         Command::Rules { format } => explain::list_rules(format),
         Command::Init { force } => init::init(force),
         Command::Gazetteer { command } => gazetteer::run(command),

@@ -113,6 +113,29 @@ pub fn from_front_matter(yaml: &str) -> (Vec<Entity>, Vec<TextProblem>) {
     (v.into_iter().map(|(e, _)| e).collect(), p)
 }
 
+/// The YAML parser's message without its ` at line L column C` (counted in the front
+/// matter, not the file): the finding's own position is the file's.
+fn without_yaml_positions(msg: &str) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(at) = rest.find(" at line ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " at line ".len()..];
+        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let n = digits(tail);
+        let after = &tail[n..];
+        match after.strip_prefix(" column ") {
+            Some(c) if n > 0 => rest = &c[digits(c)..],
+            _ => {
+                out.push_str(" at line ");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// As [`from_front_matter`], with each entity's byte span in `yaml` (from its list
 /// item's `-` to the next item).
 pub fn from_front_matter_spanned(yaml: &str) -> (Vec<(Entity, Span)>, Vec<TextProblem>) {
@@ -126,7 +149,10 @@ pub fn from_front_matter_spanned(yaml: &str) -> (Vec<(Entity, Span)>, Vec<TextPr
         Err(e) => {
             problems.push(TextProblem {
                 offset: e.location().map(|l| l.index()).unwrap_or(0),
-                message: format!("front matter is not valid YAML: {e}"),
+                message: format!(
+                    "front matter is not valid YAML: {}",
+                    without_yaml_positions(&e.to_string())
+                ),
             });
             return (out, problems);
         }
@@ -307,7 +333,9 @@ pub fn load_project(config_dir: &Path, cfg: &Config) -> (Gazetteer, Vec<FileProb
                 continue;
             }
         };
-        let (entities, ps) = parse_toml(&text);
+        let (entities, mut ps) = parse_toml(&text);
+        ps.extend(validate(&text, &entities));
+        ps.sort_by_key(|p| p.offset);
         problems.extend(ps.into_iter().map(|p| file_problem(&path, &text, p)));
         for (e, span) in entities {
             g.merge(

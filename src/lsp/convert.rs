@@ -75,7 +75,7 @@ pub fn diagnostic(
             })
         })
         .collect();
-    let href = crate::rules::doc_url(f.code).parse::<Uri>().ok();
+    let href = crate::rules::doc_url(None, f.code).and_then(|u| u.parse::<Uri>().ok());
     Diagnostic {
         range: to_range(a, f.span, enc),
         severity: Some(severity(f.severity)),

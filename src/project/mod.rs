@@ -12,11 +12,13 @@
 //! - Paths are reported as given: `docs` yields `docs/a.md`, `.` yields `a.md`.
 //!   Files are sorted and each is listed once, however many arguments reach it.
 
+use crate::config::{Discovery, FileProblem, Loaded};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{Match, WalkBuilder};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::sync::Mutex;
 
 /// Why a path given or found could not be checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +31,19 @@ pub enum ProblemKind {
     WriteFailed(String),
     /// The analysis failed on this file (a bug in annalist): exit status 2.
     Internal(String),
+    /// Binary data (a NUL byte): reported and skipped; does not change the exit status.
+    Binary { offset: usize },
+    /// A directory in which no file with one of these extensions was found: exit status 2.
+    NoFiles { extensions: Vec<String> },
+    /// A problem in a configuration or gazetteer file (the path): exit status 2; the run
+    /// goes on with the documented fallback.
+    Config {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// `--fix` would have to write a file it may not: exit status 2; the file is left alone.
+    ReadOnly(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +55,17 @@ pub struct PathProblem {
 impl PathProblem {
     /// True when this problem makes the run fail with exit status 2.
     pub fn is_fatal(&self) -> bool {
-        !matches!(self.kind, ProblemKind::NotUtf8 { .. })
+        !matches!(
+            self.kind,
+            ProblemKind::NotUtf8 { .. } | ProblemKind::Binary { .. }
+        )
+    }
+    /// `path:line:col` for a configuration problem, else the path.
+    pub fn location(&self) -> String {
+        match &self.kind {
+            ProblemKind::Config { line, column, .. } => format!("{}:{line}:{column}", self.path),
+            _ => self.path.clone(),
+        }
     }
     pub fn message(&self) -> String {
         match &self.kind {
@@ -49,6 +74,22 @@ impl PathProblem {
                 "not UTF-8 (first invalid byte at byte offset {offset}); skipped. Convert it with e.g. `iconv -f WINDOWS-1252 -t UTF-8`"
             ),
             ProblemKind::WriteFailed(e) => format!("cannot write the fixed file: {e}"),
+            ProblemKind::Binary { offset } => format!(
+                "binary data (a NUL byte at byte offset {offset}), not a text file; skipped. Exclude it with `exclude` in annalist.toml or `--exclude`"
+            ),
+            ProblemKind::NoFiles { extensions } => format!(
+                "no Markdown files found under {} (looked for {}; `extensions` in annalist.toml sets them; hidden, ignored and excluded files are skipped)",
+                self.path,
+                extensions
+                    .iter()
+                    .map(|e| format!("*.{}", e.trim_start_matches('.')))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ProblemKind::Config { message, .. } => message.clone(),
+            ProblemKind::ReadOnly(why) => format!(
+                "not fixed: {why}; nothing was written. Make it writable for this user (e.g. chmod u+w) or leave out --fix"
+            ),
             ProblemKind::Internal(e) => format!(
                 "internal error while analysing this file ({e}); the other files were checked. This is a bug in annalist: please report it with the file"
             ),
@@ -74,6 +115,8 @@ pub struct Walked {
     pub problems: Vec<PathProblem>,
     /// Non-fatal trouble (a broken pattern in a `.gitignore`), for standard error.
     pub warnings: Vec<String>,
+    /// Files named on the command line and skipped, with why, for standard error.
+    pub skipped: Vec<String>,
 }
 
 /// The `exclude` patterns of a configuration, anchored at its directory.
@@ -88,38 +131,227 @@ impl Excluder {
     /// `root`: the directory the patterns are relative to. An invalid pattern is an error
     /// message naming it.
     pub fn new(root: &Path, cwd: &Path, patterns: &[String]) -> Result<Excluder, String> {
+        let (x, errors) = Excluder::build(root, cwd, patterns);
+        match errors.into_iter().next() {
+            Some((_, e)) => Err(e),
+            None => Ok(x),
+        }
+    }
+
+    /// Like [`Excluder::new`], but an invalid pattern is left out: the excluder of the
+    /// valid ones, and (pattern, message) for each invalid one.
+    pub fn build(
+        root: &Path,
+        cwd: &Path,
+        patterns: &[String],
+    ) -> (Excluder, Vec<(String, String)>) {
         let root = normalize(cwd, root);
         let mut b = GitignoreBuilder::new(&root);
+        let mut errors = Vec::new();
         for p in patterns {
-            b.add_line(None, p)
-                .map_err(|e| format!("exclude: invalid pattern `{p}`: {e}"))?;
+            if let Err(e) = b.add_line(None, p) {
+                errors.push((p.clone(), format!("exclude: invalid pattern `{p}`: {e}")));
+            }
         }
-        let ignore = b
-            .build()
-            .map_err(|e| format!("exclude: invalid patterns: {e}"))?;
-        Ok(Excluder {
-            root,
-            cwd: cwd.to_path_buf(),
-            ignore: Arc::new(ignore),
-        })
+        let ignore = b.build().unwrap_or_else(|e| {
+            errors.push((String::new(), format!("exclude: invalid patterns: {e}")));
+            Gitignore::empty()
+        });
+        (
+            Excluder {
+                root,
+                cwd: cwd.to_path_buf(),
+                ignore: Arc::new(ignore),
+            },
+            errors,
+        )
     }
 
     /// True when `path` (relative to the working directory, or absolute) is excluded.
     pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
+        self.matched(path, is_dir).is_some()
+    }
+
+    /// The pattern that excludes `path`, if one does.
+    pub fn matched(&self, path: &Path, is_dir: bool) -> Option<String> {
         if self.ignore.is_empty() {
-            return false;
+            return None;
         }
         let abs = normalize(&self.cwd, path);
-        let Ok(rel) = abs.strip_prefix(&self.root) else {
-            return false;
-        };
+        let rel = abs.strip_prefix(&self.root).ok()?;
         if rel.as_os_str().is_empty() {
-            return false;
+            return None;
         }
-        matches!(
-            self.ignore.matched_path_or_any_parents(rel, is_dir),
-            Match::Ignore(_)
-        )
+        match self.ignore.matched_path_or_any_parents(rel, is_dir) {
+            Match::Ignore(g) => Some(g.original().to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Which configuration governs each path, and what it excludes: the nearest
+/// `annalist.toml` of each file (or the one fixed by `--config`/`--isolated`), its
+/// `exclude` and `extensions`, and the command line's `--exclude`.
+pub struct Policy {
+    cwd: PathBuf,
+    cli: Excluder,
+    /// One excluder and one list of extensions for every path (the editor's index).
+    fixed: Option<(Excluder, Vec<String>)>,
+    inner: Mutex<PolicyInner>,
+}
+
+struct PolicyInner {
+    discovery: Discovery,
+    excluders: HashMap<Option<PathBuf>, Arc<Excluder>>,
+    /// Invalid `exclude` patterns, by configuration file.
+    problems: Vec<FileProblem>,
+}
+
+impl Policy {
+    /// `cli_exclude`: `--exclude` patterns, relative to the working directory. An invalid
+    /// one is an error message.
+    pub fn new(cwd: &Path, discovery: Discovery, cli_exclude: &[String]) -> Result<Policy, String> {
+        let cli = Excluder::new(cwd, cwd, cli_exclude).map_err(|e| format!("--{e}"))?;
+        Ok(Policy {
+            cwd: cwd.to_path_buf(),
+            cli,
+            fixed: None,
+            inner: Mutex::new(PolicyInner {
+                discovery,
+                excluders: HashMap::new(),
+                problems: Vec::new(),
+            }),
+        })
+    }
+
+    /// One excluder and one list of extensions for every path.
+    pub fn single(exclude: &Excluder, extensions: &[String]) -> Policy {
+        Policy {
+            cwd: exclude.cwd.clone(),
+            cli: Excluder::build(&exclude.cwd, &exclude.cwd, &[]).0,
+            fixed: Some((exclude.clone(), extensions.to_vec())),
+            inner: Mutex::new(PolicyInner {
+                discovery: Discovery::fixed(Loaded::default()),
+                excluders: HashMap::new(),
+                problems: Vec::new(),
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, PolicyInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The configuration governing the file `path` (relative to the working directory,
+    /// or absolute).
+    pub fn config_for(&self, path: &Path) -> Arc<Loaded> {
+        let abs = normalize(&self.cwd, path);
+        self.lock().discovery.for_file(&abs)
+    }
+
+    /// The configuration governing the working directory (for standard input).
+    pub fn config_here(&self) -> Arc<Loaded> {
+        self.lock().discovery.for_dir(&self.cwd)
+    }
+
+    /// Every configuration consulted so far, in path order.
+    pub fn configs(&self) -> Vec<Arc<Loaded>> {
+        self.lock().discovery.loaded()
+    }
+
+    /// Invalid `exclude` patterns met so far.
+    pub fn problems(&self) -> Vec<FileProblem> {
+        self.lock().problems.clone()
+    }
+
+    /// The directory a configuration's relative paths are anchored at.
+    pub fn anchor(&self, loaded: &Loaded) -> PathBuf {
+        loaded
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|d| normalize(&self.cwd, d))
+            .unwrap_or_else(|| self.cwd.clone())
+    }
+
+    fn excluder(&self, loaded: &Loaded) -> Arc<Excluder> {
+        let anchor = self.anchor(loaded);
+        let mut inner = self.lock();
+        if let Some(x) = inner.excluders.get(&loaded.path) {
+            return x.clone();
+        }
+        let (x, errors) = Excluder::build(&anchor, &self.cwd, &loaded.config.exclude);
+        for (pattern, message) in errors {
+            let path = loaded
+                .path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE));
+            let (line, column) = locate(&path, &pattern);
+            inner.problems.push(FileProblem {
+                path,
+                line,
+                column,
+                message: format!("{message} (this pattern is ignored; fix or remove it)"),
+            });
+        }
+        let x = Arc::new(x);
+        inner.excluders.insert(loaded.path.clone(), x.clone());
+        x
+    }
+
+    /// Why `path` is skipped, if it is: `matched --exclude pattern X` or `matched exclude
+    /// pattern X in FILE`. A path is governed by the configuration of its directory.
+    pub fn excluded(&self, path: &Path, is_dir: bool) -> Option<String> {
+        if let Some(p) = self.cli.matched(path, is_dir) {
+            return Some(format!("matched --exclude pattern `{p}`"));
+        }
+        if let Some((x, _)) = &self.fixed {
+            return x
+                .matched(path, is_dir)
+                .map(|p| format!("matched exclude pattern `{p}`"));
+        }
+        let abs = normalize(&self.cwd, path);
+        let loaded = self.config_for(&abs);
+        let x = self.excluder(&loaded);
+        x.matched(&abs, is_dir).map(|p| {
+            format!(
+                "matched exclude pattern `{p}` in {}",
+                loaded
+                    .path
+                    .as_deref()
+                    .map(|c| display(&relative_to(&self.cwd, c)))
+                    .unwrap_or_else(|| crate::config::CONFIG_FILE.into())
+            )
+        })
+    }
+
+    /// Whether a file found in a directory has one of its configuration's extensions.
+    fn is_markdown(&self, path: &Path) -> bool {
+        if let Some((_, exts)) = &self.fixed {
+            return has_extension(path, exts);
+        }
+        let loaded = self.config_for(path);
+        has_extension(path, &loaded.config.extensions)
+    }
+}
+
+/// `p` relative to `base` when it lies under it, else `p`.
+pub fn relative_to(base: &Path, p: &Path) -> PathBuf {
+    let abs = normalize(base, p);
+    abs.strip_prefix(base).map(Path::to_path_buf).unwrap_or(abs)
+}
+
+/// The 1-based line and column of the first quoted occurrence of `needle` in the file at
+/// `path` (1:1 when it cannot be found).
+fn locate(path: &Path, needle: &str) -> (usize, usize) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return (1, 1);
+    };
+    let quoted = format!("\"{needle}\"");
+    let single = format!("'{needle}'");
+    match text.find(&quoted).or_else(|| text.find(&single)) {
+        Some(at) if !needle.is_empty() => crate::config::line_col(&text, at),
+        _ => (1, 1),
     }
 }
 
@@ -166,19 +398,30 @@ fn has_extension(p: &Path, extensions: &[String]) -> bool {
         .any(|x| x.trim_start_matches('.').eq_ignore_ascii_case(ext))
 }
 
-/// Collect the files to check from the command line's paths. `-` is standard input,
-/// reported as `stdin_name`.
+/// Collect the files under `paths` with one configuration's `extensions` and
+/// `exclude` (the editor's workspace index).
 pub fn collect(
     paths: &[PathBuf],
     extensions: &[String],
     exclude: &Excluder,
     stdin_name: Option<&str>,
 ) -> Walked {
+    collect_with(
+        paths,
+        &Arc::new(Policy::single(exclude, extensions)),
+        stdin_name,
+    )
+}
+
+/// Collect the files to check from the command line's paths. `-` is standard input,
+/// reported as `stdin_name`. A directory in which no file is found is a problem.
+pub fn collect_with(paths: &[PathBuf], policy: &Arc<Policy>, stdin_name: Option<&str>) -> Walked {
     let mut w = Walked::default();
     let mut seen: HashSet<PathBuf> = HashSet::new();
+    let cwd = policy.cwd.clone();
     let mut push = |w: &mut Walked, e: Entry| {
         let key = match &e.path {
-            Some(p) => normalize(&exclude.cwd, p),
+            Some(p) => normalize(&cwd, p),
             None => PathBuf::from("-"),
         };
         if seen.insert(key) {
@@ -188,7 +431,11 @@ pub fn collect(
     for arg in paths {
         if arg.as_os_str() == "-" {
             let name = stdin_name.unwrap_or("<stdin>");
-            if stdin_name.is_some() && exclude.is_excluded(Path::new(name), false) {
+            if stdin_name.is_some()
+                && let Some(why) = policy.excluded(Path::new(name), false)
+            {
+                w.skipped
+                    .push(format!("skipped {name} (standard input): {why}"));
                 continue;
             }
             push(
@@ -211,36 +458,39 @@ pub fn collect(
             }
         };
         if !meta.is_dir() {
-            if !exclude.is_excluded(arg, false) {
-                push(
+            match policy.excluded(arg, false) {
+                Some(why) => w.skipped.push(format!("skipped {}: {why}", display(arg))),
+                None => push(
                     &mut w,
                     Entry {
                         display: display(arg),
                         path: Some(arg.clone()),
                     },
-                );
+                ),
             }
             continue;
         }
-        if exclude.is_excluded(arg, true) {
+        if let Some(why) = policy.excluded(arg, true) {
+            w.skipped.push(format!("skipped {}: {why}", display(arg)));
             continue;
         }
-        let ex = exclude.clone();
+        let p = policy.clone();
         let walker = WalkBuilder::new(arg)
             .require_git(false)
             .hidden(true)
             .follow_links(false)
             .filter_entry(move |e| {
                 e.depth() == 0
-                    || !ex.is_excluded(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+                    || p.excluded(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+                        .is_none()
             })
             .build();
+        let mut found = 0usize;
         for item in walker {
             match item {
                 Ok(e) => {
-                    if e.file_type().is_some_and(|t| t.is_file())
-                        && has_extension(e.path(), extensions)
-                    {
+                    if e.file_type().is_some_and(|t| t.is_file()) && policy.is_markdown(e.path()) {
+                        found += 1;
                         push(
                             &mut w,
                             Entry {
@@ -261,6 +511,20 @@ pub fn collect(
                     }
                 }
             }
+        }
+        if found == 0 {
+            let extensions = match &policy.fixed {
+                Some((_, exts)) => exts.clone(),
+                None => policy
+                    .config_for(&arg.join(crate::config::CONFIG_FILE))
+                    .config
+                    .extensions
+                    .clone(),
+            };
+            w.problems.push(PathProblem {
+                path: display(arg),
+                kind: ProblemKind::NoFiles { extensions },
+            });
         }
     }
     w.entries

@@ -25,11 +25,19 @@ pub struct Rule {
     pub fix_is_safe: bool,
 }
 
-/// Where a rule's documentation lives online (the LSP `codeDescription`, SARIF `helpUri`).
-pub const DOCS_BASE: &str = "https://annalist.invalid/rules/";
-
-pub fn doc_url(code: &str) -> String {
-    format!("{DOCS_BASE}{code}")
+/// Where a rule's documentation lives online (the LSP `codeDescription`, SARIF
+/// `helpUri`): `docs_url` in annalist.toml, `{code}` replaced by the code (without it,
+/// `/CODE` is appended). No `docs_url`: no link (never a dead one).
+pub fn doc_url(docs_url: Option<&str>, code: &str) -> Option<String> {
+    let base = docs_url?.trim();
+    if base.is_empty() {
+        return None;
+    }
+    Some(if base.contains("{code}") {
+        base.replace("{code}", code)
+    } else {
+        format!("{}/{code}", base.trim_end_matches('/'))
+    })
 }
 
 /// Every rule, in a stable order: the one registry (`annalist rules`, `explain`,

@@ -66,9 +66,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn write_problem(p: &PathProblem, out: &mut dyn Write) -> io::Result<()> {
+    let at = match &p.kind {
+        super::ProblemKind::Config { line, column, .. } => format!(",line={line},col={column}"),
+        _ => String::new(),
+    };
     writeln!(
         out,
-        "::{} file={},title={}::{}",
+        "::{} file={}{at},title={}::{}",
         if p.is_fatal() { "error" } else { "warning" },
         escape_property(&p.path),
         escape_property("annalist"),

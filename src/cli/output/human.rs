@@ -57,11 +57,27 @@ pub fn summary_line(report: &Report) -> String {
             parts.push(plural(n, one, many));
         }
     }
-    let mut line = if parts.is_empty() {
+    let failed = report.problems.iter().filter(|p| p.is_fatal()).count();
+    let skipped = report.problems.len() - failed;
+    let mut line = if parts.is_empty() && report.problems.is_empty() {
         format!("Checked {files}: no problems found.")
+    } else if parts.is_empty() {
+        format!("Checked {files}: no findings.")
     } else {
         format!("Checked {files}: {}.", parts.join(", "))
     };
+    if skipped > 0 {
+        line.push_str(&format!(
+            " Skipped {} (binary or not UTF-8).",
+            plural(skipped, "file", "files")
+        ));
+    }
+    if failed > 0 {
+        line.push_str(&format!(
+            " Failed: {} (see standard error).",
+            plural(failed, "path or setting", "paths or settings")
+        ));
+    }
     let fixed: usize = report.files.iter().map(|f| f.fixed).sum();
     if fixed > 0 {
         let in_files = report.files.iter().filter(|f| f.fixed > 0).count();

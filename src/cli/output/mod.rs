@@ -31,6 +31,8 @@ pub enum Format {
     Github,
     /// JUnit XML, for test-report views (GitLab, Jenkins, Azure).
     Junit,
+    /// One line per finding: `path:line:col: CODE message` (and per problem).
+    Concise,
 }
 
 /// A 1-based line and a 1-based column counted in Unicode characters.
@@ -133,6 +135,8 @@ pub struct Report {
     pub problems: Vec<PathProblem>,
     /// Findings at or above this severity fail the run.
     pub threshold: Severity,
+    /// `docs_url` of the configuration: the rules' links (none when unset).
+    pub docs_url: Option<String>,
 }
 
 impl Report {
@@ -280,7 +284,31 @@ pub fn write(
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
         Format::Junit => junit::write(report, out),
+        Format::Concise => concise(report, opts, out),
     }
+}
+
+/// `--format concise`: `path:line:col: CODE message`, one finding a line, in path and
+/// position order; then paths that could not be checked; then the summary line.
+fn concise(report: &Report, opts: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+    for f in &report.files {
+        for d in &f.diagnostics {
+            if opts.quiet && !reaches(d.severity, report.threshold) {
+                continue;
+            }
+            let message = d.message.replace(['\r', '\n'], " ");
+            writeln!(
+                out,
+                "{}:{}:{}: {} {}",
+                f.path, d.range.start.line, d.range.start.column, d.code, message
+            )?;
+        }
+    }
+    for p in &report.problems {
+        let kind = if p.is_fatal() { "error" } else { "warning" };
+        writeln!(out, "{}: {kind}: {}", p.location(), p.message())?;
+    }
+    writeln!(out, "{}", human::summary_line(report))
 }
 
 /// Where a rule's documentation comes from, for codes the registry knows and for the
@@ -353,6 +381,7 @@ pub(crate) fn sample_report() -> Report {
             kind: ProblemKind::NotUtf8 { offset: 7 },
         }],
         threshold: Severity::Error,
+        docs_url: None,
     }
 }
 

@@ -55,16 +55,19 @@ fn region(r: Range) -> Value {
     })
 }
 
-fn rule_descriptor(r: &RuleInfo) -> Value {
-    json!({
+fn rule_descriptor(r: &RuleInfo, docs_url: Option<&str>) -> Value {
+    let mut v = json!({
         "id": r.code,
         "name": r.code,
         "shortDescription": { "text": r.summary },
         "fullDescription": { "text": first_paragraph(r.doc).unwrap_or(r.summary) },
         "help": { "text": r.doc, "markdown": r.doc },
-        "helpUri": crate::rules::doc_url(r.code),
         "defaultConfiguration": { "level": level(r.default_severity) },
-    })
+    });
+    if let (Some(url), Some(o)) = (crate::rules::doc_url(docs_url, r.code), v.as_object_mut()) {
+        o.insert("helpUri".into(), Value::String(url));
+    }
+    v
 }
 
 /// The first paragraph of a rule's documentation that is not a heading.
@@ -183,8 +186,10 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     "name": "annalist",
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": crate::rules::DOCS_BASE,
-                    "rules": rules.iter().map(rule_descriptor).collect::<Vec<_>>(),
+                    "rules": rules
+                        .iter()
+                        .map(|r| rule_descriptor(r, report.docs_url.as_deref()))
+                        .collect::<Vec<_>>(),
                 }
             },
             "invocations": [{
