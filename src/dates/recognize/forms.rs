@@ -48,7 +48,13 @@ impl P<'_> {
     /// A month name (capitalised as the table has it); an abbreviation's dot is eaten.
     pub(super) fn month(&self, i: usize) -> Option<(i8, MonthForm, usize)> {
         let w = self.word(i)?;
-        let (m, form) = self.lang.month(w)?;
+        let (m, form) = self.lang.month(w).or_else(|| self.lang.month_upper(w))?;
+        // `the Long March`: a name, not a month.
+        if matches!(form, MonthForm::Full { ambiguous: true })
+            && i.checked_sub(1).is_some_and(|p| self.word_is(p, "Long"))
+        {
+            return None;
+        }
         let mut j = i + 1;
         if self.adj(j) {
             match self.kind(j) {
@@ -62,6 +68,33 @@ impl P<'_> {
             }
         }
         Some((m, form, j))
+    }
+
+    /// `[O.S. 28 February]`, `[13 March]` at `i`: whether the bracket says New Style
+    /// (`Some(true)`, `N.S.`), Old Style (`Some(false)`, `O.S.`) or nothing, its day and
+    /// month, and the token after `]`.
+    pub(super) fn old_style_bracket(&self, i: usize) -> Option<(Option<bool>, i8, i8, usize)> {
+        if !self.is_punct(i, "[") {
+            return None;
+        }
+        let mut j = i + 1;
+        let mut label = None;
+        if (self.word_is(j, "O") || self.word_is(j, "N"))
+            && self.is_punct(j + 1, ".")
+            && self.word_is(j + 2, "S")
+        {
+            label = Some(self.word_is(j, "N"));
+            j += 3;
+            if self.is_punct(j, ".") {
+                j += 1;
+            }
+        }
+        let (d, k) = self.day(j)?;
+        let (m, _, l) = self.month(k)?;
+        if !self.is_punct(l, "]") {
+            return None;
+        }
+        Some((label, d, m, l + 1))
     }
 
     /// A four-digit year 1000–2100.
@@ -119,6 +152,19 @@ impl P<'_> {
                 j += 1;
             }
             let (m, _, k) = self.month(j)?;
+            // `13 March [O.S. 28 February] 1907`, `28 February [13 March] 1907`: one date,
+            // the New Style day.
+            let (d, m, k) = match self.old_style_bracket(k) {
+                Some((ns_inside, d2, m2, after)) => {
+                    let inside = (m2, d2) > (m, d);
+                    if ns_inside == Some(true) || (ns_inside.is_none() && inside) {
+                        (d2, m2, after)
+                    } else {
+                        (d, m, after)
+                    }
+                }
+                None => (d, m, k),
+            };
             let after_comma = if self.is_punct(k, ",") { k + 1 } else { k };
             if let Some((y, sp, next)) = self.year_after_day(after_comma) {
                 let digits = sp.len();
@@ -144,7 +190,7 @@ impl P<'_> {
             });
         }
         // Month Day [,] [Year] | Month [,] Year
-        let (m, form, j) = self.month(i)?;
+        let (m, _, j) = self.month(i)?;
         if let Some((d, k)) = self.day(j)
             && !self.adj(j)
         {
@@ -162,11 +208,11 @@ impl P<'_> {
             if self.stray_number(k) || self.is_punct(k, "-") || self.is_punct(k, "–") {
                 return None;
             }
-            // `June 5 divisions`: a count, not a day.
-            if !self.next_ok(k)
-                || (matches!(form, MonthForm::Full { ambiguous: true })
-                    && self.kind(k) == Some(K::Word))
-            {
+            // `June 5 divisions`: a count, not a day. `March`/`May` are held to the same
+            // test as the other months (`On March 24 Kim visited`, `March 30 of this
+            // year`): the word after the day must be capitalised or a function word.
+            // Lowercase `march`/`may` never reach here.
+            if !self.next_ok(k) {
                 return None;
             }
             return Some(Simple {
@@ -607,7 +653,8 @@ impl P<'_> {
     /// from `… and (again) in September 1949`, or left to infer.
     pub(super) fn bare_month(&self, i: usize) -> Option<(Raw, usize)> {
         let (m, form, j) = self.month(i)?;
-        if form == MonthForm::Abbrev {
+        // Abbreviations and capitals (`MAY`) need a day or a year.
+        if form == MonthForm::Abbrev || self.lang.month(self.s(i)).is_none() {
             return None;
         }
         let prev = self.prev_word(i)?;

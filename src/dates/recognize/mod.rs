@@ -21,9 +21,9 @@ mod numeric;
 mod year;
 
 use super::DateMention;
-use super::lang::{Lang, MonthForm, Part, Qualifier};
+use super::lang::{Lang, Qualifier};
 use crate::finding::Span;
-use crate::markdown::MdModel;
+use crate::markdown::{BlockKind, MdModel};
 use jiff::civil::Weekday;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,6 +85,27 @@ fn tokenize(text: &str, piece: Span, out: &mut Vec<Tok>) {
     }
 }
 
+const NUMBER_WORDS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+];
+
+/// Nouns that, capitalised after a date, make it a name rather than an event.
+const NAME_NOUNS: &[&str] = &[
+    "Resolution",
+    "Movement",
+    "Revolution",
+    "Agreement",
+    "Declaration",
+    "Incident",
+    "Uprising",
+    "Accord",
+    "Accords",
+    "Communiqué",
+    "Communique",
+    "Proclamation",
+    "Massacre",
+];
+
 /// A date value whose year may still be relative (pending inference: the year is an
 /// offset from the year to be found, 0 or -1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,6 +148,26 @@ enum YearSrc {
     Pending,
 }
 
+/// What kind of line a date stands on, for judging it as a source of years.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum LineClass {
+    #[default]
+    Prose,
+    /// A dateline: `Seoul, June 26, 1950—10 a.m.`, `JUNE 24–25, 1950`.
+    Dateline,
+    /// A source, publication, archival-stamp, file-number or footnote line: its dates
+    /// are about the record, not the story, and never lend their year.
+    Reference,
+}
+
+/// Where a date stands in the document.
+#[derive(Clone, Copy, Debug, Default)]
+struct Place {
+    quote: u8,
+    heading: bool,
+    class: LineClass,
+}
+
 #[derive(Clone, Debug)]
 struct Raw {
     span: Span,
@@ -137,6 +178,12 @@ struct Raw {
     qualifier: Option<Qualifier>,
     /// A three-digit year after a day and month: the digits and their span.
     short_year: Option<(String, Span)>,
+    place: Place,
+    /// A year relative to the document's date (`this year` 0, `last year` -1, `two
+    /// years ago` -2) and the phrase's span.
+    rel: Option<(i32, Span)>,
+    /// Part of a name (`the December 12 Resolution`): not an event.
+    name: bool,
 }
 
 impl Raw {
@@ -149,6 +196,9 @@ impl Raw {
             weekday: None,
             qualifier: None,
             short_year: None,
+            place: Place::default(),
+            rel: None,
+            name: false,
         }
     }
 }
@@ -186,6 +236,9 @@ struct P<'a> {
     text: &'a str,
     t: &'a [Tok],
     lang: &'a Lang,
+    /// The document is Soviet or Russian (its text names Moscow, the USSR…): numeric
+    /// dates like `29.8.50` count without a word before them.
+    soviet: bool,
 }
 
 impl<'a> P<'a> {
@@ -330,6 +383,7 @@ impl<'a> P<'a> {
                 match w.as_bytes().first() {
                     Some(c) if c.is_ascii_uppercase() => {
                         self.lang.month(w).is_some()
+                            || self.lang.month_upper(w).is_some()
                             || self.lang.weekday(w).is_some()
                             || self.lower_starter(&w.to_ascii_lowercase())
                     }
@@ -339,6 +393,54 @@ impl<'a> P<'a> {
             }
             _ => false,
         }
+    }
+
+    /// `of this year`, `last year`, `of next year` at `i`: the offset, its span and the
+    /// token after it.
+    fn relative_after(&self, i: usize) -> Option<(i32, Span, usize)> {
+        let j = if self.word_is(i, "of") { i + 1 } else { i };
+        let by = match self.word(j)?.to_ascii_lowercase().as_str() {
+            "this" => 0,
+            "last" => -1,
+            "next" => 1,
+            _ => return None,
+        };
+        if !self.word_is(j + 1, "year") {
+            return None;
+        }
+        Some((by, Span::new(self.start(i), self.end(j + 1)), j + 2))
+    }
+
+    /// `two years ago (on)` before the date starting at token `i`.
+    fn relative_before(&self, i: usize) -> Option<(i32, Span)> {
+        let mut j = i.checked_sub(1)?;
+        if self.word_is(j, "on") {
+            j = j.checked_sub(1)?;
+        }
+        if !self.word_is(j, "ago") {
+            return None;
+        }
+        let y = j.checked_sub(1)?;
+        if !self.word_in(y, &["year", "years"]) {
+            return None;
+        }
+        let n = y.checked_sub(1)?;
+        let count: i32 = match self.num(n) {
+            Some(d) => d.parse().ok().filter(|c| (1..=100).contains(c))?,
+            None => {
+                let w = self.word(n)?.to_ascii_lowercase();
+                let k = NUMBER_WORDS.iter().position(|x| *x == w)?;
+                i32::try_from(k).ok()? + 1
+            }
+        };
+        Some((-count, Span::new(self.start(n), self.end(j))))
+    }
+
+    /// A capitalised noun after a date makes the date part of a name (`the December 12
+    /// Resolution`, `the April 19 Revolution`).
+    fn names_after(&self, i: usize) -> bool {
+        self.word(i)
+            .is_some_and(|w| NAME_NOUNS.iter().any(|n| *n == w))
     }
 
     /// A lowercase word that can begin a date phrase (`the end of`, `early`, `from`).
@@ -353,7 +455,8 @@ impl<'a> P<'a> {
     }
 
     fn at(&self, i: usize) -> Option<(Raw, usize)> {
-        self.weekday_date(i)
+        self.numeric(i)
+            .or_else(|| self.weekday_date(i))
             .or_else(|| self.part(i))
             .or_else(|| self.open_range(i))
             .or_else(|| self.day_range(i))
@@ -370,6 +473,7 @@ impl<'a> P<'a> {
 pub fn find(text: &str, md: &MdModel, lang: &Lang) -> Vec<DateMention> {
     let mut raws: Vec<Raw> = Vec::new();
     let mut toks = Vec::new();
+    let soviet = year::soviet_document(text, lang);
     for block in md.prose_blocks() {
         for piece in md.prose_pieces(block.content) {
             tokenize(text, piece, &mut toks);
@@ -377,12 +481,28 @@ pub fn find(text: &str, md: &MdModel, lang: &Lang) -> Vec<DateMention> {
                 text,
                 t: &toks,
                 lang,
+                soviet,
             };
             let mut i = 0;
             while i < toks.len() {
                 if p.candidate(i)
-                    && let Some((raw, next)) = p.at(i)
+                    && let Some((mut raw, mut next)) = p.at(i)
                 {
+                    raw.place = Place {
+                        quote: block.quote_depth,
+                        heading: matches!(block.kind, BlockKind::Heading { .. }),
+                        class: year::line_class(text, block.content, raw.span),
+                    };
+                    if raw.year == YearSrc::Pending {
+                        if let Some((by, sp, after)) = p.relative_after(next) {
+                            raw.rel = Some((by, sp));
+                            raw.span.end = sp.end;
+                            next = after;
+                        } else if let Some(r) = p.relative_before(i) {
+                            raw.rel = Some(r);
+                        }
+                    }
+                    raw.name = p.names_after(next);
                     raws.push(raw);
                     i = next.max(i + 1);
                     continue;
@@ -393,5 +513,6 @@ pub fn find(text: &str, md: &MdModel, lang: &Lang) -> Vec<DateMention> {
     }
     raws.sort_by_key(|r| (r.span.start, r.span.end));
     raws.dedup_by_key(|r| r.span.start);
-    year::resolve(raws)
+    let doc = year::document_date(text, md, &raws);
+    year::resolve(raws, doc)
 }

@@ -1,12 +1,162 @@
 //! The document pass: pending years inferred, three-digit years judged, values written.
 
-use super::{Raw, V, YearSrc};
-use crate::dates::{DateMention, Precision, Problem, edtf};
+use super::{LineClass, Raw, V, YearSrc};
+use crate::dates::lang::Lang;
+use crate::dates::{DateMention, Precision, Problem, YearSource, edtf};
 use crate::finding::Span;
+use crate::markdown::MdModel;
 use jiff::civil::Date;
 
+/// The document's own date: the last day it can be, its year, and where it is written.
+#[derive(Clone, Debug)]
+pub(super) struct DocDate {
+    date: Date,
+    year: i32,
+    source: YearSource,
+}
+
+/// Days a date without a year may fall after the document's date before its year is
+/// moved back: a telegram of June 26 announces a meeting on June 27 of the same year,
+/// but `December 12` in a June document is last December.
+const FUTURE_TOLERANCE_DAYS: i32 = 31;
+
+/// Words that mark a line as a source, a publication, an archival stamp or a reference
+/// (compared lowercase): its dates are about the record and never lend their year.
+const REFERENCE_MARKS: &[&str] = &[
+    "foreign relations of the united states",
+    "printing office",
+    "declassified",
+    "e.o. 1",
+    "department of state bulletin",
+    "printed in",
+    "reprinted in",
+    "published in",
+    "source:",
+    "sources:",
+    "authority:",
+    "nnd ",
+    "archive",
+    "vol.",
+    "volume ",
+];
+
+/// The document's date: the front matter's `date:`, else a dateline that is the first
+/// date of the document outside quotations and headings.
+pub(super) fn document_date(text: &str, md: &MdModel, raws: &[Raw]) -> Option<DocDate> {
+    if let Some(fm) = md.front_matter.and_then(|f| text.get(f.start..f.end)) {
+        for line in fm.lines() {
+            let Some(v) = line.trim().strip_prefix("date:") else {
+                continue;
+            };
+            let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+            if let Some(d) = parse_doc_date(v) {
+                return Some(DocDate {
+                    date: d,
+                    year: d.year().into(),
+                    source: YearSource::FrontMatter(v.to_string()),
+                });
+            }
+        }
+    }
+    let first = raws.iter().find(|r| {
+        r.place.quote == 0 && !r.place.heading && r.place.class != LineClass::Reference
+    })?;
+    let YearSrc::Written(sp) = first.year else {
+        return None;
+    };
+    if first.place.class != LineClass::Dateline || first.name {
+        return None;
+    }
+    let last = first.b.unwrap_or(first.a);
+    let (_, _, end, _) = value(last, false).ok()?;
+    Some(DocDate {
+        date: end,
+        year: last.year(),
+        source: YearSource::Dateline(sp),
+    })
+}
+
+/// `1949-06-26`, `1949-06`, `1949` (a date-time's date part too): the last day meant.
+fn parse_doc_date(v: &str) -> Option<Date> {
+    let y: i16 = v.get(..4)?.parse().ok()?;
+    let rest = v.get(4..).unwrap_or("");
+    if rest.is_empty() {
+        return Date::new(y, 12, 31).ok();
+    }
+    let m: i8 = rest.strip_prefix('-')?.get(..2)?.parse().ok()?;
+    let rest = rest.get(3..).unwrap_or("");
+    if rest.is_empty() {
+        return Date::new(y, m, 1).ok().map(|d| d.last_of_month());
+    }
+    let d: i8 = rest.strip_prefix('-')?.get(..2)?.parse().ok()?;
+    Date::new(y, m, d).ok()
+}
+
+/// True when the document speaks of Russia or the Soviet Union.
+pub(super) fn soviet_document(text: &str, lang: &Lang) -> bool {
+    let lower = text.to_lowercase();
+    lang.russian_context.iter().any(|w| {
+        lower.match_indices(w).any(|(at, _)| {
+            let before = lower.get(..at).and_then(|b| b.chars().next_back());
+            let after = lower.get(at + w.len()..).and_then(|r| r.chars().next());
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
+/// The line of `block` (its content span) holding `span`.
+fn line_of(text: &str, block: Span, span: Span) -> (usize, &str) {
+    let start = text
+        .get(..span.start)
+        .and_then(|t| t.rfind('\n'))
+        .map(|i| i + 1)
+        .unwrap_or(0)
+        .max(block.start);
+    let end = text
+        .get(span.end..)
+        .and_then(|t| t.find('\n'))
+        .map(|i| span.end + i)
+        .unwrap_or(text.len())
+        .min(block.end);
+    (start, text.get(start..end).unwrap_or(""))
+}
+
+/// Is the line of a date a dateline, a reference, or prose?
+pub(super) fn line_class(text: &str, block: Span, span: Span) -> LineClass {
+    let (ls, line) = line_of(text, block, span);
+    let lower = line.to_lowercase();
+    let bare = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    if bare.starts_with("[^") || REFERENCE_MARKS.iter().any(|m| lower.contains(m)) {
+        return LineClass::Reference;
+    }
+    // File numbers: `795.00/6–2550: Telegram`, `501.BB Korea/7–2448`.
+    let digits = bare.bytes().take_while(u8::is_ascii_digit).count();
+    if digits >= 3 && bare.as_bytes().get(digits) == Some(&b'.') && bare.contains('/') {
+        return LineClass::Reference;
+    }
+    let before = line
+        .get(..span.start.saturating_sub(ls))
+        .unwrap_or("")
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '>' | '#'));
+    let after = line.get(span.end.saturating_sub(ls)..).unwrap_or("").trim();
+    let place_ok = before.is_empty()
+        || (before.ends_with(',')
+            && before.len() <= 40
+            && before.split_whitespace().count() <= 4
+            && before.chars().next().is_some_and(char::is_uppercase));
+    if place_ok && after.chars().count() <= 24 {
+        return LineClass::Dateline;
+    }
+    LineClass::Prose
+}
+
+/// The first day a value covers.
+fn first_day(v: V) -> Option<Date> {
+    value(v, false).ok().map(|x| x.1)
+}
+
 /// Infer pending years, decide about three-digit years, and write the values.
-pub(super) fn resolve(raws: Vec<Raw>) -> Vec<DateMention> {
+pub(super) fn resolve(raws: Vec<Raw>, doc: Option<DocDate>) -> Vec<DateMention> {
     // Four-digit years written in the document, in order, for cut-short years.
     let written: Vec<(usize, i32)> = raws
         .iter()
@@ -19,7 +169,8 @@ pub(super) fn resolve(raws: Vec<Raw>) -> Vec<DateMention> {
         })
         .collect();
     let mut out = Vec::with_capacity(raws.len());
-    let mut last_year: Option<(i32, Span)> = None;
+    let mut last_outer: Option<(i32, Span)> = None;
+    let mut last_any: Option<(i32, Span)> = None;
     for r in raws {
         let mut m = DateMention {
             span: r.span,
@@ -33,6 +184,9 @@ pub(super) fn resolve(raws: Vec<Raw>) -> Vec<DateMention> {
             weekday_span: r.weekday.map(|w| w.1),
             qualifier: r.qualifier,
             problem: None,
+            year_source: None,
+            year_stepped_back: false,
+            in_name: r.name,
         };
         if let Some((digits, sp)) = &r.short_year {
             let prefix_matches = |y: &i32| y.to_string().starts_with(digits.as_str());
@@ -68,25 +222,68 @@ pub(super) fn resolve(raws: Vec<Raw>) -> Vec<DateMention> {
         }
         let (a, b, uncertain) = match r.year {
             YearSrc::Written(sp) => {
-                last_year = Some((r.b.unwrap_or(r.a).year(), sp));
+                if r.place.class != LineClass::Reference && !r.name {
+                    let y = (r.b.unwrap_or(r.a).year(), sp);
+                    last_any = Some(y);
+                    if r.place.quote == 0 {
+                        last_outer = Some(y);
+                    }
+                }
                 (r.a, r.b, false)
             }
             YearSrc::Carried(sp) => {
                 m.year_from = Some(sp);
                 (r.a, r.b, false)
             }
-            YearSrc::Pending => match last_year {
-                Some((y, sp)) => {
-                    m.inferred_year = true;
-                    m.year_from = Some(sp);
-                    (r.a.shift(y), r.b.map(|b| b.shift(y)), true)
-                }
-                None => {
+            YearSrc::Pending => {
+                // Years lent by quotations serve only dates in quotations.
+                let last = if r.place.quote > 0 {
+                    last_any
+                } else {
+                    last_outer
+                };
+                let pick = if let Some((by, sp)) = r.rel {
+                    doc.as_ref()
+                        .map(|d| d.year)
+                        .or(last.map(|l| l.0))
+                        .map(|y| (y + by, YearSource::Relative(sp)))
+                } else if let Some((y, sp)) = last {
+                    let src = match &doc {
+                        Some(DocDate {
+                            source: YearSource::Dateline(ds),
+                            ..
+                        }) if *ds == sp => YearSource::Dateline(sp),
+                        _ => YearSource::Earlier(sp),
+                    };
+                    Some((y, src))
+                } else {
+                    doc.as_ref().map(|d| (d.year, d.source.clone()))
+                };
+                let Some((mut y, src)) = pick else {
                     unknown_year(&mut m, r.a, r.b);
                     out.push(m);
                     continue;
+                };
+                let relative = matches!(src, YearSource::Relative(_));
+                if !relative
+                    && let Some(d) = &doc
+                    && let Some(first) = first_day(r.a.shift(y))
+                    && let Ok(limit) = d
+                        .date
+                        .checked_add(jiff::Span::new().days(FUTURE_TOLERANCE_DAYS))
+                    && first > limit
+                {
+                    y -= 1;
+                    m.year_stepped_back = true;
                 }
-            },
+                m.inferred_year = true;
+                m.year_from = match src {
+                    YearSource::Earlier(sp) | YearSource::Dateline(sp) => Some(sp),
+                    _ => None,
+                };
+                m.year_source = Some(src);
+                (r.a.shift(y), r.b.map(|b| b.shift(y)), !relative)
+            }
         };
         let va = value(a, uncertain);
         let vb = b.map(|b| value(b, uncertain));
