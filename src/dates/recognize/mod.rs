@@ -439,8 +439,7 @@ impl<'a> P<'a> {
     /// A capitalised noun after a date makes the date part of a name (`the December 12
     /// Resolution`, `the April 19 Revolution`).
     fn names_after(&self, i: usize) -> bool {
-        self.word(i)
-            .is_some_and(|w| NAME_NOUNS.iter().any(|n| *n == w))
+        self.word(i).is_some_and(|w| NAME_NOUNS.contains(&w))
     }
 
     /// A lowercase word that can begin a date phrase (`the end of`, `early`, `from`).
