@@ -237,8 +237,8 @@ struct P<'a> {
     t: &'a [Tok],
     lang: &'a Lang,
     /// The document is Soviet or Russian (its text names Moscow, the USSR…): numeric
-    /// dates like `29.8.50` count without a word before them.
-    soviet: bool,
+    /// dates like `29.8.50` count without a word before them. Decided on first need.
+    soviet: &'a std::cell::OnceCell<bool>,
 }
 
 impl<'a> P<'a> {
@@ -395,6 +395,13 @@ impl<'a> P<'a> {
         }
     }
 
+    /// See [`P::soviet`].
+    fn soviet_document(&self) -> bool {
+        *self
+            .soviet
+            .get_or_init(|| year::soviet_document(self.text, self.lang))
+    }
+
     /// `of this year`, `last year`, `of next year` at `i`: the offset, its span and the
     /// token after it.
     fn relative_after(&self, i: usize) -> Option<(i32, Span, usize)> {
@@ -472,7 +479,7 @@ impl<'a> P<'a> {
 pub fn find(text: &str, md: &MdModel, lang: &Lang) -> Vec<DateMention> {
     let mut raws: Vec<Raw> = Vec::new();
     let mut toks = Vec::new();
-    let soviet = year::soviet_document(text, lang);
+    let soviet = std::cell::OnceCell::new();
     for block in md.prose_blocks() {
         for piece in md.prose_pieces(block.content) {
             tokenize(text, piece, &mut toks);
@@ -480,7 +487,7 @@ pub fn find(text: &str, md: &MdModel, lang: &Lang) -> Vec<DateMention> {
                 text,
                 t: &toks,
                 lang,
-                soviet,
+                soviet: &soviet,
             };
             let mut i = 0;
             while i < toks.len() {

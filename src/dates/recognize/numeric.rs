@@ -95,7 +95,7 @@ impl P<'_> {
                 self.on_dateline(i, next)
                     || self.after_date_word(i)
                     || self.after_telegram_number(i)
-                    || (self.soviet && s1 == ".")
+                    || (s1 == "." && self.soviet_document())
             }
         };
         if !context {
