@@ -155,18 +155,20 @@ impl P<'_> {
             return false;
         }
         // What follows on the line: the end, a dash and a time, punctuation.
-        let line_end = self
-            .text
-            .get(self.end(next.saturating_sub(1))..)
-            .and_then(|r| r.find('\n'))
-            .map(|k| self.end(next.saturating_sub(1)) + k)
-            .unwrap_or(self.text.len());
-        let rest_tokens = self
-            .t
-            .iter()
-            .skip(next)
-            .take_while(|t| t.s < line_end)
-            .count();
+        // Tokens after the group on its line, counted up to 7.
+        let mut rest_tokens = 0;
+        let mut prev_end = self.end(next.saturating_sub(1));
+        for t in self.t.iter().skip(next).take(7) {
+            if self
+                .text
+                .get(prev_end..t.s)
+                .is_none_or(|gap| gap.contains('\n'))
+            {
+                break;
+            }
+            rest_tokens += 1;
+            prev_end = t.e;
+        }
         rest_tokens == 0
             || matches!(self.punct(next), Some("—" | "–" | "-" | "," | "." | ":"))
                 && rest_tokens <= 6

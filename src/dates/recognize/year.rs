@@ -104,20 +104,35 @@ pub(super) fn soviet_document(text: &str, lang: &Lang) -> bool {
     })
 }
 
-/// The line of `block` (its content span) holding `span`.
+/// How far from a date its line is looked at: a longer line is judged on this window
+/// (a dateline is short anyway), so a long one-line paragraph costs no more per date.
+const LINE_WINDOW: usize = 300;
+
+/// The line of `block` (its content span) holding `span`, cut to [`LINE_WINDOW`] bytes
+/// on either side.
 fn line_of(text: &str, block: Span, span: Span) -> (usize, &str) {
+    let mut lo = span.start.saturating_sub(LINE_WINDOW).max(block.start);
+    while lo < span.start && !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let mut hi = span
+        .end
+        .saturating_add(LINE_WINDOW)
+        .min(block.end)
+        .min(text.len());
+    while hi > span.end && !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
     let start = text
-        .get(..span.start)
+        .get(lo..span.start)
         .and_then(|t| t.rfind('\n'))
-        .map(|i| i + 1)
-        .unwrap_or(0)
-        .max(block.start);
+        .map(|i| lo + i + 1)
+        .unwrap_or(lo);
     let end = text
-        .get(span.end..)
+        .get(span.end..hi)
         .and_then(|t| t.find('\n'))
         .map(|i| span.end + i)
-        .unwrap_or(text.len())
-        .min(block.end);
+        .unwrap_or(hi);
     (start, text.get(start..end).unwrap_or(""))
 }
 
