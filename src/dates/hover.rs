@@ -2,7 +2,7 @@
 
 use super::lang::ENGLISH;
 use super::timeline::{in_notes, narrative, sentence_at};
-use super::{DateMention, Precision, Problem, calendar, edtf, mention_at};
+use super::{DateMention, Precision, Problem, YearSource, calendar, edtf, mention_at};
 use crate::facts::{Analysis, Context};
 use crate::ide::HoverResult;
 use jiff::civil::Date;
@@ -74,22 +74,49 @@ pub fn hover(a: &Analysis, _ctx: &Context, offset: usize) -> Option<HoverResult>
         )),
         None => {}
     }
-    if let Some(from) = d.year_from {
-        let src = a
-            .dates
+    let cite = |from: crate::finding::Span| {
+        a.dates
             .iter()
             .find(|x| x.span.contains(from.start))
             .map(|x| describe(x, text, line_of(a, x.span.start)))
-            .unwrap_or_else(|| format!("*{}*", from.slice(text)));
-        if d.inferred_year {
-            out.push(format!(
-                "**Inferred year**: not written here; taken from {src}, the nearest earlier year."
-            ));
-        } else {
-            out.push(format!("Year taken from {src} in the same phrase."));
+            .unwrap_or_else(|| format!("*{}*", from.slice(text)))
+    };
+    match (&d.year_source, d.year_from) {
+        (Some(YearSource::Dateline(from)), _) => out.push(format!(
+            "**Inferred year**: year from the dateline, {}.",
+            cite(*from)
+        )),
+        (Some(YearSource::FrontMatter(v)), _) => out.push(format!(
+            "**Inferred year**: year from front matter date `{v}`."
+        )),
+        (Some(YearSource::Relative(sp)), _) => out.push(format!(
+            "Year from *{}*, counted from the document's date.",
+            sp.slice(text)
+        )),
+        (_, Some(from)) if d.inferred_year => out.push(format!(
+            "**Inferred year**: not written here; taken from {}, the nearest earlier year.",
+            cite(from)
+        )),
+        (_, Some(from)) => out.push(format!(
+            "Year taken from {} in the same phrase.",
+            cite(from)
+        )),
+        _ if d.start.is_none() && d.problem.is_none() => {
+            out.push("No year: none is written before this date.".into())
         }
-    } else if d.start.is_none() && d.problem.is_none() {
-        out.push("No year: none is written before this date.".into());
+        _ => {}
+    }
+    if d.year_stepped_back
+        && let Some(s) = d.start
+    {
+        out.push(format!(
+            "{}: the year before the document's date, since *{}* would otherwise fall after it.",
+            s.year(),
+            d.span.slice(text).trim()
+        ));
+    }
+    if d.in_name {
+        out.push("Part of a name, not an event: left off the timeline.".into());
     }
     if let Some(note) = old_style_note(a, d) {
         out.push(note);

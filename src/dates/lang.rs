@@ -222,7 +222,7 @@ pub static ENGLISH: Lang = Lang {
         "these", "those", "his", "her", "its", "their", "our", "on", "in", "at", "after", "before",
         "until", "during", "with", "without", "for", "from", "by", "of", "onward", "onwards",
         "alone", "only", "also", "again", "however", "then", "nor", "not", "no", "so", "if",
-        "because", "through", "against", "which", "who", "whom",
+        "because", "through", "against", "which", "who", "whom", "last", "next",
     ],
     parts: &[
         (&["end", "of"], Part::Group(36)),
@@ -294,6 +294,16 @@ impl Lang {
         self.months
             .iter()
             .find(|(w, _, _)| *w == word)
+            .map(|(_, m, f)| (*m, *f))
+    }
+    /// A full month name written in capitals (`JUNE`, `DECEMBER`), as in datelines.
+    pub fn month_upper(&self, word: &str) -> Option<(i8, MonthForm)> {
+        if word.len() < 3 || !word.chars().all(|c| c.is_ascii_uppercase()) {
+            return None;
+        }
+        self.months
+            .iter()
+            .find(|(w, _, f)| matches!(f, Full { .. }) && w.eq_ignore_ascii_case(word))
             .map(|(_, m, f)| (*m, *f))
     }
     /// The qualifier a part phrase's first word gives a month.

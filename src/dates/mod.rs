@@ -90,6 +90,27 @@ pub struct DateMention {
     /// `early`, `mid`, `late`: said of a month (`early March 1949`), kept out of the value.
     pub qualifier: Option<lang::Qualifier>,
     pub problem: Option<Problem>,
+    /// Where an unwritten year came from (`None` when the year is written here or
+    /// carried from the same phrase).
+    pub year_source: Option<YearSource>,
+    /// The inferred year was moved back one year so as not to fall after the document's
+    /// own date (`December 12` in a document dated 26 June 1949 is December 1948).
+    pub year_stepped_back: bool,
+    /// The date is part of a name (`the December 12 Resolution`): not an event.
+    pub in_name: bool,
+}
+
+/// Where an unwritten year came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum YearSource {
+    /// The document's own dateline (`Seoul, June 26, 1950—10 a.m.`): the year's span.
+    Dateline(Span),
+    /// The front matter's `date:` (its value as written).
+    FrontMatter(String),
+    /// A phrase counted from the document's date (`this year`, `two years ago`): its span.
+    Relative(Span),
+    /// The nearest earlier written year of the document (a date, a heading): its span.
+    Earlier(Span),
 }
 
 impl DateMention {
@@ -112,3 +133,5 @@ pub fn mention_at(dates: &[DateMention], offset: usize) -> Option<&DateMention> 
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_archival;

@@ -90,7 +90,9 @@ pub fn narrative(a: &Analysis) -> Vec<usize> {
     a.dates
         .iter()
         .enumerate()
-        .filter(|(_, d)| d.start.is_some() && d.problem.is_none() && !in_notes(a, d.span.start))
+        .filter(|(_, d)| {
+            d.start.is_some() && d.problem.is_none() && !d.in_name && !in_notes(a, d.span.start)
+        })
         .map(|(i, _)| i)
         .collect()
 }
@@ -104,6 +106,15 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
         }
         let line = a.lines.line_of(d.span.start) + 1;
         let surface = d.span.slice(&a.text).to_string();
+        if d.in_name {
+            t.left_out.push(LeftOut {
+                mention: i,
+                surface,
+                line,
+                reason: "part of a name, not an event".into(),
+            });
+            continue;
+        }
         let (Some(start), Some(end), None) = (d.start, d.end, &d.problem) else {
             t.left_out.push(LeftOut {
                 mention: i,

@@ -1,0 +1,524 @@
+//! The recogniser: tokens of each prose piece, then date patterns tried at each token,
+//! longest first; then a document pass that infers missing years and sorts out years
+//! cut short.
+//!
+//! What is read (English table, see [`super::lang`]):
+//! `5 March 1949`, `5th March 1949`, `the 5th of March 1949`, `March 5, 1949`,
+//! `1949-03-05`, `1949-03`, `March 1949`, `Sunday, 25 June 1950`, `24-25 July 1995`,
+//! `24 July-2 August 1995`, `July 24-25, 1995`, `May-August 1949`, `1947-1948`,
+//! `1947–48`, `December 1949-January 1950`, `from May to August 1949`, `between 1947 and
+//! 1949`, `the end of 1949`, `early 1950`, `mid-1950`, `the spring of 1950`, `the 1940s`,
+//! `17 January` (year inferred), `in August and again in September 1949` (year carried
+//! back), a bare year after a preposition (`in 1949,`), and the broken `5 March 194`,
+//! `31 June 1950`.
+//!
+//! Never: lowercase month words (`may`, `march`), a bare `May`/`March` without a day or
+//! year unless a preposition precedes it, a number that is a page, file or amount
+//! (`p. 1949`, `1500 men`), a number inside another (`1949.5`, `A1949`), `38th`.
+
+mod forms;
+mod numeric;
+mod year;
+
+use super::DateMention;
+use super::lang::{Lang, Qualifier};
+use crate::finding::Span;
+use crate::markdown::{BlockKind, MdModel};
+use jiff::civil::Weekday;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum K {
+    Word,
+    Num,
+    Punct,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    k: K,
+    s: usize,
+    e: usize,
+    /// Whitespace (or the piece's start) before this token.
+    gap: bool,
+}
+
+fn tokenize(text: &str, piece: Span, out: &mut Vec<Tok>) {
+    out.clear();
+    let Some(s) = text.get(piece.start..piece.end) else {
+        return;
+    };
+    let mut gap = true;
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        let k = if c.is_ascii_digit() {
+            K::Num
+        } else if c.is_alphabetic() {
+            K::Word
+        } else {
+            K::Punct
+        };
+        let mut end = i + c.len_utf8();
+        if k != K::Punct {
+            while let Some(&(j, d)) = it.peek() {
+                let same = match k {
+                    K::Num => d.is_ascii_digit(),
+                    _ => d.is_alphabetic(),
+                };
+                if !same {
+                    break;
+                }
+                end = j + d.len_utf8();
+                it.next();
+            }
+        }
+        out.push(Tok {
+            k,
+            s: piece.start + i,
+            e: piece.start + end,
+            gap,
+        });
+        gap = false;
+    }
+}
+
+const NUMBER_WORDS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+];
+
+/// Nouns that, capitalised after a date, make it a name rather than an event.
+const NAME_NOUNS: &[&str] = &[
+    "Resolution",
+    "Movement",
+    "Revolution",
+    "Agreement",
+    "Declaration",
+    "Incident",
+    "Uprising",
+    "Accord",
+    "Accords",
+    "Communiqué",
+    "Communique",
+    "Proclamation",
+    "Massacre",
+];
+
+/// A date value whose year may still be relative (pending inference: the year is an
+/// offset from the year to be found, 0 or -1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum V {
+    Day { y: i32, m: i8, d: i8 },
+    Month { y: i32, m: i8 },
+    Year { y: i32 },
+    Decade { y: i32 },
+    Group { y: i32, code: u8 },
+}
+
+impl V {
+    fn year(self) -> i32 {
+        match self {
+            V::Day { y, .. }
+            | V::Month { y, .. }
+            | V::Year { y }
+            | V::Decade { y }
+            | V::Group { y, .. } => y,
+        }
+    }
+    fn shift(self, by: i32) -> V {
+        match self {
+            V::Day { y, m, d } => V::Day { y: y + by, m, d },
+            V::Month { y, m } => V::Month { y: y + by, m },
+            V::Year { y } => V::Year { y: y + by },
+            V::Decade { y } => V::Decade { y: y + by },
+            V::Group { y, code } => V::Group { y: y + by, code },
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum YearSrc {
+    /// Written in the expression; the span of the (last) year.
+    Written(Span),
+    /// Written in a later date of the same phrase.
+    Carried(Span),
+    /// To be inferred from the document.
+    Pending,
+}
+
+/// What kind of line a date stands on, for judging it as a source of years.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum LineClass {
+    #[default]
+    Prose,
+    /// A dateline: `Seoul, June 26, 1950—10 a.m.`, `JUNE 24–25, 1950`.
+    Dateline,
+    /// A source, publication, archival-stamp, file-number or footnote line: its dates
+    /// are about the record, not the story, and never lend their year.
+    Reference,
+}
+
+/// Where a date stands in the document.
+#[derive(Clone, Copy, Debug, Default)]
+struct Place {
+    quote: u8,
+    heading: bool,
+    class: LineClass,
+}
+
+#[derive(Clone, Debug)]
+struct Raw {
+    span: Span,
+    a: V,
+    b: Option<V>,
+    year: YearSrc,
+    weekday: Option<(Weekday, Span)>,
+    qualifier: Option<Qualifier>,
+    /// A three-digit year after a day and month: the digits and their span.
+    short_year: Option<(String, Span)>,
+    place: Place,
+    /// A year relative to the document's date (`this year` 0, `last year` -1, `two
+    /// years ago` -2) and the phrase's span.
+    rel: Option<(i32, Span)>,
+    /// Part of a name (`the December 12 Resolution`): not an event.
+    name: bool,
+}
+
+impl Raw {
+    fn new(span: Span, a: V, b: Option<V>, year: YearSrc) -> Raw {
+        Raw {
+            span,
+            a,
+            b,
+            year,
+            weekday: None,
+            qualifier: None,
+            short_year: None,
+            place: Place::default(),
+            rel: None,
+            name: false,
+        }
+    }
+}
+
+/// A day, month and maybe year read at one place.
+#[derive(Clone, Debug)]
+struct Simple {
+    start: usize,
+    end: usize,
+    next: usize,
+    day: Option<i8>,
+    month: i8,
+    /// Value, span, number of digits.
+    year: Option<(i32, Span, usize)>,
+}
+
+impl Simple {
+    fn value(&self, y: i32) -> V {
+        match self.day {
+            Some(d) => V::Day {
+                y,
+                m: self.month,
+                d,
+            },
+            None => V::Month { y, m: self.month },
+        }
+    }
+    /// Month and day for ordering within a year (day 0 for a month).
+    fn md(&self) -> (i8, i8) {
+        (self.month, self.day.unwrap_or(0))
+    }
+}
+
+struct P<'a> {
+    text: &'a str,
+    t: &'a [Tok],
+    lang: &'a Lang,
+    /// The document is Soviet or Russian (its text names Moscow, the USSR…): numeric
+    /// dates like `29.8.50` count without a word before them. Decided on first need.
+    soviet: &'a std::cell::OnceCell<bool>,
+}
+
+impl<'a> P<'a> {
+    fn s(&self, i: usize) -> &'a str {
+        self.t
+            .get(i)
+            .and_then(|t| self.text.get(t.s..t.e))
+            .unwrap_or("")
+    }
+    fn kind(&self, i: usize) -> Option<K> {
+        self.t.get(i).map(|t| t.k)
+    }
+    fn word(&self, i: usize) -> Option<&'a str> {
+        (self.kind(i)? == K::Word).then(|| self.s(i))
+    }
+    fn num(&self, i: usize) -> Option<&'a str> {
+        (self.kind(i)? == K::Num).then(|| self.s(i))
+    }
+    fn punct(&self, i: usize) -> Option<&'a str> {
+        (self.kind(i)? == K::Punct).then(|| self.s(i))
+    }
+    fn is_punct(&self, i: usize, c: &str) -> bool {
+        self.punct(i) == Some(c)
+    }
+    /// Token `i` exists and touches the previous one.
+    fn adj(&self, i: usize) -> bool {
+        self.t.get(i).is_some_and(|t| !t.gap)
+    }
+    fn start(&self, i: usize) -> usize {
+        self.t.get(i).map(|t| t.s).unwrap_or(0)
+    }
+    fn end(&self, i: usize) -> usize {
+        self.t.get(i).map(|t| t.e).unwrap_or(0)
+    }
+    fn word_is(&self, i: usize, w: &str) -> bool {
+        self.word(i).is_some_and(|x| x.eq_ignore_ascii_case(w))
+    }
+    fn word_in(&self, i: usize, list: &[&str]) -> bool {
+        self.word(i)
+            .is_some_and(|x| list.iter().any(|w| x.eq_ignore_ascii_case(w)))
+    }
+    /// The word before token `i`, skipping one abbreviation dot (`p. 1949`).
+    fn prev_word(&self, i: usize) -> Option<&'a str> {
+        let p = i.checked_sub(1)?;
+        if let Some(w) = self.word(p) {
+            return Some(w);
+        }
+        if self.is_punct(p, ".") && self.adj(p) {
+            return self.word(p.checked_sub(1)?);
+        }
+        None
+    }
+    /// A number starting at `i` is not glued to something before it (`A1949`, `1.5`,
+    /// `3/5`) and does not follow a page/file/amount word.
+    fn num_start_ok(&self, i: usize) -> bool {
+        if self.adj(i)
+            && let Some(p) = i.checked_sub(1)
+        {
+            match self.kind(p) {
+                Some(K::Word) | Some(K::Num) => return false,
+                Some(K::Punct) => {
+                    let c = self.s(p);
+                    if matches!(
+                        c,
+                        "." | ","
+                            | ":"
+                            | "/"
+                            | "-"
+                            | "–"
+                            | "#"
+                            | "$"
+                            | "£"
+                            | "€"
+                            | "№"
+                            | "§"
+                            | "+"
+                            | "'"
+                            | "’"
+                    ) {
+                        return false;
+                    }
+                }
+                None => {}
+            }
+        }
+        if let Some(w) = self.prev_word(i) {
+            let lw = w.to_ascii_lowercase();
+            if self.lang.not_year_after.contains(&lw.as_str()) {
+                return false;
+            }
+        }
+        true
+    }
+    /// A number ending before token `i` is not continued (`1949.5`, `1949th`, `1949/50`,
+    /// `1949%`, `1949 BC`).
+    fn num_end_ok(&self, i: usize) -> bool {
+        if self.adj(i) {
+            match self.kind(i) {
+                Some(K::Word) | Some(K::Num) => return false,
+                Some(K::Punct) => {
+                    let c = self.s(i);
+                    if c == "%" || c == "/" {
+                        return false;
+                    }
+                    if matches!(c, "." | "," | ":" | "-" | "–")
+                        && self.adj(i + 1)
+                        && self.kind(i + 1) == Some(K::Num)
+                    {
+                        return false;
+                    }
+                }
+                None => {}
+            }
+        }
+        !self.word_in(i, &["BC", "BCE", "B"])
+    }
+    /// What follows a bare year fits a date: punctuation, the end, a capitalised word or
+    /// a function word.
+    fn next_ok(&self, i: usize) -> bool {
+        match self.kind(i) {
+            None => true,
+            Some(K::Punct) => !matches!(self.s(i), "%" | "$" | "£" | "€"),
+            Some(K::Num) => false,
+            Some(K::Word) => {
+                let w = self.s(i);
+                w.chars().next().is_some_and(char::is_uppercase)
+                    || self
+                        .lang
+                        .after_year
+                        .iter()
+                        .any(|x| w.eq_ignore_ascii_case(x))
+            }
+        }
+    }
+
+    /// Worth trying patterns at token `i`?
+    fn candidate(&self, i: usize) -> bool {
+        match self.kind(i) {
+            Some(K::Num) => true,
+            Some(K::Word) => {
+                let w = self.s(i);
+                match w.as_bytes().first() {
+                    Some(c) if c.is_ascii_uppercase() => {
+                        self.lang.month(w).is_some()
+                            || self.lang.month_upper(w).is_some()
+                            || self.lang.weekday(w).is_some()
+                            || self.lower_starter(&w.to_ascii_lowercase())
+                    }
+                    Some(c) if c.is_ascii_lowercase() => self.lower_starter(w),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// See [`P::soviet`].
+    fn soviet_document(&self) -> bool {
+        *self
+            .soviet
+            .get_or_init(|| year::soviet_document(self.text, self.lang))
+    }
+
+    /// `of this year`, `last year`, `of next year` at `i`: the offset, its span and the
+    /// token after it.
+    fn relative_after(&self, i: usize) -> Option<(i32, Span, usize)> {
+        let j = if self.word_is(i, "of") { i + 1 } else { i };
+        let by = match self.word(j)?.to_ascii_lowercase().as_str() {
+            "this" => 0,
+            "last" => -1,
+            "next" => 1,
+            _ => return None,
+        };
+        if !self.word_is(j + 1, "year") {
+            return None;
+        }
+        Some((by, Span::new(self.start(i), self.end(j + 1)), j + 2))
+    }
+
+    /// `two years ago (on)` before the date starting at token `i`.
+    fn relative_before(&self, i: usize) -> Option<(i32, Span)> {
+        let mut j = i.checked_sub(1)?;
+        if self.word_is(j, "on") {
+            j = j.checked_sub(1)?;
+        }
+        if !self.word_is(j, "ago") {
+            return None;
+        }
+        let y = j.checked_sub(1)?;
+        if !self.word_in(y, &["year", "years"]) {
+            return None;
+        }
+        let n = y.checked_sub(1)?;
+        let count: i32 = match self.num(n) {
+            Some(d) => d.parse().ok().filter(|c| (1..=100).contains(c))?,
+            None => {
+                let w = self.word(n)?.to_ascii_lowercase();
+                let k = NUMBER_WORDS.iter().position(|x| *x == w)?;
+                i32::try_from(k).ok()? + 1
+            }
+        };
+        Some((-count, Span::new(self.start(n), self.end(j))))
+    }
+
+    /// A capitalised noun after a date makes the date part of a name (`the December 12
+    /// Resolution`, `the April 19 Revolution`).
+    fn names_after(&self, i: usize) -> bool {
+        self.word(i).is_some_and(|w| NAME_NOUNS.contains(&w))
+    }
+
+    /// A lowercase word that can begin a date phrase (`the end of`, `early`, `from`).
+    fn lower_starter(&self, w: &str) -> bool {
+        w == self.lang.article
+            || self.lang.range_open.contains(&w)
+            || self
+                .lang
+                .parts
+                .iter()
+                .any(|(words, _)| words.first() == Some(&w))
+    }
+
+    fn at(&self, i: usize) -> Option<(Raw, usize)> {
+        self.numeric(i)
+            .or_else(|| self.weekday_date(i))
+            .or_else(|| self.part(i))
+            .or_else(|| self.open_range(i))
+            .or_else(|| self.day_range(i))
+            .or_else(|| self.month_range(i))
+            .or_else(|| self.year_range(i))
+            .or_else(|| self.dated(i))
+            .or_else(|| self.decade(i))
+            .or_else(|| self.bare_year(i))
+            .or_else(|| self.bare_month(i))
+    }
+}
+
+/// Every date of `text`'s prose, in order.
+pub fn find(text: &str, md: &MdModel, lang: &Lang) -> Vec<DateMention> {
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut toks = Vec::new();
+    let soviet = std::cell::OnceCell::new();
+    for block in md.prose_blocks() {
+        for piece in md.prose_pieces(block.content) {
+            tokenize(text, piece, &mut toks);
+            let p = P {
+                text,
+                t: &toks,
+                lang,
+                soviet: &soviet,
+            };
+            let mut i = 0;
+            while i < toks.len() {
+                if p.candidate(i)
+                    && let Some((mut raw, mut next)) = p.at(i)
+                {
+                    raw.place = Place {
+                        quote: block.quote_depth,
+                        heading: matches!(block.kind, BlockKind::Heading { .. }),
+                        class: year::line_class(text, block.content, raw.span),
+                    };
+                    if raw.year == YearSrc::Pending {
+                        if let Some((by, sp, after)) = p.relative_after(next) {
+                            raw.rel = Some((by, sp));
+                            raw.span.end = sp.end;
+                            next = after;
+                        } else if let Some(r) = p.relative_before(i) {
+                            raw.rel = Some(r);
+                        }
+                    }
+                    raw.name = p.names_after(next);
+                    raws.push(raw);
+                    i = next.max(i + 1);
+                    continue;
+                }
+                i += 1;
+            }
+        }
+    }
+    raws.sort_by_key(|r| (r.span.start, r.span.end));
+    raws.dedup_by_key(|r| r.span.start);
+    let doc = year::document_date(text, md, &raws);
+    year::resolve(raws, doc)
+}

@@ -1,0 +1,475 @@
+//! The document pass: pending years inferred, three-digit years judged, values written.
+
+use super::{LineClass, Raw, V, YearSrc};
+use crate::dates::lang::Lang;
+use crate::dates::{DateMention, Precision, Problem, YearSource, edtf};
+use crate::finding::Span;
+use crate::markdown::MdModel;
+use jiff::civil::Date;
+
+/// The document's own date: the last day it can be, its year, and where it is written.
+#[derive(Clone, Debug)]
+pub(super) struct DocDate {
+    date: Date,
+    year: i32,
+    source: YearSource,
+}
+
+/// Days a date without a year may fall after the document's date before its year is
+/// moved back: a telegram of June 26 announces a meeting on June 27 of the same year,
+/// but `December 12` in a June document is last December.
+const FUTURE_TOLERANCE_DAYS: i32 = 31;
+
+/// Words that mark a line as a source, a publication, an archival stamp or a reference
+/// (compared lowercase): its dates are about the record and never lend their year.
+const REFERENCE_MARKS: &[&str] = &[
+    "foreign relations of the united states",
+    "printing office",
+    "declassified",
+    "e.o. 1",
+    "department of state bulletin",
+    "printed in",
+    "reprinted in",
+    "published in",
+    "source:",
+    "sources:",
+    "authority:",
+    "nnd ",
+    "archive",
+    "vol.",
+    "volume ",
+];
+
+/// The document's date: the front matter's `date:`, else a dateline that is the first
+/// date of the document outside quotations and headings.
+pub(super) fn document_date(text: &str, md: &MdModel, raws: &[Raw]) -> Option<DocDate> {
+    if let Some(fm) = md.front_matter.and_then(|f| text.get(f.start..f.end)) {
+        for line in fm.lines() {
+            let Some(v) = line.trim().strip_prefix("date:") else {
+                continue;
+            };
+            let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+            if let Some(d) = parse_doc_date(v) {
+                return Some(DocDate {
+                    date: d,
+                    year: d.year().into(),
+                    source: YearSource::FrontMatter(v.to_string()),
+                });
+            }
+        }
+    }
+    let first = raws.iter().find(|r| {
+        r.place.quote == 0 && !r.place.heading && r.place.class != LineClass::Reference
+    })?;
+    let YearSrc::Written(sp) = first.year else {
+        return None;
+    };
+    if first.place.class != LineClass::Dateline || first.name {
+        return None;
+    }
+    let last = first.b.unwrap_or(first.a);
+    let (_, _, end, _) = value(last, false).ok()?;
+    Some(DocDate {
+        date: end,
+        year: last.year(),
+        source: YearSource::Dateline(sp),
+    })
+}
+
+/// `1949-06-26`, `1949-06`, `1949` (a date-time's date part too): the last day meant.
+fn parse_doc_date(v: &str) -> Option<Date> {
+    let y: i16 = v.get(..4)?.parse().ok()?;
+    let rest = v.get(4..).unwrap_or("");
+    if rest.is_empty() {
+        return Date::new(y, 12, 31).ok();
+    }
+    let m: i8 = rest.strip_prefix('-')?.get(..2)?.parse().ok()?;
+    let rest = rest.get(3..).unwrap_or("");
+    if rest.is_empty() {
+        return Date::new(y, m, 1).ok().map(|d| d.last_of_month());
+    }
+    let d: i8 = rest.strip_prefix('-')?.get(..2)?.parse().ok()?;
+    Date::new(y, m, d).ok()
+}
+
+/// True when the document speaks of Russia or the Soviet Union.
+pub(super) fn soviet_document(text: &str, lang: &Lang) -> bool {
+    let lower = text.to_lowercase();
+    lang.russian_context.iter().any(|w| {
+        lower.match_indices(w).any(|(at, _)| {
+            let before = lower.get(..at).and_then(|b| b.chars().next_back());
+            let after = lower.get(at + w.len()..).and_then(|r| r.chars().next());
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
+/// How far from a date its line is looked at: a longer line is judged on this window
+/// (a dateline is short anyway), so a long one-line paragraph costs no more per date.
+const LINE_WINDOW: usize = 300;
+
+/// The line of `block` (its content span) holding `span`, cut to [`LINE_WINDOW`] bytes
+/// on either side.
+fn line_of(text: &str, block: Span, span: Span) -> (usize, &str) {
+    let mut lo = span.start.saturating_sub(LINE_WINDOW).max(block.start);
+    while lo < span.start && !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let mut hi = span
+        .end
+        .saturating_add(LINE_WINDOW)
+        .min(block.end)
+        .min(text.len());
+    while hi > span.end && !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    let start = text
+        .get(lo..span.start)
+        .and_then(|t| t.rfind('\n'))
+        .map(|i| lo + i + 1)
+        .unwrap_or(lo);
+    let end = text
+        .get(span.end..hi)
+        .and_then(|t| t.find('\n'))
+        .map(|i| span.end + i)
+        .unwrap_or(hi);
+    (start, text.get(start..end).unwrap_or(""))
+}
+
+/// Is the line of a date a dateline, a reference, or prose?
+pub(super) fn line_class(text: &str, block: Span, span: Span) -> LineClass {
+    let (ls, line) = line_of(text, block, span);
+    let lower = line.to_lowercase();
+    let bare = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    if bare.starts_with("[^") || REFERENCE_MARKS.iter().any(|m| lower.contains(m)) {
+        return LineClass::Reference;
+    }
+    // File numbers: `795.00/6–2550: Telegram`, `501.BB Korea/7–2448`.
+    let digits = bare.bytes().take_while(u8::is_ascii_digit).count();
+    if digits >= 3 && bare.as_bytes().get(digits) == Some(&b'.') && bare.contains('/') {
+        return LineClass::Reference;
+    }
+    let before = line
+        .get(..span.start.saturating_sub(ls))
+        .unwrap_or("")
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '>' | '#'));
+    let after = line.get(span.end.saturating_sub(ls)..).unwrap_or("").trim();
+    let place_ok = before.is_empty()
+        || (before.ends_with(',')
+            && before.len() <= 40
+            && before.split_whitespace().count() <= 4
+            && before.chars().next().is_some_and(char::is_uppercase));
+    if place_ok && after.chars().count() <= 24 {
+        return LineClass::Dateline;
+    }
+    LineClass::Prose
+}
+
+/// The first day a value covers.
+fn first_day(v: V) -> Option<Date> {
+    value(v, false).ok().map(|x| x.1)
+}
+
+/// Infer pending years, decide about three-digit years, and write the values.
+pub(super) fn resolve(raws: Vec<Raw>, doc: Option<DocDate>) -> Vec<DateMention> {
+    // Four-digit years written in the document, in order, for cut-short years.
+    let written: Vec<(usize, i32)> = raws
+        .iter()
+        .filter(|r| r.short_year.is_none())
+        .filter_map(|r| match r.year {
+            YearSrc::Written(sp) if sp.len() == 4 => {
+                Some((r.span.start, r.b.unwrap_or(r.a).year()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(raws.len());
+    let mut last_outer: Option<(i32, Span)> = None;
+    let mut last_any: Option<(i32, Span)> = None;
+    for r in raws {
+        let mut m = DateMention {
+            span: r.span,
+            edtf: String::new(),
+            precision: Precision::Day,
+            start: None,
+            end: None,
+            inferred_year: false,
+            year_from: None,
+            written_weekday: r.weekday.map(|w| w.0),
+            weekday_span: r.weekday.map(|w| w.1),
+            qualifier: r.qualifier,
+            problem: None,
+            year_source: None,
+            year_stepped_back: false,
+            in_name: r.name,
+        };
+        if let Some((digits, sp)) = &r.short_year {
+            let prefix_matches = |y: &i32| y.to_string().starts_with(digits.as_str());
+            let previous = written
+                .iter()
+                .rev()
+                .find(|(at, y)| *at < r.span.start && prefix_matches(y))
+                .map(|x| x.1);
+            let next = written
+                .iter()
+                .find(|(at, y)| *at > r.span.start && prefix_matches(y))
+                .map(|x| x.1);
+            if previous.is_some() || next.is_some() {
+                let (mo, d) = match r.b.unwrap_or(r.a) {
+                    V::Day { m, d, .. } => (m, d),
+                    _ => (1, 1),
+                };
+                m.precision = if r.b.is_some() {
+                    Precision::Range
+                } else {
+                    Precision::Day
+                };
+                m.edtf = format!("{digits}X-{mo:02}-{d:02}");
+                m.problem = Some(Problem::YearCutShort {
+                    written: digits.clone(),
+                    span: *sp,
+                    previous,
+                    next,
+                });
+                out.push(m);
+                continue;
+            }
+        }
+        let (a, b, uncertain) = match r.year {
+            YearSrc::Written(sp) => {
+                if r.place.class != LineClass::Reference && !r.name {
+                    let y = (r.b.unwrap_or(r.a).year(), sp);
+                    last_any = Some(y);
+                    if r.place.quote == 0 {
+                        last_outer = Some(y);
+                    }
+                }
+                (r.a, r.b, false)
+            }
+            YearSrc::Carried(sp) => {
+                m.year_from = Some(sp);
+                (r.a, r.b, false)
+            }
+            YearSrc::Pending => {
+                // Years lent by quotations serve only dates in quotations.
+                let last = if r.place.quote > 0 {
+                    last_any
+                } else {
+                    last_outer
+                };
+                let pick = if let Some((by, sp)) = r.rel {
+                    doc.as_ref()
+                        .map(|d| d.year)
+                        .or(last.map(|l| l.0))
+                        .map(|y| (y + by, YearSource::Relative(sp)))
+                } else if let Some((y, sp)) = last {
+                    let src = match &doc {
+                        Some(DocDate {
+                            source: YearSource::Dateline(ds),
+                            ..
+                        }) if *ds == sp => YearSource::Dateline(sp),
+                        _ => YearSource::Earlier(sp),
+                    };
+                    Some((y, src))
+                } else {
+                    doc.as_ref().map(|d| (d.year, d.source.clone()))
+                };
+                let Some((mut y, src)) = pick else {
+                    unknown_year(&mut m, r.a, r.b);
+                    out.push(m);
+                    continue;
+                };
+                let relative = matches!(src, YearSource::Relative(_));
+                if !relative
+                    && let Some(d) = &doc
+                    && let Some(first) = first_day(r.a.shift(y))
+                    && let Ok(limit) = d
+                        .date
+                        .checked_add(jiff::Span::new().days(FUTURE_TOLERANCE_DAYS))
+                    && first > limit
+                {
+                    y -= 1;
+                    m.year_stepped_back = true;
+                }
+                m.inferred_year = true;
+                m.year_from = match src {
+                    YearSource::Earlier(sp) | YearSource::Dateline(sp) => Some(sp),
+                    _ => None,
+                };
+                m.year_source = Some(src);
+                (r.a.shift(y), r.b.map(|b| b.shift(y)), !relative)
+            }
+        };
+        let va = value(a, uncertain);
+        let vb = b.map(|b| value(b, uncertain));
+        match (&va, &vb) {
+            (Ok(x), None) => {
+                m.edtf = x.0.clone();
+                m.start = Some(x.1);
+                m.end = Some(x.2);
+                m.precision = x.3;
+            }
+            (Ok(x), Some(Ok(y))) => {
+                m.edtf = format!("{}/{}", x.0, y.0);
+                m.start = Some(x.1);
+                m.end = Some(y.2);
+                m.precision = Precision::Range;
+            }
+            _ => {
+                let ed = |r: &Result<Value, (String, Problem)>| match r {
+                    Ok(x) => x.0.clone(),
+                    Err(x) => x.0.clone(),
+                };
+                m.edtf = match &vb {
+                    Some(vb) => format!("{}/{}", ed(&va), ed(vb)),
+                    None => ed(&va),
+                };
+                m.precision = if vb.is_some() {
+                    Precision::Range
+                } else {
+                    kind_precision(a)
+                };
+                m.problem = [Some(va), vb]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|r| r.err())
+                    .map(|e| e.1);
+            }
+        }
+        out.push(m);
+    }
+    out
+}
+
+fn kind_precision(v: V) -> Precision {
+    match v {
+        V::Day { .. } => Precision::Day,
+        V::Month { .. } => Precision::Month,
+        V::Year { .. } => Precision::Year,
+        V::Decade { .. } => Precision::Decade,
+        V::Group { .. } => Precision::Season,
+    }
+}
+
+/// A date whose year the document never gives: `XXXX-01-17`.
+fn unknown_year(m: &mut DateMention, a: V, b: Option<V>) {
+    let one = |v: V| match v {
+        V::Day { m, d, .. } => format!("XXXX-{m:02}-{d:02}"),
+        V::Month { m, .. } => format!("XXXX-{m:02}"),
+        _ => "XXXX".to_string(),
+    };
+    m.precision = match (a, b) {
+        (_, Some(_)) => Precision::Range,
+        (V::Day { .. }, None) => Precision::Day,
+        _ => Precision::Month,
+    };
+    m.edtf = match b {
+        Some(b) => format!("{}/{}", one(a), one(b)),
+        None => one(a),
+    };
+}
+
+type Value = (String, Date, Date, Precision);
+
+/// The EDTF value, bounds and precision of one date; `Err` with the best EDTF we can
+/// still write and the problem when the date cannot exist.
+fn value(v: V, uncertain: bool) -> Result<Value, (String, Problem)> {
+    let y16 = |y: i32| i16::try_from(y).ok().filter(|y| (-9999..=9999).contains(y));
+    match v {
+        V::Day { y, m, d } => {
+            let Some(yy) = y16(y) else {
+                return Err((
+                    edtf::day(y, m, d, uncertain),
+                    Problem::InvalidDay {
+                        year: y,
+                        month: m,
+                        day: d,
+                        days_in_month: 0,
+                    },
+                ));
+            };
+            match Date::new(yy, m, d) {
+                Ok(date) => Ok((edtf::day(y, m, d, uncertain), date, date, Precision::Day)),
+                Err(_) => {
+                    let dim = Date::new(yy, m, 1).map(|x| x.days_in_month()).unwrap_or(0);
+                    Err((
+                        format!("{}-XX", edtf::month(y, m, uncertain)),
+                        Problem::InvalidDay {
+                            year: y,
+                            month: m,
+                            day: d,
+                            days_in_month: dim,
+                        },
+                    ))
+                }
+            }
+        }
+        V::Month { y, m } => {
+            let first = y16(y).and_then(|yy| Date::new(yy, m, 1).ok());
+            match first {
+                Some(f) => Ok((
+                    edtf::month(y, m, uncertain),
+                    f,
+                    f.last_of_month(),
+                    Precision::Month,
+                )),
+                None => Err((
+                    edtf::month(y, m, uncertain),
+                    Problem::InvalidDay {
+                        year: y,
+                        month: m,
+                        day: 1,
+                        days_in_month: 0,
+                    },
+                )),
+            }
+        }
+        V::Year { y } => match y16(y)
+            .and_then(|yy| Some((Date::new(yy, 1, 1).ok()?, Date::new(yy, 12, 31).ok()?)))
+        {
+            Some((a, b)) => Ok((edtf::year(y, uncertain), a, b, Precision::Year)),
+            None => Err((
+                edtf::year(y, uncertain),
+                Problem::InvalidDay {
+                    year: y,
+                    month: 1,
+                    day: 1,
+                    days_in_month: 0,
+                },
+            )),
+        },
+        V::Decade { y } => {
+            let s = edtf::year(y, false);
+            let e = format!("{}X", s.get(..3).unwrap_or("XXX"));
+            match y16(y).and_then(|yy| {
+                Some((
+                    Date::new(yy, 1, 1).ok()?,
+                    Date::new(yy.checked_add(9)?, 12, 31).ok()?,
+                ))
+            }) {
+                Some((a, b)) => Ok((e, a, b, Precision::Decade)),
+                None => Err((
+                    e,
+                    Problem::InvalidDay {
+                        year: y,
+                        month: 1,
+                        day: 1,
+                        days_in_month: 0,
+                    },
+                )),
+            }
+        }
+        V::Group { y, code } => match edtf::group_bounds(y, code) {
+            Some((a, b)) => Ok((edtf::group(y, code, uncertain), a, b, Precision::Season)),
+            None => Err((
+                edtf::group(y, code, uncertain),
+                Problem::InvalidDay {
+                    year: y,
+                    month: 1,
+                    day: 1,
+                    days_in_month: 0,
+                },
+            )),
+        },
+    }
+}
