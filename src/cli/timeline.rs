@@ -4,8 +4,8 @@
 
 use crate::analysis::analyze;
 use crate::dates::calendar::day_number;
-use crate::dates::timeline::{self, Event, Timeline};
 use crate::facts::{Context, Knowledge};
+use crate::ide::timeline::{self, Event, Timeline};
 use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 use std::fmt::Write as _;

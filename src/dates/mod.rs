@@ -11,12 +11,8 @@ use jiff::civil::{Date, Weekday};
 
 pub mod calendar;
 pub mod edtf;
-pub mod hover;
 pub mod lang;
 pub mod recognize;
-pub mod timeline;
-
-pub use hover::{hover, inlay_hints};
 
 /// How precise a recognised date is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -121,6 +117,16 @@ impl DateMention {
 }
 
 /// Every date in the prose of `text`, in document order.
+/// A day written out as a reader expects it: `25 June 1950`.
+pub fn long_date(d: Date) -> String {
+    format!(
+        "{} {} {}",
+        d.day(),
+        lang::ENGLISH.month_name(d.month()),
+        d.year()
+    )
+}
+
 pub fn find(text: &str, md: &MdModel) -> Vec<DateMention> {
     recognize::find(text, md, &lang::ENGLISH)
 }
@@ -132,6 +138,6 @@ pub fn mention_at(dates: &[DateMention], offset: usize) -> Option<&DateMention> 
 }
 
 #[cfg(test)]
-mod tests;
+mod archival_tests;
 #[cfg(test)]
-mod tests_archival;
+mod tests;

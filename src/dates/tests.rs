@@ -1,6 +1,8 @@
 //! Recognition and normalisation, case by case; the fixture's dates as a snapshot.
 
 use super::*;
+use crate::ide::date::{hover, inlay_hints};
+use crate::ide::timeline;
 
 fn dates_of(text: &str) -> Vec<DateMention> {
     find(text, &MdModel::parse(text))

@@ -75,8 +75,9 @@ pub fn slug(s: &str) -> String {
 }
 
 fn non_latin(s: &str) -> bool {
-    s.chars()
-        .any(|c| crate::names::is_unspaced_script(c) || ('\u{0400}'..='\u{04FF}').contains(&c))
+    s.chars().any(|c| {
+        crate::prose::fold::is_unspaced_script(c) || ('\u{0400}'..='\u{04FF}').contains(&c)
+    })
 }
 
 fn entity(id: String, kind: EntityKind, preferred: String) -> Entity {

@@ -5,7 +5,9 @@ use crate::facts::{Analysis, Context};
 use crate::finding::{Edit, Span};
 use crate::notes::{Marker, NoteStyle};
 
+pub mod date;
 pub mod entity;
+pub mod timeline;
 
 /// Markdown to show for a span.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +24,7 @@ pub fn hover(a: &Analysis, ctx: &Context, offset: usize) -> Option<HoverResult> 
         return Some(h);
     }
     if ctx.config.features.dates
-        && let Some(h) = crate::dates::hover(a, ctx, offset)
+        && let Some(h) = date::hover(a, ctx, offset)
     {
         return Some(h);
     }

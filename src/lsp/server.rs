@@ -695,7 +695,7 @@ pub struct TextDocumentIdentifierParams {
 /// The document's timeline as JSON (`{"events": [...]}`), the same value
 /// `annalist timeline --format json` prints.
 pub fn timeline_json(a: &Analysis, ctx: &Context) -> Value {
-    serde_json::to_value(crate::dates::timeline::build(a, ctx)).unwrap_or(Value::Null)
+    serde_json::to_value(crate::ide::timeline::build(a, ctx)).unwrap_or(Value::Null)
 }
 
 fn client_wants_utf8(params: &InitializeParams) -> bool {
@@ -1556,7 +1556,7 @@ fn workspace_mentions(
 
 /// Inlay hints as (byte offset, label).
 fn inlay_hints(a: &Analysis) -> Vec<(usize, String)> {
-    crate::dates::inlay_hints(a)
+    crate::ide::date::inlay_hints(a)
 }
 
 impl Backend {

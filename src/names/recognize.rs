@@ -21,8 +21,8 @@ use super::Mention;
 use crate::finding::Span;
 use crate::gazetteer::{Gazetteer, TOO_AMBIGUOUS};
 use crate::markdown::MdModel;
-pub use crate::prose::fold::fold_name;
 use crate::prose::fold::{Folder, is_word};
+pub use crate::prose::fold::{fold_name, is_unspaced_script};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use std::collections::HashMap;
 
@@ -50,15 +50,6 @@ pub struct Recognizer {
     prefixes: Vec<Vec<usize>>,
     /// Persons' surnames, for titles and context (see [`super::context`]).
     surnames: super::context::Surnames,
-}
-
-/// True for characters of scripts written without spaces between words, where a
-/// name needs no word boundary.
-pub fn is_unspaced_script(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF | 0xD7B0..=0xD7FF
-        | 0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
 /// An acronym: at least two capitals and no lowercase letter ("UN", "U.S.S.R.").

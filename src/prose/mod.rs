@@ -2,3 +2,4 @@
 //! for comparison.
 
 pub mod fold;
+pub mod words;

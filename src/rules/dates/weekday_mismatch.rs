@@ -57,7 +57,7 @@ pub(super) fn weekday_mismatch(a: &Analysis, d: &DateMention) -> Option<Finding>
         None
     }
     .unwrap_or_else(|| ENGLISH.weekday_name(actual).to_string());
-    let date = crate::dates::hover::long_date(day);
+    let date = crate::dates::long_date(day);
     Some(
         Finding::new(
             "date-weekday-mismatch",

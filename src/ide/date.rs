@@ -1,16 +1,13 @@
 //! Hover cards and inlay hints for dates.
 
-use super::lang::ENGLISH;
+use super::HoverResult;
 use super::timeline::{in_notes, narrative, sentence_at};
-use super::{DateMention, Precision, Problem, YearSource, calendar, edtf, mention_at};
+use crate::dates::lang::ENGLISH;
+use crate::dates::{DateMention, Precision, Problem, YearSource, calendar, edtf, mention_at};
 use crate::facts::{Analysis, Context};
-use crate::ide::HoverResult;
-use jiff::civil::Date;
 
 /// A date in words: `5 March 1949`.
-pub fn long_date(d: Date) -> String {
-    format!("{} {} {}", d.day(), ENGLISH.month_name(d.month()), d.year())
-}
+pub use crate::dates::long_date;
 
 fn describe(d: &DateMention, text: &str, line: usize) -> String {
     format!("*{}* (line {line})", d.span.slice(text).trim())

@@ -4,7 +4,7 @@
 //! `{"events": [{"date", "start", "end", "precision", "surface", "inferred_year", "text",
 //! "line", "actors", "places", "notes"}], "left_out": [{"surface", "line", "reason"}]}`.
 
-use super::{DateMention, Precision, Problem};
+use crate::dates::{DateMention, Precision, Problem};
 use crate::facts::{Analysis, Context};
 use crate::finding::Span;
 use crate::gazetteer::EntityKind;

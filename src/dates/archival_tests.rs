@@ -4,6 +4,8 @@
 //! where its year comes from.
 
 use super::*;
+use crate::ide::date::hover;
+use crate::ide::timeline;
 
 /// How a mention's year was found, as the tables write it.
 fn source(d: &DateMention) -> &'static str {
