@@ -146,6 +146,11 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// File extensions treated as Markdown.
     pub extensions: Vec<String>,
+    /// Bibliography files (BibTeX/BibLaTeX, CSL JSON, CSL YAML) for every document,
+    /// relative to the config file; must stay inside its directory.
+    pub bibliographies: Vec<PathBuf>,
+    /// The CSL style references are formatted in (a hayagriva style name).
+    pub citation_style: String,
 }
 
 impl Default for Config {
@@ -159,6 +164,8 @@ impl Default for Config {
             gazetteers: Vec::new(),
             exclude: Vec::new(),
             extensions: vec!["md".into(), "markdown".into()],
+            bibliographies: Vec::new(),
+            citation_style: "chicago-notes".into(),
         }
     }
 }

@@ -199,7 +199,13 @@ enum Outcome {
 
 const BOM: &str = "\u{FEFF}";
 
-fn check_one(entry: &Entry, stdin: Option<&[u8]>, ctx: &Context, fixing: bool) -> Outcome {
+fn check_one(
+    entry: &Entry,
+    stdin: Option<&[u8]>,
+    ctx: &Context,
+    fixing: bool,
+    root: &Path,
+) -> Outcome {
     let bytes: Vec<u8> = match (&entry.path, stdin) {
         (Some(p), _) => match std::fs::read(p) {
             Ok(b) => b,
@@ -228,7 +234,12 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, ctx: &Context, fixing: bool) -
         Some(rest) => (true, rest.to_string()),
         None => (false, text),
     };
-    let run = |t: &str| analysis::analyze(Arc::from(t), None, ctx);
+    // Citations: the document's bibliographies are found from its path, inside `root`.
+    let place = crate::citations::Place {
+        doc: entry.path.as_deref(),
+        root: Some(root),
+    };
+    let run = |t: &str| analysis::analyze_at(Arc::from(t), None, ctx, &place);
     let (a, applied, change): (Analysis, usize, Option<(String, String)>) = if fixing {
         let original = text.clone();
         let fixed = fix::fix_loop(text, run, |a: &Analysis| a.findings.as_slice());
@@ -372,7 +383,7 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         .map(|e| {
             // A bug in one rule must not hide the other files' results.
             let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                check_one(e, stdin_bytes.as_deref(), &ctx, fixing)
+                check_one(e, stdin_bytes.as_deref(), &ctx, fixing, &config_dir)
             }))
             .unwrap_or_else(|panic| {
                 let what = panic

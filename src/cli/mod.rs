@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod cited;
 pub mod explain;
 pub mod fix;
 pub mod gazetteer;
@@ -38,6 +39,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print a document's dated events in chronological order.
     Timeline(timeline::TimelineArgs),
+    /// List the works a document cites, in order of first citation.
+    Cited(cited::CitedArgs),
     /// Print a rule's documentation.
     Explain {
         /// The rule's code, e.g. footnote-undefined.
@@ -73,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Check(args) => check::run(args),
         Command::Timeline(args) => timeline::run(args),
+        Command::Cited(args) => cited::run(args),
         Command::Explain { code } => explain::explain(&code),
         Command::Rules { format } => explain::list_rules(format),
         Command::Init { force } => init::init(force),

@@ -4,6 +4,7 @@
 use crate::analysis::{Analysis, Context};
 use crate::finding::{Finding, Severity};
 
+pub mod citations;
 pub mod claims;
 pub mod dates;
 pub mod names;
@@ -38,6 +39,7 @@ pub fn all() -> Vec<&'static Rule> {
     v.extend(names::RULES.iter());
     v.extend(claims::RULES.iter());
     v.extend(dates::RULES.iter());
+    v.extend(citations::RULES.iter());
     v.push(&crate::names::FRONT_MATTER_RULE);
     v
 }
@@ -73,6 +75,9 @@ pub fn run(
     }
     if on(dates::RULES) {
         dates::check(a, ctx, out);
+    }
+    if on(citations::RULES) {
+        citations::check(a, ctx, out);
     }
     crate::names::check_front_matter(a, out);
     index
