@@ -308,8 +308,9 @@ pub fn find(text: &str, md: &MdModel) -> Vec<Citation> {
             let Some(close) = matching_bracket(text, md, open, span.end) else {
                 continue;
             };
-            // `[text](url)` and `[text][ref]` are links.
+            // `[text](url)` and `[text][ref]` are links: no citation in their text.
             if matches!(text.as_bytes().get(close + 1), Some(b'(' | b'[')) {
+                groups.push(Span::new(open, close + 1));
                 continue;
             }
             let inner = text.get(open + 1..close).unwrap_or("");
