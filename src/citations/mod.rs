@@ -102,12 +102,21 @@ pub fn for_document(
     let mut sources = Vec::new();
     let doc_dir = place.doc.and_then(Path::parent);
     let root = place.root.or(doc_dir);
+    // A document analysed without knowing where it is (tests, benches) has no
+    // bibliographies: relative paths cannot be resolved, and it is not told so.
+    let unplaced = |w: &str, base: Option<&Path>| base.is_none() && !Path::new(w).is_absolute();
     for (written, at) in front_matter_bibliographies(text, md) {
         let base = doc_dir.or(place.root);
+        if unplaced(&written, base) {
+            continue;
+        }
         sources.push(resolve(&written, Some(at), base, root));
     }
     for p in &config.bibliographies {
         let written = p.to_string_lossy().into_owned();
+        if unplaced(&written, place.root) {
+            continue;
+        }
         sources.push(resolve(&written, None, place.root, place.root));
     }
     DocCitations { cites, sources }
