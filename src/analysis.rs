@@ -16,6 +16,17 @@ pub use crate::facts::{Analysis, Context, Knowledge};
 /// Analyse a text. `md` is the incrementally kept model of exactly this text, if the
 /// caller has one (see [`crate::document::Document::md`]); otherwise it is parsed here.
 pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analysis {
+    analyze_at(text, md, ctx, &crate::citations::Place::default())
+}
+
+/// [`analyze`] a document that lives at `place` (its path and the workspace root),
+/// where its bibliographies are found.
+pub fn analyze_at(
+    text: Arc<str>,
+    md: Option<Arc<MdModel>>,
+    ctx: &Context,
+    place: &crate::citations::Place,
+) -> Analysis {
     let too_big = text.len() > ctx.config.limits.max_document_bytes;
     let md = match md {
         // Past the limit the text is not parsed at all (seconds per megabyte).
@@ -25,6 +36,11 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     };
     let lines = LineIndex::new(&text);
     let notes = notes::analyze(&text, &md);
+    let citations = if too_big {
+        Default::default()
+    } else {
+        crate::citations::for_document(&text, &md, ctx.config, place)
+    };
     let ((local, mentions), dates_found, claims_found) = if too_big {
         ((None, Vec::new()), Vec::new(), Vec::new())
     } else {
@@ -44,6 +60,7 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
         findings: Vec::new(),
         local,
         names: Default::default(),
+        citations,
     };
     let mut findings = Vec::new();
     if too_big {
@@ -116,6 +133,7 @@ pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::facts::NameIndex {
         findings: Vec::new(),
         local,
         names: Default::default(),
+        citations: Default::default(),
         md,
         text,
     };

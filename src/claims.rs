@@ -77,6 +77,8 @@ pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claim
     let mut markers: Vec<Span> = notes.markers.iter().map(|m| m.span).collect();
     // Author–date citations source a claim as a note marker does.
     markers.extend(author_date_citations(text, md));
+    // So do Pandoc citations, `[@key, p. 33]` and in-text `@key`.
+    markers.extend(crate::citations::syntax::source_spans(text, md));
     markers.sort();
     markers.dedup();
     let mut dates: Vec<Span> = dates

@@ -149,6 +149,11 @@ pub struct Config {
     /// Where the rule pages live (`{docs_url}/CODE.md` or, ending in `/`, `{docs_url}CODE`):
     /// the links of the editor's diagnostics and of SARIF. Unset: no links.
     pub docs_url: Option<String>,
+    /// Bibliography files (BibTeX/BibLaTeX, CSL JSON, CSL YAML) for every document,
+    /// relative to the config file; must stay inside its directory.
+    pub bibliographies: Vec<PathBuf>,
+    /// The CSL style references are formatted in (a hayagriva style name).
+    pub citation_style: String,
 }
 
 impl Default for Config {
@@ -163,6 +168,8 @@ impl Default for Config {
             exclude: Vec::new(),
             extensions: vec!["md".into(), "markdown".into()],
             docs_url: None,
+            bibliographies: Vec::new(),
+            citation_style: "chicago-notes".into(),
         }
     }
 }
@@ -251,6 +258,8 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "extensions",
     "docs_url",
+    "bibliographies",
+    "citation_style",
 ];
 
 /// The candidate closest to `word` (Jaro–Winkler, case-insensitive), if any is close.
@@ -417,6 +426,24 @@ impl Validator<'_> {
                                 format!("docs_url: `{x}` is not an http(s) URL; write e.g. \"https://example.org/annalist/rules/\" or remove the key (no links then)"),
                             );
                         }
+                    }
+                }
+                "bibliographies" => {
+                    if let Some(x) = self.typed::<Vec<PathBuf>>(
+                        value,
+                        name,
+                        "a list of paths, e.g. [\"sources.bib\"]",
+                    ) {
+                        c.bibliographies = x;
+                    }
+                }
+                "citation_style" => {
+                    if let Some(x) = self.typed::<String>(
+                        value,
+                        name,
+                        "a CSL style bundled with hayagriva, e.g. \"chicago-notes\"",
+                    ) {
+                        c.citation_style = x;
                     }
                 }
                 _ => self.problem(

@@ -42,6 +42,8 @@ pub struct Analysis {
     /// How this document spells the gazetteer's names, for the comparison across
     /// files ([`NameIndex`]).
     pub names: NameIndex,
+    /// Pandoc citations and the document's bibliographies.
+    pub citations: crate::citations::DocCitations,
 }
 
 impl Analysis {

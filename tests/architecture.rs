@@ -16,7 +16,7 @@ const FLOORS: &[&[&str]] = &[
     &["config", "project"],
     &["markdown", "suppress", "prose"],
     &["gazetteer"],
-    &["names", "notes", "dates"],
+    &["names", "notes", "dates", "citations"],
     &["claims"],
     &["facts"],
     &["rules"],

@@ -285,7 +285,13 @@ enum Outcome {
 
 const BOM: &str = "\u{FEFF}";
 
-fn check_one(entry: &Entry, stdin: Option<&[u8]>, ctx: &Context, fixing: bool) -> Outcome {
+fn check_one(
+    entry: &Entry,
+    stdin: Option<&[u8]>,
+    ctx: &Context,
+    fixing: bool,
+    root: &Path,
+) -> Outcome {
     let bytes: Vec<u8> = match (&entry.path, stdin) {
         (Some(p), _) => match std::fs::read(p) {
             Ok(b) => b,
@@ -321,7 +327,12 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, ctx: &Context, fixing: bool) -
         Some(rest) => (true, rest.to_string()),
         None => (false, text),
     };
-    let run = |t: &str| analysis::analyze(Arc::from(t), None, ctx);
+    // Citations: the document's bibliographies are found from its path, inside `root`.
+    let place = crate::citations::Place {
+        doc: entry.path.as_deref(),
+        root: Some(root),
+    };
+    let run = |t: &str| analysis::analyze_at(Arc::from(t), None, ctx, &place);
     let (a, applied, change): (Analysis, usize, Option<(String, String)>) = if fixing {
         let original = text.clone();
         let fixed = fix::fix_loop(text, run, |a: &Analysis| a.findings.as_slice());
@@ -358,6 +369,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
 struct Group {
     config: Config,
     knowledge: Knowledge,
+    /// The configuration's directory: bibliographies must stay inside it.
+    root: PathBuf,
 }
 
 fn config_problem(cwd: &Path, p: &config::FileProblem) -> PathProblem {
@@ -497,9 +510,14 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                 if let Err(e) = selection.apply(&mut config) {
                     return Ok(usage(e));
                 }
-                let (knowledge, gz) = knowledge_for(&config, &policy.anchor(&loaded));
+                let root = policy.anchor(&loaded);
+                let (knowledge, gz) = knowledge_for(&config, &root);
                 problems.extend(gz.iter().map(|p| config_problem(&cwd, p)));
-                groups.push(Group { config, knowledge });
+                groups.push(Group {
+                    config,
+                    knowledge,
+                    root: root.to_path_buf(),
+                });
                 group_of_config.push((loaded.path.clone(), groups.len() - 1));
                 groups.len() - 1
             }
@@ -542,7 +560,7 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
             };
             // A bug in one rule must not hide the other files' results.
             let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                check_one(e, stdin_bytes.as_deref(), &ctx, fixing)
+                check_one(e, stdin_bytes.as_deref(), &ctx, fixing, &group.root)
             }))
             .unwrap_or_else(|panic| {
                 let what = panic

@@ -44,6 +44,15 @@ gazetteers = []
 # replaced by the rule's code. Unset: no links.
 # docs_url = "https://example.org/annalist/docs/rules/{{code}}.md"
 
+# Bibliographies (BibTeX/BibLaTeX .bib, CSL JSON .json, CSL YAML .yaml) for every
+# document, relative to this file; they must stay inside the workspace. A document's
+# front matter `bibliography:` adds its own. See docs/citations.md.
+bibliographies = []
+
+# The CSL style hover and `annalist cited` format references in: a style bundled with
+# hayagriva, e.g. "chicago-notes", "chicago-author-date", "apa".
+citation_style = "{citation_style}"
+
 # A rule's severity: "error", "warning", "info", "hint", or "off" to silence it.
 # `annalist check` fails on errors (lower the bar with `--deny warnings`).
 # One-off silencing in a document: <!-- annalist-disable-next-line CODE -->.
@@ -82,6 +91,7 @@ max_document_bytes = {max_bytes}
 max_findings = {max_findings}
 "#,
         extensions = quoted(&d.extensions),
+        citation_style = d.citation_style,
         rules = rules,
         hover = d.features.hover,
         semantic_tokens = d.features.semantic_tokens,

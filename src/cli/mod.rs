@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod check;
+pub mod cited;
 pub mod explain;
 pub mod fix;
 pub mod gazetteer;
@@ -37,6 +38,8 @@ pub enum Command {
     Check(Box<check::CheckArgs>),
     /// Print a document's dated events in chronological order.
     Timeline(timeline::TimelineArgs),
+    /// List the works a document cites, in order of first citation.
+    Cited(cited::CitedArgs),
     /// Print a rule's documentation.
     Explain {
         /// The rule's code, e.g. footnote-undefined.
@@ -81,6 +84,7 @@ pub fn main() -> ExitCode {
         Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Check(args) => check::run(*args),
         Command::Timeline(args) => timeline::run(args),
+        Command::Cited(args) => cited::run(args),
         Command::Explain {
             code: _,
             write_docs: Some(dir),

@@ -5,6 +5,7 @@ use crate::facts::{Analysis, Context};
 use crate::finding::{Edit, Span};
 use crate::notes::{Marker, NoteStyle};
 
+pub mod citation;
 pub mod date;
 pub mod entity;
 pub mod timeline;
@@ -22,6 +23,12 @@ pub fn hover(a: &Analysis, ctx: &Context, offset: usize) -> Option<HoverResult> 
     }
     if let Some(h) = note_hover(a, offset) {
         return Some(h);
+    }
+    // A Pandoc citation: its formatted reference (src/citations/ide.rs).
+    if let Some((span, markdown)) =
+        crate::ide::citation::hover(&a.citations, &ctx.config.citation_style, offset)
+    {
+        return Some(HoverResult { span, markdown });
     }
     if ctx.config.features.dates
         && let Some(h) = date::hover(a, ctx, offset)
@@ -123,6 +130,13 @@ pub fn definition(a: &Analysis, ctx: &Context, offset: usize) -> Vec<Target> {
             .map(|d| vec![Target::here(d.label_span)])
             .unwrap_or_default();
     }
+    // A Pandoc citation: its entry in the bibliography file.
+    if let Some((path, span)) = crate::ide::citation::definition(&a.citations, offset) {
+        return vec![Target {
+            path: Some(path),
+            span,
+        }];
+    }
     if ctx.config.features.entities {
         match entity::definition(a, ctx, offset) {
             Some(entity::EntityLocation::File { path, span }) => {
@@ -164,6 +178,9 @@ pub fn references(
     } else if let Some((style, label)) = marker_or_definition(a, offset) {
         // An unresolved marker: its siblings with the same label.
         out.extend(a.notes.markers_for(style, &label).map(|m: &Marker| m.span));
+    } else if let Some(key) = crate::ide::citation::key_at(&a.citations, offset) {
+        // A Pandoc citation: every citation of its key in this document.
+        out.extend(crate::ide::citation::references(&a.citations, key));
     } else if ctx.config.features.entities {
         out.extend(entity::references(a, offset));
     }
@@ -256,6 +273,8 @@ pub fn prepare_rename(a: &Analysis, offset: usize) -> Option<Span> {
 pub enum SymbolKind {
     Heading,
     Note,
+    /// "Works cited" and each cited work under it.
+    Citation,
 }
 
 /// An outline entry; headings nest by level, notes sit under their heading.
@@ -341,5 +360,9 @@ pub fn symbols(a: &Analysis) -> Vec<Symbol> {
         }
     }
     order(&mut roots);
+    // Works cited, in order of first citation, as one last group.
+    if let Some(w) = crate::ide::citation::works_cited_symbol(&a.citations) {
+        roots.push(w);
+    }
     roots
 }

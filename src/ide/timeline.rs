@@ -132,6 +132,14 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
             .iter()
             .filter(|m| sentence.contains(m.span.start))
             .map(|m| m.label.clone())
+            // Pandoc citations in the sentence source it too, as `@key`.
+            .chain(
+                a.citations
+                    .cites
+                    .iter()
+                    .filter(|c| sentence.contains(c.key_span.start))
+                    .map(|c| format!("@{}", c.key)),
+            )
             .collect();
         t.events.push(Event {
             mention: i,

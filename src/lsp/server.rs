@@ -268,13 +268,48 @@ fn internal(msg: impl Into<String>) -> Error {
     }
 }
 
-fn run_analysis(snap: &Snapshot, config: &Config, knowledge: &Knowledge) -> Analysis {
-    analysis::analyze(
+fn run_analysis(
+    snap: &Snapshot,
+    config: &Config,
+    knowledge: &Knowledge,
+    place: &DocPlace,
+) -> Analysis {
+    analysis::analyze_at(
         snap.text.clone(),
         Some(snap.md.clone()),
         &Context { config, knowledge },
+        &crate::citations::Place {
+            doc: place.0.as_deref(),
+            root: place.1.as_deref(),
+        },
     )
 }
+
+// ---- citations (src/citations/): where a document's bibliographies are found ----
+/// A document's path and the directory its bibliographies must stay in (annalist.toml's
+/// directory, else the workspace root).
+type DocPlace = (Option<PathBuf>, Option<PathBuf>);
+
+fn citation_place(st: &Shared, uri: &Uri) -> DocPlace {
+    let doc = uri.to_file_path().map(|p| p.into_owned());
+    let root = st
+        .config_path
+        .as_ref()
+        .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+        .or_else(|| st.root.clone());
+    (doc, root)
+}
+
+/// Whether a changed file may be a bibliography (then open documents are re-analysed).
+fn is_bibliography_file(path: &std::path::Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "bib" | "json" | "yaml" | "yml"
+        )
+    })
+}
+// ---- end citations ----
 
 /// Semantic token types, in legend order.
 pub const TOKEN_TYPES: &[SemanticTokenType] = &[
@@ -520,6 +555,7 @@ impl Backend {
             e.dirty = false;
             (e.doc.snapshot(), e.generation, config, knowledge)
         };
+        let place = citation_place(&lock(&self.state), &uri);
         let state = self.state.clone();
         let client = self.client.clone();
         let ready = self.ready.clone();
@@ -531,7 +567,9 @@ impl Backend {
             loop {
                 let s2 = snap.clone();
                 let (c2, k2) = (config.clone(), knowledge.clone());
-                let result = tokio::task::spawn_blocking(move || run_analysis(&s2, &c2, &k2)).await;
+                let p2 = place.clone();
+                let result =
+                    tokio::task::spawn_blocking(move || run_analysis(&s2, &c2, &k2, &p2)).await;
                 let mut fresh = None;
                 let next = {
                     let mut st = lock(&state);
@@ -648,7 +686,8 @@ impl Backend {
             )
         };
         let c2 = config.clone();
-        let a = tokio::task::spawn_blocking(move || run_analysis(&snap, &c2, &knowledge))
+        let place = citation_place(&lock(&self.state), uri);
+        let a = tokio::task::spawn_blocking(move || run_analysis(&snap, &c2, &knowledge, &place))
             .await
             .map_err(|e| internal(format!("analysis failed: {e}; the server goes on")))?;
         let a = Arc::new(a);
@@ -786,7 +825,7 @@ impl LanguageServer for Backend {
             document_symbol_provider: Some(OneOf::Left(true)),
             workspace_symbol_provider: Some(OneOf::Left(true)),
             completion_provider: features.completion.then(|| CompletionOptions {
-                trigger_characters: Some(vec!["^".into()]),
+                trigger_characters: Some(vec!["^".into(), "@".into()]),
                 ..Default::default()
             }),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
@@ -849,7 +888,7 @@ impl LanguageServer for Backend {
                 id: "annalist-watch-markdown".into(),
                 method: "workspace/didChangeWatchedFiles".into(),
                 register_options: Some(serde_json::json!({
-                    "watchers": [{ "globPattern": glob }]
+                    "watchers": [{ "globPattern": glob }, { "globPattern": "**/*.{bib,json,yaml,yml}" }]
                 })),
             };
             if let Err(e) = self.client.register_capability(vec![reg]).await {
@@ -987,6 +1026,15 @@ impl LanguageServer for Backend {
             let Some(path) = ch.uri.to_file_path().map(|p| p.into_owned()) else {
                 continue;
             };
+            // A bibliography changed: re-analyse the open documents (the cache in
+            // src/citations/ re-reads the file).
+            if is_bibliography_file(&path) {
+                let open: Vec<Uri> = lock(&self.state).docs.keys().cloned().collect();
+                for u in open {
+                    self.schedule(u);
+                }
+                continue;
+            }
             if ch.typ == FileChangeType::CHANGED {
                 let open = lock(&self.state).docs.contains_key(&ch.uri);
                 if !open {
@@ -1130,6 +1178,22 @@ impl LanguageServer for Backend {
                 .collect();
             (locs, entity_id)
         })?;
+        // A citation key: its citations in the other open documents (src/citations/).
+        if let Some(key) =
+            crate::ide::citation::key_at(&a.citations, to_offset(&a, p.position, enc))
+        {
+            let st = lock(&self.state);
+            for (u, e) in st.docs.iter().filter(|(u, _)| **u != uri) {
+                if let Some((_, other)) = &e.analysis {
+                    for s in crate::ide::citation::references(&other.citations, key) {
+                        locations.push(Location {
+                            uri: u.clone(),
+                            range: to_range(other, s, enc),
+                        });
+                    }
+                }
+            }
+        }
         // An entity: its mentions in every other open document and workspace file.
         if let Some(id) = entity_id {
             let (open, root) = {
@@ -1200,6 +1264,25 @@ impl LanguageServer for Backend {
         }
         Self::guard("completion", || {
             let offset = to_offset(&a, p.position, enc);
+            // After `@`: the keys of the document's bibliographies (src/citations/ide.rs).
+            if let Some(items) = crate::ide::citation::completions(&a.citations, &a.text, offset) {
+                return Some(CompletionResponse::Array(
+                    items
+                        .into_iter()
+                        .map(|c| CompletionItem {
+                            label: c.key.clone(),
+                            kind: Some(CompletionItemKind::REFERENCE),
+                            detail: Some(c.detail),
+                            documentation: Some(Documentation::String(c.documentation)),
+                            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                                range: to_range(&a, c.replace, enc),
+                                new_text: c.key,
+                            })),
+                            ..Default::default()
+                        })
+                        .collect(),
+                ));
+            }
             crate::ide::footnote_completions(&a, offset).map(|labels| {
                 CompletionResponse::Array(
                     labels
@@ -1233,6 +1316,7 @@ impl LanguageServer for Backend {
                     kind: match s.kind {
                         crate::ide::SymbolKind::Heading => SymbolKind::STRING,
                         crate::ide::SymbolKind::Note => SymbolKind::KEY,
+                        crate::ide::SymbolKind::Citation => SymbolKind::OBJECT,
                     },
                     tags: None,
                     deprecated: None,

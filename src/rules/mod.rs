@@ -4,6 +4,7 @@
 use crate::facts::{Analysis, Context};
 use crate::finding::{Finding, Severity};
 
+pub mod citations;
 pub mod claims;
 pub mod dates;
 pub mod meta;
@@ -49,6 +50,7 @@ pub fn all() -> Vec<&'static Rule> {
     v.extend(claims::RULES.iter());
     v.push(&meta::RULES[0]);
     v.extend(dates::RULES.iter());
+    v.extend(citations::RULES.iter());
     v.push(&names::front_matter::RULE);
     v.extend(meta::RULES[1..].iter());
     v
@@ -82,6 +84,9 @@ pub fn run(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) -> Option<crate:
     meta::check(a, out);
     if on(dates::RULES) {
         dates::check(a, ctx, out);
+    }
+    if on(citations::RULES) {
+        citations::check(a, ctx, out);
     }
     names::front_matter::check(a, out);
     index
