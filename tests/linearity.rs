@@ -162,7 +162,7 @@ fn replace_all_fixes_are_not_repeated_on_every_finding() {
         .filter(|f| f.fixes.iter().any(|x| x.title.starts_with("Replace all")))
         .count();
     assert!(
-        with_all >= 1 && with_all <= 2,
+        (1..=2).contains(&with_all),
         "{with_all} findings carry replace-all"
     );
 }
