@@ -5,7 +5,7 @@ use crate::claims;
 use crate::config::Config;
 use crate::dates;
 use crate::finding::Finding;
-use crate::markdown::MdModel;
+use crate::markdown::{Limit, MdModel};
 use crate::names::Mention;
 use crate::notes::{self, Notes};
 use crate::position::LineIndex;
@@ -69,6 +69,15 @@ pub fn analyze_at(
     } else {
         if let Some(index) = crate::rules::run(&a, ctx, &mut findings) {
             a.names = index;
+        }
+    }
+    // Where the parse was bounded: one finding per kind, at its first place.
+    for kind in [Limit::Delimiters, Limit::LongParagraph, Limit::Depth] {
+        let mut at = a.md.limited.iter().filter(|(k, _)| *k == kind);
+        if let Some((_, first)) = at.next() {
+            let f =
+                crate::rules::meta::analysis_limited::parse_bounded(kind, *first, 1 + at.count());
+            findings.push(f);
         }
     }
     if too_big {

@@ -26,13 +26,17 @@
 //! [`crate::position`]). Each edit is applied against the result of the previous one.
 
 use crate::finding::Span;
-use crate::markdown::MdModel;
+use crate::markdown::{Limit, MdModel, MdParser};
 use ropey::Rope;
 use std::sync::Arc;
-use tree_sitter_md::MarkdownParser;
 
 /// Chunks are not cut smaller than this many bytes.
 pub const MIN_CHUNK: usize = 4096;
+/// A chunk that reaches this many bytes without a place where every block has ended
+/// (one long paragraph, a long line) is cut anyway, after a space and before a letter:
+/// parsing and re-parsing stay bounded, at the cost of treating the rest of that
+/// paragraph as a new one (reported by an `analysis-limited` finding).
+pub const MAX_CHUNK: usize = 64 * 1024;
 
 struct Chunk {
     start: usize,
@@ -45,7 +49,7 @@ struct Chunk {
 
 pub struct Document {
     rope: Rope,
-    parser: MarkdownParser,
+    parser: MdParser,
     chunks: Vec<Chunk>,
     /// The text of the current version, shared with snapshots.
     text: Arc<str>,
@@ -134,8 +138,14 @@ fn html_block_end(line: &[u8]) -> Option<&'static [u8]> {
 /// blocks, comments and front matter — a line where every open block has ended.
 /// Conservative: when in doubt, no cut.
 pub fn chunk_starts(text: &str) -> Vec<usize> {
+    chunk_cuts(text).0
+}
+
+/// [`chunk_starts`], and the starts among them that were forced (see [`MAX_CHUNK`]).
+fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
     let b = text.as_bytes();
     let mut starts = vec![0];
+    let mut forced = Vec::new();
     let mut open = Open::None;
     let mut prev_blank = false;
     let mut pos = 0;
@@ -181,8 +191,33 @@ pub fn chunk_starts(text: &str) -> Vec<usize> {
                         && !blank
                         && (first == b'#' || first.is_ascii_alphabetic() || first >= 0x80)
                         && !is_list_marker(line);
-                    if candidate && pos - starts.last().copied().unwrap_or(0) >= MIN_CHUNK {
+                    let last = starts.last().copied().unwrap_or(0);
+                    if candidate && pos - last >= MIN_CHUNK {
                         starts.push(pos);
+                    } else if end - last > MAX_CHUNK
+                        && !line.contains(&b'<')
+                        && !line.contains(&b'`')
+                        && fence_of(line).is_none()
+                    {
+                        // Forced cuts: at this line's start if it begins with a letter
+                        // (a paragraph's continuation), else after a space, before a
+                        // letter, once MAX_CHUNK bytes have passed.
+                        let mut last = last;
+                        if pos - last >= MAX_CHUNK && !blank && first.is_ascii_alphabetic() {
+                            starts.push(pos);
+                            forced.push(pos);
+                            last = pos;
+                        }
+                        let mut i = (last + MAX_CHUNK).max(pos + 1);
+                        while i < end {
+                            if b[i - 1] == b' ' && b[i].is_ascii_alphabetic() {
+                                starts.push(i);
+                                forced.push(i);
+                                i += MAX_CHUNK;
+                            } else {
+                                i += 1;
+                            }
+                        }
                     }
                     if let Some((c, n, _)) = fence_of(line) {
                         open = Open::Fence(c, n);
@@ -205,7 +240,7 @@ pub fn chunk_starts(text: &str) -> Vec<usize> {
         pos = next.min(b.len());
         line_no += 1;
     }
-    starts
+    (starts, forced)
 }
 
 fn is_list_marker(line: &[u8]) -> bool {
@@ -224,7 +259,7 @@ impl Document {
     pub fn with_parse_limit(text: &str, version: i32, parse_limit: usize) -> Document {
         let mut d = Document {
             rope: Rope::from_str(text),
-            parser: MarkdownParser::default(),
+            parser: MdParser::default(),
             chunks: Vec::new(),
             text: Arc::from(text),
             md: Arc::new(MdModel::default()),
@@ -357,7 +392,7 @@ impl Document {
             self.md = Arc::new(MdModel::unparsed(&text));
             return;
         }
-        let starts = chunk_starts(&text);
+        let (starts, forced) = chunk_cuts(&text);
         let mut old: Vec<Chunk> = std::mem::take(&mut self.chunks);
         old.sort_by_key(|c| c.start);
         let mut oi = 0;
@@ -383,14 +418,14 @@ impl Document {
             }
         }
         let to_parse = slots.iter().filter(|s| s.is_err()).count();
-        let parse = |parser: &mut MarkdownParser, (s, e): Job| {
+        let parse = |parser: &mut MdParser, (s, e): Job| {
             parse_chunk(parser, s, text.get(s..e).unwrap_or(""))
         };
         self.chunks = if to_parse > 4 {
             use rayon::prelude::*;
             slots
                 .into_par_iter()
-                .map_init(MarkdownParser::default, |parser, slot| match slot {
+                .map_init(MdParser::default, |parser, slot| match slot {
                     Ok(c) => c,
                     Err(job) => parse(parser, job),
                 })
@@ -405,7 +440,14 @@ impl Document {
                 })
                 .collect()
         };
-        self.md = Arc::new(self.join_models());
+        let mut md = self.join_models();
+        md.limited.extend(
+            forced
+                .iter()
+                .map(|&at| (Limit::LongParagraph, Span::new(at, at))),
+        );
+        md.limited.sort_by_key(|(_, s)| *s);
+        self.md = Arc::new(md);
     }
 
     fn join_models(&self) -> MdModel {
@@ -420,17 +462,27 @@ impl Document {
 
 /// The Markdown model of a text, parsed chunk by chunk (in parallel when large);
 /// equal to what a [`Document`] of that text holds.
+/// The batch path (`check`, the workspace index): no rope is built.
 pub fn parse_model(text: &str) -> Arc<MdModel> {
-    Document::new(text, 0).md
+    let mut d = Document {
+        rope: Rope::new(),
+        parser: MdParser::default(),
+        chunks: Vec::new(),
+        text: Arc::from(text),
+        md: Arc::new(MdModel::default()),
+        parse_limit: usize::MAX,
+        version: 0,
+    };
+    d.rechunk();
+    d.md
 }
 
-fn parse_chunk(parser: &mut MarkdownParser, start: usize, slice: &str) -> Chunk {
+fn parse_chunk(parser: &mut MdParser, start: usize, slice: &str) -> Chunk {
     // The tree is dropped once the model is built: a touched chunk is parsed afresh
     // (see the module comment), so keeping trees would only cost memory.
-    let model = match parser.parse(slice.as_bytes(), None) {
-        Some(t) => MdModel::build(slice, &t),
-        None => MdModel::parse(slice),
-    };
+    let mut model = MdModel::parse_with(parser, slice);
+    model.stats.chunks = 1;
+    model.stats.max_chunk = slice.len();
     Chunk {
         start,
         len: slice.len(),

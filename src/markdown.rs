@@ -6,8 +6,69 @@
 //! URLs or front matter is ever analysed as prose.
 
 use crate::finding::Span;
-use tree_sitter::Node;
-use tree_sitter_md::{MarkdownParser, MarkdownTree};
+use tree_sitter::{Node, Parser, Range};
+
+/// An inline run with more emphasis delimiters (`*`, `_`) than this is parsed in
+/// windows: tree-sitter-md's inline grammar is superlinear in unmatched delimiters
+/// (`*a ` × 15,000 took 2.4 s and 678 MB in one piece).
+pub const MAX_INLINE_DELIMITERS: usize = 512;
+/// The most emphasis delimiters in one window of an inline run parsed in windows.
+pub const WINDOW_DELIMITERS: usize = 64;
+
+/// A place where the parse was bounded, and how (for the `analysis-limited` finding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// An inline run with too many emphasis delimiters, parsed in windows.
+    Delimiters,
+    /// A paragraph longer than [`crate::document::MAX_CHUNK`] bytes, parsed in pieces.
+    LongParagraph,
+    /// Containers nested deeper than [`MAX_DEPTH`]; deeper ones counted as that depth.
+    Depth,
+}
+
+/// Container depths above this are recorded as this.
+pub const MAX_DEPTH: u8 = 100;
+
+/// Counts of the work a parse did, for tests that check it grows linearly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParseStats {
+    /// Inline parser calls (one per inline run, or per window of a windowed run).
+    pub inline_parses: usize,
+    /// Bytes handed to the inline parser.
+    pub inline_bytes: usize,
+    /// Nodes visited in block and inline trees.
+    pub nodes: usize,
+    /// The largest inline piece parsed at once, in emphasis delimiters.
+    pub max_window_delimiters: usize,
+    /// Chunks parsed (set by [`crate::document`]).
+    pub chunks: usize,
+    /// The largest chunk parsed, in bytes.
+    pub max_chunk: usize,
+}
+
+impl ParseStats {
+    fn add(&mut self, o: &ParseStats) {
+        self.inline_parses += o.inline_parses;
+        self.inline_bytes += o.inline_bytes;
+        self.nodes += o.nodes;
+        self.max_window_delimiters = self.max_window_delimiters.max(o.max_window_delimiters);
+        self.chunks += o.chunks;
+        self.max_chunk = self.max_chunk.max(o.max_chunk);
+    }
+}
+
+/// The tree-sitter parser a model is built with (block and inline grammars).
+pub struct MdParser {
+    parser: Parser,
+}
+
+impl Default for MdParser {
+    fn default() -> Self {
+        MdParser {
+            parser: Parser::new(),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockKind {
@@ -51,16 +112,49 @@ pub struct MdModel {
     pub headings: Vec<Heading>,
     /// Sorted, non-overlapping regions that are not prose.
     pub skip: Vec<Span>,
+    /// Where the parse was bounded (sorted by position): each becomes part of one
+    /// `analysis-limited` finding per kind.
+    pub limited: Vec<(Limit, Span)>,
+    /// The work the parse did.
+    #[doc(hidden)]
+    pub stats: ParseStats,
 }
 
 impl MdModel {
     /// Parse `text` from scratch.
     pub fn parse(text: &str) -> MdModel {
-        let mut parser = MarkdownParser::default();
-        match parser.parse(text.as_bytes(), None) {
-            Some(tree) => MdModel::build(text, &tree),
-            None => MdModel::fallback(text),
+        MdModel::parse_with(&mut MdParser::default(), text)
+    }
+
+    /// Parse `text` with `parser`: the block tree, then each inline run (in windows
+    /// when it has more than [`MAX_INLINE_DELIMITERS`] emphasis delimiters), building
+    /// the model as the block tree is walked. Linear in the text.
+    pub fn parse_with(parser: &mut MdParser, text: &str) -> MdModel {
+        let p = &mut parser.parser;
+        let block = p
+            .set_included_ranges(&[])
+            .ok()
+            .and_then(|()| p.set_language(&tree_sitter_md::LANGUAGE.into()).ok())
+            .and_then(|()| p.parse(text.as_bytes(), None));
+        let Some(tree) = block else {
+            return MdModel::fallback(text);
+        };
+        if p.set_language(&tree_sitter_md::INLINE_LANGUAGE.into())
+            .is_err()
+        {
+            return MdModel::fallback(text);
         }
+        let mut m = MdModel::default();
+        let mut b = Builder {
+            text,
+            parser: p,
+            m: &mut m,
+        };
+        b.walk_blocks(tree.root_node());
+        b.bare_urls();
+        normalise(&mut m.skip);
+        m.limited.sort_by_key(|(_, s)| *s);
+        m
     }
 
     /// A model with one paragraph per blank-line-separated chunk, without parsing:
@@ -98,21 +192,6 @@ impl MdModel {
         m
     }
 
-    /// Build the model from a parsed tree of `text`.
-    pub fn build(text: &str, tree: &MarkdownTree) -> MdModel {
-        let mut m = MdModel::default();
-        let root = tree.block_tree().root_node();
-        let mut b = Builder {
-            text,
-            tree,
-            m: &mut m,
-        };
-        b.walk_blocks(root);
-        b.bare_urls();
-        normalise(&mut m.skip);
-        m
-    }
-
     /// Join models of consecutive chunks, each given with its start offset.
     pub fn join(parts: &[(usize, &MdModel)]) -> MdModel {
         let mut m = MdModel::default();
@@ -133,6 +212,9 @@ impl MdModel {
                 ..h.clone()
             }));
             m.skip.extend(p.skip.iter().map(|s| shift(*s, at)));
+            m.limited
+                .extend(p.limited.iter().map(|(k, s)| (*k, shift(*s, at))));
+            m.stats.add(&p.stats);
         }
         normalise(&mut m.skip);
         m
@@ -198,7 +280,8 @@ impl MdModel {
 
 struct Builder<'a> {
     text: &'a str,
-    tree: &'a MarkdownTree,
+    /// Set to the inline grammar.
+    parser: &'a mut Parser,
     m: &'a mut MdModel,
 }
 
@@ -212,8 +295,15 @@ impl Builder<'_> {
     /// overflow a thread's stack).
     fn walk_blocks(&mut self, root: Node) {
         let mut stack = vec![(root, 0u8, 0u8)];
+        let mut deep = false;
         while let Some((node, quote, list)) = stack.pop() {
+            self.m.stats.nodes += 1;
             if let Some((q, l)) = self.visit_block(node, quote, list) {
+                let (q, l) = (q.min(MAX_DEPTH), l.min(MAX_DEPTH));
+                if (q == MAX_DEPTH || l == MAX_DEPTH) && !deep {
+                    deep = true;
+                    self.m.limited.push((Limit::Depth, span_of(&node)));
+                }
                 let mut c = node.walk();
                 let children: Vec<Node> = node.children(&mut c).collect();
                 stack.extend(children.into_iter().rev().map(|ch| (ch, q, l)));
@@ -313,10 +403,8 @@ impl Builder<'_> {
     fn walk_inline_container(&mut self, node: Node) {
         let mut stack = vec![node];
         while let Some(node) = stack.pop() {
-            if node.kind() == "inline" {
-                if let Some(t) = self.tree.inline_tree(&node) {
-                    self.walk_inline(t.root_node());
-                }
+            if node.kind() == "inline" || node.kind() == "pipe_table_cell" {
+                self.parse_inline(node);
                 continue;
             }
             let mut c = node.walk();
@@ -324,9 +412,99 @@ impl Builder<'_> {
         }
     }
 
+    /// Parse one inline run (as tree-sitter-md's `MarkdownParser` does: the node's
+    /// range minus its named children, such as block quote markers), in windows of at
+    /// most [`WINDOW_DELIMITERS`] emphasis delimiters when it has more than
+    /// [`MAX_INLINE_DELIMITERS`], and record its non-prose regions.
+    fn parse_inline(&mut self, node: Node) {
+        let mut ranges: Vec<Range> = Vec::new();
+        let mut range = node.range();
+        let mut c = node.walk();
+        for ch in node.named_children(&mut c) {
+            let r = ch.range();
+            ranges.push(Range {
+                start_byte: range.start_byte,
+                start_point: range.start_point,
+                end_byte: r.start_byte,
+                end_point: r.start_point,
+            });
+            range.start_byte = r.end_byte;
+            range.start_point = r.end_point;
+        }
+        ranges.push(range);
+        ranges.retain(|r| r.end_byte > r.start_byte);
+        if ranges.is_empty() {
+            return;
+        }
+        let bytes = self.text.as_bytes();
+        let is_delim = |b: &u8| *b == b'*' || *b == b'_';
+        let delims: usize = ranges
+            .iter()
+            .map(|r| {
+                bytes
+                    .get(r.start_byte..r.end_byte)
+                    .map_or(0, |s| s.iter().filter(|b| is_delim(b)).count())
+            })
+            .sum();
+        if delims <= MAX_INLINE_DELIMITERS {
+            self.parse_inline_ranges(&ranges, delims);
+            return;
+        }
+        self.m.limited.push((Limit::Delimiters, span_of(&node)));
+        // Windows: cut after a space once a window holds WINDOW_DELIMITERS delimiters
+        // (or anywhere at twice that, if no space comes), never inside a character.
+        let mut window: Vec<Range> = Vec::new();
+        let mut n = 0;
+        for r in &ranges {
+            let mut start = r.start_byte;
+            let mut i = r.start_byte;
+            while i < r.end_byte {
+                let b = bytes.get(i).copied().unwrap_or(b' ');
+                if is_delim(&b) {
+                    n += 1;
+                }
+                i += 1;
+                let cut = (n >= WINDOW_DELIMITERS && b == b' ')
+                    || (n >= 2 * WINDOW_DELIMITERS && self.text.is_char_boundary(i));
+                if cut {
+                    window.push(sub_range(r, start, i));
+                    self.parse_inline_ranges(&window, n);
+                    window.clear();
+                    start = i;
+                    n = 0;
+                }
+            }
+            if start < r.end_byte {
+                window.push(sub_range(r, start, r.end_byte));
+            }
+        }
+        if !window.is_empty() {
+            self.parse_inline_ranges(&window, n);
+        }
+    }
+
+    fn parse_inline_ranges(&mut self, ranges: &[Range], delims: usize) {
+        let st = &mut self.m.stats;
+        st.inline_parses += 1;
+        st.inline_bytes += ranges
+            .iter()
+            .map(|r| r.end_byte - r.start_byte)
+            .sum::<usize>();
+        st.max_window_delimiters = st.max_window_delimiters.max(delims);
+        if self.parser.set_included_ranges(ranges).is_err() {
+            return;
+        }
+        let tree = self.parser.parse(self.text.as_bytes(), None);
+        let _ = self.parser.set_included_ranges(&[]);
+        if let Some(t) = tree {
+            self.walk_inline(t.root_node());
+        }
+    }
+
     fn walk_inline(&mut self, root: Node) {
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
+            self.m.stats.nodes += 1;
             match node.kind() {
                 "code_span" | "link_destination" | "uri_autolink" | "email_autolink"
                 | "html_tag" | "latex_block" => {
@@ -362,6 +540,22 @@ impl Builder<'_> {
         }
         self.m.skip.extend(found);
     }
+}
+
+/// `r` cut to the bytes `[start, end)`; points are not needed by the inline grammar
+/// beyond their order, so the row is kept and the column shifted.
+fn sub_range(r: &Range, start: usize, end: usize) -> Range {
+    let mut out = *r;
+    if start > r.start_byte {
+        out.start_point.column += start - r.start_byte;
+        out.start_byte = start;
+    }
+    if end < r.end_byte {
+        out.end_point = out.start_point;
+        out.end_point.column += end - out.start_byte;
+        out.end_byte = end;
+    }
+    out
 }
 
 fn normalise(skip: &mut Vec<Span>) {

@@ -11,7 +11,7 @@ use super::{Diagnostic, FileReport, Report, WriteOptions, reaches};
 use crate::finding::{Severity, Span};
 use crate::position::LineIndex;
 use annotate_snippets::renderer::DecorStyle;
-use annotate_snippets::{AnnotationKind, Group, Level, Patch, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Patch, Renderer, Snippet};
 use std::io::{self, Write};
 
 /// The most lines a fix may span for its replacement to be shown as a patch.
@@ -20,6 +20,26 @@ const MAX_PATCH_LINES: usize = 6;
 const LONG_LINE: usize = 120;
 /// How much context (in bytes, rounded to characters) an excerpt keeps on each side.
 const EXCERPT_CONTEXT: usize = 40;
+/// A source line longer than this (in bytes) is shown as an excerpt around the span:
+/// rendering then costs a window around it, not the line (issue #14: 17.7 s for the
+/// findings of one 1 MB line).
+const VERY_LONG_LINE: usize = 4096;
+
+/// The window a span is shown in, its first line, and whether it is an excerpt of a
+/// very long line.
+fn window_around(text: &str, idx: &LineIndex, span: Span) -> (Window, usize, bool) {
+    let (first, last) = line_range(idx, span);
+    let (s, e) = idx.line_content(text, first);
+    if first == last && e - s > VERY_LONG_LINE {
+        (
+            Window::excerpt(text, idx, first, span.start, span.end),
+            first,
+            true,
+        )
+    } else {
+        (Window::new(text, idx, first, last), first, false)
+    }
+}
 
 pub fn write(report: &Report, opts: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
     let renderer = if opts.color {
@@ -213,30 +233,38 @@ fn render<'r>(
     let text: &str = &f.text;
     let idx = &f.lines;
     let (first, last) = line_range(idx, d.span);
-    let win = Window::new(text, idx, first, last);
+    let (win, _, excerpt) = window_around(text, idx, d.span);
     let primary = win
         .map_span(text, idx, d.span)
         .map(|r| AnnotationKind::Primary.span(r))
         .unwrap_or_else(|| AnnotationKind::Primary.span(0..0));
     let mut main = Snippet::source(win.text.as_str())
         .line_start(first + 1)
-        .path(f.path.as_str())
         .fold(true)
         .annotation(primary);
+    if !excerpt {
+        main = main.path(f.path.as_str());
+    }
     let mut far_related = Vec::new();
     // Places in other files, with those files' text.
     let mut elsewhere = Vec::new();
     for r in &d.related {
         if let Some(p) = &r.path {
             if let Some(of) = file(p) {
-                let (rf, rl) = line_range(&of.lines, r.span);
-                elsewhere.push((r, of, Window::new(&of.text, &of.lines, rf, rl), rf));
+                let (w, rf, _) = window_around(&of.text, &of.lines, r.span);
+                elsewhere.push((r, of, w, rf));
             }
             continue;
         }
         let (rf, rl) = line_range(idx, r.span);
+        let inside = win
+            .lines
+            .first()
+            .zip(win.lines.last())
+            .is_some_and(|(a, b)| r.span.start >= a.0 && r.span.end <= b.1);
         if rf >= first
             && rl <= last
+            && (inside || !excerpt)
             && let Some(range) = win.map_span(text, idx, r.span)
         {
             main = main.annotation(
@@ -246,12 +274,24 @@ fn render<'r>(
             );
             continue;
         }
-        far_related.push((r, Window::new(text, idx, rf, rl), rf));
+        let (w, rf, _) = window_around(text, idx, r.span);
+        far_related.push((r, w, rf));
     }
-    let mut group = level(d.severity)
+    let title = level(d.severity)
         .primary_title(d.message.as_str())
-        .id(d.code)
-        .element(main);
+        .id(d.code);
+    let mut group = if excerpt {
+        // The excerpt's columns are not the line's: give the place explicitly.
+        title
+            .element(
+                Origin::path(f.path.as_str())
+                    .line(d.range.start.line as usize)
+                    .char_column(d.range.start.column as usize),
+            )
+            .element(main)
+    } else {
+        title.element(main)
+    };
     for (r, w, rf) in &far_related {
         if let Some(range) = w.map_span(text, idx, r.span) {
             group = group.element(
@@ -479,5 +519,18 @@ mod long_line_tests {
             "{out}"
         );
         assert!(out.lines().all(|l| l.chars().count() <= 160), "{out}");
+    }
+
+    #[test]
+    fn very_long_lines_are_shown_as_an_excerpt_with_the_true_place() {
+        let para = "Soviet embassy reports, ".repeat(400);
+        let text = format!("# T\n\n{para}Kim II Sung said so. {para}\n");
+        let at = text.find("II").unwrap_or(0);
+        let f = Finding::new("name-ocr", Severity::Warning, Span::new(at, at + 2), "OCR");
+        let out = render_one(&file(&text, vec![f]));
+        let col = text[..at].rfind('\n').map_or(at, |n| at - n - 1) + 1;
+        assert!(out.contains(&format!("doc.md:3:{col}")), "{out}");
+        assert!(out.contains("Kim II Sung"), "{out}");
+        assert!(out.len() < 2000, "{out}");
     }
 }

@@ -218,7 +218,9 @@ pub(super) struct Preferred<'a> {
 }
 
 /// The fixes of a spelling finding: replace this occurrence (`safe_one`: applied by
-/// `--fix`), and, when the document writes it more than once, replace them all.
+/// `--fix`), and, when the document writes it more than once, replace them all — on
+/// the group's first finding only (`edit` is `all[0]`): on each of N findings it
+/// made N × N edits (375 MB of JSON for 1,000 + 1,000 spellings, issue #14).
 pub(super) fn with_replace_fixes(
     f: Finding,
     edit: &Edit,
@@ -232,7 +234,7 @@ pub(super) fn with_replace_fixes(
         edits: vec![edit.clone()],
         safe: safe_one,
     });
-    if all.len() >= 2 {
+    if all.len() >= 2 && all.first() == Some(edit) {
         f = f.with_fix(Fix {
             title: format!(
                 "Replace all {} spellings “{bad}” with “{preferred}” in this document",
