@@ -16,6 +16,17 @@ pub use crate::facts::{Analysis, Context, Knowledge};
 /// Analyse a text. `md` is the incrementally kept model of exactly this text, if the
 /// caller has one (see [`crate::document::Document::md`]); otherwise it is parsed here.
 pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analysis {
+    analyze_as(text, md, ctx, None)
+}
+
+/// [`analyze`], with the kind `annalist.toml` gives the document's path
+/// ([`Config::kind_for`]); the front matter's `kind:` still wins.
+pub fn analyze_as(
+    text: Arc<str>,
+    md: Option<Arc<MdModel>>,
+    ctx: &Context,
+    configured: Option<crate::kind::DocKind>,
+) -> Analysis {
     let too_big = text.len() > ctx.config.limits.max_document_bytes;
     let md = match md {
         // Past the limit the text is not parsed at all (seconds per megabyte).
@@ -25,12 +36,14 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
     };
     let lines = LineIndex::new(&text);
     let notes = notes::analyze(&text, &md);
+    let layers = crate::kind::layers(&text, &md, &notes, configured);
     let ((local, mentions), dates_found, claims_found) = if too_big {
         ((None, Vec::new()), Vec::new(), Vec::new())
     } else {
         let dates_found = dates::find(&text, &md);
         let date_spans: Vec<crate::finding::Span> = dates_found.iter().map(|d| d.span).collect();
-        let claims_found = claims::find(&text, &md, &notes, &date_spans, &ctx.config.claims);
+        let claims_found =
+            claims::find_layered(&text, &md, &notes, &date_spans, &ctx.config.claims, &layers);
         (names_in(&text, &md, ctx), dates_found, claims_found)
     };
     let mut a = Analysis {
@@ -41,6 +54,7 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
         mentions,
         dates: dates_found,
         claims: claims_found,
+        layers,
         findings: Vec::new(),
         local,
         names: Default::default(),
@@ -54,6 +68,10 @@ pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analy
             a.names = index;
         }
     }
+    // No fix that changes a source's words, a quotation, a gloss or a table is safe,
+    // whatever the rule said.
+    let protected = crate::kind::protected_regions(&a.text, &a.md, &a.layers);
+    crate::finding::downgrade_fixes(&mut findings, &protected);
     if too_big {
         findings.push(crate::rules::meta::analysis_limited::too_big(
             a.text.len(),
@@ -113,6 +131,7 @@ pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::facts::NameIndex {
         mentions,
         dates: Vec::new(),
         claims: Vec::new(),
+        layers: Default::default(),
         findings: Vec::new(),
         local,
         names: Default::default(),

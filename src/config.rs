@@ -146,6 +146,10 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// File extensions treated as Markdown.
     pub extensions: Vec<String>,
+    /// Glob (relative to the config file's directory) → document kind: `primary`,
+    /// `edition` or `secondary`, e.g. `"sources/**" = "primary"`. A document's
+    /// front-matter `kind:` wins; of several matching globs the longest does.
+    pub kinds: BTreeMap<String, crate::kind::DocKind>,
 }
 
 impl Default for Config {
@@ -159,6 +163,7 @@ impl Default for Config {
             gazetteers: Vec::new(),
             exclude: Vec::new(),
             extensions: vec!["md".into(), "markdown".into()],
+            kinds: BTreeMap::new(),
         }
     }
 }
@@ -195,6 +200,35 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 impl Config {
     /// Parse a config file's text. On error, the default config and the problem.
     pub fn parse(text: &str, path: &Path) -> Result<Config, FileProblem> {
+        let config = Config::parse_toml(text, path)?;
+        if let Some((pattern, why)) = config
+            .kinds
+            .keys()
+            .find_map(|k| crate::kind::glob_problem(k).map(|w| (k, w)))
+        {
+            let at = text.find(pattern.as_str()).unwrap_or(0);
+            let (line, column) = line_col(text, at);
+            return Err(FileProblem {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: format!("[kinds]: {why}"),
+            });
+        }
+        Ok(config)
+    }
+
+    /// The kind `[kinds]` gives a document at `rel` (relative to the config file's
+    /// directory, `/`-separated): the longest matching glob's.
+    pub fn kind_for(&self, rel: &str) -> Option<crate::kind::DocKind> {
+        self.kinds
+            .iter()
+            .filter(|(g, _)| crate::kind::glob_match(g, rel))
+            .max_by_key(|(g, _)| g.len())
+            .map(|(_, k)| *k)
+    }
+
+    fn parse_toml(text: &str, path: &Path) -> Result<Config, FileProblem> {
         toml::from_str::<Config>(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             FileProblem {
@@ -293,5 +327,30 @@ mod tests {
         assert_eq!(p.line, 2);
         let unknown = Config::parse("[nonsense]\n", Path::new("a.toml"));
         assert!(unknown.is_err());
+    }
+
+    #[test]
+    fn kinds_by_path() {
+        use crate::kind::DocKind;
+        let Ok(c) = Config::parse(
+            "[kinds]\n\"sources/**\" = \"primary\"\n\"sources/frus/**\" = \"edition\"\n",
+            Path::new("a.toml"),
+        ) else {
+            panic!("valid [kinds]")
+        };
+        assert_eq!(c.kind_for("sources/a.md"), Some(DocKind::Primary));
+        assert_eq!(c.kind_for("sources/frus/d2.md"), Some(DocKind::Edition));
+        assert_eq!(c.kind_for("essays/a.md"), None);
+        let bad = Config::parse("[kinds]\n\"a/**\" = \"primery\"\n", Path::new("a.toml"));
+        let Err(p) = bad else { panic!("invalid kind") };
+        assert_eq!(p.line, 2);
+        let bad = Config::parse(
+            "[kinds]\n\"a/[bc].md\" = \"primary\"\n",
+            Path::new("a.toml"),
+        );
+        let Err(p) = bad else {
+            panic!("unsupported glob")
+        };
+        assert_eq!(p.line, 2, "{}", p.message);
     }
 }

@@ -98,7 +98,7 @@ pub(super) fn block_quote_claim(
                 .sum::<usize>()
         })
         .sum();
-    if words < 4 || is_callout(first_para.content.slice(text)) {
+    if words < 4 || is_callout(first_para.content.slice(text)) || is_indented_list(text, &paras) {
         return;
     }
     // Attribution: the quote's last line, or the line right after it.
@@ -137,9 +137,13 @@ pub(super) fn block_quote_claim(
         let gap = text.get(p.span.end..span.start).unwrap_or("x");
         if gap.chars().all(|c| c.is_whitespace() || c == '>') {
             let sents = sentences(text, md, p, markers);
+            // The paragraph that introduces the quote ("…, he made the following
+            // statement:") cites it anywhere in it, or names the document it gives
+            // ("Following is the text of the broadcast:").
             if let Some(ls) = sents.last()
                 && ls.slice(text).trim_end().ends_with(':')
-                && has_marker_in(markers, *ls)
+                && (has_marker_in(markers, p.content)
+                    || super::attribution::introduces_a_document(ls.slice(text)))
             {
                 covered = true;
             }
@@ -169,4 +173,35 @@ pub(super) fn block_quote_claim(
         insert_at,
         paragraph: span,
     });
+}
+
+/// A `>` block used to indent a list, not to quote: no quotation marks, and its
+/// paragraphs (editorial insertions such as "[Page 1067]" left out) are two or more
+/// short items (a list of names: "> Fu Tso-yi", "> Chen Ming-shu"), or two or more
+/// items that start with a number or a letter ("> 15 US Navy type, wood hulled, 110
+/// ft, …", "> (a) …"), or tabular lines (tabs, runs of spaces, `|`).
+pub(super) fn is_indented_list(text: &str, paras: &[&&Block]) -> bool {
+    let items: Vec<&str> = paras
+        .iter()
+        .map(|b| b.content.slice(text).trim())
+        .filter(|t| !(t.starts_with('[') && t.ends_with(']')))
+        .collect();
+    if items.is_empty()
+        || items
+            .iter()
+            .any(|t| t.contains(['"', '“', '”', '«', '»']) || t.contains(" ‘"))
+    {
+        return false;
+    }
+    let short = |t: &str| word_count(t) <= 4;
+    let numbered = |t: &str| {
+        let t = t.trim_start_matches(['*', '_', '(']);
+        let first: String = t.chars().take_while(|c| c.is_alphanumeric()).collect();
+        let rest = t.get(first.len()..).unwrap_or("");
+        first.chars().all(|c| c.is_ascii_digit()) && !first.is_empty()
+            || first.len() == 1 && rest.trim_start_matches(['*', '_']).starts_with(['.', ')'])
+    };
+    let tabular = |t: &str| t.contains('\t') || t.contains("   ") || t.contains(" | ");
+    items.len() >= 2 && (items.iter().all(|t| short(t)) || items.iter().all(|t| numbered(t)))
+        || items.iter().all(|t| tabular(t))
 }

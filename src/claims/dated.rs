@@ -212,6 +212,81 @@ pub(super) const ROLES: &[&str] = &[
     "court",
 ];
 
+/// Decision verbs that are one only with their object: "granted permission",
+/// "withheld approval", "first raised the question", "gave orders".
+const PHRASAL: &[(&str, &[&str])] = &[
+    (
+        "granted",
+        &[
+            "permission",
+            "approval",
+            "consent",
+            "authority",
+            "authorization",
+            "leave",
+            "recognition",
+        ],
+    ),
+    (
+        "withheld",
+        &[
+            "approval",
+            "consent",
+            "permission",
+            "recognition",
+            "support",
+            "assent",
+        ],
+    ),
+    (
+        "raised",
+        &[
+            "question",
+            "issue",
+            "matter",
+            "objection",
+            "objections",
+            "problem",
+        ],
+    ),
+    (
+        "gave",
+        &[
+            "permission",
+            "approval",
+            "consent",
+            "orders",
+            "order",
+            "instructions",
+            "assurances",
+            "assent",
+        ],
+    ),
+    (
+        "issued",
+        &[
+            "orders",
+            "order",
+            "instructions",
+            "directive",
+            "statement",
+            "ultimatum",
+        ],
+    ),
+];
+
+/// True when `verb` followed by `rest` is a phrasal decision ([`PHRASAL`]): the object
+/// within three words ("withheld his approval", "raised the question").
+fn is_phrasal_decision(verb: &str, rest: &[Tok]) -> bool {
+    PHRASAL.iter().any(|(v, objects)| {
+        *v == verb
+            && rest
+                .iter()
+                .take(3)
+                .any(|t| objects.contains(&t.text.to_lowercase().as_str()))
+    })
+}
+
 /// A token of a sentence: its byte span and text.
 pub(super) struct Tok<'a> {
     pub(super) span: Span,
@@ -261,12 +336,23 @@ pub(super) fn is_capitalised(w: &str) -> bool {
 pub(super) fn attributed_verb(toks: &[Tok]) -> Option<Span> {
     for (k, t) in toks.iter().enumerate() {
         let lw = t.text.to_lowercase();
-        if !VERBS.contains(&lw.as_str()) || is_capitalised(t.text) && k > 0 {
+        let verb = VERBS.contains(&lw.as_str())
+            || is_phrasal_decision(&lw, toks.get(k + 1..).unwrap_or(&[]));
+        if !verb || is_capitalised(t.text) && k > 0 {
+            continue;
+        }
+        // A participle naming its source ("vessels requested mytel 447, April 26"):
+        // a reference, not a statement.
+        if toks.get(k + 1).is_some_and(|n| {
+            super::attribution::is_telegram_shorthand(n.text)
+                || super::attribution::NUMBERED_DOCUMENTS.contains(&n.text.to_lowercase().as_str())
+        }) {
             continue;
         }
         // The word before, skipping adverbs.
         let mut b = k;
         let mut prev: Option<String> = None;
+        let mut negated = false;
         while b > 0 {
             b -= 1;
             let pw = toks
@@ -274,12 +360,19 @@ pub(super) fn attributed_verb(toks: &[Tok]) -> Option<Span> {
                 .map(|x| x.text.to_lowercase())
                 .unwrap_or_default();
             if pw.ends_with("ly") || SKIPPABLE.contains(&pw.as_str()) {
+                negated |= matches!(pw.as_str(), "not" | "never");
                 continue;
             }
+            negated |= pw.ends_with("n't") || pw.ends_with("n’t");
             prev = Some(pw);
             break;
         }
         let prev = prev.unwrap_or_default();
+        // "did not approve", "had never replied": what was not said is not a
+        // dated statement.
+        if negated || matches!(prev.as_str(), "didn't" | "didn’t" | "hadn't" | "hadn’t") {
+            continue;
+        }
         if DETERMINERS.contains(&prev.as_str()) {
             continue; // "the agreed plan"
         }

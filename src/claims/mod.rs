@@ -29,6 +29,7 @@
 
 use crate::config::{ClaimScope, Claims};
 use crate::finding::Span;
+use crate::kind::{DocKind, Layers};
 use crate::markdown::{Block, BlockKind, MdModel};
 use crate::notes::Notes;
 
@@ -40,7 +41,8 @@ mod sentences;
 #[cfg(test)]
 pub(crate) mod tests;
 
-pub use attribution::author_date_citations;
+pub use attribution::{author_date_citations, prose_citations};
+use attribution::{introduces_a_document, is_date_in_a_name, is_speaker_colon};
 use block_quotes::*;
 use dated::*;
 pub use quotes::Quote;
@@ -90,15 +92,35 @@ pub struct Claim {
 /// Find the claims of `text`. `dates` are the spans of the date expressions found in
 /// prose (any order); only those naming a month or a day count as precise.
 pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claims) -> Vec<Claim> {
+    find_layered(text, md, notes, dates, cfg, &Layers::default())
+}
+
+/// [`find`] in a document of a kind: only the writer's and the editor's own words are
+/// read. In a primary document nothing is (its words are its own evidence); in an
+/// edition the editor's notes (footnote definitions), insertions and editorial
+/// sections are, the source text is not; secondary prose is read as by [`find`].
+pub fn find_layered(
+    text: &str,
+    md: &MdModel,
+    notes: &Notes,
+    dates: &[Span],
+    cfg: &Claims,
+    layers: &Layers,
+) -> Vec<Claim> {
+    if layers.kind == DocKind::Primary {
+        return Vec::new();
+    }
     let mut markers: Vec<Span> = notes.markers.iter().map(|m| m.span).collect();
-    // Author–date citations source a claim as a note marker does.
+    // Author–date citations source a claim as a note marker does; so do sources named
+    // in the prose (telegram references, a dated publication, "text in …, page 489").
     markers.extend(author_date_citations(text, md));
+    markers.extend(prose_citations(text, md));
     markers.sort();
     markers.dedup();
     let mut dates: Vec<Span> = dates
         .iter()
         .copied()
-        .filter(|d| is_precise_date(d.slice(text)))
+        .filter(|d| is_precise_date(d.slice(text)) && !is_date_in_a_name(text, *d))
         .collect();
     dates.sort();
     let excluded = excluded_regions(text, md, notes);
@@ -133,6 +155,36 @@ pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claim
             continue;
         }
         paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut out);
+    }
+    if layers.kind == DocKind::Edition {
+        // The editor's notes: each footnote definition read as one paragraph.
+        for d in notes
+            .definitions
+            .iter()
+            .filter(|d| d.style == crate::notes::NoteStyle::Footnote && !d.content.is_empty())
+        {
+            let b = Block {
+                kind: BlockKind::Paragraph,
+                span: d.span,
+                content: d.content,
+                quote_depth: 0,
+                list_depth: 0,
+            };
+            paragraph_claims(text, md, &markers, &dates, cfg.scope, &b, &mut out);
+        }
+        out.retain(|c| !layers.in_source(c.evidence));
+        out.sort_by_key(|c| (c.span.start, c.span.end));
+    }
+    out
+}
+
+/// Every quotation of the document's prose (paragraphs, list items, block quotes),
+/// with its marks: what no safe fix may edit.
+pub fn quotation_spans(text: &str, md: &MdModel) -> Vec<Span> {
+    let mut out = Vec::new();
+    for b in md.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
+        let cs = block_chars(text, md, b.content, b.quote_depth > 0);
+        out.extend(quotes(&cs).into_iter().map(|q| q.span));
     }
     out
 }
@@ -342,15 +394,26 @@ fn paragraph_claims(
     let lo = markers.partition_point(|m| m.start < para.start);
     let hi = markers.partition_point(|m| m.start < para.end);
     let para_markers = markers.get(lo..hi).unwrap_or(&[]);
-    for (s, insert_at) in sentences {
+    for (k, &(s, insert_at)) in sentences.iter().enumerate() {
         let kind = sentence_claim(text, md, &cs, &qs, dates, s);
         let Some(kind) = kind else { continue };
-        let covered = match scope {
+        let mut covered = match scope {
             ClaimScope::Sentence => para_markers
                 .iter()
                 .any(|m| s.start <= m.start && m.end <= s.end),
             ClaimScope::Paragraph => para_markers.iter().any(|m| m.start >= s.start),
         };
+        if let ClaimKind::Quotation { quote } = kind {
+            // The attribution in the prose: "Following is the text of the broadcast:
+            // “…”", or "He said: “…”" right after a sentence that cites its source.
+            let lead = text.get(s.start..quote.start).unwrap_or("");
+            let prev = k.checked_sub(1).and_then(|j| sentences.get(j)).map(|p| p.0);
+            if introduces_a_document(lead)
+                || is_speaker_colon(lead) && prev.is_some_and(|p| has_marker_in(markers, p))
+            {
+                covered = true;
+            }
+        }
         let evidence = match kind {
             ClaimKind::Quotation { quote } | ClaimKind::BlockQuotation { quote } => quote,
             ClaimKind::DatedStatement { date, verb } => {

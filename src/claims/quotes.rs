@@ -221,7 +221,96 @@ pub(super) fn quote_is_not_claim(text: &str, cs: &[(usize, char)], q: &Quote) ->
             }
         }
     }
-    is_title_case(inner)
+    // A title or a name followed by what it names: the "…" resolution, the "…" plan.
+    let follow: String = text
+        .get(q.span.end..)
+        .unwrap_or("")
+        .trim_start_matches([' ', '*', '_', ','])
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    if NAMED_BY_FOLLOWING.contains(&follow.as_str()) {
+        return true;
+    }
+    is_title_case(inner) || is_name_of_a_body(inner)
+}
+
+/// Nouns after a quoted title or name: the "…" resolution, the "…" formula.
+const NAMED_BY_FOLLOWING: &[&str] = &[
+    "resolution",
+    "resolutions",
+    "manifesto",
+    "declaration",
+    "plan",
+    "programme",
+    "program",
+    "movement",
+    "doctrine",
+    "formula",
+    "proposal",
+    "proposals",
+    "line",
+    "campaign",
+    "slogan",
+    "editorial",
+    "article",
+    "broadcast",
+    "pamphlet",
+    "leaflet",
+];
+
+/// Words that make a capitalised quoted phrase the name of a body.
+const BODIES: &[&str] = &[
+    "Committee",
+    "Commission",
+    "Council",
+    "Front",
+    "Party",
+    "League",
+    "Association",
+    "Union",
+    "Assembly",
+    "Army",
+    "Government",
+    "Republic",
+    "Ministry",
+    "Conference",
+    "Organization",
+    "Organisation",
+    "Bureau",
+    "Delegation",
+    "Federation",
+    "Alliance",
+    "Congress",
+    "Society",
+    "Corps",
+];
+
+/// “Democratic Front for the Attainment of Unification of the Fatherland”: starts
+/// with a capital, names a body, holds no sentence (no verb-ending punctuation inside).
+fn is_name_of_a_body(inner: &str) -> bool {
+    let t = inner.trim();
+    t.chars().next().is_some_and(|c| c.is_uppercase())
+        && !t
+            .trim_end_matches(['.', '!', '?'])
+            .contains(['.', '!', '?', ';', ':', ','])
+        && word_count(t) <= 14
+        && {
+            // The body's noun near the start, followed by nothing or by "for", "of"…
+            // ("Committee for the preparation of …"), not by a verb ("the Committee
+            // will meet").
+            let ws: Vec<&str> = t
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .collect();
+            ws.iter().take(3).enumerate().any(|(i, w)| {
+                BODIES.contains(w)
+                    && ws
+                        .get(i + 1)
+                        .is_none_or(|n| matches!(*n, "for" | "of" | "on" | "to" | "in" | "and"))
+            })
+        }
 }
 
 /// "The Korean War, An Assessment of the Historical Record": most words capitalised,

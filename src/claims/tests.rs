@@ -581,3 +581,199 @@ fn author_date_citations_table() {
         vec![true]
     );
 }
+
+/// The evidence of every `unsourced-claim` of a text, through the whole engine (the
+/// real date recogniser, note layer and kind).
+fn unsourced(text: &str) -> Vec<String> {
+    let a = crate::analysis::analyze_str(text);
+    a.findings
+        .iter()
+        .filter(|f| f.code == "unsourced-claim")
+        .map(|f| f.span.slice(text).to_string())
+        .collect()
+}
+
+/// Issue #12: each heuristic with the real sentence that motivated it (from
+/// fixtures/real, or the issue) and near-misses that must still fire in secondary
+/// prose (an unattributed quotation, a dated decision with no note).
+#[test]
+fn attribution_in_prose_table() {
+    // (text, fires)
+    let cases: &[(&str, bool)] = &[
+        // Telegram references are sources (d273:19, d275:19, the issue's "mytel 374").
+        (
+            "Reurtel 881 July 18 Dept feels it shld be emphasized that “maintaining too close liaison with UNCOK” cannot be regarded as an offense.\n",
+            false,
+        ),
+        (
+            "ReDeptel 606, July 19 on arrest Choi Yung Sik, charge of “maintaining too close liaison with UNCOK” was communicated orally to an Embassy officer.\n",
+            false,
+        ),
+        (
+            "As stated in mytel 374, April 11, the Foreign Minister informed the Embassy on April 10 that the talks had failed.\n",
+            false,
+        ),
+        (
+            "Muccio reported on July 22 that UNCOK had taken a position (Embtel 909).\n",
+            false,
+        ),
+        (
+            "The Department replied on July 19 in telegram 606 that the charge was absurd.\n",
+            false,
+        ),
+        // An editor's note that says where a text is (d2 notes 2 and 4).
+        (
+            "The relevant portion declared that “all the territories Japan has stolen from the Chinese shall be restored”. For the text of the communiqué, see *Foreign Relations*, The Conferences at Cairo and Tehran, 1943, pp. 448–449.\n",
+            false,
+        ),
+        (
+            "Mr. Marshall stated in an interview on May 13, 1974, that Second Party was an American. The interview is recorded in a memorandum of conversation, May 17, 1974 (611.93/1–651).\n",
+            false,
+        ),
+        (
+            "The relevant portion declared that “all the territories Japan has stolen from the Chinese shall be restored”.\n",
+            true,
+        ),
+        // …and without one the same statements fire.
+        (
+            "The Foreign Minister informed the Embassy on April 10 that the talks had failed.\n",
+            true,
+        ),
+        (
+            "Dept feels that “maintaining too close liaison with UNCOK” cannot be regarded as an offense.\n",
+            true,
+        ),
+        // A participle naming its telegram is not a dated statement (d276:21).
+        (
+            "Local estimate acquisition vessels requested mytel 447, April 26 not more than one-third NME figure.\n",
+            false,
+        ),
+        // A dated publication named in the prose.
+        (
+            "In an editorial in the New York Times of April 3, 1949, the paper warned that “the Republic of Korea cannot stand alone in Asia”.\n",
+            false,
+        ),
+        (
+            "The paper warned that “the Republic of Korea cannot stand alone in Asia”.\n",
+            true,
+        ),
+        // "Following is … broadcast:" names the document it gives.
+        (
+            "Following is the text of the Pyongyang broadcast: “The puppet clique of Syngman Rhee has started a war.”\n",
+            false,
+        ),
+        (
+            "The broadcast went on: “The puppet clique of Syngman Rhee has started a war.”\n",
+            true,
+        ),
+        // "He said:" after a sentence that cites its source.
+        (
+            "Acheson spoke at the National Press Club on January 12, 1950.[^1] He said: “The defensive perimeter runs along the Aleutians to Japan.”\n\n[^1]: Department of State Bulletin, January 23, 1950.\n",
+            false,
+        ),
+        (
+            "Acheson spoke at the National Press Club. He said: “The defensive perimeter runs along the Aleutians to Japan.”\n",
+            true,
+        ),
+        // A block quote introduced by a paragraph that cites it (d282:15).
+        (
+            "On September 21, Acheson made an address before the General Assembly (text in the Department of State *Bulletin*, October 3, 1949, page 489). Regarding Korea, he made the following statement:\n\n> “It is the view of the United States that a United Nations Commission should continue to be stationed in Korea.”\n",
+            false,
+        ),
+        (
+            "Regarding Korea, he made the following statement:\n\n> “It is the view of the United States that a United Nations Commission should continue to be stationed in Korea.”\n",
+            true,
+        ),
+        // A date in a name is not the date of a statement ("the December 12 Resolution").
+        (
+            "The Soviet delegation rejected the December 12 Resolution.\n",
+            false,
+        ),
+        (
+            "On December 12, 1948 the Soviet delegation rejected the resolution.\n",
+            true,
+        ),
+        // Negated verbs state nothing.
+        ("Stalin did not approve the plan on 14 May 1950.\n", false),
+        ("On 14 May 1950 Stalin had not approved the plan.\n", false),
+        ("On 14 May 1950 Stalin approved the plan.\n", true),
+        // Decision verbs that were missing.
+        (
+            "On March 3, 1949, the Korean Government granted permission for the landing.\n",
+            true,
+        ),
+        (
+            "On June 2, 1950, Rhee withheld approval of the budget.\n",
+            true,
+        ),
+        (
+            "On May 4, 1949, Muccio first raised the question of arms for the Coast Guard.\n",
+            true,
+        ),
+        ("On June 2, 1950, the farmers withheld the rice.\n", false),
+        // Quoted names of bodies and titles are not quotations.
+        (
+            "The “Committee for the preparation of Korean independence” met in Seoul.\n",
+            false,
+        ),
+        (
+            "Pyongyang launched the “peaceful unification of the fatherland” campaign.\n",
+            false,
+        ),
+        (
+            "He wrote that “the Committee will meet again next week in Seoul”.\n",
+            true,
+        ),
+        // A `>` block that indents a list is not a quotation (d2:194, d276:29).
+        (
+            "First Party asked about the following individuals:\n\n> Fu Tso-yi\n>\n> Chen Ming-shu\n>\n> Chen Yi\n>\n> Chen Cho-lin\n",
+            false,
+        ),
+        (
+            "Vessels required follows:\n\n> 15 US Navy type, wood hulled, 110 ft, submarine chasers, complete with spare parts.\n>\n> [Page 1067]\n>\n> 15 Ex-US Navy type 45 feet, wood hulled, picket boats, complete with spare parts.\n",
+            false,
+        ),
+        (
+            "> Comrade Stalin agreed.\n>\n> The attack will begin in June after the harvest.\n",
+            true,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (text, fires) in cases {
+        let got = unsourced(text);
+        if got.is_empty() == *fires {
+            wrong.push(format!("{text:?}: want fires={fires}, got {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The words of a source are their own evidence: a primary document is not judged, an
+/// edition only in its editor's notes and insertions; secondary prose as always.
+#[test]
+fn kinds_decide_what_is_judged() {
+    let body = "Home Ministry informed Embassy on July 16 of the arrest.\n\nRhee told the officer “there will be no war this year and none next year”.\n";
+    let note = "[^1]: On September 16, Rhee told Muccio “there will be no war this year at all”.\n";
+    let secondary = format!("{body}\nSee note.[^1]\n\n{note}");
+    let primary = format!("---\nkind: primary\n---\n\n{secondary}");
+    let edition = format!("---\nkind: edition\n---\n\n{secondary}");
+    assert_eq!(
+        unsourced(&secondary).len(),
+        2,
+        "{:?}",
+        unsourced(&secondary)
+    );
+    assert!(unsourced(&primary).is_empty(), "{:?}", unsourced(&primary));
+    let ed = unsourced(&edition);
+    assert_eq!(ed.len(), 1, "{ed:?}");
+    assert!(ed[0].contains("no war this year at all"), "{ed:?}");
+    // Recognised from its form: a telegram with no front matter.
+    let telegram = format!(
+        "# The Ambassador in Korea (Muccio) to the Secretary of State\n\n501.BB Korea/7–1849: Telegram\n\nRESTRICTED\n\nSeoul, July 18, 1949—noon.\n\n{body}"
+    );
+    assert!(
+        unsourced(&telegram).is_empty(),
+        "{:?}",
+        unsourced(&telegram)
+    );
+}

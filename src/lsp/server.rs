@@ -1278,7 +1278,7 @@ impl LanguageServer for Backend {
                     let edits: Vec<TextEdit> =
                         fix.edits.iter().map(|e| text_edit(&a, e, enc)).collect();
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                        title: fix.title.clone(),
+                        title: fix.label(),
                         kind: Some(CodeActionKind::QUICKFIX),
                         diagnostics: Some(vec![diag.clone()]),
                         edit: Some(WorkspaceEdit {
