@@ -16,16 +16,35 @@ pub use crate::facts::{Analysis, Context, Knowledge};
 /// Analyse a text. `md` is the incrementally kept model of exactly this text, if the
 /// caller has one (see [`crate::document::Document::md`]); otherwise it is parsed here.
 pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analysis {
-    analyze_at(text, md, ctx, &crate::citations::Place::default())
+    analyze_at(text, md, ctx, &crate::citations::Place::default(), None)
 }
 
-/// [`analyze`] a document that lives at `place` (its path and the workspace root),
-/// where its bibliographies are found.
+/// [`analyze`], with the kind `annalist.toml` gives the document's path
+/// ([`crate::config::Config::kind_for`]); the front matter's `kind:` still wins.
+pub fn analyze_as(
+    text: Arc<str>,
+    md: Option<Arc<MdModel>>,
+    ctx: &Context,
+    configured: Option<crate::kind::DocKind>,
+) -> Analysis {
+    analyze_at(
+        text,
+        md,
+        ctx,
+        &crate::citations::Place::default(),
+        configured,
+    )
+}
+
+/// [`analyze`] a document that lives at `place` (its path and the workspace root,
+/// where its bibliographies are found), of the kind `configured` when `annalist.toml`
+/// gives one for its path.
 pub fn analyze_at(
     text: Arc<str>,
     md: Option<Arc<MdModel>>,
     ctx: &Context,
     place: &crate::citations::Place,
+    configured: Option<crate::kind::DocKind>,
 ) -> Analysis {
     let too_big = text.len() > ctx.config.limits.max_document_bytes;
     let md = match md {
@@ -41,12 +60,14 @@ pub fn analyze_at(
     } else {
         crate::citations::for_document(&text, &md, ctx.config, place)
     };
+    let layers = crate::kind::layers(&text, &md, &notes, configured);
     let ((local, mentions), dates_found, claims_found) = if too_big {
         ((None, Vec::new()), Vec::new(), Vec::new())
     } else {
         let dates_found = dates::find(&text, &md);
         let date_spans: Vec<crate::finding::Span> = dates_found.iter().map(|d| d.span).collect();
-        let claims_found = claims::find(&text, &md, &notes, &date_spans, &ctx.config.claims);
+        let claims_found =
+            claims::find_layered(&text, &md, &notes, &date_spans, &ctx.config.claims, &layers);
         (names_in(&text, &md, ctx), dates_found, claims_found)
     };
     let mut a = Analysis {
@@ -57,6 +78,7 @@ pub fn analyze_at(
         mentions,
         dates: dates_found,
         claims: claims_found,
+        layers,
         findings: Vec::new(),
         local,
         names: Default::default(),
@@ -80,6 +102,10 @@ pub fn analyze_at(
             findings.push(f);
         }
     }
+    // No fix that changes a source's words, a quotation, a gloss or a table is safe,
+    // whatever the rule said.
+    let protected = crate::kind::protected_regions(&a.text, &a.md, &a.layers);
+    crate::finding::downgrade_fixes(&mut findings, &protected);
     if too_big {
         findings.push(crate::rules::meta::analysis_limited::too_big(
             a.text.len(),
@@ -139,6 +165,7 @@ pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::facts::NameIndex {
         mentions,
         dates: Vec::new(),
         claims: Vec::new(),
+        layers: Default::default(),
         findings: Vec::new(),
         local,
         names: Default::default(),

@@ -154,6 +154,10 @@ pub struct Config {
     pub bibliographies: Vec<PathBuf>,
     /// The CSL style references are formatted in (a hayagriva style name).
     pub citation_style: String,
+    /// Glob (relative to the config file's directory) → document kind: `primary`,
+    /// `edition` or `secondary`, e.g. `"sources/**" = "primary"`. A document's
+    /// front-matter `kind:` wins; of several matching globs the longest does.
+    pub kinds: BTreeMap<String, crate::kind::DocKind>,
 }
 
 impl Default for Config {
@@ -170,6 +174,7 @@ impl Default for Config {
             docs_url: None,
             bibliographies: Vec::new(),
             citation_style: "chicago-notes".into(),
+            kinds: BTreeMap::new(),
         }
     }
 }
@@ -231,6 +236,16 @@ impl Config {
         (config, problems)
     }
 
+    /// The kind `[kinds]` gives a document at `rel` (relative to the config file's
+    /// directory, `/`-separated): the longest matching glob's.
+    pub fn kind_for(&self, rel: &str) -> Option<crate::kind::DocKind> {
+        self.kinds
+            .iter()
+            .filter(|(g, _)| crate::kind::glob_match(g, rel))
+            .max_by_key(|(g, _)| g.len())
+            .map(|(_, k)| *k)
+    }
+
     /// The configured level of `code`, if any.
     pub fn level(&self, code: &str) -> Option<Level> {
         self.rules.get(code).copied()
@@ -260,6 +275,7 @@ const TOP_KEYS: &[&str] = &[
     "docs_url",
     "bibliographies",
     "citation_style",
+    "kinds",
 ];
 
 /// The candidate closest to `word` (Jaro–Winkler, case-insensitive), if any is close.
@@ -435,6 +451,42 @@ impl Validator<'_> {
                         "a list of paths, e.g. [\"sources.bib\"]",
                     ) {
                         c.bibliographies = x;
+                    }
+                }
+                "kinds" => {
+                    if let Some(x) = self.typed::<BTreeMap<String, String>>(
+                        value,
+                        name,
+                        "a table of glob = kind, e.g. \"sources/**\" = \"primary\"",
+                    ) {
+                        for (glob, kind) in x {
+                            let at = value.span().start
+                                + self.text[value.span().start..]
+                                    .find(glob.as_str())
+                                    .unwrap_or(0);
+                            if let Some(why) = crate::kind::glob_problem(&glob) {
+                                self.problem(at, format!("[kinds]: {why}"));
+                                continue;
+                            }
+                            match kind.as_str() {
+                                "primary" => {
+                                    c.kinds.insert(glob, crate::kind::DocKind::Primary);
+                                }
+                                "edition" => {
+                                    c.kinds.insert(glob, crate::kind::DocKind::Edition);
+                                }
+                                "secondary" => {
+                                    c.kinds.insert(glob, crate::kind::DocKind::Secondary);
+                                }
+                                other => self.problem(
+                                    at,
+                                    format!(
+                                        "[kinds]: `{other}` is not a kind{}; the kinds are: primary, edition, secondary",
+                                        hint(other, &["primary", "edition", "secondary"])
+                                    ),
+                                ),
+                            }
+                        }
                     }
                 }
                 "citation_style" => {
@@ -805,5 +857,30 @@ mod tests {
         assert_ne!(other.path, l.path);
         let fixed = Discovery::fixed(Loaded::default()).for_file(&root.join("book/ch/a.md"));
         assert_eq!(fixed.path, None);
+    }
+
+    #[test]
+    fn kinds_by_path() {
+        use crate::kind::DocKind;
+        let Ok(c) = Config::parse(
+            "[kinds]\n\"sources/**\" = \"primary\"\n\"sources/frus/**\" = \"edition\"\n",
+            Path::new("a.toml"),
+        ) else {
+            panic!("valid [kinds]")
+        };
+        assert_eq!(c.kind_for("sources/a.md"), Some(DocKind::Primary));
+        assert_eq!(c.kind_for("sources/frus/d2.md"), Some(DocKind::Edition));
+        assert_eq!(c.kind_for("essays/a.md"), None);
+        let bad = Config::parse("[kinds]\n\"a/**\" = \"primery\"\n", Path::new("a.toml"));
+        let Err(p) = bad else { panic!("invalid kind") };
+        assert_eq!(p.line, 2);
+        let bad = Config::parse(
+            "[kinds]\n\"a/[bc].md\" = \"primary\"\n",
+            Path::new("a.toml"),
+        );
+        let Err(p) = bad else {
+            panic!("unsupported glob")
+        };
+        assert_eq!(p.line, 2, "{}", p.message);
     }
 }

@@ -34,6 +34,9 @@ pub struct Analysis {
     pub mentions: Vec<Mention>,
     pub dates: Vec<DateMention>,
     pub claims: Vec<Claim>,
+    /// The document's kind (primary, edition, secondary) and which spans are a
+    /// source's own words ([`crate::kind`]).
+    pub layers: crate::kind::Layers,
     /// Sorted by position, then code.
     pub findings: Vec<Finding>,
     /// Entities defined in this document's front matter (and the knowledge including

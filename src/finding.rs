@@ -86,12 +86,47 @@ pub struct Edit {
     pub new_text: String,
 }
 
-/// A fix the user can apply. `safe` fixes are applied by `annalist check --fix`.
+/// A fix the user can apply. As in ruff, a fix is safe or unsafe: `annalist check
+/// --fix` applies only safe ones, `--unsafe-fixes` the others too, and the editor
+/// offers both, the unsafe ones labelled. A fix is safe only when it cannot alter what
+/// a source says (a footnote definition stub at the end, the transcriber's own note
+/// labels); a change of wording (a name's spelling, an OCR repair, a weekday, a year)
+/// or any edit inside a quotation, block quote, gloss, table or the text of a primary
+/// or edition document is never safe ([`downgrade_fixes`] enforces the second part).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
     pub safe: bool,
+}
+
+impl Fix {
+    /// The title as the editor offers it: unsafe fixes end in " (unsafe)".
+    pub fn label(&self) -> String {
+        if self.safe {
+            self.title.clone()
+        } else {
+            format!("{} (unsafe)", self.title)
+        }
+    }
+}
+
+/// Mark unsafe every fix with an edit inside one of `protected` (sorted byte ranges:
+/// quotations, block quotes, glosses, tables, a source's text): it overlaps one, or
+/// inserts strictly inside one. Run once on every document's findings after the rules,
+/// so no rule can make a source-rewriting fix safe.
+pub fn downgrade_fixes(findings: &mut [Finding], protected: &[Span]) {
+    for f in findings.iter_mut() {
+        for fix in f.fixes.iter_mut().filter(|x| x.safe) {
+            if fix
+                .edits
+                .iter()
+                .any(|e| crate::kind::within(protected, e.span))
+            {
+                fix.safe = false;
+            }
+        }
+    }
 }
 
 /// A place related to a finding (the first definition of a duplicated note, the other spelling…).
@@ -186,6 +221,43 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixes_touching_protected_text_are_downgraded() {
+        let fix = |start: usize, end: usize| Fix {
+            title: "t".into(),
+            edits: vec![Edit {
+                span: Span::new(start, end),
+                new_text: "x".into(),
+            }],
+            safe: true,
+        };
+        let protected = [Span::new(10, 20), Span::new(30, 40)];
+        // (edit, stays safe)
+        let cases = [
+            ((12, 14), false), // a replacement inside
+            ((5, 11), false),  // overlapping the start
+            ((15, 15), false), // an insertion strictly inside
+            ((10, 10), true),  // an insertion at the start: before it
+            ((20, 20), true),  // right after it (a marker after a closing quote)
+            ((0, 5), true),    // elsewhere
+            ((45, 45), true),  // at the end of the document
+            ((39, 41), false),
+        ];
+        for ((s, e), safe) in cases {
+            let mut fs = vec![
+                Finding::new("x", Severity::Warning, Span::new(s, e), "m").with_fix(fix(s, e)),
+            ];
+            downgrade_fixes(&mut fs, &protected);
+            assert_eq!(fs[0].fixes[0].safe, safe, "edit {s}..{e}");
+        }
+        // An unsafe fix never becomes safe; the label says so.
+        let mut f = fix(0, 1);
+        f.safe = false;
+        assert_eq!(f.label(), "t (unsafe)");
+        f.safe = true;
+        assert_eq!(f.label(), "t");
+    }
 
     #[test]
     fn edits_apply_in_order_and_skip_overlaps() {

@@ -15,6 +15,7 @@ pub mod facts;
 pub mod finding;
 pub mod gazetteer;
 pub mod ide;
+pub mod kind;
 pub mod lsp;
 pub mod markdown;
 pub mod names;

@@ -178,6 +178,7 @@ fn analyze_fixture(name: &str) -> crate::analysis::Analysis {
             doc: Some(&path),
             root: Some(&root),
         },
+        None,
     )
 }
 

@@ -106,6 +106,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub diff: bool,
 
+    /// With --fix or --diff: apply unsafe fixes too (they may change a source's words).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
     /// Set a rule's severity for this run: CODE=error|warning|info|hint|off (repeatable).
     #[arg(long = "rule", value_name = "CODE=SEVERITY")]
     pub rules: Vec<String>,
@@ -291,6 +295,8 @@ fn check_one(
     ctx: &Context,
     fixing: bool,
     root: &Path,
+    unsafe_fixes: bool,
+    kind: Option<crate::kind::DocKind>,
 ) -> Outcome {
     let bytes: Vec<u8> = match (&entry.path, stdin) {
         (Some(p), _) => match std::fs::read(p) {
@@ -332,10 +338,15 @@ fn check_one(
         doc: entry.path.as_deref(),
         root: Some(root),
     };
-    let run = |t: &str| analysis::analyze_at(Arc::from(t), None, ctx, &place);
+    let run = |t: &str| analysis::analyze_at(Arc::from(t), None, ctx, &place, kind);
     let (a, applied, change): (Analysis, usize, Option<(String, String)>) = if fixing {
         let original = text.clone();
-        let fixed = fix::fix_loop(text, run, |a: &Analysis| a.findings.as_slice());
+        let fixed = fix::fix_loop_with(
+            text,
+            run,
+            |a: &Analysis| a.findings.as_slice(),
+            unsafe_fixes,
+        );
         let change = (fixed.text != original).then_some((original, fixed.text));
         (fixed.analysis, fixed.applied, change)
     } else {
@@ -560,7 +571,25 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
             };
             // A bug in one rule must not hide the other files' results.
             let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                check_one(e, stdin_bytes.as_deref(), &ctx, fixing, &group.root)
+                // The kind `[kinds]` gives the file's path (relative to the config's directory).
+                let kind = e.path.as_deref().and_then(|p| {
+                    let abs = walk::normalize(&cwd, p);
+                    let rel = abs
+                        .strip_prefix(&group.root)
+                        .ok()?
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    group.config.kind_for(&rel)
+                });
+                check_one(
+                    e,
+                    stdin_bytes.as_deref(),
+                    &ctx,
+                    fixing,
+                    &group.root,
+                    args.unsafe_fixes,
+                    kind,
+                )
             }))
             .unwrap_or_else(|panic| {
                 let what = panic

@@ -59,7 +59,7 @@ pub fn analyze_file(
         doc: Some(file),
         root: config_dir.as_deref(),
     };
-    let a = analyze_at(Arc::from(text.as_str()), None, &ctx, &place);
+    let a = analyze_at(Arc::from(text.as_str()), None, &ctx, &place, None);
     Ok((a, loaded.config.clone()))
 }
 

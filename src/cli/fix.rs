@@ -16,9 +16,14 @@ pub const MAX_ROUNDS: usize = 8;
 /// its edits overlaps (or starts where) an edit already taken starts, or is out of
 /// range. Returns the edits and how many fixes they make up.
 pub fn select_safe(text: &str, findings: &[Finding]) -> (Vec<Edit>, usize) {
+    select(text, findings, false)
+}
+
+/// [`select_safe`]; with `unsafe_too` (`--unsafe-fixes`), of each finding its first fix.
+pub fn select(text: &str, findings: &[Finding], unsafe_too: bool) -> (Vec<Edit>, usize) {
     let mut fixes: Vec<&[Edit]> = findings
         .iter()
-        .filter_map(|f| f.fixes.iter().find(|x| x.safe))
+        .filter_map(|f| f.fixes.iter().find(|x| x.safe || unsafe_too))
         .map(|x| x.edits.as_slice())
         .filter(|e| !e.is_empty())
         .collect();
@@ -71,14 +76,24 @@ pub struct Fixed<A> {
 /// [`MAX_ROUNDS`]); return the final text with its analysis.
 pub fn fix_loop<A>(
     text: String,
+    analyze: impl FnMut(&str) -> A,
+    findings: impl Fn(&A) -> &[Finding],
+) -> Fixed<A> {
+    fix_loop_with(text, analyze, findings, false)
+}
+
+/// [`fix_loop`]; with `unsafe_too` (`--unsafe-fixes`) unsafe fixes are applied too.
+pub fn fix_loop_with<A>(
+    text: String,
     mut analyze: impl FnMut(&str) -> A,
     findings: impl Fn(&A) -> &[Finding],
+    unsafe_too: bool,
 ) -> Fixed<A> {
     let mut cur = text;
     let mut applied = 0;
     let mut analysis = analyze(&cur);
     for _ in 0..MAX_ROUNDS {
-        let (edits, n) = select_safe(&cur, findings(&analysis));
+        let (edits, n) = select(&cur, findings(&analysis), unsafe_too);
         if n == 0 {
             break;
         }

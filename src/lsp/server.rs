@@ -274,6 +274,13 @@ fn run_analysis(
     knowledge: &Knowledge,
     place: &DocPlace,
 ) -> Analysis {
+    // The kind `[kinds]` gives the document's path, as `check` reads it.
+    let kind = place
+        .0
+        .as_deref()
+        .zip(place.1.as_deref())
+        .and_then(|(d, r)| d.strip_prefix(r).ok())
+        .and_then(|rel| config.kind_for(&rel.to_string_lossy().replace('\\', "/")));
     analysis::analyze_at(
         snap.text.clone(),
         Some(snap.md.clone()),
@@ -282,6 +289,7 @@ fn run_analysis(
             doc: place.0.as_deref(),
             root: place.1.as_deref(),
         },
+        kind,
     )
 }
 
@@ -1358,7 +1366,7 @@ impl LanguageServer for Backend {
                     let edits: Vec<TextEdit> =
                         fix.edits.iter().map(|e| text_edit(&a, e, enc)).collect();
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                        title: fix.title.clone(),
+                        title: fix.label(),
                         kind: Some(CodeActionKind::QUICKFIX),
                         diagnostics: Some(vec![diag.clone()]),
                         edit: Some(WorkspaceEdit {

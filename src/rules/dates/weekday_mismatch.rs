@@ -25,7 +25,7 @@ weekday in the same form (full name or abbreviation). If the source has the wron
 weekday and you keep it on purpose, silence the finding with
 `<!-- annalist-disable-next-line date-weekday-mismatch -->`.
 ",
-    fix_is_safe: true,
+    fix_is_safe: false,
 };
 
 pub(super) fn weekday_mismatch(a: &Analysis, d: &DateMention) -> Option<Finding> {
@@ -76,7 +76,7 @@ pub(super) fn weekday_mismatch(a: &Analysis, d: &DateMention) -> Option<Finding>
                 span: wspan,
                 new_text: right,
             }],
-            safe: true,
+            safe: false,
         }),
     )
 }
@@ -140,7 +140,10 @@ mod tests {
                 "{}",
                 f.message
             );
-            assert!(f.fixes[0].safe);
+            assert!(
+                !f.fixes[0].safe,
+                "a weekday is the source's wording: never safe (issue #12)"
+            );
             assert_eq!(apply_edits(text, &f.fixes[0].edits), want);
         }
     }

@@ -24,14 +24,14 @@ pub static RULES: &[Rule] = &[
         default_severity: Severity::Warning,
         summary: "One name is written in two or more romanisations in this document",
         doc: DOC_INCONSISTENT,
-        fix_is_safe: true,
+        fix_is_safe: false,
     },
     Rule {
         code: OCR,
         default_severity: Severity::Warning,
         summary: "A name carries OCR damage (Kim II Sung for Kim Il Sung)",
         doc: DOC_OCR,
-        fix_is_safe: true,
+        fix_is_safe: false,
     },
 ];
 

@@ -60,7 +60,7 @@ pub(super) fn check_ocr(
                     span,
                     new_text: repaired.clone(),
                 }],
-                safe: true,
+                safe: false,
             }),
         );
     }

@@ -227,12 +227,12 @@ pub(super) fn with_replace_fixes(
     all: &[Edit],
     bad: &str,
     preferred: &str,
-    safe_one: bool,
+    _safe_one: bool,
 ) -> Finding {
     let mut f = f.with_fix(Fix {
         title: format!("Replace with “{}”", edit.new_text),
         edits: vec![edit.clone()],
-        safe: safe_one,
+        safe: false,
     });
     if all.len() >= 2 && all.first() == Some(edit) {
         f = f.with_fix(Fix {

@@ -1,0 +1,466 @@
+//! Sentences that make claims a reader would want sourced, and their coverage by note
+//! markers.
+//!
+//! Three kinds of claim are recognised, deliberately few and deliberately strict (a
+//! false alarm costs more trust than a missed claim):
+//!
+//! * a **direct quotation**: a passage of at least four words between paired quotation
+//!   marks (`"…"`, `“…”`, `‘…’`, `«…»`), unless it is a title (after *titled*,
+//!   *entitled*, *conference on*, *book*, *article*…, or written in Title Case), scare
+//!   quotes (one to three words) or the text of a link;
+//! * a **dated statement**: a sentence with a day- or month-precise date and a
+//!   reporting or decision verb with an agent (*Stalin informed*, *the Politburo
+//!   rejected*), not in the passive without an agent, not used as an adjective;
+//! * an **unattributed block quotation**: a `>` block quote of four words or more with
+//!   no attribution line (`— Name`, `-- Source`) and no note marker.
+//!
+//! Prose is read paragraph by paragraph (list items included). Headings, tables, code,
+//! HTML, front matter, footnote definitions, the Notes section and bibliography-like
+//! sections (Notes, References, Bibliography, Sources…) are not read.
+//!
+//! Sentences are cut by a small segmenter written for this text type (no crate fits:
+//! UAX #29 sentence bounds split after "Dr." and know nothing of note markers or of
+//! quotations that contain several sentences): `.`, `!`, `?` or `…`, then closing
+//! quotes or brackets, then note markers (which stay with the sentence they follow),
+//! then white space and a capital or a digit. Abbreviations (Dr. Gen. e.g. vol. Jan.),
+//! initials (J. Stalin) and terminal punctuation inside a paired quotation do not end
+//! a sentence; "U.S.", "D.C.", "etc.", "Univ." end one only before a word that
+//! usually starts a sentence ("The", "He", "Dr."…).
+
+use crate::config::{ClaimScope, Claims};
+use crate::finding::Span;
+use crate::kind::{DocKind, Layers};
+use crate::markdown::{Block, BlockKind, MdModel};
+use crate::notes::Notes;
+
+mod attribution;
+mod block_quotes;
+mod dated;
+mod quotes;
+mod sentences;
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub use attribution::{author_date_citations, prose_citations};
+use attribution::{introduces_a_document, is_date_in_a_name, is_speaker_colon};
+use block_quotes::*;
+use dated::*;
+pub use quotes::Quote;
+use quotes::*;
+pub use sentences::sentences;
+use sentences::*;
+
+/// What makes a sentence a claim, with the evidence found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimKind {
+    /// A direct quotation; `quote` spans the passage with its quotation marks.
+    Quotation { quote: Span },
+    /// A dated, attributed statement or decision: `date` is the precise date, `verb`
+    /// the reporting or decision verb.
+    DatedStatement { date: Span, verb: Span },
+    /// A `>` block quote with no attribution line; `quote` spans the whole quote.
+    BlockQuotation { quote: Span },
+}
+
+impl ClaimKind {
+    /// A short name for messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ClaimKind::Quotation { .. } => "direct quotation",
+            ClaimKind::DatedStatement { .. } => "dated statement",
+            ClaimKind::BlockQuotation { .. } => "block quotation",
+        }
+    }
+}
+
+/// A claim: a sentence (or block quote) a reader would want sourced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// The sentence (with the note markers that follow it), or the block quote.
+    pub span: Span,
+    /// Whether a note marker covers it (see [`ClaimScope`]).
+    pub covered: bool,
+    pub kind: ClaimKind,
+    /// What an editor should underline: the quotation, or the date and the verb.
+    pub evidence: Span,
+    /// Where a new note marker for this claim belongs (end of the sentence or quote).
+    pub insert_at: usize,
+    /// The paragraph (leaf block) holding the claim.
+    pub paragraph: Span,
+}
+
+/// Find the claims of `text`. `dates` are the spans of the date expressions found in
+/// prose (any order); only those naming a month or a day count as precise.
+pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claims) -> Vec<Claim> {
+    find_layered(text, md, notes, dates, cfg, &Layers::default())
+}
+
+/// [`find`] in a document of a kind: only the writer's and the editor's own words are
+/// read. In a primary document nothing is (its words are its own evidence); in an
+/// edition the editor's notes (footnote definitions), insertions and editorial
+/// sections are, the source text is not; secondary prose is read as by [`find`].
+pub fn find_layered(
+    text: &str,
+    md: &MdModel,
+    notes: &Notes,
+    dates: &[Span],
+    cfg: &Claims,
+    layers: &Layers,
+) -> Vec<Claim> {
+    if layers.kind == DocKind::Primary {
+        return Vec::new();
+    }
+    let mut markers: Vec<Span> = notes.markers.iter().map(|m| m.span).collect();
+    // Author–date citations source a claim as a note marker does; so do sources named
+    // in the prose (telegram references, a dated publication, "text in …, page 489").
+    markers.extend(author_date_citations(text, md));
+    // So do Pandoc citations, `[@key, p. 33]` and in-text `@key`.
+    markers.extend(crate::citations::syntax::source_spans(text, md));
+    markers.extend(prose_citations(text, md));
+    markers.sort();
+    markers.dedup();
+    let mut dates: Vec<Span> = dates
+        .iter()
+        .copied()
+        .filter(|d| is_precise_date(d.slice(text)) && !is_date_in_a_name(text, *d))
+        .collect();
+    dates.sort();
+    let excluded = excluded_regions(text, md, notes);
+    let mut out = Vec::new();
+    let blocks: Vec<&Block> = md.blocks.iter().collect();
+    let mut i = 0;
+    while let Some(b) = blocks.get(i) {
+        if b.quote_depth > 0 {
+            // A group of adjacent block-quote blocks.
+            let mut j = i + 1;
+            while let Some(n) = blocks.get(j) {
+                let prev_end = blocks
+                    .get(j - 1)
+                    .map(|p| p.span.end)
+                    .unwrap_or(n.span.start);
+                let gap = text.get(prev_end..n.span.start).unwrap_or("x");
+                if n.quote_depth > 0 && gap.chars().all(|c| c.is_whitespace() || c == '>') {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let group: Vec<&Block> = blocks.get(i..j).unwrap_or(&[]).to_vec();
+            let prev = i.checked_sub(1).and_then(|k| blocks.get(k)).copied();
+            let next = blocks.get(j).copied();
+            block_quote_claim(text, md, &markers, &excluded, &group, prev, next, &mut out);
+            i = j;
+            continue;
+        }
+        i += 1;
+        if b.kind != BlockKind::Paragraph || is_excluded(&excluded, b.span) {
+            continue;
+        }
+        paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut out);
+    }
+    if layers.kind == DocKind::Edition {
+        // The editor's notes: each footnote definition read as one paragraph.
+        for d in notes
+            .definitions
+            .iter()
+            .filter(|d| d.style == crate::notes::NoteStyle::Footnote && !d.content.is_empty())
+        {
+            let b = Block {
+                kind: BlockKind::Paragraph,
+                span: d.span,
+                content: d.content,
+                quote_depth: 0,
+                list_depth: 0,
+            };
+            paragraph_claims(text, md, &markers, &dates, cfg.scope, &b, &mut out);
+        }
+        out.retain(|c| !layers.in_source(c.evidence));
+        out.sort_by_key(|c| (c.span.start, c.span.end));
+    }
+    out
+}
+
+/// Every quotation of the document's prose (paragraphs, list items, block quotes),
+/// with its marks: what no safe fix may edit.
+pub fn quotation_spans(text: &str, md: &MdModel) -> Vec<Span> {
+    let mut out = Vec::new();
+    for b in md.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
+        let cs = block_chars(text, md, b.content, b.quote_depth > 0);
+        out.extend(quotes(&cs).into_iter().map(|q| q.span));
+    }
+    out
+}
+
+/// Regions whose prose is not read for claims: footnote definitions, the Notes
+/// section and sections whose heading names notes or a bibliography.
+fn excluded_regions(text: &str, md: &MdModel, notes: &Notes) -> Vec<Span> {
+    let mut v: Vec<Span> = notes.definitions.iter().map(|d| d.span).collect();
+    v.extend(notes.notes_section);
+    for (k, h) in md.headings.iter().enumerate() {
+        if !is_apparatus_heading(&h.text) {
+            continue;
+        }
+        // To the next heading of the same or a higher level.
+        let end = md
+            .headings
+            .iter()
+            .skip(k + 1)
+            .find(|n| n.level <= h.level)
+            .map(|n| n.span.start)
+            .unwrap_or(text.len());
+        v.push(Span::new(h.span.start, end));
+    }
+    // Sorted and merged, for binary search.
+    v.retain(|s| !s.is_empty());
+    v.sort();
+    let mut merged: Vec<Span> = Vec::with_capacity(v.len());
+    for s in v {
+        match merged.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s),
+        }
+    }
+    merged
+}
+
+/// True when `span` overlaps a region of `excluded` (sorted, merged).
+fn is_excluded(excluded: &[Span], span: Span) -> bool {
+    let i = excluded.partition_point(|e| e.end <= span.start);
+    excluded.get(i).is_some_and(|e| e.overlaps(span))
+}
+
+/// Headings of sections that hold sources rather than claims.
+pub fn is_apparatus_heading(heading: &str) -> bool {
+    let t = heading
+        .trim()
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')
+        .trim_end_matches(':')
+        .trim()
+        .to_lowercase();
+    // Short headings naming notes or sources: "Notes", "Select bibliography",
+    // "Sources used", "Notes and references", "Further reading".
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let strong = words.iter().any(|w| {
+        matches!(
+            *w,
+            "notes"
+                | "endnotes"
+                | "footnotes"
+                | "references"
+                | "bibliography"
+                | "sources"
+                | "citations"
+                | "abbreviations"
+                | "archives"
+                | "literature"
+        )
+    });
+    words.len() <= 4 && strong
+        || matches!(
+            t.as_str(),
+            "note" | "source" | "works cited" | "further reading" | "reading list"
+        )
+}
+
+/// True when a date expression names a month or a day (not just a year or decade).
+pub fn is_precise_date(s: &str) -> bool {
+    if s.split(|c: char| !c.is_alphabetic())
+        .any(|w| month_number(w).is_some())
+    {
+        return true;
+    }
+    // Numeric full dates: 1949-03-05, 5.3.1949, 05/03/1949.
+    let groups: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let seps = s.chars().filter(|c| matches!(c, '-' | '.' | '/')).count();
+    groups.len() >= 3
+        && seps >= 2
+        && groups.iter().any(|g| g.len() == 4)
+        && groups.iter().filter(|g| g.len() <= 2).count() >= 2
+}
+
+/// 1–12 for an English month name or its abbreviation (case-insensitive, "May" too).
+pub fn month_number(w: &str) -> Option<u8> {
+    let l = w.to_lowercase();
+    let n = match l.as_str() {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sep" | "sept" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    };
+    // Lower-case "may", "march" are a verb and a noun, not months.
+    if w.chars().next().is_some_and(|c| c.is_uppercase()) {
+        Some(n)
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Characters of a block, as the segmenter sees them.
+
+/// Stands for a region that is not prose (code span, HTML, link destination).
+const OPAQUE: char = '\u{FFFC}';
+
+/// The characters of `span` with their byte offsets: skip regions collapse to one
+/// [`OPAQUE`] char, block-quote markers at line starts become spaces.
+fn block_chars(text: &str, md: &MdModel, span: Span, in_quote: bool) -> Vec<(usize, char)> {
+    let mut out = Vec::new();
+    for piece_or_gap in pieces_and_gaps(md, span) {
+        match piece_or_gap {
+            Err(gap) => out.push((gap.start, OPAQUE)),
+            Ok(piece) => {
+                let s = piece.slice(text);
+                let mut line_start = piece.start == span.start;
+                for (i, c) in s.char_indices() {
+                    let off = piece.start + i;
+                    if c == '\n' {
+                        line_start = true;
+                        out.push((off, ' '));
+                        continue;
+                    }
+                    if line_start && (c == ' ' || c == '\t' || (in_quote && c == '>')) {
+                        out.push((off, ' '));
+                        continue;
+                    }
+                    line_start = false;
+                    out.push((off, if c == '\r' { ' ' } else { c }));
+                }
+            }
+        }
+    }
+    // A sentinel, so that every element ends where the next one starts.
+    out.push((span.end, ' '));
+    out
+}
+
+/// `span` as prose pieces (`Ok`) and skipped regions (`Err`), in order.
+fn pieces_and_gaps(md: &MdModel, span: Span) -> Vec<Result<Span, Span>> {
+    let mut v = Vec::new();
+    let mut pos = span.start;
+    for p in md.prose_pieces(span) {
+        if p.start > pos {
+            v.push(Err(Span::new(pos, p.start)));
+        }
+        v.push(Ok(p));
+        pos = p.end;
+    }
+    if pos < span.end {
+        v.push(Err(Span::new(pos, span.end)));
+    }
+    v
+}
+
+/// Where the element `i` ends: where the next one starts (an [`OPAQUE`] element
+/// stands for a whole region).
+fn char_end(cs: &[(usize, char)], i: usize) -> usize {
+    match cs.get(i + 1) {
+        Some(&(next, _)) => next,
+        None => cs.get(i).map(|&(o, c)| o + c.len_utf8()).unwrap_or(0),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Claims of a paragraph and of a block quote.
+
+fn paragraph_claims(
+    text: &str,
+    md: &MdModel,
+    markers: &[Span],
+    dates: &[Span],
+    scope: ClaimScope,
+    b: &Block,
+    out: &mut Vec<Claim>,
+) {
+    let para = b.content;
+    let cs = block_chars(text, md, para, b.quote_depth > 0);
+    if cs.is_empty() {
+        return;
+    }
+    let qs = quotes(&cs);
+    let sentences = split_sentences(&cs, &qs, markers);
+    let lo = markers.partition_point(|m| m.start < para.start);
+    let hi = markers.partition_point(|m| m.start < para.end);
+    let para_markers = markers.get(lo..hi).unwrap_or(&[]);
+    for (k, &(s, insert_at)) in sentences.iter().enumerate() {
+        let kind = sentence_claim(text, md, &cs, &qs, dates, s);
+        let Some(kind) = kind else { continue };
+        let mut covered = match scope {
+            ClaimScope::Sentence => para_markers
+                .iter()
+                .any(|m| s.start <= m.start && m.end <= s.end),
+            ClaimScope::Paragraph => para_markers.iter().any(|m| m.start >= s.start),
+        };
+        if let ClaimKind::Quotation { quote } = kind {
+            // The attribution in the prose: "Following is the text of the broadcast:
+            // “…”", or "He said: “…”" right after a sentence that cites its source.
+            let lead = text.get(s.start..quote.start).unwrap_or("");
+            let prev = k.checked_sub(1).and_then(|j| sentences.get(j)).map(|p| p.0);
+            if introduces_a_document(lead)
+                || is_speaker_colon(lead) && prev.is_some_and(|p| has_marker_in(markers, p))
+            {
+                covered = true;
+            }
+        }
+        let evidence = match kind {
+            ClaimKind::Quotation { quote } | ClaimKind::BlockQuotation { quote } => quote,
+            ClaimKind::DatedStatement { date, verb } => {
+                let (a, z) = (date.start.min(verb.start), date.end.max(verb.end));
+                if z - a <= 120 { Span::new(a, z) } else { verb }
+            }
+        };
+        out.push(Claim {
+            span: s,
+            covered,
+            kind,
+            evidence,
+            insert_at,
+            paragraph: para,
+        });
+    }
+}
+
+/// The claim a sentence makes, if any: a quotation first, else a dated statement.
+fn sentence_claim(
+    text: &str,
+    md: &MdModel,
+    cs: &[(usize, char)],
+    qs: &[Quote],
+    dates: &[Span],
+    s: Span,
+) -> Option<ClaimKind> {
+    for q in qs {
+        if q.span.start >= s.start && q.span.start < s.end && !quote_is_not_claim(text, cs, q) {
+            return Some(ClaimKind::Quotation { quote: q.span });
+        }
+    }
+    let k = dates.partition_point(|d| d.start < s.start);
+    let date = dates.get(k).filter(|d| d.end <= s.end)?;
+    // The verb must be outside quotations (a quoted "said" is not the writer's claim).
+    let toks: Vec<Tok> = tokens(text, md, s)
+        .into_iter()
+        .filter(|t| !qs.iter().any(|q| q.inner.contains(t.span.start)))
+        .collect();
+    let verb = attributed_verb(&toks)?;
+    Some(ClaimKind::DatedStatement { date: *date, verb })
+}
+
+/// True when a marker of `markers` (sorted) lies inside `span`.
+fn has_marker_in(markers: &[Span], span: Span) -> bool {
+    let i = markers.partition_point(|m| m.start < span.start);
+    markers.get(i).is_some_and(|m| m.end <= span.end)
+}
