@@ -60,7 +60,7 @@ pub fn analyze_at(
     } else {
         crate::citations::for_document(&text, &md, ctx.config, place)
     };
-    let layers = crate::kind::layers(&text, &md, &notes, configured);
+    let layers = crate::layers::layers(&text, &md, &notes, configured);
     let ((local, mentions), dates_found, claims_found) = if too_big {
         ((None, Vec::new()), Vec::new(), Vec::new())
     } else {
@@ -104,7 +104,7 @@ pub fn analyze_at(
     }
     // No fix that changes a source's words, a quotation, a gloss or a table is safe,
     // whatever the rule said.
-    let protected = crate::kind::protected_regions(&a.text, &a.md, &a.layers);
+    let protected = crate::layers::protected_regions(&a.text, &a.md, &a.layers);
     crate::finding::downgrade_fixes(&mut findings, &protected);
     if too_big {
         findings.push(crate::rules::meta::analysis_limited::too_big(

@@ -30,13 +30,7 @@ use crate::markdown::{Limit, MdModel, MdParser};
 use ropey::Rope;
 use std::sync::Arc;
 
-/// Chunks are not cut smaller than this many bytes.
-pub const MIN_CHUNK: usize = 4096;
-/// A chunk that reaches this many bytes without a place where every block has ended
-/// (one long paragraph, a long line) is cut anyway, after a space and before a letter:
-/// parsing and re-parsing stay bounded, at the cost of treating the rest of that
-/// paragraph as a new one (reported by an `analysis-limited` finding).
-pub const MAX_CHUNK: usize = 64 * 1024;
+pub use crate::markdown::{MAX_CHUNK, MIN_CHUNK};
 
 struct Chunk {
     start: usize,

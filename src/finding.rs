@@ -118,11 +118,7 @@ impl Fix {
 pub fn downgrade_fixes(findings: &mut [Finding], protected: &[Span]) {
     for f in findings.iter_mut() {
         for fix in f.fixes.iter_mut().filter(|x| x.safe) {
-            if fix
-                .edits
-                .iter()
-                .any(|e| crate::kind::within(protected, e.span))
-            {
+            if fix.edits.iter().any(|e| within(protected, e.span)) {
                 fix.safe = false;
             }
         }
@@ -216,6 +212,23 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     }
     out.push_str(&text[pos..]);
     out
+}
+
+/// True when an edit of `span` overlaps one of `regions` (sorted), or inserts strictly
+/// inside one.
+pub fn within(regions: &[Span], span: Span) -> bool {
+    let i = regions.partition_point(|s| s.end <= span.start);
+    regions
+        .iter()
+        .skip(i)
+        .take_while(|r| r.start <= span.end)
+        .any(|r| {
+            if span.is_empty() {
+                r.start < span.start && span.start < r.end
+            } else {
+                r.overlaps(span)
+            }
+        })
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod finding;
 pub mod gazetteer;
 pub mod ide;
 pub mod kind;
+pub mod layers;
 pub mod lsp;
 pub mod markdown;
 pub mod names;

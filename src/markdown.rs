@@ -8,6 +8,14 @@
 use crate::finding::Span;
 use tree_sitter::{Node, Parser, Range};
 
+/// Chunks are not cut smaller than this many bytes.
+pub const MIN_CHUNK: usize = 4096;
+/// A chunk that reaches this many bytes without a place where every block has ended
+/// (one long paragraph, a long line) is cut anyway, after a space and before a letter:
+/// parsing and re-parsing stay bounded, at the cost of treating the rest of that
+/// paragraph as a new one (reported by an `analysis-limited` finding).
+pub const MAX_CHUNK: usize = 64 * 1024;
+
 /// An inline run with more emphasis delimiters (`*`, `_`) than this is parsed in
 /// windows: tree-sitter-md's inline grammar is superlinear in unmatched delimiters
 /// (`*a ` × 15,000 took 2.4 s and 678 MB in one piece).

@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 /// floor only where the list of same-floor edges below allows it.
 const FLOORS: &[&[&str]] = &[
     &["finding", "position"],
-    &["config", "project"],
+    &["kind", "config", "project"],
     &["markdown", "suppress", "prose"],
     &["gazetteer"],
     &["names", "notes", "dates", "citations"],
     &["claims"],
+    &["layers"],
     &["facts"],
     &["rules"],
     &["analysis"],

@@ -152,7 +152,7 @@ pub fn engine() -> Vec<Found> {
 /// The `kind:` of a corpus file's front matter ("?" when it has none).
 pub fn kind_of(text: &str) -> String {
     let md = annalist::markdown::MdModel::parse(text);
-    annalist::kind::front_matter_kind(text, &md)
+    annalist::layers::front_matter_kind(text, &md)
         .map(|k| k.as_str().to_string())
         .unwrap_or_else(|| "?".into())
 }

@@ -41,7 +41,7 @@ pub fn parse_bounded(kind: crate::markdown::Limit, first: Span, count: usize) ->
         ),
         Limit::LongParagraph => format!(
             "A paragraph longer than {} KiB was cut here to keep parsing fast: the Markdown of each piece was read on its own ({places}).",
-            crate::document::MAX_CHUNK / 1024
+            crate::markdown::MAX_CHUNK / 1024
         ),
         Limit::Depth => format!(
             "Block quotes or lists are nested more than {MAX_DEPTH} deep: deeper levels are counted as {MAX_DEPTH} ({places})."
