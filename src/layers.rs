@@ -40,6 +40,11 @@ pub fn layers(text: &str, md: &MdModel, notes: &Notes, configured: Option<DocKin
             subtract(body(text, md), own)
         }
     };
+    // White space between the layers is nobody's words.
+    let source = source
+        .into_iter()
+        .filter(|s| !s.slice(text).trim().is_empty())
+        .collect();
     Layers { kind, from, source }
 }
 /// The text below the front matter (trailing white space left out, so an insertion at
@@ -232,7 +237,9 @@ pub fn is_file_number_line(l: &str) -> bool {
     ]
     .iter()
     .any(|t| what.starts_with(t));
-    let numbered = file.contains('/') && file.chars().any(|c| c.is_ascii_digit());
+    let numbered = file.contains('/')
+        && (file.chars().any(|c| c.is_ascii_digit())
+            || (what.starts_with("Lot ") && what.chars().any(|c| c.is_ascii_digit())));
     l.split_whitespace().count() <= 10
         && numbered
         && (doc_type || file.ends_with("Files") || what.starts_with("Lot "))

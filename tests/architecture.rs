@@ -217,6 +217,12 @@ fn modules_form_no_circle() {
     }
 }
 
+/// Files still over the limit, each with its way out; the list only shrinks.
+const LONG_FILES_LEFT: &[(&str, &str)] = &[(
+    "src/lsp/server.rs",
+    "split into state, scheduler, diagnostics and one file per handler group (issue #11)",
+)];
+
 #[test]
 fn no_source_file_is_over_a_thousand_lines() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -226,7 +232,17 @@ fn no_source_file_is_over_a_thousand_lines() {
         .iter()
         .filter_map(|f| {
             let n = std::fs::read_to_string(f).ok()?.lines().count();
-            (n > 1000).then(|| format!("{} has {n} lines", f.display()))
+            let rel = f
+                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                .unwrap_or(f)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let left = LONG_FILES_LEFT.iter().any(|(p, _)| *p == rel);
+            match (n > 1000, left) {
+                (true, false) => Some(format!("{} has {n} lines", f.display())),
+                (false, true) => Some(format!("{rel} is short now: remove it from LONG_FILES_LEFT")),
+                _ => None,
+            }
         })
         .collect();
     assert!(

@@ -335,9 +335,9 @@ fn server_and_cli_report_the_same_findings() {
         let text = std::fs::read_to_string(path).expect("fixture");
         let uri = file_uri(path);
         lsp.open(&uri, &text);
-        let diags = lsp.diagnostics(&uri, Some(1));
         let lines: Vec<&str> = text.split('\n').collect();
-        let mut from_server: Vec<(String, u64, u64)> = diags
+        let to_triples = |diags: &[Value]| -> Vec<(String, u64, u64)> {
+            let mut v: Vec<(String, u64, u64)> = diags
             .iter()
             .map(|d| {
                 let line = d["range"]["start"]["line"].as_u64().unwrap_or(0);
@@ -360,6 +360,10 @@ fn server_and_cli_report_the_same_findings() {
                 )
             })
             .collect();
+            v.sort();
+            v
+        };
+        let mut from_server = to_triples(&lsp.diagnostics(&uri, Some(1)));
         let rel = path
             .strip_prefix(dir)
             .map(|p| p.to_string_lossy().replace('\\', "/"))
@@ -382,8 +386,13 @@ fn server_and_cli_report_the_same_findings() {
                 )
             })
             .collect();
-        from_server.sort();
         from_cli.sort();
+        // Past 1.5 s (a loaded machine, a large workspace) the first publication holds
+        // the document's own findings and the cross-file ones follow when the index
+        // lands: wait for that second publication of the same version.
+        if from_server != from_cli {
+            from_server = to_triples(&lsp.diagnostics(&uri, Some(1)));
+        }
         assert_eq!(from_server, from_cli, "{}", path.display());
     }
     assert!(lsp.shutdown().success());
@@ -631,7 +640,8 @@ fn names_are_compared_across_the_workspace() {
         .flatten()
         .filter_map(|x| x["title"].as_str())
         .collect();
-    assert!(titles.contains(&"Replace with “Seoul”"), "{titles:?}");
+    // A spelling change is never a safe fix (issue #12): the editor labels it.
+    assert!(titles.contains(&"Replace with “Seoul” (unsafe)"), "{titles:?}");
 
     // Hover on a name says how the whole workspace spells it.
     let h = lsp.request(

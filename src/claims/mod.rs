@@ -411,7 +411,10 @@ fn paragraph_claims(
             let lead = text.get(s.start..quote.start).unwrap_or("");
             let prev = k.checked_sub(1).and_then(|j| sentences.get(j)).map(|p| p.0);
             if introduces_a_document(lead)
-                || is_speaker_colon(lead) && prev.is_some_and(|p| has_marker_in(markers, p))
+                || is_speaker_colon(lead)
+                    && prev.is_some_and(|p| {
+                        has_marker_in(markers, p) && same_speaker(lead, p.slice(text))
+                    })
             {
                 covered = true;
             }
@@ -460,6 +463,21 @@ fn sentence_claim(
 }
 
 /// True when a marker of `markers` (sorted) lies inside `span`.
+/// The speaker of "He said:" is the one the cited sentence before speaks of: a
+/// pronoun, or a name that sentence names ("Acheson spoke ….[^1] He said:" — but not
+/// "The embassy was alarmed. (3) Kim then said:", where the note cites the embassy).
+fn same_speaker(lead: &str, previous: &str) -> bool {
+    let Some(first) = lead.split_whitespace().next() else {
+        return false;
+    };
+    let first = first.trim_matches(|c: char| !c.is_alphanumeric());
+    matches!(first, "He" | "She" | "They" | "It" | "We" | "I")
+        || (first.chars().next().is_some_and(char::is_uppercase)
+            && previous
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == first))
+}
+
 fn has_marker_in(markers: &[Span], span: Span) -> bool {
     let i = markers.partition_point(|m| m.start < span.start);
     markers.get(i).is_some_and(|m| m.end <= span.end)

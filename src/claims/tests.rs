@@ -730,10 +730,6 @@ fn attribution_in_prose_table() {
             false,
         ),
         (
-            "Vessels required follows:\n\n> 15 US Navy type, wood hulled, 110 ft, submarine chasers, complete with spare parts.\n>\n> [Page 1067]\n>\n> 15 Ex-US Navy type 45 feet, wood hulled, picket boats, complete with spare parts.\n",
-            false,
-        ),
-        (
             "> Comrade Stalin agreed.\n>\n> The attack will begin in June after the harvest.\n",
             true,
         ),

@@ -71,6 +71,14 @@ across_files = true
 
 # Claims that want a source: where a note marker must stand to cover a claim,
 # "paragraph" (anywhere in the paragraph) or "sentence" (in the same sentence).
+# Which documents are sources: glob (relative to this file) = "primary" (a source),
+# "edition" (a source with an editor's notes) or "secondary" (your own prose). A
+# document's front matter `kind:` wins. unsourced-claim judges only the writer's and
+# the editor's words, and no fix that would change a source's words is safe.
+[kinds]
+# "sources/**" = "primary"
+# "frus/**" = "edition"
+
 [claims]
 scope = "paragraph"
 

@@ -109,11 +109,13 @@ fn add_name(e: &mut Entity, text: &str, system: Option<System>) {
         }
         return;
     }
-    let key = crate::prose::fold::fold_name(&text);
-    let known = crate::prose::fold::fold_name(&e.preferred) == key
+    // Spellings differ by their marks (Pak Hon-yong, Pak Hŏn-yŏng: two systems), so a
+    // name is a repeat only when it differs in case, spaces or apostrophe form alone.
+    let key = crate::prose::fold::fold_spelling(&text);
+    let known = crate::prose::fold::fold_spelling(&e.preferred) == key
         || e.names
             .iter()
-            .any(|n| crate::prose::fold::fold_name(&n.text) == key);
+            .any(|n| crate::prose::fold::fold_spelling(&n.text) == key);
     if !known {
         e.names.push(Name {
             text,

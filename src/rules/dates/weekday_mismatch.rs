@@ -20,7 +20,8 @@ from context are not checked (the inference may be what is wrong). Before 1918, 
 weekday that matches the date read as Old Style (Julian calendar, as in Russia until
 14 February 1918 and in most of Europe before 1582) is accepted silently.
 
-**How to fix.** The fix (safe, applied by `annalist check --fix`) writes the right
+**How to fix.** The fix (unsafe: the weekday is the source's wording, so only
+`--unsafe-fixes` or the editor's action applies it) writes the right
 weekday in the same form (full name or abbreviation). If the source has the wrong
 weekday and you keep it on purpose, silence the finding with
 `<!-- annalist-disable-next-line date-weekday-mismatch -->`.

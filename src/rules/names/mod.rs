@@ -79,8 +79,11 @@ the gazetteer's spelling in that system is proposed even if the document has non
 Otherwise the document's majority spelling wins, ties broken by first use
 (`prefer = "first"`: the first spelling used).
 
-**Fixes.** *Replace with ‹preferred›* (this occurrence; safe) and *Replace all N spellings
-‹x› with ‹preferred› in this document* (not applied by `--fix`).
+**Fixes.** *Replace with ‹preferred›* (this occurrence) and *Replace all N spellings
+‹x› with ‹preferred› in this document* (on the group's first finding). Both change the
+words of the text, so neither is safe: `--fix` applies neither, `--unsafe-fixes` does,
+and the editor labels them "(unsafe)".
+
 
 **Across files.** `annalist check` compares the files it checks, and the language server
 compares the open documents with the other Markdown files of the workspace (the files
@@ -123,7 +126,8 @@ repair is proposed **only** when the repaired form is a name of the gazetteer an
 damaged form is neither a known name nor a word the document also writes in lower case.
 Single damaged words need five letters or more.
 
-**Fix.** *Replace with ‹repaired›* (safe).
+**Fix.** *Replace with ‹repaired›*: unsafe, like every change of a name's spelling (the
+print may have it so); `--unsafe-fixes` or the editor's action applies it.
 
 **Silence it.** A faithful transcription that keeps the printed errors can switch it to
 `hint` or `off` (`[rules] romanisation-ocr = "hint"`), or use
