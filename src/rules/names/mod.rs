@@ -149,7 +149,8 @@ pub fn check_and_index(
     let mut claimed = vec![false; words.len()];
     let first = out.len();
     check_ocr(a, ctx, &words, &mut claimed, out);
-    let grams = grams_of(a, &words);
+    let apparatus = apparatus::Apparatus::of(a, &words);
+    let grams = grams_of(a, &words, &apparatus);
     let candidates = index.then(|| {
         let mut damaged: Vec<Span> = out
             .get(first..)
@@ -168,9 +169,9 @@ pub fn check_and_index(
     // The n-grams are the largest transient of the pass: gone before the next steps.
     drop(grams);
     let votes = votes_of(&a.text, &words);
-    check_entities(a, ctx, &words, &mut claimed, &votes, out);
+    check_entities(a, ctx, &words, &mut claimed, &apparatus, &votes, out);
     check_unlisted(a, ctx, &words, &mut claimed, groups, &votes, out);
-    candidates.map(|c| build_index(a, ctx, out.get(first..).unwrap_or(&[]), c))
+    candidates.map(|c| build_index(a, ctx, out.get(first..).unwrap_or(&[]), &apparatus, c))
 }
 
 /// Mark the words overlapping `span` as used.
@@ -202,6 +203,7 @@ pub(super) fn name_system(e: &Entity, name: Option<usize>) -> Option<System> {
 }
 
 mod across;
+mod apparatus;
 mod entities;
 mod ocr_damage;
 mod spellings;

@@ -344,7 +344,7 @@ fn timing_parts() {
     let d = ocr::scan_words(&a.text, &words, &lex);
     eprintln!("ocr {} {:?}", d.len(), t.elapsed());
     let t = std::time::Instant::now();
-    let gr = group_grams(&grams_of(&a, &words));
+    let gr = group_grams(&grams_of(&a, &words, &apparatus::Apparatus::default()));
     eprintln!("groups {} {:?}", gr.len(), t.elapsed());
     let t = std::time::Instant::now();
     let v = votes_of(&a.text, &words);
