@@ -216,6 +216,79 @@ fn shares_a_name(name: &str, note: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::analyze_str;
+
+    /// The texts `romanisation-inconsistent` underlines in `text` (real engine).
+    fn inconsistent(text: &str) -> Vec<String> {
+        analyze_str(text)
+            .findings
+            .iter()
+            .filter(|f| f.code == INCONSISTENT)
+            .map(|f| f.span.slice(text).to_string())
+            .collect()
+    }
+
+    /// Issue #12 item 3: the editorial apparatus is deliberate. Each case has a control
+    /// (the same spellings in plain prose) that is reported.
+    #[test]
+    fn the_apparatus_is_never_an_inconsistency() {
+        let cases: &[(&str, &str)] = &[
+            // A gloss in brackets after a name.
+            (
+                "Pak Heon-yeong [Pak Hon Yong] led the party. Later Pak Heon-yeong fled north.\n",
+                "Pak Heon-yeong led the party. Later Pak Hon Yong fled north.\n",
+            ),
+            // [sic].
+            (
+                "The army reached Seoul. It left Seoul. Sŏul [sic] fell.\n",
+                "The army reached Seoul. It left Seoul. Sŏul fell.\n",
+            ),
+            // A table of a name's romanisations.
+            (
+                "| Hangul | Hanja | Revised | McCune–Reischauer |\n|---|---|---|---|\n| 서울 | — | Seoul | Sŏul |\n\nThe army reached Seoul.\n",
+                "The army reached Seoul. Sŏul fell.\n",
+            ),
+            // An editor's note identifying the name under another spelling.
+            (
+                "The army of Chen I.[^9] Chen Ming-shu[^19] has no troops. Chen Ming-shu is useful.\n\n[^9]: Ch’en I, or Ch’en Yi, was Mayor of Shanghai.\n\n[^19]: Ch’en Ming-shu was a member of the Council.\n",
+                "Chen Ming-shu has no troops. Chen Ming-shu is useful. Ch’en Ming-shu was a member of the Council.\n",
+            ),
+            (
+                "Third Party estimates Chen Yi[^22] as not important. Tseng Ch’i[^38] leads.\n\n[^22]: Evidently not the Ch’en Yi identified in footnote 9 above.\n\n[^38]: Tseng Chi, a leader of the Young China Party.\n",
+                "Third Party estimates Chen Yi as not important. Ch’en Yi was mayor.\n",
+            ),
+        ];
+        for (apparatus, control) in cases {
+            assert_eq!(inconsistent(apparatus), Vec::<String>::new(), "{apparatus}");
+            assert!(!inconsistent(control).is_empty(), "control: {control}");
+        }
+    }
+
+    /// Abbreviations, titles and single syllables are not spellings of a name.
+    #[test]
+    fn abbreviations_titles_and_surnames_are_not_spellings() {
+        for text in [
+            "The U.N. Secretariat met. The UN voted. The UN agreed. The U.S.S.R. and the USSR and the USSR.\n",
+            "Issued by General Douglas MacArthur. General MacArthur spoke. General MacArthur left.\n",
+            "General of the Army Douglas MacArthur was relieved. General MacArthur left. General MacArthur flew.\n",
+            "Chen agreed. K. P. Ch’en was Chairman. Chen left. Chen can be counted on.\n",
+            "General Chen Chi-ien commands. Ch’eng Ch’ien was Vice Chairman. Chen Chien and Chen Chien.\n",
+            "Chang came. Zhang went. Lee and Li and Pak and Park.\n",
+        ] {
+            assert_eq!(inconsistent(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    /// Issue #13 item 3 at the rule: the pairs the keys now recognise are reported.
+    #[test]
+    fn real_pairs_are_reported() {
+        for text in [
+            "Kang Pan-sŏk spoke. Kang Ban Suk answered. Kang Ban Suk left.\n",
+            "The army held Taejŏn. Then Taijon fell, and Taijon burned.\n",
+        ] {
+            assert!(!inconsistent(text).is_empty(), "{text}");
+        }
+    }
 
     #[test]
     fn brackets_after_names() {
