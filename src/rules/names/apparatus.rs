@@ -42,7 +42,12 @@ impl Apparatus {
                 out.push(Span::new(span.end + b.start, span.end + b.end));
             }
             // "X identified in footnote 9", "X of note 9".
-            let tail = after.trim_start().to_lowercase();
+            let tail: String = after
+                .trim_start()
+                .chars()
+                .take(24)
+                .flat_map(char::to_lowercase)
+                .collect();
             if [
                 "identified in footnote",
                 "identified in note",
@@ -157,7 +162,12 @@ fn bracket_after(after: &str) -> Option<std::ops::Range<usize>> {
         '(' => ')',
         _ => return None,
     };
-    let end = rest.find(close)?;
+    // Only a short bracket is a gloss: look no further than 82 characters.
+    let end = rest
+        .char_indices()
+        .take(82)
+        .find(|&(_, c)| c == close)
+        .map(|(i, _)| i)?;
     let inner = rest.get(1..end)?;
     if inner.is_empty() || inner.len() > 80 || inner.contains(['\n', '[', ']']) {
         return None;
@@ -187,28 +197,38 @@ fn one_name(a: &str, b: &str) -> bool {
 }
 
 /// Whether `note` (a run of capitalised words in an editor's note) writes the name
-/// `name` (the run before the note's marker), or a part of it, in any spelling.
+/// `name` (the run before the note's marker), or a part of it, in any spelling. Parts
+/// of the same number of words are compared by their (memoised) romanisation keys; a
+/// single syllable alone is a surname, too weak to say "the same name".
 fn shares_a_name(name: &str, note: &str) -> bool {
-    let parts = |s: &str| -> Vec<String> {
+    let parts = |s: &str| -> Vec<(usize, String)> {
         let w: Vec<&str> = s.split_whitespace().collect();
         let mut out = Vec::new();
         for i in 0..w.len() {
             for j in i + 1..=w.len().min(i + 3) {
                 if let Some(x) = w.get(i..j) {
-                    out.push(x.join(" "));
+                    out.push((j - i, x.join(" ")));
                 }
             }
         }
         out
     };
     let (pa, pb) = (parts(name), parts(note));
-    pa.iter().any(|x| {
-        pb.iter().any(|y| {
-            fold(x) == fold(y) || {
-                let multi = x.contains([' ', '-']) || y.contains([' ', '-']);
-                // One syllable alone is a surname, too weak to say "the same name".
-                multi && one_name(x, y)
+    pa.iter().any(|(nx, x)| {
+        pb.iter().filter(|(ny, _)| ny == nx).any(|(n, y)| {
+            if fold(x) == fold(y) {
+                return true;
             }
+            if !comparable(x) || !comparable(y) {
+                return false;
+            }
+            [Language::Korean, Language::Chinese, Language::Russian]
+                .into_iter()
+                .filter(|l| *l != Language::Russian || *n == 1)
+                .any(|l| {
+                    let (kx, ky) = (keys(l, x), keys(l, y));
+                    kx.iter().any(|k| ky.contains(k))
+                })
         })
     })
 }
