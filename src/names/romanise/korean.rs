@@ -5,8 +5,11 @@
 //! The key works per part (a part is a word or a hyphenated piece of one), never on
 //! the joined name: joining first turns "Pak Hon" into "pakhon" and then into "pakon".
 //! Per part: NFKD and drop marks; delete apostrophes; a part-initial ph/th/kh becomes
-//! p/t/k; eo→o, eu→u; g→k, b→p, d→t, j→ch, r→l, tch→ch, shi→si; doubled consonants
-//! single. The first word of a name of two or more words goes through a surname table
+//! p/t/k; a written ㅓ (ŏ, eo) is keyed both o and u, as conventional spellings write it
+//! (Sŏk, Suk; Sŏng, Sung), while a plain o or u stays itself; eu→u; ai→ae (Taijon);
+//! g→k, b→p, d→t, j→ch, r→l, tch→ch, shi→si; doubled consonants single. A name has
+//! one key per reading of its ㅓ ([`keys`]); two spellings are one name when a key
+//! meets. The first word of a name of two or more words goes through a surname table
 //! (Yi = I = Lee = Rhee = Ri = Li; Pak = Park = Bak; …). The parts' keys are joined
 //! without separators, so "Kim Il Sung" and "Kim Il-sung" meet, while "Kim Il"
 //! ("kimil") and "Kim Jong-il" ("kimchongil") stay apart from them ("kimilsung").

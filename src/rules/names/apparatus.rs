@@ -111,9 +111,12 @@ impl Apparatus {
                 continue;
             }
             let name_text = name.slice(text);
+            let from = spans_of.partition_point(|s| s.start < d.content.start);
             for s in spans_of
                 .iter()
-                .filter(|s| d.content.start <= s.start && s.end <= d.content.end)
+                .skip(from)
+                .take_while(|s| s.start < d.content.end)
+                .filter(|s| s.end <= d.content.end)
             {
                 // The same spelling in the note is no gloss: only another one is.
                 let other = s.slice(text);

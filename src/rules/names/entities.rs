@@ -260,7 +260,7 @@ pub(super) fn unlisted_candidates(
     const LANGS: [Language; 3] = [Language::Korean, Language::Chinese, Language::Russian];
     let mut at: HashMap<&str, [Option<usize>; 3]> = HashMap::default();
     for g in grams {
-        if g.entity.is_some() || g.apparatus || damaged(g.span) || !comparable(&g.name) {
+        if g.entity.is_some() || g.apparatus || damaged(g.span) {
             continue;
         }
         let slots = *at.entry(g.folded.as_str()).or_insert_with(|| {
@@ -273,7 +273,7 @@ pub(super) fn unlisted_candidates(
                 let system = guess_in(lang, &g.name).or_else(|| {
                     (lang == Language::Russian && russian_surname(&g.name)).then_some(System::Other)
                 })?;
-                if !distinctive(lang, &g.name) {
+                if !distinctive(lang, &g.name) || !comparable(&g.name) {
                     return None;
                 }
                 let k = keys(lang, &g.name);

@@ -273,15 +273,16 @@ pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
         let mut index: HashMap<&str, Option<usize>> = HashMap::default();
         let mut key_owner: HashMap<String, usize> = HashMap::default();
         let mut parent: Vec<usize> = Vec::new();
-        for g in grams
-            .iter()
-            .filter(|g| g.n <= max_n && !g.apparatus && comparable(&g.name))
-        {
+        for g in grams.iter().filter(|g| g.n <= max_n && !g.apparatus) {
             let (span, name, folded) = (g.span, &g.name, g.folded.as_str());
             let idx = match index.get(folded) {
                 Some(x) => *x,
                 None => {
-                    let ks = keys(lang, name).as_ref().clone();
+                    let ks = if comparable(name) {
+                        keys(lang, name).as_ref().clone()
+                    } else {
+                        Vec::new()
+                    };
                     if ks.is_empty() {
                         index.insert(folded, None);
                         continue;
