@@ -240,7 +240,9 @@ fn no_source_file_is_over_a_thousand_lines() {
             let left = LONG_FILES_LEFT.iter().any(|(p, _)| *p == rel);
             match (n > 1000, left) {
                 (true, false) => Some(format!("{} has {n} lines", f.display())),
-                (false, true) => Some(format!("{rel} is short now: remove it from LONG_FILES_LEFT")),
+                (false, true) => Some(format!(
+                    "{rel} is short now: remove it from LONG_FILES_LEFT"
+                )),
                 _ => None,
             }
         })

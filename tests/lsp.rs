@@ -338,28 +338,28 @@ fn server_and_cli_report_the_same_findings() {
         let lines: Vec<&str> = text.split('\n').collect();
         let to_triples = |diags: &[Value]| -> Vec<(String, u64, u64)> {
             let mut v: Vec<(String, u64, u64)> = diags
-            .iter()
-            .map(|d| {
-                let line = d["range"]["start"]["line"].as_u64().unwrap_or(0);
-                let utf16 = d["range"]["start"]["character"].as_u64().unwrap_or(0) as usize;
-                // UTF-16 column → character column, 1-based like the CLI.
-                let l = lines.get(line as usize).copied().unwrap_or("");
-                let mut units = 0;
-                let mut chars = 0;
-                for c in l.chars() {
-                    if units >= utf16 {
-                        break;
+                .iter()
+                .map(|d| {
+                    let line = d["range"]["start"]["line"].as_u64().unwrap_or(0);
+                    let utf16 = d["range"]["start"]["character"].as_u64().unwrap_or(0) as usize;
+                    // UTF-16 column → character column, 1-based like the CLI.
+                    let l = lines.get(line as usize).copied().unwrap_or("");
+                    let mut units = 0;
+                    let mut chars = 0;
+                    for c in l.chars() {
+                        if units >= utf16 {
+                            break;
+                        }
+                        units += c.len_utf16();
+                        chars += 1;
                     }
-                    units += c.len_utf16();
-                    chars += 1;
-                }
-                (
-                    d["code"].as_str().unwrap_or("").to_string(),
-                    line + 1,
-                    chars as u64 + 1,
-                )
-            })
-            .collect();
+                    (
+                        d["code"].as_str().unwrap_or("").to_string(),
+                        line + 1,
+                        chars as u64 + 1,
+                    )
+                })
+                .collect();
             v.sort();
             v
         };
@@ -641,7 +641,10 @@ fn names_are_compared_across_the_workspace() {
         .filter_map(|x| x["title"].as_str())
         .collect();
     // A spelling change is never a safe fix (issue #12): the editor labels it.
-    assert!(titles.contains(&"Replace with “Seoul” (unsafe)"), "{titles:?}");
+    assert!(
+        titles.contains(&"Replace with “Seoul” (unsafe)"),
+        "{titles:?}"
+    );
 
     // Hover on a name says how the whole workspace spells it.
     let h = lsp.request(

@@ -882,11 +882,21 @@ pub(super) fn select_endnotes(
             Confidence::Maybe => {
                 // A number opening a sentence is a note when it cites an entry not cited
                 // yet (out of order or not); a number already cited starts an enumeration.
+                // A number the section lacks is a note too when it is the next in the
+                // sequence of citations and inside the section's range (the text cites
+                // (3), the Notes go 1, 2, 4): its entry was lost, and the marker is
+                // what footnote-undefined reports.
                 let again = cited.contains(&(s, c.number)) && c.number <= max_seen[s];
                 if again {
                     enumeration_paras.insert(c.para);
                 }
-                numbers.contains(&c.number) && !again && !enumeration_paras.contains(&c.para)
+                let lost_entry = !numbers.contains(&c.number)
+                    && c.number == max_seen[s] + 1
+                    && max_seen[s] > 0
+                    && c.number < top;
+                (numbers.contains(&c.number) || lost_entry)
+                    && !again
+                    && !enumeration_paras.contains(&c.para)
             }
         };
         if ok {

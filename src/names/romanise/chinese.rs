@@ -228,6 +228,14 @@ fn wade_part(t: &Tables, part: &str) -> Vec<String> {
     out
 }
 
+/// Whether `word` is one Chinese syllable in Pinyin or Wade–Giles (Chen, Ch’en, Chien,
+/// Zhang).
+pub fn is_syllable(word: &str) -> bool {
+    let t = tables();
+    let w = normalise(word);
+    t.pinyin.contains_key(w.as_str()) || t.wade.contains_key(w.as_str())
+}
+
 /// One reading of a word: a Pinyin key and the system it was read in.
 pub type Reading = (String, System);
 

@@ -5,8 +5,11 @@
 //! The key works per part (a part is a word or a hyphenated piece of one), never on
 //! the joined name: joining first turns "Pak Hon" into "pakhon" and then into "pakon".
 //! Per part: NFKD and drop marks; delete apostrophes; a part-initial ph/th/kh becomes
-//! p/t/k; eo→o, eu→u; g→k, b→p, d→t, j→ch, r→l, tch→ch, shi→si; doubled consonants
-//! single. The first word of a name of two or more words goes through a surname table
+//! p/t/k; a written ㅓ (ŏ, eo) is keyed both o and u, as conventional spellings write it
+//! (Sŏk, Suk; Sŏng, Sung), while a plain o or u stays itself; eu→u; ai→ae (Taijon);
+//! g→k, b→p, d→t, j→ch, r→l, tch→ch, shi→si; doubled consonants single. A name has
+//! one key per reading of its ㅓ ([`keys`]); two spellings are one name when a key
+//! meets. The first word of a name of two or more words goes through a surname table
 //! (Yi = I = Lee = Rhee = Ri = Li; Pak = Park = Bak; …). The parts' keys are joined
 //! without separators, so "Kim Il Sung" and "Kim Il-sung" meet, while "Kim Il"
 //! ("kimil") and "Kim Jong-il" ("kimchongil") stay apart from them ("kimilsung").
@@ -51,11 +54,66 @@ fn plain(part: &str) -> String {
         .collect()
 }
 
+/// The vowel ㅓ when a spelling says so (ŏ, eo): conventional spellings write it o or u
+/// (Sŏul, Seoul; Sŏk, Suk), so its keys have both.
+const EO: char = 'Q';
+
+/// Lower-case, ㅓ (ŏ, eo) as [`EO`], marks dropped, apostrophes deleted.
+fn plain_eo(part: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let lower: String = part.nfc().flat_map(char::to_lowercase).collect();
+    let lower = lower.replace('ŏ', "Q").replace("eo", "Q");
+    strip_marks(&lower)
+        .chars()
+        .filter(|c| !is_apostrophe(*c))
+        .collect()
+}
+
 /// The key of one part (a word or hyphenated piece), or `None` when it cannot be a
-/// romanised Korean syllable sequence.
+/// romanised Korean syllable sequence. ㅓ is keyed o.
 pub fn part_key(part: &str) -> Option<String> {
-    let mut s = plain(part);
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_lowercase()) {
+    part_keys(part).into_iter().next()
+}
+
+/// The keys of one part: one, or, when it writes ㅓ (ŏ, eo), one per reading of each
+/// ㅓ as o or u (at most 8).
+pub fn part_keys(part: &str) -> Vec<String> {
+    let Some(k) = part_key_eo(part) else {
+        return Vec::new();
+    };
+    let mut out = vec![String::new()];
+    for c in k.chars() {
+        if c == EO && out.len() < 8 {
+            out = out
+                .into_iter()
+                .flat_map(|o| [format!("{o}o"), format!("{o}u")])
+                .collect();
+        } else {
+            let c = if c == EO { 'o' } else { c };
+            for o in &mut out {
+                o.push(c);
+            }
+        }
+    }
+    out.retain(|k| syllables(k).is_some());
+    out
+}
+
+/// How many syllables a Korean reading of `word` has at fewest (Sŏul, Seoul: 2), or
+/// `None` when it cannot be romanised Korean.
+pub fn syllable_count(word: &str) -> Option<usize> {
+    let mut n = 0;
+    for part in split_parts(word) {
+        let k = part_key(part)?;
+        n += syllables(&k)?;
+    }
+    Some(n)
+}
+
+/// The key of one part with ㅓ kept as [`EO`].
+fn part_key_eo(part: &str) -> Option<String> {
+    let mut s = plain_eo(part);
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_lowercase() || c == EO) {
         return None;
     }
     for (from, to) in [("ph", "p"), ("th", "t"), ("kh", "k")] {
@@ -63,7 +121,11 @@ pub fn part_key(part: &str) -> Option<String> {
             s.replace_range(0..2, to);
         }
     }
-    let s = s.replace("eo", "o").replace("eu", "u").replace("tch", "ch");
+    // ai is ae as conventional spellings write it (Taijon, Taejon).
+    let s = s
+        .replace("eu", "u")
+        .replace("tch", "ch")
+        .replace("ai", "ae");
     let mut out = String::with_capacity(s.len() + 4);
     let mut prev = ' ';
     for c in s.chars() {
@@ -89,7 +151,7 @@ pub fn part_key(part: &str) -> Option<String> {
     ] {
         out = out.replace(from, to);
     }
-    syllables(&out).map(|_| out)
+    syllables(&out.replace(EO, "o")).map(|_| out)
 }
 
 /// How many syllables a folded part splits into (fewest), if it splits at all.
@@ -139,31 +201,52 @@ pub fn is_surname(word: &str) -> bool {
 }
 
 /// The strict key of a Korean name or place name, or `None` when some part of it
-/// cannot be romanised Korean.
+/// cannot be romanised Korean (ㅓ keyed o; see [`keys`] for all its readings).
 pub fn key(name: &str) -> Option<String> {
+    keys(name).into_iter().next()
+}
+
+/// Every key of a Korean name: one per reading of each ㅓ it writes (ŏ, eo) as o or
+/// u, at most 16; empty when some part of it cannot be romanised Korean.
+pub fn keys(name: &str) -> Vec<String> {
     let words: Vec<&str> = name.split_whitespace().collect();
     if words.is_empty() {
-        return None;
+        return Vec::new();
     }
-    let mut out = String::new();
+    let mut acc: Vec<String> = vec![String::new()];
     for (wi, w) in words.iter().enumerate() {
         if wi == 0 && words.len() > 1 && !w.contains(['-', '\u{2010}', '\u{2011}']) {
             let p = plain(w);
             if let Some((_, k)) = SURNAMES.iter().find(|(v, _)| v.contains(&p.as_str())) {
-                out.push_str(k);
+                for a in &mut acc {
+                    a.push_str(k);
+                }
                 continue;
             }
         }
         for part in split_parts(w) {
-            out.push_str(&part_key(part)?);
+            let ks = part_keys(part);
+            if ks.is_empty() {
+                return Vec::new();
+            }
+            let mut next = Vec::new();
+            for a in &acc {
+                for k in &ks {
+                    if next.len() < 16 {
+                        next.push(format!("{a}{k}"));
+                    }
+                }
+            }
+            acc = next;
         }
     }
-    Some(out)
+    acc
 }
 
-/// True when `a` and `b` are one Korean name under the strict key.
+/// True when `a` and `b` are one Korean name: some key of each is the same.
 pub fn same(a: &str, b: &str) -> bool {
-    matches!((key(a), key(b)), (Some(x), Some(y)) if x == y)
+    let kb = keys(b);
+    keys(a).iter().any(|k| kb.contains(k))
 }
 
 /// Which convention a Korean spelling shows by its marks, if any: a breve or an
@@ -237,6 +320,22 @@ mod tests {
             &["Park Hon-yong", "Pak Hon Yong"],
             &["Kaesŏng", "Kaeseong", "Kaesong"],
             &["Ch'ŏngjin", "Cheongjin", "Chongjin"],
+            // Issue #13 item 3: conventional spellings write ㅓ (ŏ, eo) as u, ai for ae,
+            // and voiced initials (b, g, d, j) for p, k, t, ch. Kim Il Sung is
+            // 김일성, Kim Il-sŏng in McCune–Reischauer: one man (this pair was kept apart
+            // before, which the issue's Kang Pan-sŏk / Kang Ban Suk shows to be wrong).
+            &[
+                "Kang Pan-sŏk",
+                "Kang Ban Suk",
+                "Kang Pan-seok",
+                "Kang Pan-suk",
+            ],
+            &["Kim Il Sung", "Kim Il-sŏng", "Kim Il-seong"],
+            &["Taijon", "Taejon", "Taejŏn", "Daejeon"],
+            &["Kaesong", "Kaesŏng", "Gaeseong"],
+            &["Pusan", "Busan"],
+            &["Chonju", "Jeonju", "Chŏnju"],
+            &["Tokchon", "Deokcheon", "Tŏkch'ŏn"],
         ];
         for g in same_groups {
             for a in g.iter() {
@@ -255,7 +354,9 @@ mod tests {
             ("Kim Il", "Kim Jong-il"),
             ("Pak Hon Yong", "Pak Hong Yong"),
             ("Seoul", "Pusan"),
-            ("Kim Il Sung", "Kim Il-sŏng"),
+            // ㅓ may be written o or u, but plain o is not u.
+            ("Kim Il Sung", "Kim Il Song"),
+            ("Pak Hon Yong", "Pak Hun Yung"),
         ] {
             assert!(!same(a, b), "{a} ≠ {b}: {:?} {:?}", key(a), key(b));
         }

@@ -32,6 +32,8 @@ const COMMON: Rules = &[
     ("p", &["п"]),
     ("r", &["р"]),
     ("t", &["т"]),
+    // The old English and French -off/-eff (Ignatieff, Romanoff) is -ов/-ев.
+    ("ff", &["в", "ф"]),
     ("'", &[""]),
     ("’", &[""]),
     ("ʹ", &[""]),

@@ -280,6 +280,35 @@ pub(super) fn check_across_unlisted(
     }
 }
 
+/// The `kind:` of a document's front matter (`primary`, `edition`, …), lower-case.
+/// The one place this is read: when the facts carry the kind (`Analysis.kind`), this
+/// function is what to swap.
+pub(crate) fn document_kind(text: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return None;
+    }
+    for line in lines.take(200) {
+        let line = line.trim_end();
+        if line == "---" || line == "..." {
+            return None;
+        }
+        if let Some(v) = line.strip_prefix("kind:") {
+            let v = v.trim().trim_matches(['"', '\'']).trim().to_lowercase();
+            return (!v.is_empty()).then_some(v);
+        }
+    }
+    None
+}
+
+/// A document that is a source (`kind: primary` or `kind: edition`): it keeps its own
+/// spellings; across files it takes part in the counts, and its variants are only
+/// information.
+pub(crate) fn is_source(text: &str) -> bool {
+    matches!(document_kind(text).as_deref(), Some("primary" | "edition"))
+}
+
 /// The preferred spelling of a name across files, as shown and argued.
 pub(super) struct AcrossPref<'a> {
     pub(super) text: &'a str,
@@ -350,6 +379,23 @@ pub(super) fn emit_across(
             pref.text
         )
     };
+    // A source keeps its own spelling: said as information, with nothing to fix.
+    let source = is_source(doc.text);
+    let (severity, message) = if source {
+        (
+            Severity::Info,
+            format!(
+                "The {lang_word}name “{bad_text}”{} is written “{}”{} {} elsewhere in the workspace. For information only: this document is a source (kind: {}), and a source keeps its own spelling.",
+                tag(bad_sys),
+                pref.text,
+                tag(pref.system),
+                times(pref.count),
+                document_kind(doc.text).unwrap_or_default()
+            ),
+        )
+    } else {
+        (Severity::Warning, message)
+    };
     let edits: Vec<Edit> = occs
         .iter()
         .map(|&o| {
@@ -364,7 +410,7 @@ pub(super) fn emit_across(
         {
             continue;
         }
-        let mut f = Finding::new(INCONSISTENT, Severity::Warning, edit.span, message.clone());
+        let mut f = Finding::new(INCONSISTENT, severity, edit.span, message.clone());
         let mut n = 0;
         for &(pd, pocc) in pref.places {
             let Some(pdoc) = docs.get(pd) else { continue };
@@ -379,7 +425,9 @@ pub(super) fn emit_across(
                 }
             }
         }
-        f = with_replace_fixes(f, edit, &edits, bad_text, pref.text, false);
+        if !source {
+            f = with_replace_fixes(f, edit, &edits, bad_text, pref.text, false);
+        }
         sink.push(f);
     }
 }

@@ -360,3 +360,52 @@ fn hover_line_on_the_workspace_spellings() {
         Some("**In this workspace:** “Seoul” once in 1 file · “Sŏul” twice in 1 file")
     );
 }
+
+/// Issue #12 item 3: across files, a source (`kind: primary` or `kind: edition`) keeps
+/// its own spelling: it counts, and its variants are information without a fix.
+#[test]
+fn sources_keep_their_own_spellings() {
+    let r = across(&[
+        "---\nkind: edition\n---\n\nKim Il Sung returned to Sŏul. Sŏul had fallen.\n",
+        "The army reached Seoul.\n",
+        "Seoul again, and Seoul.\n",
+    ]);
+    let a = r.first().map(Vec::as_slice).unwrap_or(&[]);
+    assert_eq!(surfaces(a), ["Sŏul", "Sŏul"]);
+    for (_, f) in a {
+        assert_eq!(f.severity, crate::finding::Severity::Info, "{}", f.message);
+        assert!(f.fixes.is_empty(), "{:?}", f.fixes);
+        assert!(
+            f.message.contains("a source keeps its own spelling"),
+            "{}",
+            f.message
+        );
+    }
+    // The editor's own prose is still told.
+    let r = across(&[
+        "---\nkind: primary\n---\n\nThe army reached Seoul. Seoul fell. Seoul burned.\n",
+        "In Sŏul the government waited.\n",
+    ]);
+    let b = r.get(1).map(Vec::as_slice).unwrap_or(&[]);
+    assert_eq!(surfaces(b), ["Sŏul"]);
+    assert!(
+        b.iter()
+            .all(|(_, f)| f.severity == crate::finding::Severity::Warning)
+    );
+    // The kind is read from the front matter only.
+    for (text, kind) in [
+        (
+            "---\ntitle: x\nkind: \"Edition\"\n---\nbody\n",
+            Some("edition"),
+        ),
+        ("---\ntitle: x\n---\nkind: primary\n", None),
+        ("kind: primary\n", None),
+        ("", None),
+    ] {
+        assert_eq!(
+            super::across::document_kind(text).as_deref(),
+            kind,
+            "{text:?}"
+        );
+    }
+}

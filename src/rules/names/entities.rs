@@ -137,6 +137,19 @@ pub(crate) fn variant(
     if is_short_form(x.0, y.0) {
         return None;
     }
+    // Abbreviations are not names (U.N., UN; U.S.S.R., USSR), and titles are not
+    // spellings: "General MacArthur" is a short form of "General Douglas MacArthur".
+    if romanise::is_abbreviation(x.0)
+        || romanise::is_abbreviation(y.0)
+        || romanise::single_syllable(x.0)
+        || romanise::single_syllable(y.0)
+    {
+        return None;
+    }
+    let (tx, ty) = (romanise::without_titles(x.0), romanise::without_titles(y.0));
+    if (tx != x.0 || ty != y.0) && (fold(&tx) == fold(&ty) || is_short_form(&tx, &ty)) {
+        return None;
+    }
     if let Some((lang, _, _)) = romanise::same_name(x.0, y.0) {
         // The gazetteer's systems say the language better than the letters do.
         let declared = [x.1, y.1].into_iter().flatten().find_map(Language::of);
@@ -164,6 +177,7 @@ pub(super) fn build_index(
     a: &Analysis,
     ctx: &Context,
     raw: &[Finding],
+    apparatus: &apparatus::Apparatus,
     mut unlisted: Vec<crate::facts::UnlistedName>,
 ) -> crate::facts::NameIndex {
     use crate::facts::{EntityNames, NameIndex, Spelled};
@@ -205,7 +219,7 @@ pub(super) fn build_index(
         let Some(e) = g.entities.get(eidx) else {
             continue;
         };
-        let sp = entity_spellings(a, e, eidx, &ms, |s| hit(OCR, s));
+        let sp = entity_spellings(a, e, eidx, &ms, |s| hit(OCR, s) || apparatus.contains(s));
         if sp.is_empty() {
             continue;
         }
@@ -246,7 +260,7 @@ pub(super) fn unlisted_candidates(
     const LANGS: [Language; 3] = [Language::Korean, Language::Chinese, Language::Russian];
     let mut at: HashMap<&str, [Option<usize>; 3]> = HashMap::default();
     for g in grams {
-        if g.entity.is_some() || damaged(g.span) {
+        if g.entity.is_some() || g.apparatus || damaged(g.span) {
             continue;
         }
         let slots = *at.entry(g.folded.as_str()).or_insert_with(|| {
@@ -259,7 +273,7 @@ pub(super) fn unlisted_candidates(
                 let system = guess_in(lang, &g.name).or_else(|| {
                     (lang == Language::Russian && russian_surname(&g.name)).then_some(System::Other)
                 })?;
-                if !distinctive(lang, &g.name) {
+                if !distinctive(lang, &g.name) || !comparable(&g.name) {
                     return None;
                 }
                 let k = keys(lang, &g.name);
@@ -363,6 +377,7 @@ pub(super) fn check_entities(
     ctx: &Context,
     words: &[Word],
     claimed: &mut [bool],
+    apparatus: &apparatus::Apparatus,
     votes: &Votes,
     out: &mut Vec<Finding>,
 ) {
@@ -375,7 +390,9 @@ pub(super) fn check_entities(
         let Some(e) = g.entities.get(eidx) else {
             continue;
         };
-        let mut sp = entity_spellings(a, e, eidx, &ms, |s| is_claimed(words, claimed, s));
+        let mut sp = entity_spellings(a, e, eidx, &ms, |s| {
+            is_claimed(words, claimed, s) || apparatus.contains(s)
+        });
         if sp.len() < 2 {
             continue;
         }

@@ -61,6 +61,18 @@ A transcription should keep one convention per name (the source's, or the editio
    same word also appears mid-sentence or carries such a mark. Different people stay
    apart: *Kim Il* ≠ *Kim Il Sung* ≠ *Kim Jong-il*; *Molotov* ≠ *Malenkov*.
 
+**Never reported.** What is not a spelling of a name, or is one on purpose:
+- the editorial apparatus: a gloss in brackets after a name (*Pak Heon-yeong [Pak Hon
+  Yong]*, *Filippov [Stalin]*), *[sic]*, a table whose header names romanisations
+  (Hangul | Hanja | Revised | McCune–Reischauer), two forms offered together (*Ch’en I,
+  or Ch’en Yi*), a name "identified in footnote 9", and an editor's note on a name that
+  writes it another way (*Chen I.[^9]* … *[^9]: Ch’en I, …*);
+- abbreviations (*U.N.* and *UN*, *U.S.S.R.* and *USSR*);
+- titles (*General MacArthur* is a short form of *General Douglas MacArthur*);
+- a single syllable alone (*Ch’en*, *Chen*, *Chang*, *Lee*, *Pak*): a surname several
+  people share, or a part of a name, never compared with a name; people who share a
+  surname are not merged.
+
 The finding is on each **less-preferred** spelling; the message names the other
 spelling(s) and their conventions, and related information points to them.
 
@@ -100,7 +112,10 @@ Names no gazetteer lists are compared across files when both spellings carry a
 convention's marks (*Yun Kŏn-sŏp* and *Yun Geon-seop*, *Hsü Hsiang-ch'ien* and *Xu
 Xiangqian*), or are single words with a Russian surname's ending of seven letters or
 more (*Tchistiakov* and *Chistyakov*); any other unmarked capitalised word is as likely
-English, so across files it is compared only when the gazetteer lists the name. `across_files = false` turns the
+English, so across files it is compared only when the gazetteer lists the name. A document whose front matter says
+`kind: primary` or `kind: edition` is a source, and a source keeps its own spelling: its
+spellings count, and its variants are reported only as information (severity `info`, no
+fix). `across_files = false` turns the
 comparison off; with `--shard`, only the files of the shard are compared.
 
 **Silence it.** `<!-- annalist-disable-next-line romanisation-inconsistent -->` before the
@@ -153,7 +168,8 @@ pub fn check_and_index(
     let mut claimed = vec![false; words.len()];
     let first = out.len();
     check_ocr(a, ctx, &words, &mut claimed, out);
-    let grams = grams_of(a, &words);
+    let apparatus = apparatus::Apparatus::of(a, &words);
+    let grams = grams_of(a, &words, &apparatus);
     let candidates = index.then(|| {
         let mut damaged: Vec<Span> = out
             .get(first..)
@@ -172,9 +188,9 @@ pub fn check_and_index(
     // The n-grams are the largest transient of the pass: gone before the next steps.
     drop(grams);
     let votes = votes_of(&a.text, &words);
-    check_entities(a, ctx, &words, &mut claimed, &votes, out);
+    check_entities(a, ctx, &words, &mut claimed, &apparatus, &votes, out);
     check_unlisted(a, ctx, &words, &mut claimed, groups, &votes, out);
-    candidates.map(|c| build_index(a, ctx, out.get(first..).unwrap_or(&[]), c))
+    candidates.map(|c| build_index(a, ctx, out.get(first..).unwrap_or(&[]), &apparatus, c))
 }
 
 /// Mark the words overlapping `span` as used.
@@ -206,6 +222,7 @@ pub(super) fn name_system(e: &Entity, name: Option<usize>) -> Option<System> {
 }
 
 mod across;
+mod apparatus;
 mod entities;
 mod ocr_damage;
 mod spellings;

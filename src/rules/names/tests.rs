@@ -345,7 +345,7 @@ fn timing_parts() {
     let d = ocr::scan_words(&a.text, &words, &lex);
     eprintln!("ocr {} {:?}", d.len(), t.elapsed());
     let t = std::time::Instant::now();
-    let gr = group_grams(&grams_of(&a, &words));
+    let gr = group_grams(&grams_of(&a, &words, &apparatus::Apparatus::default()));
     eprintln!("groups {} {:?}", gr.len(), t.elapsed());
     let t = std::time::Instant::now();
     let v = votes_of(&a.text, &words);
@@ -504,7 +504,13 @@ fn first_fixes_make_the_document_consistent() {
         let edits: Vec<Edit> = found
             .iter()
             .filter_map(|f| f.fixes.first())
-            .inspect(|x| assert!(!x.safe, "{name}: a spelling change marked safe: {}", x.title))
+            .inspect(|x| {
+                assert!(
+                    !x.safe,
+                    "{name}: a spelling change marked safe: {}",
+                    x.title
+                )
+            })
             .flat_map(|x| x.edits.clone())
             .collect();
         let fixed = crate::finding::apply_edits(&t, &edits);

@@ -100,7 +100,7 @@ pub(super) fn keys(lang: Language, name: &str) -> std::sync::Arc<Vec<String>> {
 
 pub(super) fn compute_keys(lang: Language, name: &str) -> Vec<String> {
     match lang {
-        Language::Korean => korean::key(name).into_iter().collect(),
+        Language::Korean => korean::keys(name),
         Language::Chinese => chinese::readings(name)
             .into_iter()
             .map(|(k, _)| k)
@@ -113,11 +113,21 @@ pub(super) fn compute_keys(lang: Language, name: &str) -> Vec<String> {
 }
 
 pub(super) fn same_in(lang: Language, a: &str, b: &str) -> bool {
+    if !comparable(a) || !comparable(b) {
+        return false;
+    }
     match lang {
         Language::Korean => korean::same(a, b),
         Language::Chinese => chinese::same(a, b).is_some(),
         Language::Russian => russian::same(a, b).is_some(),
     }
+}
+
+/// Whether a spelling can be compared as a name at all: not an abbreviation (U.N.,
+/// USSR), not a single syllable (Ch’en, Chen, Kim, Lee: a surname several people
+/// share, or a part of a name).
+pub(super) fn comparable(s: &str) -> bool {
+    !romanise::is_abbreviation(s) && !romanise::single_syllable(s)
 }
 
 pub(super) fn find(parent: &mut [usize], mut x: usize) -> usize {
@@ -153,12 +163,19 @@ pub(super) struct Gram {
     pub(super) folded: String,
     /// The gazetteer entity whose mention contains it, if any.
     pub(super) entity: Option<usize>,
+    /// In the editorial apparatus (a gloss, [sic], a table of romanisations, an
+    /// editor's note identifying the name): deliberate, never compared.
+    pub(super) apparatus: bool,
 }
 
 /// Every n-gram of eligible capitalised words (up to three) with its span, text and
 /// folded text. A word that starts a sentence counts only when seen mid-sentence too,
 /// marked, or followed by another capitalised word.
-pub(super) fn grams_of(a: &Analysis, words: &[Word]) -> Vec<Gram> {
+pub(super) fn grams_of(
+    a: &Analysis,
+    words: &[Word],
+    apparatus: &apparatus::Apparatus,
+) -> Vec<Gram> {
     let text: &str = &a.text;
     let runs = capital_runs(text, words);
     // Each word folded once per distinct spelling (fold works word by word, so a
@@ -240,6 +257,7 @@ pub(super) fn grams_of(a: &Analysis, words: &[Word]) -> Vec<Gram> {
                     name,
                     folded,
                     entity: entity_at(span),
+                    apparatus: apparatus.contains(span),
                 });
             }
         }
@@ -255,12 +273,16 @@ pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
         let mut index: HashMap<&str, Option<usize>> = HashMap::default();
         let mut key_owner: HashMap<String, usize> = HashMap::default();
         let mut parent: Vec<usize> = Vec::new();
-        for g in grams.iter().filter(|g| g.n <= max_n) {
+        for g in grams.iter().filter(|g| g.n <= max_n && !g.apparatus) {
             let (span, name, folded) = (g.span, &g.name, g.folded.as_str());
             let idx = match index.get(folded) {
                 Some(x) => *x,
                 None => {
-                    let ks = keys(lang, name).as_ref().clone();
+                    let ks = if comparable(name) {
+                        keys(lang, name).as_ref().clone()
+                    } else {
+                        Vec::new()
+                    };
                     if ks.is_empty() {
                         index.insert(folded, None);
                         continue;

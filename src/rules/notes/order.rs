@@ -112,7 +112,17 @@ impl Report<'_> {
                 .filter(|d| d.duplicate_of.is_none() && d.number.is_some())
                 .collect();
             let numbers: Vec<u32> = entries.iter().filter_map(|d| d.number).collect();
-            let present: HashSet<u32> = numbers.iter().copied().collect();
+            let mut present: HashSet<u32> = numbers.iter().copied().collect();
+            // A missing entry that a marker cites is reported once, at the marker
+            // (footnote-undefined), not again as a gap here.
+            present.extend(
+                notes
+                    .markers
+                    .iter()
+                    .filter(|m| m.style == NoteStyle::Endnote && m.section == Some(s))
+                    .filter(|m| m.definition.is_none())
+                    .filter_map(|m| m.number),
+            );
             let keep = increasing_run(&numbers);
             let mut last_kept: Option<u32> = None;
             for (i, d) in entries.iter().enumerate() {

@@ -246,6 +246,28 @@ mod tests {
             f[0].message
         );
     }
+    /// Issue #13 item 4: printed "(n)" endnote markers, a Notes section that lacks one
+    /// number. The marker is reported (once), not only the gap in the section.
+    #[test]
+    fn endnote_whose_entry_is_lost() {
+        let t = "Stalin agreed to the plan. (1) Kim left for Moscow on 30 March. (2) The talks lasted a week. (3) Mao was told later. (4)\n\n## Notes\n\n1. Shtykov to Vyshinsky.\n2. Ciphered telegram.\n4. Kovalev's report.\n";
+        assert_eq!(found(t), [("footnote-undefined", "(3)".to_string())]);
+        let a = analyze_str(t);
+        let m = a.notes.marker_at(t.find("(3)").unwrap_or(0) + 1);
+        assert!(m.is_some_and(|m| m.number == Some(3) && m.definition.is_none()));
+        // At the end of a paragraph the marker was found before; the gap is no longer
+        // reported a second time.
+        let t = "Stalin agreed. (1)\n\nKim left. (2)\n\nThe talks lasted a week. (3)\n\nMao was told. (4)\n\n## Notes\n\n1. a\n2. b\n4. d\n";
+        assert_eq!(found(t), [("footnote-undefined", "(3)".to_string())]);
+        // A gap nobody cites is still the section's.
+        let t =
+            "Stalin agreed. (1) Kim left. (2) Mao was told. (4)\n\n## Notes\n\n1. a\n2. b\n4. d\n";
+        let codes: Vec<_> = found(t).into_iter().map(|(c, _)| c).collect();
+        assert_eq!(codes, ["footnote-order"]);
+        // An enumeration is still not a marker: (1) … (2) … inside a sentence.
+        let t = "The plan had two parts: (1) a treaty and (3) a loan.\n\n## Notes\n\n1. a\n2. b\n4. d\n";
+        assert!(found(t).iter().all(|(c, _)| *c != "footnote-undefined"));
+    }
     #[test]
     fn undefined_fixes() {
         assert_eq!(
