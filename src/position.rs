@@ -23,12 +23,30 @@ pub struct LineCol {
 }
 
 /// Line starts of one text, for fast conversion in both directions.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct LineIndex {
     /// Byte offset where each line starts; `line_starts[0] == 0`.
     line_starts: Vec<usize>,
     len: usize,
+    /// The last column measured on a long line: (line, byte offset, column, encoding).
+    /// Positions converted in increasing order along one long line (thousands of
+    /// findings on a one-line megabyte) then cost the distance from the previous one,
+    /// not from the line's start each time.
+    last: std::sync::Mutex<Option<(usize, usize, usize, Encoding)>>,
 }
+
+impl Clone for LineIndex {
+    fn clone(&self) -> Self {
+        LineIndex {
+            line_starts: self.line_starts.clone(),
+            len: self.len,
+            last: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+/// Lines shorter than this are measured from their start every time.
+const LONG_LINE: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
@@ -51,6 +69,7 @@ impl LineIndex {
         LineIndex {
             line_starts,
             len: text.len(),
+            last: std::sync::Mutex::new(None),
         }
     }
 
@@ -93,10 +112,20 @@ impl LineIndex {
         let line = self.line_of(offset);
         let (start, end) = self.line_content(text, line);
         let offset = offset.min(end).max(start);
-        let col = text
-            .get(start..offset)
-            .map(|s| measure(s, enc))
-            .unwrap_or(0);
+        let col = if end - start < LONG_LINE {
+            text.get(start..offset)
+                .map(|s| measure(s, enc))
+                .unwrap_or(0)
+        } else {
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            let (from, base) = match *last {
+                Some((l, o, c, e)) if l == line && e == enc && o <= offset => (o, c),
+                _ => (start, 0),
+            };
+            let col = base + text.get(from..offset).map(|s| measure(s, enc)).unwrap_or(0);
+            *last = Some((line, offset, col, enc));
+            col
+        };
         LineCol {
             line: line as u32,
             col: col as u32,

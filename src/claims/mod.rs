@@ -464,7 +464,7 @@ fn sentence_claim(
 
 /// True when a marker of `markers` (sorted) lies inside `span`.
 /// The speaker of "He said:" is the one the cited sentence before speaks of: a
-/// pronoun, or a name that sentence names ("Acheson spoke ….[^1] He said:" — but not
+/// pronoun, or a name that sentence names (`Acheson spoke ….[^1] He said:` — but not
 /// "The embassy was alarmed. (3) Kim then said:", where the note cites the embassy).
 fn same_speaker(lead: &str, previous: &str) -> bool {
     let Some(first) = lead.split_whitespace().next() else {

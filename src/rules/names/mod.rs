@@ -196,7 +196,13 @@ pub fn check_and_index(
 /// Mark the words overlapping `span` as used.
 pub(super) fn claim(words: &[Word], claimed: &mut [bool], span: Span) {
     let i = words.partition_point(|w| w.span.end <= span.start);
-    for (w, c) in words.iter().zip(claimed.iter_mut()).skip(i) {
+    // Slices, not `.skip(i)`: skipping a zip walks it (it cost O(words) per call, seconds
+    // on a long document; a dev build has no random-access specialisation to save it).
+    let (words, claimed) = (
+        words.get(i..).unwrap_or(&[]),
+        claimed.get_mut(i..).unwrap_or(&mut []),
+    );
+    for (w, c) in words.iter().zip(claimed.iter_mut()) {
         if w.span.start >= span.end {
             break;
         }
@@ -206,10 +212,13 @@ pub(super) fn claim(words: &[Word], claimed: &mut [bool], span: Span) {
 
 pub(super) fn is_claimed(words: &[Word], claimed: &[bool], span: Span) -> bool {
     let i = words.partition_point(|w| w.span.end <= span.start);
+    let (words, claimed) = (
+        words.get(i..).unwrap_or(&[]),
+        claimed.get(i..).unwrap_or(&[]),
+    );
     words
         .iter()
         .zip(claimed.iter())
-        .skip(i)
         .take_while(|(w, _)| w.span.start < span.end)
         .any(|(_, c)| *c)
 }
