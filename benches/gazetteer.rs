@@ -2,6 +2,7 @@
 //! 50,000-entry project gazetteer's load time (target < 200 ms), the time to find the
 //! names of a paragraph with it (p50/p95, the work behind a hover on an edited
 //! document) and resident memory. `cargo bench --bench gazetteer`.
+#![allow(clippy::print_stdout)] // a report on standard output is what this program is for
 
 use annalist::gazetteer::{Gazetteer, parse_toml};
 use annalist::markdown::MdModel;

@@ -3,6 +3,7 @@
 //! Builds a ~1 MB document from the fixture and reports, through the real binary over
 //! stdio: time from didOpen to diagnostics, hover latency (median, p95), time from a
 //! one-character edit to fresh diagnostics, and the server's resident memory.
+#![allow(clippy::print_stdout)] // a report on standard output is what this program is for
 
 #[path = "../tests/common/mod.rs"]
 mod common;

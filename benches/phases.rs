@@ -3,6 +3,7 @@
 //! Analyses the ~1 MB document of the LSP benchmark in-process and reports the median
 //! of several runs for each phase: parsing, the fact passes, each rule family, and the
 //! name index for the cross-file rules. Figures to compare before and after a change.
+#![allow(clippy::print_stdout)] // a report on standard output is what this program is for
 
 #[path = "../tests/common/mod.rs"]
 mod common;

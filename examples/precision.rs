@@ -5,6 +5,7 @@
 //! line, code), and prints per rule and per kind: findings, true, debatable, false,
 //! unclassified, precision ((true + debatable) / classified) and false alarms per
 //! 1,000 body words.
+#![allow(clippy::print_stdout)] // a report on standard output is what this program is for
 
 #[path = "../tests/real_corpus/mod.rs"]
 mod real_corpus;

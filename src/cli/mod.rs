@@ -1,6 +1,9 @@
 //! The command line: argument parsing and dispatch. Only `cli` knows terminals and
 //! output formats.
 
+// The one floor that writes to standard output (Cargo.toml's [lints] deny it elsewhere).
+#![allow(clippy::print_stdout)]
+
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
