@@ -5,65 +5,15 @@
 //! whatever rules exist. Tests assert on that finding and on structure, never on the
 //! total count of a fixture's findings, so they keep passing as rules land.
 
-use serde_json::Value;
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+#[path = "common/cli.rs"]
+mod cli;
 
-const PLANTED: &str = "analysis-limited";
-const TINY_LIMIT: &str = "[limits]\nmax_document_bytes = 64\n";
-/// Over the tiny limit.
-const BIG: &str =
-    "# A heading\n\nThis paragraph is long enough to pass the tiny limit of sixty-four bytes.\n";
+use cli::*;
+use std::fs;
+use std::path::PathBuf;
+
 /// Under it.
 const SMALL: &str = "ok\n";
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_annalist")
-}
-
-fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(bin());
-    cmd.current_dir(dir)
-        .args(args)
-        .env_remove("NO_COLOR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn: {e}"));
-    if let (Some(data), Some(mut s)) = (stdin, child.stdin.take()) {
-        s.write_all(data).unwrap_or_else(|e| panic!("stdin: {e}"));
-    }
-    child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("wait: {e}"))
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
-    let p = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
-    }
-    fs::write(&p, text).unwrap_or_else(|e| panic!("write {rel}: {e}"));
-    p
-}
 
 /// A project: annalist.toml with the tiny limit, two big documents, a small one, a
 /// non-Markdown file.
@@ -77,37 +27,10 @@ fn project() -> tempfile::TempDir {
     d
 }
 
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
-}
-
-fn paths(v: &Value) -> Vec<String> {
-    v["files"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|f| f["path"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn codes_of(v: &Value, path: &str) -> Vec<String> {
-    v["files"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|f| f["path"] == path)
-        .flat_map(|f| f["diagnostics"].as_array().cloned().unwrap_or_default())
-        .filter_map(|d| d["code"].as_str().map(String::from))
-        .collect()
-}
-
 #[test]
 fn json_follows_the_contract() {
     let d = project();
-    let o = run_in(d.path(), &["check", "--format", "json"], None);
+    let o = run_in(d.path(), &["check", "--format", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(v["version"], 1);
@@ -175,7 +98,7 @@ fn columns_count_characters() {
     // any later finding, which the unit tests of positions cover. Here: a document
     // whose every line is non-ASCII still yields 1-based positions.
     write(d.path(), "k.md", &"서울 Sŏul 😀\n".repeat(10));
-    let o = run_in(d.path(), &["check", "--format", "json"], None);
+    let o = run_in(d.path(), &["check", "--format", "json"]);
     let v = json(&o);
     let diag = &v["files"][0]["diagnostics"][0];
     assert_eq!(diag["code"], PLANTED);
@@ -187,7 +110,7 @@ fn columns_count_characters() {
 fn sarif_has_the_required_structure() {
     let d = project();
     write(d.path(), "we,ird: name.md", BIG);
-    let o = run_in(d.path(), &["check", "--format", "sarif"], None);
+    let o = run_in(d.path(), &["check", "--format", "sarif"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(v["version"], "2.1.0");
@@ -263,7 +186,7 @@ fn parse_github(line: &str) -> Option<Command3> {
 fn github_annotations_parse_back() {
     let d = project();
     write(d.path(), "we,ird: name.md", BIG);
-    let o = run_in(d.path(), &["check", "--format", "github"], None);
+    let o = run_in(d.path(), &["check", "--format", "github"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
     let mut files = Vec::new();
@@ -335,7 +258,7 @@ fn assert_well_formed_xml(xml: &str) {
 fn junit_is_well_formed_and_agrees_with_the_threshold() {
     let d = project();
     write(d.path(), "x&y<z>\".md", BIG);
-    let o = run_in(d.path(), &["check", "--format", "junit"], None);
+    let o = run_in(d.path(), &["check", "--format", "junit"]);
     assert_eq!(code(&o), 0);
     let xml = stdout(&o);
     assert_well_formed_xml(&xml);
@@ -346,11 +269,7 @@ fn junit_is_well_formed_and_agrees_with_the_threshold() {
     assert!(!xml.contains("<failure"));
     assert!(xml.contains(PLANTED));
     // Raised to the threshold: one failing test case per file and rule.
-    let o = run_in(
-        d.path(),
-        &["check", "--format", "junit", "--deny", "info"],
-        None,
-    );
+    let o = run_in(d.path(), &["check", "--format", "junit", "--deny", "info"]);
     assert_eq!(code(&o), 1);
     let xml = stdout(&o);
     assert_well_formed_xml(&xml);
@@ -365,7 +284,7 @@ fn junit_is_well_formed_and_agrees_with_the_threshold() {
 #[test]
 fn human_shows_snippets_without_colour_unless_asked() {
     let d = project();
-    let o = run_in(d.path(), &["check"], None);
+    let o = run_in(d.path(), &["check"]);
     assert_eq!(code(&o), 0);
     let out = stdout(&o);
     assert!(out.contains(&format!("info[{PLANTED}]")), "{out}");
@@ -373,15 +292,15 @@ fn human_shows_snippets_without_colour_unless_asked() {
     assert!(out.contains("1 | # A heading"), "{out}");
     assert!(out.contains("Checked 3 files"), "{out}");
     assert!(!out.contains('\u{1b}'), "no colour when not a terminal");
-    let o = run_in(d.path(), &["check", "--color", "always"], None);
+    let o = run_in(d.path(), &["check", "--color", "always"]);
     assert!(stdout(&o).contains('\u{1b}'), "colour when asked");
     // --quiet: only what fails the run, and the summary.
-    let o = run_in(d.path(), &["check", "--quiet"], None);
+    let o = run_in(d.path(), &["check", "--quiet"]);
     let out = stdout(&o);
     assert!(!out.contains(PLANTED), "{out}");
     assert!(out.contains("Checked 3 files"));
     // --statistics: counts per code.
-    let o = run_in(d.path(), &["check", "--statistics"], None);
+    let o = run_in(d.path(), &["check", "--statistics"]);
     let line = stdout(&o)
         .lines()
         .find(|l| l.contains(PLANTED) && !l.contains('['))
@@ -393,24 +312,11 @@ fn human_shows_snippets_without_colour_unless_asked() {
 #[test]
 fn exit_statuses() {
     let d = project();
-    assert_eq!(code(&run_in(d.path(), &["check"], None)), 0);
-    assert_eq!(
-        code(&run_in(d.path(), &["check", "--deny", "info"], None)),
-        1
-    );
-    assert_eq!(
-        code(&run_in(d.path(), &["check", "--deny", "warnings"], None)),
-        0
-    );
-    assert_eq!(
-        code(&run_in(d.path(), &["check", "--deny", "hints"], None)),
-        1
-    );
-    let o = run_in(
-        d.path(),
-        &["check", "--rule", &format!("{PLANTED}=error")],
-        None,
-    );
+    assert_eq!(code(&run_in(d.path(), &["check"])), 0);
+    assert_eq!(code(&run_in(d.path(), &["check", "--deny", "info"])), 1);
+    assert_eq!(code(&run_in(d.path(), &["check", "--deny", "warnings"])), 0);
+    assert_eq!(code(&run_in(d.path(), &["check", "--deny", "hints"])), 1);
+    let o = run_in(d.path(), &["check", "--rule", &format!("{PLANTED}=error")]);
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains(&format!("error[{PLANTED}]")));
     let o = run_in(
@@ -422,32 +328,25 @@ fn exit_statuses() {
             "--deny",
             "hints",
         ],
-        None,
     );
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     // Usage errors.
-    let o = run_in(d.path(), &["check", "--rule", "no-such-rule=off"], None);
+    let o = run_in(d.path(), &["check", "--rule", "no-such-rule=off"]);
     assert_eq!(code(&o), 2);
     assert!(
         stderr(&o).contains(PLANTED),
         "lists the valid codes: {}",
         stderr(&o)
     );
-    assert_eq!(
-        code(&run_in(d.path(), &["check", "--format", "xml"], None)),
-        2
-    );
-    assert_eq!(
-        code(&run_in(d.path(), &["check", "--shard", "3/2"], None)),
-        2
-    );
+    assert_eq!(code(&run_in(d.path(), &["check", "--format", "xml"])), 2);
+    assert_eq!(code(&run_in(d.path(), &["check", "--shard", "3/2"])), 2);
     // A broken configuration: file:line:col, exit 2.
     write(
         d.path(),
         "annalist.toml",
         "[limits]\nmax_document_bytes = \"big\"\n",
     );
-    let o = run_in(d.path(), &["check"], None);
+    let o = run_in(d.path(), &["check"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("annalist.toml:2:"), "{}", stderr(&o));
     // --config names another file.
@@ -455,10 +354,9 @@ fn exit_statuses() {
     let o = run_in(
         d.path(),
         &["check", "--config", "other.toml", "--deny", "info"],
-        None,
     );
     assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let o = run_in(d.path(), &["check", "--config", "missing.toml"], None);
+    let o = run_in(d.path(), &["check", "--config", "missing.toml"]);
     assert_eq!(code(&o), 2);
 }
 
@@ -468,7 +366,6 @@ fn a_missing_path_fails_after_the_others_are_reported() {
     let o = run_in(
         d.path(),
         &["check", "--format", "json", "gone.md", "b.md", "small.md"],
-        None,
     );
     assert_eq!(code(&o), 2);
     let v = json(&o);
@@ -481,7 +378,7 @@ fn a_missing_path_fails_after_the_others_are_reported() {
 fn config_is_found_by_walking_up() {
     let d = project();
     let sub = d.path().join("a");
-    let o = run_in(&sub, &["check", "--format", "json"], None);
+    let o = run_in(&sub, &["check", "--format", "json"]);
     let v = json(&o);
     assert_eq!(paths(&v), vec!["z.markdown"]);
     assert!(codes_of(&v, "z.markdown").contains(&PLANTED.to_string()));
@@ -501,7 +398,7 @@ fn gitignore_and_exclude_are_honoured() {
         "annalist.toml",
         &format!("exclude = [\"drafts/\", \"*.draft.md\"]\n{TINY_LIMIT}"),
     );
-    let o = run_in(d.path(), &["check", "--format", "json"], None);
+    let o = run_in(d.path(), &["check", "--format", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(paths(&json(&o)), vec!["a/z.markdown", "b.md", "small.md"]);
     // Named explicitly: .gitignore does not apply, exclude does; any extension.
@@ -515,26 +412,20 @@ fn gitignore_and_exclude_are_honoured() {
             "drafts/d.md",
             "notes.txt",
         ],
-        None,
     );
     assert_eq!(paths(&json(&o)), vec!["ignored.md", "notes.txt"]);
     // A subdirectory named from elsewhere: patterns stay relative to annalist.toml.
-    let o = run_in(
-        &d.path().join("x"),
-        &["check", "--format", "json", "."],
-        None,
-    );
+    let o = run_in(&d.path().join("x"), &["check", "--format", "json", "."]);
     assert_eq!(paths(&json(&o)), Vec::<String>::new());
     // Same file reached twice is listed once.
     let o = run_in(
         d.path(),
         &["check", "--format", "json", "b.md", ".", "./b.md"],
-        None,
     );
     assert_eq!(paths(&json(&o)), vec!["a/z.markdown", "b.md", "small.md"]);
     // A bad pattern is a configuration error.
     write(d.path(), "annalist.toml", "exclude = [\"a{b\"]\n");
-    let o = run_in(d.path(), &["check"], None);
+    let o = run_in(d.path(), &["check"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("a{b"), "{}", stderr(&o));
 }
@@ -542,7 +433,7 @@ fn gitignore_and_exclude_are_honoured() {
 #[test]
 fn stdin_with_a_filename() {
     let d = project();
-    let o = run_in(
+    let o = run_with_stdin(
         d.path(),
         &[
             "check",
@@ -552,21 +443,21 @@ fn stdin_with_a_filename() {
             "docs/piped.md",
             "-",
         ],
-        Some(BIG.as_bytes()),
+        BIG.as_bytes(),
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(paths(&v), vec!["docs/piped.md"]);
     assert!(codes_of(&v, "docs/piped.md").contains(&PLANTED.to_string()));
     // --stdin-filename alone reads standard input too.
-    let o = run_in(
+    let o = run_with_stdin(
         d.path(),
         &["check", "--format", "json", "--stdin-filename", "p.md"],
-        Some(SMALL.as_bytes()),
+        SMALL.as_bytes(),
     );
     assert_eq!(paths(&json(&o)), vec!["p.md"]);
     // --fix on standard input: the fixed document on stdout, the report on stderr.
-    let o = run_in(d.path(), &["check", "--fix", "-"], Some(BIG.as_bytes()));
+    let o = run_with_stdin(d.path(), &["check", "--fix", "-"], BIG.as_bytes());
     assert_eq!(stdout(&o), BIG);
     assert!(stderr(&o).contains(PLANTED));
 }
@@ -578,7 +469,7 @@ fn a_file_that_is_not_utf8_is_reported_and_skipped() {
     bytes.push(0xE9); // Latin-1 é
     bytes.extend_from_slice(b"\n");
     fs::write(d.path().join("latin1.md"), &bytes).unwrap_or_else(|e| panic!("{e}"));
-    let o = run_in(d.path(), &["check", "--format", "json"], None);
+    let o = run_in(d.path(), &["check", "--format", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(paths(&json(&o)), vec!["a/z.markdown", "b.md", "small.md"]);
     let err = stderr(&o);
@@ -594,18 +485,13 @@ fn shards_cover_every_file_exactly_once() {
     for i in 0..7 {
         write(d.path(), &format!("many/f{i}.md"), SMALL);
     }
-    let all = paths(&json(&run_in(
-        d.path(),
-        &["check", "--format", "json"],
-        None,
-    )));
+    let all = paths(&json(&run_in(d.path(), &["check", "--format", "json"])));
     assert_eq!(all.len(), 10);
     let mut union = Vec::new();
     for i in 1..=3 {
         let o = run_in(
             d.path(),
             &["check", "--format", "json", "--shard", &format!("{i}/3")],
-            None,
         );
         assert_eq!(code(&o), 0);
         let part = paths(&json(&o));
@@ -629,8 +515,8 @@ fn output_is_deterministic() {
         );
     }
     for format in ["human", "json", "sarif", "github", "junit"] {
-        let a = run_in(d.path(), &["check", "--format", format], None);
-        let b = run_in(d.path(), &["check", "--format", format], None);
+        let a = run_in(d.path(), &["check", "--format", format]);
+        let b = run_in(d.path(), &["check", "--format", format]);
         assert_eq!(a.stdout, b.stdout, "{format}");
         assert!(!a.stdout.is_empty(), "{format}");
     }
@@ -647,11 +533,11 @@ fn fix_and_diff_leave_clean_files_alone() {
             (p, b)
         })
         .collect();
-    let o = run_in(d.path(), &["check", "--diff"], None);
+    let o = run_in(d.path(), &["check", "--diff"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
     for _ in 0..2 {
-        let o = run_in(d.path(), &["check", "--fix", "--format", "json"], None);
+        let o = run_in(d.path(), &["check", "--fix", "--format", "json"]);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
         assert!(codes_of(&json(&o), "b.md").contains(&PLANTED.to_string()));
     }
@@ -671,14 +557,14 @@ fn fix_and_diff_leave_clean_files_alone() {
 #[test]
 fn init_explain_and_rules() {
     let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let o = run_in(d.path(), &["init"], None);
+    let o = run_in(d.path(), &["init"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = run_in(d.path(), &["init"], None);
+    let o = run_in(d.path(), &["init"]);
     assert_ne!(code(&o), 0, "refuses to overwrite");
     assert!(stderr(&o).contains("--force"));
-    assert_eq!(code(&run_in(d.path(), &["init", "--force"], None)), 0);
+    assert_eq!(code(&run_in(d.path(), &["init", "--force"])), 0);
     write(d.path(), "x.md", SMALL);
-    let o = run_in(d.path(), &["check"], None);
+    let o = run_in(d.path(), &["check"]);
     assert_eq!(
         code(&o),
         0,
@@ -686,21 +572,21 @@ fn init_explain_and_rules() {
         stderr(&o)
     );
 
-    let o = run_in(d.path(), &["explain", PLANTED], None);
+    let o = run_in(d.path(), &["explain", PLANTED]);
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("max_document_bytes"));
-    let o = run_in(d.path(), &["explain", "analysis-limted"], None);
+    let o = run_in(d.path(), &["explain", "analysis-limted"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains(PLANTED), "suggests: {}", stderr(&o));
 
-    let o = run_in(d.path(), &["rules", "--format", "json"], None);
+    let o = run_in(d.path(), &["rules", "--format", "json"]);
     assert_eq!(code(&o), 0);
     let v = json(&o);
     assert!(
         v.as_array()
             .is_some_and(|a| a.iter().any(|r| r["code"] == PLANTED))
     );
-    let o = run_in(d.path(), &["rules"], None);
+    let o = run_in(d.path(), &["rules"]);
     assert!(stdout(&o).contains(PLANTED));
 }
 
@@ -714,7 +600,7 @@ fn fix_writes_atomically_and_is_idempotent() {
     let text = "# Moscow, 1949\n\nReceiving Kim II Sung in the Kremlin, Stalin spoke first.\n";
     let p = write(d.path(), "doc.md", text);
     fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap_or_else(|e| panic!("{e}"));
-    let o = run_in(d.path(), &["check", "--diff"], None);
+    let o = run_in(d.path(), &["check", "--diff"]);
     if code(&o) == 0 && stdout(&o).is_empty() {
         eprintln!("no rule offers a safe fix on this text: nothing to write");
         return;
@@ -729,7 +615,7 @@ fn fix_writes_atomically_and_is_idempotent() {
         "--diff writes nothing"
     );
 
-    let o = run_in(d.path(), &["check", "--fix"], None);
+    let o = run_in(d.path(), &["check", "--fix"]);
     assert_ne!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("fixed doc.md"), "{}", stderr(&o));
     let fixed = fs::read_to_string(&p).unwrap_or_default();
@@ -748,9 +634,9 @@ fn fix_writes_atomically_and_is_idempotent() {
     assert_eq!(names, vec!["doc.md"], "no temporary file left");
 
     // Idempotent: nothing more to do.
-    let o = run_in(d.path(), &["check", "--diff"], None);
+    let o = run_in(d.path(), &["check", "--diff"]);
     assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
-    let o = run_in(d.path(), &["check", "--fix"], None);
+    let o = run_in(d.path(), &["check", "--fix"]);
     assert!(!stderr(&o).contains("fixed doc.md"));
     assert_eq!(fs::read_to_string(&p).unwrap_or_default(), fixed);
 }
@@ -764,7 +650,7 @@ fn a_broken_project_gazetteer_is_a_configuration_error() {
         "gazetteers = [\"people.toml\"]\n",
     );
     write(d.path(), "people.toml", "[[entity]]\nid = 3\n");
-    let o = run_in(d.path(), &["check"], None);
+    let o = run_in(d.path(), &["check"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("people.toml:"), "{}", stderr(&o));
 }
@@ -779,19 +665,19 @@ fn names_are_compared_across_the_files_of_a_run() {
     write(d.path(), "a.md", "Kim Il Sung returned to Sŏul.\n");
     write(d.path(), "docs/b.md", "The army reached Seoul.\n");
     write(d.path(), "docs/c.md", "Seoul again, and Seoul.\n");
-    let o = run_in(d.path(), &["check", "--format", "json", "."], None);
+    let o = run_in(d.path(), &["check", "--format", "json", "."]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(codes_of(&v, "a.md"), ["romanisation-inconsistent"]);
     assert!(codes_of(&v, "docs/b.md").is_empty());
     assert!(codes_of(&v, "docs/c.md").is_empty());
 
-    let o = run_in(d.path(), &["check", "--color", "never", "."], None);
+    let o = run_in(d.path(), &["check", "--color", "never", "."]);
     let human = stdout(&o);
     assert!(human.contains("“Seoul”"), "{human}");
     assert!(human.contains("docs/b.md:1:18"), "{human}");
 
-    let o = run_in(d.path(), &["check", "--format", "sarif", "."], None);
+    let o = run_in(d.path(), &["check", "--format", "sarif", "."]);
     let v = json(&o);
     let related = &v["runs"][0]["results"][0]["relatedLocations"];
     let uris: Vec<&str> = related
@@ -806,19 +692,19 @@ fn names_are_compared_across_the_files_of_a_run() {
     );
 
     // One file alone, or the comparison switched off: nothing to compare.
-    let o = run_in(d.path(), &["check", "--format", "json", "a.md"], None);
+    let o = run_in(d.path(), &["check", "--format", "json", "a.md"]);
     assert!(codes_of(&json(&o), "a.md").is_empty());
     write(
         d.path(),
         "annalist.toml",
         "[romanisation]\nacross_files = false\n",
     );
-    let o = run_in(d.path(), &["check", "--format", "json", "."], None);
+    let o = run_in(d.path(), &["check", "--format", "json", "."]);
     assert!(codes_of(&json(&o), "a.md").is_empty(), "{}", stdout(&o));
     fs::remove_file(d.path().join("annalist.toml")).unwrap_or_else(|e| panic!("rm: {e}"));
 
     // --fix applies safe fixes only; this choice is not one.
-    let o = run_in(d.path(), &["check", "--fix", "."], None);
+    let o = run_in(d.path(), &["check", "--fix", "."]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let a = fs::read_to_string(d.path().join("a.md")).unwrap_or_default();
     assert!(a.contains("Sŏul"), "{a}");

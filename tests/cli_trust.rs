@@ -3,91 +3,18 @@
 //! Findings are planted as in tests/cli.rs: a tiny `limits.max_document_bytes` makes
 //! the engine's `analysis-limited` info finding appear on every larger document.
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::*;
 use serde_json::Value;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const PLANTED: &str = "analysis-limited";
-const TINY_LIMIT: &str = "[limits]\nmax_document_bytes = 64\n";
-const BIG: &str =
-    "# A heading\n\nThis paragraph is long enough to pass the tiny limit of sixty-four bytes.\n";
 /// A text with a safe fix (an OCR-damaged name), as in tests/cli.rs.
 const FIXABLE: &str =
     "# Moscow, 1949\n\nReceiving Kim II Sung in the Kremlin, Stalin spoke first.\n";
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_annalist")
-}
-
-fn cmd(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(bin());
-    c.current_dir(dir)
-        .args(args)
-        .env_remove("NO_COLOR")
-        .env_remove("FORCE_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    c
-}
-
-fn run(c: &mut Command) -> Output {
-    c.output().unwrap_or_else(|e| panic!("spawn: {e}"))
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    run(&mut cmd(dir, args))
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
-    let p = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
-    }
-    fs::write(&p, text).unwrap_or_else(|e| panic!("write {rel}: {e}"));
-    p
-}
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
-}
-
-fn paths(v: &Value) -> Vec<String> {
-    v["files"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["path"].as_str().map(String::from))
-        .collect()
-}
-
-fn codes_of(v: &Value, path: &str) -> Vec<String> {
-    v["files"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|f| f["path"] == path)
-        .flat_map(|f| f["diagnostics"].as_array().cloned().unwrap_or_default())
-        .filter_map(|d| d["code"].as_str().map(String::from))
-        .collect()
-}
 
 // ---------------------------------------------------------------- configuration
 
