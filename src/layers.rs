@@ -73,14 +73,7 @@ fn editorial_sections(text: &str, md: &MdModel) -> Vec<Span> {
         {
             continue;
         }
-        let end = md
-            .headings
-            .iter()
-            .skip(k + 1)
-            .find(|n| n.level <= h.level)
-            .map(|n| n.span.start)
-            .unwrap_or(text.len());
-        out.push(Span::new(h.span.start, end));
+        out.push(Span::new(h.span.start, md.section_end(k, text.len())));
     }
     out
 }

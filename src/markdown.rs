@@ -129,6 +129,22 @@ pub struct MdModel {
 }
 
 impl MdModel {
+    /// Where the section headed by `headings[k]` ends in a text of `len` bytes: at the
+    /// next heading of the same or a higher level, or at the end. Each heading is passed
+    /// over by at most one section per level, so calling this for every heading is linear.
+    pub fn section_end(&self, k: usize, len: usize) -> usize {
+        let Some(h) = self.headings.get(k) else {
+            return len;
+        };
+        self.headings
+            .iter()
+            .skip(k + 1)
+            .find(|n| n.level <= h.level)
+            .map_or(len, |n| n.span.start)
+    }
+}
+
+impl MdModel {
     /// Parse `text` from scratch.
     pub fn parse(text: &str) -> MdModel {
         MdModel::parse_with(&mut MdParser::default(), text)

@@ -200,15 +200,7 @@ fn excluded_regions(text: &str, md: &MdModel, notes: &Notes) -> Vec<Span> {
         if !is_apparatus_heading(&h.text) {
             continue;
         }
-        // To the next heading of the same or a higher level.
-        let end = md
-            .headings
-            .iter()
-            .skip(k + 1)
-            .find(|n| n.level <= h.level)
-            .map(|n| n.span.start)
-            .unwrap_or(text.len());
-        v.push(Span::new(h.span.start, end));
+        v.push(Span::new(h.span.start, md.section_end(k, text.len())));
     }
     // Sorted and merged, for binary search.
     v.retain(|s| !s.is_empty());

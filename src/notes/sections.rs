@@ -99,14 +99,7 @@ pub(super) fn find_sections(
         if !is_notes_title(&h.text) {
             continue;
         }
-        let range_end = md
-            .headings
-            .get(hi + 1..)
-            .unwrap_or(&[])
-            .iter()
-            .find(|n| n.level <= h.level)
-            .map(|n| n.span.start)
-            .unwrap_or(text.len());
+        let range_end = md.section_end(hi, text.len());
         titles.push((h.span, h.span.end, range_end, h.text.clone()));
     }
     for bl in md
