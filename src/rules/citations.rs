@@ -90,6 +90,16 @@ matter, or at the top) and names the file, line and column of the second entry.
 ## How to fix
 
 Rename one of the entries (Better BibTeX: pin a citation key), or delete the copy.
+
+## Example
+
+```bibtex
+@article{bajanov1995, author = {Bajanov, Evgueni}, title = {The Origins}, year = {1995}}
+@article{bajanov1995, title = {Copy}, year = {1995}}
+```
+
+reports, on the document's first `[@bajanov1995]`: ``refs.bib:2:10: key `bajanov1995` is
+defined a second time (first on line 1); the second entry is ignored.``
 "#;
 
 const UNUSED_DOC: &str = r#"# citation-unused (off unless configured)
@@ -107,6 +117,13 @@ A citation with `nocite` in the front matter is not understood.
 ## How to fix
 
 Cite the work, or remove it from the bibliography.
+
+## Example
+
+With `citation-unused = "warning"` under `[rules]`, a `refs.bib` holding
+`@book{unused2000, author = {Weathersby, Kathryn}, title = {Soviet Aims}, year = {1993}}`
+that the document never cites gives, on its `bibliography:` line:
+`` `unused2000` (Weathersby 1993) in refs.bib is never cited in this document.``
 "#;
 
 const PROBLEM_DOC: &str = r#"# bibliography-problem (warning)
@@ -124,6 +141,16 @@ whole or in part:
 ## How to fix
 
 Correct the path or the entry the message points to.
+
+## Example
+
+```bibtex
+@article{broken,
+  author = {X
+```
+
+gives, on the document's `bibliography:` line, `refs.bib:15:1: this @article entry is
+never closed (its braces do not balance); it is ignored`; the other entries still count.
 "#;
 
 pub fn check(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {

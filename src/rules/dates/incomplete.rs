@@ -26,6 +26,13 @@ a fix that is not applied automatically (`safe = false`): only the source can te
 transcription that keeps the source's errors, silence it with
 `<!-- annalist-disable-next-line date-incomplete -->` or set
 `date-incomplete = \"off\"` under `[rules]` in annalist.toml.
+
+**Example.**
+
+    In 1949 Stalin met Kim. On 5 March 194, he spoke.
+    warning: The year of `5 March 194` is cut short (`194`): the date before it is
+    in 1949, so it is probably 1949. Check the source and complete it.
+    On 5 March 794 (in a text with no year 79xx)   fine: taken as written
 ",
     fix_is_safe: false,
 };

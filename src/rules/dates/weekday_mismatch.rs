@@ -25,6 +25,12 @@ weekday that matches the date read as Old Style (Julian calendar, as in Russia u
 weekday in the same form (full name or abbreviation). If the source has the wrong
 weekday and you keep it on purpose, silence the finding with
 `<!-- annalist-disable-next-line date-weekday-mismatch -->`.
+
+**Examples.**
+
+    On Monday, 28 June 1950, ...    warning: 28 June 1950 was a Wednesday, not a Monday
+    On Sunday, 25 June 1950, ...    fine
+    On Sunday, 28 June (no year)    fine: the year is only inferred, so not checked
 ",
     fix_is_safe: false,
 };
