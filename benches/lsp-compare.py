@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""Annalist's language server beside rumdl's, as an editor runs them.
+
+    benches/lsp-compare.py [--sizes 10k,100k,1m,10m] [--annalist BIN] [--rumdl BIN]
+                           [--edits 20] [--hovers 200] [--markdown OUT.md]
+
+For each size, a workspace folder is written holding a transcription of that size
+(`transcription.md`: the fixture's paragraphs with GFM footnotes, printed "(n)"
+endnotes, names spelt several ways and dates, so that it has thousands of findings)
+and, beside it, the real documents of `fixtures/real/` (a collection, as users have).
+Each server is started in that folder and initialised with it as `rootUri` and
+`workspaceFolders` (VS Code and Neovim always send one), then:
+
+  open   didOpen -> the first publishDiagnostics for the document
+  edit   a one-character insertion in the middle -> the publishDiagnostics that
+         follows it (N edits; median and p95)
+  hover  N hover requests on names, dates and note markers (median and p95)
+  rss    the server's peak resident memory (VmHWM) at the end
+
+Both servers get the same bytes, the same edits and the same positions, in one run,
+one after the other. rumdl comes from PyPI (`pip install rumdl==0.3.0`). Prints a
+Markdown table with the ratios (annalist / rumdl: below 1 means annalist is faster).
+Nothing here is a test: it measures, it does not judge.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from queue import Empty, Queue
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "fixtures" / "bajanov-1995.md"
+REAL = ROOT / "fixtures" / "real"
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+
+# Names spelt as the period's documents spell them, so the names rules have work.
+VARIANTS = [
+    ("Seoul", "Sŏul"),
+    ("Kim Il Sung", "Kim Il-sung"),
+    ("Pyongyang", "P'yŏngyang"),
+    ("Syngman Rhee", "Rhee Syngman"),
+    ("Mao Tse-tung", "Mao Zedong"),
+    ("Pak Hon-yong", "Pak Hŏn-yŏng"),
+]
+DATES = ["25 June 1950", "17 April 1949", "September 1949", "the end of 1949",
+         "January 30, 1950", "March 5, 1949", "12 October 1950"]
+
+
+def paragraphs():
+    text = FIXTURE.read_text(encoding="utf-8")
+    body = text[text.index("## 1."):text.index("## Notes")]
+    paras = [p.strip() for p in body.split("\n\n") if p.strip() and not p.startswith("#")]
+    # The fixture's own "(n)" markers are renumbered per copy below.
+    return [re.sub(r"\((\d{1,2})\)", "", p) for p in paras]
+
+
+def transcription(target):
+    """A document of about `target` bytes: sections of paragraphs; every other
+    paragraph ends with a GFM footnote, every fourth carries a printed endnote."""
+    paras = paragraphs()
+    out = ["---\ntitle: Benchmark transcription\nkind: secondary\n---\n\n"]
+    size, n, foot, endn, sec = len(out[0]), 0, 0, 0, 0
+    endnotes = []
+    footdefs = []
+    while size < target:
+        if n % 25 == 0:
+            sec += 1
+            head = f"## Part {sec}\n\n"
+            out.append(head)
+            size += len(head)
+        p = paras[n % len(paras)]
+        a, b = VARIANTS[n % len(VARIANTS)]
+        p = f"{p} In {DATES[n % len(DATES)]} {a if n % 3 else b} was named again."
+        if n % 2 == 0:
+            foot += 1
+            p += f"[^{foot}]"
+            footdefs.append(f"[^{foot}]: AVP RF, fond 059a, opis 5a, delo {foot}, list {n % 90 + 1}.\n")
+        if n % 4 == 1:
+            endn += 1
+            p += f" ({endn})"
+            endnotes.append(f"({endn}) Archive of the President, file {endn}, p. {n % 300 + 1}.\n")
+        p += "\n\n"
+        out.append(p)
+        size += len(p) + (len(footdefs[-1]) if n % 2 == 0 else 0) + (len(endnotes[-1]) if n % 4 == 1 else 0)
+        n += 1
+    out.append("## Notes\n\n")
+    out.extend(e + "\n" for e in endnotes)
+    out.append("\n")
+    out.extend(footdefs)
+    return "".join(out), n
+
+
+class Server:
+    def __init__(self, cmd, cwd):
+        self.p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        self.q = Queue()
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        f = self.p.stdout
+        while True:
+            headers = {}
+            while True:
+                line = f.readline()
+                if not line:
+                    self.q.put(None)
+                    return
+                line = line.decode("ascii", "replace").strip()
+                if not line:
+                    break
+                k, _, v = line.partition(":")
+                headers[k.lower()] = v.strip()
+            body = f.read(int(headers.get("content-length", "0")))
+            try:
+                self.q.put(json.loads(body))
+            except ValueError:
+                continue
+
+    def send(self, msg):
+        msg["jsonrpc"] = "2.0"
+        data = json.dumps(msg).encode()
+        self.p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        self.p.stdin.flush()
+
+    def notify(self, method, params):
+        self.send({"method": method, "params": params})
+
+    def request(self, method, params, timeout=300):
+        self.next_id += 1
+        rid = self.next_id
+        self.send({"id": rid, "method": method, "params": params})
+        return self.wait(lambda m: m.get("id") == rid and "method" not in m, timeout)
+
+    def wait(self, pred, timeout=300):
+        end = time.monotonic() + timeout
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no answer in time")
+            try:
+                m = self.q.get(timeout=left)
+            except Empty:
+                raise TimeoutError("no answer in time")
+            if m is None:
+                raise RuntimeError("server exited")
+            if "method" in m and "id" in m:  # a request from the server: answer null
+                self.send({"id": m["id"], "result": None})
+                continue
+            if pred(m):
+                return m
+
+    def diagnostics(self, uri, timeout=300):
+        return self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                         and m["params"]["uri"] == uri, timeout)
+
+    def peak_kib(self):
+        try:
+            for line in Path(f"/proc/{self.p.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def close(self):
+        try:
+            self.request("shutdown", None, timeout=30)
+            self.notify("exit", None)
+            self.p.wait(timeout=30)
+        except Exception:
+            self.p.kill()
+
+
+def utf16_col(line, byte_col):
+    return len(line[:byte_col].encode("utf-16-le")) // 2
+
+
+def positions(text, count):
+    lines = text.split("\n")
+    out = []
+    for ln, line in enumerate(lines):
+        for needle in ("Stalin", "Kim Il", "1949", "[^", "Sŏul"):
+            c = line.find(needle)
+            if c >= 0:
+                out.append((ln, utf16_col(line, c) + 1))
+    step = max(1, len(out) // count)
+    return out[::step][:count]
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round((len(xs) - 1) * p))] if xs else float("nan")
+
+
+def measure(name, cmd, ws, doc, edits, hovers):
+    uri = (ws / "transcription.md").as_uri()
+    s = Server(cmd, ws)
+    s.request("initialize", {
+        "processId": os.getpid(), "rootUri": ws.as_uri(), "rootPath": str(ws),
+        "workspaceFolders": [{"uri": ws.as_uri(), "name": ws.name}],
+        "capabilities": {"general": {"positionEncodings": ["utf-16"]},
+                         "textDocument": {"publishDiagnostics": {"versionSupport": True},
+                                          "hover": {"contentFormat": ["markdown", "plaintext"]}},
+                         "workspace": {"workspaceFolders": True, "configuration": True}},
+    })
+    s.notify("initialized", {})
+    t = time.monotonic()
+    s.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "markdown", "version": 1, "text": doc}})
+    first = s.diagnostics(uri)
+    opened = time.monotonic() - t
+    found = len(first["params"]["diagnostics"])
+
+    hov = []
+    for line, ch in positions(doc, hovers):
+        t = time.monotonic()
+        s.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                         "position": {"line": line, "character": ch}})
+        hov.append(time.monotonic() - t)
+
+    mid = doc.count("\n") // 2
+    eds = []
+    for v in range(2, 2 + edits):
+        t = time.monotonic()
+        s.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": v},
+            "contentChanges": [{"range": {"start": {"line": mid, "character": 0},
+                                          "end": {"line": mid, "character": 0}}, "text": "x"}]})
+        while True:
+            m = s.diagnostics(uri)
+            mv = m["params"].get("version")
+            if mv is None or mv >= v:
+                break
+        eds.append(time.monotonic() - t)
+        time.sleep(0.05)  # a typist's pause: the edits are separate keystrokes
+    peak = s.peak_kib()
+    s.close()
+    return {"server": name, "open_ms": opened * 1e3, "findings": found,
+            "edit_med_ms": statistics.median(eds) * 1e3, "edit_p95_ms": pct(eds, 0.95) * 1e3,
+            "hover_med_ms": statistics.median(hov) * 1e3 if hov else float("nan"),
+            "hover_p95_ms": pct(hov, 0.95) * 1e3, "peak_mib": peak / 1024}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10k,100k,1m")
+    ap.add_argument("--annalist", default=str(ROOT / "target" / "release" / "annalist"))
+    ap.add_argument("--rumdl", default=shutil.which("rumdl") or "rumdl")
+    ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--hovers", type=int, default=200)
+    ap.add_argument("--no-collection", action="store_true",
+                    help="the workspace folder holds only the document")
+    ap.add_argument("--markdown", help="also write the table to this file")
+    a = ap.parse_args()
+    rows = []
+    for key in a.sizes.split(","):
+        target = SIZES.get(key) or int(key)
+        doc, paras = transcription(target)
+        ws = Path(tempfile.mkdtemp(prefix=f"annalist-lsp-{key}-"))
+        (ws / "transcription.md").write_text(doc, encoding="utf-8")
+        if not a.no_collection:
+            shutil.copytree(REAL, ws / "real", ignore=shutil.ignore_patterns("*.tsv"))
+        for name, cmd in (("annalist", [a.annalist, "lsp"]), ("rumdl", [a.rumdl, "server"])):
+            try:
+                r = measure(name, cmd, ws, doc, a.edits, a.hovers)
+            except Exception as e:  # a server that fails is reported, not hidden
+                r = {"server": name, "error": str(e)}
+            r["size"] = f"{len(doc.encode()):,} B, {paras:,} paragraphs"
+            rows.append(r)
+            print(json.dumps(r), file=sys.stderr)
+        shutil.rmtree(ws, ignore_errors=True)
+    lines = ["| document | server | open → diagnostics | edit → diagnostics median / p95 | hover median / p95 | peak RSS | findings |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['size']} | {r['server']} | error: {r['error']} | | | | |")
+            continue
+        lines.append(f"| {r['size']} | {r['server']} | {r['open_ms']:.0f} ms | {r['edit_med_ms']:.1f} / {r['edit_p95_ms']:.1f} ms"
+                     f" | {r['hover_med_ms']:.2f} / {r['hover_p95_ms']:.2f} ms | {r['peak_mib']:.0f} MiB | {r['findings']:,} |")
+    by = {}
+    for r in rows:
+        by.setdefault(r["size"], {})[r["server"]] = r
+    lines.append("")
+    lines.append("| document | open ratio | edit p95 ratio | hover p95 ratio | RSS ratio |")
+    lines.append("|---|---|---|---|---|")
+    for size, d in by.items():
+        an, ru = d.get("annalist"), d.get("rumdl")
+        if not an or not ru or "error" in an or "error" in ru:
+            continue
+        f = lambda k: an[k] / ru[k] if ru[k] else float("nan")
+        lines.append(f"| {size} | {f('open_ms'):.2f} | {f('edit_p95_ms'):.2f} | {f('hover_p95_ms'):.2f} | {f('peak_mib'):.2f} |")
+    table = "\n".join(lines)
+    print(table)
+    if a.markdown:
+        Path(a.markdown).write_text(table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
