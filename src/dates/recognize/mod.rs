@@ -166,6 +166,8 @@ struct Place {
     quote: u8,
     heading: bool,
     class: LineClass,
+    /// The start of the block (paragraph, heading, list item) holding the date.
+    block: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -498,6 +500,7 @@ pub fn find(text: &str, md: &MdModel, lang: &Lang) -> Vec<DateMention> {
                         quote: block.quote_depth,
                         heading: matches!(block.kind, BlockKind::Heading { .. }),
                         class: year::line_class(text, block.content, raw.span),
+                        block: block.content.start,
                     };
                     if raw.year == YearSrc::Pending {
                         if let Some((by, sp, after)) = p.relative_after(next) {
