@@ -148,7 +148,13 @@ fn line_of(text: &str, block: Span, span: Span) -> (usize, &str) {
 /// Is the line of a date a dateline, a reference, or prose?
 pub(super) fn line_class(text: &str, block: Span, span: Span) -> LineClass {
     let (ls, line) = line_of(text, block, span);
-    let lower = line.to_lowercase();
+    // Emphasis marks dropped: `Department of State *Bulletin*, October 3, 1949` (FRUS
+    // 1949 VII/2 d282) is a publication line.
+    let lower: String = line
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect();
     let bare = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
     if bare.starts_with("[^") || REFERENCE_MARKS.iter().any(|m| lower.contains(m)) {
         return LineClass::Reference;
