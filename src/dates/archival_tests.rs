@@ -395,6 +395,21 @@ const FORMS: &[(&str, &str)] = &[
         "",
     ),
     ("The 1950 budget was cut.", ""),
+    // Two days of one month and one year: the first carries the year.
+    ("January 6 and 7, 1951.", "January 6=1951-01-06"),
+    (
+        "1.Welcomes the prompt and vigor ous support which governments and people of the United Nations have given to its resolutions of June 25 and 27, 1950, to assist the Republic of Korea.",
+        "June 25=1950-06-25",
+    ),
+    // …not a count after `and`, nor a day before it.
+    (
+        "On June 25 and 300 men, 1950 was hard.",
+        "June 25=XXXX-06-25",
+    ),
+    (
+        "On June 25 and 12 more, in 1950 they came.",
+        "June 25=XXXX-06-25 | 1950=1950",
+    ),
     // Day and month without a year, in a document that gives none: no year invented.
     ("On June 25 the attack began.", "June 25=XXXX-06-25"),
     (

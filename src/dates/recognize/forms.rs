@@ -510,6 +510,24 @@ impl P<'_> {
     pub(super) fn dated(&self, i: usize) -> Option<(Raw, usize)> {
         let s = self.simple(i)?;
         let Some((y, sp, digits)) = s.year else {
+            // `January 6 and 7, 1951` (FRUS 1951 VII/2 d2), `its resolutions of June 25
+            // and 27, 1950` (UNSC resolution 84): the first day takes the year written
+            // after the second.
+            if let Some(d) = s.day
+                && self.word_is(s.next, "and")
+                && let Some((d2, k)) = self.day(s.next + 1)
+                && d2 > d
+                && self.is_punct(k, ",")
+                && let Some((y, ysp, _)) = self.year4(k + 1)
+            {
+                let raw = Raw::new(
+                    Span::new(s.start, s.end),
+                    V::Day { y, m: s.month, d },
+                    None,
+                    YearSrc::Carried(ysp),
+                );
+                return Some((raw, s.next));
+            }
             let raw = Raw::new(
                 Span::new(s.start, s.end),
                 s.value(0),
