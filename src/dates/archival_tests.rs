@@ -395,6 +395,21 @@ const FORMS: &[(&str, &str)] = &[
         "",
     ),
     ("The 1950 budget was cut.", ""),
+    // A range of two days without a year (d279).
+    (
+        "In 1949 it was so. The period from October 11 to October 21 has been declared Soviet-Korean Friendship Week.",
+        "1949=1949 | October 11 to October 21=1949?-10-11/1949?-10-21",
+    ),
+    (
+        "From October 11 to October 21 they met.",
+        "October 11 to October 21=XXXX-10-11/XXXX-10-21",
+    ),
+    // …not backwards, not a day to a month, not a count.
+    (
+        "from October 21 to October 11 they met",
+        "October 11=XXXX-10-11",
+    ),
+    ("from October 11 to 21 men came", ""),
     // Two days of one month and one year: the first carries the year.
     ("January 6 and 7, 1951.", "January 6=1951-01-06"),
     (

@@ -757,7 +757,13 @@ impl P<'_> {
         }
         // Month or day-month without a year, then a full date.
         let (start_v, md, j) = if let Some((m, MonthForm::Full { .. }, j)) = self.month(a) {
-            (V::Month { y: 0, m }, (m, 0), j)
+            // `from October 11 to …`: a day, then the joining word.
+            match self.day(j) {
+                Some((d, k)) if !self.adj(j) && self.word_in(k, self.lang.range_join) => {
+                    (V::Day { y: 0, m, d }, (m, d), k)
+                }
+                _ => (V::Month { y: 0, m }, (m, 0), j),
+            }
         } else {
             let s = self.simple(a)?;
             match s.year {
@@ -787,10 +793,24 @@ impl P<'_> {
             return None;
         }
         let s2 = self.simple(j + 1)?;
-        let (y, sp, _) = s2.year?;
         if s2.day.is_some() != matches!(start_v, V::Day { .. }) || md >= s2.md() {
             return None;
         }
+        let Some((y, sp, _)) = s2.year else {
+            // `The period from October 11 to October 21 has been declared “Soviet-Korean
+            // Friendship Week”` (FRUS 1949 VII/2 d279): two days, no year; both ends
+            // take the one inferred.
+            if s2.day.is_none() {
+                return None;
+            }
+            let raw = Raw::new(
+                Span::new(self.start(a), s2.end),
+                start_v,
+                Some(s2.value(0)),
+                YearSrc::Pending,
+            );
+            return Some((raw, s2.next));
+        };
         let raw = Raw::new(
             Span::new(self.start(a), s2.end),
             start_v.shift(y),
