@@ -800,9 +800,7 @@ impl P<'_> {
             // `The period from October 11 to October 21 has been declared “Soviet-Korean
             // Friendship Week”` (FRUS 1949 VII/2 d279): two days, no year; both ends
             // take the one inferred.
-            if s2.day.is_none() {
-                return None;
-            }
+            s2.day?;
             let raw = Raw::new(
                 Span::new(self.start(a), s2.end),
                 start_v,
