@@ -182,6 +182,73 @@ const YEARS: &[(&str, &str, &str, &str)] = &[
         "1950?-06-27",
         "dateline",
     ),
+    // FRUS 1949 VII/2 d273 (Washington, July 19, 1949): the resolution of last December.
+    (
+        "Washington, July 19, 1949—6 p. m.\n\n606. You shld point out that leveling of such charge will be interpreted as affront to nations which voted Dec 12 GA Res establishing UNCOK.",
+        "Dec 12",
+        "1948?-12-12",
+        "dateline",
+    ),
+    // A letter's own year over a year written in an earlier paragraph (d279, Seoul,
+    // September 14, 1949): the Fourth Session's days, not the First Session's.
+    (
+        "Seoul, September 14, 1949.\n\nThe contrast with the First Session, which began on September 8, 1948, is striking.\n\nThe chief items of business at the first session, September 8, were the announcement of the agenda, and the speech by Kim Il Sung.",
+        "September 8",
+        "1949?-09-08",
+        "dateline",
+    ),
+    // …a day 37 days ahead of the despatch is still its year (d279).
+    (
+        "Seoul, September 14, 1949.\n\nThey had already proved it in 1948 by reference to alleged universal, popular Korean elections.\n\nAfter October 21, there would be no point in elections to bolster the Soviet case at Lake Success.",
+        "October 21",
+        "1949?-10-21",
+        "dateline",
+    ),
+    // …and 42 days ahead (d277, Seoul, August 20, 1949).
+    (
+        "Seoul, August 20, 1949.\n\nCurrently the only practical tests seem to be: the May 10, 1948 elections; the loyalty of officials.\n\nUNCOK will be prepared to report on new developments up to October 1.",
+        "October 1",
+        "1949?-10-01",
+        "dateline",
+    ),
+    // With a front-matter date too, the year is the document's (its source says so).
+    (
+        "---\ndate: 1949-09-14\n---\n\nSeoul, September 14, 1949.\n\nThe First Session began on September 8, 1948.\n\nThe second day, September 9, was devoted chiefly to debates.",
+        "September 9",
+        "1949?-09-09",
+        "front-matter",
+    ),
+    // Near misses of that rule. The same paragraph keeps its year (d277).
+    (
+        "Seoul, August 20, 1949.\n\n(In 1948, Mr. Mughir absented himself from the Commission in May.)",
+        "May",
+        "1948?-05",
+        "earlier",
+    ),
+    // No dateline: a speech's narrative year holds across paragraphs (Truman's farewell
+    // address of January 15, 1953).
+    (
+        "---\ndate: 1953-01-15\n---\n\nOn April 1945, I had been presiding over the Senate in my capacity as Vice President.\n\nThe San Francisco conference to organize the United Nations had been called for April 25th.",
+        "April 25th",
+        "1945?-04-25",
+        "earlier",
+    ),
+    // A day more than 92 days after the letter's date is not its year's: the earlier
+    // paragraph's year stands.
+    (
+        "Seoul, September 14, 1949.\n\nThe First Session began on September 8, 1948.\n\nOn December 20 the Assembly met again.",
+        "December 20",
+        "1948?-12-20",
+        "earlier",
+    ),
+    // A publication line in emphasis lends nothing (d282: `Department of State
+    // *Bulletin*, October 3, 1949, page 489`; the year changed to tell the cases apart).
+    (
+        "---\ndate: 1949-09-21\n---\n\nHe made an address (text in the Department of State *Bulletin*, October 3, 1948, page 489).\n\nOn September 21 he spoke.",
+        "September 21",
+        "1949?-09-21",
+        "front-matter",
+    ),
 ];
 
 #[test]
@@ -297,6 +364,73 @@ const FORMS: &[(&str, &str)] = &[
     ("He wrote 09/30/50 in the margin.", ""),
     ("In May 5 divisions crossed.", ""),
     ("On March 24 men crossed.", ""),
+    // Times on the 24-hour clock, in 1950 telegrams.
+    ("At 1950 hours the attack resumed.", ""),
+    ("Enemy crossed at 0200 and again at 0430 hours.", ""),
+    (
+        "The troops withdrew by 2300 hours June 26.",
+        "June 26=XXXX-06-26",
+    ),
+    // Telegram numbers before their dates (FRUS 1949 VII/2 d288, d275, d270).
+    (
+        "ReDeptels 594 July 15, 706 August 19, and Embtel 931 July 26.",
+        "July 15=XXXX-07-15 | August 19=XXXX-08-19 | July 26=XXXX-07-26",
+    ),
+    (
+        "In this connection, reference is made to Embtels 911 and 913 July 22.",
+        "July 22=XXXX-07-22",
+    ),
+    ("594. Urtel 447 Apr 26.", "Apr 26=XXXX-04-26"),
+    // Page references: the printed volume's page markers.
+    ("[Page 1950]", ""),
+    (
+        "the outbreak of serious incidents [Page 1949] at any time",
+        "",
+    ),
+    ("See p. 1949 of the volume.", ""),
+    // `May` and `March` as words.
+    ("March 30 miles north, the order said.", ""),
+    (
+        "It may be pointed out that the May Day parade was held.",
+        "",
+    ),
+    ("The 1950 budget was cut.", ""),
+    // A range of two days without a year (d279).
+    (
+        "In 1949 it was so. The period from October 11 to October 21 has been declared Soviet-Korean Friendship Week.",
+        "1949=1949 | October 11 to October 21=1949?-10-11/1949?-10-21",
+    ),
+    (
+        "From October 11 to October 21 they met.",
+        "October 11 to October 21=XXXX-10-11/XXXX-10-21",
+    ),
+    // …not backwards, not a day to a month, not a count.
+    (
+        "from October 21 to October 11 they met",
+        "October 11=XXXX-10-11",
+    ),
+    ("from October 11 to 21 men came", ""),
+    // Two days of one month and one year: the first carries the year.
+    ("January 6 and 7, 1951.", "January 6=1951-01-06"),
+    (
+        "1.Welcomes the prompt and vigor ous support which governments and people of the United Nations have given to its resolutions of June 25 and 27, 1950, to assist the Republic of Korea.",
+        "June 25=1950-06-25",
+    ),
+    // …not a count after `and`, nor a day before it.
+    (
+        "On June 25 and 300 men, 1950 was hard.",
+        "June 25=XXXX-06-25",
+    ),
+    (
+        "On June 25 and 12 more, in 1950 they came.",
+        "June 25=XXXX-06-25 | 1950=1950",
+    ),
+    // Day and month without a year, in a document that gives none: no year invented.
+    ("On June 25 the attack began.", "June 25=XXXX-06-25"),
+    (
+        "On 30 September the embassy reported.",
+        "30 September=XXXX-09-30",
+    ),
 ];
 
 fn render(text: &str) -> String {

@@ -510,6 +510,24 @@ impl P<'_> {
     pub(super) fn dated(&self, i: usize) -> Option<(Raw, usize)> {
         let s = self.simple(i)?;
         let Some((y, sp, digits)) = s.year else {
+            // `January 6 and 7, 1951` (FRUS 1951 VII/2 d2), `its resolutions of June 25
+            // and 27, 1950` (UNSC resolution 84): the first day takes the year written
+            // after the second.
+            if let Some(d) = s.day
+                && self.word_is(s.next, "and")
+                && let Some((d2, k)) = self.day(s.next + 1)
+                && d2 > d
+                && self.is_punct(k, ",")
+                && let Some((y, ysp, _)) = self.year4(k + 1)
+            {
+                let raw = Raw::new(
+                    Span::new(s.start, s.end),
+                    V::Day { y, m: s.month, d },
+                    None,
+                    YearSrc::Carried(ysp),
+                );
+                return Some((raw, s.next));
+            }
             let raw = Raw::new(
                 Span::new(s.start, s.end),
                 s.value(0),
@@ -739,7 +757,13 @@ impl P<'_> {
         }
         // Month or day-month without a year, then a full date.
         let (start_v, md, j) = if let Some((m, MonthForm::Full { .. }, j)) = self.month(a) {
-            (V::Month { y: 0, m }, (m, 0), j)
+            // `from October 11 to …`: a day, then the joining word.
+            match self.day(j) {
+                Some((d, k)) if !self.adj(j) && self.word_in(k, self.lang.range_join) => {
+                    (V::Day { y: 0, m, d }, (m, d), k)
+                }
+                _ => (V::Month { y: 0, m }, (m, 0), j),
+            }
         } else {
             let s = self.simple(a)?;
             match s.year {
@@ -769,10 +793,22 @@ impl P<'_> {
             return None;
         }
         let s2 = self.simple(j + 1)?;
-        let (y, sp, _) = s2.year?;
         if s2.day.is_some() != matches!(start_v, V::Day { .. }) || md >= s2.md() {
             return None;
         }
+        let Some((y, sp, _)) = s2.year else {
+            // `The period from October 11 to October 21 has been declared “Soviet-Korean
+            // Friendship Week”` (FRUS 1949 VII/2 d279): two days, no year; both ends
+            // take the one inferred.
+            s2.day?;
+            let raw = Raw::new(
+                Span::new(self.start(a), s2.end),
+                start_v,
+                Some(s2.value(0)),
+                YearSrc::Pending,
+            );
+            return Some((raw, s2.next));
+        };
         let raw = Raw::new(
             Span::new(self.start(a), s2.end),
             start_v.shift(y),

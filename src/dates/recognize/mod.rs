@@ -8,9 +8,15 @@
 //! `24 July-2 August 1995`, `July 24-25, 1995`, `May-August 1949`, `1947-1948`,
 //! `1947–48`, `December 1949-January 1950`, `from May to August 1949`, `between 1947 and
 //! 1949`, `the end of 1949`, `early 1950`, `mid-1950`, `the spring of 1950`, `the 1940s`,
-//! `17 January` (year inferred), `in August and again in September 1949` (year carried
-//! back), a bare year after a preposition (`in 1949,`), and the broken `5 March 194`,
+//! `17 January` (year inferred), `in August and again in September 1949` and `January 6
+//! and 7, 1951` (year carried back), `from October 11 to October 21` (one range, year
+//! inferred), a bare year after a preposition (`in 1949,`), and the broken `5 March 194`,
 //! `31 June 1950`.
+//!
+//! An inferred year comes from the document's own date when it opens with a dateline
+//! and the date stands in another paragraph than the last written year (see
+//! `year::own_year_over`), else from the nearest earlier written year outside
+//! reference lines, else from the document's date.
 //!
 //! Never: lowercase month words (`may`, `march`), a bare `May`/`March` without a day or
 //! year unless a preposition precedes it, a number that is a page, file or amount
@@ -166,6 +172,8 @@ struct Place {
     quote: u8,
     heading: bool,
     class: LineClass,
+    /// The start of the block (paragraph, heading, list item) holding the date.
+    block: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -498,6 +506,7 @@ pub fn find(text: &str, md: &MdModel, lang: &Lang) -> Vec<DateMention> {
                         quote: block.quote_depth,
                         heading: matches!(block.kind, BlockKind::Heading { .. }),
                         class: year::line_class(text, block.content, raw.span),
+                        block: block.content.start,
                     };
                     if raw.year == YearSrc::Pending {
                         if let Some((by, sp, after)) = p.relative_after(next) {

@@ -13,12 +13,17 @@ pub(super) struct DocDate {
     date: Date,
     year: i32,
     source: YearSource,
+    /// The text opens with its own dateline (`Seoul, August 20, 1949.`): a letter, a
+    /// telegram, a memorandum, whose undated days are its own year's unless its
+    /// paragraph says otherwise.
+    dateline: bool,
 }
 
 /// Days a date without a year may fall after the document's date before its year is
-/// moved back: a telegram of June 26 announces a meeting on June 27 of the same year,
-/// but `December 12` in a June document is last December.
-const FUTURE_TOLERANCE_DAYS: i32 = 31;
+/// moved back: a despatch of September 14 looks ahead to "October 21" (37 days, FRUS
+/// 1949 VII/2 d279) and one of August 20 to "October 1" (42 days, d277), but
+/// `December 12` in a June or July document (146 days, d273) is last December.
+const FUTURE_TOLERANCE_DAYS: i32 = 92;
 
 /// Words that mark a line as a source, a publication, an archival stamp or a reference
 /// (compared lowercase): its dates are about the record and never lend their year.
@@ -43,6 +48,16 @@ const REFERENCE_MARKS: &[&str] = &[
 /// The document's date: the front matter's `date:`, else a dateline that is the first
 /// date of the document outside quotations and headings.
 pub(super) fn document_date(text: &str, md: &MdModel, raws: &[Raw]) -> Option<DocDate> {
+    // The first date outside quotations, headings and reference lines, when it is a
+    // dateline with its year written.
+    let dateline = raws
+        .iter()
+        .find(|r| r.place.quote == 0 && !r.place.heading && r.place.class != LineClass::Reference)
+        .filter(|r| r.place.class == LineClass::Dateline && !r.name)
+        .and_then(|r| match r.year {
+            YearSrc::Written(sp) => Some((r, sp)),
+            _ => None,
+        });
     if let Some(fm) = md.front_matter.and_then(|f| text.get(f.start..f.end)) {
         for line in fm.lines() {
             let Some(v) = line.trim().strip_prefix("date:") else {
@@ -54,25 +69,19 @@ pub(super) fn document_date(text: &str, md: &MdModel, raws: &[Raw]) -> Option<Do
                     date: d,
                     year: d.year().into(),
                     source: YearSource::FrontMatter(v.to_string()),
+                    dateline: dateline.is_some(),
                 });
             }
         }
     }
-    let first = raws.iter().find(|r| {
-        r.place.quote == 0 && !r.place.heading && r.place.class != LineClass::Reference
-    })?;
-    let YearSrc::Written(sp) = first.year else {
-        return None;
-    };
-    if first.place.class != LineClass::Dateline || first.name {
-        return None;
-    }
+    let (first, sp) = dateline?;
     let last = first.b.unwrap_or(first.a);
     let (_, _, end, _) = value(last, false).ok()?;
     Some(DocDate {
         date: end,
         year: last.year(),
         source: YearSource::Dateline(sp),
+        dateline: true,
     })
 }
 
@@ -139,7 +148,13 @@ fn line_of(text: &str, block: Span, span: Span) -> (usize, &str) {
 /// Is the line of a date a dateline, a reference, or prose?
 pub(super) fn line_class(text: &str, block: Span, span: Span) -> LineClass {
     let (ls, line) = line_of(text, block, span);
-    let lower = line.to_lowercase();
+    // Emphasis marks dropped: `Department of State *Bulletin*, October 3, 1949` (FRUS
+    // 1949 VII/2 d282) is a publication line.
+    let lower: String = line
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect();
     let bare = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
     if bare.starts_with("[^") || REFERENCE_MARKS.iter().any(|m| lower.contains(m)) {
         return LineClass::Reference;
@@ -184,8 +199,9 @@ pub(super) fn resolve(raws: Vec<Raw>, doc: Option<DocDate>) -> Vec<DateMention> 
         })
         .collect();
     let mut out = Vec::with_capacity(raws.len());
-    let mut last_outer: Option<(i32, Span)> = None;
-    let mut last_any: Option<(i32, Span)> = None;
+    // The latest written year (outside quotations; anywhere): value, span, block.
+    let mut last_outer: Option<(i32, Span, usize)> = None;
+    let mut last_any: Option<(i32, Span, usize)> = None;
     for r in raws {
         let mut m = DateMention {
             span: r.span,
@@ -238,7 +254,7 @@ pub(super) fn resolve(raws: Vec<Raw>, doc: Option<DocDate>) -> Vec<DateMention> 
         let (a, b, uncertain) = match r.year {
             YearSrc::Written(sp) => {
                 if r.place.class != LineClass::Reference && !r.name {
-                    let y = (r.b.unwrap_or(r.a).year(), sp);
+                    let y = (r.b.unwrap_or(r.a).year(), sp, r.place.block);
                     last_any = Some(y);
                     if r.place.quote == 0 {
                         last_outer = Some(y);
@@ -262,7 +278,9 @@ pub(super) fn resolve(raws: Vec<Raw>, doc: Option<DocDate>) -> Vec<DateMention> 
                         .map(|d| d.year)
                         .or(last.map(|l| l.0))
                         .map(|y| (y + by, YearSource::Relative(sp)))
-                } else if let Some((y, sp)) = last {
+                } else if let Some(d) = own_year_over(doc.as_ref(), last, &r) {
+                    Some((d.year, d.source.clone()))
+                } else if let Some((y, sp, _)) = last {
                     let src = match &doc {
                         Some(DocDate {
                             source: YearSource::Dateline(ds),
@@ -339,6 +357,35 @@ pub(super) fn resolve(raws: Vec<Raw>, doc: Option<DocDate>) -> Vec<DateMention> 
         out.push(m);
     }
     out
+}
+
+/// A letter's, telegram's or memorandum's own year, rather than a year written in an
+/// earlier paragraph, for a date without one: "The contrast with the First Session,
+/// which began on September 8, 1948, is striking." lends nothing to the next
+/// paragraph's "The chief items of business at the first session, September 8" of a
+/// despatch dated September 14, 1949 (FRUS 1949 VII/2 d279), nor "the May 10, 1948
+/// elections" to "up to October 1" in one of August 20, 1949 (d277). Only when the
+/// document opens with its own dateline, the year lent comes from another block, and
+/// the day in the document's year falls no later than [`FUTURE_TOLERANCE_DAYS`] after
+/// its date: Truman's farewell address, with no dateline, keeps "April 1945" for
+/// "April 25th" in the next paragraph, and so would a letter whose day in its own year
+/// would lie months ahead of it.
+fn own_year_over<'d>(
+    doc: Option<&'d DocDate>,
+    last: Option<(i32, Span, usize)>,
+    r: &Raw,
+) -> Option<&'d DocDate> {
+    let d = doc.filter(|d| d.dateline)?;
+    let (y, _, block) = last?;
+    if y == d.year || block == r.place.block {
+        return None;
+    }
+    let first = first_day(r.a.shift(d.year))?;
+    let limit = d
+        .date
+        .checked_add(jiff::Span::new().days(FUTURE_TOLERANCE_DAYS))
+        .ok()?;
+    (first <= limit).then_some(d)
 }
 
 fn kind_precision(v: V) -> Precision {
