@@ -83,7 +83,7 @@ pub(super) fn incomplete(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::codes;
+    use super::super::tests::{assert_cases, codes};
 
     #[test]
     fn positives_and_negatives() {
@@ -96,11 +96,7 @@ mod tests {
             ("On 5 March 194 the emperor died.", &[]),
             ("On 5 March 1949 he came.", &[]),
         ];
-        for (text, want) in cases {
-            let got = codes(text);
-            let want: Vec<(&str, String)> = want.iter().map(|(c, s)| (*c, s.to_string())).collect();
-            assert_eq!(got, want, "{text}");
-        }
+        assert_cases(cases);
     }
 
     #[test]

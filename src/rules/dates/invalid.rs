@@ -67,7 +67,7 @@ pub(super) fn invalid(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::codes;
+    use super::super::tests::assert_cases;
     use crate::analysis::analyze_str;
     use crate::finding::apply_edits;
 
@@ -110,11 +110,7 @@ mod tests {
             ("In 1949 it began. On 29 February it rained.", &[]),
             ("On 5 March 794 he died.", &[]),
         ];
-        for (text, want) in cases {
-            let got = codes(text);
-            let want: Vec<(&str, String)> = want.iter().map(|(c, s)| (*c, s.to_string())).collect();
-            assert_eq!(got, want, "{text}");
-        }
+        assert_cases(cases);
     }
 
     #[test]

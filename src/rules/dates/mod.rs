@@ -51,4 +51,14 @@ pub(crate) mod tests {
             .map(|f| (f.code, f.span.slice(text).to_string()))
             .collect()
     }
+
+    /// A rule's table: each text and the (code, flagged text) findings it must give,
+    /// no more, no fewer.
+    pub(crate) fn assert_cases(cases: &[(&str, &[(&str, &str)])]) {
+        for (text, want) in cases {
+            let got = codes(text);
+            let want: Vec<(&str, String)> = want.iter().map(|(c, s)| (*c, s.to_string())).collect();
+            assert_eq!(got, want, "{text}");
+        }
+    }
 }

@@ -90,7 +90,7 @@ pub(super) fn weekday_mismatch(a: &Analysis, d: &DateMention) -> Option<Finding>
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::codes;
+    use super::super::tests::assert_cases;
     use crate::analysis::analyze_str;
     use crate::finding::apply_edits;
 
@@ -113,11 +113,7 @@ mod tests {
             ("On Wednesday, 25 October 1917 the Bolsheviks rose.", &[]),
             ("In `Monday, 28 June 1950` code.", &[]),
         ];
-        for (text, want) in cases {
-            let got = codes(text);
-            let want: Vec<(&str, String)> = want.iter().map(|(c, s)| (*c, s.to_string())).collect();
-            assert_eq!(got, want, "{text}");
-        }
+        assert_cases(cases);
     }
 
     #[test]
