@@ -14,7 +14,7 @@ use std::sync::Arc;
 pub use crate::facts::{Analysis, Context, Knowledge};
 
 /// Analyse a text. `md` is the incrementally kept model of exactly this text, if the
-/// caller has one (see [`crate::document::Document::md`]); otherwise it is parsed here.
+/// caller has one (the editor's `Document` keeps one); otherwise it is parsed here.
 pub fn analyze(text: Arc<str>, md: Option<Arc<MdModel>>, ctx: &Context) -> Analysis {
     analyze_at(text, md, ctx, &crate::citations::Place::default(), None)
 }
@@ -51,7 +51,7 @@ pub fn analyze_at(
         // Past the limit the text is not parsed at all (seconds per megabyte).
         _ if too_big => Arc::new(MdModel::unparsed(&text)),
         Some(md) => md,
-        None => crate::document::parse_model(&text),
+        None => Arc::new(crate::markdown::chunks::parse(&text)),
     };
     let lines = LineIndex::new(&text);
     let notes = notes::analyze(&text, &md);
@@ -157,7 +157,7 @@ pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::facts::NameIndex {
     {
         return Default::default();
     }
-    let md = crate::document::parse_model(&text);
+    let md = Arc::new(crate::markdown::chunks::parse(&text));
     let (local, mentions) = names_in(&text, &md, ctx);
     let a = Analysis {
         lines: LineIndex::new(""),

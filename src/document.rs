@@ -5,7 +5,7 @@
 //! tree-sitter-md re-parses a 1 MB document in hundreds of milliseconds even with the
 //! old tree (its block scanner reuses little, and every inline tree is parsed again),
 //! far over a keystroke's budget. So the text is cut into **chunks** at places where
-//! no Markdown block can continue (see [`chunk_starts`]); each chunk is parsed with
+//! no Markdown block can continue (see [`chunk_starts`], in `markdown::chunks`); each chunk is parsed with
 //! tree-sitter-md into its own [`MdModel`]. An edit re-parses only the chunk(s) it
 //! touches (a few KiB); every other chunk keeps its model, shifted. The document's
 //! model is the chunks' models joined. Trees are not kept once a chunk's model is
@@ -26,11 +26,12 @@
 //! [`crate::position`]). Each edit is applied against the result of the previous one.
 
 use crate::finding::Span;
-use crate::markdown::{Limit, MdModel, MdParser};
+use crate::markdown::chunks::{self, chunk_cuts};
+use crate::markdown::{MdModel, MdParser};
 use ropey::Rope;
 use std::sync::Arc;
 
-pub use crate::markdown::{MAX_CHUNK, MIN_CHUNK};
+pub use crate::markdown::{MAX_CHUNK, MIN_CHUNK, chunk_starts};
 
 struct Chunk {
     start: usize,
@@ -59,187 +60,6 @@ pub struct Snapshot {
     pub text: Arc<str>,
     pub md: Arc<MdModel>,
     pub version: i32,
-}
-
-fn is_blank(line: &[u8]) -> bool {
-    line.iter()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-}
-
-/// Where fenced code or an HTML block of types 1–5 is open, no chunk may start.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Open {
-    None,
-    Fence(u8, usize),
-    Html(&'static [u8]),
-    FrontMatter,
-}
-
-fn fence_of(line: &[u8]) -> Option<(u8, usize, bool)> {
-    let trimmed: &[u8] = {
-        let i = line
-            .iter()
-            .position(|b| *b != b' ' && *b != b'\t')
-            .unwrap_or(line.len());
-        &line[i..]
-    };
-    let c = *trimmed.first()?;
-    if c != b'`' && c != b'~' {
-        return None;
-    }
-    let n = trimmed.iter().take_while(|b| **b == c).count();
-    if n < 3 {
-        return None;
-    }
-    let rest = &trimmed[n..];
-    let has_info = !is_blank(rest);
-    Some((c, n, has_info))
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
-}
-
-fn html_block_end(line: &[u8]) -> Option<&'static [u8]> {
-    let i = line
-        .iter()
-        .position(|b| *b != b' ' && *b != b'\t')
-        .unwrap_or(line.len());
-    let t = &line[i..];
-    let lower: Vec<u8> = t.iter().take(12).map(|b| b.to_ascii_lowercase()).collect();
-    for (open, close) in [
-        (&b"<script"[..], &b"</script>"[..]),
-        (b"<pre", b"</pre>"),
-        (b"<style", b"</style>"),
-        (b"<textarea", b"</textarea>"),
-        (b"<?", b"?>"),
-        (b"<![cdata[", b"]]>"),
-    ] {
-        if lower.starts_with(open) {
-            return Some(close);
-        }
-    }
-    if lower.starts_with(b"<!") && lower.get(2).is_some_and(|b| b.is_ascii_alphabetic()) {
-        return Some(b">");
-    }
-    None
-}
-
-/// Byte offsets where chunks start (always including 0). A chunk may start at a line
-/// that follows a blank line, begins at column 0 with `#` or a letter (not a list
-/// marker, quote, table, HTML, link definition or footnote), outside fenced code, HTML
-/// blocks, comments and front matter — a line where every open block has ended.
-/// Conservative: when in doubt, no cut.
-pub fn chunk_starts(text: &str) -> Vec<usize> {
-    chunk_cuts(text).0
-}
-
-/// [`chunk_starts`], and the starts among them that were forced (see [`MAX_CHUNK`]).
-fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
-    let b = text.as_bytes();
-    let mut starts = vec![0];
-    let mut forced = Vec::new();
-    let mut open = Open::None;
-    let mut prev_blank = false;
-    let mut pos = 0;
-    let mut line_no = 0;
-    while pos < b.len() {
-        let mut end = pos;
-        while end < b.len() && b[end] != b'\n' && b[end] != b'\r' {
-            end += 1;
-        }
-        let line = &b[pos..end];
-        let next = if b.get(end) == Some(&b'\r') && b.get(end + 1) == Some(&b'\n') {
-            end + 2
-        } else {
-            end + 1
-        };
-        let blank = is_blank(line);
-        match open {
-            Open::FrontMatter => {
-                if line_no > 0 && (line == b"---" || line == b"...") {
-                    open = Open::None;
-                }
-            }
-            Open::Fence(c, n) => {
-                if let Some((c2, n2, info)) = fence_of(line)
-                    && c2 == c
-                    && n2 >= n
-                    && !info
-                {
-                    open = Open::None;
-                }
-            }
-            Open::Html(close) => {
-                if contains(line, close) {
-                    open = Open::None;
-                }
-            }
-            Open::None => {
-                if line_no == 0 && line == b"---" {
-                    open = Open::FrontMatter;
-                } else {
-                    let first = line.first().copied().unwrap_or(b' ');
-                    let candidate = prev_blank
-                        && !blank
-                        && (first == b'#' || first.is_ascii_alphabetic() || first >= 0x80)
-                        && !is_list_marker(line);
-                    let last = starts.last().copied().unwrap_or(0);
-                    if candidate && pos - last >= MIN_CHUNK {
-                        starts.push(pos);
-                    } else if end - last > MAX_CHUNK
-                        && !line.contains(&b'<')
-                        && !line.contains(&b'`')
-                        && fence_of(line).is_none()
-                    {
-                        // Forced cuts: at this line's start if it begins with a letter
-                        // (a paragraph's continuation), else after a space, before a
-                        // letter, once MAX_CHUNK bytes have passed.
-                        let mut last = last;
-                        if pos - last >= MAX_CHUNK && !blank && first.is_ascii_alphabetic() {
-                            starts.push(pos);
-                            forced.push(pos);
-                            last = pos;
-                        }
-                        let mut i = (last + MAX_CHUNK).max(pos + 1);
-                        while i < end {
-                            if b[i - 1] == b' ' && b[i].is_ascii_alphabetic() {
-                                starts.push(i);
-                                forced.push(i);
-                                i += MAX_CHUNK;
-                            } else {
-                                i += 1;
-                            }
-                        }
-                    }
-                    if let Some((c, n, _)) = fence_of(line) {
-                        open = Open::Fence(c, n);
-                    } else if let Some(close) = html_block_end(line)
-                        && !contains(line, close)
-                    {
-                        open = Open::Html(close);
-                    }
-                    // A comment opened anywhere and not closed on its line.
-                    if open == Open::None
-                        && let Some(i) = line.windows(4).rposition(|w| w == b"<!--")
-                        && !contains(&line[i..], b"-->")
-                    {
-                        open = Open::Html(b"-->");
-                    }
-                }
-            }
-        }
-        prev_blank = blank;
-        pos = next.min(b.len());
-        line_no += 1;
-    }
-    (starts, forced)
-}
-
-fn is_list_marker(line: &[u8]) -> bool {
-    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
-    digits > 0 && digits <= 9 && matches!(line.get(digits), Some(b'.' | b')'))
 }
 
 impl Document {
@@ -434,53 +254,29 @@ impl Document {
                 })
                 .collect()
         };
-        let mut md = self.join_models();
-        md.limited.extend(
-            forced
-                .iter()
-                .map(|&at| (Limit::LongParagraph, Span::new(at, at))),
-        );
-        md.limited.sort_by_key(|(_, s)| *s);
-        self.md = Arc::new(md);
-    }
-
-    fn join_models(&self) -> MdModel {
         let parts: Vec<(usize, &MdModel)> = self
             .chunks
             .iter()
             .filter_map(|c| c.model.as_deref().map(|m| (c.start, m)))
             .collect();
-        MdModel::join(&parts)
+        self.md = Arc::new(chunks::join(&parts, &forced));
     }
 }
 
 /// The Markdown model of a text, parsed chunk by chunk (in parallel when large);
-/// equal to what a [`Document`] of that text holds.
-/// The batch path (`check`, the workspace index): no rope is built.
+/// equal to what a [`Document`] of that text holds. A wrapper kept for callers of the
+/// editor's module: the batch path calls [`crate::markdown::chunks::parse`].
 pub fn parse_model(text: &str) -> Arc<MdModel> {
-    let mut d = Document {
-        rope: Rope::new(),
-        parser: MdParser::default(),
-        chunks: Vec::new(),
-        text: Arc::from(text),
-        md: Arc::new(MdModel::default()),
-        parse_limit: usize::MAX,
-        version: 0,
-    };
-    d.rechunk();
-    d.md
+    Arc::new(chunks::parse(text))
 }
 
 fn parse_chunk(parser: &mut MdParser, start: usize, slice: &str) -> Chunk {
     // The tree is dropped once the model is built: a touched chunk is parsed afresh
     // (see the module comment), so keeping trees would only cost memory.
-    let mut model = MdModel::parse_with(parser, slice);
-    model.stats.chunks = 1;
-    model.stats.max_chunk = slice.len();
     Chunk {
         start,
         len: slice.len(),
-        model: Some(Arc::new(model)),
+        model: Some(Arc::new(chunks::parse_chunk(parser, slice))),
         dirty: false,
     }
 }
@@ -534,6 +330,20 @@ mod tests {
         model_eq(d.md(), &MdModel::parse(&t));
         let fixture = include_str!("../fixtures/bajanov-1995.md");
         model_eq(Document::new(fixture, 1).md(), &MdModel::parse(fixture));
+    }
+
+    /// The batch path's parse (no rope, no kept chunks) equals the editor's model,
+    /// forced cuts of a long paragraph included.
+    #[test]
+    fn batch_parse_equals_the_documents_model() {
+        let long_line = "word ".repeat(40_000);
+        for t in [big(), long_line, String::new(), "# A\n".to_string()] {
+            let d = Document::new(&t, 1);
+            let batch = chunks::parse(&t);
+            model_eq(d.md(), &batch);
+            assert_eq!(d.md().limited, batch.limited);
+            assert_eq!(d.md().stats, batch.stats);
+        }
     }
 
     #[test]

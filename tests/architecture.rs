@@ -42,11 +42,6 @@ const KNOWN_DEBT: &[(&str, &str, &str)] = &[
         "names",
         "validating romanisation systems reads names::romanise; the system vocabulary belongs below config",
     ),
-    (
-        "analysis",
-        "document",
-        "the batch path parses with document::parse_model; the chunked parse belongs in markdown/",
-    ),
 ];
 
 fn floor_of(module: &str) -> Option<usize> {

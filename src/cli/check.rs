@@ -6,12 +6,15 @@
 //! after every other file. A file that is not UTF-8 is reported on standard error and
 //! skipped; it does not change the exit status.
 
+use super::cache::{self, Pack};
 use super::fix;
 use super::output::{self, FileReport, Format, PathProblem, ProblemKind, Report, WriteOptions};
+pub use super::select::{Selection, apply_rule_overrides, known_codes, selects, suggest};
 use crate::analysis;
-use crate::config::{self, Config, Level};
+use crate::config::{self, Config};
 use crate::facts::{Analysis, Context, Knowledge};
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
+use crate::position::LineIndex;
 use crate::project::{self as walk, Entry};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -153,6 +156,11 @@ pub struct CheckArgs {
     /// `0`). An explicit `always` or `never` beats the environment.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Neither read nor write the cache of per-file results (`.annalist_cache` at the
+    /// project root, or `ANNALIST_CACHE_DIR`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// The one place `check` builds its knowledge of the world from a configuration: the
@@ -167,139 +175,61 @@ fn usage(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Every code `--rule` and `[rules]` accept.
-pub fn known_codes() -> Vec<&'static str> {
-    output::known_rules().iter().map(|r| r.code).collect()
-}
-
-/// Apply `--rule CODE=SEVERITY` overrides to `config`.
-pub fn apply_rule_overrides(config: &mut Config, overrides: &[String]) -> Result<(), String> {
-    let codes = known_codes();
-    for o in overrides {
-        let Some((code, level)) = o.split_once('=') else {
-            return Err(format!(
-                "--rule takes CODE=SEVERITY (error, warning, info, hint, off); got `{o}`"
-            ));
-        };
-        let code = code.trim();
-        if !codes.contains(&code) {
-            return Err(format!(
-                "--rule: no rule has the code `{code}`{}; the codes are: {}",
-                suggest(code, &codes)
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default(),
-                codes.join(", ")
-            ));
-        }
-        let Some(level) = Level::parse(level) else {
-            return Err(format!(
-                "--rule {code}: `{level}` is not a severity (error, warning, info, hint, off)"
-            ));
-        };
-        config.rules.insert(code.to_string(), level);
-    }
-    Ok(())
-}
-
-/// The known code closest to `code`, if any is close (see [`config::did_you_mean`]).
-pub fn suggest<'a>(code: &str, codes: &[&'a str]) -> Option<&'a str> {
-    config::did_you_mean(code, codes)
-}
-
-/// Whether a `--select`/`--ignore` selector names `code`: the code itself, its family
-/// prefix (`footnote-` or `footnote`), or `all`.
-pub fn selects(selector: &str, code: &str) -> bool {
-    let s = selector.trim().to_ascii_lowercase();
-    let stem = s.trim_end_matches('-');
-    s == "all" || code == s || (!stem.is_empty() && code.starts_with(&format!("{stem}-")))
-}
-
-/// Rule selection from the command line, checked once and applied to each configuration.
-#[derive(Clone, Debug, Default)]
-pub struct Selection {
-    pub select: Vec<String>,
-    pub extend_select: Vec<String>,
-    pub ignore: Vec<String>,
-    pub rules: Vec<String>,
-}
-
-impl Selection {
-    /// Every selector must name at least one rule.
-    pub fn validate(&self) -> Result<(), String> {
-        let codes = known_codes();
-        for (flag, list) in [
-            ("--select", &self.select),
-            ("--extend-select", &self.extend_select),
-            ("--ignore", &self.ignore),
-        ] {
-            for sel in list.iter().filter(|s| !s.trim().is_empty()) {
-                if !codes.iter().any(|c| selects(sel, c)) {
-                    return Err(format!(
-                        "{flag}: `{sel}` names no rule{}; give codes or family prefixes such as `footnote-` (`annalist rules` lists the codes)",
-                        suggest(sel, &codes)
-                            .map(|s| format!(" (did you mean `{s}`?)"))
-                            .unwrap_or_default()
-                    ));
-                }
-            }
-        }
-        apply_rule_overrides(&mut Config::default(), &self.rules)
-    }
-
-    /// Lay the selection over a configuration: `--select` switches every other rule
-    /// off, `--select`/`--extend-select` switch their rules on (at the default severity
-    /// when the configuration had them off), `--ignore` switches off, `--rule` last.
-    pub fn apply(&self, config: &mut Config) -> Result<(), String> {
-        let on = |c: &str, list: &[String]| list.iter().any(|s| selects(s, c));
-        let live = |v: &[String]| v.iter().any(|s| !s.trim().is_empty());
-        if live(&self.select) || live(&self.extend_select) {
-            for r in output::known_rules() {
-                let chosen = on(r.code, &self.select) || on(r.code, &self.extend_select);
-                if chosen {
-                    if config.level(r.code) == Some(Level::Off) {
-                        config.rules.remove(r.code);
-                    }
-                } else if live(&self.select) {
-                    config.rules.insert(r.code.to_string(), Level::Off);
-                }
-            }
-        }
-        for r in output::known_rules() {
-            if on(r.code, &self.ignore) {
-                config.rules.insert(r.code.to_string(), Level::Off);
-            }
-        }
-        apply_rule_overrides(config, &self.rules)
-    }
-}
-
 /// One file's outcome.
 // One per file checked, moved once: boxing the report would only add an allocation.
 #[allow(clippy::large_enum_variant)]
 enum Outcome {
     Checked {
-        report: FileReport,
+        file: Analysed,
         /// With --fix/--diff: the original and the fixed text, when they differ.
         change: Option<(String, String)>,
         bom: bool,
         path: Option<PathBuf>,
-        /// How the file spells the gazetteer's names, for the comparison across files.
-        names: crate::facts::NameIndex,
+        /// Where the result is cached: the file's absolute path and its inputs' hash,
+        /// and whether it came from the cache. `None`: not to be cached.
+        cache: Option<(PathBuf, cache::Hash, bool)>,
     },
     Problem(PathProblem),
 }
 
-const BOM: &str = "\u{FEFF}";
+/// One file's results before they are turned into lines and columns.
+struct Analysed {
+    /// The display path.
+    path: String,
+    /// The text that was analysed (after fixes, when `--fix` changed it).
+    text: Arc<str>,
+    lines: LineIndex,
+    /// The file's own findings.
+    own: Vec<Finding>,
+    /// Its findings from the comparison across files.
+    across: Vec<Finding>,
+    fixed: usize,
+    /// How the file spells the gazetteer's names, for the comparison across files.
+    names: crate::facts::NameIndex,
+}
 
-fn check_one(
-    entry: &Entry,
-    stdin: Option<&[u8]>,
-    ctx: &Context,
+/// What a file is checked with.
+struct Job<'a> {
+    ctx: &'a Context<'a>,
     fixing: bool,
-    root: &Path,
+    root: &'a Path,
     unsafe_fixes: bool,
     kind: Option<crate::kind::DocKind>,
-) -> Outcome {
+    /// The group's cache (read only when not fixing), and the file's absolute path.
+    cache: Option<(&'a Pack, PathBuf)>,
+}
+
+const BOM: &str = "\u{FEFF}";
+
+fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
+    let Job {
+        ctx,
+        fixing,
+        root,
+        unsafe_fixes,
+        kind,
+        cache,
+    } = job;
     let bytes: Vec<u8> = match (&entry.path, stdin) {
         (Some(p), _) => match std::fs::read(p) {
             Ok(b) => b,
@@ -335,6 +265,30 @@ fn check_one(
         Some(rest) => (true, rest.to_string()),
         None => (false, text),
     };
+    // An unchanged file: its own findings and names from the cache.
+    if let Some((pack, abs)) = &cache
+        && !fixing
+    {
+        let hash = cache::entry_hash(&text, kind);
+        if let Some(hit) = pack.get(abs, hash) {
+            let text: Arc<str> = Arc::from(text);
+            return Outcome::Checked {
+                file: Analysed {
+                    path: entry.display.clone(),
+                    lines: LineIndex::new(&text),
+                    text,
+                    own: hit.findings,
+                    across: Vec::new(),
+                    fixed: 0,
+                    names: hit.names,
+                },
+                change: None,
+                bom,
+                path: entry.path.clone(),
+                cache: Some((abs.clone(), hash, true)),
+            };
+        }
+    }
     // Citations: the document's bibliographies are found from its path, inside `root`.
     let place = crate::citations::Place {
         doc: entry.path.as_deref(),
@@ -354,19 +308,25 @@ fn check_one(
     } else {
         (run(&text), 0, None)
     };
-    let diagnostics = output::convert(&a.text, &a.lines, &a.findings);
+    // A document's bibliographies are files the cache's key does not cover.
+    let cache = cache
+        .filter(|_| entry.path.is_some())
+        .map(|(_, abs)| (abs, cache::entry_hash(&a.text, kind), false))
+        .filter(|_| !a.citations.configured());
     Outcome::Checked {
-        report: FileReport {
+        file: Analysed {
             path: entry.display.clone(),
-            text: a.text.clone(),
-            lines: a.lines.clone(),
-            diagnostics,
+            text: a.text,
+            lines: a.lines,
+            own: a.findings,
+            across: Vec::new(),
             fixed: applied,
+            names: a.names,
         },
         change,
         bom,
         path: entry.path.clone(),
-        names: a.names,
+        cache,
     }
 }
 
@@ -381,6 +341,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
 /// The files that share one configuration, and what they are checked with.
 struct Group {
     config: Config,
+    /// The configuration file, if any (the cache keeps one pack per file).
+    config_path: Option<PathBuf>,
     knowledge: Knowledge,
     /// The configuration's directory: bibliographies must stay inside it.
     root: PathBuf,
@@ -528,6 +490,7 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                 problems.extend(gz.iter().map(|p| config_problem(&cwd, p)));
                 groups.push(Group {
                     config,
+                    config_path: loaded.path.clone(),
                     knowledge,
                     root: root.to_path_buf(),
                 });
@@ -561,6 +524,22 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         }
         bar
     });
+    // The cache: one pack per configuration group, read before and written after.
+    let cache_dir =
+        (!args.no_cache).then(|| cache::directory(&policy.anchor(&policy.config_here())));
+    let mut packs: Vec<Option<Pack>> = groups
+        .iter()
+        .map(|g| {
+            let dir = cache_dir.as_deref()?;
+            let fingerprint = cache::group_fingerprint(&g.config, &g.root)?;
+            Some(Pack::open(
+                dir,
+                &g.root,
+                g.config_path.as_deref(),
+                fingerprint,
+            ))
+        })
+        .collect();
     let outcomes: Vec<Outcome> = walked
         .entries
         .par_iter()
@@ -573,9 +552,9 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
             };
             // A bug in one rule must not hide the other files' results.
             let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let abs = e.path.as_deref().map(|p| walk::normalize(&cwd, p));
                 // The kind `[kinds]` gives the file's path (relative to the config's directory).
-                let kind = e.path.as_deref().and_then(|p| {
-                    let abs = walk::normalize(&cwd, p);
+                let kind = abs.as_deref().and_then(|abs| {
                     let rel = abs
                         .strip_prefix(&group.root)
                         .ok()?
@@ -583,15 +562,15 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                         .replace('\\', "/");
                     group.config.kind_for(&rel)
                 });
-                check_one(
-                    e,
-                    stdin_bytes.as_deref(),
-                    &ctx,
+                let job = Job {
+                    ctx: &ctx,
                     fixing,
-                    &group.root,
-                    args.unsafe_fixes,
+                    root: &group.root,
+                    unsafe_fixes: args.unsafe_fixes,
                     kind,
-                )
+                    cache: packs[g].as_ref().zip(abs),
+                };
+                check_one(e, stdin_bytes.as_deref(), job)
             }))
             .unwrap_or_else(|panic| {
                 let what = panic
@@ -642,22 +621,44 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         }
     }
 
+    // Every file's own result that was computed afresh goes into the cache (a file that
+    // may not be cached leaves it); the cross-file part is never cached.
+    for (o, &g) in outcomes.iter().zip(&group_of_entry) {
+        if let (
+            Outcome::Checked {
+                file, cache, path, ..
+            },
+            Some(Some(pack)),
+        ) = (o, packs.get_mut(g))
+        {
+            match (cache, path) {
+                (Some((abs, hash, false)), _) => pack.put(abs, *hash, &file.own, &file.names),
+                (Some((_, _, true)), _) | (None, None) => {}
+                (None, Some(p)) => pack.forget(&walk::normalize(&cwd, p)),
+            }
+        }
+    }
+    for pack in packs.into_iter().flatten() {
+        pack.save();
+    }
+    let reports = reports(&outcomes);
+
     // Fixes: write back (or collect diffs).
     problems.extend(walked.problems);
     let mut files = Vec::new();
     let mut diffs = Vec::new();
     let mut fixed_stdin: Option<String> = None;
     let mut changed_files = Vec::new();
-    for (o, &g) in outcomes.into_iter().zip(&group_of_entry) {
-        match o {
-            Outcome::Problem(p) => problems.push(p),
-            Outcome::Checked {
-                mut report,
-                change,
-                bom,
-                path,
-                names: _,
-            } => {
+    for ((o, report), &g) in outcomes.into_iter().zip(reports).zip(&group_of_entry) {
+        match (o, report) {
+            (Outcome::Problem(p), _) => problems.push(p),
+            (Outcome::Checked { .. }, None) => {}
+            (
+                Outcome::Checked {
+                    change, bom, path, ..
+                },
+                Some(mut report),
+            ) => {
                 if let Some((old, new)) = change {
                     if args.diff {
                         diffs.push(fix::unified_diff(&report.path, &old, &new));
@@ -798,49 +799,69 @@ fn unfixed_report(path: &str, text: &str, group: &Group) -> FileReport {
     }
 }
 
-/// Compare the names of every checked file ([`crate::workspace`]) and add what the
-/// comparison finds to each file's report.
+/// Compare the names of every checked file ([`crate::workspace`]) and keep what the
+/// comparison finds with each file's results.
 fn across_files(outcomes: &mut [Outcome], ctx: &Context) {
-    let checked: Vec<(usize, &FileReport, &crate::facts::NameIndex)> = outcomes
+    let found = {
+        let docs: Vec<crate::facts::Doc> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                Outcome::Checked { file, .. } => Some(crate::facts::Doc {
+                    path: &file.path,
+                    text: &file.text,
+                    names: &file.names,
+                }),
+                Outcome::Problem(_) => None,
+            })
+            .collect();
+        if docs.len() < 2 {
+            return;
+        }
+        crate::workspace::findings(&docs, ctx)
+    };
+    let checked = outcomes.iter_mut().filter_map(|o| match o {
+        Outcome::Checked { file, .. } => Some(file),
+        Outcome::Problem(_) => None,
+    });
+    for (file, f) in checked.zip(found) {
+        file.across = f;
+    }
+}
+
+/// Each checked file's report: its own and cross-file findings merged
+/// ([`crate::workspace::merge`]) and converted to lines and columns, places in other
+/// files resolved; `None` for a path that could not be checked. In parallel.
+fn reports(outcomes: &[Outcome]) -> Vec<Option<FileReport>> {
+    let by_path: std::collections::HashMap<&str, &Analysed> = outcomes
         .iter()
-        .enumerate()
-        .filter_map(|(i, o)| match o {
-            Outcome::Checked { report, names, .. } => Some((i, report, names)),
+        .filter_map(|o| match o {
+            Outcome::Checked { file, .. } => Some((file.path.as_str(), file)),
             Outcome::Problem(_) => None,
         })
         .collect();
-    if checked.len() < 2 {
-        return;
-    }
-    let docs: Vec<crate::facts::Doc> = checked
-        .iter()
-        .map(|(_, r, n)| crate::facts::Doc {
-            path: &r.path,
-            text: &r.text,
-            names: n,
-        })
-        .collect();
-    let found = crate::workspace::findings(&docs, ctx);
     let resolve = |p: &str, span: crate::finding::Span| {
-        checked
-            .iter()
-            .find(|(_, r, _)| r.path == p)
-            .map(|(_, r, _)| output::range_of(&r.text, &r.lines, span))
+        by_path
+            .get(p)
+            .map(|f| output::range_of(&f.text, &f.lines, span))
     };
-    let extra: Vec<(usize, Vec<output::Diagnostic>)> = checked
-        .iter()
-        .zip(found)
-        .filter(|(_, f)| !f.is_empty())
-        .map(|((i, r, _), f)| (*i, output::convert_with(&r.text, &r.lines, &f, &resolve)))
-        .collect();
-    for (i, diags) in extra {
-        if let Some(Outcome::Checked { report, .. }) = outcomes.get_mut(i) {
-            report.diagnostics.extend(diags);
-            report.diagnostics.sort_by(|x, y| {
-                (x.span.start, x.span.end, x.code).cmp(&(y.span.start, y.span.end, y.code))
-            });
-        }
-    }
+    outcomes
+        .par_iter()
+        .map(|o| match o {
+            Outcome::Checked { file, .. } => Some(FileReport {
+                path: file.path.clone(),
+                text: file.text.clone(),
+                lines: file.lines.clone(),
+                diagnostics: output::convert_with(
+                    &file.text,
+                    &file.lines,
+                    &crate::workspace::merge(&file.own, &file.across),
+                    &resolve,
+                ),
+                fixed: file.fixed,
+            }),
+            Outcome::Problem(_) => None,
+        })
+        .collect()
 }
 
 fn exit(fatal: bool, fails: bool) -> ExitCode {
@@ -881,32 +902,4 @@ pub fn statistics(report: &Report) -> String {
         s.push_str("no findings\n");
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rule_overrides_validate_codes_and_levels() {
-        let mut c = Config::default();
-        assert!(apply_rule_overrides(&mut c, &["analysis-limited=error".into()]).is_ok());
-        assert_eq!(c.level("analysis-limited"), Some(Level::Error));
-        let e = apply_rule_overrides(&mut c, &["analysis-limimted=off".into()]).err();
-        let e = e.unwrap_or_default();
-        assert!(e.contains("did you mean `analysis-limited`"), "{e}");
-        assert!(apply_rule_overrides(&mut c, &["analysis-limited=loud".into()]).is_err());
-        assert!(apply_rule_overrides(&mut c, &["analysis-limited".into()]).is_err());
-    }
-
-    #[test]
-    fn suggestions_are_close_or_none() {
-        let codes = ["footnote-undefined", "footnote-unused", "name-ocr"];
-        assert_eq!(
-            suggest("footnote-undefind", &codes),
-            Some("footnote-undefined")
-        );
-        assert_eq!(suggest("ocr", &codes), Some("name-ocr"));
-        assert_eq!(suggest("completely-different-thing", &codes), None);
-    }
 }

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub mod cache;
 pub mod check;
 pub mod cited;
 pub mod explain;
@@ -15,6 +16,7 @@ pub mod fix;
 pub mod gazetteer;
 pub mod init;
 pub mod output;
+pub mod select;
 pub mod timeline;
 
 #[derive(Parser, Debug)]

@@ -1,9 +1,14 @@
 //! What the Markdown is: blocks, headings, and the regions that are not prose.
 //!
-//! Built from a tree-sitter-md tree (kept incrementally by [`crate::document`]).
+//! Built from tree-sitter-md trees, chunk by chunk ([`chunks`]; the editor keeps the
+//! chunks incrementally in `document`).
 //! Every later pass asks this model whether a byte is prose; nothing inside code
 //! spans, code blocks, HTML (comments included), link destinations, autolinks, bare
 //! URLs or front matter is ever analysed as prose.
+
+pub mod chunks;
+
+pub use chunks::chunk_starts;
 
 use crate::finding::Span;
 use tree_sitter::{Node, Parser, Range};
@@ -28,7 +33,7 @@ pub const WINDOW_DELIMITERS: usize = 64;
 pub enum Limit {
     /// An inline run with too many emphasis delimiters, parsed in windows.
     Delimiters,
-    /// A paragraph longer than [`crate::document::MAX_CHUNK`] bytes, parsed in pieces.
+    /// A paragraph longer than [`MAX_CHUNK`] bytes, parsed in pieces.
     LongParagraph,
     /// Containers nested deeper than [`MAX_DEPTH`]; deeper ones counted as that depth.
     Depth,

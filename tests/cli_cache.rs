@@ -1,0 +1,263 @@
+//! `annalist check`'s cache of per-file results, through the built binary: a cached
+//! run says exactly what a fresh one says; a changed file, configuration or gazetteer
+//! is analysed again; cross-file findings follow a change in another file; a corrupt
+//! cache is ignored; `--no-cache` writes nothing; `ANNALIST_CACHE_DIR` moves it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn run(dir: &Path, args: &[&str], cache_dir: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_annalist"));
+    cmd.current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("ANNALIST_CACHE_DIR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(c) = cache_dir {
+        cmd.env("ANNALIST_CACHE_DIR", c);
+    }
+    cmd.output().unwrap_or_else(|e| panic!("run: {e}"))
+}
+
+fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
+    let p = dir.join(rel);
+    if let Some(parent) = p.parent() {
+        fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    }
+    fs::write(&p, text).unwrap_or_else(|e| panic!("write: {e}"));
+    p
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The pack files of a cache directory.
+fn packs(cache: &Path) -> Vec<PathBuf> {
+    fs::read_dir(cache.join("v1"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect()
+}
+
+/// A collection with findings of its own (a broken note, OCR damage) and across files
+/// (Sŏul in one file, Seoul in two).
+fn collection() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    write(
+        d.path(),
+        "a.md",
+        "Kim II Sung returned to Sŏul on 31 June 1950.[^9]\n",
+    );
+    write(d.path(), "docs/b.md", "The army reached Seoul.\n");
+    write(d.path(), "docs/c.md", "Seoul again, and Seoul.\n");
+    d
+}
+
+/// Check in every format, with and without the cache, and assert the two say the same;
+/// the concise report (one line per finding), for the caller's assertions.
+fn all_formats(dir: &Path, cache: Option<&Path>) -> String {
+    let mut concise = String::new();
+    for format in ["concise", "human", "json"] {
+        let args = ["check", "--format", format, "."];
+        let cached = text(&run(dir, &args, cache));
+        let fresh_args = ["check", "--no-cache", "--format", format, "."];
+        let fresh = text(&run(dir, &fresh_args, cache));
+        assert_eq!(cached, fresh, "{format}");
+        if format == "concise" {
+            concise = cached;
+        }
+    }
+    concise
+}
+
+#[test]
+fn a_second_run_equals_the_first_and_reads_the_cache() {
+    let d = collection();
+    let first = run(d.path(), &["check", "--format", "json", "."], None);
+    let cache = d.path().join(".annalist_cache");
+    assert!(cache.join("CACHEDIR.TAG").is_file());
+    let tag = fs::read_to_string(cache.join("CACHEDIR.TAG")).unwrap_or_default();
+    assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+    let ignore = fs::read_to_string(cache.join(".gitignore")).unwrap_or_default();
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+    assert_eq!(packs(&cache).len(), 1);
+    let out = text(&first);
+    assert!(out.contains("romanisation-inconsistent"), "{out}");
+    assert!(out.contains("footnote-undefined"), "{out}");
+
+    let second = run(d.path(), &["check", "--format", "json", "."], None);
+    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(first.stderr, second.stderr);
+    assert_eq!(first.status.code(), second.status.code());
+
+    // The second run's own findings come from the pack: a message changed in it shows.
+    let pack = &packs(&cache)[0];
+    let stored = fs::read_to_string(pack).unwrap_or_default();
+    assert!(stored.contains("footnote-undefined"), "{stored}");
+    let planted = stored.replacen("[^9]", "[^planted]", 1);
+    assert_ne!(
+        planted, stored,
+        "the note's label is in its finding's message"
+    );
+    fs::write(pack, planted).unwrap_or_else(|e| panic!("write: {e}"));
+    let third = run(d.path(), &["check", "--format", "json", "."], None);
+    assert!(text(&third).contains("[^planted]"), "{}", text(&third));
+}
+
+#[test]
+fn a_corrupt_or_unreadable_cache_is_ignored() {
+    let d = collection();
+    let fresh = text(&run(d.path(), &["check", "--no-cache", "."], None));
+    let cache = d.path().join(".annalist_cache");
+    run(d.path(), &["check", "."], None);
+    let pack = packs(&cache)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no pack"));
+    for garbage in [&b"\0\xff not json"[..], b"{\"fingerprint\": 3}", b""] {
+        fs::write(&pack, garbage).unwrap_or_else(|e| panic!("write: {e}"));
+        assert_eq!(text(&run(d.path(), &["check", "."], None)), fresh);
+    }
+    // The pack is a directory: it can be neither read nor replaced.
+    fs::remove_file(&pack).unwrap_or_else(|e| panic!("rm: {e}"));
+    fs::create_dir(&pack).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    assert_eq!(text(&run(d.path(), &["check", "."], None)), fresh);
+    // The cache directory is a file.
+    fs::remove_dir_all(&cache).unwrap_or_else(|e| panic!("rm: {e}"));
+    fs::write(&cache, "not a directory").unwrap_or_else(|e| panic!("write: {e}"));
+    assert_eq!(text(&run(d.path(), &["check", "."], None)), fresh);
+}
+
+#[test]
+fn a_changed_file_is_analysed_again_and_the_others_compared_again() {
+    let d = collection();
+    let cached = all_formats(d.path(), None);
+    assert!(cached.contains("romanisation-inconsistent"), "{cached}");
+    // a.md now writes Seoul too: its own finding and the cross-file one (in a.md,
+    // pointing at the unchanged b.md and c.md) both go.
+    write(d.path(), "a.md", "Kim II Sung returned to Seoul.[^9]\n");
+    let cached2 = all_formats(d.path(), None);
+    assert_ne!(cached2, cached);
+    assert!(!cached2.contains("romanisation-inconsistent"), "{cached2}");
+    // b.md, unchanged and cached, is now the one the comparison judges.
+    write(d.path(), "a.md", "Sŏul.\n");
+    write(d.path(), "docs/c.md", "Sŏul again, and Sŏul.\n");
+    let cached3 = all_formats(d.path(), None);
+    assert!(
+        cached3
+            .lines()
+            .any(|l| l.starts_with("docs/b.md") && l.contains("romanisation-inconsistent")),
+        "{cached3}"
+    );
+}
+
+#[test]
+fn a_changed_configuration_or_gazetteer_invalidates() {
+    let d = collection();
+    let before = all_formats(d.path(), None);
+    write(
+        d.path(),
+        "annalist.toml",
+        "[rules]\nfootnote-undefined = \"off\"\n",
+    );
+    let cached = all_formats(d.path(), None);
+    assert_ne!(cached, before);
+    assert!(!cached.contains("footnote-undefined"), "{cached}");
+    // A command-line selection is part of the configuration too.
+    let sel = ["check", "--select", "date-", "."];
+    let o = text(&run(d.path(), &sel, None));
+    assert_eq!(o, text(&run(d.path(), &sel, None)));
+    assert!(!o.contains("romanisation"), "{o}");
+    assert!(o.contains("date-invalid"), "{o}");
+
+    // A project gazetteer that gives a name two spellings; then only one.
+    write(
+        d.path(),
+        "annalist.toml",
+        "gazetteers = [\"people.toml\"]\n",
+    );
+    write(
+        d.path(),
+        "z.md",
+        "Zorinov came. Sorinoff left. Zorinov stayed.\n",
+    );
+    let entity = |names: &str| {
+        format!(
+            "[[entity]]\nid = \"zorinov\"\nkind = \"person\"\npreferred = \"Valerian Zorinov\"\nnames = [{names}]\n"
+        )
+    };
+    write(
+        d.path(),
+        "people.toml",
+        &entity(
+            "{ text = \"Zorinov\", system = \"bgn-pcgn\" }, { text = \"Sorinoff\", system = \"french\" }",
+        ),
+    );
+    let cached = all_formats(d.path(), None);
+    assert!(cached.contains("Sorinoff"), "{cached}");
+    write(
+        d.path(),
+        "people.toml",
+        &entity("{ text = \"Zorinov\", system = \"bgn-pcgn\" }"),
+    );
+    let cached2 = all_formats(d.path(), None);
+    assert_ne!(cached2, cached);
+}
+
+#[test]
+fn no_cache_writes_nothing_and_the_environment_moves_it() {
+    let d = collection();
+    let o = run(d.path(), &["check", "--no-cache", "."], None);
+    assert!(o.status.code().is_some());
+    assert!(!d.path().join(".annalist_cache").exists());
+
+    let elsewhere = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let moved = elsewhere.path().join("c");
+    let first = run(d.path(), &["check", "."], Some(&moved));
+    assert!(!d.path().join(".annalist_cache").exists());
+    assert!(moved.join("CACHEDIR.TAG").is_file());
+    assert_eq!(packs(&moved).len(), 1);
+    let second = run(d.path(), &["check", "."], Some(&moved));
+    assert_eq!(text(&first), text(&second));
+}
+
+#[test]
+fn fix_runs_leave_a_cache_that_matches_the_files() {
+    let d = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    // OCR damage: --unsafe-fixes repairs it.
+    write(d.path(), "a.md", "Kim II Sung spoke.\n");
+    write(d.path(), "b.md", "Nothing to fix.\n");
+    let before = text(&run(d.path(), &["check", "--format", "json", "."], None));
+    let diff = run(d.path(), &["check", "--diff", "--unsafe-fixes", "."], None);
+    assert_eq!(diff.status.code(), Some(1), "{}", text(&diff));
+    // --diff wrote nothing; the cache still answers for the file as it is.
+    assert_eq!(
+        text(&run(d.path(), &["check", "--format", "json", "."], None)),
+        before
+    );
+    let fix = run(d.path(), &["check", "--fix", "--unsafe-fixes", "."], None);
+    assert!(fix.status.code().is_some(), "{}", text(&fix));
+    let after = fs::read_to_string(d.path().join("a.md")).unwrap_or_default();
+    assert_eq!(after, "Kim Il Sung spoke.\n");
+    let args = ["check", "--format", "json", "."];
+    let cached = text(&run(d.path(), &args, None));
+    let fresh = text(&run(
+        d.path(),
+        &["check", "--no-cache", "--format", "json", "."],
+        None,
+    ));
+    assert_eq!(cached, fresh);
+    assert_ne!(cached, before);
+}
