@@ -119,15 +119,27 @@ pub fn hover(a: &Analysis, _ctx: &Context, offset: usize) -> Option<HoverResult>
         out.push(note);
     }
     out.extend(chronology(a, idx));
-    let same: Vec<String> = a
+    // The other places of the same date: the first few by line, then how many more (a
+    // book may name 25 June 1950 hundreds of times; the card stays short).
+    const SHOWN: usize = 8;
+    let mut same = a
         .dates
         .iter()
         .enumerate()
-        .filter(|(i, x)| *i != idx && !x.edtf.is_empty() && x.edtf == d.edtf)
+        .filter(|(i, x)| *i != idx && !x.edtf.is_empty() && x.edtf == d.edtf);
+    let lines: Vec<String> = same
+        .by_ref()
+        .take(SHOWN)
         .map(|(_, x)| format!("line {}", line_of(a, x.span.start)))
         .collect();
-    if !same.is_empty() {
-        out.push(format!("Same date also at {}.", same.join(", ")));
+    let more = same.count();
+    if !lines.is_empty() {
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        out.push(format!("Same date also at {}{tail}.", lines.join(", ")));
     }
     Some(HoverResult {
         span: d.span,
@@ -197,23 +209,34 @@ fn chronology(a: &Analysis, idx: usize) -> Vec<String> {
         return Vec::new();
     }
     let story = narrative(a);
-    let mut sorted = story.clone();
-    sorted.sort_by_key(|&i| {
+    // The neighbours in date order, found in one pass (no sort per hover).
+    let key = |i: usize| {
         let x = &a.dates[i];
         (x.start, x.end, x.span.start)
-    });
+    };
     let mut out = Vec::new();
-    let here = sorted.iter().position(|&i| i == idx);
+    let here = story.contains(&idx).then(|| {
+        let k = key(idx);
+        let rank = story.iter().filter(|&&i| key(i) < k).count();
+        let before = story
+            .iter()
+            .copied()
+            .filter(|&i| key(i) < k)
+            .max_by_key(|&i| key(i));
+        let after = story
+            .iter()
+            .copied()
+            .filter(|&i| key(i) > k)
+            .min_by_key(|&i| key(i));
+        (rank, before, after)
+    });
     let show = |i: usize| {
         let x = &a.dates[i];
         describe(x, &a.text, line_of(a, x.span.start))
     };
-    if let Some(p) = here {
-        let before = p
-            .checked_sub(1)
-            .and_then(|q| sorted.get(q))
-            .map(|&i| show(i));
-        let after = sorted.get(p + 1).map(|&i| show(i));
+    if let Some((p, before, after)) = here {
+        let before = before.map(show);
+        let after = after.map(show);
         let mut parts = Vec::new();
         if let Some(b) = before {
             parts.push(format!("after {b}"));
@@ -226,7 +249,7 @@ fn chronology(a: &Analysis, idx: usize) -> Vec<String> {
                 "In date order: {} ({} of {} dates).",
                 parts.join(", "),
                 p + 1,
-                sorted.len()
+                story.len()
             ));
         }
     }
