@@ -69,8 +69,11 @@ impl Backend {
                     };
                     match result {
                         Ok(a) => {
+                            let a = Arc::new(a);
+                            if e.finished.as_ref().is_none_or(|(g, _)| *g < generation) {
+                                e.finished = Some((generation, a.clone()));
+                            }
                             if e.generation == generation {
-                                let a = Arc::new(a);
                                 let names_changed = e
                                     .analysis
                                     .as_ref()
@@ -124,14 +127,17 @@ impl Backend {
         });
     }
 
-    /// The analysis of the current text of `uri`, with the encoding and the document's
-    /// configuration: the stored one, or the scheduled one when it lands. Never a
-    /// second analysis of a version.
+    /// The analysis of the text of `uri` as it was when asked (or newer), with the
+    /// encoding and the document's configuration: the stored one, or the scheduled one
+    /// when it lands. Never a second analysis of a version.
     pub async fn analysis(
         &self,
         uri: &Uri,
     ) -> Result<Option<(Arc<Analysis>, Encoding, Arc<Resolved>)>> {
         let mut asked = false;
+        // The version asked about: the one current when the request arrived. Edits
+        // arriving while it waits do not make it wait longer.
+        let mut wanted: Option<u64> = None;
         loop {
             let mut rx = {
                 let st = lock(&self.state);
@@ -139,6 +145,10 @@ impl Backend {
                     return Ok(None);
                 };
                 if let Some(a) = e.current() {
+                    return Ok(Some((a.clone(), st.encoding, e.res.clone())));
+                }
+                let wanted = *wanted.get_or_insert(e.generation);
+                if let Some((_, a)) = e.finished.as_ref().filter(|(g, _)| *g >= wanted) {
                     return Ok(Some((a.clone(), st.encoding, e.res.clone())));
                 }
                 if !e.running {

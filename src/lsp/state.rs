@@ -30,6 +30,10 @@ pub struct DocEntry {
     pub res: Arc<Resolved>,
     pub generation: u64,
     pub analysis: Option<(u64, Arc<Analysis>)>,
+    /// The newest analysis finished, current or not: a request answers from the first
+    /// one at least as new as the text it was asked about (the text may have changed
+    /// meanwhile; the answer's positions are those of the analysed text).
+    pub finished: Option<(u64, Arc<Analysis>)>,
     /// Cross-file findings computed for the analysis of this generation.
     pub across: Option<(u64, Arc<Vec<Finding>>)>,
     /// An analysis of this document is under way (see [`super::scheduler`]).
@@ -48,6 +52,7 @@ impl DocEntry {
             res,
             generation,
             analysis: None,
+            finished: None,
             across: None,
             running: false,
             dirty: false,
