@@ -172,6 +172,29 @@ fn each_document_is_judged_under_its_own_configuration_as_check_judges_it() {
             }
         }
     }
+    // a's configuration changes on disk (a checkout): the editor's watcher says so, and
+    // a's document is judged again under the new file.
+    write(
+        &root,
+        "a/annalist.toml",
+        "[rules]\nfootnote-unused = \"off\"\nfootnote-undefined = \"off\"\n",
+    );
+    let a_uri = file_uri(&root.join("a/doc.md"));
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&root.join("a/annalist.toml")), "type": 2}]}),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let diags = lsp.diagnostics(&a_uri, None);
+        if !diags.iter().any(|d| d["code"] == "footnote-undefined") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "footnote-undefined is still reported after a's configuration turned it off"
+        );
+    }
     assert!(lsp.shutdown().success());
 }
 

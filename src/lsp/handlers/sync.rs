@@ -124,10 +124,18 @@ impl Backend {
 
     pub async fn on_did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let mut rebuild = false;
+        let mut config = false;
         for ch in params.changes {
             let Some(path) = ch.uri.to_file_path().map(|p| p.into_owned()) else {
                 continue;
             };
+            // A configuration file created, changed or deleted outside the editor (the
+            // VS Code extension watches them): which configuration governs each
+            // document may have changed.
+            if is_config_file(&path) {
+                config = true;
+                continue;
+            }
             // A bibliography changed: re-analyse the open documents (the cache in
             // src/citations/ re-reads the file).
             if is_bibliography_file(&path) {
@@ -153,7 +161,10 @@ impl Backend {
                 rebuild = true;
             }
         }
-        if rebuild {
+        if config {
+            // Reloads every configuration and rebuilds the index.
+            self.config_changed(None).await;
+        } else if rebuild {
             self.rebuild_workspace(true);
         }
     }
