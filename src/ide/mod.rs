@@ -8,7 +8,9 @@ use crate::notes::{Marker, NoteStyle};
 pub mod citation;
 pub mod date;
 pub mod entity;
+pub mod symbols;
 pub mod timeline;
+pub mod tokens;
 
 /// Markdown to show for a span.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use crate::facts::Analysis;
 use crate::finding::{Edit, Finding, Severity, Span};
-use crate::position::{Encoding, LineCol};
+use crate::position::{Encoding, LineCol, LineIndex};
 use tower_lsp_server::ls_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
     NumberOrString, Position, Range, TextEdit, Uri,
@@ -21,6 +21,65 @@ pub fn to_range(a: &Analysis, span: Span, enc: Encoding) -> Range {
         start: to_position(a, span.start, enc),
         end: to_position(a, span.end, enc),
     }
+}
+
+/// A span of a text that is not an analysed document (a workspace file, a gazetteer).
+pub fn text_range(text: &str, lines: &LineIndex, span: Span, enc: Encoding) -> Range {
+    let pos = |o: usize| {
+        let p = lines.position(text, o, enc);
+        Position {
+            line: p.line,
+            character: p.col,
+        }
+    };
+    Range {
+        start: pos(span.start),
+        end: pos(span.end.max(span.start)),
+    }
+}
+
+/// The LSP encoding of semantic tokens (byte spans with a class index, sorted and not
+/// overlapping): relative, one line each (a token across lines is split).
+pub fn semantic_tokens(
+    a: &Analysis,
+    toks: &[(Span, u32)],
+    enc: Encoding,
+) -> Vec<tower_lsp_server::ls_types::SemanticToken> {
+    let mut out = Vec::new();
+    let (mut prev_line, mut prev_col) = (0u32, 0u32);
+    for &(span, ty) in toks {
+        let mut start = span.start;
+        while start < span.end {
+            let line = a.lines.line_of(start);
+            let (_, line_end) = a.lines.line_content(&a.text, line);
+            let end = span.end.min(line_end.max(start));
+            if end > start {
+                let p = a.lines.position(&a.text, start, enc);
+                let len =
+                    crate::position::measure(a.text.get(start..end).unwrap_or(""), enc) as u32;
+                let delta_line = p.line - prev_line;
+                let delta_start = if delta_line == 0 {
+                    p.col - prev_col
+                } else {
+                    p.col
+                };
+                out.push(tower_lsp_server::ls_types::SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: len,
+                    token_type: ty,
+                    token_modifiers_bitset: 0,
+                });
+                prev_line = p.line;
+                prev_col = p.col;
+            }
+            start = a.lines.line_start(line + 1);
+            if start <= end && line + 1 >= a.lines.line_count() {
+                break;
+            }
+        }
+    }
+    out
 }
 
 pub fn to_offset(a: &Analysis, pos: Position, enc: Encoding) -> usize {
@@ -57,6 +116,7 @@ pub fn diagnostic(
     f: &Finding,
     enc: Encoding,
     other: &dyn Fn(&str, Span) -> Option<Location>,
+    docs_url: Option<&str>,
 ) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
         .related
@@ -75,7 +135,8 @@ pub fn diagnostic(
             })
         })
         .collect();
-    let href = crate::rules::doc_url(None, f.code).and_then(|u| u.parse::<Uri>().ok());
+    // The rule's page, as the CLI links it; none without `docs_url` (never a dead link).
+    let href = crate::rules::doc_url(docs_url, f.code).and_then(|u| u.parse::<Uri>().ok());
     Diagnostic {
         range: to_range(a, f.span, enc),
         severity: Some(severity(f.severity)),

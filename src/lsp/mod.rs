@@ -1,19 +1,48 @@
 //! The language server. Only this module knows LSP types; it adapts the engine
 //! (`analysis`, `ide`, `rules`) to the protocol.
 //!
-//! - `server`: lifecycle, document store, ordering of edits, scheduling of analysis,
-//!   request handlers.
-//! - `convert`: engine spans and findings ↔ LSP ranges, diagnostics and edits, through
-//!   [`crate::position`] with the negotiated encoding.
+//! - `server`: the service and the protocol's entry points, each handed to `handlers/`.
+//! - `state`: the document store and the server's state.
+//! - `configs`: one configuration per document, found as `annalist check` finds it.
+//! - `scheduler`: at most one analysis per document version; requests wait for it.
+//! - `publish`: diagnostics (own and cross-file findings), configuration problems.
+//! - `handlers/`: one file per group of requests (lifecycle, sync, hover, navigation,
+//!   edit, symbols, diagnostics).
+//! - `convert`: engine spans and findings ↔ LSP ranges, diagnostics, edits and
+//!   semantic tokens, through [`crate::position`] with the negotiated encoding.
 //! - `settings`: editor settings (`initializationOptions`, `didChangeConfiguration`)
-//!   merged over `annalist.toml`.
+//!   validated and laid over each document's configuration.
+//! - `wire`: a filter on stdin that passes on only well-framed JSON messages.
 //! - `workspace`: the workspace's unopened files, indexed for the cross-file rules.
 
+pub mod configs;
 pub mod convert;
+pub mod handlers;
+pub mod publish;
+pub mod scheduler;
 pub mod server;
 pub mod settings;
+pub mod state;
 pub mod wire;
 pub mod workspace;
+
+use crate::ide::tokens::TokenClass;
+use tower_lsp_server::ls_types::SemanticTokenType;
+
+/// The semantic token legend: one LSP type per [`TokenClass`], in its order.
+pub fn tokens_legend() -> Vec<SemanticTokenType> {
+    TokenClass::ALL
+        .iter()
+        .map(|c| match c {
+            TokenClass::Person => SemanticTokenType::CLASS,
+            TokenClass::Place => SemanticTokenType::NAMESPACE,
+            TokenClass::Organisation => SemanticTokenType::STRUCT,
+            TokenClass::Event => SemanticTokenType::EVENT,
+            TokenClass::Date => SemanticTokenType::NUMBER,
+            TokenClass::NoteMarker => SemanticTokenType::MACRO,
+        })
+        .collect()
+}
 
 use std::process::ExitCode;
 

@@ -1,0 +1,260 @@
+//! Diagnostics: a document's own findings plus its cross-file ones
+//! ([`crate::workspace`]), computed against the other open documents and the indexed
+//! workspace files ([`super::workspace`]) that share its configuration — the files
+//! `annalist check` would compare it with. Diagnostics wait for the workspace index
+//! (up to [`READY_WAIT`]), so in all but very large workspaces the first diagnostics a
+//! client sees are already complete; when the index lands later, what changed is
+//! republished. Also configuration problems: on the configuration file and in the log,
+//! and the editor settings' problems as a message.
+
+use super::convert::{diagnostic, to_range};
+use super::state::{Backend, Shared, lock};
+use super::workspace::WsFile;
+use crate::config::FileProblem;
+use crate::facts::{Analysis, Context, Doc};
+use crate::finding::{Finding, Span};
+use crate::position::Encoding;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::*;
+
+/// How long diagnostics wait for the workspace index. A small workspace is indexed well
+/// within it, so its first diagnostics are complete; a large one gets each document's
+/// own findings (and those across the open documents) at once, and the cross-file
+/// findings against the rest when the index is built ([`refresh`] republishes).
+pub const READY_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Wait until the workspace index is built, or [`READY_WAIT`] has passed.
+pub async fn wait_ready(ready: &tokio::sync::watch::Sender<bool>) {
+    let mut rx = ready.subscribe();
+    let _ = tokio::time::timeout(READY_WAIT, rx.wait_for(|r| *r)).await;
+}
+
+/// The cross-file findings of `uri`, whose current analysis is `a`, against the other
+/// open documents (their latest analysis) and the workspace's unopened files governed
+/// by the same configuration (as `check` compares the files of one configuration).
+pub fn across_for(st: &Shared, uri: &Uri, a: &Analysis) -> Vec<Finding> {
+    let Some(e) = st.docs.get(uri) else {
+        return Vec::new();
+    };
+    let res = e.res.clone();
+    if a.names.is_empty() || !res.config.romanisation.across_files {
+        return Vec::new();
+    }
+    let docs = workspace_docs(st, uri, a);
+    let ctx = Context {
+        config: &res.config,
+        knowledge: &res.knowledge,
+    };
+    crate::workspace::findings_for(&docs, 0, &ctx)
+}
+
+/// The documents the cross-file rules compare with `uri` (analysed as `a`), `uri`
+/// first: the other open documents (their latest analysis) and the workspace's files
+/// that are not open, in URI order — those governed by `uri`'s configuration.
+pub fn workspace_docs<'a>(st: &'a Shared, uri: &'a Uri, a: &'a Analysis) -> Vec<Doc<'a>> {
+    let mut docs = vec![Doc {
+        path: uri.as_str(),
+        text: &a.text,
+        names: &a.names,
+    }];
+    let config = st.docs.get(uri).map(|e| e.res.path.clone());
+    let mut open_paths: Vec<PathBuf> = Vec::new();
+    for (u, e) in &st.docs {
+        if let Some(p) = u.to_file_path() {
+            open_paths.push(p.into_owned());
+        }
+        if u == uri || config.as_ref().is_some_and(|c| *c != e.res.path) {
+            continue;
+        }
+        if let Some((_, oa)) = &e.analysis {
+            docs.push(Doc {
+                path: u.as_str(),
+                text: &oa.text,
+                names: &oa.names,
+            });
+        }
+    }
+    let mut files: Vec<(&String, &WsFile)> = st
+        .ws
+        .files
+        .iter()
+        .filter(|(_, f)| !open_paths.contains(&f.path))
+        .filter(|(_, f)| config.as_ref().is_none_or(|c| *c == f.config))
+        .collect();
+    files.sort_by(|x, y| x.0.cmp(y.0));
+    for (u, f) in files {
+        docs.push(Doc {
+            path: u,
+            text: &f.text,
+            names: &f.names,
+        });
+    }
+    docs
+}
+
+/// Where `span` of the document named `path` (a URI) lies: an open document's live
+/// text, else the indexed file's.
+pub fn locate(st: &Shared, path: &str, span: Span, enc: Encoding) -> Option<Location> {
+    let uri: Uri = path.parse().ok()?;
+    if let Some((_, a)) = st.docs.get(&uri).and_then(|e| e.analysis.as_ref()) {
+        return Some(Location {
+            uri,
+            range: to_range(a, span, enc),
+        });
+    }
+    let f = st.ws.files.get(path)?;
+    Some(Location {
+        uri,
+        range: super::convert::text_range(&f.text, &f.lines, span, enc),
+    })
+}
+
+/// Recompute the cross-file findings of the open documents (but `except`) whose
+/// analysis is current. Returns, in push mode, the diagnostics to publish for those
+/// that changed, and whether any changed.
+pub fn refresh(st: &mut Shared, except: Option<&Uri>) -> (Vec<(Uri, Vec<Diagnostic>, i32)>, bool) {
+    let (pull, enc) = (st.pull, st.encoding);
+    let uris: Vec<Uri> = st
+        .docs
+        .keys()
+        .filter(|u| Some(*u) != except)
+        .cloned()
+        .collect();
+    let mut out = Vec::new();
+    let mut changed = false;
+    for u in uris {
+        let Some(e) = st.docs.get(&u) else { continue };
+        let Some((g, a)) = e.analysis.clone() else {
+            continue;
+        };
+        if g != e.generation {
+            // Its own analysis is under way and will publish.
+            continue;
+        }
+        let version = e.doc.version;
+        let old = e.across.clone();
+        let across = across_for(st, &u, &a);
+        if old.is_some_and(|(og, o)| og == g && *o == across) {
+            continue;
+        }
+        changed = true;
+        if !pull {
+            out.push((u.clone(), diagnostics_of(st, &u, &a, &across, enc), version));
+        }
+        if let Some(e) = st.docs.get_mut(&u) {
+            e.across = Some((g, Arc::new(across)));
+        }
+    }
+    (out, changed)
+}
+
+/// Publish what [`refresh`] found changed (push mode), or ask a pulling client to pull
+/// again (`refresh_pull`).
+pub async fn send_refreshed(
+    client: &Client,
+    publish: Vec<(Uri, Vec<Diagnostic>, i32)>,
+    refresh_pull: bool,
+) {
+    for (u, diags, version) in publish {
+        client.publish_diagnostics(u, diags, Some(version)).await;
+    }
+    if refresh_pull {
+        let _ = client.workspace_diagnostic_refresh().await;
+    }
+}
+
+/// A document's findings and cross-file findings as diagnostics, linked to the rule
+/// pages when its configuration has a `docs_url`.
+pub fn diagnostics_of(
+    st: &Shared,
+    uri: &Uri,
+    a: &Analysis,
+    across: &[Finding],
+    enc: Encoding,
+) -> Vec<Diagnostic> {
+    let other = |p: &str, s: Span| locate(st, p, s, enc);
+    let docs_url = st.docs.get(uri).and_then(|e| e.res.config.docs_url.clone());
+    crate::workspace::merge(&a.findings, across)
+        .iter()
+        .map(|f| diagnostic(a, uri, f, enc, &other, docs_url.as_deref()))
+        .collect()
+}
+
+impl Backend {
+    /// [`report_config_problems`] for this server.
+    pub async fn report_config_problems(&self, clear: Vec<PathBuf>) {
+        report_config_problems(&self.client, &self.state, clear).await;
+    }
+}
+
+/// Report the configuration problems met since the last report (once `initialized`
+/// has arrived): each on its configuration file as a diagnostic, and in the log; the
+/// editor settings' problems as a message. `clear`: configuration files whose old
+/// diagnostics go (a reload).
+pub async fn report_config_problems(
+    client: &Client,
+    state: &std::sync::Mutex<Shared>,
+    clear: Vec<PathBuf>,
+) {
+    {
+        let (problems, settings, mut files) = {
+            let mut st = lock(state);
+            let fresh = st.configs.take_problems();
+            st.pending_problems.extend(fresh);
+            if !st.initialized {
+                return;
+            }
+            let problems = std::mem::take(&mut st.pending_problems);
+            let settings = std::mem::take(&mut st.pending_settings);
+            for p in &problems {
+                if !st.reported_configs.contains(&p.path) {
+                    st.reported_configs.push(p.path.clone());
+                }
+            }
+            (problems, settings, clear)
+        };
+        for p in &problems {
+            if !files.contains(&p.path) {
+                files.push(p.path.clone());
+            }
+        }
+        for f in files {
+            let diags: Vec<Diagnostic> = problems
+                .iter()
+                .filter(|p| p.path == f)
+                .map(config_diagnostic)
+                .collect();
+            if let Some(uri) = Uri::from_file_path(&f) {
+                client.publish_diagnostics(uri, diags, None).await;
+            }
+        }
+        for p in &problems {
+            client
+                .log_message(MessageType::WARNING, p.to_string())
+                .await;
+        }
+        for s in settings {
+            client.show_message(MessageType::WARNING, s).await;
+        }
+    }
+}
+
+fn config_diagnostic(p: &FileProblem) -> Diagnostic {
+    let pos = Position {
+        line: p.line.saturating_sub(1) as u32,
+        character: p.column.saturating_sub(1) as u32,
+    };
+    Diagnostic {
+        range: Range {
+            start: pos,
+            end: pos,
+        },
+        severity: Some(DiagnosticSeverity::ERROR),
+        code: Some(NumberOrString::String("config-invalid".into())),
+        source: Some("annalist".into()),
+        message: p.message.clone(),
+        ..Default::default()
+    }
+}

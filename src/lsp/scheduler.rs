@@ -1,0 +1,279 @@
+//! Analysis scheduling: at most one analysis per document runs at a time, and at most
+//! one per document version.
+//!
+//! - `did_open`, `did_change` and configuration changes call [`Backend::schedule`]. If
+//!   an analysis of the document is running, the document is marked dirty and the run
+//!   analyses the newest text next (edits arriving meanwhile are coalesced).
+//! - A request ([`Backend::analysis`]) never starts an analysis of its own: it takes
+//!   the stored analysis of the current version, or waits for the scheduled one (and
+//!   schedules it first if nothing is running).
+//! - Analysis runs on blocking threads from an immutable snapshot; a panic there
+//!   becomes an error response (or a log line) and the server keeps serving.
+
+use super::configs::Resolved;
+use super::publish::{across_for, diagnostics_of, refresh, send_refreshed, wait_ready};
+use super::state::{Backend, DocEntry, internal, lock, run_analysis};
+use crate::document::Snapshot;
+use crate::facts::Analysis;
+use crate::position::Encoding;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{MessageType, Uri};
+
+/// Mark a run of the entry's current generation started; what it analyses.
+fn start_run(e: &mut DocEntry) -> (Snapshot, u64, Arc<Resolved>) {
+    e.running = true;
+    e.dirty = false;
+    e.runs = if e.runs.0 == e.generation {
+        (e.generation, e.runs.1.saturating_add(1))
+    } else {
+        (e.generation, 1)
+    };
+    (e.doc.snapshot(), e.generation, e.res.clone())
+}
+
+impl Backend {
+    /// Make sure the newest text of `uri` gets analysed (and published, in push mode).
+    pub fn schedule(&self, uri: Uri) {
+        let first = {
+            let mut st = lock(&self.state);
+            let Some(e) = st.docs.get_mut(&uri) else {
+                return;
+            };
+            if e.running {
+                e.dirty = true;
+                return;
+            }
+            start_run(e)
+        };
+        let path: Option<PathBuf> = uri.to_file_path().map(|p| p.into_owned());
+        let state = self.state.clone();
+        let client = self.client.clone();
+        let ready = self.ready.clone();
+        let analysed = self.analysed.clone();
+        tokio::spawn(async move {
+            let (mut snap, mut generation, mut res) = first;
+            loop {
+                let (s2, r2, p2) = (snap.clone(), res.clone(), path.clone());
+                let result =
+                    tokio::task::spawn_blocking(move || run_analysis(&s2, &r2, p2.as_deref()))
+                        .await;
+                let mut fresh = None;
+                let next = {
+                    let mut st = lock(&state);
+                    let Some(e) = st.docs.get_mut(&uri) else {
+                        drop(st);
+                        analysed.send_modify(|n| *n = n.wrapping_add(1));
+                        break;
+                    };
+                    match result {
+                        Ok(a) => {
+                            let a = Arc::new(a);
+                            if e.finished.as_ref().is_none_or(|(g, _)| *g < generation) {
+                                e.finished = Some((generation, a.clone()));
+                            }
+                            if e.generation == generation {
+                                let names_changed = e
+                                    .analysis
+                                    .as_ref()
+                                    .is_none_or(|(_, old)| old.names != a.names);
+                                e.analysis = Some((generation, a.clone()));
+                                fresh = Some((a, names_changed));
+                            }
+                        }
+                        Err(err) => {
+                            let msg = format!(
+                                "annalist: analysis of {} failed ({err}); the server goes on. Please report this with the document.",
+                                uri.as_str()
+                            );
+                            let c = client.clone();
+                            tokio::spawn(
+                                async move { c.log_message(MessageType::ERROR, msg).await },
+                            );
+                        }
+                    }
+                    if e.dirty || e.generation != generation {
+                        Some(start_run(e))
+                    } else {
+                        e.running = false;
+                        None
+                    }
+                };
+                // Requests waiting for this version look again.
+                analysed.send_modify(|n| *n = n.wrapping_add(1));
+                if let Some((a, names_changed)) = fresh {
+                    publish_fresh(
+                        &state,
+                        &client,
+                        &ready,
+                        &uri,
+                        generation,
+                        &snap,
+                        a,
+                        names_changed,
+                    )
+                    .await;
+                }
+                match next {
+                    Some((s, g, r)) => {
+                        snap = s;
+                        generation = g;
+                        res = r;
+                    }
+                    None => break,
+                }
+            }
+        });
+    }
+
+    /// The analysis of the text of `uri` as it was when asked (or newer), with the
+    /// encoding and the document's configuration: the stored one, or the scheduled one
+    /// when it lands. Never a second analysis of a version.
+    pub async fn analysis(
+        &self,
+        uri: &Uri,
+    ) -> Result<Option<(Arc<Analysis>, Encoding, Arc<Resolved>)>> {
+        let mut asked = false;
+        // The version asked about: the one current when the request arrived. Edits
+        // arriving while it waits do not make it wait longer.
+        let mut wanted: Option<u64> = None;
+        loop {
+            let mut rx = {
+                let st = lock(&self.state);
+                let Some(e) = st.docs.get(uri) else {
+                    return Ok(None);
+                };
+                if let Some(a) = e.current() {
+                    return Ok(Some((a.clone(), st.encoding, e.res.clone())));
+                }
+                let wanted = *wanted.get_or_insert(e.generation);
+                if let Some((_, a)) = e.finished.as_ref().filter(|(g, _)| *g >= wanted) {
+                    return Ok(Some((a.clone(), st.encoding, e.res.clone())));
+                }
+                if !e.running {
+                    if asked {
+                        // The run we asked for ended without a result: it failed (and
+                        // said so in the log).
+                        return Err(internal(
+                            "the analysis of this document failed; the server goes on",
+                        ));
+                    }
+                    None
+                } else {
+                    // Subscribed under the lock: the run's end cannot be missed.
+                    Some(self.analysed.subscribe())
+                }
+            };
+            match rx.as_mut() {
+                Some(rx) => {
+                    if rx.changed().await.is_err() {
+                        return Err(internal("the server is shutting down"));
+                    }
+                }
+                None => {
+                    self.schedule(uri.clone());
+                    asked = true;
+                }
+            }
+        }
+    }
+}
+
+/// Publish a fresh analysis's diagnostics (push mode) with its cross-file findings,
+/// and refresh the other documents' cross-file findings if its names changed.
+#[allow(clippy::too_many_arguments)]
+async fn publish_fresh(
+    state: &Arc<std::sync::Mutex<super::state::Shared>>,
+    client: &tower_lsp_server::Client,
+    ready: &tokio::sync::watch::Sender<bool>,
+    uri: &Uri,
+    generation: u64,
+    snap: &Snapshot,
+    a: Arc<Analysis>,
+    names_changed: bool,
+) {
+    // Diagnostics wait for the workspace index: the first ones a client sees already
+    // carry the cross-file findings.
+    wait_ready(ready).await;
+    let (mine, others, pull) = {
+        let mut st = lock(state);
+        let (pull, enc) = (st.pull, st.encoding);
+        let current = st.docs.get(uri).is_some_and(|e| e.generation == generation);
+        // Already published for this generation by a refresh (the workspace index
+        // finished first): not again.
+        let done = st
+            .docs
+            .get(uri)
+            .and_then(|e| e.across.as_ref())
+            .is_some_and(|(g, _)| *g == generation);
+        let mine = if current && !done {
+            let across = across_for(&st, uri, &a);
+            let diags = (!pull).then(|| diagnostics_of(&st, uri, &a, &across, enc));
+            if let Some(e) = st.docs.get_mut(uri) {
+                e.across = Some((generation, Arc::new(across)));
+            }
+            diags
+        } else {
+            None
+        };
+        // Another document's cross-file findings may change with this one's names.
+        let others = if current && names_changed {
+            refresh(&mut st, Some(uri))
+        } else {
+            (Vec::new(), false)
+        };
+        (mine, others, pull)
+    };
+    if let Some(diags) = mine {
+        client
+            .publish_diagnostics(uri.clone(), diags, Some(snap.version))
+            .await;
+    }
+    send_refreshed(client, others.0, pull && others.1).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+    use tower_lsp_server::LspService;
+
+    /// A request arriving while the scheduled analysis of a version runs waits for it:
+    /// one analysis per version, however many requests ask.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_analysis_per_version() {
+        let (service, _socket) = LspService::new(Backend::new);
+        let backend = service.inner();
+        backend.ready.send_replace(true);
+        let uri: Uri = "file:///nowhere/doc.md".parse().expect("a URI");
+        let text = include_str!("../../fixtures/bajanov-1995.md");
+        for version in 0..3u64 {
+            {
+                let mut st = lock(&backend.state);
+                let res = st.configs.for_root();
+                let prev = st.docs.get(&uri).map(|e| e.generation + 1).unwrap_or(0);
+                assert_eq!(prev, version);
+                st.docs.insert(
+                    uri.clone(),
+                    DocEntry::new(Document::with_parse_limit(text, 0, usize::MAX), res, prev),
+                );
+            }
+            backend.schedule(uri.clone());
+            // Four requests while the scheduled run is under way.
+            let answers = tokio::join!(
+                backend.analysis(&uri),
+                backend.analysis(&uri),
+                backend.analysis(&uri),
+                backend.analysis(&uri)
+            );
+            for a in [answers.0, answers.1, answers.2, answers.3] {
+                let a = a.expect("no error").expect("open");
+                assert_eq!(a.0.text.len(), text.len());
+            }
+            let st = lock(&backend.state);
+            let e = st.docs.get(&uri).expect("open");
+            assert_eq!(e.runs, (version, 1), "analyses of version {version}");
+        }
+    }
+}
