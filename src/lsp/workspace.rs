@@ -95,8 +95,28 @@ pub fn walk(configs: &Configs, limit: usize) -> (Vec<PathBuf>, bool) {
     (paths, truncated)
 }
 
+/// A file open in the editor, held in the index without its text: the comparison
+/// reads the open document's live text instead, and closing it re-reads the file
+/// ([`Backend::reindex_file`] re-reads only indexed files).
+fn open_placeholder(path: &Path, configs: &Configs) -> Option<(String, WsFile)> {
+    let uri = Uri::from_file_path(path)?;
+    Some((
+        uri.as_str().to_string(),
+        WsFile {
+            path: path.to_path_buf(),
+            config: configs.for_path(path).path.clone(),
+            text: Arc::from(""),
+            lines: LineIndex::new(""),
+            names: NameIndex::default(),
+        },
+    ))
+}
+
 /// Index the Markdown files of the workspace as `annalist check root` would walk them.
-pub fn build(configs: &Configs) -> WsIndex {
+/// A file `is_open` tells is open in the editor is not read: its open text is what is
+/// compared (and on start-up, reading a large open document from disk as well as
+/// analysing it doubled the work before its first diagnostics).
+pub fn build(configs: &Configs, is_open: &(dyn Fn(&Path) -> bool + Sync)) -> WsIndex {
     let (paths, truncated) = walk(configs, FILE_LIMIT);
     let mut index = WsIndex {
         truncated,
@@ -105,6 +125,9 @@ pub fn build(configs: &Configs) -> WsIndex {
     index.files = paths
         .par_iter()
         .filter_map(|p| {
+            if is_open(p) {
+                return open_placeholder(p, configs);
+            }
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(p, configs))).ok()?
         })
         .collect();
@@ -141,7 +164,16 @@ impl Backend {
                     return;
                 }
             }
-            let built = tokio::task::spawn_blocking(move || build(&configs)).await;
+            let open_state = state.clone();
+            let built = tokio::task::spawn_blocking(move || {
+                // Asked per file, as the walk reaches it: an editor opens its first
+                // document right after `initialized`, while the walk is under way.
+                let is_open = |p: &Path| {
+                    Uri::from_file_path(p).is_some_and(|u| lock(&open_state).docs.contains_key(&u))
+                };
+                build(&configs, &is_open)
+            })
+            .await;
             let (publish, pull, changed, note) = {
                 let mut st = lock(&state);
                 if st.ws_epoch != epoch {
