@@ -287,6 +287,8 @@ table{border-collapse:collapse;width:100%;margin-top:1.5em;font-size:.95em}
 th,td{border-bottom:1px solid #e4dfd2;padding:.35em .6em;text-align:left;vertical-align:top}
 th{font-weight:normal;color:#666;border-bottom:2px solid #ccc}
 td.h{white-space:nowrap}
+td.e{min-width:16em}
+td.s{min-width:22em}
 td.d{white-space:nowrap;color:#777;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 .muted{color:#777}
 </style>
@@ -301,7 +303,7 @@ td.d{white-space:nowrap;color:#777;font-family:ui-monospace,Menlo,Consolas,monos
     for e in &t.events {
         let _ = writeln!(
             s,
-            "<tr><td class=\"h\">{}{}{}</td><td class=\"d\">{}</td><td>{}</td><td>{}</td><td class=\"muted\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"h\">{}{}{}</td><td class=\"d\">{}</td><td>{}</td><td class=\"e\">{}</td><td class=\"s muted\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&e.human),
             e.covers
                 .as_ref()

@@ -5,7 +5,7 @@
 use crate::finding::Span;
 
 /// The longest gist, in characters, before it is shortened at a word with `…`.
-pub const MAX_GIST: usize = 90;
+pub const MAX_GIST: usize = 110;
 
 /// Prepositions and articles that lead into a date and mean nothing without it.
 const LEAD: &[&str] = &[

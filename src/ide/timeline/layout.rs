@@ -2,13 +2,19 @@
 //! only draws it): a vertical axis scaled to the events, label boxes stacked in one
 //! column to its right, and leader lines from each mark to its box.
 //!
-//! Invariants (tested for 20 and 500 events): no two label boxes overlap; no two leaders
-//! cross (marks and boxes are both in chronological order down the page, so the leaders
-//! form a monotone matching); no leader crosses a box (leaders stay between the axis and
-//! the column); marks are at least `MIN_SEP` apart; the height grows at most linearly
-//! with the events and is capped — past `MAX_BOXES` events they are grouped by month,
-//! then year, then decade, then in runs of groups, so the picture never has more than
-//! `MAX_BOXES` boxes.
+//! The axis is scaled to the events: a gap between two dates takes room growing with the
+//! square root of its length (so a quiet year does not squeeze a busy month), an empty
+//! stretch of more than three years is a break, and the axis stretches wherever the
+//! boxes need more room than time gives them, so each box sits level with its mark.
+//!
+//! Invariants (tested for 1 to 500 events in `tests/timeline.rs`): no two label boxes
+//! overlap; no two leaders cross (marks and boxes are both in chronological order down the
+//! page, so the leaders form a monotone matching); no leader crosses a box (leaders stay
+//! between the axis and the column); marks are at least `MIN_SEP` apart; the height grows
+//! at most linearly with the events and is bounded: there are never more than
+//! `MAX_BOXES` boxes nor `MAX_LINES` lines — past that, events are grouped by year (by
+//! decade for long documents), and the busiest years open into months, the quietest
+//! months into their events, while the budget allows.
 
 use super::{Event, Timeline};
 use crate::dates::calendar::day_number;
@@ -391,73 +397,61 @@ pub fn layout(t: &Timeline) -> Layout {
     let gap_days = |k: usize| days[k + 1] - days[k];
     let is_break = |k: usize| gap_days(k) > BREAK_DAYS && !covered[k];
     // Each gap's share of the axis grows with the square root of its length, so a long
-    // quiet stretch does not squeeze the busy months; breaks take a fixed 40 px.
+    // quiet stretch does not squeeze the busy months; breaks take a fixed 40 px. Then
+    // the axis stretches wherever the boxes need more room than time gives them, so
+    // every box sits at its mark (the leaders run level) and the column never drifts
+    // away from the axis.
     let weight = |k: usize| (gap_days(k) as f64).sqrt();
     let total: f64 = (0..covered.len())
         .filter(|&k| !is_break(k))
         .map(weight)
         .sum();
-    let breaks_n = (0..covered.len()).filter(|&k| is_break(k)).count();
-    let span_px = (column - breaks_n as f64 * 40.0).max(column * 0.5);
-    let ppw = span_px / total.max(1.0);
-    // Where each knot would sit by time alone, and where its box would sit if the boxes
-    // were stacked tightly; the axis takes the middle way, so leaders stay short.
-    let mut by_time = Vec::with_capacity(days.len());
-    let mut breaks_at = Vec::new();
-    let mut y = TOP + 20.0;
-    for k in 0..days.len() {
-        if k > 0 {
-            y += if is_break(k - 1) {
-                breaks_at.push(k - 1);
-                40.0
-            } else {
-                weight(k - 1) * ppw
-            };
+    let ppw = 0.6 * column / total.max(1.0);
+    // The boxes anchored at each knot (boxes are in date order, so this is a sweep).
+    let mut at_knot: Vec<Vec<usize>> = vec![Vec::new(); days.len()];
+    for (b, &(s, _)) in spans.iter().enumerate() {
+        if let Ok(k) = days.binary_search(&day_number(s)) {
+            at_knot[k].push(b);
         }
-        by_time.push(y);
     }
-    let mut stacked: Vec<Option<f64>> = vec![None; days.len()];
-    let mut top = TOP;
-    for (&h, &(s, _)) in heights.iter().zip(&spans) {
-        if let Ok(k) = days.binary_search(&day_number(s))
-            && stacked[k].is_none()
-        {
-            stacked[k] = Some(top + PAD + LINE_H / 2.0);
-        }
-        top += h + GAP;
-    }
+    let first_line = PAD + LINE_H / 2.0;
     let mut knots = Vec::with_capacity(days.len());
     let mut breaks = Vec::new();
-    let mut prev: Option<f64> = None;
-    let mut shift = 0.0;
+    let mut tops = vec![TOP; spans.len()];
+    let mut bottom = TOP;
+    let mut y = TOP + 20.0;
     for (k, &d) in days.iter().enumerate() {
-        let want = match stacked[k] {
-            Some(st) => 0.3 * by_time[k] + 0.7 * st,
-            None => by_time[k] + shift,
-        };
-        let y = match prev {
-            Some(p) if k > 0 && breaks_at.contains(&(k - 1)) => {
-                breaks.push((p + 20.0, gap_days(k - 1) / 365));
-                want.max(p + 40.0)
+        if k > 0 {
+            if is_break(k - 1) {
+                breaks.push((y + 20.0, gap_days(k - 1) / 365));
+                y += 40.0;
+            } else {
+                y += (weight(k - 1) * ppw).max(MIN_SEP);
             }
-            Some(p) => want.max(p + MIN_SEP),
-            None => want.max(TOP + 20.0),
-        };
-        shift = y - by_time[k];
+        }
+        if !at_knot[k].is_empty() {
+            y = y.max(bottom + first_line);
+            let mut top = y - first_line;
+            for &b in &at_knot[k] {
+                tops[b] = top;
+                top += heights[b] + GAP;
+            }
+            bottom = top;
+        }
         knots.push((d, y));
-        prev = Some(y);
     }
-    let axis_end = prev.unwrap_or(TOP + 20.0);
+    let axis_end = y;
     let scale = Scale { knots };
 
-    // Boxes: each centred on its mark's first line, pushed down past the one above.
     let mut boxes = Vec::with_capacity(grps.len());
     let mut marks: Vec<Mark> = Vec::new();
-    let mut bottom = TOP;
-    for ((g, lines), (&h, &(s, _))) in grps.iter().zip(boxes_lines).zip(heights.iter().zip(&spans))
+    for (((g, lines), &h), (&(s, _), &top)) in grps
+        .iter()
+        .zip(boxes_lines)
+        .zip(&heights)
+        .zip(spans.iter().zip(&tops))
     {
         let my = scale.y(s);
-        let top = (my - PAD - LINE_H / 2.0).max(bottom);
         let hollow = g
             .iter()
             .filter_map(|&i| t.events.get(i))
@@ -481,11 +475,10 @@ pub fn layout(t: &Timeline) -> Layout {
             lines,
             events: g.clone(),
             leader: {
-                let (x1, y2) = (AXIS_X + MARK_R + 1.0, top + PAD + LINE_H / 2.0);
+                let (x1, y2) = (AXIS_X + MARK_R + 1.0, top + first_line);
                 [(x1, my), (x1 + 6.0, my), (BOX_X - 12.0, y2), (BOX_X, y2)]
             },
         });
-        bottom = top + h + GAP;
     }
 
     // Stretches beside the axis, in lanes, the earliest first.
