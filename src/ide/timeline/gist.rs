@@ -228,7 +228,8 @@ pub fn text_of(raw: &str) -> String {
 /// superscript digits; 0 when there is none.
 fn marker_len(s: &str) -> usize {
     if let Some(r) = s.strip_prefix("[^").or_else(|| s.strip_prefix("[@")) {
-        return r.find(']').map_or(0, |e| e + 3);
+        // A citation cut at its comma by the clause (`[@key, 3]`) runs to the end.
+        return r.find(']').map_or(s.len(), |e| e + 3);
     }
     if let Some(r) = s.strip_prefix('(')
         && let Some(e) = r.find(')')
@@ -310,5 +311,12 @@ mod tests {
             "{long}"
         );
         assert!(!long.contains("[^2]"));
+        assert_eq!(
+            gist(
+                "In the beginning of 1950 Stalin wrote [@weathersby1993, 3].",
+                "the beginning of 1950"
+            ),
+            "Stalin wrote"
+        );
     }
 }
