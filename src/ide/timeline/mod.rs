@@ -15,7 +15,7 @@ pub mod human;
 pub mod layout;
 mod sentence;
 
-pub use sentence::sentence_at;
+pub use sentence::{Sentences, sentence_at};
 
 use crate::dates::{DateMention, Precision, Problem};
 use crate::facts::{Analysis, Context};
@@ -144,6 +144,7 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
     let regions = filter::regions(&a.text, &a.md);
     let region_of = |at: usize| filter::region_at(&regions, at);
     let notes = note_regions(a);
+    let mut sentences: Option<Sentences> = None;
     for (i, d) in a.dates.iter().enumerate() {
         if filter::region_at(&notes, d.span.start).is_some() {
             continue;
@@ -172,24 +173,27 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
             leave(left_out_reason(d));
             continue;
         };
-        let sentence = sentence_at(&a.text, &a.md, d.span.start);
+        if !sentences.as_ref().is_some_and(|s| s.covers(d.span.start)) {
+            sentences = Some(Sentences::of_block(&a.text, &a.md, d.span.start));
+        }
+        let Some(whole) = sentences.as_ref().map(|s| s.at(&a.text, d.span.start)) else {
+            continue;
+        };
+        // A sentence longer than a window around the date is cut to the window, so a
+        // paragraph of thousands of dates without a stop costs a window per date.
+        let sentence = window(&a.text, whole, d.span);
         if let Some(why) = filter::state(&a.text, sentence, d.span) {
             leave(why.into());
             continue;
         }
         let (actors, places) = actors_in(a, ctx, sentence);
-        let notes = a
-            .notes
-            .markers
+        let notes = within(&a.notes.markers, sentence, |m| m.span.start)
             .iter()
-            .filter(|m| sentence.contains(m.span.start))
             .map(|m| m.label.clone())
             // Pandoc citations in the sentence source it too, as `@key`.
             .chain(
-                a.citations
-                    .cites
+                within(&a.citations.cites, sentence, |c| c.key_span.start)
                     .iter()
-                    .filter(|c| sentence.contains(c.key_span.start))
                     .map(|c| format!("@{}", c.key)),
             )
             .collect();
@@ -197,10 +201,8 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
         let mut gist = gist::text_of(clause.slice(&a.text));
         // Actors first: a clause that opens with `he` or `she` in a sentence that names one
         // person gets the name ahead (`Stalin: he ordered …`); no other rewording.
-        let persons: Vec<&str> = a
-            .mentions
+        let persons: Vec<&str> = within(&a.mentions, sentence, |m| m.span.start)
             .iter()
-            .filter(|m| sentence.contains(m.span.start))
             .filter_map(|m| ctx.knowledge.gazetteer.entities.get(m.entity))
             .filter(|e| e.kind == EntityKind::Person)
             .map(|e| e.preferred.as_str())
@@ -224,7 +226,16 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
             precision: d.precision,
             surface,
             span: d.span,
-            text: collapse(sentence.slice(&a.text)),
+            text: {
+                let mut t = collapse(sentence.slice(&a.text));
+                if sentence.start > whole.start {
+                    t.insert(0, '…');
+                }
+                if sentence.end < whole.end {
+                    t.push('…');
+                }
+                t
+            },
             sentence,
             gist,
             line,
@@ -253,11 +264,7 @@ fn left_out_reason(d: &DateMention) -> String {
 fn actors_in(a: &Analysis, ctx: &Context, sentence: Span) -> (Vec<String>, Vec<String>) {
     let mut actors: Vec<String> = Vec::new();
     let mut places: Vec<String> = Vec::new();
-    for m in a
-        .mentions
-        .iter()
-        .filter(|m| sentence.contains(m.span.start))
-    {
+    for m in within(&a.mentions, sentence, |m| m.span.start) {
         if let Some(e) = ctx.knowledge.gazetteer.entities.get(m.entity) {
             let list = match e.kind {
                 EntityKind::Person | EntityKind::Organisation => &mut actors,
@@ -269,6 +276,30 @@ fn actors_in(a: &Analysis, ctx: &Context, sentence: Span) -> (Vec<String>, Vec<S
         }
     }
     (actors, places)
+}
+
+/// The items of `v` (sorted by `start`, as the passes produce them) starting in `s`, by
+/// bisection.
+fn within<T>(v: &[T], s: Span, start: impl Fn(&T) -> usize) -> &[T] {
+    let lo = v.partition_point(|x| start(x) < s.start);
+    let hi = v.partition_point(|x| start(x) < s.end);
+    v.get(lo..hi.max(lo)).unwrap_or(&[])
+}
+
+/// Bytes kept on each side of a date when its sentence is longer.
+const WINDOW: usize = 400;
+
+/// `sentence` cut to `WINDOW` bytes either side of `date`, at character boundaries.
+fn window(text: &str, sentence: Span, date: Span) -> Span {
+    let mut lo = date.start.saturating_sub(WINDOW).max(sentence.start);
+    while lo > sentence.start && !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (date.end + WINDOW).min(sentence.end);
+    while hi < sentence.end && !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    Span::new(lo, hi)
 }
 
 fn collapse(s: &str) -> String {

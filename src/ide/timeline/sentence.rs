@@ -18,30 +18,58 @@ const ABBREVIATIONS: &[&str] = &[
 /// the stop stay with the sentence). Abbreviations (`Dr.`, `D.C.`, `Univ.`) and initials do
 /// not end a sentence.
 pub fn sentence_at(text: &str, md: &MdModel, offset: usize) -> Span {
-    let block = md
-        .block_at(offset)
-        .map(|b| b.content)
-        .unwrap_or_else(|| line_span(text, offset));
-    let Some(body) = text.get(block.start..block.end) else {
-        return Span::new(offset, offset);
-    };
-    let mut start = block.start;
-    let mut end = block.end;
-    for b in boundaries(body) {
-        let at = block.start + b;
-        if at <= offset {
-            start = at;
-        } else {
-            end = at;
-            break;
-        }
+    Sentences::of_block(text, md, offset).at(text, offset)
+}
+
+/// The sentence starts of one block, found once: the timeline asks for the sentence of
+/// every date, and a block with many dates must not be scanned once per date.
+pub struct Sentences {
+    block: Span,
+    /// Absolute offsets where a sentence starts, ascending.
+    starts: Vec<usize>,
+}
+
+impl Sentences {
+    pub fn of_block(text: &str, md: &MdModel, offset: usize) -> Sentences {
+        let block = md
+            .block_at(offset)
+            .map(|b| b.content)
+            .unwrap_or_else(|| line_span(text, offset));
+        let starts = text
+            .get(block.start..block.end)
+            .map(|body| {
+                boundaries(body)
+                    .into_iter()
+                    .map(|b| block.start + b)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Sentences { block, starts }
     }
-    // Trim whitespace.
-    let s = Span::new(start, end);
-    let raw = s.slice(text);
-    let lead = raw.len() - raw.trim_start().len();
-    let trail = raw.len() - raw.trim_end().len();
-    Span::new(start + lead, end.saturating_sub(trail).max(start + lead))
+
+    /// True when `offset` is in this block (so `at` may answer for it).
+    pub fn covers(&self, offset: usize) -> bool {
+        self.block.contains(offset)
+    }
+
+    /// The sentence around `offset`, whitespace trimmed.
+    pub fn at(&self, text: &str, offset: usize) -> Span {
+        if text.get(self.block.start..self.block.end).is_none() {
+            return Span::new(offset, offset);
+        }
+        let i = self.starts.partition_point(|&b| b <= offset);
+        let start = i
+            .checked_sub(1)
+            .and_then(|j| self.starts.get(j))
+            .copied()
+            .unwrap_or(self.block.start);
+        let end = self.starts.get(i).copied().unwrap_or(self.block.end);
+        let s = Span::new(start, end);
+        let raw = s.slice(text);
+        let lead = raw.len() - raw.trim_start().len();
+        let trail = raw.len() - raw.trim_end().len();
+        Span::new(start + lead, end.saturating_sub(trail).max(start + lead))
+    }
 }
 
 fn line_span(text: &str, offset: usize) -> Span {
