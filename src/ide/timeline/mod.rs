@@ -187,13 +187,16 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
             continue;
         }
         let (actors, places) = actors_in(a, ctx, sentence);
-        let notes = within(&a.notes.markers, sentence, |m| m.span.start)
+        // Notes source the whole sentence, however long (the first few of them).
+        let notes = within(&a.notes.markers, whole, |m| m.span.start)
             .iter()
+            .take(MAX_NOTES)
             .map(|m| m.label.clone())
             // Pandoc citations in the sentence source it too, as `@key`.
             .chain(
-                within(&a.citations.cites, sentence, |c| c.key_span.start)
+                within(&a.citations.cites, whole, |c| c.key_span.start)
                     .iter()
+                    .take(MAX_NOTES)
                     .map(|c| format!("@{}", c.key)),
             )
             .collect();
@@ -285,6 +288,9 @@ fn within<T>(v: &[T], s: Span, start: impl Fn(&T) -> usize) -> &[T] {
     let hi = v.partition_point(|x| start(x) < s.end);
     v.get(lo..hi.max(lo)).unwrap_or(&[])
 }
+
+/// The most note markers (and, apart, citations) listed for one event.
+const MAX_NOTES: usize = 8;
 
 /// Bytes kept on each side of a date when its sentence is longer.
 const WINDOW: usize = 400;
