@@ -416,20 +416,19 @@ fn inlay_hints_after_partial_dates() {
         })
         .collect();
     let labels: Vec<&str> = hints.iter().map(|h| h.1.as_str()).collect();
+    // As a historian writes them (#16), and none where the reading repeats the text
+    // (`24-25 July 1995`, `1947-1948`, `May-August 1949`).
     assert_eq!(
         labels,
         [
-            "1995-07-24/1995-07-25",
-            "1949-36",
-            "1947/1948",
-            "1949-33",
-            "194X-03-05",
-            "1949-05/1949-08",
-            "1949-08",
+            "Oct.–Dec. 1949",
+            "Jan.–Mar. 1949",
+            "year cut short: 194?",
+            "August 1949",
         ]
     );
     // Full dates get none.
-    assert!(!labels.contains(&"1949-04-17"));
+    assert!(!labels.iter().any(|l| l.contains("17 April")));
 }
 
 proptest::proptest! {

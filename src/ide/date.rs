@@ -269,8 +269,9 @@ fn chronology(a: &Analysis, idx: usize) -> Vec<String> {
     out
 }
 
-/// Inlay hints: the normalised value after dates that are ambiguous or partial as
-/// written (inferred or carried years, ranges, parts of years, decades, broken years).
+/// Inlay hints: the reading, as a historian writes it, after dates that are ambiguous or
+/// partial as written (inferred or carried years, parts of years, decades, broken
+/// years); none where it would only repeat the text (`May-August 1949`).
 /// Byte offset (the date's end) and the label.
 pub fn inlay_hints(a: &Analysis) -> Vec<(usize, String)> {
     a.dates
@@ -285,6 +286,8 @@ pub fn inlay_hints(a: &Analysis) -> Vec<(usize, String)> {
                     Precision::Range | Precision::Season | Precision::Decade
                 )
         })
-        .map(|d| (d.span.end, d.edtf.clone()))
+        .filter_map(|d| {
+            super::timeline::human::hint(d, d.span.slice(&a.text)).map(|h| (d.span.end, h))
+        })
         .collect()
 }
