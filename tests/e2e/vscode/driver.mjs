@@ -473,6 +473,9 @@ async function clearProblemsFilter() {
 
 await check(`citations: ${ARTICLE} opens, and hover on [@bajanov1995, 3] shows the formatted reference`, async () => {
   await quickOpen(ARTICLE);
+  // The cursor on the key too, for the keyboard's hover if the mouse's comes too early.
+  const at = locateIn(articleLines, "@bajanov1995, 3]");
+  await gotoLineCol(at.line, at.col + 3);
   const text = await mouseHover("@bajanov1995, 3]", 3, "The Origins of the Korean War");
   log(`   hover: ${text.slice(0, 200)}`);
   for (const want of ["Bajanov", "1995"]) {
