@@ -292,6 +292,22 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// Whether hayagriva bundles an independent CSL style called `name` (the styles
+/// `citations::reference` can format with).
+fn citation_style_known(name: &str) -> bool {
+    hayagriva::archive::ArchivedStyle::by_name(name)
+        .is_some_and(|a| matches!(a.get(), hayagriva::citationberg::Style::Independent(_)))
+}
+
+/// The names of the styles [`citation_style_known`] accepts.
+fn citation_style_names() -> Vec<&'static str> {
+    hayagriva::archive::ArchivedStyle::all()
+        .iter()
+        .filter(|a| matches!(a.get(), hayagriva::citationberg::Style::Independent(_)))
+        .flat_map(|a| a.names().iter().copied())
+        .collect()
+}
+
 /// ` (did you mean `x`?)`, or nothing.
 fn hint(word: &str, candidates: &[&str]) -> String {
     did_you_mean(word, candidates)
@@ -495,7 +511,25 @@ impl Validator<'_> {
                         name,
                         "a CSL style bundled with hayagriva, e.g. \"chicago-notes\"",
                     ) {
-                        c.citation_style = x;
+                        // Never a silent fallback: a style hayagriva cannot format with
+                        // is said here, and the default is used.
+                        if citation_style_known(&x) {
+                            c.citation_style = x;
+                        } else {
+                            let names = citation_style_names();
+                            self.problem(
+                                value.span().start,
+                                format!(
+                                    "citation_style: `{x}` is not a CSL style Annalist can format with{}; \
+                                     references are formatted in the default `chicago-notes` instead. \
+                                     Name one of the {} bundled styles (e.g. `chicago-notes`, \
+                                     `chicago-author-date`, `apa`, `modern-language-association`) \
+                                     or remove the key",
+                                    hint(&x, &names),
+                                    names.len()
+                                ),
+                            );
+                        }
                     }
                 }
                 _ => self.problem(

@@ -187,3 +187,150 @@ fn citations_explain_documents_the_rules() {
         assert!(String::from_utf8_lossy(&o.stdout).contains(code));
     }
 }
+
+/// 1-based line of the first line of `file` (in fixtures/citations) containing `needle`.
+fn line_of(file: &str, needle: &str) -> usize {
+    let text = fs::read_to_string(fixture_dir().join(file)).unwrap_or_else(|e| panic!("{e}"));
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("{needle} not in {file}"))
+}
+
+/// Pandoc's own citation examples (the manual's "Citation syntax" section, keys
+/// swapped for the fixture's), a footnote citing, CSL JSON and CSL YAML keys, and the
+/// near-misses (e-mail, `@` in code and URLs, a handle in a quotation): exactly the
+/// three keys no bibliography has are reported, each where it is written.
+#[test]
+fn citations_pandoc_examples_through_check() {
+    let d = project("");
+    let found = check_json(d.path(), "pandoc-examples.md");
+    let mut undefined: Vec<(u64, String)> = codes(&found, "citation-undefined")
+        .iter()
+        .map(|f| {
+            (
+                f["range"]["start"]["line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    undefined.sort();
+    let keys = ["torkunov2000:war.origins", "bajanov1959", "nobody2020"];
+    assert_eq!(undefined.len(), 3, "{found:?}");
+    for (u, key) in undefined.iter().zip(keys) {
+        assert!(u.1.contains(key), "{u:?} should name {key}");
+    }
+    assert_eq!(
+        undefined[0].0 as usize,
+        line_of("pandoc-examples.md", "[@torkunov2000:war.origins]")
+    );
+    assert_eq!(
+        undefined[1].0 as usize,
+        line_of("pandoc-examples.md", "A typo [@bajanov1959]")
+    );
+    assert!(undefined[1].1.contains("bajanov1995"), "{undefined:?}");
+    // Nothing else about citations: the near-misses are not citations, the three
+    // bibliographies load (the JSON's item without an id is its one problem).
+    let others: Vec<&Value> = codes(&found, "citation")
+        .into_iter()
+        .filter(|f| f["code"] != "citation-undefined")
+        .collect();
+    assert!(others.is_empty(), "{others:?}");
+    let problems = codes(&found, "bibliography-problem");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("zotero.json")),
+        "{problems:?}"
+    );
+    // Works cited, in order of first citation: BibTeX, CSL JSON, CSL YAML (braced
+    // key), and the footnote's citation.
+    let o = run_in(
+        d.path(),
+        &["cited", "pandoc-examples.md", "--format", "json"],
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let keys: Vec<&str> = v["works"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|w| w["key"].as_str()).collect())
+        .unwrap_or_default();
+    for k in ["chen1994", "shen2012", "goncharov1993"] {
+        assert!(keys.contains(&k), "{k} not in {keys:?}");
+    }
+    let order: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|k| ["bajanov1995", "chen1994", "shen2012"].contains(k))
+        .collect();
+    assert_eq!(order, ["bajanov1995", "chen1994", "shen2012"], "{keys:?}");
+    assert!(
+        !keys.contains(&"someone") && !keys.contains(&"handle"),
+        "{keys:?}"
+    );
+}
+
+/// A Better BibTeX export in BibLaTeX mode: `date = {1995-07}`, `langid`, `location`,
+/// keys with `:`, `.`, `-`, `_`; the broken entry is reported at its own line and
+/// loses only itself.
+#[test]
+fn citations_biblatex_dates_and_the_broken_entry_through_the_binary() {
+    let d = project("bibliographies = [\"better-bibtex.bib\"]\n");
+    fs::write(
+        d.path().join("doc.md"),
+        "Mansourov [@mansourov1995, 95] and the report [@kim_il_sung-1950] and [@broken1999].\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let found = check_json(d.path(), "doc.md");
+    let undefined = codes(&found, "citation-undefined");
+    assert_eq!(undefined.len(), 1, "only the broken entry's key: {found:?}");
+    assert!(
+        undefined[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("broken1999")),
+        "{found:?}"
+    );
+    let broken = codes(&found, "bibliography-problem");
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    let entry = line_of("better-bibtex.bib", "@book{broken1999,");
+    let msg = broken[0]["message"].as_str().unwrap_or("");
+    let at = (entry..entry + 4).any(|l| msg.contains(&format!("better-bibtex.bib:{l}:")));
+    assert!(at, "not at the broken entry (line {entry}): {msg}");
+    let o = run_in(d.path(), &["cited", "doc.md", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let m = &v["works"][0];
+    assert_eq!(m["key"], "mansourov1995", "{v}");
+    assert_eq!(m["year"], "1995", "{v}");
+    let reference = m["reference"].as_str().unwrap_or("");
+    assert!(reference.contains("Mansourov"), "{reference}");
+    assert!(reference.contains("1995"), "{reference}");
+    assert_eq!(v["works"][1]["key"], "kim_il_sung-1950", "{v}");
+}
+
+/// An unknown `citation_style` is a configuration error that says what, where and
+/// what to do — not a silent fallback.
+#[test]
+fn citations_unknown_style_is_a_configuration_error() {
+    let d = project("citation_style = \"chicago-note\"\n");
+    let o = run_in(d.path(), &["check", "article.md"]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("annalist.toml:1:"), "{err}");
+    assert!(err.contains("`chicago-note`"), "{err}");
+    assert!(err.contains("did you mean `chicago-notes`"), "{err}");
+    assert!(err.contains("chicago-author-date"), "{err}");
+    // A style hayagriva bundles is accepted, and formats the references.
+    let d = project("citation_style = \"apa\"\n");
+    let o = run_in(d.path(), &["check", "article.md"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run_in(d.path(), &["cited", "article.md", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let r = v["works"][2]["reference"].as_str().unwrap_or("");
+    // APA puts the year in parentheses after the author: "Cumings, B. (1981)."
+    assert!(r.contains("(1981)"), "{r}");
+}

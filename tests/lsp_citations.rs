@@ -120,3 +120,81 @@ fn citations_hover_definition_references_completion_and_diagnostics() {
     assert_eq!(w["detail"], "Weathersby 1993", "{w}");
     assert!(lsp.shutdown().success());
 }
+
+/// References to a key reach the workspace's Markdown files that are not open (read
+/// from disk, as `annalist check` walks them), and not the files that merely mention
+/// the key in code or an e-mail address.
+#[test]
+fn citations_references_reach_unopened_workspace_files() {
+    let d = tempfile::tempdir().expect("tempdir");
+    for f in ["article.md", "article.bib"] {
+        std::fs::copy(fixture(&format!("citations/{f}")), d.path().join(f)).expect("copy");
+    }
+    std::fs::write(d.path().join("annalist.toml"), "").expect("toml");
+    std::fs::create_dir_all(d.path().join("chapters")).expect("dir");
+    std::fs::write(
+        d.path().join("chapters/two.md"),
+        "---\nbibliography: ../article.bib\n---\n\nAs Weathersby showed [@weathersby1993, 12],\n\
+         and again @weathersby1993 [p. 30].\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.path().join("chapters/near-miss.md"),
+        "Mail weathersby1993@example.org, or run `cite @weathersby1993`.\n",
+    )
+    .expect("write");
+    let path = d.path().join("article.md");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let uri = file_uri(&path);
+    let mut lsp = Lsp::spawn_in(d.path());
+    lsp.initialize_in(d.path(), json!({}));
+    lsp.open(&uri, &text);
+    lsp.diagnostics(&uri, Some(1));
+    let at = pos_of(&text, "@weathersby1993 had");
+    let refs = lsp.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": {"line": at.0, "character": at.1 + 2},
+               "context": {"includeDeclaration": false}}),
+    );
+    let refs = refs.as_array().cloned().unwrap_or_default();
+    let in_two: Vec<&serde_json::Value> = refs
+        .iter()
+        .filter(|r| {
+            r["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("chapters/two.md"))
+        })
+        .collect();
+    assert_eq!(
+        refs.len(),
+        4,
+        "2 in the article, 2 in chapters/two.md: {refs:?}"
+    );
+    assert_eq!(in_two.len(), 2, "{refs:?}");
+    // Line 4 (0-based), at the key after `[@`.
+    assert_eq!(in_two[0]["range"]["start"]["line"], 4, "{refs:?}");
+    assert_eq!(
+        in_two[0]["range"]["start"]["character"],
+        "As Weathersby showed [@".len(),
+        "{refs:?}"
+    );
+    assert_eq!(in_two[1]["range"]["start"]["line"], 5, "{refs:?}");
+    assert!(
+        !refs.iter().any(|r| r["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("near-miss.md"))),
+        "{refs:?}"
+    );
+    // Opened, the chapter is counted once (from its analysis, not from disk as well).
+    let two = d.path().join("chapters/two.md");
+    let two_text = std::fs::read_to_string(&two).expect("two");
+    lsp.open(&file_uri(&two), &two_text);
+    lsp.diagnostics(&file_uri(&two), Some(1));
+    let refs = lsp.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": {"line": at.0, "character": at.1 + 2},
+               "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(refs.as_array().map(Vec::len), Some(4), "{refs}");
+    assert!(lsp.shutdown().success());
+}

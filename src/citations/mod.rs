@@ -70,11 +70,14 @@ impl DocCitations {
         })
     }
 
-    /// Distinct keys in order of first citation.
+    /// Distinct keys in order of first citation. An in-text `@word` inside quotation
+    /// marks that no bibliography defines is a handle quoted from social media
+    /// ("follow @someone"), not a work cited.
     pub fn keys_in_order(&self) -> Vec<&str> {
         let mut seen = std::collections::HashSet::new();
         self.cites
             .iter()
+            .filter(|c| !(c.in_quotes && self.lookup(&c.key).is_none()))
             .filter(|c| seen.insert(c.key.as_str()))
             .map(|c| c.key.as_str())
             .collect()

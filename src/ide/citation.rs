@@ -77,6 +77,16 @@ pub fn references(c: &DocCitations, key: &str) -> Vec<Span> {
         .collect()
 }
 
+/// The key spans of the citations of `key` in a text that no analysis covers (a
+/// workspace file that is not open), read with its Markdown model.
+pub fn references_in(text: &str, md: &crate::markdown::MdModel, key: &str) -> Vec<Span> {
+    crate::citations::syntax::find(text, md)
+        .into_iter()
+        .filter(|c| c.key == key)
+        .map(|c| c.key_span)
+        .collect()
+}
+
 /// A completion item: the key, a one-line detail (author, year), the title.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Completion {

@@ -19,11 +19,14 @@ find_server() {
   (cd "$(dirname "$s")" && echo "$(pwd)/$(basename "$s")")
 }
 
-# A fresh workspace with the fixture, marked as a project root.
+# A fresh workspace with the fixtures, marked as a project root.
 make_workspace() {
   local ws
   ws="$(mktemp -d "${TMPDIR:-/tmp}/annalist-e2e-ws.XXXXXX")"
   mkdir -p "$ws/.git"
   cp "$REPO/fixtures/bajanov-1995.md" "$ws/"
+  # The citation fixture pair: an article citing its .bib (front matter `bibliography:`).
+  mkdir -p "$ws/citations"
+  cp "$REPO/fixtures/citations/article.md" "$REPO/fixtures/citations/article.bib" "$ws/citations/"
   echo "$ws"
 }

@@ -96,21 +96,41 @@ impl Backend {
                 .collect();
             (locs, entity_id)
         })?;
-        // A citation key: its citations in the other open documents (src/citations/).
+        // A citation key: its citations in the other open documents, and in the indexed
+        // workspace files that are not open (src/citations/).
         if let Some(key) =
             crate::ide::citation::key_at(&a.citations, to_offset(&a, p.position, enc))
+                .map(str::to_string)
         {
-            let st = lock(&self.state);
-            for (u, e) in st.docs.iter().filter(|(u, _)| **u != uri) {
-                if let Some((_, other)) = &e.analysis {
-                    for s in crate::ide::citation::references(&other.citations, key) {
-                        locations.push(Location {
-                            uri: u.clone(),
-                            range: to_range(other, s, enc),
-                        });
+            let unopened: Vec<(String, Arc<str>)> = {
+                let st = lock(&self.state);
+                for (u, e) in st.docs.iter().filter(|(u, _)| **u != uri) {
+                    if let Some((_, other)) = &e.analysis {
+                        for s in crate::ide::citation::references(&other.citations, &key) {
+                            locations.push(Location {
+                                uri: u.clone(),
+                                range: to_range(other, s, enc),
+                            });
+                        }
                     }
                 }
-            }
+                let open: Vec<PathBuf> = st
+                    .docs
+                    .keys()
+                    .filter_map(|u| u.to_file_path().map(|p| p.into_owned()))
+                    .collect();
+                st.ws
+                    .files
+                    .iter()
+                    .filter(|(_, f)| !open.contains(&f.path))
+                    .map(|(u, f)| (u.clone(), f.text.clone()))
+                    .collect()
+            };
+            let found =
+                tokio::task::spawn_blocking(move || citations_in_files(&key, unopened, enc))
+                    .await
+                    .unwrap_or_default();
+            locations.extend(found);
         }
         // An entity: its mentions in every other open document and workspace file.
         if let Some(id) = entity_id {
@@ -184,6 +204,29 @@ fn workspace_mentions(
         };
         if let Some(u) = Uri::from_file_path(&path) {
             collect(u, &text);
+        }
+    }
+    out
+}
+
+/// The citations of `key` in workspace files that are not open, by file (src/citations/).
+fn citations_in_files(
+    key: &str,
+    mut files: Vec<(String, Arc<str>)>,
+    enc: Encoding,
+) -> Vec<Location> {
+    files.sort_by(|x, y| x.0.cmp(&y.0));
+    let mut out = Vec::new();
+    // A file that never spells the key cannot cite it: only those that do are parsed.
+    for (u, text) in files.iter().filter(|(_, t)| t.contains(key)) {
+        let Ok(uri) = u.parse::<Uri>() else { continue };
+        let md = crate::markdown::chunks::parse(text);
+        let lines = LineIndex::new(text);
+        for s in crate::ide::citation::references_in(text, &md, key) {
+            out.push(Location {
+                uri: uri.clone(),
+                range: text_range(text, &lines, s, enc),
+            });
         }
     }
     out

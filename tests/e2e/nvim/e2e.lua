@@ -106,8 +106,8 @@ local function pos_params(row, col)
   return vim.lsp.util.make_position_params(0, client.offset_encoding)
 end
 
-local function request(method, params)
-  local resp, err = client:request_sync(method, params, TIMEOUT, buf)
+local function request(method, params, bufnr)
+  local resp, err = client:request_sync(method, params, TIMEOUT, bufnr or buf)
   if not resp then
     error(method .. ": no response (" .. tostring(err) .. ")", 2)
   end
@@ -497,6 +497,185 @@ check("a name spelt differently in another workspace file is reported, with the 
   if not points_there then
     error("related information does not point into chapter-two.md: " .. vim.inspect(rel))
   end
+end)
+
+
+-- ---- Citations: the fixture pair citations/article.md + citations/article.bib ----
+-- The article declares `bibliography: article.bib` in its front matter.
+
+local cbuf, bib_path
+
+local function cfind(needle)
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(cbuf, 0, -1, false)) do
+    local c = l:find(needle, 1, true)
+    if c then
+      return i - 1, c - 1
+    end
+  end
+  error("text not found in the article: " .. needle, 2)
+end
+
+local function cparams(row, col)
+  return { textDocument = { uri = vim.uri_from_bufnr(cbuf) }, position = { line = row, character = col } }
+end
+
+--- The article's diagnostics, pulled (answered only when complete; the article may have none).
+local function pulled()
+  local r = request("textDocument/diagnostic", { textDocument = { uri = vim.uri_from_bufnr(cbuf) } }, cbuf)
+  return (r and r.items) or {}
+end
+
+local function describe_lsp(ds)
+  local out = {}
+  for _, d in ipairs(ds) do
+    table.insert(out, ("  L%d [%s] %s"):format(d.range.start.line + 1, tostring(d.code), d.message))
+  end
+  return table.concat(out, "\n")
+end
+
+check("citations: the article opens on the same server", function()
+  local dir = vim.fs.dirname(vim.api.nvim_buf_get_name(buf))
+  bib_path = dir .. "/citations/article.bib"
+  vim.cmd.edit(vim.fn.fnameescape(dir .. "/citations/article.md"))
+  cbuf = vim.api.nvim_get_current_buf()
+  wait_for("the annalist client on the article", function()
+    local c = vim.lsp.get_clients({ bufnr = cbuf, name = "annalist" })[1]
+    return c ~= nil and c.id == client.id
+  end)
+end, true)
+
+check("citations: the issue's two cited sentences raise no unsourced-claim; e-mail, code and URL no citation finding", function()
+  local ds = pulled()
+  say(("   %d diagnostics on the article%s"):format(#ds, #ds > 0 and (":\n" .. describe_lsp(ds)) or ""))
+  local stalin = cfind('"The army of the South is weak" [@bajanov1995, 3].')
+  local shtykov = cfind('"is very excited" [see @weathersby1993].')
+  local near = cfind("historian@example.org")
+  for _, d in ipairs(ds) do
+    local l, code = d.range.start.line, tostring(d.code)
+    if code == "unsourced-claim" and (l == stalin or l == shtykov) then
+      error("unsourced-claim on a cited sentence: " .. describe_lsp({ d }))
+    end
+    if code:find("^citation") or code == "bibliography-problem" then
+      error("citation finding on the clean article: " .. describe_lsp({ d }))
+    end
+    if l == near or l == near + 1 then
+      error("finding on the near-miss lines (e-mail, code, URL): " .. describe_lsp({ d }))
+    end
+  end
+end)
+
+check("citations: hover on [@bajanov1995, 3] shows the formatted reference", function()
+  local row, col = cfind("@bajanov1995, 3]")
+  vim.api.nvim_win_set_cursor(0, { row + 1, col + 3 })
+  local text = hover_text(request("textDocument/hover", vim.lsp.util.make_position_params(0, client.offset_encoding), cbuf))
+  for _, want in ipairs({ "Bajanov", "The Origins of the Korean War", "1995" }) do
+    if not text:find(want, 1, true) then
+      error(("hover does not contain %q:\n%s"):format(want, text))
+    end
+  end
+  say("   " .. text:gsub("\n", " "):sub(1, 200))
+end)
+
+check("citations: go to definition on @weathersby1993 opens article.bib at its entry", function()
+  local entry_row
+  for i, l in ipairs(vim.fn.readfile(bib_path)) do
+    if l:find("{weathersby1993,", 1, true) then
+      entry_row = i - 1
+      break
+    end
+  end
+  assert(entry_row, "no weathersby1993 entry in " .. bib_path)
+  local row, col = cfind("@weathersby1993 had")
+  local result = request("textDocument/definition", cparams(row, col + 2), cbuf)
+  if not result or result == vim.NIL then
+    error("no definition for @weathersby1993")
+  end
+  local loc = result.uri and result or result[1]
+  local uri = loc.targetUri or loc.uri
+  local range = loc.targetSelectionRange or loc.range
+  if not uri:find("citations/article%.bib$") then
+    error("definition is in " .. uri .. ", not citations/article.bib")
+  end
+  if range.start.line ~= entry_row then
+    error(("definition is on line %d of the .bib, the entry is on line %d"):format(range.start.line + 1, entry_row + 1))
+  end
+  -- As a user: the command opens the .bib with the cursor on the entry.
+  vim.api.nvim_win_set_cursor(0, { row + 1, col + 2 })
+  vim.lsp.buf.definition()
+  wait_for("article.bib to open at line " .. (entry_row + 1), function()
+    return vim.api.nvim_buf_get_name(0):find("article%.bib$") ~= nil
+      and vim.api.nvim_win_get_cursor(0)[1] == entry_row + 1
+  end)
+  vim.cmd.buffer(cbuf)
+end)
+
+check("citations: completion after @ offers the bibliography's keys with author and year", function()
+  local last = vim.api.nvim_buf_line_count(cbuf)
+  vim.api.nvim_buf_set_lines(cbuf, last, last, false, { "", "See [@" })
+  local ok, result = pcall(request, "textDocument/completion", {
+    textDocument = { uri = vim.uri_from_bufnr(cbuf) },
+    position = { line = last + 1, character = #"See [@" },
+    context = { triggerKind = 2, triggerCharacter = "@" },
+  }, cbuf)
+  vim.api.nvim_buf_set_lines(cbuf, last, -1, false, {})
+  if not ok then
+    error(result)
+  end
+  local items = result and (result.items or result) or {}
+  local labels, detail = {}, {}
+  for _, it in ipairs(items) do
+    labels[it.label] = true
+    detail[it.label] = it.detail
+  end
+  for _, k in ipairs({ "bajanov1995", "weathersby1993", "goncharov1993", "cumings1981", "cumings1990" }) do
+    if not labels[k] then
+      error("no completion " .. k .. " after @; items: " .. table.concat(vim.tbl_keys(labels), ", "))
+    end
+  end
+  if not tostring(detail.weathersby1993):find("Weathersby", 1, true) then
+    error("weathersby1993's detail does not name the author: " .. tostring(detail.weathersby1993))
+  end
+end)
+
+check("citations: an undefined key is reported (did you mean), a quoted handle is not; both go with the edit", function()
+  local last = vim.api.nvim_buf_line_count(cbuf)
+  vim.api.nvim_buf_set_lines(cbuf, last, last, false, {
+    "",
+    "A typo [@bajanov1959] in a new paragraph.",
+    "",
+    'The embassy posted: "follow @usembassyseoul for updates".',
+  })
+  local typo, handle = last + 1, last + 3
+  local function on(line, prefix)
+    for _, d in ipairs(vim.diagnostic.get(cbuf)) do
+      if d.lnum == line and tostring(d.code):find(prefix, 1, true) == 1 then
+        return d
+      end
+    end
+  end
+  local found
+  wait_for("citation-undefined on line " .. (typo + 1), function()
+    found = on(typo, "citation-undefined")
+    return found ~= nil
+  end)
+  say("   " .. found.message)
+  if not found.message:find("bajanov1995", 1, true) then
+    error("no did-you-mean bajanov1995 in: " .. found.message)
+  end
+  local bad = on(handle, "citation")
+  if bad then
+    error("the quoted handle is reported: [" .. tostring(bad.code) .. "] " .. bad.message)
+  end
+  vim.api.nvim_buf_set_lines(cbuf, last, -1, false, {})
+  wait_for("citation-undefined to go when the line is removed", function()
+    for _, d in ipairs(vim.diagnostic.get(cbuf)) do
+      if d.code == "citation-undefined" then
+        return false
+      end
+    end
+    return true
+  end)
+  vim.cmd.buffer(buf)
 end)
 
 finish()

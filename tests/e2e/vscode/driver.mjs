@@ -1,7 +1,9 @@
 // Drives real VS Code (code-server, already running with the Annalist extension
 // installed) through Chromium, and checks what a user sees:
 //   diagnostics (squiggles + Problems panel), hover on a date, go to definition on a
-//   note marker (status bar "Ln N, Col M"), the timeline webview, the status bar item.
+//   note marker (status bar "Ln N, Col M"), the timeline webview, the status bar item;
+//   Pandoc citations in citations/article.md: hover, F12 into the .bib, completion
+//   after "@", an undefined key in the Problems panel, no false unsourced-claim.
 //
 //   node driver.mjs   (env: PORT, WORKSPACE, ARTIFACTS, CHROMIUM, FIXTURE)
 import { chromium } from "playwright-core";
@@ -374,6 +376,223 @@ await check("a file created in the workspace is compared: a name it spells other
   if (await across()) throw new Error("the cross-file finding stayed after chapter-two.md was deleted");
   await page.keyboard.press("Control+J");
 });
+
+// ---- Citations: the fixture pair citations/article.md + citations/article.bib ----
+const ARTICLE = "citations/article.md";
+const articleLines = fs.readFileSync(path.join(WORKSPACE, ARTICLE), "utf8").split("\n");
+const bibLines = fs.readFileSync(path.join(WORKSPACE, "citations/article.bib"), "utf8").split("\n");
+function locateIn(ls, needle) {
+  const i = ls.findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`text not found: ${needle}`);
+  return { line: i + 1, col: ls[i].indexOf(needle) + 1 };
+}
+
+async function quickOpen(file) {
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(file);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: path.basename(file) }).first().waitFor({ state: "visible" });
+  await page.keyboard.press("Enter");
+  await page.locator(".tabs-container .tab.active", { hasText: path.basename(file) }).first().waitFor({ state: "visible" });
+}
+
+/** Mouse over `needle` (at character `at` inside it) in the rendered editor; the hover's text containing `want`. */
+async function mouseHover(needle, at, want) {
+  const box = await page.evaluate(([needle, at]) => {
+    for (const line of document.querySelectorAll(".monaco-editor .view-line")) {
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      const nodes = [];
+      let all = "";
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        nodes.push([n, all.length]);
+        all += n.textContent.replace(/\u00a0/g, " ");
+      }
+      const i = all.indexOf(needle);
+      if (i < 0) continue;
+      const target = i + at;
+      for (const [n, off] of nodes) {
+        if (target >= off && target < off + n.textContent.length) {
+          const r = document.createRange();
+          r.setStart(n, target - off);
+          r.setEnd(n, target - off + 1);
+          const b = r.getBoundingClientRect();
+          return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+        }
+      }
+    }
+    return null;
+  }, [needle, at]);
+  const hover = page.locator(".monaco-hover-content", { hasText: want }).first();
+  let shown = false;
+  if (box) {
+    await page.mouse.move(box.x - 30, box.y);
+    await page.mouse.move(box.x, box.y, { steps: 4 });
+    shown = await hover.waitFor({ state: "visible", timeout: 8000 }).then(() => true, () => false);
+    if (!shown) log("   (mouse hover showed nothing: trying the keyboard)");
+  }
+  if (!shown) {
+    await runCommand("Show or Focus Hover");
+    shown = await hover.waitFor({ state: "visible", timeout: TIMEOUT }).then(() => true, () => false);
+  }
+  if (!shown) {
+    const any = (await page.locator(".monaco-hover-content").allTextContents()).join("\n---\n");
+    throw new Error(`no hover with "${want}"; hovers shown: ${any || "(none)"}`);
+  }
+  return ((await hover.textContent()) ?? "").replace(/\s+/g, " ");
+}
+
+/** Delete what a check typed after the article's last (empty) line, as a user would. */
+async function restoreArticleEnd() {
+  await gotoLineCol(articleLines.length, 1);
+  await page.keyboard.press("Shift+Control+End");
+  await page.keyboard.press("Delete");
+}
+
+/** The Problems panel's rows for the article only (its filter set to the file). */
+async function articleProblems() {
+  await problemRows();
+  await setProblemsFilter(`**/${ARTICLE}`);
+  return (await page.locator(".markers-panel .monaco-list-row").allTextContents()).join("\n");
+}
+/** Type `text` into the Problems panel's filter box (a user's keys: select all, type). */
+async function setProblemsFilter(text) {
+  const filter = page.locator(".viewpane-filter-container .monaco-inputbox input").first();
+  if ((await filter.inputValue().catch(() => "")) === text) return;
+  await filter.click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  if (text) await page.keyboard.type(text);
+  await page.waitForTimeout(400);
+}
+async function clearProblemsFilter() {
+  await problemRows().catch(() => {});
+  await setProblemsFilter("").catch(() => {});
+}
+
+await check(`citations: ${ARTICLE} opens, and hover on [@bajanov1995, 3] shows the formatted reference`, async () => {
+  await quickOpen(ARTICLE);
+  // The cursor on the key too, for the keyboard's hover if the mouse's comes too early.
+  const at = locateIn(articleLines, "@bajanov1995, 3]");
+  await gotoLineCol(at.line, at.col + 3);
+  const text = await mouseHover("@bajanov1995, 3]", 3, "The Origins of the Korean War");
+  log(`   hover: ${text.slice(0, 200)}`);
+  for (const want of ["Bajanov", "1995"]) {
+    if (!text.includes(want)) throw new Error(`the hover does not contain "${want}": ${text}`);
+  }
+  await shot("vscode-citation-hover.png");
+  await page.keyboard.press("Escape");
+});
+
+await check("citations: the issue's two cited sentences raise no unsourced-claim; the near-misses no citation finding", async () => {
+  const stalin = locateIn(articleLines, '"The army of the South is weak" [@bajanov1995, 3].').line;
+  const shtykov = locateIn(articleLines, '"is very excited" [see @weathersby1993].').line;
+  const near = locateIn(articleLines, "historian@example.org").line;
+  // The hover above was answered, so the article was analysed and its diagnostics published.
+  const rows = await articleProblems().finally(clearProblemsFilter);
+  log(`   article's Problems: ${rows.replace(/\s+/g, " ").slice(0, 300) || "(none)"}`);
+  for (const l of [stalin, shtykov]) {
+    if (new RegExp(`unsourced-claim\\)?\\s*\\[Ln ${l},`).test(rows)) throw new Error(`unsourced-claim on line ${l}:\n${rows}`);
+  }
+  if (/\((citation-[a-z-]+|bibliography-problem)\)/.test(rows)) throw new Error(`a citation finding on the clean article:\n${rows}`);
+  for (const l of [near, near + 1]) {
+    if (rows.includes(`[Ln ${l},`)) throw new Error(`a finding on the near-miss line ${l}:\n${rows}`);
+  }
+  await page.keyboard.press("Control+J");
+});
+
+await check("citations: go to definition (F12) on @weathersby1993 opens article.bib at its entry", async () => {
+  const at = locateIn(articleLines, "@weathersby1993 had");
+  const entry = locateIn(bibLines, "{weathersby1993,");
+  await gotoLineCol(at.line, at.col + 2);
+  await page.keyboard.press("F12");
+  await page.locator(".tabs-container .tab.active", { hasText: "article.bib" }).waitFor({ state: "visible" }).catch(() => {
+    throw new Error("F12 did not open article.bib");
+  });
+  await page
+    .waitForFunction(
+      (want) => (document.querySelector("#status\\.editor\\.selection")?.textContent ?? "").includes(want),
+      `Ln ${entry.line},`,
+      { timeout: TIMEOUT },
+    )
+    .catch(async () => {
+      throw new Error(`article.bib opened, but the cursor is not on the entry's line ${entry.line} (now: "${await cursorText()}")`);
+    });
+  log(`   article.bib opened at "${await cursorText()}"`);
+  await shot("vscode-citation-definition.png");
+  await quickOpen(ARTICLE);
+});
+
+await check("citations: completion after @ offers the bibliography's keys", async () => {
+  await gotoLineCol(articleLines.length, 1);
+  await page.keyboard.press("Control+End");
+  await page.keyboard.insertText("\n\nSee [@");
+  try {
+    await suggestsKeys();
+  } finally {
+    await page.keyboard.press("Escape");
+    await restoreArticleEnd();
+  }
+});
+
+async function suggestsKeys() {
+  const widget = page.locator(".editor-widget.suggest-widget");
+  let shown = await widget.waitFor({ state: "visible", timeout: 5000 }).then(() => true, () => false);
+  if (!shown) {
+    await page.keyboard.press("Control+Space");
+    shown = await widget.waitFor({ state: "visible" }).then(() => true, () => false);
+  }
+  if (!shown) throw new Error("no suggestion list after @");
+  const deadline = Date.now() + TIMEOUT;
+  let labels = "";
+  while (Date.now() < deadline) {
+    labels = (await widget.locator(".monaco-list-row").allTextContents()).join(" | ");
+    if (["bajanov1995", "weathersby1993", "goncharov1993", "cumings1981", "cumings1990"].every((k) => labels.includes(k))) break;
+    await page.waitForTimeout(200);
+  }
+  log(`   suggestions: ${labels.slice(0, 300)}`);
+  for (const k of ["bajanov1995", "weathersby1993", "goncharov1993", "cumings1981", "cumings1990"]) {
+    if (!labels.includes(k)) throw new Error(`no suggestion ${k} after @: ${labels}`);
+  }
+  await shot("vscode-citation-completion.png");
+}
+
+await check("citations: an undefined key appears in the Problems panel (with did-you-mean), a quoted handle does not", async () => {
+  await gotoLineCol(articleLines.length, 1);
+  await page.keyboard.press("Control+End");
+  await page.keyboard.insertText('\n\nA typo [@bajanov1959] in a new paragraph.\n\nThe embassy posted: "follow @usembassyseoul for updates".');
+  const typoLine = articleLines.length + 2; // Ctrl+End is on the last line (empty after a final newline)
+  const handleLine = typoLine + 2;
+  try {
+    await undefinedKeyShownThenGone(typoLine, handleLine);
+  } finally {
+    await clearProblemsFilter();
+  }
+  await page.keyboard.press("Control+J");
+  await quickOpen(FIXTURE);
+});
+
+async function undefinedKeyShownThenGone(typoLine, handleLine) {
+  const deadline = Date.now() + TIMEOUT;
+  let rows = "";
+  while (Date.now() < deadline) {
+    rows = await articleProblems();
+    if (rows.includes("citation-undefined")) break;
+    await page.waitForTimeout(250);
+  }
+  log(`   article's Problems: ${rows.replace(/\s+/g, " ").slice(0, 300)}`);
+  const row = rows.split("\n").find((r) => r.includes("citation-undefined"));
+  if (!row) throw new Error(`no citation-undefined in the Problems panel:\n${rows}`);
+  if (!row.includes("bajanov1995")) throw new Error(`no did-you-mean bajanov1995: ${row}`);
+  if (!row.includes(`[Ln ${typoLine},`)) throw new Error(`citation-undefined is not on line ${typoLine}: ${row}`);
+  if (new RegExp(`citation-[a-z-]+\\)?\\s*\\[Ln ${handleLine},`).test(rows)) throw new Error(`the quoted handle on line ${handleLine} is reported:\n${rows}`);
+  await shot("vscode-citation-undefined.png");
+  await restoreArticleEnd();
+  const gone = Date.now() + TIMEOUT;
+  while ((await articleProblems()).includes("citation-undefined") && Date.now() < gone) await page.waitForTimeout(250);
+  if ((await articleProblems()).includes("citation-undefined")) throw new Error("citation-undefined stayed after the lines were deleted");
+}
 
 await check("a wrong annalist.server.path gives one clear message; clearing it brings the server back", async () => {
   const bogus = path.join(WORKSPACE, "no-such-annalist");
