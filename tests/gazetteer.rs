@@ -426,6 +426,16 @@ fn real_corpus_recognition() {
             println!("  missed {file}: {surface:?} ({id})");
         }
     }
+    let never: Vec<&str> = entities
+        .iter()
+        .filter(|(_, hit)| !**hit)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    println!(
+        "entities never linked ({}): {}",
+        never.len(),
+        never.join(", ")
+    );
     assert!(
         wrong.is_empty(),
         "links not in entities.tsv:\n{}",
@@ -437,4 +447,74 @@ fn real_corpus_recognition() {
         distinct >= 0.90,
         "distinct-entity recall {distinct:.3} < 0.90"
     );
+}
+
+/// A typo inside a name or a role is reported where it is written, not dropped.
+#[test]
+fn unknown_keys_inside_names_and_roles() {
+    let text = r#"[[entity]]
+id = "kovalev"
+kind = "person"
+preferred = "Ivan Kovalev"
+names = [{ text = "Kovalev", sytem = "conventional" }]
+roles = [{ title = "Representative", form = "1948" }]
+"#;
+    let (code, out) = check(Some(text));
+    assert_eq!(code, 1, "{out}");
+    for want in [
+        "g.toml:5:30: error: unknown key `sytem` in an entry of `names` (known: text, system, ambiguous)",
+        "g.toml:6:38: error: unknown key `form` in an entry of `roles` (known: title, from, to)",
+        "1 entity, 2 errors",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in\n{out}");
+    }
+}
+
+/// `suggest` on a real document (FRUS 1951, the Hong Kong memoranda): the persons the
+/// built-in gazetteer does not know come out with their counts and lines, offices
+/// and known names do not, and the TOML stub it writes passes `gazetteer check`.
+#[test]
+fn suggest_on_a_real_document() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let doc = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/real/frus-1951v07p2-d2.md")
+        .to_string_lossy()
+        .into_owned();
+    let (code, out, err) = annalist(
+        &[
+            "gazetteer",
+            "suggest",
+            &doc,
+            "--format",
+            "json",
+            "--min-count",
+            "2",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let cands = v.as_array().unwrap_or_else(|| panic!("{out}"));
+    let named = |n: &str| cands.iter().find(|c| c["name"] == n);
+    let chen = named("Chen Cho-lin").unwrap_or_else(|| panic!("Chen Cho-lin in {out}"));
+    assert_eq!(chen["count"], 2);
+    assert_eq!(chen["occurrences"][0]["line"], 212);
+    assert_eq!(chen["kind"], "person");
+    assert!(named("Chang Wu-min").is_some(), "{out}");
+    for absent in [
+        "Vice Chairman",
+        "Prime Minister",
+        "Chinese Ambassador",
+        "Fu Tso-yi",
+        "Li Chi-shen",
+        "Charles Burton Marshall",
+    ] {
+        assert!(named(absent).is_none(), "{absent} in {out}");
+    }
+    let (code, toml, err) = annalist(&["gazetteer", "suggest", &doc], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(toml.contains("preferred = \"Chen Cho-lin\""), "{toml}");
+    let (code, report) = check(Some(&toml));
+    assert_eq!(code, 0, "{report}");
+    assert!(report.contains(" 0 errors"), "{report}");
 }
