@@ -199,7 +199,10 @@ fn measure(dir: &Path, synthetic: bool) -> Figures {
             json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
         );
         hovers.push(t.elapsed());
-        if !r["result"].is_null() {
+        if r["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| !v.is_empty())
+        {
             cards += 1;
         }
     }
