@@ -25,6 +25,10 @@ pub const ENTITY_KEYS: &[&str] = &[
     "wikidata",
 ];
 
+/// The keys of a `names` entry and of a `roles` entry.
+pub const NAME_KEYS: &[&str] = &["text", "system", "ambiguous"];
+pub const ROLE_KEYS: &[&str] = &["title", "from", "to"];
+
 /// A problem at a byte offset of some text (front matter, a file).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TextProblem {
@@ -90,6 +94,29 @@ pub fn parse_toml(text: &str) -> (Vec<(Entity, Span)>, Vec<TextProblem>) {
                                 ENTITY_KEYS.join(", ")
                             ),
                         });
+                    }
+                }
+                // A typo inside a name or a role (`sytem`, `form`) would be lost too.
+                for (field, known) in [("names", NAME_KEYS), ("roles", ROLE_KEYS)] {
+                    let Some(list) = t.get(field).and_then(|v| v.get_ref().as_array()) else {
+                        continue;
+                    };
+                    for entry in list.iter() {
+                        let DeValue::Table(sub) = entry.get_ref() else {
+                            continue;
+                        };
+                        for (k, _) in sub.iter() {
+                            let name = k.get_ref().as_ref();
+                            if !known.contains(&name) {
+                                problems.push(TextProblem {
+                                    offset: k.span().start,
+                                    message: format!(
+                                        "unknown key `{name}` in an entry of `{field}` (known: {})",
+                                        known.join(", ")
+                                    ),
+                                });
+                            }
+                        }
                     }
                 }
             }

@@ -406,3 +406,38 @@ fn years_may_be_written_as_numbers() {
         parse_toml("[[entity]]\nid = \"x\"\nkind = \"event\"\npreferred = \"Xyz\"\nstart = true\n");
     assert_eq!(p.len(), 1, "a boolean is not a date");
 }
+
+/// The id index `merge` keeps: overrides keep their index, new ids append, and an
+/// `entities` list assigned directly (as tests do) is re-indexed before it is used.
+#[test]
+fn the_id_index_follows_the_entities() {
+    let person = |id: &str, name: &str| Entity {
+        id: id.into(),
+        kind: EntityKind::Person,
+        preferred: name.into(),
+        names: Vec::new(),
+        native: Vec::new(),
+        start: None,
+        end: None,
+        roles: Vec::new(),
+        description: None,
+        notes: Vec::new(),
+        source: None,
+        wikidata: None,
+    };
+    let mut g = Gazetteer::default();
+    for i in 0..1000 {
+        assert_eq!(g.merge(person(&format!("p{i}"), "A"), None), i);
+    }
+    assert_eq!(g.merge(person("p500", "B"), None), 500);
+    assert_eq!(g.entities.len(), 1000);
+    assert_eq!(g.entities[500].preferred, "B");
+    assert_eq!(g.index_of("p999"), Some(999));
+    assert_eq!(g.index_of("nobody"), None);
+    g.entities = vec![person("x", "X"), person("p3", "Y")];
+    assert_eq!(g.index_of("p3"), Some(1));
+    assert_eq!(g.index_of("p500"), None);
+    assert_eq!(g.merge(person("p3", "Z"), None), 1);
+    assert_eq!(g.merge(person("p500", "Z"), None), 2);
+    assert_eq!(g.index_of("x"), Some(0));
+}

@@ -309,6 +309,16 @@ impl Folded<'_> {
             .is_some_and(char::is_uppercase)
     }
 
+    /// Written in capitals throughout ("HODGE"), as headings and telegram captions are.
+    fn shouted(&self, w: W) -> bool {
+        self.span(w, w)
+            .and_then(|sp| self.text.get(sp.start..sp.end))
+            .is_some_and(|t| {
+                t.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && !t.chars().any(char::is_lowercase)
+            })
+    }
+
     fn word(&self, w: W) -> &str {
         self.buf.get(w.s..w.e).unwrap_or("")
     }
@@ -405,11 +415,14 @@ pub(crate) fn find(sn: &Surnames, f: &Folded, found: &[Mention]) -> Vec<Mention>
             continue;
         }
         let last_i = if last.s == w.s { wi } else { wi + 1 };
-        // The next word: a capitalised one makes this part of a longer name.
+        // The next word: a capitalised one makes this part of a longer name — unless
+        // a title stands before and both are in capitals, as in a heading written in
+        // capitals throughout ("GENERAL CHISTIAKOV TO GENERAL HODGE").
+        let titled = title_before(sn, f, &words, wi, &covered);
         let next = words.get(last_i + 1).copied();
         let longer = next.is_some_and(|n| {
             let gap = f.gap(last, n);
-            (gap == " " && f.capital(n))
+            (gap == " " && f.capital(n) && !(titled.is_some() && f.shouted(last) && f.shouted(n)))
                 || (gap == "'"
                     && f.word(n) == "s"
                     && words
@@ -424,7 +437,7 @@ pub(crate) fn find(sn: &Surnames, f: &Folded, found: &[Mention]) -> Vec<Mention>
             .copied()
             .filter(|b| introduced.contains(b))
             .collect();
-        let chosen = if let Some((ts, title)) = title_before(sn, f, &words, wi, &covered) {
+        let chosen = if let Some((ts, title)) = titled {
             let office: Vec<&str> = title
                 .iter()
                 .copied()

@@ -224,10 +224,17 @@ impl Recognizer {
         if !boundary(prev, first) || !boundary(next, last) {
             return None;
         }
-        // "Kim Il–sung": a dash and a lower-case letter continue the name.
+        // "Kim Il–sung": a dash and a lower-case letter continue the name. An em dash
+        // does so only after a syllable ("Il—sung"); after a longer word it is the
+        // prose's own dash ("South America—places in Colombia").
         if let Some(rest) = buf.get(fe..) {
             let mut cs = rest.chars();
-            if matches!(cs.next(), Some('\u{2013}' | '\u{2014}'))
+            let syllable = buf
+                .get(fs..fe)
+                .and_then(|m| m.rsplit(' ').next())
+                .is_some_and(|w| w.chars().count() <= 3);
+            let dash = cs.next();
+            if (dash == Some('\u{2013}') || (dash == Some('\u{2014}') && syllable))
                 && let Some(&o) = f
                     .map
                     .get(fe + rest.chars().next().map_or(1, char::len_utf8))
@@ -357,6 +364,11 @@ mod tests {
             ],
         ),
         ("Kim Il–sung", &[]),
+        ("Kim Il—sung", &[]),
+        (
+            "places in South America—places in Colombia",
+            &[("South America", "south-america"), ("Colombia", "colombia")],
+        ),
         ("Kim Il\n\nSung", &[("Kim Il", "kim-il")]),
         ("Kim II Sung complained", &[("Kim II Sung", "kim-il-sung")]),
         (
@@ -651,6 +663,20 @@ mod tests {
             &[("Kenneth T. Young", "kenneth-t-young")],
         ),
         (
+            "I. GENERAL CHISTIAKOV TO GENERAL HODGE HODGE February 28, 1947.",
+            &[
+                ("CHISTIAKOV", "chistyakov"),
+                ("GENERAL HODGE", "john-r-hodge"),
+            ],
+        ),
+        (
+            "George C. Marshall went. Charles Burton Marshall wrote; General Marshall and Marshall said.",
+            &[
+                ("George C. Marshall", "george-marshall"),
+                ("Charles Burton Marshall", "charles-burton-marshall"),
+            ],
+        ),
+        (
             "Dean Acheson and General William F. Dean. Dean said.",
             &[
                 ("Dean Acheson", "acheson"),
@@ -670,6 +696,12 @@ mod tests {
         "Lie low.",
         "the Marshall Islands and Johnson's Island",
         "General Kim and President Park",
+        // Capitals throughout, but no title: a heading, not a person.
+        "MARSHALL ISLANDS TRUST TERRITORY",
+        // Two marshals named Chen Yi: the name is marked ambiguous on both.
+        "Chen Yi and Ch'en I were named.",
+        // A bare "Pacific" is an adjective as often as the ocean.
+        "a general Pacific pact",
     ];
 
     #[test]

@@ -89,6 +89,57 @@ const MONTHS: &[&str] = &[
     "sunday",
 ];
 
+/// Words that name offices, not persons ("Vice Chairman", "Prime Minister").
+const OFFICE: &[&str] = &[
+    "vice",
+    "deputy",
+    "acting",
+    "chief",
+    "chairman",
+    "director",
+    "commander",
+    "premier",
+    "president",
+    "minister",
+    "ambassador",
+    "secretary",
+    "prime",
+    "foreign",
+    "under",
+    "assistant",
+    "general",
+    "consul",
+    "governor",
+    "representative",
+    "delegate",
+    "mayor",
+    "justice",
+    "speaker",
+];
+
+/// Nationality adjectives that may stand before an office ("Chinese Ambassador").
+const NATIONALITY: &[&str] = &[
+    "american", "british", "chinese", "soviet", "korean", "japanese", "french", "indian",
+    "russian", "us", "u.s.",
+];
+
+/// An office, not a name: every word an office word, after at most one nationality
+/// adjective ("Vice Chairman", "Chinese Ambassador", "Prime Minister").
+fn is_office(surface: &str) -> bool {
+    let words: Vec<String> = surface
+        .split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect();
+    let rest = match words.first() {
+        Some(f) if NATIONALITY.contains(&f.as_str()) => words.get(1..).unwrap_or(&[]),
+        _ => &words[..],
+    };
+    !rest.is_empty()
+        && rest
+            .iter()
+            .all(|w| OFFICE.contains(&w.trim_end_matches('.')))
+}
+
 /// One occurrence: file and line.
 #[derive(Clone, Debug, Serialize)]
 pub struct Place {
@@ -163,6 +214,7 @@ impl Suggester {
                 .join(" ");
             if surface.chars().any(|c| c.is_ascii_digit())
                 || surface.chars().all(|c| !c.is_lowercase())
+                || is_office(&surface)
             {
                 continue;
             }
@@ -381,6 +433,22 @@ pub fn stub(c: &Candidate) -> String {
 mod tests {
     use super::*;
     use crate::gazetteer::Gazetteer;
+
+    #[test]
+    fn offices_are_not_names() {
+        for office in [
+            "Vice Chairman",
+            "Prime Minister",
+            "Chinese Ambassador",
+            "Deputy Under Secretary",
+        ] {
+            assert!(is_office(office), "{office}");
+        }
+        // Near-misses: a name after an office, a body.
+        for name in ["Vice Premier Hong", "Chinese Mission", "Ambassador Muccio"] {
+            assert!(!is_office(name), "{name}");
+        }
+    }
 
     #[test]
     fn romanisations_group_and_known_names_are_left_out() {

@@ -139,8 +139,11 @@ pub(crate) fn variant(
     }
     // Abbreviations are not names (U.N., UN; U.S.S.R., USSR), and titles are not
     // spellings: "General MacArthur" is a short form of "General Douglas MacArthur".
+    // Nor is an abbreviation's punctuation: "U.S. Army" and "US Army".
+    let undotted = |s: &str| fold(&s.replace('.', ""));
     if romanise::is_abbreviation(x.0)
         || romanise::is_abbreviation(y.0)
+        || undotted(x.0) == undotted(y.0)
         || romanise::single_syllable(x.0)
         || romanise::single_syllable(y.0)
     {

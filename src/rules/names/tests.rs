@@ -561,3 +561,30 @@ fn odd_documents_do_not_panic() {
         let _ = run(text, gazetteer());
     }
 }
+
+#[test]
+fn abbreviation_dots_are_not_spellings() {
+    use super::entities::variant;
+    let c = Some(System::Conventional);
+    assert_eq!(
+        variant(EntityKind::Organisation, ("US Army", c), ("U.S. Army", c)),
+        None
+    );
+    assert_eq!(
+        variant(
+            EntityKind::Organisation,
+            ("ROK Army", c),
+            ("R.O.K. Army", c)
+        ),
+        None
+    );
+    // Near-miss: an apostrophe is a romanisation's mark, not punctuation.
+    assert!(
+        variant(
+            EntityKind::Person,
+            ("Ch'en Yi", Some(System::WadeGiles)),
+            ("Chen Yi", Some(System::Pinyin))
+        )
+        .is_some()
+    );
+}
