@@ -128,11 +128,18 @@ fn note_regions(a: &Analysis) -> Vec<(Span, ())> {
 /// The dates of the narrative (outside notes) with bounds, in reading order: indices into
 /// `a.dates`.
 pub fn narrative(a: &Analysis) -> Vec<usize> {
+    // The notes' regions once, then a binary search per date: asking `in_notes` per
+    // date scanned every definition for every date (5,000 dates × 1,800 notes on a
+    // 1 MB book: 20 ms for each date hover).
+    let notes = note_regions(a);
     a.dates
         .iter()
         .enumerate()
         .filter(|(_, d)| {
-            d.start.is_some() && d.problem.is_none() && !d.in_name && !in_notes(a, d.span.start)
+            d.start.is_some()
+                && d.problem.is_none()
+                && !d.in_name
+                && filter::region_at(&notes, d.span.start).is_none()
         })
         .map(|(i, _)| i)
         .collect()
