@@ -694,7 +694,8 @@ impl Validator<'_> {
     }
 }
 
-fn quoted(choices: &[&str]) -> String {
+/// `"a", "b", "c"`: the choices a message offers.
+pub(crate) fn quoted(choices: &[&str]) -> String {
     choices
         .iter()
         .map(|c| format!("\"{c}\""))

@@ -344,15 +344,7 @@ fn server_and_cli_report_the_same_findings() {
                     let utf16 = d["range"]["start"]["character"].as_u64().unwrap_or(0) as usize;
                     // UTF-16 column → character column, 1-based like the CLI.
                     let l = lines.get(line as usize).copied().unwrap_or("");
-                    let mut units = 0;
-                    let mut chars = 0;
-                    for c in l.chars() {
-                        if units >= utf16 {
-                            break;
-                        }
-                        units += c.len_utf16();
-                        chars += 1;
-                    }
+                    let chars = char_column(l, utf16);
                     (
                         d["code"].as_str().unwrap_or("").to_string(),
                         line + 1,

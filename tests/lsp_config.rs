@@ -65,14 +65,7 @@ fn from_server(diags: &[Value], text: &str) -> Vec<(String, u64, u64, String)> {
             let line = d["range"]["start"]["line"].as_u64().unwrap_or(0);
             let utf16 = d["range"]["start"]["character"].as_u64().unwrap_or(0) as usize;
             let l = lines.get(line as usize).copied().unwrap_or("");
-            let (mut units, mut chars) = (0, 0);
-            for c in l.chars() {
-                if units >= utf16 {
-                    break;
-                }
-                units += c.len_utf16();
-                chars += 1;
-            }
+            let chars = char_column(l, utf16);
             (
                 d["code"].as_str().unwrap_or("").to_string(),
                 line + 1,

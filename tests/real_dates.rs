@@ -27,17 +27,8 @@ struct Row {
 }
 
 fn read_tsv() -> Result<Vec<Row>, String> {
-    let path = real_corpus::root().join("dates.tsv");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut rows = Vec::new();
-    for (i, l) in text.lines().enumerate().skip(1) {
-        if l.trim().is_empty() {
-            continue;
-        }
-        let c: Vec<&str> = l.split('\t').collect();
-        if c.len() != 7 {
-            return Err(format!("dates.tsv:{}: {} columns, want 7", i + 1, c.len()));
-        }
+    for (i, c) in real_corpus::tsv("dates.tsv", 7)? {
         let num = |s: &str| {
             s.parse::<i32>()
                 .map_err(|_| format!("dates.tsv:{}: not a number: {s}", i + 1))
@@ -47,13 +38,13 @@ fn read_tsv() -> Result<Vec<Row>, String> {
             return Err(format!("dates.tsv:{}: verdict {verdict:?}", i + 1));
         }
         rows.push(Row {
-            file: c[0].into(),
-            line: usize::try_from(num(c[1])?).map_err(|e| e.to_string())?,
-            surface: c[2].into(),
-            tool_year: num(c[3])?,
-            right_year: num(c[4])?,
+            file: c[0].clone(),
+            line: usize::try_from(num(&c[1])?).map_err(|e| e.to_string())?,
+            surface: c[2].clone(),
+            tool_year: num(&c[3])?,
+            right_year: num(&c[4])?,
             verdict,
-            why: c[6].into(),
+            why: c[6].clone(),
         });
     }
     Ok(rows)
@@ -171,7 +162,8 @@ fn every_year_matches_the_read_table() {
         }
     }
     for (k, left) in &by_key {
-        for r in left {
+        // A row read as not an event may be left off the timeline: they agree.
+        for r in left.iter().filter(|r| r.verdict != "not-an-event") {
             problems.push(format!(
                 "an event of dates.tsv disappeared: {}:{} {:?} [{}] ({})",
                 k.0, k.1, k.2, r.verdict, r.why

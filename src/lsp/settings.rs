@@ -6,7 +6,7 @@
 //! and what to write instead; the server shows it with `window/showMessage`, and the
 //! setting is skipped (the configuration file's value stays).
 
-use crate::config::{ClaimScope, Config, Level, did_you_mean};
+use crate::config::{ClaimScope, Config, Level, did_you_mean, quoted};
 use crate::names::romanise::{Language, parse_system};
 use serde_json::{Map, Value};
 
@@ -158,14 +158,6 @@ impl Problems {
         );
         false
     }
-}
-
-fn quoted(choices: &[&str]) -> String {
-    choices
-        .iter()
-        .map(|c| format!("\"{c}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn walk(c: &mut Config, s: &Value, p: &mut Problems) {

@@ -273,3 +273,41 @@ pub fn big_document(target: usize) -> String {
     out.push_str(&text[notes_start..]);
     out
 }
+
+/// A process's resident memory now and at its peak (VmRSS, VmHWM), in KiB; 0 where
+/// /proc does not say (benches).
+pub fn rss_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// The `p` quantile (0..=1) of sorted durations (benches).
+pub fn pct(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// The 0-based character column of a UTF-16 column in `line` (the CLI counts characters,
+/// the LSP client here UTF-16 units).
+pub fn char_column(line: &str, utf16: usize) -> usize {
+    let (mut units, mut chars) = (0, 0);
+    for c in line.chars() {
+        if units >= utf16 {
+            break;
+        }
+        units += c.len_utf16();
+        chars += 1;
+    }
+    chars
+}

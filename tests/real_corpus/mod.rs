@@ -56,37 +56,48 @@ pub fn name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Read findings.tsv (header skipped). Malformed rows are an error message.
-pub fn read_tsv() -> Result<Vec<Row>, String> {
-    let path = root().join("findings.tsv");
+/// The rows of `fixtures/real/NAME` (header skipped, blank lines passed over) as
+/// (0-based line index, cells); a row without exactly `columns` cells is an error
+/// message naming its line.
+pub fn tsv(name: &str, columns: usize) -> Result<Vec<(usize, Vec<String>)>, String> {
+    let path = root().join(name);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut rows = Vec::new();
     for (i, l) in text.lines().enumerate().skip(1) {
         if l.trim().is_empty() {
             continue;
         }
-        let c: Vec<&str> = l.split('\t').collect();
-        if c.len() != 9 {
+        let c: Vec<String> = l.split('\t').map(String::from).collect();
+        if c.len() != columns {
             return Err(format!(
-                "findings.tsv:{}: {} columns, want 9",
+                "{name}:{}: {} columns, want {columns}",
                 i + 1,
                 c.len()
             ));
         }
+        rows.push((i, c));
+    }
+    Ok(rows)
+}
+
+/// Read findings.tsv (header skipped). Malformed rows are an error message.
+pub fn read_tsv() -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    for (i, c) in tsv("findings.tsv", 9)? {
         let num = |s: &str| {
             s.parse::<usize>()
                 .map_err(|_| format!("findings.tsv:{}: not a number: {s}", i + 1))
         };
         rows.push(Row {
-            file: c[0].into(),
-            line: num(c[1])?,
-            column: num(c[2])?,
-            code: c[3].into(),
-            severity: c[4].into(),
-            verdict: c[5].into(),
-            fix_rewrites_source: c[6].into(),
-            why: c[7].into(),
-            message: c[8].into(),
+            file: c[0].clone(),
+            line: num(&c[1])?,
+            column: num(&c[2])?,
+            code: c[3].clone(),
+            severity: c[4].clone(),
+            verdict: c[5].clone(),
+            fix_rewrites_source: c[6].clone(),
+            why: c[7].clone(),
+            message: c[8].clone(),
         });
     }
     Ok(rows)
