@@ -450,7 +450,7 @@ proptest::proptest! {
         let _ = timeline::build(&a, &ctx);
         for i in 0..=s.len() {
             let _ = hover(&a, &ctx, i);
-            let sp = timeline::sentence_at(&s, &a.md, i);
+            let sp = timeline::sentence_at(&s, &a.md, &timeline::marker_spans(&a), i);
             proptest::prop_assert!(s.get(sp.start..sp.end).is_some());
         }
     }

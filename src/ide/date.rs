@@ -153,7 +153,12 @@ fn old_style_note(a: &Analysis, d: &DateMention) -> Option<String> {
     if day >= calendar::russian_switch() {
         return None;
     }
-    let sentence = sentence_at(&a.text, &a.md, d.span.start);
+    let sentence = sentence_at(
+        &a.text,
+        &a.md,
+        &crate::ide::timeline::marker_spans(a),
+        d.span.start,
+    );
     let why = match russian_word(sentence.slice(&a.text)) {
         Some(w) => format!("the sentence mentions *{w}*"),
         None => format!("the document mentions *{}*", russian_word(&a.text)?),

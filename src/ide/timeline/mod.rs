@@ -125,6 +125,13 @@ fn note_regions(a: &Analysis) -> Vec<(Span, ())> {
     filter::disjoint(v)
 }
 
+/// The document's note markers, sorted, as the sentence splitter takes them.
+pub fn marker_spans(a: &Analysis) -> Vec<Span> {
+    let mut v: Vec<Span> = a.notes.markers.iter().map(|m| m.span).collect();
+    v.sort();
+    v
+}
+
 /// The dates of the narrative (outside notes) with bounds, in reading order: indices into
 /// `a.dates`.
 pub fn narrative(a: &Analysis) -> Vec<usize> {
@@ -152,6 +159,7 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
     let region_of = |at: usize| filter::region_at(&regions, at);
     let notes = note_regions(a);
     let mut sentences: Option<Sentences> = None;
+    let markers = marker_spans(a);
     for (i, d) in a.dates.iter().enumerate() {
         if filter::region_at(&notes, d.span.start).is_some() {
             continue;
@@ -181,7 +189,7 @@ pub fn build(a: &Analysis, ctx: &Context) -> Timeline {
             continue;
         };
         if !sentences.as_ref().is_some_and(|s| s.covers(d.span.start)) {
-            sentences = Some(Sentences::of_block(&a.text, &a.md, d.span.start));
+            sentences = Some(Sentences::of_block(&a.text, &a.md, &markers, d.span.start));
         }
         let Some(whole) = sentences.as_ref().map(|s| s.at(&a.text, d.span.start)) else {
             continue;
