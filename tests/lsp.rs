@@ -726,3 +726,31 @@ fn names_are_compared_across_the_workspace() {
     );
     assert!(lsp.shutdown().success());
 }
+
+/// A document large enough to be parsed in parallel chunks, opened while the server
+/// indexes a collection beside it (as an editor opens its first file right after
+/// `initialized`): its diagnostics arrive. The index once asked the server's state
+/// lock from rayon's threads while the open held that lock waiting for rayon to parse
+/// the chunks, and the server hung.
+#[test]
+fn a_large_document_opened_while_the_workspace_is_indexed_gets_diagnostics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let real = fixture("real");
+    for e in std::fs::read_dir(&real).expect("fixtures/real").flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "md") {
+            std::fs::copy(&p, root.join(e.file_name())).expect("copy");
+        }
+    }
+    let doc = big_document(200_000);
+    let path = root.join("transcription.md");
+    std::fs::write(&path, &doc).expect("write");
+    let uri = file_uri(&path);
+    let mut lsp = Lsp::spawn_in(root);
+    lsp.initialize_in(root, json!({"general": {"positionEncodings": ["utf-16"]}}));
+    lsp.open(&uri, &doc);
+    let diags = lsp.diagnostics(&uri, Some(1));
+    assert!(!diags.is_empty(), "no diagnostics for the open document");
+    let _ = lsp.shutdown();
+}

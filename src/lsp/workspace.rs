@@ -168,8 +168,20 @@ impl Backend {
             let built = tokio::task::spawn_blocking(move || {
                 // Asked per file, as the walk reaches it: an editor opens its first
                 // document right after `initialized`, while the walk is under way.
+                // Never waits for the lock: this runs on rayon's threads, and a lock
+                // holder may itself be waiting for rayon (a document's chunks are parsed
+                // in parallel under it); busy means "read it", as before.
                 let is_open = |p: &Path| {
-                    Uri::from_file_path(p).is_some_and(|u| lock(&open_state).docs.contains_key(&u))
+                    let Some(u) = Uri::from_file_path(p) else {
+                        return false;
+                    };
+                    match open_state.try_lock() {
+                        Ok(st) => st.docs.contains_key(&u),
+                        Err(std::sync::TryLockError::Poisoned(e)) => {
+                            e.into_inner().docs.contains_key(&u)
+                        }
+                        Err(std::sync::TryLockError::WouldBlock) => false,
+                    }
                 };
                 build(&configs, &is_open)
             })
