@@ -23,30 +23,58 @@ pub struct LineCol {
 }
 
 /// Line starts of one text, for fast conversion in both directions.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LineIndex {
     /// Byte offset where each line starts; `line_starts[0] == 0`.
     line_starts: Vec<usize>,
     len: usize,
-    /// The last column measured on a long line: (line, byte offset, column, encoding).
-    /// Positions converted in increasing order along one long line (thousands of
-    /// findings on a one-line megabyte) then cost the distance from the previous one,
-    /// not from the line's start each time.
-    last: std::sync::Mutex<Option<(usize, usize, usize, Encoding)>>,
+    /// Only when some line is [`LONG_LINE`] bytes or more: for every multiple `k` of
+    /// [`CHECKPOINT`] bytes, the characters and UTF-16 units that start before byte
+    /// `k * CHECKPOINT` of the text. A column on a long line is then a difference of
+    /// two such counts, each a lookup and at most [`CHECKPOINT`] bytes measured, in
+    /// any order of conversion (issue #14: 72 s for the findings of a 7 MB line).
+    checkpoints: Vec<Counts>,
+    /// Bytes measured by [`LineIndex::position`] so far: the work counter of
+    /// `tests/linearity.rs`.
+    scanned: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
-impl Clone for LineIndex {
-    fn clone(&self) -> Self {
-        LineIndex {
-            line_starts: self.line_starts.clone(),
-            len: self.len,
-            last: std::sync::Mutex::new(None),
+/// Characters and UTF-16 units counted from the start of the text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Counts {
+    chars: usize,
+    utf16: usize,
+}
+
+impl Counts {
+    /// The characters and UTF-16 units that start in `bytes` (which need not begin or
+    /// end at a character boundary: a character is counted where its lead byte is).
+    fn of(bytes: &[u8]) -> Counts {
+        let mut c = Counts::default();
+        for &b in bytes {
+            // Not a continuation byte: a character starts here.
+            if b & 0xC0 != 0x80 {
+                c.chars += 1;
+                // A four-byte character is a surrogate pair in UTF-16.
+                c.utf16 += if b >= 0xF0 { 2 } else { 1 };
+            }
+        }
+        c
+    }
+
+    /// The count in `enc` (UTF-8 columns are byte differences, never counted here).
+    fn get(self, enc: Encoding) -> usize {
+        match enc {
+            Encoding::Utf16 => self.utf16,
+            Encoding::Utf8 | Encoding::Chars => self.chars,
         }
     }
 }
 
 /// Lines shorter than this are measured from their start every time.
 const LONG_LINE: usize = 4096;
+/// The distance between two checkpoints on long lines, in bytes.
+const CHECKPOINT: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
@@ -66,11 +94,52 @@ impl LineIndex {
             }
             i += 1;
         }
+        let long = line_starts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .chain(line_starts.last().map(|&l| text.len() - l))
+            .any(|n| n >= LONG_LINE);
+        let checkpoints = if long {
+            let mut acc = Counts::default();
+            let mut v = vec![acc];
+            for block in bytes.chunks(CHECKPOINT) {
+                let c = Counts::of(block);
+                acc.chars += c.chars;
+                acc.utf16 += c.utf16;
+                v.push(acc);
+            }
+            v
+        } else {
+            Vec::new()
+        };
         LineIndex {
             line_starts,
             len: text.len(),
-            last: std::sync::Mutex::new(None),
+            checkpoints,
+            scanned: Default::default(),
         }
+    }
+
+    /// Bytes measured to convert offsets to columns since this index was built (its
+    /// clones share the count): each conversion measures at most [`LONG_LINE`] bytes
+    /// on a short line and `2 × CHECKPOINT` on a long one.
+    pub fn bytes_scanned(&self) -> usize {
+        self.scanned.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Characters and UTF-16 units starting before byte `offset`, from the nearest
+    /// checkpoint; `None` when there are no checkpoints (no long line).
+    fn counts_before(&self, text: &str, offset: usize) -> Option<Counts> {
+        let k = offset / CHECKPOINT;
+        let base = *self.checkpoints.get(k)?;
+        let from = k * CHECKPOINT;
+        let rest = Counts::of(text.as_bytes().get(from..offset)?);
+        self.scanned
+            .fetch_add(offset - from, std::sync::atomic::Ordering::Relaxed);
+        Some(Counts {
+            chars: base.chars + rest.chars,
+            utf16: base.utf16 + rest.utf16,
+        })
     }
 
     pub fn line_count(&self) -> usize {
@@ -112,24 +181,33 @@ impl LineIndex {
         let line = self.line_of(offset);
         let (start, end) = self.line_content(text, line);
         let offset = offset.min(end).max(start);
-        let col = if end - start < LONG_LINE {
-            text.get(start..offset)
-                .map(|s| measure(s, enc))
-                .unwrap_or(0)
-        } else {
-            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-            let (from, base) = match *last {
-                Some((l, o, c, e)) if l == line && e == enc && o <= offset => (o, c),
-                _ => (start, 0),
-            };
-            let col = base + text.get(from..offset).map(|s| measure(s, enc)).unwrap_or(0);
-            *last = Some((line, offset, col, enc));
-            col
+        let long = end - start >= LONG_LINE;
+        let col = match (long, enc) {
+            (_, Encoding::Utf8) => offset - start,
+            (true, _) => match (
+                self.counts_before(text, start),
+                self.counts_before(text, offset),
+            ) {
+                (Some(a), Some(b)) => b.get(enc).saturating_sub(a.get(enc)),
+                _ => self.measured(text, start, offset, enc),
+            },
+            (false, _) => self.measured(text, start, offset, enc),
         };
         LineCol {
             line: line as u32,
             col: col as u32,
         }
+    }
+
+    /// The length of `text[start..offset]` in `enc`, measured.
+    fn measured(&self, text: &str, start: usize, offset: usize, enc: Encoding) -> usize {
+        self.scanned.fetch_add(
+            offset.saturating_sub(start),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        text.get(start..offset)
+            .map(|s| measure(s, enc))
+            .unwrap_or(0)
     }
 
     /// Line and column in `enc` → byte offset, clamped to the document and to the line's
@@ -341,5 +419,43 @@ mod tests {
         let t = "ab\r\ncd\ref";
         assert_eq!(ts_point(t, 4), tree_sitter::Point { row: 1, column: 0 });
         assert_eq!(ts_point(t, 8), tree_sitter::Point { row: 1, column: 4 });
+    }
+    #[test]
+    fn long_lines_convert_through_checkpoints_in_any_order() {
+        // Longer than LONG_LINE, with one-, two-, three- and four-byte characters
+        // falling across checkpoint boundaries, between two short lines.
+        let long = "Sŏul 서울 😀 Stalin, ".repeat(900);
+        let t = format!("short\r\n{long}\nend 𠀀\n");
+        let idx = LineIndex::new(&t);
+        let start = idx.line_start(1);
+        let offsets: Vec<usize> = t.char_indices().map(|(i, _)| i).rev().collect();
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Chars] {
+            for &off in &offsets {
+                let line = idx.line_of(off);
+                let (s, e) = idx.line_content(&t, line);
+                let expected = measure(&t[s..off.min(e)], enc);
+                assert_eq!(
+                    idx.position(&t, off, enc),
+                    LineCol {
+                        line: line as u32,
+                        col: expected as u32
+                    },
+                    "{off} {enc:?}"
+                );
+            }
+            // Back and forth across the long line.
+            let at = offsets
+                .iter()
+                .copied()
+                .filter(|&o| o >= start + 9_000)
+                .min()
+                .unwrap_or(start);
+            let p = idx.position(&t, at, enc);
+            assert_eq!(idx.offset(&t, p, enc), at);
+        }
+        // The work of one conversion on the long line is bounded by the checkpoints.
+        let before = idx.bytes_scanned();
+        let _ = idx.position(&t, start + long.len() - 1, Encoding::Utf16);
+        assert!(idx.bytes_scanned() - before <= 2 * CHECKPOINT);
     }
 }

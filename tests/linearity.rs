@@ -204,3 +204,112 @@ fn bounded_places_are_reported_once_per_kind() {
     assert_eq!(d.md().skip, fresh.md().skip);
     assert_eq!(d.md().blocks, fresh.md().blocks);
 }
+
+/// What writing one document's findings costs: bytes of each output format, and bytes
+/// measured to turn offsets into columns.
+struct Output {
+    findings: usize,
+    conversions: usize,
+    bytes_scanned: usize,
+    human: usize,
+    json: usize,
+    sarif: usize,
+}
+
+fn output(text: &str) -> Output {
+    use annalist::cli::output::{FileReport, Format, Report, WriteOptions, convert, write};
+    use annalist::finding::Severity;
+    use annalist::position::LineIndex;
+    let (_, a) = run(text);
+    let lines = LineIndex::new(text);
+    let diagnostics = convert(text, &lines, &a.findings);
+    let conversions: usize = a
+        .findings
+        .iter()
+        .map(|f| {
+            2 * (1
+                + f.related.iter().filter(|r| r.path.is_none()).count()
+                + f.fixes.iter().map(|x| x.edits.len()).sum::<usize>())
+        })
+        .sum();
+    let bytes_scanned = lines.bytes_scanned();
+    let report = Report {
+        files: vec![FileReport {
+            path: "doc.md".into(),
+            text: Arc::from(text),
+            lines,
+            diagnostics,
+            fixed: 0,
+        }],
+        problems: Vec::new(),
+        threshold: Severity::Error,
+        docs_url: None,
+    };
+    let size = |format| {
+        let mut buf = Vec::new();
+        write(&report, format, WriteOptions::default(), &mut buf).map_or(0, |_| buf.len())
+    };
+    Output {
+        findings: a.findings.len(),
+        conversions,
+        bytes_scanned,
+        human: size(Format::Human),
+        json: size(Format::Json),
+        sarif: size(Format::Sarif),
+    }
+}
+
+/// Per finding (or per conversion), the work at 4n is at most 1.5 times that at n.
+fn check_output(name: &str, n: usize) {
+    let small = output(&family(name, n));
+    let big = output(&family(name, 4 * n));
+    let report = format!(
+        "{name}: findings {}→{}, conversions {}→{}, bytes scanned {}→{}, human {}→{}, json {}→{}, sarif {}→{}",
+        small.findings,
+        big.findings,
+        small.conversions,
+        big.conversions,
+        small.bytes_scanned,
+        big.bytes_scanned,
+        small.human,
+        big.human,
+        small.json,
+        big.json,
+        small.sarif,
+        big.sarif
+    );
+    eprintln!("{report}");
+    // Findings are capped per document (5,000 on the long line): compare per finding.
+    assert!(
+        small.findings > 0 && big.findings > small.findings,
+        "{report}"
+    );
+    let per = |work: usize, count: usize| work as f64 / count.max(1) as f64;
+    for (what, a, b) in [
+        ("human", small.human, big.human),
+        ("json", small.json, big.json),
+        ("sarif", small.sarif, big.sarif),
+    ] {
+        assert!(
+            per(b, big.findings) <= per(a, small.findings) * 1.5,
+            "{what} bytes per finding: {report}"
+        );
+    }
+    assert!(
+        per(big.bytes_scanned, big.conversions)
+            <= per(small.bytes_scanned, small.conversions) * 1.5,
+        "bytes scanned per conversion: {report}"
+    );
+}
+
+#[test]
+fn output_on_a_long_line_is_linear_in_findings() {
+    // One line of 60 KB and of 240 KB: columns come from checkpoints, snippets are
+    // excerpts, and a fix spread over the whole line is named, not drawn.
+    check_output("long-line", 60_000);
+}
+
+#[test]
+fn output_of_a_book_of_spellings_is_linear_in_findings() {
+    check_output("spellings", 20_000);
+}

@@ -338,11 +338,18 @@ fn render<'r>(
             let (a, b) = line_range(idx, Span::new(start, end));
             let (s, e) = idx.line_content(text, a);
             if a == b && e - s > LONG_LINE {
-                Some((Window::excerpt(text, idx, a, start, end), a))
+                // On a very long line, a fix spread over more than a window (a
+                // "replace all" on a one-line megabyte) is named, not drawn: drawing
+                // it costs the line times its edits (issue #14).
+                let spread = end - start;
+                (e - s <= VERY_LONG_LINE || spread <= VERY_LONG_LINE)
+                    .then(|| (Window::excerpt(text, idx, a, start, end), a))
+            } else if b - a >= MAX_PATCH_LINES {
+                None
             } else {
                 let w = Window::new(text, idx, a, b);
                 let long = w.lines.iter().any(|&(s, e, _)| e - s > LONG_LINE);
-                (b - a < MAX_PATCH_LINES && !long).then_some((w, a))
+                (!long).then_some((w, a))
             }
         })
         .collect();
