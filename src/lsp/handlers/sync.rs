@@ -15,19 +15,20 @@ impl Backend {
     pub async fn on_did_open(&self, params: DidOpenTextDocumentParams) {
         let d = params.text_document;
         {
-            let mut st = lock(&self.state);
-            let generation = st.docs.get(&d.uri).map(|e| e.generation + 1).unwrap_or(0);
-            // The document's own configuration, as `check` would find it.
-            let res = st.configs.for_uri(&d.uri);
+            let (generation, res) = {
+                let st = lock(&self.state);
+                let generation = st.docs.get(&d.uri).map(|e| e.generation + 1).unwrap_or(0);
+                // The document's own configuration, as `check` would find it.
+                (generation, st.configs.for_uri(&d.uri))
+            };
+            // Parsed without holding the state lock (a large document's chunks are
+            // parsed in parallel; the workspace index and requests need the lock
+            // meanwhile). No await comes between, so notifications stay in order.
             let parse_limit = res.config.limits.max_document_bytes;
-            st.docs.insert(
-                d.uri.clone(),
-                DocEntry::new(
-                    Document::with_parse_limit(&d.text, d.version, parse_limit),
-                    res,
-                    generation,
-                ),
-            );
+            let doc = Document::with_parse_limit(&d.text, d.version, parse_limit);
+            lock(&self.state)
+                .docs
+                .insert(d.uri.clone(), DocEntry::new(doc, res, generation));
         }
         self.schedule(d.uri);
         // A configuration read for the first time may have problems to show.
