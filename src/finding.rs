@@ -16,6 +16,21 @@ pub struct Span {
     pub end: usize,
 }
 
+/// Sort `spans`, drop the empty ones and merge those that overlap or touch: sorted,
+/// disjoint regions, ready for binary search.
+pub fn normalise_spans(spans: &mut Vec<Span>) {
+    spans.retain(|s| !s.is_empty());
+    spans.sort();
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans.drain(..) {
+        match out.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    *spans = out;
+}
+
 impl Span {
     pub const fn new(start: usize, end: usize) -> Self {
         Span { start, end }

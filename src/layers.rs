@@ -136,16 +136,8 @@ pub fn protected_regions(text: &str, md: &MdModel, layers: &Layers) -> Vec<Span>
             v.push(b.span);
         }
     }
-    v.retain(|s| !s.is_empty());
-    v.sort();
-    let mut merged: Vec<Span> = Vec::with_capacity(v.len());
-    for s in v {
-        match merged.last_mut() {
-            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
-            _ => merged.push(s),
-        }
-    }
-    merged
+    crate::finding::normalise_spans(&mut v);
+    v
 }
 /// `whole` minus `holes`, sorted and disjoint.
 fn subtract(whole: Option<Span>, mut holes: Vec<Span>) -> Vec<Span> {

@@ -203,16 +203,8 @@ fn excluded_regions(text: &str, md: &MdModel, notes: &Notes) -> Vec<Span> {
         v.push(Span::new(h.span.start, md.section_end(k, text.len())));
     }
     // Sorted and merged, for binary search.
-    v.retain(|s| !s.is_empty());
-    v.sort();
-    let mut merged: Vec<Span> = Vec::with_capacity(v.len());
-    for s in v {
-        match merged.last_mut() {
-            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
-            _ => merged.push(s),
-        }
-    }
-    merged
+    crate::finding::normalise_spans(&mut v);
+    v
 }
 
 /// True when `span` overlaps a region of `excluded` (sorted, merged).

@@ -181,7 +181,7 @@ impl MdModel {
         };
         b.walk_blocks(tree.root_node());
         b.bare_urls();
-        normalise(&mut m.skip);
+        crate::finding::normalise_spans(&mut m.skip);
         m.limited.sort_by_key(|(_, s)| *s);
         m
     }
@@ -245,7 +245,7 @@ impl MdModel {
                 .extend(p.limited.iter().map(|(k, s)| (*k, shift(*s, at))));
             m.stats.add(&p.stats);
         }
-        normalise(&mut m.skip);
+        crate::finding::normalise_spans(&mut m.skip);
         m
     }
 
@@ -585,19 +585,6 @@ fn sub_range(r: &Range, start: usize, end: usize) -> Range {
         out.end_byte = end;
     }
     out
-}
-
-fn normalise(skip: &mut Vec<Span>) {
-    skip.retain(|s| !s.is_empty());
-    skip.sort();
-    let mut out: Vec<Span> = Vec::with_capacity(skip.len());
-    for s in skip.drain(..) {
-        match out.last_mut() {
-            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
-            _ => out.push(s),
-        }
-    }
-    *skip = out;
 }
 
 #[cfg(test)]

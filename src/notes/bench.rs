@@ -43,8 +43,8 @@ fn one_megabyte() {
     let p1 = std::time::Instant::now();
     let mut defs = scan_definitions(&text, &md, &lines);
     let mut regions: Vec<Span> = defs.defs.iter().map(|d| d.span).collect();
-    normalise(&mut regions);
-    normalise(&mut defs.skip);
+    crate::finding::normalise_spans(&mut regions);
+    crate::finding::normalise_spans(&mut defs.skip);
     let p2 = std::time::Instant::now();
     let sections = find_sections(&text, &md, &lines, &regions);
     let p3 = std::time::Instant::now();

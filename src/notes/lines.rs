@@ -1,8 +1,6 @@
 //! Lines as CommonMark sees them for notes: containers (block quotes, list items),
 //! fences, HTML blocks, thematic breaks — what tree-sitter-md does not tell.
 
-use super::*;
-
 // ---------------------------------------------------------------------------------
 // Lines and columns
 
@@ -320,17 +318,4 @@ pub(super) fn starts_block(b: &[u8], pos: usize, end: usize, indent: usize) -> b
         || list_marker(b, pos, end).is_some()
         || html_block_start(b, pos, end)
         || def_head(b, pos, end).is_some()
-}
-
-pub(super) fn normalise(spans: &mut Vec<Span>) {
-    spans.retain(|s| !s.is_empty());
-    spans.sort();
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    for s in spans.drain(..) {
-        match out.last_mut() {
-            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
-            _ => out.push(s),
-        }
-    }
-    *spans = out;
 }

@@ -236,8 +236,8 @@ pub fn analyze(text: &str, md: &MdModel) -> Notes {
     let lines = split_lines(text);
     let mut defs = scan_definitions(text, md, &lines);
     let mut def_regions: Vec<Span> = defs.defs.iter().map(|d| d.span).collect();
-    normalise(&mut def_regions);
-    normalise(&mut defs.skip);
+    crate::finding::normalise_spans(&mut def_regions);
+    crate::finding::normalise_spans(&mut defs.skip);
     let sections = find_sections(text, md, &lines, &def_regions);
 
     let ctx = Scan::new(text, md, &def_regions, &defs, &sections);
