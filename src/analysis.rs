@@ -94,7 +94,7 @@ pub fn analyze_at(
         }
     }
     // Where the parse was bounded: one finding per kind, at its first place.
-    for kind in [Limit::Delimiters, Limit::LongParagraph, Limit::Depth] {
+    for kind in [Limit::LongParagraph, Limit::Depth] {
         let mut at = a.md.limited.iter().filter(|(k, _)| *k == kind);
         if let Some((_, first)) = at.next() {
             let f =

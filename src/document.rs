@@ -1,22 +1,14 @@
 //! A document open in the editor: a rope for edits, and the Markdown model kept
-//! incrementally with tree-sitter-md, chunk by chunk.
+//! incrementally, chunk by chunk.
 //!
 //! ## Chunks
-//! tree-sitter-md re-parses a 1 MB document in hundreds of milliseconds even with the
-//! old tree (its block scanner reuses little, and every inline tree is parsed again),
-//! far over a keystroke's budget. So the text is cut into **chunks** at places where
-//! no Markdown block can continue (see [`chunk_starts`], in `markdown::chunks`); each chunk is parsed with
-//! tree-sitter-md into its own [`MdModel`]. An edit re-parses only the chunk(s) it
-//! touches (a few KiB); every other chunk keeps its model, shifted. The document's
-//! model is the chunks' models joined. Trees are not kept once a chunk's model is
-//! built (nothing reuses them, and they would triple the memory).
-//!
-//! A touched chunk is parsed afresh rather than with `MarkdownTree::edit` + its old
-//! tree: with an old tree, tree-sitter-md 0.5.4 reuses inline trees by index and its
-//! inline scanner state does not survive reuse, so an incremental reparse — even after
-//! an empty edit — dropped emphasis and kept stale HTML nodes that a fresh parse does
-//! not have (found by tests/proptest_model.rs; minimal cases in the tests below). At a
-//! chunk's size, a fresh parse costs about a millisecond.
+//! The text is cut into **chunks** at places where no Markdown block can continue (see
+//! [`chunk_starts`], in `markdown::chunks`); each chunk is parsed on its own into an
+//! [`MdModel`]. An edit re-parses only the chunk(s) it touches (a few KiB); every
+//! other chunk keeps its model, shifted. The document's model is the chunks' models
+//! joined. pulldown-cmark parses a megabyte in a few milliseconds, so this matters
+//! less than it did with tree-sitter-md (hundreds of milliseconds a megabyte), but it
+//! still keeps a keystroke's parse to a chunk's size.
 //!
 //! Chunk boundaries are a pure function of the text, and a chunk's parse depends only
 //! on its own text, so an edited document equals the same text opened fresh — the
@@ -67,13 +59,13 @@ impl Document {
         Document::with_parse_limit(text, version, usize::MAX)
     }
 
-    /// A document whose texts over `parse_limit` bytes are not parsed: tree-sitter-md
-    /// takes seconds per megabyte (and runs of `*` are quadratic), so past the
-    /// configured limit the model is [`MdModel::unparsed`] until the text shrinks.
+    /// A document whose texts over `parse_limit` bytes are not parsed: past the
+    /// configured limit (`limits.max_document_bytes`) the model is
+    /// [`MdModel::unparsed`] until the text shrinks, and only the notes are analysed.
     pub fn with_parse_limit(text: &str, version: i32, parse_limit: usize) -> Document {
         let mut d = Document {
             rope: Rope::from_str(text),
-            parser: MdParser::default(),
+            parser: MdParser,
             chunks: Vec::new(),
             text: Arc::from(text),
             md: Arc::new(MdModel::default()),
@@ -271,8 +263,6 @@ pub fn parse_model(text: &str) -> Arc<MdModel> {
 }
 
 fn parse_chunk(parser: &mut MdParser, start: usize, slice: &str) -> Chunk {
-    // The tree is dropped once the model is built: a touched chunk is parsed afresh
-    // (see the module comment), so keeping trees would only cost memory.
     Chunk {
         start,
         len: slice.len(),
@@ -402,9 +392,9 @@ mod tests {
         assert!(d.md().headings.is_empty(), "over the limit: not parsed");
     }
 
-    /// Minimal cases found by tests/proptest_model.rs where tree-sitter-md's incremental
-    /// reparse (with the edited old tree) differed from a fresh parse; touched chunks
-    /// are parsed afresh, so the edited document must equal the fresh one.
+    /// Minimal cases found by tests/proptest_model.rs where an incremental reparse (the
+    /// tree-sitter-md of earlier versions, with the edited old tree) differed from a
+    /// fresh parse; kept as regressions: the edited document must equal the fresh one.
     #[test]
     fn edited_equals_fresh_where_incremental_reparse_did_not() {
         let cases: &[(&str, Span, &str)] = &[

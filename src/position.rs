@@ -266,15 +266,6 @@ pub fn rope_offset(rope: &ropey::Rope, pos: LineCol, enc: Encoding) -> usize {
     start + column_to_byte(content, pos.col as usize, enc)
 }
 
-/// Zero-based row and byte column as tree-sitter counts them (rows end only at `\n`).
-pub fn ts_point(text: &str, offset: usize) -> tree_sitter::Point {
-    let offset = offset.min(text.len());
-    let before = &text.as_bytes()[..offset];
-    let row = before.iter().filter(|&&b| b == b'\n').count();
-    let col = before.iter().rev().take_while(|&&b| b != b'\n').count();
-    tree_sitter::Point { row, column: col }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,12 +405,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn ts_points_count_newlines_only() {
-        let t = "ab\r\ncd\ref";
-        assert_eq!(ts_point(t, 4), tree_sitter::Point { row: 1, column: 0 });
-        assert_eq!(ts_point(t, 8), tree_sitter::Point { row: 1, column: 4 });
-    }
     #[test]
     fn long_lines_convert_through_checkpoints_in_any_order() {
         // Longer than LONG_LINE, with one-, two-, three- and four-byte characters

@@ -1,8 +1,7 @@
 //! The chunked parse: a text cut where no Markdown block can continue, each chunk
 //! parsed on its own into an [`MdModel`] and the models joined.
 //!
-//! tree-sitter-md parses a megabyte in hundreds of milliseconds and runs of `*` are
-//! superlinear, so the batch path (`check`, the workspace index) and the editor's
+//! The batch path (`check`, the workspace index) and the editor's
 //! [`crate::document`] both parse chunk by chunk: the editor re-parses only the chunks an
 //! edit touches, the batch path parses a large text's chunks in parallel. Chunk
 //! boundaries are a pure function of the text and a chunk's parse depends only on its
@@ -237,7 +236,7 @@ pub fn parse(text: &str) -> MdModel {
             })
             .collect()
     } else {
-        let mut parser = MdParser::default();
+        let mut parser = MdParser;
         (0..starts.len())
             .map(|k| {
                 let (s, slice) = piece(k);

@@ -1,17 +1,17 @@
 //! What the Markdown is: blocks, headings, and the regions that are not prose.
 //!
-//! Built from tree-sitter-md trees, chunk by chunk ([`chunks`]; the editor keeps the
-//! chunks incrementally in `document`).
+//! Built from pulldown-cmark's events ([`build`]), chunk by chunk ([`chunks`]; the
+//! editor keeps the chunks incrementally in `document`).
 //! Every later pass asks this model whether a byte is prose; nothing inside code
 //! spans, code blocks, HTML (comments included), link destinations, autolinks, bare
 //! URLs or front matter is ever analysed as prose.
 
+mod build;
 pub mod chunks;
 
 pub use chunks::chunk_starts;
 
 use crate::finding::Span;
-use tree_sitter::{Node, Parser, Range};
 
 /// Chunks are not cut smaller than this many bytes.
 pub const MIN_CHUNK: usize = 4096;
@@ -21,18 +21,9 @@ pub const MIN_CHUNK: usize = 4096;
 /// paragraph as a new one (reported by an `analysis-limited` finding).
 pub const MAX_CHUNK: usize = 64 * 1024;
 
-/// An inline run with more emphasis delimiters (`*`, `_`) than this is parsed in
-/// windows: tree-sitter-md's inline grammar is superlinear in unmatched delimiters
-/// (`*a ` × 15,000 took 2.4 s and 678 MB in one piece).
-pub const MAX_INLINE_DELIMITERS: usize = 512;
-/// The most emphasis delimiters in one window of an inline run parsed in windows.
-pub const WINDOW_DELIMITERS: usize = 64;
-
 /// A place where the parse was bounded, and how (for the `analysis-limited` finding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {
-    /// An inline run with too many emphasis delimiters, parsed in windows.
-    Delimiters,
     /// A paragraph longer than [`MAX_CHUNK`] bytes, parsed in pieces.
     LongParagraph,
     /// Containers nested deeper than [`MAX_DEPTH`]; deeper ones counted as that depth.
@@ -45,14 +36,10 @@ pub const MAX_DEPTH: u8 = 100;
 /// Counts of the work a parse did, for tests that check it grows linearly.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ParseStats {
-    /// Inline parser calls (one per inline run, or per window of a windowed run).
-    pub inline_parses: usize,
-    /// Bytes handed to the inline parser.
+    /// Bytes of inline content (text, code spans, inline HTML) the parser gave.
     pub inline_bytes: usize,
-    /// Nodes visited in block and inline trees.
+    /// Parser events (blocks, inlines, their ends) the model was built from.
     pub nodes: usize,
-    /// The largest inline piece parsed at once, in emphasis delimiters.
-    pub max_window_delimiters: usize,
     /// Chunks parsed (set by [`crate::document`]).
     pub chunks: usize,
     /// The largest chunk parsed, in bytes.
@@ -61,27 +48,17 @@ pub struct ParseStats {
 
 impl ParseStats {
     fn add(&mut self, o: &ParseStats) {
-        self.inline_parses += o.inline_parses;
         self.inline_bytes += o.inline_bytes;
         self.nodes += o.nodes;
-        self.max_window_delimiters = self.max_window_delimiters.max(o.max_window_delimiters);
         self.chunks += o.chunks;
         self.max_chunk = self.max_chunk.max(o.max_chunk);
     }
 }
 
-/// The tree-sitter parser a model is built with (block and inline grammars).
-pub struct MdParser {
-    parser: Parser,
-}
-
-impl Default for MdParser {
-    fn default() -> Self {
-        MdParser {
-            parser: Parser::new(),
-        }
-    }
-}
+/// The parser a model is built with. pulldown-cmark keeps no state between parses;
+/// the type stays so that callers can hold one per thread.
+#[derive(Default)]
+pub struct MdParser;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockKind {
@@ -152,38 +129,13 @@ impl MdModel {
 impl MdModel {
     /// Parse `text` from scratch.
     pub fn parse(text: &str) -> MdModel {
-        MdModel::parse_with(&mut MdParser::default(), text)
+        MdModel::parse_with(&mut MdParser, text)
     }
 
-    /// Parse `text` with `parser`: the block tree, then each inline run (in windows
-    /// when it has more than [`MAX_INLINE_DELIMITERS`] emphasis delimiters), building
-    /// the model as the block tree is walked. Linear in the text.
-    pub fn parse_with(parser: &mut MdParser, text: &str) -> MdModel {
-        let p = &mut parser.parser;
-        let block = p
-            .set_included_ranges(&[])
-            .ok()
-            .and_then(|()| p.set_language(&tree_sitter_md::LANGUAGE.into()).ok())
-            .and_then(|()| p.parse(text.as_bytes(), None));
-        let Some(tree) = block else {
-            return MdModel::fallback(text);
-        };
-        if p.set_language(&tree_sitter_md::INLINE_LANGUAGE.into())
-            .is_err()
-        {
-            return MdModel::fallback(text);
-        }
-        let mut m = MdModel::default();
-        let mut b = Builder {
-            text,
-            parser: p,
-            m: &mut m,
-        };
-        b.walk_blocks(tree.root_node());
-        b.bare_urls();
-        crate::finding::normalise_spans(&mut m.skip);
-        m.limited.sort_by_key(|(_, s)| *s);
-        m
+    /// Parse `text` with `parser` ([`build`]): one pass over pulldown-cmark's
+    /// events, linear in the text.
+    pub fn parse_with(_parser: &mut MdParser, text: &str) -> MdModel {
+        build::build(text)
     }
 
     /// A model with one paragraph per blank-line-separated chunk, without parsing:
@@ -305,286 +257,6 @@ impl MdModel {
         let i = self.headings.partition_point(|h| h.span.start <= offset);
         i.checked_sub(1).and_then(|i| self.headings.get(i))
     }
-}
-
-struct Builder<'a> {
-    text: &'a str,
-    /// Set to the inline grammar.
-    parser: &'a mut Parser,
-    m: &'a mut MdModel,
-}
-
-fn span_of(n: &Node) -> Span {
-    Span::new(n.start_byte(), n.end_byte())
-}
-
-impl Builder<'_> {
-    /// Visit the block tree in document order. Iterative, with an explicit stack:
-    /// nesting depth is up to the input (10,000 nested quotes or emphases must not
-    /// overflow a thread's stack).
-    fn walk_blocks(&mut self, root: Node) {
-        let mut stack = vec![(root, 0u8, 0u8)];
-        let mut deep = false;
-        while let Some((node, quote, list)) = stack.pop() {
-            self.m.stats.nodes += 1;
-            if let Some((q, l)) = self.visit_block(node, quote, list) {
-                let (q, l) = (q.min(MAX_DEPTH), l.min(MAX_DEPTH));
-                if (q == MAX_DEPTH || l == MAX_DEPTH) && !deep {
-                    deep = true;
-                    self.m.limited.push((Limit::Depth, span_of(&node)));
-                }
-                let mut c = node.walk();
-                let children: Vec<Node> = node.children(&mut c).collect();
-                stack.extend(children.into_iter().rev().map(|ch| (ch, q, l)));
-            }
-        }
-    }
-
-    /// Record one block node; for containers, return the depths for its children.
-    fn visit_block(&mut self, node: Node, quote: u8, list: u8) -> Option<(u8, u8)> {
-        let kind = node.kind();
-        let span = span_of(&node);
-        match kind {
-            "minus_metadata" | "plus_metadata" => {
-                if span.start == 0 || self.text[..span.start].trim().is_empty() {
-                    self.m.front_matter = Some(span);
-                }
-                self.m.skip.push(span);
-            }
-            "fenced_code_block" | "indented_code_block" => {
-                self.leaf(BlockKind::CodeBlock, span, span, quote, list);
-                self.m.skip.push(span);
-            }
-            "html_block" => {
-                self.leaf(BlockKind::Html, span, span, quote, list);
-                self.m.skip.push(span);
-            }
-            "thematic_break" => self.leaf(BlockKind::ThematicBreak, span, span, quote, list),
-            "link_reference_definition" => {
-                self.leaf(BlockKind::LinkReferenceDefinition, span, span, quote, list);
-                let mut c = node.walk();
-                for ch in node.children(&mut c) {
-                    if ch.kind() == "link_destination" {
-                        self.m.skip.push(span_of(&ch));
-                    }
-                }
-            }
-            "atx_heading" | "setext_heading" => {
-                let mut level = 1;
-                let mut content = span;
-                let mut c = node.walk();
-                for ch in node.children(&mut c) {
-                    match ch.kind() {
-                        "atx_h1_marker" | "setext_h1_underline" => level = 1,
-                        "atx_h2_marker" | "setext_h2_underline" => level = 2,
-                        "atx_h3_marker" => level = 3,
-                        "atx_h4_marker" => level = 4,
-                        "atx_h5_marker" => level = 5,
-                        "atx_h6_marker" => level = 6,
-                        "inline" | "paragraph" => {
-                            content = span_of(&ch);
-                            self.walk_inline_container(ch);
-                        }
-                        _ => {}
-                    }
-                }
-                let heading_text = content.slice(self.text).trim().trim_end_matches('#').trim();
-                self.m.headings.push(Heading {
-                    level,
-                    span,
-                    content,
-                    text: heading_text.to_string(),
-                });
-                self.leaf(BlockKind::Heading { level }, span, content, quote, list);
-            }
-            "paragraph" => {
-                self.walk_inline_container(node);
-                self.leaf(BlockKind::Paragraph, span, span, quote, list);
-            }
-            "pipe_table" => {
-                self.walk_inline_container(node);
-                self.leaf(BlockKind::Table, span, span, quote, list);
-            }
-            _ => {
-                return Some(match kind {
-                    "block_quote" => (quote.saturating_add(1), list),
-                    "list_item" => (quote, list.saturating_add(1)),
-                    _ => (quote, list),
-                });
-            }
-        }
-        None
-    }
-
-    fn leaf(&mut self, kind: BlockKind, span: Span, content: Span, quote: u8, list: u8) {
-        self.m.blocks.push(Block {
-            kind,
-            span,
-            content,
-            quote_depth: quote,
-            list_depth: list,
-        });
-    }
-
-    /// Find `inline` nodes below `node` and record their non-prose regions.
-    /// Iterative, like [`Builder::walk_blocks`]: the order of skip regions does not
-    /// matter (they are normalised), so a plain stack will do.
-    fn walk_inline_container(&mut self, node: Node) {
-        let mut stack = vec![node];
-        while let Some(node) = stack.pop() {
-            if node.kind() == "inline" || node.kind() == "pipe_table_cell" {
-                self.parse_inline(node);
-                continue;
-            }
-            let mut c = node.walk();
-            stack.extend(node.children(&mut c));
-        }
-    }
-
-    /// Parse one inline run (as tree-sitter-md's `MarkdownParser` does: the node's
-    /// range minus its named children, such as block quote markers), in windows of at
-    /// most [`WINDOW_DELIMITERS`] emphasis delimiters when it has more than
-    /// [`MAX_INLINE_DELIMITERS`], and record its non-prose regions.
-    fn parse_inline(&mut self, node: Node) {
-        let mut ranges: Vec<Range> = Vec::new();
-        let mut range = node.range();
-        let mut c = node.walk();
-        for ch in node.named_children(&mut c) {
-            let r = ch.range();
-            ranges.push(Range {
-                start_byte: range.start_byte,
-                start_point: range.start_point,
-                end_byte: r.start_byte,
-                end_point: r.start_point,
-            });
-            range.start_byte = r.end_byte;
-            range.start_point = r.end_point;
-        }
-        ranges.push(range);
-        ranges.retain(|r| r.end_byte > r.start_byte);
-        if ranges.is_empty() {
-            return;
-        }
-        let bytes = self.text.as_bytes();
-        let is_delim = |b: &u8| *b == b'*' || *b == b'_';
-        let delims: usize = ranges
-            .iter()
-            .map(|r| {
-                bytes
-                    .get(r.start_byte..r.end_byte)
-                    .map_or(0, |s| s.iter().filter(|b| is_delim(b)).count())
-            })
-            .sum();
-        if delims <= MAX_INLINE_DELIMITERS {
-            self.parse_inline_ranges(&ranges, delims);
-            return;
-        }
-        self.m.limited.push((Limit::Delimiters, span_of(&node)));
-        // Windows: cut after a space once a window holds WINDOW_DELIMITERS delimiters
-        // (or anywhere at twice that, if no space comes), never inside a character.
-        let mut window: Vec<Range> = Vec::new();
-        let mut n = 0;
-        for r in &ranges {
-            let mut start = r.start_byte;
-            let mut i = r.start_byte;
-            while i < r.end_byte {
-                let b = bytes.get(i).copied().unwrap_or(b' ');
-                if is_delim(&b) {
-                    n += 1;
-                }
-                i += 1;
-                let cut = (n >= WINDOW_DELIMITERS && b == b' ')
-                    || (n >= 2 * WINDOW_DELIMITERS && self.text.is_char_boundary(i));
-                if cut {
-                    window.push(sub_range(r, start, i));
-                    self.parse_inline_ranges(&window, n);
-                    window.clear();
-                    start = i;
-                    n = 0;
-                }
-            }
-            if start < r.end_byte {
-                window.push(sub_range(r, start, r.end_byte));
-            }
-        }
-        if !window.is_empty() {
-            self.parse_inline_ranges(&window, n);
-        }
-    }
-
-    fn parse_inline_ranges(&mut self, ranges: &[Range], delims: usize) {
-        let st = &mut self.m.stats;
-        st.inline_parses += 1;
-        st.inline_bytes += ranges
-            .iter()
-            .map(|r| r.end_byte - r.start_byte)
-            .sum::<usize>();
-        st.max_window_delimiters = st.max_window_delimiters.max(delims);
-        if self.parser.set_included_ranges(ranges).is_err() {
-            return;
-        }
-        let tree = self.parser.parse(self.text.as_bytes(), None);
-        let _ = self.parser.set_included_ranges(&[]);
-        if let Some(t) = tree {
-            self.walk_inline(t.root_node());
-        }
-    }
-
-    fn walk_inline(&mut self, root: Node) {
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            self.m.stats.nodes += 1;
-            match node.kind() {
-                "code_span" | "link_destination" | "uri_autolink" | "email_autolink"
-                | "html_tag" | "latex_block" => {
-                    self.m.skip.push(span_of(&node));
-                }
-                _ => {
-                    let mut c = node.walk();
-                    stack.extend(node.children(&mut c));
-                }
-            }
-        }
-    }
-
-    /// Bare `http(s)://` and `www.` URLs in prose (GFM's extended autolinks).
-    fn bare_urls(&mut self) {
-        let text = self.text;
-        let bytes = text.as_bytes();
-        let mut found = Vec::new();
-        for pat in ["http://", "https://", "www."] {
-            for (i, _) in text.match_indices(pat) {
-                if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'/') {
-                    continue;
-                }
-                let end = text[i..]
-                    .find(|c: char| c.is_whitespace() || c == '<' || c == '>')
-                    .map(|e| i + e)
-                    .unwrap_or(text.len());
-                // Trailing punctuation is not part of the URL.
-                let trimmed =
-                    text[i..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
-                found.push(Span::new(i, i + trimmed.len()));
-            }
-        }
-        self.m.skip.extend(found);
-    }
-}
-
-/// `r` cut to the bytes `[start, end)`; points are not needed by the inline grammar
-/// beyond their order, so the row is kept and the column shifted.
-fn sub_range(r: &Range, start: usize, end: usize) -> Range {
-    let mut out = *r;
-    if start > r.start_byte {
-        out.start_point.column += start - r.start_byte;
-        out.start_byte = start;
-    }
-    if end < r.end_byte {
-        out.end_point = out.start_point;
-        out.end_point.column += end - out.start_byte;
-        out.end_byte = end;
-    }
-    out
 }
 
 #[cfg(test)]

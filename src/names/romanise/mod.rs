@@ -8,7 +8,10 @@
 
 pub mod chinese;
 pub mod korean;
+mod memo;
 pub mod russian;
+
+use memo::{Guess, remember};
 
 use crate::finding::Span;
 use crate::gazetteer::System;
@@ -117,9 +120,9 @@ pub fn fold(s: &str) -> String {
 /// The system a spelling follows within one language (`None`: nothing marks it).
 pub fn guess_in(language: Language, name: &str) -> Option<System> {
     match language {
-        Language::Korean => korean::guess(name),
-        Language::Chinese => chinese::guess(name),
-        Language::Russian => russian::guess(name),
+        Language::Korean => remember(Guess::Korean, name, || korean::guess(name)),
+        Language::Chinese => remember(Guess::Chinese, name, || chinese::guess(name)),
+        Language::Russian => remember(Guess::Russian, name, || russian::guess(name)),
     }
 }
 
@@ -129,8 +132,12 @@ pub fn guess_in(language: Language, name: &str) -> Option<System> {
 /// hs-, ts- ⇒ Wade–Giles; zh/q/x ⇒ Pinyin; -ou-, -tch-, j ⇒ French; w, sch ⇒ German;
 /// š ž č ⇒ scholarly.
 pub fn guess_system(word: &str) -> Option<System> {
-    let k = korean::guess(word);
-    let c = chinese::guess(word);
+    remember(Guess::System, word, || guess_system_uncached(word))
+}
+
+fn guess_system_uncached(word: &str) -> Option<System> {
+    let k = guess_in(Language::Korean, word);
+    let c = guess_in(Language::Chinese, word);
     match (k, c) {
         (Some(System::McCuneReischauer), Some(System::WadeGiles)) => {
             let breve = strip_marks(word) != word
@@ -144,7 +151,7 @@ pub fn guess_system(word: &str) -> Option<System> {
         (None, Some(_)) => c,
         // A spelling that reads as Korean or Chinese is not called Russian by its letters.
         (None, None) if korean::key(word).is_some() || !chinese::readings(word).is_empty() => None,
-        (None, None) => russian::guess(word),
+        (None, None) => guess_in(Language::Russian, word),
     }
 }
 

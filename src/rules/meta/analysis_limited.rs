@@ -9,9 +9,9 @@ use crate::finding::{Finding, Severity, Span};
 pub const RULE: Rule = Rule {
     code: "analysis-limited",
     default_severity: Severity::Info,
-    summary: "The document is larger than limits.max_document_bytes (only notes were checked), has more findings than limits.max_findings, or has Markdown read in pieces (very long paragraphs, thousands of emphasis delimiters, very deep nesting).",
+    summary: "The document is larger than limits.max_document_bytes (only notes were checked), has more findings than limits.max_findings, or has Markdown read in pieces (very long paragraphs, very deep nesting).",
     fix_is_safe: false,
-    doc: "# analysis-limited\n\nThe document is larger than `limits.max_document_bytes` (8 MiB by default), so only its notes were checked: names, dates and claims were not analysed, to keep the editor responsive.\n\nHow to fix: split the document, or raise the limit in annalist.toml:\n\n```toml\n[limits]\nmax_document_bytes = 16777216\n```\n\nIt is also given, once per kind, where the Markdown was read in pieces to keep the cost linear in the text: a paragraph longer than 64 KiB (cut before a word), an inline run with more than 512 emphasis delimiters (read 64 at a time), or containers nested more than 100 deep.\n\nSilence it with `[rules] analysis-limited = \"off\"`.\n",
+    doc: "# analysis-limited\n\nThe document is larger than `limits.max_document_bytes` (8 MiB by default), so only its notes were checked: names, dates and claims were not analysed, to keep the editor responsive.\n\nHow to fix: split the document, or raise the limit in annalist.toml:\n\n```toml\n[limits]\nmax_document_bytes = 16777216\n```\n\nIt is also given, once per kind, where the Markdown was read in pieces to keep the cost linear in the text: a paragraph longer than 64 KiB (cut before a word), or containers nested more than 100 deep.\n\nSilence it with `[rules] analysis-limited = \"off\"`.\n",
 };
 
 /// The document has `len` bytes, over `max`: only its notes were checked.
@@ -29,16 +29,13 @@ pub fn too_big(len: usize, max: usize) -> Finding {
 /// The parse was bounded at `count` places of one kind, the first at `first`: the
 /// Markdown there was read in pieces (see [`crate::markdown::Limit`]).
 pub fn parse_bounded(kind: crate::markdown::Limit, first: Span, count: usize) -> Finding {
-    use crate::markdown::{Limit, MAX_DEPTH, MAX_INLINE_DELIMITERS, WINDOW_DELIMITERS};
+    use crate::markdown::{Limit, MAX_DEPTH};
     let places = if count == 1 {
         "here".to_string()
     } else {
         format!("here and at {} other places", count - 1)
     };
     let what = match kind {
-        Limit::Delimiters => format!(
-            "This paragraph has more than {MAX_INLINE_DELIMITERS} emphasis delimiters (`*`, `_`): its inline Markdown was read in pieces of {WINDOW_DELIMITERS} delimiters, so emphasis, links or code spans across a cut may be read as prose ({places})."
-        ),
         Limit::LongParagraph => format!(
             "A paragraph longer than {} KiB was cut here to keep parsing fast: the Markdown of each piece was read on its own ({places}).",
             crate::markdown::MAX_CHUNK / 1024
