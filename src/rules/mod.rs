@@ -56,6 +56,12 @@ pub fn all() -> Vec<&'static Rule> {
     v
 }
 
+/// Every rule's code, in the registry's order: what `annalist.toml`'s `[rules]`, the
+/// editor's `rules` setting and suppression comments may name.
+pub fn codes() -> Vec<&'static str> {
+    all().iter().map(|r| r.code).collect()
+}
+
 pub fn find(code: &str) -> Option<&'static Rule> {
     all().into_iter().find(|r| r.code == code)
 }
