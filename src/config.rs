@@ -179,26 +179,15 @@ impl Default for Config {
     }
 }
 
-/// A problem in a configuration or data file, with a 1-based line and column.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A problem in a configuration or data file, with a 1-based line and column: the
+/// error [`Config::parse`] returns, shown as `path:line:column: message`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{}:{line}:{column}: {message}", path.display())]
 pub struct FileProblem {
     pub path: PathBuf,
     pub line: usize,
     pub column: usize,
     pub message: String,
-}
-
-impl std::fmt::Display for FileProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path.display(),
-            self.line,
-            self.column,
-            self.message
-        )
-    }
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
