@@ -191,7 +191,7 @@ fn workspace_mentions(
     for (u, text) in &open {
         collect(u.clone(), text);
     }
-    let (paths, _) = crate::lsp::workspace::walk(configs, WORKSPACE_FILE_LIMIT);
+    let (paths, _) = crate::lsp::folder_index::walk(configs, WORKSPACE_FILE_LIMIT);
     for path in paths {
         if open_paths.contains(&path) {
             continue;
