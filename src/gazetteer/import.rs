@@ -129,23 +129,6 @@ fn non_latin(s: &str) -> bool {
     })
 }
 
-fn entity(id: String, kind: EntityKind, preferred: String) -> Entity {
-    Entity {
-        id,
-        kind,
-        preferred,
-        names: Vec::new(),
-        native: Vec::new(),
-        start: None,
-        end: None,
-        roles: Vec::new(),
-        description: None,
-        notes: Vec::new(),
-        source: None,
-        wikidata: None,
-    }
-}
-
 /// Add a name to `e`: native script to `native`, else a variant (no duplicates).
 fn add_name(e: &mut Entity, text: &str, system: Option<System>) {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -362,7 +345,7 @@ fn finish_tei(c: TeiEntry, source: &str) -> Result<Entity, ImportProblem> {
             .map(slug)
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| slug(&preferred));
-    let mut e = entity(id, kind, preferred);
+    let mut e = Entity::new(id, kind, preferred);
     for (i, (t, ty)) in all.iter().enumerate() {
         if i != pi {
             add_name(&mut e, t, ty.as_deref().and_then(parse_system));
@@ -439,7 +422,7 @@ fn csv_rows(text: &str, source: &str) -> Imported {
             continue;
         };
         let id = get("id").map(slug).unwrap_or_else(|| slug(preferred));
-        let mut e = entity(id, kind, preferred.to_string());
+        let mut e = Entity::new(id, kind, preferred);
         for n in get("names").unwrap_or("").split(';') {
             let (t, sys) = match n.rsplit_once('|') {
                 Some((t, s)) => (t, parse_system(s)),
@@ -599,7 +582,7 @@ fn wikidata_item(item: &serde_json::Value, source: &str) -> Result<Entity, Impor
     } else {
         return Err(ImportProblem::WikidataKind { qid, preferred });
     };
-    let mut e = entity(slug(&preferred), kind, preferred);
+    let mut e = Entity::new(slug(&preferred), kind, preferred);
     // Other labels: Latin-script ones as variants, the rest as native names.
     if let Some(labels) = item.get("labels").and_then(|l| l.as_object()) {
         let mut langs: Vec<&String> = labels.keys().collect();

@@ -294,6 +294,25 @@ impl Gazetteer {
 }
 
 impl Entity {
+    /// An entity with its id, kind and preferred name, and nothing else yet (no other
+    /// names, dates, roles or notes): what an import or a test fills in.
+    pub fn new(id: impl Into<String>, kind: EntityKind, preferred: impl Into<String>) -> Entity {
+        Entity {
+            id: id.into(),
+            kind,
+            preferred: preferred.into(),
+            names: Vec::new(),
+            native: Vec::new(),
+            start: None,
+            end: None,
+            roles: Vec::new(),
+            description: None,
+            notes: Vec::new(),
+            source: None,
+            wikidata: None,
+        }
+    }
+
     /// Every spelling with its index as a [`crate::names::Mention`] reports it:
     /// `None` for the preferred name, `Some(i)` for `names[i]`.
     pub fn spellings(&self) -> impl Iterator<Item = (Option<usize>, &str)> {
