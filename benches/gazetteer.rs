@@ -101,8 +101,12 @@ struct Figures {
 fn measure(dir: &Path, synthetic: bool) -> Figures {
     // In process: the loader and the automaton, median of five.
     let config = if synthetic {
-        Config::parse("gazetteers = [\"big.toml\"]\n", &dir.join("annalist.toml"))
-            .unwrap_or_else(|e| panic!("{}", e.message))
+        Config::parse(
+            "gazetteers = [\"big.toml\"]\n",
+            &dir.join("annalist.toml"),
+            &annalist::rules::codes(),
+        )
+        .unwrap_or_else(|e| panic!("{}", e.message))
     } else {
         Config::default()
     };

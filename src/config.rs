@@ -179,26 +179,15 @@ impl Default for Config {
     }
 }
 
-/// A problem in a configuration or data file, with a 1-based line and column.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A problem in a configuration or data file, with a 1-based line and column: the
+/// error [`Config::parse`] returns, shown as `path:line:column: message`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{}:{line}:{column}: {message}", path.display())]
 pub struct FileProblem {
     pub path: PathBuf,
     pub line: usize,
     pub column: usize,
     pub message: String,
-}
-
-impl std::fmt::Display for FileProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.path.display(),
-            self.line,
-            self.column,
-            self.message
-        )
-    }
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
@@ -211,8 +200,8 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 impl Config {
     /// Parse a config file's text. On error, the first problem (see [`Config::parse_all`]
     /// for every problem and the configuration that applies meanwhile).
-    pub fn parse(text: &str, path: &Path) -> Result<Config, FileProblem> {
-        let (config, mut problems) = Config::parse_all(text, path);
+    pub fn parse(text: &str, path: &Path, rule_codes: &[&str]) -> Result<Config, FileProblem> {
+        let (config, mut problems) = Config::parse_all(text, path, rule_codes);
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -224,10 +213,14 @@ impl Config {
     /// has a line, a column, the valid choices and a suggestion. A value that is wrong
     /// falls back to its default; the rest of the file applies. A TOML syntax error
     /// loses the whole file (the defaults apply).
-    pub fn parse_all(text: &str, path: &Path) -> (Config, Vec<FileProblem>) {
+    ///
+    /// `rule_codes` are the codes `[rules]` may name: the caller passes the rule
+    /// registry's (`rules::codes()`), which stands above this module.
+    pub fn parse_all(text: &str, path: &Path, rule_codes: &[&str]) -> (Config, Vec<FileProblem>) {
         let mut v = Validator {
             text,
             path,
+            rule_codes,
             problems: Vec::new(),
         };
         let config = v.config();
@@ -252,15 +245,7 @@ impl Config {
     }
 }
 
-/// The valid values of the `[romanisation]` string keys.
-pub const KOREAN: &[&str] = &[
-    "mccune-reischauer",
-    "revised",
-    "north-korean",
-    "conventional",
-];
-pub const CHINESE: &[&str] = &["pinyin", "wade-giles", "postal", "conventional"];
-pub const RUSSIAN: &[&str] = &["bgn-pcgn", "french", "german", "scholarly", "conventional"];
+/// The valid values of `[romanisation] prefer`.
 pub const PREFER: &[&str] = &["majority", "first"];
 const LEVELS: &[&str] = &["off", "hint", "info", "warning", "error"];
 const TOP_KEYS: &[&str] = &[
@@ -315,13 +300,15 @@ fn hint(word: &str, candidates: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-use crate::names::romanise::Language;
+use crate::romanisation::{CHINESE, KOREAN, Language, RUSSIAN};
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 type SpannedValue<'i> = toml::Spanned<DeValue<'i>>;
 
 struct Validator<'a> {
     text: &'a str,
     path: &'a Path,
+    /// The codes `[rules]` may name.
+    rule_codes: &'a [&'a str],
     problems: Vec<FileProblem>,
 }
 
@@ -597,7 +584,7 @@ impl Validator<'_> {
         choices: &[&str],
     ) -> Option<String> {
         let s = self.typed::<String>(value, key, &format!("one of {}", quoted(choices)))?;
-        if crate::names::romanise::parse_system(language, &s).is_some() {
+        if crate::romanisation::parse_system(language, &s).is_some() {
             return Some(s);
         }
         let norm = s.trim().to_ascii_lowercase();
@@ -645,8 +632,7 @@ impl Validator<'_> {
     }
 
     fn rules(&mut self, value: &SpannedValue<'_>, c: &mut Config) {
-        let known = crate::cli::output::known_rules();
-        let codes: Vec<&str> = known.iter().map(|r| r.code).collect();
+        let codes = self.rule_codes;
         let DeValue::Table(t) = value.get_ref() else {
             self.problem(
                 value.span().start,
@@ -661,7 +647,7 @@ impl Validator<'_> {
                     k.span().start,
                     format!(
                         "[rules]: no rule has the code `{code}`{}; `annalist rules` lists them",
-                        hint(code, &codes)
+                        hint(code, codes)
                     ),
                 );
                 continue;
@@ -728,18 +714,20 @@ pub struct Loaded {
     pub problems: Vec<FileProblem>,
 }
 
-/// Load the config that governs `start`, or the default one.
-pub fn load_for(start: &Path) -> Loaded {
+/// Load the config that governs `start`, or the default one (`rule_codes`: as for
+/// [`Config::parse_all`]).
+pub fn load_for(start: &Path, rule_codes: &[&str]) -> Loaded {
     match find_config(start) {
-        Some(p) => load_file(&p),
+        Some(p) => load_file(&p, rule_codes),
         None => Loaded::default(),
     }
 }
 
-pub fn load_file(path: &Path) -> Loaded {
+/// Load one config file (`rule_codes`: as for [`Config::parse_all`]).
+pub fn load_file(path: &Path, rule_codes: &[&str]) -> Loaded {
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let (config, problems) = Config::parse_all(&text, path);
+            let (config, problems) = Config::parse_all(&text, path, rule_codes);
             Loaded {
                 config,
                 path: Some(path.to_path_buf()),
@@ -771,12 +759,18 @@ pub struct Discovery {
     dirs: std::collections::HashMap<PathBuf, Option<PathBuf>>,
     files: std::collections::HashMap<PathBuf, std::sync::Arc<Loaded>>,
     default: std::sync::Arc<Loaded>,
+    /// The codes `[rules]` may name (the rule registry's, from the caller).
+    rule_codes: Vec<&'static str>,
 }
 
 impl Discovery {
-    /// Walk up from each file to its nearest `annalist.toml`.
-    pub fn nearest() -> Discovery {
-        Discovery::default()
+    /// Walk up from each file to its nearest `annalist.toml`, validating `[rules]`
+    /// against `rule_codes` (the rule registry's: `rules::codes()`).
+    pub fn nearest(rule_codes: Vec<&'static str>) -> Discovery {
+        Discovery {
+            rule_codes,
+            ..Discovery::default()
+        }
     }
 
     /// Every file governed by `loaded` (`--config FILE`, or the defaults for `--isolated`).
@@ -797,7 +791,7 @@ impl Discovery {
             Some(p) => self
                 .files
                 .entry(p.clone())
-                .or_insert_with(|| std::sync::Arc::new(load_file(&p)))
+                .or_insert_with(|| std::sync::Arc::new(load_file(&p, &self.rule_codes)))
                 .clone(),
             None => self.default.clone(),
         }
@@ -836,19 +830,29 @@ impl Discovery {
 mod tests {
     use super::*;
 
+    /// The rule registry's codes, as every caller passes them.
+    fn codes() -> Vec<&'static str> {
+        crate::rules::codes()
+    }
+
     #[test]
     fn parses_rules_and_reports_errors_with_position() {
         let ok = Config::parse(
             "[rules]\nfootnote-unused = \"off\"\n[romanisation]\nkorean = \"revised\"\n",
             Path::new("a.toml"),
+            &codes(),
         );
         let Ok(c) = ok else { panic!("valid config") };
         assert_eq!(c.level("footnote-unused"), Some(Level::Off));
         assert_eq!(c.romanisation.korean.as_deref(), Some("revised"));
-        let bad = Config::parse("[rules]\nfootnote-unused = \"loud\"\n", Path::new("a.toml"));
+        let bad = Config::parse(
+            "[rules]\nfootnote-unused = \"loud\"\n",
+            Path::new("a.toml"),
+            &codes(),
+        );
         let Err(p) = bad else { panic!("invalid level") };
         assert_eq!(p.line, 2);
-        let unknown = Config::parse("[nonsense]\n", Path::new("a.toml"));
+        let unknown = Config::parse("[nonsense]\n", Path::new("a.toml"), &codes());
         assert!(unknown.is_err());
     }
 
@@ -857,6 +861,7 @@ mod tests {
         let (c, ps) = Config::parse_all(
             "[limits]\nmax_findings = 7\nmax_document_bytes = \"big\"\n[romanisation]\nkorean = \"hepburn\"\nchinese = \"wg\"\n[rules]\nno-such = \"off\"\n",
             Path::new("a.toml"),
+            &codes(),
         );
         assert_eq!(c.limits.max_findings, 7);
         assert_eq!(
@@ -881,7 +886,7 @@ mod tests {
             "[limits]\nmax_findings = 3\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let mut disc = Discovery::nearest();
+        let mut disc = Discovery::nearest(codes());
         let l = disc.for_file(&root.join("book/ch/a.md"));
         assert_eq!(
             l.path.as_deref(),
@@ -900,18 +905,24 @@ mod tests {
         let Ok(c) = Config::parse(
             "[kinds]\n\"sources/**\" = \"primary\"\n\"sources/frus/**\" = \"edition\"\n",
             Path::new("a.toml"),
+            &codes(),
         ) else {
             panic!("valid [kinds]")
         };
         assert_eq!(c.kind_for("sources/a.md"), Some(DocKind::Primary));
         assert_eq!(c.kind_for("sources/frus/d2.md"), Some(DocKind::Edition));
         assert_eq!(c.kind_for("essays/a.md"), None);
-        let bad = Config::parse("[kinds]\n\"a/**\" = \"primery\"\n", Path::new("a.toml"));
+        let bad = Config::parse(
+            "[kinds]\n\"a/**\" = \"primery\"\n",
+            Path::new("a.toml"),
+            &codes(),
+        );
         let Err(p) = bad else { panic!("invalid kind") };
         assert_eq!(p.line, 2);
         let bad = Config::parse(
             "[kinds]\n\"a/[bc].md\" = \"primary\"\n",
             Path::new("a.toml"),
+            &codes(),
         );
         let Err(p) = bad else {
             panic!("unsupported glob")

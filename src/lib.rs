@@ -24,6 +24,7 @@ pub mod notes;
 pub mod position;
 pub mod project;
 pub mod prose;
+pub mod romanisation;
 pub mod rules;
 pub mod suppress;
 pub mod workspace;

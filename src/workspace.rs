@@ -34,10 +34,10 @@ pub fn findings_for(docs: &[Doc], only: usize, ctx: &Context) -> Vec<Finding> {
 
 fn run(docs: &[Doc], only: Option<usize>, ctx: &Context) -> Vec<Vec<Finding>> {
     let mut out: Vec<Vec<Finding>> = vec![Vec::new(); docs.len()];
-    if ctx.config.romanisation.across_files
-        && ctx.config.level(crate::rules::names::INCONSISTENT) != Some(crate::config::Level::Off)
-    {
-        crate::rules::names::check_across(docs, only, ctx, &mut out);
+    for rule in crate::rules::CROSS_FILE {
+        if (rule.enabled)(ctx) && ctx.config.level(rule.code) != Some(crate::config::Level::Off) {
+            (rule.check)(docs, only, ctx, &mut out);
+        }
     }
     docs.iter()
         .zip(out)

@@ -754,3 +754,47 @@ fn a_large_document_opened_while_the_workspace_is_indexed_gets_diagnostics() {
     assert!(!diags.is_empty(), "no diagnostics for the open document");
     let _ = lsp.shutdown();
 }
+
+/// An entity's references list each mention once: the asked document's own mentions
+/// (from its analysis), the other files' from disk, and never the asked document's
+/// file read from disk as well.
+#[test]
+fn entity_references_list_each_mention_once() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("annalist.toml"), "").expect("toml");
+    let text = "# One\n\nStalin met Shtykov in Moscow. Stalin agreed.\n";
+    let path = d.path().join("one.md");
+    std::fs::write(&path, text).expect("write");
+    std::fs::write(d.path().join("two.md"), "# Two\n\nStalin wrote again.\n").expect("write");
+    let uri = file_uri(&path);
+    let mut lsp = Lsp::spawn_in(d.path());
+    lsp.initialize_in(d.path(), json!({}));
+    lsp.open(&uri, text);
+    lsp.diagnostics(&uri, Some(1));
+    let at = pos_of(text, "Stalin met");
+    let refs = lsp.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": {"line": at.0, "character": at.1 + 1},
+               "context": {"includeDeclaration": true}}),
+    );
+    let places: Vec<(String, Value)> = refs
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|l| {
+                    let file = l["uri"].as_str().unwrap_or("");
+                    let file = file.rsplit('/').next().unwrap_or("").to_string();
+                    (file, l["range"]["start"].clone())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let in_one = places.iter().filter(|(f, _)| f == "one.md").count();
+    let in_two = places.iter().filter(|(f, _)| f == "two.md").count();
+    assert_eq!((in_one, in_two), (2, 1), "{refs}");
+    let mut unique: Vec<String> = places.iter().map(|(f, s)| format!("{f} {s}")).collect();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), places.len(), "{refs}");
+    assert!(lsp.shutdown().success());
+}

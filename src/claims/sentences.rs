@@ -1,29 +1,10 @@
 //! Sentence segmentation for this text type.
 
 use super::*;
+use crate::prose::abbreviations::Period;
 
 // ---------------------------------------------------------------------------------
 // Sentences.
-
-/// Abbreviations that never end a sentence (lower-cased, without the final dot).
-pub(super) const NEVER_FINAL: &[&str] = &[
-    "dr", "mr", "mrs", "ms", "messrs", "mme", "mlle", "st", "ste", "gen", "col", "lt", "capt",
-    "cpt", "adm", "maj", "sgt", "cpl", "pvt", "cmdr", "prof", "rev", "sen", "rep", "gov", "pres",
-    "hon", "amb", "ambass", "sec", "e.g", "i.e", "cf", "viz", "vs", "ca", "approx", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "ibid",
-    "op", "cit", "loc",
-];
-
-/// Abbreviations that end a sentence only before a word that usually starts one.
-pub(super) const MAYBE_FINAL: &[&str] = &[
-    "etc", "inc", "ltd", "co", "corp", "jr", "sr", "univ", "al", "esq", "bros", "dept", "govt",
-];
-
-/// Abbreviations that do not end a sentence before a number.
-pub(super) const BEFORE_NUMBER: &[&str] = &[
-    "no", "nos", "vol", "vols", "p", "pp", "ch", "chap", "art", "fig", "para", "sect", "ed", "eds",
-    "fol", "fols", "f", "ff", "n", "nn", "doc", "d", "op", "l", "ll", "r", "file",
-];
 
 /// Words that usually start a sentence (after an ambiguous abbreviation).
 pub(super) const STARTERS: &[&str] = &[
@@ -178,14 +159,11 @@ pub(super) fn period_ends_sentence(word: &str, next: &str) -> bool {
     {
         return false;
     }
-    if NEVER_FINAL.contains(&lw) {
-        return false;
-    }
-    if BEFORE_NUMBER.contains(&lw) && next_is_number {
-        return false;
-    }
-    if MAYBE_FINAL.contains(&lw) {
-        return starter;
+    match crate::prose::abbreviations::period(lw) {
+        Some(Period::Never) => return false,
+        Some(Period::NotBeforeNumber) if next_is_number => return false,
+        Some(Period::BeforeStarter) => return starter,
+        _ => {}
     }
     // U.S., D.C., U.N., U.S.S.R.: letters with inner dots.
     if lw.contains('.') && lw.split('.').all(|p| p.chars().count() <= 2) {

@@ -407,9 +407,9 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
 
     // Configuration: the nearest annalist.toml to each file, or one for all.
     let discovery = match (&args.config, args.isolated) {
-        (Some(p), _) => config::Discovery::fixed(config::load_file(p)),
+        (Some(p), _) => config::Discovery::fixed(config::load_file(p, &crate::rules::codes())),
         (None, true) => config::Discovery::fixed(config::Loaded::default()),
-        (None, false) => config::Discovery::nearest(),
+        (None, false) => config::Discovery::nearest(crate::rules::codes()),
     };
     let selection = Selection {
         select: args.select.clone(),

@@ -38,7 +38,7 @@ pub fn analyze_file(
         eprintln!("annalist {what}: cannot read {}: {e}", file.display());
         ExitCode::from(2)
     })?;
-    let loaded = crate::config::load_for(file);
+    let loaded = crate::config::load_for(file, &crate::rules::codes());
     for p in &loaded.problems {
         eprintln!("annalist {what}: {p}");
     }

@@ -147,9 +147,11 @@ pub fn rules_table(rules: &[RuleInfo]) -> String {
 
 pub fn list_rules(format: RulesFormat) -> ExitCode {
     let rules = known_rules();
-    let docs_url = std::env::current_dir()
-        .ok()
-        .and_then(|d| crate::config::load_for(&d).config.docs_url);
+    let docs_url = std::env::current_dir().ok().and_then(|d| {
+        crate::config::load_for(&d, &crate::rules::codes())
+            .config
+            .docs_url
+    });
     match format {
         RulesFormat::Table => print!("{}", rules_table(&rules)),
         RulesFormat::Json => {

@@ -73,7 +73,7 @@ pub fn run(cmd: GazetteerCommand) -> ExitCode {
 /// directory), with the project file problems.
 fn loaded() -> (Gazetteer, Vec<crate::config::FileProblem>) {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let l = crate::config::load_for(&cwd);
+    let l = crate::config::load_for(&cwd, &crate::rules::codes());
     let mut problems = l.problems;
     let dir = l
         .path

@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn template_parses_to_the_defaults_and_documents_every_key() {
         let t = template();
-        let parsed = Config::parse(&t, Path::new(CONFIG_FILE));
+        let parsed = Config::parse(&t, Path::new(CONFIG_FILE), &crate::rules::codes());
         assert_eq!(parsed, Ok(Config::default()), "{t}");
         let v = toml::Value::try_from(Config::default()).unwrap_or(toml::Value::Integer(0));
         let mut all = Vec::new();

@@ -26,6 +26,36 @@ impl Bounds {
     }
 }
 
+/// What is wrong with a date, naming the date as written. The gazetteer loader and
+/// `gazetteer import` put it after the entry and field it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EdtfError {
+    #[error("an empty date")]
+    Empty,
+    #[error("the interval {0} ends before it starts")]
+    Reversed(String),
+    #[error("`{0}`: at most one qualifier (?, ~ or %)")]
+    Qualifiers(String),
+    #[error("`{0}` is not an EDTF date (YYYY, YYYY-MM or YYYY-MM-DD)")]
+    TooManyParts(String),
+    #[error("`{0}`: the year must have four digits (X for an unspecified digit)")]
+    Year(String),
+    #[error("`{0}`: the month must have two digits")]
+    MonthDigits(String),
+    #[error("`{0}`: a day needs a known month")]
+    DayWithoutMonth(String),
+    #[error("`{0}`: a season has no day")]
+    SeasonDay(String),
+    #[error("`{date}`: there is no month {month}")]
+    NoSuchMonth { date: String, month: u32 },
+    #[error("`{0}`: the day must have two digits")]
+    DayDigits(String),
+    #[error("`{date}`: {} has no day {day}", month_name(*.month))]
+    NoSuchDay { date: String, month: u32, day: u32 },
+    #[error("`{0}` is not an EDTF date")]
+    NotADate(String),
+}
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
@@ -46,10 +76,10 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 }
 
 /// Parse one EDTF value (a date or an interval). `Err` says what is wrong.
-pub fn parse(s: &str) -> Result<Bounds, String> {
+pub fn parse(s: &str) -> Result<Bounds, EdtfError> {
     let s = s.trim();
     if s.is_empty() {
-        return Err("an empty date".into());
+        return Err(EdtfError::Empty);
     }
     if let Some((a, b)) = s.split_once('/') {
         let start = match a {
@@ -65,7 +95,7 @@ pub fn parse(s: &str) -> Result<Bounds, String> {
         if let (Some(x), Some(y)) = (start, end)
             && x.earliest > y.latest
         {
-            return Err(format!("the interval {s} ends before it starts"));
+            return Err(EdtfError::Reversed(s.to_string()));
         }
         return Ok(Bounds { earliest, latest });
     }
@@ -73,10 +103,10 @@ pub fn parse(s: &str) -> Result<Bounds, String> {
 }
 
 /// Parse one EDTF date (no interval).
-pub fn parse_date(s: &str) -> Result<Bounds, String> {
+pub fn parse_date(s: &str) -> Result<Bounds, EdtfError> {
     let body = s.trim_end_matches(['?', '~', '%']);
     if s.len() - body.len() > 1 {
-        return Err(format!("`{s}`: at most one qualifier (?, ~ or %)"));
+        return Err(EdtfError::Qualifiers(s.to_string()));
     }
     let (neg, body) = match body.strip_prefix('-') {
         Some(b) => (true, b),
@@ -87,14 +117,10 @@ pub fn parse_date(s: &str) -> Result<Bounds, String> {
     let month = parts.next();
     let day = parts.next();
     if parts.next().is_some() {
-        return Err(format!(
-            "`{s}` is not an EDTF date (YYYY, YYYY-MM or YYYY-MM-DD)"
-        ));
+        return Err(EdtfError::TooManyParts(s.to_string()));
     }
     if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit() || c == 'X') {
-        return Err(format!(
-            "`{s}`: the year must have four digits (X for an unspecified digit)"
-        ));
+        return Err(EdtfError::Year(s.to_string()));
     }
     let lo: i32 = year.replace('X', "0").parse().map_err(|_| bad(s))?;
     let hi: i32 = year.replace('X', "9").parse().map_err(|_| bad(s))?;
@@ -106,11 +132,11 @@ pub fn parse_date(s: &str) -> Result<Bounds, String> {
         });
     };
     if month.len() != 2 {
-        return Err(format!("`{s}`: the month must have two digits"));
+        return Err(EdtfError::MonthDigits(s.to_string()));
     }
     if month == "XX" {
         if day.is_some_and(|d| d != "XX") {
-            return Err(format!("`{s}`: a day needs a known month"));
+            return Err(EdtfError::DayWithoutMonth(s.to_string()));
         }
         return Ok(Bounds {
             earliest: (lo, 1, 1),
@@ -120,7 +146,7 @@ pub fn parse_date(s: &str) -> Result<Bounds, String> {
     let m: u32 = month.parse().map_err(|_| bad(s))?;
     if (21..=24).contains(&m) {
         if day.is_some() {
-            return Err(format!("`{s}`: a season has no day"));
+            return Err(EdtfError::SeasonDay(s.to_string()));
         }
         // Northern-hemisphere seasons: spring 21 = Mar–May, … winter 24 = Dec–Feb.
         let (m1, m2, carry) = match m {
@@ -136,7 +162,10 @@ pub fn parse_date(s: &str) -> Result<Bounds, String> {
         });
     }
     if !(1..=12).contains(&m) {
-        return Err(format!("`{s}`: there is no month {m}"));
+        return Err(EdtfError::NoSuchMonth {
+            date: s.to_string(),
+            month: m,
+        });
     }
     let Some(day) = day else {
         return Ok(Bounds {
@@ -145,7 +174,7 @@ pub fn parse_date(s: &str) -> Result<Bounds, String> {
         });
     };
     if day.len() != 2 {
-        return Err(format!("`{s}`: the day must have two digits"));
+        return Err(EdtfError::DayDigits(s.to_string()));
     }
     if day == "XX" {
         return Ok(Bounds {
@@ -155,7 +184,11 @@ pub fn parse_date(s: &str) -> Result<Bounds, String> {
     }
     let d: u32 = day.parse().map_err(|_| bad(s))?;
     if d == 0 || d > days_in_month(lo, m) {
-        return Err(format!("`{s}`: {} has no day {d}", month_name(m)));
+        return Err(EdtfError::NoSuchDay {
+            date: s.to_string(),
+            month: m,
+            day: d,
+        });
     }
     Ok(Bounds {
         earliest: (lo, m, d),
@@ -163,8 +196,8 @@ pub fn parse_date(s: &str) -> Result<Bounds, String> {
     })
 }
 
-fn bad(s: &str) -> String {
-    format!("`{s}` is not an EDTF date")
+fn bad(s: &str) -> EdtfError {
+    EdtfError::NotADate(s.to_string())
 }
 
 fn month_name(m: u32) -> &'static str {
@@ -273,6 +306,27 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad} should not parse");
         }
+    }
+
+    #[test]
+    fn errors_name_the_date_and_what_is_wrong() {
+        let says = |s: &str| parse(s).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(says(""), "an empty date");
+        assert_eq!(
+            says("1950/1949"),
+            "the interval 1950/1949 ends before it starts"
+        );
+        assert_eq!(
+            says("1949??"),
+            "`1949??`: at most one qualifier (?, ~ or %)"
+        );
+        assert_eq!(says("1949-02-30"), "`1949-02-30`: Feb has no day 30");
+        assert_eq!(says("1949-13"), "`1949-13`: there is no month 13");
+        assert_eq!(
+            says("49"),
+            "`49`: the year must have four digits (X for an unspecified digit)"
+        );
+        assert_eq!(says("1949-0a"), "`1949-0a` is not an EDTF date");
     }
 
     #[test]

@@ -21,7 +21,56 @@ use quick_xml::events::Event;
 #[derive(Debug, Default)]
 pub struct Imported {
     pub entities: Vec<Entity>,
-    pub problems: Vec<String>,
+    pub problems: Vec<ImportProblem>,
+}
+
+/// An entry (or a whole file) `import` could not use: the format and where (a byte, a
+/// CSV line, a Wikidata id), what is wrong, and what became of it.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportProblem {
+    #[error("TEI: XML error at byte {at}: {source}")]
+    Xml {
+        at: u64,
+        #[source]
+        source: quick_xml::Error,
+    },
+    #[error("TEI: the entry {id} has no name in Latin script; skipped")]
+    TeiNoLatinName { id: String },
+    #[error("CSV: cannot read the header: {0}")]
+    CsvHeader(#[source] csv::Error),
+    #[error(
+        "CSV: the header must name at least `kind` and `preferred` (expected: {})",
+        CSV_HEADER.join(",")
+    )]
+    CsvColumns,
+    #[error("CSV line {line}: {source}")]
+    CsvRow {
+        line: usize,
+        #[source]
+        source: csv::Error,
+    },
+    #[error("CSV line {line}: no preferred name; skipped")]
+    CsvNoPreferred { line: usize },
+    #[error("CSV line {line}: unknown kind `{kind}` (person, place, organisation, event); skipped")]
+    CsvKind { line: usize, kind: String },
+    #[error("CSV line {line}: {field} `{date}`: {source}; left out")]
+    CsvDate {
+        line: usize,
+        field: &'static str,
+        date: String,
+        #[source]
+        source: super::edtf::EdtfError,
+    },
+    #[error("Wikidata JSON: {0}")]
+    WikidataJson(#[source] serde_json::Error),
+    #[error("Wikidata JSON: expected {{\"entities\": {{\"Q…\": {{…}}}}}}")]
+    WikidataShape,
+    #[error("Wikidata {qid}: no English label; skipped")]
+    WikidataNoLabel { qid: String },
+    #[error(
+        "Wikidata {qid} ({preferred}): its P31 (instance of) does not say person, place, organisation or event; skipped"
+    )]
+    WikidataKind { qid: String, preferred: String },
 }
 
 /// The formats `import` reads.
@@ -80,23 +129,6 @@ fn non_latin(s: &str) -> bool {
     })
 }
 
-fn entity(id: String, kind: EntityKind, preferred: String) -> Entity {
-    Entity {
-        id,
-        kind,
-        preferred,
-        names: Vec::new(),
-        native: Vec::new(),
-        start: None,
-        end: None,
-        roles: Vec::new(),
-        description: None,
-        notes: Vec::new(),
-        source: None,
-        wikidata: None,
-    }
-}
-
 /// Add a name to `e`: native script to `native`, else a variant (no duplicates).
 fn add_name(e: &mut Entity, text: &str, system: Option<System>) {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -153,11 +185,11 @@ fn tei(text: &str, source: &str) -> Imported {
     loop {
         let ev = match reader.read_event() {
             Ok(ev) => ev,
-            Err(e) => {
-                out.problems.push(format!(
-                    "TEI: XML error at byte {}: {e}",
-                    reader.error_position()
-                ));
+            Err(source) => {
+                out.problems.push(ImportProblem::Xml {
+                    at: reader.error_position(),
+                    source,
+                });
                 break;
             }
         };
@@ -293,7 +325,7 @@ fn attr(s: &quick_xml::events::BytesStart, local: &[u8]) -> Option<String> {
     })
 }
 
-fn finish_tei(c: TeiEntry, source: &str) -> Result<Entity, String> {
+fn finish_tei(c: TeiEntry, source: &str) -> Result<Entity, ImportProblem> {
     let kind = c.kind.unwrap_or(EntityKind::Person);
     let mut names = c.names.into_iter();
     // A name typed "preferred" or "main" first, else the first one.
@@ -304,11 +336,8 @@ fn finish_tei(c: TeiEntry, source: &str) -> Result<Entity, String> {
             matches!(ty.as_deref(), Some("preferred" | "main" | "reg")) && !non_latin(t)
         })
         .or_else(|| all.iter().position(|(t, _)| !non_latin(t)))
-        .ok_or_else(|| {
-            format!(
-                "TEI: the entry {} has no name in Latin script; skipped",
-                c.id.as_deref().unwrap_or("(without xml:id)")
-            )
+        .ok_or_else(|| ImportProblem::TeiNoLatinName {
+            id: c.id.as_deref().unwrap_or("(without xml:id)").to_string(),
         })?;
     let preferred = all.get(pi).map(|(t, _)| t.clone()).unwrap_or_default();
     let id =
@@ -316,7 +345,7 @@ fn finish_tei(c: TeiEntry, source: &str) -> Result<Entity, String> {
             .map(slug)
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| slug(&preferred));
-    let mut e = entity(id, kind, preferred);
+    let mut e = Entity::new(id, kind, preferred);
     for (i, (t, ty)) in all.iter().enumerate() {
         if i != pi {
             add_name(&mut e, t, ty.as_deref().and_then(parse_system));
@@ -356,25 +385,21 @@ fn csv_rows(text: &str, source: &str) -> Imported {
     let header: Vec<String> = match rd.headers() {
         Ok(h) => h.iter().map(|s| s.to_ascii_lowercase()).collect(),
         Err(e) => {
-            out.problems
-                .push(format!("CSV: cannot read the header: {e}"));
+            out.problems.push(ImportProblem::CsvHeader(e));
             return out;
         }
     };
     let col = |name: &str| header.iter().position(|h| h == name);
     if col("preferred").is_none() || col("kind").is_none() {
-        out.problems.push(format!(
-            "CSV: the header must name at least `kind` and `preferred` (expected: {})",
-            CSV_HEADER.join(",")
-        ));
+        out.problems.push(ImportProblem::CsvColumns);
         return out;
     }
     for (n, row) in rd.records().enumerate() {
         let line = n + 2;
         let row = match row {
             Ok(r) => r,
-            Err(e) => {
-                out.problems.push(format!("CSV line {line}: {e}"));
+            Err(source) => {
+                out.problems.push(ImportProblem::CsvRow { line, source });
                 continue;
             }
         };
@@ -385,19 +410,19 @@ fn csv_rows(text: &str, source: &str) -> Imported {
                 .filter(|s| !s.is_empty())
         };
         let Some(preferred) = get("preferred") else {
-            out.problems
-                .push(format!("CSV line {line}: no preferred name; skipped"));
+            out.problems.push(ImportProblem::CsvNoPreferred { line });
             continue;
         };
         let kind_text = get("kind").unwrap_or("");
         let Ok(kind) = toml::Value::String(kind_text.to_ascii_lowercase()).try_into() else {
-            out.problems.push(format!(
-                "CSV line {line}: unknown kind `{kind_text}` (person, place, organisation, event); skipped"
-            ));
+            out.problems.push(ImportProblem::CsvKind {
+                line,
+                kind: kind_text.to_string(),
+            });
             continue;
         };
         let id = get("id").map(slug).unwrap_or_else(|| slug(preferred));
-        let mut e = entity(id, kind, preferred.to_string());
+        let mut e = Entity::new(id, kind, preferred);
         for n in get("names").unwrap_or("").split(';') {
             let (t, sys) = match n.rsplit_once('|') {
                 Some((t, s)) => (t, parse_system(s)),
@@ -415,9 +440,12 @@ fn csv_rows(text: &str, source: &str) -> Imported {
             if let Some(d) = get(field) {
                 match super::edtf::parse(d) {
                     Ok(_) => *slot = Some(d.to_string()),
-                    Err(m) => out
-                        .problems
-                        .push(format!("CSV line {line}: {field} `{d}`: {m}; left out")),
+                    Err(source) => out.problems.push(ImportProblem::CsvDate {
+                        line,
+                        field,
+                        date: d.to_string(),
+                        source,
+                    }),
                 }
             }
         }
@@ -466,7 +494,7 @@ fn wikidata(text: &str, source: &str) -> Imported {
     let v: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            out.problems.push(format!("Wikidata JSON: {e}"));
+            out.problems.push(ImportProblem::WikidataJson(e));
             return out;
         }
     };
@@ -474,8 +502,7 @@ fn wikidata(text: &str, source: &str) -> Imported {
         Some(m) => m.values().collect(),
         None if v.get("id").is_some() => vec![&v],
         None => {
-            out.problems
-                .push("Wikidata JSON: expected {\"entities\": {\"Q…\": {…}}}".into());
+            out.problems.push(ImportProblem::WikidataShape);
             return out;
         }
     };
@@ -520,7 +547,7 @@ fn wd_time(v: &serde_json::Value) -> Option<String> {
     super::edtf::parse(&s).ok().map(|_| s)
 }
 
-fn wikidata_item(item: &serde_json::Value, source: &str) -> Result<Entity, String> {
+fn wikidata_item(item: &serde_json::Value, source: &str) -> Result<Entity, ImportProblem> {
     let qid = item
         .get("id")
         .and_then(|i| i.as_str())
@@ -534,7 +561,7 @@ fn wikidata_item(item: &serde_json::Value, source: &str) -> Result<Entity, Strin
     };
     let preferred = label("en")
         .or_else(|| label("mul"))
-        .ok_or_else(|| format!("Wikidata {qid}: no English label; skipped"))?
+        .ok_or_else(|| ImportProblem::WikidataNoLabel { qid: qid.clone() })?
         .to_string();
     let is = |set: &[&str]| {
         claim_values(item, "P31")
@@ -553,11 +580,9 @@ fn wikidata_item(item: &serde_json::Value, source: &str) -> Result<Entity, Strin
     } else if !claim_values(item, "P569").is_empty() {
         EntityKind::Person
     } else {
-        return Err(format!(
-            "Wikidata {qid} ({preferred}): its P31 (instance of) does not say person, place, organisation or event; skipped"
-        ));
+        return Err(ImportProblem::WikidataKind { qid, preferred });
     };
-    let mut e = entity(slug(&preferred), kind, preferred);
+    let mut e = Entity::new(slug(&preferred), kind, preferred);
     // Other labels: Latin-script ones as variants, the rest as native names.
     if let Some(labels) = item.get("labels").and_then(|l| l.as_object()) {
         let mut langs: Vec<&String> = labels.keys().collect();
@@ -673,6 +698,50 @@ x,nonsense,Y Z,,,,,,\n";
         assert_eq!(es[1].id, "sinuiju");
         let ok = "id,kind,preferred,names\na,person,Alpha Person,Alfa Person\n";
         round_trip(Format::Csv, ok);
+    }
+
+    #[test]
+    fn problems_say_where_what_and_what_became_of_the_entry() {
+        let cases: [(Format, &str, &[&str]); 5] = [
+            (
+                Format::Csv,
+                "kind,preferred,start\nnonsense,Y Z,\nperson,,\nperson,A B,1949-02-30\n",
+                &[
+                    "CSV line 2: unknown kind `nonsense` (person, place, organisation, event); skipped",
+                    "CSV line 3: no preferred name; skipped",
+                    "CSV line 4: start `1949-02-30`: `1949-02-30`: Feb has no day 30; left out",
+                ],
+            ),
+            (
+                Format::Csv,
+                "id,names\n",
+                &[
+                    "CSV: the header must name at least `kind` and `preferred` (expected: id,kind,preferred,names,native,start,end,description,source)",
+                ],
+            ),
+            (
+                Format::Wikidata,
+                "{\"entities\":3}",
+                &["Wikidata JSON: expected {\"entities\": {\"Q…\": {…}}}"],
+            ),
+            (
+                Format::Wikidata,
+                r#"{"entities":{"Q9":{"id":"Q9","labels":{"en":{"value":"Thing"}}}}}"#,
+                &[
+                    "Wikidata Q9 (Thing): its P31 (instance of) does not say person, place, organisation or event; skipped",
+                ],
+            ),
+            (
+                Format::Tei,
+                "<listPerson><person xml:id=\"k\"><persName>김일성</persName></person></listPerson>",
+                &["TEI: the entry k has no name in Latin script; skipped"],
+            ),
+        ];
+        for (format, text, want) in cases {
+            let got = import(format, text, "t");
+            let says: Vec<String> = got.problems.iter().map(|p| p.to_string()).collect();
+            assert_eq!(says, want, "{text}");
+        }
     }
 
     #[test]

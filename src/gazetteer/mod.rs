@@ -5,6 +5,8 @@
 //! and a document with `entities:` in its YAML front matter. See docs/gazetteer.md.
 
 use crate::finding::Span;
+/// The romanisation systems, defined below `config` (which validates their names).
+pub use crate::romanisation::System;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -57,40 +59,6 @@ pub enum EntityKind {
     Place,
     Organisation,
     Event,
-}
-
-/// The convention a spelling follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum System {
-    /// Korean McCune–Reischauer (Sŏul, P'yŏngyang). Written `mccune-reischauer` in
-    /// gazetteer files (serde's own spelling `mc-cune-reischauer` is accepted too).
-    #[serde(alias = "mccune-reischauer")]
-    McCuneReischauer,
-    /// Korean Revised Romanization (Pyeongyang).
-    Revised,
-    /// DPRK official romanisation (Phyŏngyang).
-    NorthKorean,
-    /// Chinese Wade–Giles (Mao Tse-tung).
-    WadeGiles,
-    /// Chinese Hanyu Pinyin (Mao Zedong).
-    Pinyin,
-    /// Chinese postal romanisation (Peking).
-    Postal,
-    /// Russian English-style / BGN-PCGN (Bazhanov).
-    BgnPcgn,
-    /// Russian French-style (Bajanov, Chtykov).
-    French,
-    /// Russian German-style (Schtykow).
-    German,
-    /// Russian scholarly / ISO 9 (Štykov).
-    Scholarly,
-    /// The usual English form (Seoul, Kim Il Sung, Syngman Rhee).
-    Conventional,
-    /// A known OCR corruption (Kim II Sung).
-    Ocr,
-    /// Another or unknown convention.
-    Other,
 }
 
 /// One way of writing an entity's name.
@@ -326,6 +294,25 @@ impl Gazetteer {
 }
 
 impl Entity {
+    /// An entity with its id, kind and preferred name, and nothing else yet (no other
+    /// names, dates, roles or notes): what an import or a test fills in.
+    pub fn new(id: impl Into<String>, kind: EntityKind, preferred: impl Into<String>) -> Entity {
+        Entity {
+            id: id.into(),
+            kind,
+            preferred: preferred.into(),
+            names: Vec::new(),
+            native: Vec::new(),
+            start: None,
+            end: None,
+            roles: Vec::new(),
+            description: None,
+            notes: Vec::new(),
+            source: None,
+            wikidata: None,
+        }
+    }
+
     /// Every spelling with its index as a [`crate::names::Mention`] reports it:
     /// `None` for the preferred name, `Some(i)` for `names[i]`.
     pub fn spellings(&self) -> impl Iterator<Item = (Option<usize>, &str)> {
@@ -340,27 +327,6 @@ impl Entity {
     /// The spelling a mention used.
     pub fn spelling(&self, name: Option<usize>) -> Option<&Name> {
         name.and_then(|i| self.names.get(i))
-    }
-}
-
-impl System {
-    /// How a reader calls this convention.
-    pub fn label(self) -> &'static str {
-        match self {
-            System::McCuneReischauer => "McCune–Reischauer",
-            System::Revised => "Revised Romanization",
-            System::NorthKorean => "DPRK romanisation",
-            System::WadeGiles => "Wade–Giles",
-            System::Pinyin => "Pinyin",
-            System::Postal => "postal romanisation",
-            System::BgnPcgn => "BGN/PCGN",
-            System::French => "French transliteration",
-            System::German => "German transliteration",
-            System::Scholarly => "scholarly transliteration",
-            System::Conventional => "conventional",
-            System::Ocr => "OCR error",
-            System::Other => "other",
-        }
     }
 }
 

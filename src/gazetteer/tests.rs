@@ -411,20 +411,7 @@ fn years_may_be_written_as_numbers() {
 /// `entities` list assigned directly (as tests do) is re-indexed before it is used.
 #[test]
 fn the_id_index_follows_the_entities() {
-    let person = |id: &str, name: &str| Entity {
-        id: id.into(),
-        kind: EntityKind::Person,
-        preferred: name.into(),
-        names: Vec::new(),
-        native: Vec::new(),
-        start: None,
-        end: None,
-        roles: Vec::new(),
-        description: None,
-        notes: Vec::new(),
-        source: None,
-        wikidata: None,
-    };
+    let person = |id: &str, name: &str| Entity::new(id, EntityKind::Person, name);
     let mut g = Gazetteer::default();
     for i in 0..1000 {
         assert_eq!(g.merge(person(&format!("p{i}"), "A"), None), i);

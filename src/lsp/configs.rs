@@ -50,9 +50,13 @@ impl Configs {
     /// The configurations of the workspace at `root` under the editor `settings`.
     pub fn new(root: Option<PathBuf>, settings: Value, embedded: Arc<Knowledge>) -> Configs {
         let policy = root.as_deref().and_then(|r| {
-            Policy::new(r, crate::config::Discovery::nearest(), &[])
-                .ok()
-                .map(Arc::new)
+            Policy::new(
+                r,
+                crate::config::Discovery::nearest(crate::rules::codes()),
+                &[],
+            )
+            .ok()
+            .map(Arc::new)
         });
         Configs {
             root,

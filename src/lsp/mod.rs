@@ -17,6 +17,7 @@
 
 pub mod configs;
 pub mod convert;
+pub mod folder_index;
 pub mod handlers;
 pub mod publish;
 pub mod scheduler;
@@ -24,7 +25,6 @@ pub mod server;
 pub mod settings;
 pub mod state;
 pub mod wire;
-pub mod workspace;
 
 use crate::ide::tokens::TokenClass;
 use tower_lsp_server::ls_types::SemanticTokenType;

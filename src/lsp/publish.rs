@@ -1,6 +1,6 @@
 //! Diagnostics: a document's own findings plus its cross-file ones
 //! ([`crate::workspace`]), computed against the other open documents and the indexed
-//! workspace files ([`super::workspace`]) that share its configuration — the files
+//! workspace files ([`super::folder_index`]) that share its configuration — the files
 //! `annalist check` would compare it with. Diagnostics wait for the workspace index
 //! (up to [`READY_WAIT`]), so in all but very large workspaces the first diagnostics a
 //! client sees are already complete; when the index lands later, what changed is
@@ -8,8 +8,8 @@
 //! and the editor settings' problems as a message.
 
 use super::convert::{diagnostic, to_range};
+use super::folder_index::WsFile;
 use super::state::{Backend, Shared, lock};
-use super::workspace::WsFile;
 use crate::config::FileProblem;
 use crate::facts::{Analysis, Context, Doc};
 use crate::finding::{Finding, Span};

@@ -7,7 +7,7 @@
 //! setting is skipped (the configuration file's value stays).
 
 use crate::config::{ClaimScope, Config, Level, did_you_mean, quoted};
-use crate::names::romanise::{Language, parse_system};
+use crate::romanisation::{CHINESE, KOREAN, Language, RUSSIAN, parse_system};
 use serde_json::{Map, Value};
 
 /// Where settings came from, for messages.
@@ -174,7 +174,7 @@ fn walk(c: &mut Config, s: &Value, p: &mut Problems) {
     };
     p.unknown("", s, TOP);
     if let Some(rules) = p.object("rules", s.get("rules")) {
-        let codes: Vec<&str> = crate::rules::all().iter().map(|r| r.code).collect();
+        let codes = crate::rules::codes();
         for (code, v) in rules {
             let key = format!("rules.{code}");
             if !codes.contains(&code.as_str()) {
@@ -198,9 +198,9 @@ fn walk(c: &mut Config, s: &Value, p: &mut Problems) {
     if let Some(r) = p.object("romanisation", s.get("romanisation")) {
         p.unknown("romanisation", r, ROMANISATION);
         let systems = [
-            ("korean", Language::Korean, crate::config::KOREAN),
-            ("chinese", Language::Chinese, crate::config::CHINESE),
-            ("russian", Language::Russian, crate::config::RUSSIAN),
+            ("korean", Language::Korean, KOREAN),
+            ("chinese", Language::Chinese, CHINESE),
+            ("russian", Language::Russian, RUSSIAN),
         ];
         for (k, lang, choices) in systems {
             let key = format!("romanisation.{k}");

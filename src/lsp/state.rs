@@ -8,7 +8,7 @@
 //! - The state sits behind one `std::sync::Mutex`, never held across an `.await`.
 
 use super::configs::{Configs, Resolved};
-use super::workspace::WsIndex;
+use super::folder_index::WsIndex;
 use crate::analysis;
 use crate::config::FileProblem;
 use crate::document::{Document, Snapshot};

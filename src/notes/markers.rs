@@ -2,7 +2,8 @@
 //! with the evidence that tells a note number from a year, a page or a list item.
 
 use super::*;
-use crate::prose::words::{ABBREVIATIONS, STOP_WORDS};
+use crate::prose::abbreviations;
+use crate::prose::words::STOP_WORDS;
 
 // ---------------------------------------------------------------------------------
 // Markers
@@ -667,7 +668,7 @@ impl<'a> Scan<'a> {
         let word = original.to_lowercase();
         // "p. (3)", "no. (3)", "d. (3)" — but "Plan B. (3)" ends a sentence.
         let initial = original.chars().count() == 1 && original.chars().all(char::is_uppercase);
-        if ch == Some('.') && !initial && ABBREVIATIONS.contains(&word.as_str()) {
+        if ch == Some('.') && !initial && abbreviations::before_marker(&word) {
             sentence_end = false;
         }
         Before {

@@ -119,6 +119,45 @@ pub struct Walked {
     pub skipped: Vec<String>,
 }
 
+/// An `exclude` pattern that `.gitignore` syntax does not allow. Its text names the
+/// setting and the pattern; the caller says what happens to it.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum ExcludeError {
+    #[error("exclude: invalid pattern `{pattern}`: {source}")]
+    Pattern {
+        pattern: String,
+        #[source]
+        source: ignore::Error,
+    },
+    /// The patterns together could not be compiled.
+    #[error("exclude: invalid patterns: {source}")]
+    Patterns {
+        #[source]
+        source: ignore::Error,
+    },
+}
+
+impl ExcludeError {
+    /// The pattern at fault (empty when the set as a whole is).
+    pub fn pattern(&self) -> &str {
+        match self {
+            ExcludeError::Pattern { pattern, .. } => pattern,
+            ExcludeError::Patterns { .. } => "",
+        }
+    }
+}
+
+/// An invalid `--exclude` pattern on the command line: the flag leads the message
+/// (`--exclude: invalid pattern …`).
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("--{0}")]
+pub struct CliExcludeError(pub ExcludeError);
+
+/// A `--shard` value that is not `I/N` with 1 ≤ I ≤ N (the value as given).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("--shard takes I/N with 1 <= I <= N, e.g. 2/4; got `{0}`")]
+pub struct ShardError(pub String);
+
 /// The `exclude` patterns of a configuration, anchored at its directory.
 #[derive(Clone, Debug)]
 pub struct Excluder {
@@ -129,32 +168,31 @@ pub struct Excluder {
 
 impl Excluder {
     /// `root`: the directory the patterns are relative to. An invalid pattern is an error
-    /// message naming it.
-    pub fn new(root: &Path, cwd: &Path, patterns: &[String]) -> Result<Excluder, String> {
+    /// naming it.
+    pub fn new(root: &Path, cwd: &Path, patterns: &[String]) -> Result<Excluder, ExcludeError> {
         let (x, errors) = Excluder::build(root, cwd, patterns);
         match errors.into_iter().next() {
-            Some((_, e)) => Err(e),
+            Some(e) => Err(e),
             None => Ok(x),
         }
     }
 
     /// Like [`Excluder::new`], but an invalid pattern is left out: the excluder of the
-    /// valid ones, and (pattern, message) for each invalid one.
-    pub fn build(
-        root: &Path,
-        cwd: &Path,
-        patterns: &[String],
-    ) -> (Excluder, Vec<(String, String)>) {
+    /// valid ones, and an error for each invalid one.
+    pub fn build(root: &Path, cwd: &Path, patterns: &[String]) -> (Excluder, Vec<ExcludeError>) {
         let root = normalize(cwd, root);
         let mut b = GitignoreBuilder::new(&root);
         let mut errors = Vec::new();
         for p in patterns {
-            if let Err(e) = b.add_line(None, p) {
-                errors.push((p.clone(), format!("exclude: invalid pattern `{p}`: {e}")));
+            if let Err(source) = b.add_line(None, p) {
+                errors.push(ExcludeError::Pattern {
+                    pattern: p.clone(),
+                    source,
+                });
             }
         }
-        let ignore = b.build().unwrap_or_else(|e| {
-            errors.push((String::new(), format!("exclude: invalid patterns: {e}")));
+        let ignore = b.build().unwrap_or_else(|source| {
+            errors.push(ExcludeError::Patterns { source });
             Gitignore::empty()
         });
         (
@@ -209,9 +247,13 @@ struct PolicyInner {
 
 impl Policy {
     /// `cli_exclude`: `--exclude` patterns, relative to the working directory. An invalid
-    /// one is an error message.
-    pub fn new(cwd: &Path, discovery: Discovery, cli_exclude: &[String]) -> Result<Policy, String> {
-        let cli = Excluder::new(cwd, cwd, cli_exclude).map_err(|e| format!("--{e}"))?;
+    /// one is an error naming it.
+    pub fn new(
+        cwd: &Path,
+        discovery: Discovery,
+        cli_exclude: &[String],
+    ) -> Result<Policy, CliExcludeError> {
+        let cli = Excluder::new(cwd, cwd, cli_exclude).map_err(CliExcludeError)?;
         Ok(Policy {
             cwd: cwd.to_path_buf(),
             cli,
@@ -281,17 +323,17 @@ impl Policy {
             return x.clone();
         }
         let (x, errors) = Excluder::build(&anchor, &self.cwd, &loaded.config.exclude);
-        for (pattern, message) in errors {
+        for e in errors {
             let path = loaded
                 .path
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE));
-            let (line, column) = locate(&path, &pattern);
+            let (line, column) = locate(&path, e.pattern());
             inner.problems.push(FileProblem {
                 path,
                 line,
                 column,
-                message: format!("{message} (this pattern is ignored; fix or remove it)"),
+                message: format!("{e} (this pattern is ignored; fix or remove it)"),
             });
         }
         let x = Arc::new(x);
@@ -533,8 +575,8 @@ pub fn collect_with(paths: &[PathBuf], policy: &Arc<Policy>, stdin_name: Option<
 }
 
 /// Parse `I/N` (1-based shard I of N).
-pub fn parse_shard(s: &str) -> Result<(usize, usize), String> {
-    let err = || format!("--shard takes I/N with 1 <= I <= N, e.g. 2/4; got `{s}`");
+pub fn parse_shard(s: &str) -> Result<(usize, usize), ShardError> {
+    let err = || ShardError(s.to_string());
     let (i, n) = s.split_once('/').ok_or_else(err)?;
     let i: usize = i.trim().parse().map_err(|_| err())?;
     let n: usize = n.trim().parse().map_err(|_| err())?;

@@ -1,5 +1,5 @@
-//! Word lists prose passes share: words that never start a note number's context, and
-//! abbreviations whose period does not end a sentence.
+//! Word lists prose passes share: words after which a number is no note number.
+//! (Abbreviations whose period does not end a sentence: `abbreviations.rs`.)
 
 /// Words after which a number in brackets is a reference of another kind.
 pub const STOP_WORDS: &[&str] = &[
@@ -105,10 +105,4 @@ pub const STOP_WORDS: &[&str] = &[
     "an",
     "aged",
     "age",
-];
-
-/// Abbreviations whose period does not end a sentence.
-pub const ABBREVIATIONS: &[&str] = &[
-    "p", "pp", "no", "nos", "vol", "vols", "fig", "figs", "ch", "chap", "sec", "art", "eq", "eqs",
-    "cf", "para", "n", "nn", "op", "cit", "ed", "eds", "f", "ff", "l", "ll", "d", "op",
 ];

@@ -1,7 +1,7 @@
 //! Rules: each a unit with a stable code, default severity, documentation and logic.
 //! Families live in their own files with their tests beside them.
 
-use crate::facts::{Analysis, Context};
+use crate::facts::{Analysis, Context, Doc};
 use crate::finding::{Finding, Severity};
 
 pub mod citations;
@@ -55,6 +55,33 @@ pub fn all() -> Vec<&'static Rule> {
     v.extend(meta::RULES[1..].iter());
     v
 }
+
+/// Every rule's code, in the registry's order: what `annalist.toml`'s `[rules]`, the
+/// editor's `rules` setting and suppression comments may name.
+pub fn codes() -> Vec<&'static str> {
+    all().iter().map(|r| r.code).collect()
+}
+
+/// A rule that judges across documents. The per-document pass leaves each document a
+/// summary other documents can contradict (`facts::Doc`: today its name index, which
+/// [`run`] returns); `workspace` compares the summaries of a set of documents by running
+/// every entry of [`CROSS_FILE`] whose rule is on. A cross-file rule registers there.
+pub struct CrossFileRule {
+    /// The code its findings carry: switched off in the configuration, it does not run.
+    pub code: &'static str,
+    /// Whether the configuration asks for it at all (beyond the code's level).
+    pub enabled: fn(&Context) -> bool,
+    pub check: CrossFileCheck,
+}
+
+/// A cross-file rule's logic: compare `docs` and push the findings of each document
+/// judged into `out[i]`: every document, or `docs[only]` alone (the others are
+/// compared, not judged).
+pub type CrossFileCheck =
+    fn(docs: &[Doc], only: Option<usize>, ctx: &Context, out: &mut [Vec<Finding>]);
+
+/// Every cross-file rule, in the order they run.
+pub static CROSS_FILE: &[CrossFileRule] = &[names::ACROSS_FILES];
 
 pub fn find(code: &str) -> Option<&'static Rule> {
     all().into_iter().find(|r| r.code == code)

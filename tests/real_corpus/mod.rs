@@ -107,7 +107,7 @@ pub fn read_tsv() -> Result<Vec<Row>, String> {
 pub fn engine() -> Vec<Found> {
     // `annalist check fixtures/real/` run from the repository root.
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let loaded = config::load_for(&dir);
+    let loaded = config::load_for(&dir, &annalist::rules::codes());
     let cfg = loaded.config;
     let config_dir = loaded
         .path

@@ -127,7 +127,7 @@ pub fn run(args: TimelineArgs) -> ExitCode {
     } else {
         args.file.clone()
     };
-    let loaded = crate::config::load_for(&anchor);
+    let loaded = crate::config::load_for(&anchor, &crate::rules::codes());
     for p in &loaded.problems {
         eprintln!("annalist timeline: {p}");
     }

@@ -114,11 +114,7 @@ impl Backend {
                         }
                     }
                 }
-                let open: Vec<PathBuf> = st
-                    .docs
-                    .keys()
-                    .filter_map(|u| u.to_file_path().map(|p| p.into_owned()))
-                    .collect();
+                let open = open_paths(st.docs.keys());
                 st.ws
                     .files
                     .iter()
@@ -132,21 +128,22 @@ impl Backend {
                     .unwrap_or_default();
             locations.extend(found);
         }
-        // An entity: its mentions in every other open document and workspace file.
+        // An entity: its mentions in every other open document and workspace file. The
+        // asked document's own are listed above: its file on disk is not read again.
         if let Some(id) = entity_id {
-            let (open, configs) = {
+            let (others, open, configs) = {
                 let st = lock(&self.state);
-                let open: Vec<(Uri, Arc<str>)> = st
+                let others: Vec<(Uri, Arc<str>)> = st
                     .docs
                     .iter()
                     .filter(|(u, _)| **u != uri)
                     .map(|(u, e)| (u.clone(), e.doc.text().clone()))
                     .collect();
-                (open, st.configs.clone())
+                (others, open_paths(st.docs.keys()), st.configs.clone())
             };
             let knowledge = res.knowledge.clone();
             let found = tokio::task::spawn_blocking(move || {
-                workspace_mentions(&id, open, &configs, &knowledge, enc)
+                workspace_mentions(&id, others, &open, &configs, &knowledge, enc)
             })
             .await
             .unwrap_or_default();
@@ -156,13 +153,21 @@ impl Backend {
     }
 }
 
-/// Mentions of entity `id` in the open documents `open` (their live text) and in the
-/// workspace's files that are not open, walked as `annalist check <root>` walks them
-/// (each directory's `exclude` and `extensions`). Unreadable and non-UTF-8 files are
-/// passed over. Reads only; writes nothing.
+/// The files of the open documents: their text is the editor's, never the disk's.
+fn open_paths<'a>(uris: impl Iterator<Item = &'a Uri>) -> Vec<PathBuf> {
+    uris.filter_map(|u| u.to_file_path().map(|p| p.into_owned()))
+        .collect()
+}
+
+/// Mentions of entity `id` in the open documents `others` (their live text) and in the
+/// workspace's files that are not open (`open`: every open document's file, the asked
+/// one's too), walked as `annalist check <root>` walks them (each directory's `exclude`
+/// and `extensions`). Unreadable and non-UTF-8 files are passed over. Reads only;
+/// writes nothing.
 fn workspace_mentions(
     id: &str,
-    open: Vec<(Uri, Arc<str>)>,
+    others: Vec<(Uri, Arc<str>)>,
+    open: &[PathBuf],
     configs: &Configs,
     knowledge: &Knowledge,
     enc: Encoding,
@@ -184,16 +189,12 @@ fn workspace_mentions(
             });
         }
     };
-    let open_paths: Vec<PathBuf> = open
-        .iter()
-        .filter_map(|(u, _)| u.to_file_path().map(|p| p.into_owned()))
-        .collect();
-    for (u, text) in &open {
+    for (u, text) in &others {
         collect(u.clone(), text);
     }
-    let (paths, _) = crate::lsp::workspace::walk(configs, WORKSPACE_FILE_LIMIT);
+    let (paths, _) = crate::lsp::folder_index::walk(configs, WORKSPACE_FILE_LIMIT);
     for path in paths {
-        if open_paths.contains(&path) {
+        if open.contains(&path) {
             continue;
         }
         let Ok(bytes) = std::fs::read(&path) else {

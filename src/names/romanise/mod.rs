@@ -14,41 +14,9 @@ pub mod russian;
 use memo::{Guess, remember};
 
 use crate::finding::Span;
-use crate::gazetteer::System;
 use crate::markdown::{BlockKind, MdModel};
-use serde::Serialize;
-
-/// The language whose romanisations are compared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum Language {
-    Korean,
-    Chinese,
-    Russian,
-}
-
-impl Language {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::Korean => "Korean",
-            Language::Chinese => "Chinese",
-            Language::Russian => "Russian",
-        }
-    }
-
-    /// The language a romanisation system belongs to, if any.
-    pub fn of(system: System) -> Option<Language> {
-        match system {
-            System::McCuneReischauer | System::Revised | System::NorthKorean => {
-                Some(Language::Korean)
-            }
-            System::WadeGiles | System::Pinyin | System::Postal => Some(Language::Chinese),
-            System::BgnPcgn | System::French | System::German | System::Scholarly => {
-                Some(Language::Russian)
-            }
-            System::Conventional | System::Ocr | System::Other => None,
-        }
-    }
-}
+use crate::romanisation::System;
+pub use crate::romanisation::{Language, parse_system};
 
 /// A short human label for a system ("McCune–Reischauer", "French-style").
 pub fn system_label(system: System) -> &'static str {
@@ -66,27 +34,6 @@ pub fn system_label(system: System) -> &'static str {
         System::Conventional => "conventional",
         System::Ocr => "OCR damage",
         System::Other => "unmarked",
-    }
-}
-
-/// Parse a configured system name (annalist.toml `[romanisation]`).
-pub fn parse_system(language: Language, s: &str) -> Option<System> {
-    let s = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
-    match (language, s.as_str()) {
-        (Language::Korean, "mccune-reischauer" | "mr") => Some(System::McCuneReischauer),
-        (Language::Korean, "revised" | "rr" | "revised-romanization") => Some(System::Revised),
-        (Language::Korean, "north-korean" | "dprk") => Some(System::NorthKorean),
-        (Language::Korean | Language::Chinese | Language::Russian, "conventional") => {
-            Some(System::Conventional)
-        }
-        (Language::Chinese, "pinyin") => Some(System::Pinyin),
-        (Language::Chinese, "wade-giles" | "wg") => Some(System::WadeGiles),
-        (Language::Chinese, "postal") => Some(System::Postal),
-        (Language::Russian, "bgn-pcgn" | "bgn" | "english") => Some(System::BgnPcgn),
-        (Language::Russian, "french") => Some(System::French),
-        (Language::Russian, "german") => Some(System::German),
-        (Language::Russian, "scholarly" | "iso" | "iso9") => Some(System::Scholarly),
-        _ => None,
     }
 }
 

@@ -46,7 +46,7 @@ pub(super) fn unknown_codes(a: &Analysis, out: &mut Vec<Finding>) {
     if !a.text.contains("<!--") {
         return;
     }
-    let known: Vec<&str> = crate::rules::all().iter().map(|r| r.code).collect();
+    let known = crate::rules::codes();
     for d in crate::suppress::directives(&a.text) {
         if d.kind.is_none() {
             let name = d.name.slice(&a.text);

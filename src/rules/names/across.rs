@@ -23,7 +23,7 @@ impl Across<'_> {
 /// a less-preferred spelling; documents that already mix spellings are left to the
 /// per-file rule. Fixes are offered, never applied by `--fix`: across files the choice
 /// of a spelling is the edition's, and `[romanisation]` is where to make it.
-pub fn check_across(
+pub(super) fn check_across(
     docs: &[crate::facts::Doc],
     only: Option<usize>,
     ctx: &Context,

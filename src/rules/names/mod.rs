@@ -237,7 +237,14 @@ mod ocr_damage;
 mod spellings;
 mod unlisted;
 
-pub use across::check_across;
+/// `romanisation-inconsistent` across files (`[romanisation] across_files`): each
+/// document's name index compared with the others'.
+pub const ACROSS_FILES: super::CrossFileRule = super::CrossFileRule {
+    code: INCONSISTENT,
+    enabled: |ctx| ctx.config.romanisation.across_files,
+    check: across::check_across,
+};
+
 #[allow(unused_imports)]
 use {across::*, entities::*, ocr_damage::*, spellings::*, unlisted::*};
 

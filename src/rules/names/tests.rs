@@ -20,18 +20,8 @@ fn name(text: &str, system: Option<System>) -> Name {
 
 fn entity(id: &str, kind: EntityKind, preferred: &str, names: Vec<Name>) -> Entity {
     Entity {
-        id: id.to_string(),
-        kind,
-        preferred: preferred.to_string(),
         names,
-        native: Vec::new(),
-        start: None,
-        end: None,
-        roles: Vec::new(),
-        description: None,
-        notes: Vec::new(),
-        source: None,
-        wikidata: None,
+        ..Entity::new(id, kind, preferred)
     }
 }
 

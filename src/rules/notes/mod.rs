@@ -252,6 +252,7 @@ pub(crate) mod tests {
         let config = crate::config::Config::parse(
             "[rules]\nfootnote-unused = \"off\"\n",
             std::path::Path::new("annalist.toml"),
+            &crate::rules::codes(),
         );
         let Ok(config) = config else {
             panic!("config does not parse");
