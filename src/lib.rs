@@ -19,6 +19,7 @@ pub mod kind;
 pub mod layers;
 pub mod lsp;
 pub mod markdown;
+pub mod memo;
 pub mod names;
 pub mod notes;
 pub mod position;

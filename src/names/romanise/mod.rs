@@ -8,13 +8,11 @@
 
 pub mod chinese;
 pub mod korean;
-mod memo;
 pub mod russian;
-
-use memo::{Guess, remember};
 
 use crate::finding::Span;
 use crate::markdown::{BlockKind, MdModel};
+use crate::memo::Memo;
 use crate::romanisation::System;
 pub use crate::romanisation::{Language, parse_system};
 
@@ -66,12 +64,34 @@ pub fn fold(s: &str) -> String {
 
 /// The system a spelling follows within one language (`None`: nothing marks it).
 pub fn guess_in(language: Language, name: &str) -> Option<System> {
+    let m = &MEMO;
     match language {
-        Language::Korean => remember(Guess::Korean, name, || korean::guess(name)),
-        Language::Chinese => remember(Guess::Chinese, name, || chinese::guess(name)),
-        Language::Russian => remember(Guess::Russian, name, || russian::guess(name)),
+        Language::Korean => m.korean.get_or(name, || korean::guess(name)),
+        Language::Chinese => m.chinese.get_or(name, || chinese::guess(name)),
+        Language::Russian => m.russian.get_or(name, || russian::guess(name)),
     }
 }
+
+/// The guesses below, remembered process-wide ([`crate::memo`]): pure functions of a
+/// word, asked again for every repetition of it in every document and version.
+struct Guesses {
+    system: Memo<Option<System>>,
+    korean: Memo<Option<System>>,
+    chinese: Memo<Option<System>>,
+    russian: Memo<Option<System>>,
+    single_syllable: Memo<bool>,
+}
+
+/// Words remembered per guess (a few MB at most).
+const MEMO_WORDS: usize = 1 << 18;
+
+static MEMO: std::sync::LazyLock<Guesses> = std::sync::LazyLock::new(|| Guesses {
+    system: Memo::new(MEMO_WORDS),
+    korean: Memo::new(MEMO_WORDS),
+    chinese: Memo::new(MEMO_WORDS),
+    russian: Memo::new(MEMO_WORDS),
+    single_syllable: Memo::new(MEMO_WORDS),
+});
 
 /// Which convention a spelling follows, when its letters say so: a breve ⇒
 /// McCune–Reischauer; an aspiration apostrophe ⇒ Wade–Giles if the word reads as
@@ -79,7 +99,7 @@ pub fn guess_in(language: Language, name: &str) -> Option<System> {
 /// hs-, ts- ⇒ Wade–Giles; zh/q/x ⇒ Pinyin; -ou-, -tch-, j ⇒ French; w, sch ⇒ German;
 /// š ž č ⇒ scholarly.
 pub fn guess_system(word: &str) -> Option<System> {
-    remember(Guess::System, word, || guess_system_uncached(word))
+    MEMO.system.get_or(word, || guess_system_uncached(word))
 }
 
 fn guess_system_uncached(word: &str) -> Option<System> {
@@ -159,6 +179,11 @@ pub fn syllable_count(word: &str) -> usize {
 /// A single word of one syllable, hyphens and apostrophes aside (Ch’en, Chen, Kim, Lee,
 /// Pak): a surname or a part of a name, never compared as a name of its own.
 pub fn single_syllable(s: &str) -> bool {
+    MEMO.single_syllable
+        .get_or(s, || single_syllable_uncached(s))
+}
+
+fn single_syllable_uncached(s: &str) -> bool {
     let words: Vec<&str> = s.split_whitespace().collect();
     // Vowels in a row are one syllable in Chinese and Russian, not always in Korean
     // (Sŏul, Seoul: sŏ-ul).

@@ -79,23 +79,19 @@ pub(super) fn strong_enough(lang: Language, a: &str, b: &str) -> bool {
 /// The memo is bounded (cleared when full), so a long-running server cannot grow it
 /// without limit.
 pub(super) fn keys(lang: Language, name: &str) -> std::sync::Arc<Vec<String>> {
-    use std::sync::{Arc, Mutex, OnceLock};
-    type Memo = Mutex<HashMap<(Language, String), Arc<Vec<String>>>>;
-    static MEMO: OnceLock<Memo> = OnceLock::new();
-    const MAX_ENTRIES: usize = 200_000;
-    let memo = MEMO.get_or_init(|| Mutex::new(HashMap::default()));
-    let key = (lang, name.to_string());
-    if let Some(v) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return v;
+    use crate::memo::Memo;
+    use std::sync::{Arc, LazyLock};
+    static MEMO: LazyLock<[Memo<Arc<Vec<String>>>; 3]> =
+        LazyLock::new(|| std::array::from_fn(|_| Memo::new(200_000)));
+    let slot = match lang {
+        Language::Korean => 0,
+        Language::Chinese => 1,
+        Language::Russian => 2,
+    };
+    match MEMO.get(slot) {
+        Some(m) => m.get_or(name, || Arc::new(compute_keys(lang, name))),
+        None => Arc::new(compute_keys(lang, name)),
     }
-    let v = Arc::new(compute_keys(lang, name));
-    if let Ok(mut m) = memo.lock() {
-        if m.len() >= MAX_ENTRIES {
-            m.clear();
-        }
-        m.insert(key, v.clone());
-    }
-    v
 }
 
 pub(super) fn compute_keys(lang: Language, name: &str) -> Vec<String> {
