@@ -240,7 +240,72 @@ fn report(label: &str, f: &Figures) {
     );
 }
 
+/// Where a load goes, phase by phase (median of five each), for the 50,000-entry file.
+fn phases(dir: &Path) {
+    use annalist::gazetteer::{EMBEDDED_FILES, Gazetteer, Origin, parse_toml, validate};
+    use annalist::names::{Recognizer, ocr::Lexicon};
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let mut t_embedded = Vec::new();
+    let mut t_read = Vec::new();
+    let mut t_parse = Vec::new();
+    let mut t_validate = Vec::new();
+    let mut t_merge = Vec::new();
+    let mut t_recognizer = Vec::new();
+    let mut t_lexicon = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        for (_, text) in EMBEDDED_FILES {
+            let _ = parse_toml(text);
+        }
+        t_embedded.push(t.elapsed());
+        let t = Instant::now();
+        let text = std::fs::read_to_string(dir.join("big.toml")).unwrap_or_default();
+        t_read.push(t.elapsed());
+        let t = Instant::now();
+        let (entities, _) = parse_toml(&text);
+        t_parse.push(t.elapsed());
+        let t = Instant::now();
+        let _ = validate(&text, &entities);
+        t_validate.push(t.elapsed());
+        let t = Instant::now();
+        let mut g = Gazetteer::embedded();
+        for (e, span) in entities {
+            g.merge(e, Some(Origin { file: None, span }));
+        }
+        t_merge.push(t.elapsed());
+        let t = Instant::now();
+        let r = Recognizer::new(&g);
+        t_recognizer.push(t.elapsed());
+        let t = Instant::now();
+        let l = Lexicon::new(g.entities.iter().map(|e| e.preferred.as_str()));
+        t_lexicon.push(t.elapsed());
+        drop((r, l));
+    }
+    println!("  phases (median of 5):");
+    for (what, v) in [
+        ("built-in TOML parse (paid once per process)", t_embedded),
+        ("read big.toml", t_read),
+        ("parse_toml", t_parse),
+        ("validate", t_validate),
+        ("merge into the built-in", t_merge),
+        ("Recognizer::new", t_recognizer),
+        ("Lexicon::new (preferred names only)", t_lexicon),
+    ] {
+        println!("    {what}: {:.1} ms", ms(median(v)));
+    }
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--phases") {
+        let big = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(big.path().join("big.toml"), synthetic_toml())
+            .unwrap_or_else(|e| panic!("{e}"));
+        phases(big.path());
+        return;
+    }
     let builtin = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let f = measure(builtin.path(), false);
     report("built-in gazetteer", &f);
