@@ -250,6 +250,7 @@ fn phases(dir: &Path) {
     };
     let mut t_embedded = Vec::new();
     let mut t_read = Vec::new();
+    let mut t_syntax = Vec::new();
     let mut t_parse = Vec::new();
     let mut t_validate = Vec::new();
     let mut t_merge = Vec::new();
@@ -264,6 +265,9 @@ fn phases(dir: &Path) {
         let t = Instant::now();
         let text = std::fs::read_to_string(dir.join("big.toml")).unwrap_or_default();
         t_read.push(t.elapsed());
+        let t = Instant::now();
+        let _ = toml::de::DeTable::parse(&text);
+        t_syntax.push(t.elapsed());
         let t = Instant::now();
         let (entities, _) = parse_toml(&text);
         t_parse.push(t.elapsed());
@@ -288,7 +292,11 @@ fn phases(dir: &Path) {
     for (what, v) in [
         ("built-in TOML parse (paid once per process)", t_embedded),
         ("read big.toml", t_read),
-        ("parse_toml", t_parse),
+        ("TOML syntax alone (toml::de::DeTable::parse)", t_syntax),
+        (
+            "parse_toml (syntax, key checks, serde into entities)",
+            t_parse,
+        ),
         ("validate", t_validate),
         ("merge into the built-in", t_merge),
         ("Recognizer::new", t_recognizer),

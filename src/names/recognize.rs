@@ -116,6 +116,20 @@ fn is_acronym(s: &str) -> bool {
 
 impl Recognizer {
     pub fn new(g: &Gazetteer) -> Recognizer {
+        let (pats, surnames) = rayon::join(
+            || Recognizer::patterns(g),
+            || super::context::Surnames::new(g),
+        );
+        let (keys, pats) = pats;
+        Recognizer {
+            names: Names::new(keys),
+            pats,
+            surnames,
+        }
+    }
+
+    /// The folded names, sorted, and per name the spellings folding to it.
+    fn patterns(g: &Gazetteer) -> (Vec<String>, Vec<Vec<Cand>>) {
         let mut all: Vec<(String, Cand)> = Vec::new();
         for (ei, e) in g.entities.iter().enumerate() {
             let spellings = e
@@ -160,11 +174,7 @@ impl Recognizer {
                 }
             }
         }
-        Recognizer {
-            names: Names::new(keys),
-            pats,
-            surnames: super::context::Surnames::new(g),
-        }
+        (keys, pats)
     }
 
     /// How many distinct folded names the recognizer holds.
