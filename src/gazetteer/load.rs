@@ -694,3 +694,73 @@ fn locate(text: &str, span: Span, needle: &str) -> usize {
     }
     span.start
 }
+
+#[cfg(test)]
+mod piece_tests {
+    use super::*;
+
+    /// `n` entries with names, a role and a native name, about 200 bytes each.
+    fn entries(n: usize) -> String {
+        let mut t = String::from("# a project gazetteer\n\n");
+        for i in 0..n {
+            t.push_str(&format!(
+                "[[entity]]\nid = \"e{i}\"\nkind = \"person\"\npreferred = \"Name{i} Surname{i}\"\nnames = [{{ text = \"Surname{i}\", system = \"conventional\" }}]\nnative = [\"Имя{i}\"]\nroles = [{{ title = \"Clerk\", from = \"1950\" }}]\nstart = 1901\n\n"
+            ));
+        }
+        t
+    }
+
+    #[test]
+    fn pieces_parse_as_the_whole_file() {
+        let text = entries(12_000);
+        let cut = pieces(&text, PIECE);
+        assert!(cut.len() > 2, "{} pieces", cut.len());
+        // The pieces tile the text, each after the first starting with a header.
+        assert_eq!(cut.first().map(|c| c.0), Some(0));
+        assert_eq!(cut.last().map(|c| c.1), Some(text.len()));
+        for w in cut.windows(2) {
+            assert_eq!(w[0].1, w[1].0);
+            assert!(text[w[1].0..].starts_with("[[entity]]\n"));
+        }
+        let (whole, whole_problems) = parse_toml_whole(&text);
+        let (parallel, problems) = parse_toml(&text);
+        assert!(whole_problems.is_empty() && problems.is_empty());
+        assert_eq!(whole.len(), 12_000);
+        assert_eq!(parallel, whole);
+    }
+
+    #[test]
+    fn a_problem_in_a_piece_gives_the_whole_files_problems() {
+        for broken in [
+            // An unknown key: the entry loads, with a problem.
+            "[[entity]]\nid = \"odd\"\nkind = \"person\"\npreferred = \"Odd One\"\nsytem = 1\n\n",
+            // A missing field: the entry is skipped.
+            "[[entity]]\nid = \"odd\"\npreferred = \"Odd One\"\n\n",
+            // A syntax error: the file is lost.
+            "[[entity]]\nid = \"odd\nkind = \"person\"\n\n",
+        ] {
+            let mut text = entries(6_000);
+            text.push_str(broken);
+            text.push_str(&entries(6_000));
+            assert!(pieces(&text, PIECE).len() > 2);
+            let whole = parse_toml_whole(&text);
+            assert!(!whole.1.is_empty());
+            assert_eq!(parse_toml(&text), whole);
+        }
+    }
+
+    #[test]
+    fn files_that_may_not_be_cut_are_one_piece() {
+        let big = entries(12_000);
+        for odd in [
+            "[entity.extra]\nx = 1\n",
+            "[[entity]] # a comment\nid = \"x\"\n",
+            "[[entity]]\nid = \"x\"\ndescription = '''\n[[entity]]\n'''\n",
+            "[[entity]]\nid = \"x\"\ndescription = \"\"\"\n[[entity]]\n\"\"\"\n",
+        ] {
+            let text = format!("{big}{odd}{big}");
+            assert_eq!(pieces(&text, PIECE), vec![(0, text.len())], "{odd}");
+        }
+        assert_eq!(pieces("[[entity]]\n", PIECE), vec![(0, 11)]);
+    }
+}

@@ -342,6 +342,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn names_starting_a_text_longest_first() {
+        let mut keys: Vec<String> = ["kim il sung", "kim", "kim il", "kimball", "seoul", "k"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        keys.sort();
+        let names = Names::new(keys.clone());
+        let mut found = Vec::new();
+        let of = |text: &str, found: &mut Vec<(usize, usize)>| {
+            names.prefixes_of(text.as_bytes(), found);
+            found
+                .iter()
+                .map(|&(p, len)| {
+                    assert_eq!(keys[p].len(), len);
+                    keys[p].as_str()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            of("kim il sung met", &mut found),
+            ["kim il sung", "kim il", "kim", "k"]
+        );
+        assert_eq!(of("kimball", &mut found), ["kimball", "kim", "k"]);
+        assert_eq!(of("kim i", &mut found), ["kim", "k"]);
+        assert_eq!(of("seoul", &mut found), ["seoul"]);
+        assert!(of("sung", &mut found).is_empty());
+        assert!(of("", &mut found).is_empty());
+        assert!(Names::new(Vec::new()).first.iter().all(|r| r.0 == r.1));
+    }
+
+    #[test]
     fn folding_is_exact_about_offsets() {
         let t = "Sŏul  and P\u{2019}yŏngyang,\nKim Il-sung";
         let mut f = Folder::with_capacity(t.len());
