@@ -524,8 +524,20 @@ pub const TOO_AMBIGUOUS: &[&str] = &[
 pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
     let mut problems = Vec::new();
     let mut ids: HashMap<&str, usize> = HashMap::new();
-    let mut names: HashMap<String, (&str, bool)> = HashMap::new();
-    for (e, span) in entities {
+    let mut names: HashMap<&str, (&str, bool)> = HashMap::new();
+    // Folding the names is most of the work: done first, in parallel.
+    let folded: Vec<Vec<String>> = {
+        use rayon::prelude::*;
+        entities
+            .par_iter()
+            .map(|(e, _)| {
+                all_names(e)
+                    .map(|(n, _)| crate::prose::fold::fold_name(n))
+                    .collect()
+            })
+            .collect()
+    };
+    for ((e, span), keys) in entities.iter().zip(&folded) {
         let at = span.start;
         let p = |m: String| TextProblem {
             offset: at,
@@ -557,18 +569,18 @@ pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
         if e.preferred.trim().is_empty() {
             problems.push(p(format!("`{}`: the preferred name is empty", e.id)));
         }
-        let mut own: Vec<String> = Vec::new();
-        for (n, ambiguous) in all_names(e) {
+        let mut own: Vec<&str> = Vec::new();
+        for ((n, ambiguous), key) in all_names(e).zip(keys) {
             if n.trim().is_empty() {
                 problems.push(p_at(n, format!("`{}`: a name is empty", e.id)));
                 continue;
             }
-            let key = crate::prose::fold::fold_name(n);
+            let key = key.as_str();
             if own.contains(&key) {
                 continue;
             }
-            own.push(key.clone());
-            if let Some((other, other_ambiguous)) = names.get(&key) {
+            own.push(key);
+            if let Some((other, other_ambiguous)) = names.get(key) {
                 if *other != e.id && !(ambiguous && *other_ambiguous) {
                     problems.push(p_at(n, format!(
                         "the name `{n}` is given to both `{other}` and `{}`: a mention could not be told apart; keep it on one entity, or mark it `ambiguous = true` on both",

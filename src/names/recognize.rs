@@ -130,39 +130,48 @@ impl Recognizer {
 
     /// The folded names, sorted, and per name the spellings folding to it.
     fn patterns(g: &Gazetteer) -> (Vec<String>, Vec<Vec<Cand>>) {
-        let mut all: Vec<(String, Cand)> = Vec::new();
-        for (ei, e) in g.entities.iter().enumerate() {
-            let spellings = e
-                .spellings()
-                .filter(|(n, _)| !e.spelling(*n).is_some_and(|n| n.ambiguous))
-                .chain(e.native.iter().map(|t| (None, t.as_str())));
-            for (name, text) in spellings {
-                let text = text.trim();
-                let key = fold_name(text);
-                if key.is_empty() || TOO_AMBIGUOUS.contains(&key.as_str()) {
-                    continue;
+        use rayon::prelude::*;
+        // Folding is most of the work: entities are folded in parallel, and the
+        // spellings collected in the gazetteer's order.
+        let mut all: Vec<(String, Cand)> = g
+            .entities
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(ei, e)| {
+                let mut mine: Vec<(String, Cand)> = Vec::new();
+                let spellings = e
+                    .spellings()
+                    .filter(|(n, _)| !e.spelling(*n).is_some_and(|n| n.ambiguous))
+                    .chain(e.native.iter().map(|t| (None, t.as_str())));
+                for (name, text) in spellings {
+                    let text = text.trim();
+                    let key = fold_name(text);
+                    if key.is_empty() || TOO_AMBIGUOUS.contains(&key.as_str()) {
+                        continue;
+                    }
+                    let acronym = is_acronym(text);
+                    let unspaced = key.chars().any(is_unspaced_script);
+                    let letters = key.chars().filter(|c| is_word(*c)).count();
+                    if letters < 3 && !acronym && !(unspaced && letters >= 2) {
+                        continue;
+                    }
+                    let capital = text.chars().next().is_some_and(|c| c.is_uppercase());
+                    mine.push((
+                        key,
+                        Cand {
+                            entity: ei,
+                            name,
+                            text: text.to_string(),
+                            capital,
+                            acronym,
+                        },
+                    ));
                 }
-                let acronym = is_acronym(text);
-                let unspaced = key.chars().any(is_unspaced_script);
-                let letters = key.chars().filter(|c| is_word(*c)).count();
-                if letters < 3 && !acronym && !(unspaced && letters >= 2) {
-                    continue;
-                }
-                let capital = text.chars().next().is_some_and(|c| c.is_uppercase());
-                all.push((
-                    key,
-                    Cand {
-                        entity: ei,
-                        name,
-                        text: text.to_string(),
-                        capital,
-                        acronym,
-                    },
-                ));
-            }
-        }
+                mine
+            })
+            .collect();
         // Stable: a pattern's spellings stay in the gazetteer's order.
-        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all.par_sort_by(|a, b| a.0.cmp(&b.0));
         let mut keys: Vec<String> = Vec::new();
         let mut pats: Vec<Vec<Cand>> = Vec::new();
         for (key, cand) in all {
