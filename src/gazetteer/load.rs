@@ -523,8 +523,8 @@ pub const TOO_AMBIGUOUS: &[&str] = &[
 /// `text` is the file the spans point into: problems point at the offending value.
 pub fn validate(text: &str, entities: &[(Entity, Span)]) -> Vec<TextProblem> {
     let mut problems = Vec::new();
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    let mut names: HashMap<&str, (&str, bool)> = HashMap::new();
+    let mut ids: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    let mut names: foldhash::HashMap<&str, (&str, bool)> = foldhash::HashMap::default();
     // Folding the names is most of the work: done first, in parallel.
     let folded: Vec<Vec<String>> = {
         use rayon::prelude::*;

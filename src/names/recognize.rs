@@ -151,7 +151,9 @@ impl Recognizer {
                     }
                     let acronym = is_acronym(text);
                     let unspaced = key.chars().any(is_unspaced_script);
-                    let letters = key.chars().filter(|c| is_word(*c)).count();
+                    // Only whether there are three: counting every letter of a long
+                    // native-script name asks the Unicode tables once a character.
+                    let letters = key.chars().filter(|c| is_word(*c)).take(3).count();
                     if letters < 3 && !acronym && !(unspaced && letters >= 2) {
                         continue;
                     }
