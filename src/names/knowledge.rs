@@ -18,15 +18,20 @@ pub struct Knowledge {
 
 impl Knowledge {
     pub fn new(gazetteer: Gazetteer) -> Knowledge {
-        let recognizer = Recognizer::new(&gazetteer);
-        let lexicon = crate::names::ocr::Lexicon::new(gazetteer.entities.iter().flat_map(|e| {
-            std::iter::once(e.preferred.as_str()).chain(
-                e.names
-                    .iter()
-                    .filter(|n| n.system != Some(crate::gazetteer::System::Ocr))
-                    .map(|n| n.text.as_str()),
-            )
-        }));
+        // Independent of each other: built side by side.
+        let (recognizer, lexicon) = rayon::join(
+            || Recognizer::new(&gazetteer),
+            || {
+                crate::names::ocr::Lexicon::new(gazetteer.entities.iter().flat_map(|e| {
+                    std::iter::once(e.preferred.as_str()).chain(
+                        e.names
+                            .iter()
+                            .filter(|n| n.system != Some(crate::gazetteer::System::Ocr))
+                            .map(|n| n.text.as_str()),
+                    )
+                }))
+            },
+        );
         Knowledge {
             gazetteer,
             recognizer,

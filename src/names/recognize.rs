@@ -1,4 +1,4 @@
-//! Finding gazetteer names in prose with one Aho–Corasick automaton.
+//! Finding gazetteer names in prose: every name, folded, in one sorted list.
 //!
 //! The text's prose (paragraphs, headings, tables, minus code, URLs, HTML and front
 //! matter) is folded once into a buffer, with a map from each folded byte back to
@@ -23,8 +23,6 @@ use crate::gazetteer::{Gazetteer, TOO_AMBIGUOUS};
 use crate::markdown::MdModel;
 use crate::prose::fold::{Folder, is_word};
 pub use crate::prose::fold::{fold_name, is_unspaced_script};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
-use std::collections::HashMap;
 
 /// One spelling that folds to an automaton pattern.
 #[derive(Debug, Clone)]
@@ -38,18 +36,77 @@ struct Cand {
     acronym: bool,
 }
 
-/// An automaton over every name of a gazetteer; built once, shared.
+/// Every name of a gazetteer, folded, sorted and searchable by prefix; built once,
+/// shared.
 #[derive(Debug, Default)]
 pub struct Recognizer {
-    ac: Option<AhoCorasick>,
-    /// Per automaton pattern, the spellings folding to it.
+    names: Names,
+    /// Per pattern (index into the sorted names), the spellings folding to it.
     pats: Vec<Vec<Cand>>,
-    /// Per pattern: its folded length, and the other patterns that are prefixes of
-    /// it, longest first (tried when the longest match fails a check).
-    lens: Vec<usize>,
-    prefixes: Vec<Vec<usize>>,
     /// Persons' surnames, for titles and context (see [`super::context`]).
     surnames: super::context::Surnames,
+}
+
+/// The folded names in byte order, one each: the patterns. Which of them start a
+/// text is found by narrowing a range of this list a byte at a time (the names
+/// sharing the text's first `d` bytes are contiguous, and the one that is those
+/// bytes exactly comes first), so building it is a sort, not an automaton: an
+/// Aho–Corasick automaton over 100,000 names took half a second to build (its
+/// failure transitions), and a search only ever starts at a word boundary, where no
+/// failure transition is needed.
+#[derive(Debug, Default)]
+struct Names {
+    keys: Vec<String>,
+    /// Per first byte, the range of `keys` starting with it.
+    first: Vec<(u32, u32)>,
+}
+
+impl Names {
+    fn new(keys: Vec<String>) -> Names {
+        let mut first = vec![(0u32, 0u32); 256];
+        let mut i = 0;
+        while i < keys.len() {
+            let b = keys.get(i).and_then(|k| k.as_bytes().first()).copied();
+            let mut j = i + 1;
+            while j < keys.len() && keys.get(j).and_then(|k| k.as_bytes().first()).copied() == b {
+                j += 1;
+            }
+            if let Some(slot) = b.and_then(|b| first.get_mut(usize::from(b))) {
+                *slot = (i as u32, j as u32);
+            }
+            i = j;
+        }
+        Names { keys, first }
+    }
+
+    /// Every pattern that `text` starts with, as (pattern, length), longest first.
+    fn prefixes_of(&self, text: &[u8], out: &mut Vec<(usize, usize)>) {
+        out.clear();
+        let Some(&(lo, hi)) = text.first().and_then(|&b| self.first.get(usize::from(b))) else {
+            return;
+        };
+        let (mut lo, mut hi) = (lo as usize, hi as usize);
+        let mut d = 1;
+        while lo < hi {
+            // Every key in lo..hi starts with text[..d]; the one that is exactly that
+            // sorts first.
+            if self.keys.get(lo).is_some_and(|k| k.len() == d) {
+                out.push((lo, d));
+                lo += 1;
+            }
+            let Some(&b) = text.get(d) else { break };
+            let range = self.keys.get(lo..hi).unwrap_or_default();
+            let start = range.partition_point(|k| k.as_bytes().get(d).is_some_and(|&c| c < b));
+            let end = start
+                + range
+                    .get(start..)
+                    .unwrap_or_default()
+                    .partition_point(|k| k.as_bytes().get(d) == Some(&b));
+            (lo, hi) = (lo + start, lo + end);
+            d += 1;
+        }
+        out.reverse();
+    }
 }
 
 /// An acronym: at least two capitals and no lowercase letter ("UN", "U.S.S.R.").
@@ -59,95 +116,85 @@ fn is_acronym(s: &str) -> bool {
 
 impl Recognizer {
     pub fn new(g: &Gazetteer) -> Recognizer {
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut keys: Vec<String> = Vec::new();
-        let mut pats: Vec<Vec<Cand>> = Vec::new();
-        for (ei, e) in g.entities.iter().enumerate() {
-            let spellings = e
-                .spellings()
-                .filter(|(n, _)| !e.spelling(*n).is_some_and(|n| n.ambiguous))
-                .map(|(n, t)| (n, t.to_string()))
-                .chain(e.native.iter().map(|t| (None, t.clone())));
-            for (name, text) in spellings {
-                let text = text.trim().to_string();
-                let key = fold_name(&text);
-                if key.is_empty() || TOO_AMBIGUOUS.contains(&key.as_str()) {
-                    continue;
-                }
-                let acronym = is_acronym(&text);
-                let unspaced = key.chars().any(is_unspaced_script);
-                let letters = key.chars().filter(|c| is_word(*c)).count();
-                if letters < 3 && !acronym && !(unspaced && letters >= 2) {
-                    continue;
-                }
-                let capital = text.chars().next().is_some_and(|c| c.is_uppercase());
-                let cand = Cand {
-                    entity: ei,
-                    name,
-                    text,
-                    capital,
-                    acronym,
-                };
-                match index.get(&key) {
-                    Some(&p) => {
-                        if let Some(v) = pats.get_mut(p) {
-                            v.push(cand);
-                        }
-                    }
-                    None => {
-                        index.insert(key.clone(), pats.len());
-                        keys.push(key);
-                        pats.push(vec![cand]);
-                    }
-                }
-            }
-        }
-        let lens: Vec<usize> = keys.iter().map(|k| k.len()).collect();
-        let prefixes: Vec<Vec<usize>> = keys
-            .iter()
-            .map(|k| {
-                let mut v: Vec<usize> = k
-                    .char_indices()
-                    .skip(1)
-                    .filter_map(|(i, _)| k.get(..i).and_then(|pre| index.get(pre)).copied())
-                    .collect();
-                v.reverse();
-                v
-            })
-            .collect();
-        // A contiguous NFA, not a DFA: the DFA's build was 83% of `Knowledge::new`
-        // (554 M of 665 M instructions for the built-in gazetteer; 8 s and 1.1 GB with
-        // a 50,000-entry project gazetteer), paid by every `check` process and every
-        // server start, while the search it speeds up is a small part of an analysis.
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&keys)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&keys)
-            })
-            .ok();
+        let (pats, surnames) = rayon::join(
+            || Recognizer::patterns(g),
+            || super::context::Surnames::new(g),
+        );
+        let (keys, pats) = pats;
         Recognizer {
-            ac,
+            names: Names::new(keys),
             pats,
-            lens,
-            prefixes,
-            surnames: super::context::Surnames::new(g),
+            surnames,
         }
     }
 
-    /// How many distinct folded names the automaton holds.
+    /// The folded names, sorted, and per name the spellings folding to it.
+    fn patterns(g: &Gazetteer) -> (Vec<String>, Vec<Vec<Cand>>) {
+        use rayon::prelude::*;
+        // Folding is most of the work: entities are folded in parallel, and the
+        // spellings collected in the gazetteer's order.
+        let mut all: Vec<(String, Cand)> = g
+            .entities
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(ei, e)| {
+                let mut mine: Vec<(String, Cand)> = Vec::new();
+                let spellings = e
+                    .spellings()
+                    .filter(|(n, _)| !e.spelling(*n).is_some_and(|n| n.ambiguous))
+                    .chain(e.native.iter().map(|t| (None, t.as_str())));
+                for (name, text) in spellings {
+                    let text = text.trim();
+                    let key = fold_name(text);
+                    if key.is_empty() || TOO_AMBIGUOUS.contains(&key.as_str()) {
+                        continue;
+                    }
+                    let acronym = is_acronym(text);
+                    let unspaced = key.chars().any(is_unspaced_script);
+                    // Only whether there are three: counting every letter of a long
+                    // native-script name asks the Unicode tables once a character.
+                    let letters = key.chars().filter(|c| is_word(*c)).take(3).count();
+                    if letters < 3 && !acronym && !(unspaced && letters >= 2) {
+                        continue;
+                    }
+                    let capital = text.chars().next().is_some_and(|c| c.is_uppercase());
+                    mine.push((
+                        key,
+                        Cand {
+                            entity: ei,
+                            name,
+                            text: text.to_string(),
+                            capital,
+                            acronym,
+                        },
+                    ));
+                }
+                mine
+            })
+            .collect();
+        // Stable: a pattern's spellings stay in the gazetteer's order.
+        all.par_sort_by(|a, b| a.0.cmp(&b.0));
+        let mut keys: Vec<String> = Vec::new();
+        let mut pats: Vec<Vec<Cand>> = Vec::new();
+        for (key, cand) in all {
+            match (keys.last(), pats.last_mut()) {
+                (Some(last), Some(v)) if *last == key => v.push(cand),
+                _ => {
+                    keys.push(key);
+                    pats.push(vec![cand]);
+                }
+            }
+        }
+        (keys, pats)
+    }
+
+    /// How many distinct folded names the recognizer holds.
     pub fn pattern_count(&self) -> usize {
         self.pats.len()
     }
 
     /// Every gazetteer name in the prose of `text`, in order, without overlaps.
     pub fn find(&self, text: &str, md: &MdModel) -> Vec<Mention> {
-        let Some(ac) = &self.ac else {
-            return Vec::new();
-        };
         if text.len() >= u32::MAX as usize {
             return Vec::new();
         }
@@ -161,45 +208,37 @@ impl Recognizer {
                 f.separator(piece.end as u32);
             }
         }
-        self.find_folded(text, &f, ac)
+        self.find_folded(text, &f)
     }
 
-    fn find_folded(&self, text: &str, f: &Folder, ac: &AhoCorasick) -> Vec<Mention> {
+    /// Leftmost-longest: at each position, from the left, the longest name starting
+    /// there that passes [`Recognizer::accept`], then the names that are its
+    /// prefixes; after a mention, the search goes on at its end.
+    fn find_folded(&self, text: &str, f: &Folder) -> Vec<Mention> {
         let buf = f.buf.as_str();
         let mut out: Vec<Mention> = Vec::new();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut prev: Option<char> = None;
         let mut pos = 0;
-        while pos < buf.len() {
-            let Some(m) = ac.find(Input::new(buf).span(pos..buf.len())) else {
-                break;
-            };
-            let fs = m.start();
-            let p = m.pattern().as_usize();
-            // The longest name here first, then the names that are its prefixes.
-            let tries = std::iter::once(p).chain(
-                self.prefixes
-                    .get(p)
-                    .into_iter()
-                    .flat_map(|v| v.iter().copied()),
-            );
-            let mut next = None;
-            for q in tries {
-                let fe = fs + self.lens.get(q).copied().unwrap_or(0);
-                if let Some(mention) = self.accept(text, f, fs, fe, q) {
+        while let Some(first) = buf.get(pos..).and_then(|s| s.chars().next()) {
+            // A name starting inside a word fails `accept`'s boundary check whatever
+            // it is: no need to look it up.
+            if boundary(prev, first) {
+                self.names
+                    .prefixes_of(buf.as_bytes().get(pos..).unwrap_or_default(), &mut found);
+                let hit = found.iter().find_map(|&(q, len)| {
+                    self.accept(text, f, pos, pos + len, q)
+                        .map(|m| (m, pos + len))
+                });
+                if let Some((mention, fe)) = hit {
                     out.push(mention);
-                    next = Some(fe);
-                    break;
+                    prev = buf.get(..fe).and_then(|s| s.chars().next_back());
+                    pos = fe;
+                    continue;
                 }
             }
-            pos = match next {
-                Some(fe) => fe,
-                // Nothing valid starts here: look again from the next character.
-                None => {
-                    fs + buf
-                        .get(fs..)
-                        .and_then(|s| s.chars().next())
-                        .map_or(1, char::len_utf8)
-                }
-            };
+            prev = Some(first);
+            pos += first.len_utf8();
         }
         let folded = super::context::Folded {
             buf,
@@ -312,6 +351,37 @@ fn boundary(outside: Option<char>, edge: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_starting_a_text_longest_first() {
+        let mut keys: Vec<String> = ["kim il sung", "kim", "kim il", "kimball", "seoul", "k"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        keys.sort();
+        let names = Names::new(keys.clone());
+        let mut found = Vec::new();
+        let of = |text: &str, found: &mut Vec<(usize, usize)>| {
+            names.prefixes_of(text.as_bytes(), found);
+            found
+                .iter()
+                .map(|&(p, len)| {
+                    assert_eq!(keys[p].len(), len);
+                    keys[p].as_str()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            of("kim il sung met", &mut found),
+            ["kim il sung", "kim il", "kim", "k"]
+        );
+        assert_eq!(of("kimball", &mut found), ["kimball", "kim", "k"]);
+        assert_eq!(of("kim i", &mut found), ["kim", "k"]);
+        assert_eq!(of("seoul", &mut found), ["seoul"]);
+        assert!(of("sung", &mut found).is_empty());
+        assert!(of("", &mut found).is_empty());
+        assert!(Names::new(Vec::new()).first.iter().all(|r| r.0 == r.1));
+    }
 
     #[test]
     fn folding_is_exact_about_offsets() {

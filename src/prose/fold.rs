@@ -29,7 +29,13 @@ pub(crate) fn is_name_hyphen(c: char) -> bool {
 pub fn fold_name(s: &str) -> String {
     let mut f = Folder::with_capacity(s.len());
     f.push_str(s, 0, 0);
-    f.buf.trim().to_string()
+    let mut buf = f.buf;
+    // Folded white space is a single ASCII space: trimmed in place, no second copy.
+    let end = buf.trim_end().len();
+    buf.truncate(end);
+    let start = buf.len() - buf.trim_start().len();
+    buf.drain(..start);
+    buf
 }
 
 /// The folding buffer: folded text and, for each of its bytes, the byte offset of the
