@@ -47,7 +47,7 @@ fn main() {
     );
     let rows: Vec<(&str, Duration)> = vec![
         (
-            "parse (tree-sitter-md, chunked)",
+            "parse (pulldown-cmark, chunked)",
             time(3, || annalist::document::parse_model(&text)),
         ),
         (

@@ -55,20 +55,37 @@ pub fn analyze_at(
     };
     let lines = LineIndex::new(&text);
     let notes = notes::analyze(&text, &md);
-    let citations = if too_big {
-        Default::default()
-    } else {
-        crate::citations::for_document(&text, &md, ctx.config, place)
-    };
     let layers = crate::layers::layers(&text, &md, &notes, configured);
-    let ((local, mentions), dates_found, claims_found) = if too_big {
-        ((None, Vec::new()), Vec::new(), Vec::new())
+    // The fact passes are independent but for claims, which read the dates: the names
+    // (and citations) beside the dates and claims, on two threads when there are two.
+    let ((citations, (local, mentions)), (dates_found, claims_found)) = if too_big {
+        (
+            (Default::default(), (None, Vec::new())),
+            (Vec::new(), Vec::new()),
+        )
     } else {
-        let dates_found = dates::find(&text, &md);
-        let date_spans: Vec<crate::finding::Span> = dates_found.iter().map(|d| d.span).collect();
-        let claims_found =
-            claims::find_layered(&text, &md, &notes, &date_spans, &ctx.config.claims, &layers);
-        (names_in(&text, &md, ctx), dates_found, claims_found)
+        rayon::join(
+            || {
+                (
+                    crate::citations::for_document(&text, &md, ctx.config, place),
+                    names_in(&text, &md, ctx),
+                )
+            },
+            || {
+                let dates_found = dates::find(&text, &md);
+                let date_spans: Vec<crate::finding::Span> =
+                    dates_found.iter().map(|d| d.span).collect();
+                let claims_found = claims::find_layered(
+                    &text,
+                    &md,
+                    &notes,
+                    &date_spans,
+                    &ctx.config.claims,
+                    &layers,
+                );
+                (dates_found, claims_found)
+            },
+        )
     };
     let mut a = Analysis {
         text,
