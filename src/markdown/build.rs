@@ -250,21 +250,12 @@ impl Builder<'_> {
             }
             Tag::BlockQuote(_) => self.container(span, true),
             Tag::Item => self.container(span, false),
-            Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }
-            | Tag::Image {
-                link_type,
-                dest_url,
-                ..
-            } => {
+            Tag::Link { link_type, .. } | Tag::Image { link_type, .. } => {
                 self.inline_here(span);
                 match link_type {
                     LinkType::Autolink | LinkType::Email => self.m.skip.push(span),
                     LinkType::Inline => {
-                        if let Some(d) = inline_destination(self.text, span, &dest_url) {
+                        if let Some(d) = inline_destination(self.text, span) {
                             self.m.skip.push(d);
                         }
                     }
@@ -351,40 +342,86 @@ impl Builder<'_> {
 }
 
 /// Where an inline link's destination is written in `span` (`[text](dest "title")`):
-/// after the last `](` whose destination reads as `dest`.
-fn inline_destination(text: &str, span: Span, dest: &str) -> Option<Span> {
-    let src = span.slice(text);
-    let open = src.rfind("](")? + 2;
-    let rest = &src[open..];
-    let lead = rest.len() - rest.trim_start().len();
-    let rest = &rest[lead..];
-    let len = if rest.starts_with('<') {
-        rest.find('>').map(|e| e + 1)?
-    } else {
-        rest.find(|c: char| c.is_whitespace())
-            .unwrap_or_else(|| rest.trim_end_matches(')').len())
-    };
-    if len == 0 && dest.is_empty() {
-        return None;
-    }
-    let start = span.start + open + lead;
-    Some(Span::new(start, start + len))
+/// after the last `](`.
+fn inline_destination(text: &str, span: Span) -> Option<Span> {
+    let open = span.slice(text).rfind("](")? + 2;
+    destination(text, span, open, true)
 }
 
 /// Where a link reference definition's destination is written (`[label]: dest "t"`).
 fn def_destination(text: &str, span: Span) -> Option<Span> {
-    let src = span.slice(text);
-    let colon = src.find("]:")? + 2;
-    let rest = &src[colon..];
+    let colon = span.slice(text).find("]:")? + 2;
+    destination(text, span, colon, false)
+}
+
+/// The destination that starts, after blanks, `after` bytes into `span`: `<…>`, or up to
+/// a blank (or, in an inline link with no title, the closing parenthesis).
+fn destination(text: &str, span: Span, after: usize, inline: bool) -> Option<Span> {
+    let rest = span.slice(text).get(after..)?;
     let lead = rest.len() - rest.trim_start().len();
     let rest = &rest[lead..];
     let len = if rest.starts_with('<') {
         rest.find('>').map(|e| e + 1)?
     } else {
-        rest.find(char::is_whitespace).unwrap_or(rest.len())
+        let blank = rest.find(char::is_whitespace);
+        match (blank, inline) {
+            (Some(b), _) => b,
+            (None, true) => rest.trim_end_matches(')').len(),
+            (None, false) => rest.len(),
+        }
     };
     (len > 0).then(|| {
-        let start = span.start + colon + lead;
+        let start = span.start + after + lead;
         Span::new(start, start + len)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skipped<'a>(t: &'a str, m: &MdModel) -> Vec<&'a str> {
+        m.skip.iter().map(|s| s.slice(t)).collect()
+    }
+
+    #[test]
+    fn destinations_are_not_prose_but_link_texts_are() {
+        let t =
+            "See [Shtykov](http://a/b \"t\"), [x](<c d>) and [y](e).\n\n> [r]: http://f \"g\"\n";
+        let m = build(t);
+        assert_eq!(skipped(t, &m), vec!["http://a/b", "<c d>", "e", "http://f"]);
+        let def = m
+            .blocks
+            .iter()
+            .find(|b| b.kind == BlockKind::LinkReferenceDefinition);
+        assert_eq!(def.map(|b| b.quote_depth), Some(1), "{:?}", m.blocks);
+    }
+
+    #[test]
+    fn a_tight_item_has_a_paragraph_to_its_line_end() {
+        let t = "- Kim Il Sung\n  met Stalin\n- Mao\n\nAfter.\n";
+        let m = build(t);
+        let paras: Vec<&str> = m
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Paragraph)
+            .map(|b| b.span.slice(t))
+            .collect();
+        assert_eq!(
+            paras,
+            vec!["Kim Il Sung\n  met Stalin\n", "Mao\n", "After.\n"]
+        );
+        assert!(m.blocks.iter().take(2).all(|b| b.list_depth == 1));
+    }
+
+    #[test]
+    fn dollars_are_prose_and_headings_keep_their_text() {
+        let t = "# Aid to Korea #\n\nThe $10,000,000 figure and the amount of $10,000,000.\n";
+        let m = build(t);
+        assert!(m.skip.is_empty(), "{:?}", skipped(t, &m));
+        assert_eq!(
+            m.headings.first().map(|h| h.text.as_str()),
+            Some("Aid to Korea")
+        );
+    }
 }
