@@ -128,6 +128,43 @@ pub struct Notes {
 }
 
 /// Labels compare as GFM says: case-insensitively, whitespace collapsed.
+/// The end of a text, where a new note definition is appended (the quick fixes of
+/// `undefined-note` and `unsourced-claim`): the text's line ending, and what must come
+/// before a definition there — nothing after a blank line, a line end after a line
+/// end, else a line end and a blank line. Computed once per document (a scan of the
+/// text per finding made both rules quadratic).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tail {
+    pub end: usize,
+    pub eol: &'static str,
+    pub lead: &'static str,
+}
+
+impl Tail {
+    pub fn of(text: &str) -> Tail {
+        let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let lead = if text.is_empty() || text.ends_with("\n\n") || text.ends_with("\r\n\r\n") {
+            ""
+        } else if text.ends_with('\n') || text.ends_with('\r') {
+            eol
+        } else if eol == "\r\n" {
+            "\r\n\r\n"
+        } else {
+            "\n\n"
+        };
+        Tail {
+            end: text.len(),
+            eol,
+            lead,
+        }
+    }
+
+    /// The text that appends an empty definition of `label` at [`Tail::end`].
+    pub fn definition(&self, label: &str) -> String {
+        format!("{}[^{label}]: {}", self.lead, self.eol)
+    }
+}
+
 pub fn label_key(label: &str) -> String {
     if label
         .bytes()

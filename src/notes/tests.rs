@@ -462,3 +462,17 @@ fn lines_end_at_lf_crlf_and_lone_cr() {
         .collect();
     assert_eq!(got, ["a", "b", "c", "d"]);
 }
+
+#[test]
+fn a_definition_is_appended_after_a_blank_line_in_the_text_s_line_ending() {
+    use super::Tail;
+    let def = |t: &str| Tail::of(t).definition("3");
+    assert_eq!(def(""), "[^3]: \n");
+    assert_eq!(def("Text."), "\n\n[^3]: \n");
+    assert_eq!(def("Text.\n"), "\n[^3]: \n");
+    assert_eq!(def("Text.\n\n"), "[^3]: \n");
+    assert_eq!(def("A\r\nText."), "\r\n\r\n[^3]: \r\n");
+    assert_eq!(def("A\r\nText.\r\n"), "\r\n[^3]: \r\n");
+    assert_eq!(def("A\r\nText.\r\n\r\n"), "[^3]: \r\n");
+    assert_eq!(Tail::of("Text.").end, 5);
+}

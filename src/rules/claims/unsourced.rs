@@ -124,7 +124,7 @@ pub(super) fn unsourced(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
     let text: &str = &a.text;
     let n = next_footnote_number(a);
     // How the text ends, looked at once: each finding's fix appends there.
-    let tail = Tail::of(text);
+    let tail = crate::notes::Tail::of(text);
     let scope = match ctx.config.claims.scope {
         ClaimScope::Paragraph => "in its paragraph",
         ClaimScope::Sentence => "in its sentence",
@@ -179,42 +179,9 @@ fn next_footnote_number(a: &Analysis) -> u64 {
         .unwrap_or(1)
 }
 
-/// The end of a text, where a new definition goes: its length, its line ending, and
-/// what must come before a definition there (a line end, a blank line, or nothing).
-#[derive(Clone, Copy)]
-struct Tail {
-    end: usize,
-    nl: &'static str,
-    lead: &'static str,
-}
-
-impl Tail {
-    /// Looked at once per document (a scan of the text per finding was quadratic: a
-    /// 7 MB one-line paragraph with thousands of claims took 40 s).
-    fn of(text: &str) -> Tail {
-        let crlf = text.contains("\r\n");
-        let nl = if crlf { "\r\n" } else { "\n" };
-        let lead = if text.is_empty() || text.ends_with(if crlf { "\r\n\r\n" } else { "\n\n" }) {
-            ""
-        } else if text.ends_with('\n') {
-            nl
-        } else if crlf {
-            // Two: end the last line, then a blank one.
-            "\r\n\r\n"
-        } else {
-            "\n\n"
-        };
-        Tail {
-            end: text.len(),
-            nl,
-            lead,
-        }
-    }
-}
-
 /// Insert `[^n]` at `at` and an empty `[^n]: ` definition at the end of the text.
-fn footnote_fix(tail: &Tail, at: usize, n: u64) -> Fix {
-    let Tail { end, nl, lead } = *tail;
+fn footnote_fix(tail: &crate::notes::Tail, at: usize, n: u64) -> Fix {
+    let end = tail.end;
     Fix {
         title: format!("Add footnote [^{n}] here and an empty definition at the end"),
         edits: vec![
@@ -224,7 +191,7 @@ fn footnote_fix(tail: &Tail, at: usize, n: u64) -> Fix {
             },
             Edit {
                 span: Span::new(end, end),
-                new_text: format!("{lead}[^{n}]: {nl}"),
+                new_text: tail.definition(&n.to_string()),
             },
         ],
         safe: false,

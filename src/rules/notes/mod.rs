@@ -28,12 +28,7 @@ pub fn check(a: &Analysis, _ctx: &Context, out: &mut Vec<Finding>) {
         text: &a.text,
         notes: &a.notes,
         a,
-        // Once per document: per finding, this scan made the rule quadratic.
-        eol: if a.text.contains("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        },
+        tail: crate::notes::Tail::of(&a.text),
     };
     r.undefined(out);
     r.unused(out);
@@ -46,8 +41,8 @@ struct Report<'a> {
     text: &'a str,
     notes: &'a Notes,
     a: &'a Analysis,
-    /// The document's line ending.
-    eol: &'static str,
+    /// How the document ends (its line ending; where a definition is appended).
+    tail: crate::notes::Tail,
 }
 
 impl Report<'_> {
@@ -55,7 +50,7 @@ impl Report<'_> {
         self.a.lines.line_of(offset) + 1
     }
     fn eol(&self) -> &'static str {
-        self.eol
+        self.tail.eol
     }
     fn section(&self, i: Option<usize>) -> Option<&NotesSection> {
         i.and_then(|i| self.notes.sections.get(i))

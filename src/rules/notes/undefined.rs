@@ -123,25 +123,12 @@ impl Report<'_> {
             });
         }
         // Append a definition at the end of the document.
-        let eol = self.eol();
-        let text = self.text;
-        let lead = if text.is_empty() || text.ends_with("\n\n") || text.ends_with("\r\n\r\n") {
-            ""
-        } else if text.ends_with('\n') || text.ends_with('\r') {
-            eol
-        } else {
-            "\n\n"
-        };
-        let lead = if lead == "\n\n" && eol == "\r\n" {
-            "\r\n\r\n"
-        } else {
-            lead
-        };
+        let tail = self.tail;
         f.with_fix(Fix {
             title: format!("Add a definition for [^{label}]"),
             edits: vec![Edit {
-                span: Span::new(text.len(), text.len()),
-                new_text: format!("{lead}[^{label}]: {eol}"),
+                span: Span::new(tail.end, tail.end),
+                new_text: tail.definition(label),
             }],
             safe: false,
         })
