@@ -148,24 +148,14 @@ fn increasing_run(xs: &[u32]) -> Vec<bool> {
     keep
 }
 
-/// Levenshtein distance between `a` and `b`, or `None` when it exceeds `max`.
+/// Levenshtein distance between `a` and `b` (in characters, by `strsim`), or `None`
+/// when it exceeds `max`. Labels past 200 characters are not compared.
 fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max || a.len() > 200 || b.len() > 200 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.abs_diff(lb) > max || la > 200 || lb > 200 {
         return None;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    let d = prev[b.len()];
+    let d = strsim::levenshtein(a, b);
     (d <= max).then_some(d)
 }
 
