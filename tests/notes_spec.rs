@@ -128,7 +128,7 @@ fn gfm_spec_example_contents() {
     let code_in_note = text.find("as well as code blocks").unwrap_or(0);
     assert!(
         md.is_skipped(para),
-        "tree-sitter takes the continuation for code"
+        "the Markdown parser takes the continuation for code"
     );
     assert!(!n.is_skipped(&md, para), "the note layer knows it is prose");
     assert!(n.is_skipped(&md, code_in_note), "the note's own code block");

@@ -134,7 +134,7 @@ pub(super) fn scan_definitions(text: &str, md: &MdModel, lines: &[Line]) -> Defs
             continue;
         };
         // Block structure decides: only code blocks, HTML blocks and front matter hide a
-        // definition (tree-sitter may take the line for a link destination).
+        // definition (the Markdown parser may take the line for a link definition).
         if in_code_block(md, fpos) || md.front_matter.is_some_and(|f| f.contains(fpos)) {
             continue;
         }

@@ -1,5 +1,5 @@
 //! Lines as CommonMark sees them for notes: containers (block quotes, list items),
-//! fences, HTML blocks, thematic breaks — what tree-sitter-md does not tell.
+//! fences, HTML blocks, thematic breaks — what the Markdown model does not tell.
 
 // ---------------------------------------------------------------------------------
 // Lines and columns

@@ -1,13 +1,13 @@
 //! The note layer: GFM/Pandoc footnotes (`[^label]`, `[^label]: text`, `^[inline]`)
 //! and numbered endnotes (`(1)`, `[1]`, `¹`, `<sup>1</sup>`) resolved to a Notes section.
 //!
-//! tree-sitter-md has no footnote nodes, so this layer is ours:
+//! The Markdown model is parsed without a footnote extension, so this layer is ours:
 //!
 //! * **Footnote definitions** are found by a line scanner that follows cmark-gfm: a
 //!   `[^label]:` at the start of a line (at most three spaces in, after any block-quote
 //!   markers and at most one list marker), continued by lines indented four columns
 //!   past the `[`, by blank lines when an indented line follows, and by lazy paragraph
-//!   continuation lines. tree-sitter sees such continuations as indented code, so inside
+//!   continuation lines. The Markdown parser sees such continuations as indented code, so inside
 //!   a definition this layer decides what is code itself (fences, indented code, code
 //!   spans, HTML, link destinations) and [`Notes::is_skipped`] gives the corrected view.
 //! * **Footnote markers** `[^label]` are found in prose; labels follow cmark-gfm (no
@@ -241,7 +241,7 @@ impl Notes {
             .filter(move |m| same_family(m.style, style) && same_label(style, &m.label, &label))
     }
     /// Whether `offset` is not prose, with the Markdown model corrected inside footnote
-    /// definitions (where tree-sitter takes continuation lines for indented code).
+    /// definitions (where the Markdown parser takes continuation lines for indented code).
     pub fn is_skipped(&self, md: &MdModel, offset: usize) -> bool {
         if in_spans(&self.definition_regions, offset) {
             in_spans(&self.definition_skip, offset)
