@@ -321,7 +321,10 @@ fn the_note_layer_corrects_the_markdown_model_inside_definitions() {
     let md = MdModel::parse(t);
     let n = analyze(t, &md);
     let para = t.find("Second").unwrap_or(0);
-    assert!(md.is_skipped(para), "the Markdown parser sees indented code");
+    assert!(
+        md.is_skipped(para),
+        "the Markdown parser sees indented code"
+    );
     assert!(!n.is_skipped(&md, para));
     for needle in ["code [^x]", "indented code", "[^b] fenced"] {
         let at = t.find(needle).unwrap_or(0);
