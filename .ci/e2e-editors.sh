@@ -52,7 +52,11 @@ trap print_summary EXIT
 rm -f "$ART/nvim.log" "$ART/vscode.log"
 step "install (cache reuse)" tests/e2e/setup.sh nvim vscode || exit 1
 
-SERVER="${ANNALIST_SERVER:-$REPO/target/release/annalist}"
+# Where cargo puts the build: CARGO_TARGET_DIR when set (relative to the repository),
+# else target/.
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$REPO/$TARGET_DIR" ;; esac
+SERVER="${ANNALIST_SERVER:-$TARGET_DIR/release/annalist}"
 if [ ! -x "$SERVER" ] || [ -n "$(find src Cargo.toml Cargo.lock -newer "$SERVER" -print -quit 2>/dev/null)" ]; then
   step "cargo build --release" cargo build --release --quiet || exit 1
 fi
