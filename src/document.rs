@@ -18,8 +18,8 @@
 //! [`crate::position`]). Each edit is applied against the result of the previous one.
 
 use crate::finding::Span;
+use crate::markdown::MdModel;
 use crate::markdown::chunks::{self, chunk_cuts};
-use crate::markdown::{MdModel, MdParser};
 use ropey::Rope;
 use std::sync::Arc;
 
@@ -36,7 +36,6 @@ struct Chunk {
 
 pub struct Document {
     rope: Rope,
-    parser: MdParser,
     chunks: Vec<Chunk>,
     /// The text of the current version, shared with snapshots.
     text: Arc<str>,
@@ -65,7 +64,6 @@ impl Document {
     pub fn with_parse_limit(text: &str, version: i32, parse_limit: usize) -> Document {
         let mut d = Document {
             rope: Rope::from_str(text),
-            parser: MdParser,
             chunks: Vec::new(),
             text: Arc::from(text),
             md: Arc::new(MdModel::default()),
@@ -224,25 +222,22 @@ impl Document {
             }
         }
         let to_parse = slots.iter().filter(|s| s.is_err()).count();
-        let parse = |parser: &mut MdParser, (s, e): Job| {
-            parse_chunk(parser, s, text.get(s..e).unwrap_or(""))
-        };
+        let parse = |(s, e): Job| parse_chunk(s, text.get(s..e).unwrap_or(""));
         self.chunks = if to_parse > 4 {
             use rayon::prelude::*;
             slots
                 .into_par_iter()
-                .map_init(MdParser::default, |parser, slot| match slot {
+                .map(|slot| match slot {
                     Ok(c) => c,
-                    Err(job) => parse(parser, job),
+                    Err(job) => parse(job),
                 })
                 .collect()
         } else {
-            let parser = &mut self.parser;
             slots
                 .into_iter()
                 .map(|slot| match slot {
                     Ok(c) => c,
-                    Err(job) => parse(parser, job),
+                    Err(job) => parse(job),
                 })
                 .collect()
         };
@@ -262,11 +257,11 @@ pub fn parse_model(text: &str) -> Arc<MdModel> {
     Arc::new(chunks::parse(text))
 }
 
-fn parse_chunk(parser: &mut MdParser, start: usize, slice: &str) -> Chunk {
+fn parse_chunk(start: usize, slice: &str) -> Chunk {
     Chunk {
         start,
         len: slice.len(),
-        model: Some(Arc::new(chunks::parse_chunk(parser, slice))),
+        model: Some(Arc::new(chunks::parse_chunk(slice))),
         dirty: false,
     }
 }

@@ -7,7 +7,7 @@
 //! boundaries are a pure function of the text and a chunk's parse depends only on its
 //! own text, so both give the same model for the same text.
 
-use super::{Limit, MAX_CHUNK, MIN_CHUNK, MdModel, MdParser};
+use super::{Limit, MAX_CHUNK, MIN_CHUNK, MdModel};
 use crate::finding::Span;
 
 fn is_blank(line: &[u8]) -> bool {
@@ -193,8 +193,8 @@ fn is_list_marker(line: &[u8]) -> bool {
 
 /// The model of one chunk's text (offsets relative to the chunk), with its parse
 /// counted in [`super::ParseStats`].
-pub fn parse_chunk(parser: &mut MdParser, slice: &str) -> MdModel {
-    let mut model = MdModel::parse_with(parser, slice);
+pub fn parse_chunk(slice: &str) -> MdModel {
+    let mut model = MdModel::parse(slice);
     model.stats.chunks = 1;
     model.stats.max_chunk = slice.len();
     model
@@ -230,17 +230,16 @@ pub fn parse(text: &str) -> MdModel {
         use rayon::prelude::*;
         (0..starts.len())
             .into_par_iter()
-            .map_init(MdParser::default, |parser, k| {
+            .map(|k| {
                 let (s, slice) = piece(k);
-                (s, parse_chunk(parser, slice))
+                (s, parse_chunk(slice))
             })
             .collect()
     } else {
-        let mut parser = MdParser;
         (0..starts.len())
             .map(|k| {
                 let (s, slice) = piece(k);
-                (s, parse_chunk(&mut parser, slice))
+                (s, parse_chunk(slice))
             })
             .collect()
     };

@@ -55,11 +55,6 @@ impl ParseStats {
     }
 }
 
-/// The parser a model is built with. pulldown-cmark keeps no state between parses;
-/// the type stays so that callers can hold one per thread.
-#[derive(Default)]
-pub struct MdParser;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockKind {
     Heading { level: u8 },
@@ -127,14 +122,9 @@ impl MdModel {
 }
 
 impl MdModel {
-    /// Parse `text` from scratch.
+    /// Parse `text` from scratch ([`build`]): one pass over pulldown-cmark's events,
+    /// linear in the text.
     pub fn parse(text: &str) -> MdModel {
-        MdModel::parse_with(&mut MdParser, text)
-    }
-
-    /// Parse `text` with `parser` ([`build`]): one pass over pulldown-cmark's
-    /// events, linear in the text.
-    pub fn parse_with(_parser: &mut MdParser, text: &str) -> MdModel {
         build::build(text)
     }
 
