@@ -11,7 +11,7 @@ use crate::notes::{self, Notes};
 use crate::position::LineIndex;
 use std::sync::Arc;
 
-pub use crate::facts::{Analysis, Context, Knowledge};
+pub use crate::facts::{Analysis, Context, Knowledge, Reuse};
 
 /// Analyse a text. `md` is the incrementally kept model of exactly this text, if the
 /// caller has one (the editor's `Document` keeps one); otherwise it is parsed here.
@@ -46,6 +46,33 @@ pub fn analyze_at(
     place: &crate::citations::Place,
     configured: Option<crate::kind::DocKind>,
 ) -> Analysis {
+    analyze_with(text, md, ctx, place, configured, None)
+}
+
+/// [`analyze_at`] the next version of a document: the fact passes reuse what `reuse`
+/// kept of the last version's blocks and keep this version's for the next (the
+/// editor's incremental analysis). The result is the same as [`analyze_at`]'s.
+pub fn analyze_reusing(
+    text: Arc<str>,
+    md: Option<Arc<MdModel>>,
+    ctx: &Context,
+    place: &crate::citations::Place,
+    configured: Option<crate::kind::DocKind>,
+    reuse: &Reuse,
+) -> Analysis {
+    let a = analyze_with(text, md, ctx, place, configured, Some(reuse));
+    reuse.sweep();
+    a
+}
+
+fn analyze_with(
+    text: Arc<str>,
+    md: Option<Arc<MdModel>>,
+    ctx: &Context,
+    place: &crate::citations::Place,
+    configured: Option<crate::kind::DocKind>,
+    reuse: Option<&Reuse>,
+) -> Analysis {
     let too_big = text.len() > ctx.config.limits.max_document_bytes;
     let md = match md {
         // Past the limit the text is not parsed at all (seconds per megabyte).
@@ -68,11 +95,14 @@ pub fn analyze_at(
             || {
                 (
                     crate::citations::for_document(&text, &md, ctx.config, place),
-                    names_in(&text, &md, ctx),
+                    names_in(&text, &md, ctx, reuse),
                 )
             },
             || {
-                let dates_found = dates::find(&text, &md);
+                let dates_found = match reuse {
+                    Some(r) => dates::find_reusing(&text, &md, &r.dates),
+                    None => dates::find(&text, &md),
+                };
                 let date_spans: Vec<crate::finding::Span> =
                     dates_found.iter().map(|d| d.span).collect();
                 let claims_found = claims::find_layered(
@@ -151,13 +181,23 @@ fn names_in(
     text: &str,
     md: &MdModel,
     ctx: &Context,
+    reuse: Option<&Reuse>,
 ) -> (Option<Arc<crate::names::DocumentEntities>>, Vec<Mention>) {
     let local = crate::names::document_entities(text, md, ctx.knowledge);
     let recognizer = match &local {
         Some(l) => &l.knowledge.recognizer,
         None => &ctx.knowledge.recognizer,
     };
-    let mentions = recognizer.find(text, md);
+    let mentions = match reuse {
+        Some(r) => {
+            // Entities defined in the front matter change the recognizer: what was
+            // kept under another front matter is read again.
+            let fm = md.front_matter.map(|s| s.slice(text)).unwrap_or("");
+            r.front_matter_is(fm);
+            recognizer.find_reusing(text, md, &r.mentions)
+        }
+        None => recognizer.find(text, md),
+    };
     (local, mentions)
 }
 
@@ -175,7 +215,7 @@ pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::facts::NameIndex {
         return Default::default();
     }
     let md = Arc::new(crate::markdown::chunks::parse(&text));
-    let (local, mentions) = names_in(&text, &md, ctx);
+    let (local, mentions) = names_in(&text, &md, ctx, None);
     let a = Analysis {
         lines: LineIndex::new(""),
         notes: Notes::default(),

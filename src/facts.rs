@@ -25,6 +25,45 @@ pub struct Context<'a> {
     pub knowledge: &'a Knowledge,
 }
 
+/// What the analysis of one version of a document keeps for the next (the editor's
+/// incremental analysis): the fact passes' results per block, found again by the
+/// block's text wherever an edit moved it. One per open document, dropped with its
+/// configuration; `check` analyses each file once and keeps nothing.
+#[derive(Default)]
+pub struct Reuse {
+    pub(crate) mentions: crate::memo::BlockMemo<Vec<Mention>>,
+    pub(crate) dates: crate::memo::BlockMemo<crate::dates::recognize::BlockDates>,
+    /// The front matter the kept mentions were read with (it may define entities, and
+    /// so change the recognizer).
+    pub(crate) front_matter: std::sync::Mutex<Option<String>>,
+}
+
+impl Reuse {
+    /// The end of a version: drop what it did not use.
+    pub fn sweep(&self) {
+        self.mentions.sweep();
+        self.dates.sweep();
+    }
+
+    /// Block results computed (not found) since this was made, by pass: the work an
+    /// edit cost (for the tests that count it).
+    pub fn computed(&self) -> (usize, usize) {
+        (self.mentions.computed(), self.dates.computed())
+    }
+
+    /// Forget the kept mentions unless they were read with this front matter.
+    pub(crate) fn front_matter_is(&self, fm: &str) {
+        if let Ok(mut kept) = self.front_matter.lock()
+            && kept.as_deref() != Some(fm)
+        {
+            if kept.is_some() {
+                self.mentions.clear();
+            }
+            *kept = Some(fm.to_string());
+        }
+    }
+}
+
 /// The facts of one document version and the findings on them.
 pub struct Analysis {
     pub text: Arc<str>,

@@ -35,6 +35,15 @@ impl Span {
     pub const fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
+    /// The span moved with the text around it: from a place where what holds it
+    /// started at `from` to one where it starts at `to`.
+    pub const fn moved(self, from: usize, to: usize) -> Span {
+        Span {
+            start: self.start + to - from,
+            end: self.end + to - from,
+        }
+    }
+
     pub const fn len(&self) -> usize {
         self.end.saturating_sub(self.start)
     }

@@ -131,6 +131,16 @@ pub fn find(text: &str, md: &MdModel) -> Vec<DateMention> {
     recognize::find(text, md, &lang::ENGLISH)
 }
 
+/// [`find`], keeping each block's dates in `memo` for the next version of the document
+/// ([`recognize::find_reusing`]).
+pub fn find_reusing(
+    text: &str,
+    md: &MdModel,
+    memo: &crate::memo::BlockMemo<recognize::BlockDates>,
+) -> Vec<DateMention> {
+    recognize::find_reusing(text, md, &lang::ENGLISH, memo)
+}
+
 /// The date mention touching byte `offset`, if any.
 pub fn mention_at(dates: &[DateMention], offset: usize) -> Option<&DateMention> {
     let i = dates.partition_point(|d| d.span.end < offset);

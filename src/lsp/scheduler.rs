@@ -22,7 +22,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{MessageType, Uri};
 
 /// Mark a run of the entry's current generation started; what it analyses.
-fn start_run(e: &mut DocEntry) -> (Snapshot, u64, Arc<Resolved>) {
+fn start_run(e: &mut DocEntry) -> (Snapshot, u64, (Arc<Resolved>, Arc<crate::analysis::Reuse>)) {
     e.running = true;
     e.dirty = false;
     e.runs = if e.runs.0 == e.generation {
@@ -30,7 +30,11 @@ fn start_run(e: &mut DocEntry) -> (Snapshot, u64, Arc<Resolved>) {
     } else {
         (e.generation, 1)
     };
-    (e.doc.snapshot(), e.generation, e.res.clone())
+    (
+        e.doc.snapshot(),
+        e.generation,
+        (e.res.clone(), e.reuse.clone()),
+    )
 }
 
 impl Backend {
@@ -56,9 +60,10 @@ impl Backend {
             let (mut snap, mut generation, mut res) = first;
             loop {
                 let (s2, r2, p2) = (snap.clone(), res.clone(), path.clone());
-                let result =
-                    tokio::task::spawn_blocking(move || run_analysis(&s2, &r2, p2.as_deref()))
-                        .await;
+                let result = tokio::task::spawn_blocking(move || {
+                    run_analysis(&s2, &r2.0, &r2.1, p2.as_deref())
+                })
+                .await;
                 let mut fresh = None;
                 let next = {
                     let mut st = lock(&state);

@@ -28,6 +28,9 @@ pub struct DocEntry {
     pub doc: Document,
     /// The configuration that governs it (as `annalist check` would choose it).
     pub res: Arc<Resolved>,
+    /// What the last analysis kept for the next (per-block facts), under `res`: made
+    /// anew whenever `res` is.
+    pub reuse: Arc<crate::analysis::Reuse>,
     pub generation: u64,
     pub analysis: Option<(u64, Arc<Analysis>)>,
     /// The newest analysis finished, current or not: a request answers from the first
@@ -50,6 +53,7 @@ impl DocEntry {
         DocEntry {
             doc,
             res,
+            reuse: Arc::default(),
             generation,
             analysis: None,
             finished: None,
@@ -158,7 +162,12 @@ pub fn internal(msg: impl Into<String>) -> Error {
 
 /// Analyse a snapshot of the document `doc` (its path, if a file) under its
 /// configuration, as `check` analyses the file.
-pub fn run_analysis(snap: &Snapshot, res: &Resolved, doc: Option<&std::path::Path>) -> Analysis {
+pub fn run_analysis(
+    snap: &Snapshot,
+    res: &Resolved,
+    reuse: &crate::analysis::Reuse,
+    doc: Option<&std::path::Path>,
+) -> Analysis {
     // The kind `[kinds]` gives the document's path (relative to the configuration's
     // directory), as `check` reads it.
     let kind = doc
@@ -168,7 +177,7 @@ pub fn run_analysis(snap: &Snapshot, res: &Resolved, doc: Option<&std::path::Pat
             res.config
                 .kind_for(&rel.to_string_lossy().replace('\\', "/"))
         });
-    analysis::analyze_at(
+    analysis::analyze_reusing(
         snap.text.clone(),
         Some(snap.md.clone()),
         &Context {
@@ -182,6 +191,7 @@ pub fn run_analysis(snap: &Snapshot, res: &Resolved, doc: Option<&std::path::Pat
             root: res.dir.as_deref(),
         },
         kind,
+        reuse,
     )
 }
 

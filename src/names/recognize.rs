@@ -211,6 +211,55 @@ impl Recognizer {
         self.find_folded(text, &f)
     }
 
+    /// [`Recognizer::find`], block by block, each block's mentions kept in `memo` from
+    /// one version of the document to the next: an edit recomputes the blocks it
+    /// touched. A block's mentions depend only on its text, its quote depth and its
+    /// prose pieces (the key): blocks are folded with a separator between them, which no
+    /// name spans and which is a word boundary, so each block is read as on its own.
+    pub fn find_reusing(
+        &self,
+        text: &str,
+        md: &MdModel,
+        memo: &crate::memo::BlockMemo<Vec<Mention>>,
+    ) -> Vec<Mention> {
+        if text.len() >= u32::MAX as usize {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for b in md.prose_blocks() {
+            let Some(own) = text.get(b.span.start..b.span.end) else {
+                continue;
+            };
+            let pieces = md.prose_pieces(b.span);
+            let mut key = crate::memo::BlockKey::new(own).num(u64::from(b.quote_depth));
+            for p in &pieces {
+                key = key
+                    .num((p.start - b.span.start) as u64)
+                    .num((p.end - b.span.start) as u64);
+            }
+            let found = memo.get_or(key.bytes(), || {
+                let mut f = Folder::with_capacity(b.span.len() + 8);
+                for piece in &pieces {
+                    let Some(s) = text.get(piece.start..piece.end) else {
+                        continue;
+                    };
+                    f.push_str(s, piece.start, b.quote_depth);
+                    f.separator(piece.end as u32);
+                }
+                let mut ms = self.find_folded(text, &f);
+                for m in &mut ms {
+                    m.span = m.span.moved(b.span.start, 0);
+                }
+                ms
+            });
+            out.extend(found.into_iter().map(|mut m| {
+                m.span = m.span.moved(0, b.span.start);
+                m
+            }));
+        }
+        out
+    }
+
     /// Leftmost-longest: at each position, from the left, the longest name starting
     /// there that passes [`Recognizer::accept`], then the names that are its
     /// prefixes; after a mention, the search goes on at its end.

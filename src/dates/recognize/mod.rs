@@ -195,6 +195,28 @@ struct Raw {
 }
 
 impl Raw {
+    /// The raw date moved with its block, from a block starting at `from` to one
+    /// starting at `to`.
+    fn moved(mut self, from: usize, to: usize) -> Raw {
+        self.span = self.span.moved(from, to);
+        self.year = match self.year {
+            YearSrc::Written(s) => YearSrc::Written(s.moved(from, to)),
+            YearSrc::Carried(s) => YearSrc::Carried(s.moved(from, to)),
+            YearSrc::Pending => YearSrc::Pending,
+        };
+        if let Some((_, s)) = &mut self.weekday {
+            *s = s.moved(from, to);
+        }
+        if let Some((_, s)) = &mut self.short_year {
+            *s = s.moved(from, to);
+        }
+        if let Some((_, s)) = &mut self.rel {
+            *s = s.moved(from, to);
+        }
+        self.place.block = self.place.block + to - from;
+        self
+    }
+
     fn new(span: Span, a: V, b: Option<V>, year: YearSrc) -> Raw {
         Raw {
             span,
@@ -246,7 +268,15 @@ struct P<'a> {
     lang: &'a Lang,
     /// The document is Soviet or Russian (its text names Moscow, the USSR…): numeric
     /// dates like `29.8.50` count without a word before them. Decided on first need.
-    soviet: &'a std::cell::OnceCell<bool>,
+    soviet: &'a Soviet,
+}
+
+/// Whether the document is Soviet, decided on first need, and whether the block being
+/// read asked (then its dates depend on the answer).
+#[derive(Default)]
+struct Soviet {
+    answer: std::cell::OnceCell<bool>,
+    asked: std::cell::Cell<bool>,
 }
 
 impl<'a> P<'a> {
@@ -405,8 +435,10 @@ impl<'a> P<'a> {
 
     /// See [`P::soviet`].
     fn soviet_document(&self) -> bool {
+        self.soviet.asked.set(true);
         *self
             .soviet
+            .answer
             .get_or_init(|| year::soviet_document(self.text, self.lang))
     }
 
@@ -485,46 +517,129 @@ impl<'a> P<'a> {
 
 /// Every date of `text`'s prose, in order.
 pub fn find(text: &str, md: &MdModel, lang: &Lang) -> Vec<DateMention> {
+    find_in(text, md, lang, None)
+}
+
+/// A block's raw dates, relative to the block's start, and the answer to "is the
+/// document Soviet?" when reading them asked it.
+pub type BlockDates = (Vec<RawDate>, Option<bool>);
+
+/// A date as read in its block, before the document's years are resolved (opaque:
+/// what [`find_reusing`] keeps from one version to the next).
+#[derive(Clone, Debug)]
+pub struct RawDate(Raw);
+
+/// [`find`], each block's raw dates kept in `memo` from one version of the document to
+/// the next: an edit re-reads the blocks it touched, then the years of the whole
+/// document are resolved again (a cheap pass over the dates). A block's dates depend
+/// only on its text, its kind and quote depth, its prose pieces (the key) and, for
+/// numeric dates, on whether the document is Soviet: a kept result that asked is used
+/// only while the answer is the same.
+pub fn find_reusing(
+    text: &str,
+    md: &MdModel,
+    lang: &Lang,
+    memo: &crate::memo::BlockMemo<BlockDates>,
+) -> Vec<DateMention> {
+    find_in(text, md, lang, Some(memo))
+}
+
+/// The raw dates of one block's prose pieces, appended to `out`.
+fn block_dates(
+    text: &str,
+    block: &crate::markdown::Block,
+    pieces: &[Span],
+    lang: &Lang,
+    soviet: &Soviet,
+    toks: &mut Vec<Tok>,
+    out: &mut Vec<Raw>,
+) {
+    for piece in pieces {
+        tokenize(text, *piece, toks);
+        let p = P {
+            text,
+            t: toks,
+            lang,
+            soviet,
+        };
+        let mut i = 0;
+        while i < toks.len() {
+            if p.candidate(i)
+                && let Some((mut raw, mut next)) = p.at(i)
+            {
+                raw.place = Place {
+                    quote: block.quote_depth,
+                    heading: matches!(block.kind, BlockKind::Heading { .. }),
+                    class: year::line_class(text, block.content, raw.span),
+                    block: block.content.start,
+                };
+                if raw.year == YearSrc::Pending {
+                    if let Some((by, sp, after)) = p.relative_after(next) {
+                        raw.rel = Some((by, sp));
+                        raw.span.end = sp.end;
+                        next = after;
+                    } else if let Some(r) = p.relative_before(i) {
+                        raw.rel = Some(r);
+                    }
+                }
+                raw.name = p.names_after(next);
+                out.push(raw);
+                i = next.max(i + 1);
+                continue;
+            }
+            i += 1;
+        }
+    }
+}
+
+fn find_in(
+    text: &str,
+    md: &MdModel,
+    lang: &Lang,
+    memo: Option<&crate::memo::BlockMemo<BlockDates>>,
+) -> Vec<DateMention> {
     let mut raws: Vec<Raw> = Vec::new();
     let mut toks = Vec::new();
-    let soviet = std::cell::OnceCell::new();
+    let soviet = Soviet::default();
     for block in md.prose_blocks() {
-        for piece in md.prose_pieces(block.content) {
-            tokenize(text, piece, &mut toks);
-            let p = P {
-                text,
-                t: &toks,
-                lang,
-                soviet: &soviet,
-            };
-            let mut i = 0;
-            while i < toks.len() {
-                if p.candidate(i)
-                    && let Some((mut raw, mut next)) = p.at(i)
-                {
-                    raw.place = Place {
-                        quote: block.quote_depth,
-                        heading: matches!(block.kind, BlockKind::Heading { .. }),
-                        class: year::line_class(text, block.content, raw.span),
-                        block: block.content.start,
-                    };
-                    if raw.year == YearSrc::Pending {
-                        if let Some((by, sp, after)) = p.relative_after(next) {
-                            raw.rel = Some((by, sp));
-                            raw.span.end = sp.end;
-                            next = after;
-                        } else if let Some(r) = p.relative_before(i) {
-                            raw.rel = Some(r);
-                        }
-                    }
-                    raw.name = p.names_after(next);
-                    raws.push(raw);
-                    i = next.max(i + 1);
-                    continue;
-                }
-                i += 1;
+        let pieces = md.prose_pieces(block.content);
+        let Some(memo) = memo else {
+            block_dates(text, block, &pieces, lang, &soviet, &mut toks, &mut raws);
+            continue;
+        };
+        let own = text
+            .get(block.content.start..block.content.end)
+            .unwrap_or("");
+        let heading = matches!(block.kind, BlockKind::Heading { .. });
+        let mut key = crate::memo::BlockKey::new(own)
+            .num(u64::from(block.quote_depth))
+            .num(u64::from(heading));
+        for p in &pieces {
+            key = key
+                .num((p.start - block.content.start) as u64)
+                .num((p.end - block.content.start) as u64);
+        }
+        let compute = |toks: &mut Vec<Tok>| -> BlockDates {
+            soviet.asked.set(false);
+            let mut v = Vec::new();
+            block_dates(text, block, &pieces, lang, &soviet, toks, &mut v);
+            let asked = soviet.asked.get().then(|| soviet.answer.get().copied());
+            let at = block.content.start;
+            let rel = v.into_iter().map(|r| RawDate(r.moved(at, 0))).collect();
+            (rel, asked.flatten())
+        };
+        let mut kept = memo.get_or(key.bytes(), || compute(&mut toks));
+        if let Some(was) = kept.1 {
+            let now = *soviet
+                .answer
+                .get_or_init(|| year::soviet_document(text, lang));
+            if now != was {
+                // The document became (or stopped being) Soviet: read the block again.
+                kept = compute(&mut toks);
             }
         }
+        let at = block.content.start;
+        raws.extend(kept.0.into_iter().map(|r| r.0.moved(0, at)));
     }
     raws.sort_by_key(|r| (r.span.start, r.span.end));
     raws.dedup_by_key(|r| r.span.start);

@@ -44,6 +44,7 @@ impl Backend {
         }
         for (u, e) in st.docs.iter_mut() {
             e.res = configs.for_uri(u);
+            e.reuse = Arc::default();
             e.generation += 1;
         }
         // The root's configuration is read (and its problems shown) with no document open.

@@ -1,0 +1,175 @@
+//! The editor's incremental analysis (issue #14): a document analysed version after
+//! version with one [`Reuse`] gives, at every version, exactly what a fresh analysis
+//! of that text gives; and an edit recomputes only the blocks it touched (counted, not
+//! timed).
+
+mod common;
+
+use annalist::analysis::{Analysis, Context, Knowledge, Reuse, analyze_at, analyze_reusing};
+use annalist::citations::Place;
+use annalist::config::Config;
+use annalist::document::parse_model;
+use std::sync::Arc;
+
+fn fresh(text: &str, ctx: &Context) -> Analysis {
+    analyze_at(Arc::from(text), None, ctx, &Place::default(), None)
+}
+
+fn reusing(text: &str, ctx: &Context, reuse: &Reuse) -> Analysis {
+    analyze_reusing(
+        Arc::from(text),
+        Some(parse_model(text)),
+        ctx,
+        &Place::default(),
+        None,
+        reuse,
+    )
+}
+
+fn assert_same(a: &Analysis, b: &Analysis, what: &str) {
+    assert_eq!(a.mentions, b.mentions, "mentions after {what}");
+    assert_eq!(a.dates, b.dates, "dates after {what}");
+    assert_eq!(a.claims, b.claims, "claims after {what}");
+    assert_eq!(a.findings, b.findings, "findings after {what}");
+}
+
+/// A small deterministic generator (the test must not depend on a seed's luck).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+fn char_floor(t: &str, mut i: usize) -> usize {
+    while i > 0 && !t.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Edits an editor makes, and the ones that change what other blocks mean: a year
+/// written earlier (inferred years), "Moscow" (numeric dates of Soviet documents), a
+/// note marker or definition, a block quote, front matter that defines an entity.
+const INSERTS: &[&str] = &[
+    "x",
+    " ",
+    "\n\n",
+    "\n",
+    "In 1947 ",
+    " on 29.8.50 in Moscow ",
+    " Kim Il Sung ",
+    "[^1]",
+    "\n\n[^1]: A note.\n\n",
+    "\n\n> “A quotation,” he said.\n\n",
+    "Seoul",
+    "Sŏul",
+    "\n\n## Notes\n\n",
+];
+
+fn edit(t: &str, rng: &mut Lcg) -> String {
+    let at = char_floor(t, rng.next(t.len() + 1));
+    match rng.next(4) {
+        0 => {
+            // Delete up to 40 bytes.
+            let end = char_floor(t, (at + rng.next(40)).min(t.len()));
+            format!("{}{}", &t[..at], &t[end.max(at)..])
+        }
+        _ => {
+            let ins = INSERTS[rng.next(INSERTS.len())];
+            format!("{}{}{}", &t[..at], ins, &t[at..])
+        }
+    }
+}
+
+#[test]
+fn every_version_is_analysed_as_a_fresh_analysis_would() {
+    let config = Config::default();
+    let knowledge = Knowledge::embedded();
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let mut texts: Vec<String> = vec![
+        std::fs::read_to_string(common::fixture("bajanov-1995.md")).expect("fixture"),
+        common::big_document(60_000),
+    ];
+    let real = common::fixture("real");
+    let mut names: Vec<_> = std::fs::read_dir(&real)
+        .expect("fixtures/real")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    names.sort();
+    for p in names.iter().take(8) {
+        texts.push(std::fs::read_to_string(p).expect("real fixture"));
+    }
+    // Front matter that defines an entity, then changes it: the kept mentions must go.
+    texts.push(
+        "---\nentities:\n  - id: x-pak\n    kind: person\n    preferred: Pak Tal\n---\n\nPak Tal went to Seoul on 3 May 1949.\n\nPak Tal wrote again.\n"
+            .to_string(),
+    );
+    let mut rng = Lcg(0x5eed);
+    for (k, start) in texts.iter().enumerate() {
+        let reuse = Reuse::default();
+        let mut t = start.clone();
+        assert_same(&reusing(&t, &ctx, &reuse), &fresh(&t, &ctx), "opening");
+        let rounds = if t.len() > 50_000 { 6 } else { 14 };
+        for round in 0..rounds {
+            t = edit(&t, &mut rng);
+            let what = format!("edit {round} of text {k}");
+            assert_same(&reusing(&t, &ctx, &reuse), &fresh(&t, &ctx), &what);
+        }
+    }
+    // The front matter's entity renamed: mentions of the old name are gone.
+    let reuse = Reuse::default();
+    let a = "---\nentities:\n  - id: x-pak\n    kind: person\n    preferred: Pak Tal\n---\n\nPak Tal went.\n";
+    let b = a.replace("preferred: Pak Tal", "preferred: Pak Tol");
+    assert_same(&reusing(a, &ctx, &reuse), &fresh(a, &ctx), "front matter");
+    assert_same(
+        &reusing(&b, &ctx, &reuse),
+        &fresh(&b, &ctx),
+        "front matter changed",
+    );
+}
+
+#[test]
+fn an_edit_recomputes_only_the_blocks_it_touches() {
+    let config = Config::default();
+    let knowledge = Knowledge::embedded();
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let text = common::big_document(200_000);
+    let reuse = Reuse::default();
+    let opened = reusing(&text, &ctx, &reuse);
+    let (m0, d0) = reuse.computed();
+    assert!(
+        m0 > 100 && d0 > 100,
+        "the first version reads every block ({m0}, {d0})"
+    );
+    // One character typed in the middle of a paragraph.
+    let mid = opened
+        .md
+        .blocks
+        .get(opened.md.blocks.len() / 2)
+        .map(|b| b.content.start + 3)
+        .expect("blocks");
+    let edited = format!("{}x{}", &text[..mid], &text[mid..]);
+    reusing(&edited, &ctx, &reuse);
+    let (m1, d1) = reuse.computed();
+    assert!(
+        m1 - m0 <= 2 && d1 - d0 <= 2,
+        "an edit in one paragraph re-read {} and {} blocks",
+        m1 - m0,
+        d1 - d0
+    );
+    // The same text again: nothing to read.
+    reusing(&edited, &ctx, &reuse);
+    assert_eq!(reuse.computed(), (m1, d1));
+}
