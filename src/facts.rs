@@ -33,6 +33,7 @@ pub struct Context<'a> {
 pub struct Reuse {
     pub(crate) mentions: crate::memo::BlockMemo<Vec<Mention>>,
     pub(crate) dates: crate::memo::BlockMemo<crate::dates::recognize::BlockDates>,
+    pub(crate) claims: crate::claims::ClaimMemo,
     /// The front matter the kept mentions were read with (it may define entities, and
     /// so change the recognizer).
     pub(crate) front_matter: std::sync::Mutex<Option<String>>,
@@ -43,12 +44,17 @@ impl Reuse {
     pub fn sweep(&self) {
         self.mentions.sweep();
         self.dates.sweep();
+        self.claims.sweep();
     }
 
-    /// Block results computed (not found) since this was made, by pass: the work an
-    /// edit cost (for the tests that count it).
-    pub fn computed(&self) -> (usize, usize) {
-        (self.mentions.computed(), self.dates.computed())
+    /// Block results computed (not found) since this was made, by pass (mentions,
+    /// dates, claims): the work an edit cost (for the tests that count it).
+    pub fn computed(&self) -> (usize, usize, usize) {
+        (
+            self.mentions.computed(),
+            self.dates.computed(),
+            self.claims.computed(),
+        )
     }
 
     /// Forget the kept mentions unless they were read with this front matter.

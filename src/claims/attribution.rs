@@ -137,9 +137,47 @@ const PUBLISHED: &[&str] = &[
 /// 1949"), and a parenthesis that says where a text is printed ("(text in the
 /// Department of State *Bulletin*, October 3, 1949, page 489)").
 pub fn prose_citations(text: &str, md: &MdModel) -> Vec<Span> {
+    prose_citations_in(text, md, None)
+}
+
+/// [`prose_citations`], each paragraph's kept in `memo` for the next version of the
+/// document. A paragraph's depend only on its text and its prose pieces (the key).
+pub(crate) fn prose_citations_in(
+    text: &str,
+    md: &MdModel,
+    memo: Option<&crate::memo::BlockMemo<Vec<Span>>>,
+) -> Vec<Span> {
     let mut out = Vec::new();
     for b in md.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
-        let toks = words(text, md, b.content);
+        let Some(memo) = memo else {
+            paragraph_citations(text, md, b.content, &mut out);
+            continue;
+        };
+        let para = b.content;
+        let pieces = md.prose_pieces(para);
+        let mut key = crate::memo::BlockKey::new(para.slice(text)).num(pieces.len() as u64);
+        for p in &pieces {
+            key = key
+                .num((p.start - para.start) as u64)
+                .num((p.end - para.start) as u64);
+        }
+        let found = memo.get_or(key.bytes(), || {
+            let mut v = Vec::new();
+            paragraph_citations(text, md, para, &mut v);
+            v.into_iter().map(|s| s.moved(para.start, 0)).collect()
+        });
+        out.extend(found.into_iter().map(|s| s.moved(0, para.start)));
+    }
+    printed_in(text, md, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The sources named in one paragraph's words (see [`prose_citations`]).
+fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>) {
+    {
+        let toks = words(text, md, para);
         for (k, t) in toks.iter().enumerate() {
             let next = toks.get(k + 1);
             let number = |x: Option<&(Span, &str)>| {
@@ -210,7 +248,11 @@ pub fn prose_citations(text: &str, md: &MdModel) -> Vec<Span> {
             }
         }
     }
-    // "(text in …, page 489)", "(printed in …, 1949)".
+}
+
+/// "(text in …, page 489)", "(printed in …, 1949)": a parenthesis that says where a
+/// text is printed.
+fn printed_in(text: &str, md: &MdModel, out: &mut Vec<Span>) {
     let mut from = 0;
     while let Some(rel) = text.get(from..).and_then(|r| r.find('(')) {
         let open = from + rel;
@@ -251,9 +293,6 @@ pub fn prose_citations(text: &str, md: &MdModel) -> Vec<Span> {
             out.push(Span::new(open, close + 1));
         }
     }
-    out.sort();
-    out.dedup();
-    out
 }
 
 fn is_capital(w: &str) -> bool {

@@ -89,6 +89,30 @@ pub struct Claim {
     pub paragraph: Span,
 }
 
+impl Claim {
+    /// The claim moved with its paragraph, from a paragraph starting at `from` to one
+    /// starting at `to`.
+    fn moved(mut self, from: usize, to: usize) -> Claim {
+        self.span = self.span.moved(from, to);
+        self.evidence = self.evidence.moved(from, to);
+        self.paragraph = self.paragraph.moved(from, to);
+        self.insert_at = self.insert_at + to - from;
+        self.kind = match self.kind {
+            ClaimKind::Quotation { quote } => ClaimKind::Quotation {
+                quote: quote.moved(from, to),
+            },
+            ClaimKind::DatedStatement { date, verb } => ClaimKind::DatedStatement {
+                date: date.moved(from, to),
+                verb: verb.moved(from, to),
+            },
+            ClaimKind::BlockQuotation { quote } => ClaimKind::BlockQuotation {
+                quote: quote.moved(from, to),
+            },
+        };
+        self
+    }
+}
+
 /// Find the claims of `text`. `dates` are the spans of the date expressions found in
 /// prose (any order); only those naming a month or a day count as precise.
 pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claims) -> Vec<Claim> {
@@ -107,6 +131,56 @@ pub fn find_layered(
     cfg: &Claims,
     layers: &Layers,
 ) -> Vec<Claim> {
+    find_in(text, md, notes, dates, cfg, layers, None)
+}
+
+/// What [`find_reusing`] keeps of one version of a document for the next: each
+/// paragraph's claims and the sources its words name.
+#[derive(Default)]
+pub struct ClaimMemo {
+    claims: crate::memo::BlockMemo<Vec<Claim>>,
+    cited: crate::memo::BlockMemo<Vec<Span>>,
+}
+
+impl ClaimMemo {
+    /// The end of a version (see [`crate::memo::BlockMemo::sweep`]).
+    pub fn sweep(&self) {
+        self.claims.sweep();
+        self.cited.sweep();
+    }
+
+    /// Paragraphs read (not found) since this was made.
+    pub fn computed(&self) -> usize {
+        self.claims.computed() + self.cited.computed()
+    }
+}
+
+/// [`find_layered`], each paragraph's claims kept in `memo` for the next version of
+/// the document: an edit re-reads the paragraphs it touched. A paragraph's claims
+/// depend only on its text, whether it is quoted, the claim scope, its prose pieces,
+/// and the note markers (and sources) and precise dates inside it (the key); block
+/// quotes and an edition's notes are read again each time.
+pub fn find_reusing(
+    text: &str,
+    md: &MdModel,
+    notes: &Notes,
+    dates: &[Span],
+    cfg: &Claims,
+    layers: &Layers,
+    memo: &ClaimMemo,
+) -> Vec<Claim> {
+    find_in(text, md, notes, dates, cfg, layers, Some(memo))
+}
+
+fn find_in(
+    text: &str,
+    md: &MdModel,
+    notes: &Notes,
+    dates: &[Span],
+    cfg: &Claims,
+    layers: &Layers,
+    memo: Option<&ClaimMemo>,
+) -> Vec<Claim> {
     if layers.kind == DocKind::Primary {
         return Vec::new();
     }
@@ -116,7 +190,11 @@ pub fn find_layered(
     markers.extend(author_date_citations(text, md));
     // So do Pandoc citations, `[@key, p. 33]` and in-text `@key`.
     markers.extend(crate::citations::syntax::source_spans(text, md));
-    markers.extend(prose_citations(text, md));
+    markers.extend(attribution::prose_citations_in(
+        text,
+        md,
+        memo.map(|m| &m.cited),
+    ));
     markers.sort();
     markers.dedup();
     let mut dates: Vec<Span> = dates
@@ -156,7 +234,10 @@ pub fn find_layered(
         if b.kind != BlockKind::Paragraph || is_excluded(&excluded, b.span) {
             continue;
         }
-        paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut out);
+        match memo {
+            Some(m) => kept_paragraph_claims(text, md, &markers, &dates, cfg.scope, b, m, &mut out),
+            None => paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut out),
+        }
     }
     if layers.kind == DocKind::Edition {
         // The editor's notes: each footnote definition read as one paragraph.
@@ -360,6 +441,46 @@ fn char_end(cs: &[(usize, char)], i: usize) -> usize {
 
 // ---------------------------------------------------------------------------------
 // Claims of a paragraph and of a block quote.
+
+/// [`paragraph_claims`] through the memo.
+#[allow(clippy::too_many_arguments)]
+fn kept_paragraph_claims(
+    text: &str,
+    md: &MdModel,
+    markers: &[Span],
+    dates: &[Span],
+    scope: ClaimScope,
+    b: &Block,
+    memo: &ClaimMemo,
+    out: &mut Vec<Claim>,
+) {
+    let para = b.content;
+    let inside = |v: &[Span]| -> Vec<Span> {
+        let lo = v.partition_point(|m| m.start < para.start);
+        let hi = v.partition_point(|m| m.start <= para.end);
+        v.get(lo..hi).unwrap_or(&[]).to_vec()
+    };
+    let pieces = md.prose_pieces(para);
+    let mut key = crate::memo::BlockKey::new(para.slice(text))
+        .num(u64::from(b.quote_depth > 0))
+        .num(u64::from(scope == ClaimScope::Sentence));
+    let (ms, ds) = (inside(markers), inside(dates));
+    for group in [&pieces, &ms, &ds] {
+        key = key.num(group.len() as u64);
+        for s in group {
+            // A span may reach past the paragraph's end; never before its start.
+            key = key
+                .num((s.start - para.start) as u64)
+                .num((s.end - para.start) as u64);
+        }
+    }
+    let found = memo.claims.get_or(key.bytes(), || {
+        let mut v = Vec::new();
+        paragraph_claims(text, md, markers, dates, scope, b, &mut v);
+        v.into_iter().map(|c| c.moved(para.start, 0)).collect()
+    });
+    out.extend(found.into_iter().map(|c| c.moved(0, para.start)));
+}
 
 fn paragraph_claims(
     text: &str,
