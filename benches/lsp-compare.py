@@ -3,6 +3,7 @@
 
     benches/lsp-compare.py [--sizes 10k,100k,1m,10m] [--annalist BIN] [--rumdl BIN]
                            [--edits 20] [--hovers 200] [--markdown OUT.md]
+                           [--documents a.md,b.md]   (open these instead)
 
 For each size, a workspace folder is written holding a transcription of that size
 (`transcription.md`: the fixture's paragraphs with GFM footnotes, printed "(n)"
@@ -263,11 +264,20 @@ def main():
     ap.add_argument("--no-collection", action="store_true",
                     help="the workspace folder holds only the document")
     ap.add_argument("--markdown", help="also write the table to this file")
+    ap.add_argument("--documents", help="comma-separated Markdown files to open instead of the "
+                    "generated transcriptions (e.g. the inputs of benches/pathological.py)")
     a = ap.parse_args()
     rows = []
-    for key in a.sizes.split(","):
-        target = SIZES.get(key) or int(key)
-        doc, paras = transcription(target)
+    if a.documents:
+        inputs = []
+        for f in a.documents.split(","):
+            text = Path(f).read_text(encoding="utf-8")
+            inputs.append((Path(f).stem, lambda text=text: (text, text.count("\n\n") + 1)))
+    else:
+        inputs = [(key, lambda key=key: transcription(SIZES.get(key) or int(key)))
+                  for key in a.sizes.split(",")]
+    for key, make in inputs:
+        doc, paras = make()
         ws = Path(tempfile.mkdtemp(prefix=f"annalist-lsp-{key}-"))
         (ws / "transcription.md").write_text(doc, encoding="utf-8")
         if not a.no_collection:
@@ -278,6 +288,8 @@ def main():
             except Exception as e:  # a server that fails is reported, not hidden
                 r = {"server": name, "error": str(e)}
             r["size"] = f"{len(doc.encode()):,} B, {paras:,} paragraphs"
+            if a.documents:
+                r["size"] = f"{key}: " + r["size"]
             rows.append(r)
             print(json.dumps(r), file=sys.stderr)
         shutil.rmtree(ws, ignore_errors=True)

@@ -84,11 +84,17 @@ pub fn run() -> ExitCode {
         // undecodable message would otherwise end the server's input for good.
         let (server_in, sanitised) = tokio::io::duplex(1 << 20);
         tokio::spawn(wire::sanitize(tokio::io::stdin(), sanitised));
-        let stdout = tokio::io::stdout();
+        // The server's output reaches stdout through the merger, which also writes
+        // the diagnostics serialised directly (see `wire::publish_diagnostics`).
+        let (server_out, from_server) = tokio::io::duplex(1 << 20);
+        let direct =
+            wire::direct_output().unwrap_or_else(|| tokio::sync::mpsc::unbounded_channel().1);
+        let merger = tokio::spawn(wire::merge_output(from_server, direct, tokio::io::stdout()));
         let (service, socket) = server::service();
-        tower_lsp_server::Server::new(server_in, stdout, socket)
+        tower_lsp_server::Server::new(server_in, server_out, socket)
             .serve(service)
             .await;
+        let _ = merger.await;
     });
     // Blocking analysis threads may still be running: do not wait for them.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));

@@ -158,7 +158,7 @@ pub async fn send_refreshed(
     refresh_pull: bool,
 ) {
     for (u, diags, version) in publish {
-        client.publish_diagnostics(u, diags, Some(version)).await;
+        super::wire::publish_diagnostics(client, u, diags, Some(version)).await;
     }
     if refresh_pull {
         let _ = client.workspace_diagnostic_refresh().await;
@@ -227,7 +227,7 @@ pub async fn report_config_problems(
                 .map(config_diagnostic)
                 .collect();
             if let Some(uri) = Uri::from_file_path(&f) {
-                client.publish_diagnostics(uri, diags, None).await;
+                super::wire::publish_diagnostics(client, uri, diags, None).await;
             }
         }
         for p in &problems {

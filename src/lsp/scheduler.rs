@@ -231,9 +231,7 @@ async fn publish_fresh(
         (mine, others, pull)
     };
     if let Some(diags) = mine {
-        client
-            .publish_diagnostics(uri.clone(), diags, Some(snap.version))
-            .await;
+        super::wire::publish_diagnostics(client, uri.clone(), diags, Some(snap.version)).await;
     }
     send_refreshed(client, others.0, pull && others.1).await;
 }

@@ -106,9 +106,13 @@ impl Backend {
             self.reindex_file(p.into_owned());
         }
         if !pull {
-            self.client
-                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
-                .await;
+            crate::lsp::wire::publish_diagnostics(
+                &self.client,
+                params.text_document.uri,
+                Vec::new(),
+                None,
+            )
+            .await;
         }
     }
 
