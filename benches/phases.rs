@@ -56,6 +56,29 @@ fn main() {
                 analysis::analyze(arc.clone(), Some(md.clone()), &ctx)
             }),
         ),
+        ("analyze reusing the last version, one-character edit", {
+            // The editor's path: the facts of the blocks the edit did not touch are
+            // kept from the last version (alternating between two texts that differ
+            // by one character in a middle paragraph, so each run re-reads it).
+            let reuse = analysis::Reuse::default();
+            let mid =
+                a.md.blocks
+                    .get(a.md.blocks.len() / 2)
+                    .map(|b| b.content.start + 3)
+                    .unwrap_or(0);
+            let edited = format!("{}x{}", &text[..mid], &text[mid..]);
+            let versions: Vec<(Arc<str>, Arc<annalist::markdown::MdModel>)> = [&text, &edited]
+                .iter()
+                .map(|t| (Arc::from(t.as_str()), annalist::document::parse_model(t)))
+                .collect();
+            let place = annalist::citations::Place::default();
+            let mut k = 0;
+            time(runs, || {
+                k += 1;
+                let (t, m) = &versions[k % 2];
+                analysis::analyze_reusing(t.clone(), Some(m.clone()), &ctx, &place, None, &reuse)
+            })
+        }),
         (
             "  notes facts",
             time(runs, || annalist::notes::analyze(&text, &md)),
