@@ -2,19 +2,19 @@
 //! produced — the merged gazetteer, the problems met, and the recognizer (every name
 //! folded and sorted, the surname index) — kept in the project's cache directory so
 //! that the next start reads it instead of parsing the TOML and folding the names
-//! again. The OCR lexicon is rebuilt (it is cheap, and built while the recognizer is
-//! decoded).
+//! again — and the OCR lexicon (the names and their words).
 //!
 //! Only a configuration with project gazetteers is cached. One file per
 //! configuration directory, `DIR/gazetteer/<hash of the directory>.bin`:
 //! the magic bytes, the key ([`crate::gazetteer::cache::inputs_hash`]: this binary,
 //! the built-in data, every gazetteer file's path and bytes), a checksum of the rest,
-//! then the gazetteer and the recognizer, each a length and its postcard bytes. A file
+//! then the gazetteer, the recognizer and the lexicon, each a length and its postcard
+//! bytes. A file
 //! whose key differs is a miss and is replaced; a missing, unreadable, truncated or
 //! corrupt one (wrong magic, checksum, encoding, or an index out of range) is a miss
 //! too; a cache that cannot be written is skipped. Never an error, never a panic.
 
-use super::{Knowledge, Recognizer};
+use super::{Knowledge, Recognizer, ocr::Lexicon};
 use crate::cachedir::{Hash, Hashing};
 use crate::config::{Config, FileProblem};
 use crate::gazetteer::{self, cache::Stored};
@@ -78,16 +78,22 @@ fn write(
 ) -> std::io::Result<()> {
     let stored = Stored::new(&k.gazetteer, problems)
         .ok_or_else(|| std::io::Error::other("the gazetteer cannot be stored"))?;
-    let (g, r) = rayon::join(
+    let (g, (r, l)) = rayon::join(
         || postcard::to_stdvec(&stored),
-        || postcard::to_stdvec(&k.recognizer),
+        || {
+            (
+                postcard::to_stdvec(&k.recognizer),
+                postcard::to_stdvec(&k.lexicon),
+            )
+        },
     );
-    let (g, r) = (
+    let (g, r, l) = (
         g.map_err(std::io::Error::other)?,
         r.map_err(std::io::Error::other)?,
+        l.map_err(std::io::Error::other)?,
     );
-    let mut payload = Vec::with_capacity(g.len() + r.len() + 16);
-    for section in [&g, &r] {
+    let mut payload = Vec::with_capacity(g.len() + r.len() + l.len() + 24);
+    for section in [&g, &r, &l] {
         payload.extend_from_slice(&(section.len() as u64).to_le_bytes());
         payload.extend_from_slice(section);
     }
@@ -137,19 +143,21 @@ fn decode(bytes: &[u8], key: Hash) -> Option<(Knowledge, Vec<FileProblem>)> {
     }
     let (g, rest) = section(payload)?;
     let (r, rest) = section(rest)?;
+    let (l, rest) = section(rest)?;
     if !rest.is_empty() {
         return None;
     }
-    // The gazetteer and its lexicon on one side, the recognizer on the other.
-    let (restored, recognizer) = rayon::join(
+    // Three independent decodes, shared among the threads there are.
+    let ((restored, recognizer), lexicon) = rayon::join(
         || {
-            let (g, problems) = postcard::from_bytes::<Stored>(g).ok()?.restore()?;
-            let lexicon = super::knowledge::lexicon(&g);
-            Some((g, problems, lexicon))
+            rayon::join(
+                || postcard::from_bytes::<Stored>(g).ok()?.restore(),
+                || postcard::from_bytes::<Recognizer>(r).ok(),
+            )
         },
-        || postcard::from_bytes::<Recognizer>(r).ok(),
+        || postcard::from_bytes::<Lexicon>(l).ok(),
     );
-    let ((gazetteer, problems, lexicon), recognizer) = (restored?, recognizer?);
+    let ((gazetteer, problems), recognizer, lexicon) = (restored?, recognizer?, lexicon?);
     if !recognizer.fits(gazetteer.entities.len()) {
         return None;
     }

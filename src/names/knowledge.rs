@@ -56,7 +56,7 @@ impl Knowledge {
 }
 
 /// The OCR lexicon of a gazetteer: its names and name words, OCR spellings left out.
-pub(super) fn lexicon(gazetteer: &Gazetteer) -> crate::names::ocr::Lexicon {
+fn lexicon(gazetteer: &Gazetteer) -> crate::names::ocr::Lexicon {
     crate::names::ocr::Lexicon::new(gazetteer.entities.iter().flat_map(|e| {
         std::iter::once(e.preferred.as_str()).chain(
             e.names
