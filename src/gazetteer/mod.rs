@@ -188,7 +188,7 @@ pub struct Gazetteer {
     /// Id → index, kept by [`Gazetteer::merge`] so that loading n entries costs O(n),
     /// not O(n²) (a 50,000-entry project file). Trusted only while it covers exactly
     /// `entities` (a caller may assign `entities` directly); rebuilt otherwise.
-    ids: std::collections::HashMap<String, usize>,
+    ids: foldhash::HashMap<String, usize>,
 }
 
 impl Gazetteer {

@@ -23,7 +23,7 @@ use super::Mention;
 use crate::finding::Span;
 use crate::gazetteer::{Entity, EntityKind, Gazetteer, System, TOO_AMBIGUOUS};
 use crate::names::romanise::{Language, chinese, korean};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Titles (folded words) that make a following surname safe to link. Longest first
 /// where one is the tail of another. Dots after abbreviations are optional.
@@ -223,9 +223,9 @@ pub fn surnames(e: &Entity) -> Vec<String> {
 
 impl Surnames {
     pub fn new(g: &Gazetteer) -> Surnames {
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut name_words: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut roles: HashMap<usize, Vec<(String, i32, i32)>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut name_words: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut roles: HashMap<usize, Vec<(String, i32, i32)>> = HashMap::default();
         let mut person = Vec::with_capacity(g.entities.len());
         for (i, e) in g.entities.iter().enumerate() {
             person.push(e.kind == EntityKind::Person);
