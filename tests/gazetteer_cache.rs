@@ -2,8 +2,12 @@
 //! `check` stores the loaded project gazetteers in `.annalist_cache/gazetteer/`, the
 //! next one reads them (the file is not written again) and says the same; a changed
 //! byte of a gazetteer file changes the result exactly as without a cache; and
-//! `--no-cache` neither writes nor reads it.
+//! `--no-cache` neither writes nor reads it. The language server keeps it in its
+//! workspace root's cache directory.
 
+mod common;
+
+use serde_json::json;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -113,4 +117,35 @@ fn a_project_gazetteer_is_cached_used_and_invalidated_by_a_byte() {
     fs::write(file, &now.0[..now.0.len() / 2]).unwrap_or_else(|e| panic!("write: {e}"));
     assert_eq!(text(&run(d.path(), &args)), changed_fresh);
     assert_eq!(stamp(file).0.len(), now.0.len());
+}
+
+#[test]
+fn the_server_caches_the_workspace_gazetteers_and_reads_them_again() {
+    let d = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    write(
+        d.path(),
+        "annalist.toml",
+        "gazetteers = [\"people.toml\"]\n",
+    );
+    write(d.path(), "people.toml", &people("Sorinoff"));
+    let doc = "Zorinov came. Sorinoff left. Zorinov stayed.\n";
+    write(d.path(), "z.md", doc);
+    // The server's environment is this test's: the same directory.
+    let cache = annalist::cachedir::directory(d.path());
+    let uri = common::file_uri(&d.path().join("z.md"));
+    let session = || {
+        let mut lsp = common::Lsp::spawn_in(d.path());
+        lsp.initialize_in(d.path(), json!({}));
+        lsp.open(&uri, doc);
+        let diagnostics = lsp.diagnostics(&uri, Some(1));
+        let _ = lsp.shutdown();
+        serde_json::to_string(&diagnostics).unwrap_or_default()
+    };
+    let first = session();
+    assert!(first.contains("Sorinoff"), "{first}");
+    let files = gazetteer_files(&cache);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let stored = stamp(&files[0]);
+    assert_eq!(session(), first);
+    assert_eq!(stamp(&files[0]), stored, "a hit does not rewrite the cache");
 }
