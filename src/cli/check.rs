@@ -157,8 +157,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Neither read nor write the cache of per-file results (`.annalist_cache` at the
-    /// project root, or `ANNALIST_CACHE_DIR`).
+    /// Neither read nor write the cache (`.annalist_cache` at the project root, or
+    /// `ANNALIST_CACHE_DIR`): per-file results and loaded project gazetteers.
     #[arg(long)]
     pub no_cache: bool,
 }
