@@ -158,7 +158,7 @@ fn decode(bytes: &[u8], key: Hash) -> Option<(Knowledge, Vec<FileProblem>)> {
         || postcard::from_bytes::<Lexicon>(l).ok(),
     );
     let ((gazetteer, problems), recognizer, lexicon) = (restored?, recognizer?, lexicon?);
-    if !recognizer.fits(gazetteer.entities.len()) {
+    if !recognizer.fits(&gazetteer) {
         return None;
     }
     Some((
@@ -286,6 +286,21 @@ mod tests {
         same(&fresh, &again);
         let rewritten = std::fs::read(&file).unwrap_or_else(|e| panic!("{e}"));
         assert!(decode(&rewritten, key).is_some());
+    }
+
+    #[test]
+    fn a_recognizer_fits_only_its_own_gazetteer() {
+        let (dir, config, _) = project();
+        let (k, _) = load(dir.path(), &config, None);
+        assert!(k.recognizer.fits(&k.gazetteer));
+        let mut fewer = k.gazetteer.clone();
+        fewer.entities.pop();
+        assert!(!k.recognizer.fits(&fewer));
+        let mut nameless = k.gazetteer.clone();
+        for e in &mut nameless.entities {
+            e.names.clear();
+        }
+        assert!(!k.recognizer.fits(&nameless));
     }
 
     #[test]

@@ -201,13 +201,17 @@ impl Recognizer {
         (keys, pats)
     }
 
-    /// Whether a restored recognizer fits a gazetteer of `entities` entities: one
-    /// list of spellings per name, sorted names, every entity index in range.
-    pub fn fits(&self, entities: usize) -> bool {
+    /// Whether a restored recognizer fits the gazetteer `g`: one list of spellings
+    /// per name, sorted names, every entity and spelling index in range.
+    pub fn fits(&self, g: &Gazetteer) -> bool {
         self.names.keys.len() == self.pats.len()
             && self.names.keys.is_sorted()
-            && self.pats.iter().flatten().all(|c| c.entity < entities)
-            && self.surnames.fits(entities)
+            && self.pats.iter().flatten().all(|c| {
+                g.entities
+                    .get(c.entity)
+                    .is_some_and(|e| c.name.is_none_or(|n| n < e.names.len()))
+            })
+            && self.surnames.fits(g.entities.len())
     }
 
     /// How many distinct folded names the recognizer holds.
