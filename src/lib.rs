@@ -5,6 +5,7 @@
 //! out. See ARCHITECTURE.md.
 
 pub mod analysis;
+pub mod cachedir;
 pub mod citations;
 pub mod claims;
 pub mod cli;

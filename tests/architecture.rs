@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// Floors, bottom to top. A module may use modules on lower floors, and on its own
 /// floor only where the list of same-floor edges below allows it.
 const FLOORS: &[&[&str]] = &[
-    &["finding", "position", "memo"],
+    &["finding", "position", "memo", "cachedir"],
     &["kind", "romanisation", "config", "project"],
     &["markdown", "suppress", "prose"],
     &["gazetteer"],

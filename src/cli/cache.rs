@@ -28,77 +28,14 @@ use crate::finding::{Finding, Fix, Related, Severity, Span};
 use crate::gazetteer::{EntityKind, System};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The cache directory's name at the project root.
-pub const DIR_NAME: &str = ".annalist_cache";
-/// The environment variable that moves the cache.
-pub const ENV_DIR: &str = "ANNALIST_CACHE_DIR";
+pub use crate::cachedir::{DIR_NAME, ENV_DIR, Hash, Hashing, directory};
+use crate::cachedir::{binary_identity, prepare, write_atomic};
+
 /// Bumped when the pack format changes.
 const FORMAT: &str = "v1";
-
-/// A 128-bit hash, from two independently keyed SipHash passes (the standard
-/// library's; stable within one binary, and the binary is part of every key).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Hash(u128);
-
-impl Hash {
-    fn hex(self) -> String {
-        format!("{:032x}", self.0)
-    }
-}
-
-/// Feeds the same bytes to two hashers started differently.
-pub struct Hashing(
-    std::collections::hash_map::DefaultHasher,
-    std::collections::hash_map::DefaultHasher,
-);
-
-impl Default for Hashing {
-    fn default() -> Self {
-        let mut a = std::collections::hash_map::DefaultHasher::new();
-        let mut b = std::collections::hash_map::DefaultHasher::new();
-        a.write(b"annalist-cache-a");
-        b.write(b"annalist-cache-b");
-        Hashing(a, b)
-    }
-}
-
-impl Hashing {
-    /// Add one field; its length goes first, so fields cannot run into each other.
-    pub fn field(&mut self, bytes: &[u8]) -> &mut Self {
-        for h in [&mut self.0, &mut self.1] {
-            h.write_u64(bytes.len() as u64);
-            h.write(bytes);
-        }
-        self
-    }
-
-    pub fn finish(&self) -> Hash {
-        Hash((u128::from(self.0.finish()) << 64) | u128::from(self.1.finish()))
-    }
-}
-
-/// What identifies this binary: its version, and its executable's size and
-/// modification time (a rebuild without a version bump must not reuse results).
-/// `None` when the executable cannot be examined: then nothing is cached.
-fn binary_identity() -> Option<String> {
-    let exe = std::env::current_exe().ok()?;
-    let meta = std::fs::metadata(exe).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some(format!(
-        "{} {} {}",
-        env!("CARGO_PKG_VERSION"),
-        meta.len(),
-        modified.as_nanos()
-    ))
-}
 
 /// The fingerprint of a configuration group: every input of a file's result except the
 /// file itself. `None` when the binary cannot be identified.
@@ -125,15 +62,6 @@ pub fn entry_hash(text: &str, kind: Option<crate::kind::DocKind>) -> Hash {
     h.field(format!("{kind:?}").as_bytes());
     h.field(text.as_bytes());
     h.finish()
-}
-
-/// Where the cache lives: `ANNALIST_CACHE_DIR` when set (and not empty), else
-/// `.annalist_cache` in `project_root`.
-pub fn directory(project_root: &Path) -> PathBuf {
-    match std::env::var_os(ENV_DIR) {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => project_root.join(DIR_NAME),
-    }
 }
 
 /// A file's own result, as cached.
@@ -226,49 +154,13 @@ impl Pack {
 
     fn write(self) -> std::io::Result<()> {
         prepare(&self.dir)?;
-        let Some(parent) = self.file.parent() else {
-            return Ok(());
-        };
-        std::fs::create_dir_all(parent)?;
         let pack = StoredPack {
             fingerprint: self.fingerprint,
             entries: self.entries,
         };
         let bytes = serde_json::to_vec(&pack).map_err(std::io::Error::other)?;
-        let tmp = parent.join(format!(
-            ".{}.{}.tmp",
-            self.file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        if let Err(e) =
-            std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &self.file))
-        {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        Ok(())
+        write_atomic(&self.file, &bytes)
     }
-}
-
-/// Create the cache directory with its `CACHEDIR.TAG` and a `.gitignore` ignoring
-/// everything in it (both written once).
-fn prepare(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let tag = dir.join("CACHEDIR.TAG");
-    if !tag.exists() {
-        std::fs::write(
-            tag,
-            "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by annalist.\n# For information about cache directory tags see https://bford.info/cachedir/\n",
-        )?;
-    }
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        std::fs::write(ignore, "# Automatically created by annalist.\n*\n")?;
-    }
-    Ok(())
 }
 
 // The stored forms: owned strings where the engine has `&'static str` codes, plain

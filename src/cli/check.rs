@@ -157,17 +157,21 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Neither read nor write the cache of per-file results (`.annalist_cache` at the
-    /// project root, or `ANNALIST_CACHE_DIR`).
+    /// Neither read nor write the cache (`.annalist_cache` at the project root, or
+    /// `ANNALIST_CACHE_DIR`): per-file results and loaded project gazetteers.
     #[arg(long)]
     pub no_cache: bool,
 }
 
 /// The one place `check` builds its knowledge of the world from a configuration: the
 /// embedded gazetteer plus the project's `gazetteers` files, and the problems met
-/// loading them.
-pub fn knowledge_for(config: &Config, config_dir: &Path) -> (Knowledge, Vec<config::FileProblem>) {
-    Knowledge::for_project(config_dir, config)
+/// loading them; kept in the cache directory `cache` when one is given.
+pub fn knowledge_for(
+    config: &Config,
+    config_dir: &Path,
+    cache: Option<&Path>,
+) -> (Knowledge, Vec<config::FileProblem>) {
+    Knowledge::for_project_cached(config_dir, config, cache)
 }
 
 fn usage(msg: impl std::fmt::Display) -> ExitCode {
@@ -465,6 +469,10 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         None
     };
 
+    // The cache directory (none with --no-cache): per-file results, and each group's
+    // loaded project gazetteers.
+    let cache_dir =
+        (!args.no_cache).then(|| cache::directory(&policy.anchor(&policy.config_here())));
     // Each file's configuration; files sharing one share a group.
     let mut problems: Vec<PathProblem> = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
@@ -486,7 +494,7 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                     return Ok(usage(e));
                 }
                 let root = policy.anchor(&loaded);
-                let (knowledge, gz) = knowledge_for(&config, &root);
+                let (knowledge, gz) = knowledge_for(&config, &root, cache_dir.as_deref());
                 problems.extend(gz.iter().map(|p| config_problem(&cwd, p)));
                 groups.push(Group {
                     config,
@@ -525,8 +533,6 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         bar
     });
     // The cache: one pack per configuration group, read before and written after.
-    let cache_dir =
-        (!args.no_cache).then(|| cache::directory(&policy.anchor(&policy.config_here())));
     let mut packs: Vec<Option<Pack>> = groups
         .iter()
         .map(|g| {

@@ -48,7 +48,7 @@ pub fn analyze_file(
         .and_then(|p| p.parent())
         .map(|p| p.to_path_buf());
     let knowledge = match &config_dir {
-        Some(dir) => crate::cli::check::knowledge_for(&loaded.config, dir).0,
+        Some(dir) => crate::cli::check::knowledge_for(&loaded.config, dir, None).0,
         None => Knowledge::embedded(),
     };
     let ctx = Context {

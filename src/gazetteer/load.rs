@@ -392,46 +392,73 @@ pub fn inside_workspace(base: &Path, rel: &Path) -> Option<PathBuf> {
     Some(joined)
 }
 
+/// One project gazetteer file as read: its path as `gazetteers` gives it, and its
+/// place and text, or the problem that kept it from being read.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub rel: PathBuf,
+    pub read: Result<(PathBuf, String), FileProblem>,
+}
+
+/// Read the project's gazetteer files (`gazetteers` in `annalist.toml`, relative to
+/// `config_dir`), in order; a file outside the workspace or unreadable is a problem
+/// on the configuration file.
+pub fn read_project(config_dir: &Path, cfg: &Config) -> Vec<Source> {
+    let config_file = config_dir.join(crate::config::CONFIG_FILE);
+    let problem = |message: String| FileProblem {
+        path: config_file.clone(),
+        line: 1,
+        column: 1,
+        message,
+    };
+    cfg.gazetteers
+        .iter()
+        .map(|rel| {
+            let read = match inside_workspace(config_dir, rel) {
+                None => Err(problem(format!(
+                    "gazetteer `{}` is outside the workspace ({}): only files under the directory of annalist.toml are read",
+                    rel.display(),
+                    config_dir.display()
+                ))),
+                Some(path) => match std::fs::read_to_string(&path) {
+                    Ok(text) => Ok((path, text)),
+                    Err(e) => Err(problem(format!(
+                        "cannot read gazetteer `{}`: {e} (check `gazetteers` in annalist.toml)",
+                        rel.display()
+                    ))),
+                },
+            };
+            Source {
+                rel: rel.clone(),
+                read,
+            }
+        })
+        .collect()
+}
+
 /// The embedded gazetteer plus the project's gazetteer files (`gazetteers` in
 /// `annalist.toml`, relative to `config_dir`). Entries with an id already known
 /// replace it; new ids are added. Problems carry the file, line and column.
 pub fn load_project(config_dir: &Path, cfg: &Config) -> (Gazetteer, Vec<FileProblem>) {
+    load_sources(&read_project(config_dir, cfg))
+}
+
+/// [`load_project`] from the files as [`read_project`] read them.
+pub fn load_sources(sources: &[Source]) -> (Gazetteer, Vec<FileProblem>) {
     let mut g = Gazetteer::embedded();
     let mut problems = Vec::new();
-    for rel in &cfg.gazetteers {
-        let config_file = config_dir.join(crate::config::CONFIG_FILE);
-        let Some(path) = inside_workspace(config_dir, rel) else {
-            problems.push(FileProblem {
-                path: config_file,
-                line: 1,
-                column: 1,
-                message: format!(
-                    "gazetteer `{}` is outside the workspace ({}): only files under the directory of annalist.toml are read",
-                    rel.display(),
-                    config_dir.display()
-                ),
-            });
-            continue;
-        };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.push(FileProblem {
-                    path: config_file,
-                    line: 1,
-                    column: 1,
-                    message: format!(
-                        "cannot read gazetteer `{}`: {e} (check `gazetteers` in annalist.toml)",
-                        rel.display()
-                    ),
-                });
+    for source in sources {
+        let (path, text) = match &source.read {
+            Ok(read) => read,
+            Err(p) => {
+                problems.push(p.clone());
                 continue;
             }
         };
-        let (entities, mut ps) = parse_toml(&text);
-        ps.extend(validate(&text, &entities));
+        let (entities, mut ps) = parse_toml(text);
+        ps.extend(validate(text, &entities));
         ps.sort_by_key(|p| p.offset);
-        problems.extend(ps.into_iter().map(|p| file_problem(&path, &text, p)));
+        problems.extend(ps.into_iter().map(|p| file_problem(path, text, p)));
         for (e, span) in entities {
             g.merge(
                 e,

@@ -10,13 +10,15 @@ pub use crate::romanisation::System;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+pub mod cache;
 pub mod edtf;
 pub mod import;
 mod load;
 
 pub use load::{
-    ENTITY_KEYS, TOO_AMBIGUOUS, TextProblem, file_problem, from_front_matter,
-    from_front_matter_spanned, inside_workspace, load_project, parse_toml, validate, warnings,
+    ENTITY_KEYS, Source, TOO_AMBIGUOUS, TextProblem, file_problem, from_front_matter,
+    from_front_matter_spanned, inside_workspace, load_project, load_sources, parse_toml,
+    read_project, validate, warnings,
 };
 
 /// The embedded default data, one file per subject: (file name, text). Loaded in this
@@ -186,7 +188,7 @@ pub struct Gazetteer {
     /// Id → index, kept by [`Gazetteer::merge`] so that loading n entries costs O(n),
     /// not O(n²) (a 50,000-entry project file). Trusted only while it covers exactly
     /// `entities` (a caller may assign `entities` directly); rebuilt otherwise.
-    ids: std::collections::HashMap<String, usize>,
+    ids: foldhash::HashMap<String, usize>,
 }
 
 impl Gazetteer {

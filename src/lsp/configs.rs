@@ -31,6 +31,10 @@ pub struct Resolved {
 /// Every configuration of one workspace, resolved on demand.
 pub struct Configs {
     root: Option<PathBuf>,
+    /// The workspace's cache directory (`.annalist_cache` at its root, or
+    /// `ANNALIST_CACHE_DIR`), where loaded project gazetteers are kept; none without
+    /// a workspace.
+    cache: Option<PathBuf>,
     policy: Option<Arc<Policy>>,
     settings: Value,
     embedded: Arc<Knowledge>,
@@ -59,6 +63,7 @@ impl Configs {
             .map(Arc::new)
         });
         Configs {
+            cache: root.as_deref().map(crate::cachedir::directory),
             root,
             policy,
             settings,
@@ -128,7 +133,7 @@ impl Configs {
         let mut problems = loaded.problems.clone();
         let knowledge = match &dir {
             Some(d) if !config.gazetteers.is_empty() => {
-                let (k, gz) = Knowledge::for_project(d, &config);
+                let (k, gz) = Knowledge::for_project_cached(d, &config, self.cache.as_deref());
                 problems.extend(gz);
                 Arc::new(k)
             }

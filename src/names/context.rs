@@ -23,7 +23,7 @@ use super::Mention;
 use crate::finding::Span;
 use crate::gazetteer::{Entity, EntityKind, Gazetteer, System, TOO_AMBIGUOUS};
 use crate::names::romanise::{Language, chinese, korean};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Titles (folded words) that make a following surname safe to link. Longest first
 /// where one is the tail of another. Dots after abbreviations are optional.
@@ -108,12 +108,14 @@ const WORD_SURNAMES: &[&str] = &[
     "german",
 ];
 
-/// Surnames of the persons of a gazetteer.
-#[derive(Debug, Default)]
+/// Surnames of the persons of a gazetteer. Stored in the project knowledge cache
+/// (`names/cache.rs`) with the recognizer; the titles are the constant's.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Surnames {
     /// Folded surname → the persons bearing it (entity indices, ascending).
     by_name: HashMap<String, Vec<usize>>,
     /// Folded titles split into words.
+    #[serde(skip, default = "title_words")]
     titles: Vec<Vec<&'static str>>,
     /// Per entity: a person?
     person: Vec<bool>,
@@ -121,6 +123,14 @@ pub struct Surnames {
     name_words: HashMap<String, Vec<usize>>,
     /// Folded role titles of the persons that have roles, with their years.
     roles: HashMap<usize, Vec<(String, i32, i32)>>,
+}
+
+/// [`TITLES`] split into words.
+fn title_words() -> Vec<Vec<&'static str>> {
+    TITLES
+        .iter()
+        .map(|t| t.split(' ').collect::<Vec<_>>())
+        .collect()
 }
 
 fn is_east_asian(e: &Entity) -> bool {
@@ -213,9 +223,9 @@ pub fn surnames(e: &Entity) -> Vec<String> {
 
 impl Surnames {
     pub fn new(g: &Gazetteer) -> Surnames {
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut name_words: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut roles: HashMap<usize, Vec<(String, i32, i32)>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut name_words: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut roles: HashMap<usize, Vec<(String, i32, i32)>> = HashMap::default();
         let mut person = Vec::with_capacity(g.entities.len());
         for (i, e) in g.entities.iter().enumerate() {
             person.push(e.kind == EntityKind::Person);
@@ -260,13 +270,9 @@ impl Surnames {
                 );
             }
         }
-        let titles = TITLES
-            .iter()
-            .map(|t| t.split(' ').collect::<Vec<_>>())
-            .collect();
         Surnames {
             by_name,
-            titles,
+            titles: title_words(),
             person,
             name_words,
             roles,
@@ -275,6 +281,19 @@ impl Surnames {
 
     pub fn is_empty(&self) -> bool {
         self.by_name.is_empty()
+    }
+
+    /// Whether every entity index it holds is below `entities` and it knows each of
+    /// them (a restored index must fit its gazetteer).
+    pub fn fits(&self, entities: usize) -> bool {
+        self.person.len() == entities
+            && self
+                .by_name
+                .values()
+                .chain(self.name_words.values())
+                .flatten()
+                .chain(self.roles.keys())
+                .all(|&i| i < entities)
     }
 
     /// The persons whose surname is `folded`.

@@ -19,19 +19,8 @@ pub struct Knowledge {
 impl Knowledge {
     pub fn new(gazetteer: Gazetteer) -> Knowledge {
         // Independent of each other: built side by side.
-        let (recognizer, lexicon) = rayon::join(
-            || Recognizer::new(&gazetteer),
-            || {
-                crate::names::ocr::Lexicon::new(gazetteer.entities.iter().flat_map(|e| {
-                    std::iter::once(e.preferred.as_str()).chain(
-                        e.names
-                            .iter()
-                            .filter(|n| n.system != Some(crate::gazetteer::System::Ocr))
-                            .map(|n| n.text.as_str()),
-                    )
-                }))
-            },
-        );
+        let (recognizer, lexicon) =
+            rayon::join(|| Recognizer::new(&gazetteer), || lexicon(&gazetteer));
         Knowledge {
             gazetteer,
             recognizer,
@@ -50,7 +39,30 @@ impl Knowledge {
         config_dir: &std::path::Path,
         config: &Config,
     ) -> (Knowledge, Vec<crate::config::FileProblem>) {
-        let (g, problems) = crate::gazetteer::load_project(config_dir, config);
-        (Knowledge::new(g), problems)
+        Knowledge::for_project_cached(config_dir, config, None)
     }
+
+    /// [`Knowledge::for_project`], kept in the cache directory `cache` when one is
+    /// given (the front end's: `check` without `--no-cache`, the server with a
+    /// workspace): read from it when it holds this very load (see `names/cache.rs`),
+    /// stored there otherwise.
+    pub fn for_project_cached(
+        config_dir: &std::path::Path,
+        config: &Config,
+        cache: Option<&std::path::Path>,
+    ) -> (Knowledge, Vec<crate::config::FileProblem>) {
+        super::cache::load(config_dir, config, cache)
+    }
+}
+
+/// The OCR lexicon of a gazetteer: its names and name words, OCR spellings left out.
+fn lexicon(gazetteer: &Gazetteer) -> crate::names::ocr::Lexicon {
+    crate::names::ocr::Lexicon::new(gazetteer.entities.iter().flat_map(|e| {
+        std::iter::once(e.preferred.as_str()).chain(
+            e.names
+                .iter()
+                .filter(|n| n.system != Some(crate::gazetteer::System::Ocr))
+                .map(|n| n.text.as_str()),
+        )
+    }))
 }

@@ -8,6 +8,7 @@ use crate::finding::Span;
 use crate::gazetteer::{Gazetteer, Origin, System, TextProblem};
 use crate::markdown::MdModel;
 
+mod cache;
 mod context;
 mod knowledge;
 mod recognize;

@@ -95,16 +95,36 @@ pub fn repair(surface: &str, known: impl Fn(&str) -> bool) -> Option<String> {
 /// What a scan of prose knows: names (exact) and the words they are made of. Built
 /// once per gazetteer ([`crate::facts::Knowledge::lexicon`]); it remembers which name
 /// words each word seen repairs to, since the search over confusions is the costly
-/// part and the same words recur in every file of a collection.
-#[derive(Debug, Default)]
+/// part and the same words recur in every file of a collection. Stored in the project
+/// knowledge cache (`names/cache.rs`) without what it remembered.
+#[derive(Debug, Default, serde::Serialize)]
 pub struct Lexicon {
     names: HashSet<String>,
     words: HashSet<String>,
+    #[serde(skip)]
     repairs: std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<String>>>>,
 }
 
 /// Most words whose repairs a lexicon remembers (then it forgets them all).
 const REPAIR_MEMO: usize = 100_000;
+
+/// Read back as the two lists it is written as, each set made at its full size at
+/// once (a set grown insert by insert rehashes its strings several times over).
+impl<'de> serde::Deserialize<'de> for Lexicon {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Lexicon, D::Error> {
+        let (names, words): (Vec<String>, Vec<String>) = serde::Deserialize::deserialize(d)?;
+        let set = |v: Vec<String>| {
+            let mut s = HashSet::with_capacity_and_hasher(v.len(), Default::default());
+            s.extend(v);
+            s
+        };
+        Ok(Lexicon {
+            names: set(names),
+            words: set(words),
+            repairs: Default::default(),
+        })
+    }
+}
 
 impl Lexicon {
     pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Lexicon {

@@ -25,7 +25,7 @@ use crate::prose::fold::{Folder, is_word};
 pub use crate::prose::fold::{fold_name, is_unspaced_script};
 
 /// One spelling that folds to an automaton pattern.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Cand {
     entity: usize,
     name: Option<usize>,
@@ -37,8 +37,8 @@ struct Cand {
 }
 
 /// Every name of a gazetteer, folded, sorted and searchable by prefix; built once,
-/// shared.
-#[derive(Debug, Default)]
+/// shared, and stored in the project knowledge cache (`names/cache.rs`).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Recognizer {
     names: Names,
     /// Per pattern (index into the sorted names), the spellings folding to it.
@@ -59,6 +59,19 @@ struct Names {
     keys: Vec<String>,
     /// Per first byte, the range of `keys` starting with it.
     first: Vec<(u32, u32)>,
+}
+
+/// Stored as its keys: the first-byte ranges are rebuilt.
+impl serde::Serialize for Names {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.keys.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Names {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Names, D::Error> {
+        Ok(Names::new(Vec::deserialize(d)?))
+    }
 }
 
 impl Names {
@@ -186,6 +199,19 @@ impl Recognizer {
             }
         }
         (keys, pats)
+    }
+
+    /// Whether a restored recognizer fits the gazetteer `g`: one list of spellings
+    /// per name, sorted names, every entity and spelling index in range.
+    pub fn fits(&self, g: &Gazetteer) -> bool {
+        self.names.keys.len() == self.pats.len()
+            && self.names.keys.is_sorted()
+            && self.pats.iter().flatten().all(|c| {
+                g.entities
+                    .get(c.entity)
+                    .is_some_and(|e| c.name.is_none_or(|n| n < e.names.len()))
+            })
+            && self.surnames.fits(g.entities.len())
     }
 
     /// How many distinct folded names the recognizer holds.

@@ -134,7 +134,7 @@ pub fn run(args: TimelineArgs) -> ExitCode {
     // The project's gazetteers too, as `annalist check` and the server load them.
     let knowledge = match loaded.path.as_ref().and_then(|p| p.parent()) {
         Some(dir) => {
-            let (k, problems) = crate::cli::check::knowledge_for(&loaded.config, dir);
+            let (k, problems) = crate::cli::check::knowledge_for(&loaded.config, dir, None);
             for p in &problems {
                 eprintln!("annalist timeline: {p}");
             }

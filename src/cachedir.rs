@@ -1,0 +1,167 @@
+//! The project's cache directory (`.annalist_cache`, or `ANNALIST_CACHE_DIR`): where
+//! it is, how it is created (with its `CACHEDIR.TAG` and `.gitignore`), how a file
+//! in it is written (atomically), and the hash its keys are made of.
+//!
+//! Two caches live there: `check`'s per-file results (`cli/cache.rs`) and the loaded
+//! project gazetteers with their name index (`names/cache.rs`). Both are given the
+//! directory by their front end; nothing below the front ends decides where it is.
+//! A cache that cannot be read or written is skipped: every function here that can
+//! fail returns the failure for its caller to ignore.
+
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+
+/// The cache directory's name at the project root.
+pub const DIR_NAME: &str = ".annalist_cache";
+/// The environment variable that moves the cache.
+pub const ENV_DIR: &str = "ANNALIST_CACHE_DIR";
+
+/// Where the cache lives: `ANNALIST_CACHE_DIR` when set (and not empty), else
+/// `.annalist_cache` in `project_root`.
+pub fn directory(project_root: &Path) -> PathBuf {
+    match std::env::var_os(ENV_DIR) {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => project_root.join(DIR_NAME),
+    }
+}
+
+/// Create the cache directory with its `CACHEDIR.TAG` and a `.gitignore` ignoring
+/// everything in it (both written once).
+pub fn prepare(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let tag = dir.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        std::fs::write(
+            tag,
+            "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by annalist.\n# For information about cache directory tags see https://bford.info/cachedir/\n",
+        )?;
+    }
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(ignore, "# Automatically created by annalist.\n*\n")?;
+    }
+    Ok(())
+}
+
+/// Write `bytes` to `file` (its parent created if need be) through a temporary file
+/// renamed over it, so that a concurrent reader sees the old or the new content,
+/// never a part. The temporary file is removed when the write fails.
+pub fn write_atomic(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let Some(parent) = file.parent() else {
+        return Err(std::io::Error::other("a cache file has no directory"));
+    };
+    std::fs::create_dir_all(parent)?;
+    let tmp = parent.join(format!(
+        ".{}.{}.{}.tmp",
+        file.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id(),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    if let Err(e) = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, file)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// What identifies this binary: its version, and its executable's size and
+/// modification time (a rebuild without a version bump must not reuse results).
+/// `None` when the executable cannot be examined: then nothing is cached.
+pub fn binary_identity() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(exe).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!(
+        "{} {} {}",
+        env!("CARGO_PKG_VERSION"),
+        meta.len(),
+        modified.as_nanos()
+    ))
+}
+
+/// A 128-bit hash, from two foldhash passes with different fixed seeds (stable
+/// within one binary, and the binary is part of every key). foldhash, not the
+/// standard library's SipHash: a key covers whole gazetteer files (tens of
+/// megabytes), which SipHash reads at about 1 GB/s and foldhash several times faster.
+/// A cache key, not a defence against crafted collisions: the files hashed are the
+/// project's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hash(pub u128);
+
+impl Hash {
+    pub fn hex(self) -> String {
+        format!("{:032x}", self.0)
+    }
+}
+
+/// Feeds the same bytes to two hashers seeded differently.
+pub struct Hashing(
+    foldhash::quality::FoldHasher<'static>,
+    foldhash::quality::FoldHasher<'static>,
+);
+
+impl Default for Hashing {
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        Hashing(
+            foldhash::quality::FixedState::with_seed(0x616e_6e61_6c69_7374).build_hasher(),
+            foldhash::quality::FixedState::with_seed(0x6361_6368_652d_6b65).build_hasher(),
+        )
+    }
+}
+
+impl Hashing {
+    /// Add one field; its length goes first, so fields cannot run into each other.
+    pub fn field(&mut self, bytes: &[u8]) -> &mut Self {
+        for h in [&mut self.0, &mut self.1] {
+            h.write_u64(bytes.len() as u64);
+            h.write(bytes);
+        }
+        self
+    }
+
+    pub fn finish(&self) -> Hash {
+        Hash((u128::from(self.0.finish()) << 64) | u128::from(self.1.finish()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_do_not_run_into_each_other() {
+        let mut a = Hashing::default();
+        a.field(b"ab").field(b"c");
+        let mut b = Hashing::default();
+        b.field(b"a").field(b"bc");
+        assert_ne!(a.finish(), b.finish());
+        let mut c = Hashing::default();
+        c.field(b"ab").field(b"c");
+        assert_eq!(a.finish(), c.finish());
+    }
+
+    #[test]
+    fn an_atomic_write_leaves_the_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("sub").join("f.bin");
+        write_atomic(&file, b"one").unwrap_or_else(|e| panic!("{e}"));
+        write_atomic(&file, b"two").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(std::fs::read(&file).ok().as_deref(), Some(&b"two"[..]));
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        prepare(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(dir.path().join("CACHEDIR.TAG").exists());
+    }
+}
