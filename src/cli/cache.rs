@@ -15,9 +15,17 @@
 //! A document that uses a bibliography is never cached: its findings depend on files
 //! the key does not cover. Nor is standard input.
 //!
+//! What is also cached, for the human format only, is how the file's own findings are
+//! shown: the rendered snippets, which cost more to draw than the analysis costs to
+//! read back. They are used only when everything they depend on is unchanged too: the
+//! entry hash (text, kind), the group fingerprint (binary, configuration), and the
+//! **render key** — the path the file is shown under and whether colour is on (the
+//! renderer's width is fixed, not the terminal's; its other settings are the binary's).
+//! A finding with a related place in another file is never kept rendered.
+//!
 //! Layout: `DIR/CACHEDIR.TAG`, `DIR/.gitignore` (`*`), and one pack per configuration
-//! group, `DIR/v1/<hash of the group's place>.json`, holding the fingerprint and an
-//! entry per absolute path. A pack whose fingerprint differs is ignored and replaced
+//! group, `DIR/v2/<hash of the group's place>.bin` (postcard), holding the fingerprint
+//! and an entry per absolute path. A pack whose fingerprint differs is ignored and replaced
 //! (so stale packs do not pile up with each build). A missing, unreadable or corrupt
 //! pack, or an entry naming a rule this binary does not know, is a miss, never a
 //! failure; a cache that cannot be written is skipped silently. Writes go to a
@@ -36,8 +44,8 @@ use std::sync::Arc;
 pub const DIR_NAME: &str = ".annalist_cache";
 /// The environment variable that moves the cache.
 pub const ENV_DIR: &str = "ANNALIST_CACHE_DIR";
-/// Bumped when the pack format changes.
-const FORMAT: &str = "v1";
+/// Bumped when the pack format changes (v1: JSON; v2: postcard, with rendered output).
+const FORMAT: &str = "v2";
 
 /// A 128-bit hash, from two independently keyed SipHash passes (the standard
 /// library's; stable within one binary, and the binary is part of every key).
@@ -143,6 +151,18 @@ pub struct Cached {
     pub names: NameIndex,
 }
 
+/// What the human rendering of a file's own findings depends on beyond the file's
+/// inputs: the path it is shown under and whether colour is on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderKey {
+    pub path: String,
+    pub color: bool,
+}
+
+/// A file's own findings as the human format shows them: one per finding, in the
+/// order of the cached findings; `None` for a finding not kept rendered.
+pub type Rendered = Vec<Option<String>>;
+
 /// One configuration group's pack: read once, updated in memory, written once.
 pub struct Pack {
     file: PathBuf,
@@ -166,11 +186,11 @@ impl Pack {
         );
         let file = dir
             .join(FORMAT)
-            .join(format!("{}.json", place.finish().hex()));
+            .join(format!("{}.bin", place.finish().hex()));
         let fingerprint = fingerprint.hex();
         let entries = std::fs::read(&file)
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<StoredPack>(&bytes).ok())
+            .and_then(|bytes| postcard::from_bytes::<StoredPack>(&bytes).ok())
             .filter(|p| p.fingerprint == fingerprint)
             .map(|p| p.entries)
             .unwrap_or_default();
@@ -186,21 +206,46 @@ impl Pack {
     /// The cached result of the file at `path` (absolute) whose inputs hash to `hash`.
     pub fn get(&self, path: &Path, hash: Hash) -> Option<Cached> {
         let e = self.entries.get(path.to_string_lossy().as_ref())?;
-        if e.hash != hash.hex() {
+        if e.hash != hash.0 {
             return None;
         }
         e.restore()
     }
 
+    /// The cached human rendering of the own findings of the file at `path` whose
+    /// inputs hash to `hash`, when it was rendered under `key`.
+    pub fn rendered(&self, path: &Path, hash: Hash, key: &RenderKey) -> Option<Rendered> {
+        let e = self.entries.get(path.to_string_lossy().as_ref())?;
+        let r = e.rendered.as_ref()?;
+        (e.hash == hash.0 && r.key == *key && r.texts.len() == e.findings.len())
+            .then(|| r.texts.clone())
+    }
+
+    /// Remember how the own findings of the file at `path` (inputs `hash`, already
+    /// [`put`](Pack::put) or cached) render under `key`. Nothing happens when the entry
+    /// is missing or for other inputs, or `texts` does not match its findings.
+    pub fn put_rendered(&mut self, path: &Path, hash: Hash, key: RenderKey, texts: Rendered) {
+        let Some(e) = self.entries.get_mut(path.to_string_lossy().as_ref()) else {
+            return;
+        };
+        if e.hash != hash.0 || texts.len() != e.findings.len() {
+            return;
+        }
+        let r = StoredRendered { key, texts };
+        if e.rendered.as_ref() != Some(&r) {
+            e.rendered = Some(r);
+            self.changed = true;
+        }
+    }
+
     /// Remember the file at `path` with inputs `hash`: its own findings and names.
     pub fn put(&mut self, path: &Path, hash: Hash, findings: &[Finding], names: &NameIndex) {
         let key = path.to_string_lossy().into_owned();
-        let hex = hash.hex();
-        if self.entries.get(&key).is_some_and(|e| e.hash == hex) {
+        if self.entries.get(&key).is_some_and(|e| e.hash == hash.0) {
             return;
         }
         self.entries
-            .insert(key, StoredEntry::new(hex, findings, names));
+            .insert(key, StoredEntry::new(hash.0, findings, names));
         self.changed = true;
     }
 
@@ -218,10 +263,13 @@ impl Pack {
     /// Write the pack if anything changed. Failures are ignored: a cache that cannot be
     /// written only makes the next run slower.
     pub fn save(self) {
-        if !self.changed {
-            return;
+        if self.changed {
+            let _ = self.write();
+        } else {
+            // Only the process's end follows: freeing thousands of entries one by one
+            // would only cost time.
+            std::mem::forget(self);
         }
-        let _ = self.write();
     }
 
     fn write(self) -> std::io::Result<()> {
@@ -234,7 +282,7 @@ impl Pack {
             fingerprint: self.fingerprint,
             entries: self.entries,
         };
-        let bytes = serde_json::to_vec(&pack).map_err(std::io::Error::other)?;
+        let bytes = postcard::to_stdvec(&pack).map_err(std::io::Error::other)?;
         let tmp = parent.join(format!(
             ".{}.{}.tmp",
             self.file
@@ -272,7 +320,8 @@ fn prepare(dir: &Path) -> std::io::Result<()> {
 }
 
 // The stored forms: owned strings where the engine has `&'static str` codes, plain
-// vectors where it shares `Arc`s.
+// vectors where it shares `Arc`s. Postcard writes fields in order, without names: any
+// change to these types must bump `FORMAT`.
 
 #[derive(Serialize, Deserialize)]
 struct StoredPack {
@@ -282,10 +331,17 @@ struct StoredPack {
 
 #[derive(Serialize, Deserialize)]
 struct StoredEntry {
-    hash: String,
+    hash: u128,
     findings: Vec<StoredFinding>,
     entities: Vec<StoredEntity>,
     unlisted: Vec<StoredUnlisted>,
+    rendered: Option<StoredRendered>,
+}
+
+#[derive(Serialize, Deserialize, PartialEq)]
+struct StoredRendered {
+    key: RenderKey,
+    texts: Rendered,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -332,9 +388,10 @@ fn language(name: &str) -> Option<crate::names::romanise::Language> {
 }
 
 impl StoredEntry {
-    fn new(hash: String, findings: &[Finding], names: &NameIndex) -> StoredEntry {
+    fn new(hash: u128, findings: &[Finding], names: &NameIndex) -> StoredEntry {
         StoredEntry {
             hash,
+            rendered: None,
             findings: findings
                 .iter()
                 .map(|f| StoredFinding {
@@ -463,9 +520,9 @@ mod tests {
                 findings: a.findings.clone(),
                 names: a.names.clone(),
             };
-            let stored = StoredEntry::new(entry_hash(&text, None).hex(), &c.findings, &c.names);
-            let json = serde_json::to_vec(&stored).unwrap_or_default();
-            let back: Option<StoredEntry> = serde_json::from_slice(&json).ok();
+            let stored = StoredEntry::new(entry_hash(&text, None).0, &c.findings, &c.names);
+            let bytes = postcard::to_stdvec(&stored).unwrap_or_default();
+            let back: Option<StoredEntry> = postcard::from_bytes(&bytes).ok();
             assert_eq!(back.and_then(|b| b.restore()), Some(c));
         }
     }
