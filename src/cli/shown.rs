@@ -45,7 +45,8 @@ pub(super) fn render_human(
                 .entry
                 .as_ref()
                 .zip(pack)
-                .and_then(|((abs, hash), pack)| pack.rendered(abs, *hash, &render_key(f)));
+                .and_then(|((abs, hash), pack)| pack.rendered(abs, *hash, &render_key(f)))
+                .filter(|texts| texts.len() == k.own);
             let hit = cached.is_some();
             let mut keep: cache::Rendered = vec![None; k.own];
             let shown: Vec<Option<String>> = f
