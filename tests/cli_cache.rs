@@ -1,7 +1,8 @@
 //! `annalist check`'s cache of per-file results, through the built binary: a cached
 //! run says exactly what a fresh one says; a changed file, configuration or gazetteer
 //! is analysed again; cross-file findings follow a change in another file; a corrupt
-//! cache is ignored; `--no-cache` writes nothing; `ANNALIST_CACHE_DIR` moves it.
+//! cache is ignored; `--no-cache` writes nothing; `ANNALIST_CACHE_DIR` moves it; the
+//! human format's snippets come from the cache only under the same path and colour.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -42,12 +43,12 @@ fn text(o: &Output) -> String {
 
 /// The pack files of a cache directory.
 fn packs(cache: &Path) -> Vec<PathBuf> {
-    fs::read_dir(cache.join("v1"))
+    fs::read_dir(cache.join("v2"))
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.extension().is_some_and(|x| x == "bin"))
         .collect()
 }
 
@@ -104,16 +105,77 @@ fn a_second_run_equals_the_first_and_reads_the_cache() {
 
     // The second run's own findings come from the pack: a message changed in it shows.
     let pack = &packs(&cache)[0];
-    let stored = fs::read_to_string(pack).unwrap_or_default();
-    assert!(stored.contains("footnote-undefined"), "{stored}");
-    let planted = stored.replacen("[^9]", "[^planted]", 1);
-    assert_ne!(
-        planted, stored,
-        "the note's label is in its finding's message"
-    );
+    let stored = fs::read(pack).unwrap_or_default();
+    assert!(find(&stored, b"footnote-undefined").is_some());
+    // The pack is binary, with lengths before strings: the label keeps its length.
+    let planted = plant(&stored, b"[^9]", b"[^7]");
     fs::write(pack, planted).unwrap_or_else(|e| panic!("write: {e}"));
     let third = run(d.path(), &["check", "--format", "json", "."], None);
-    assert!(text(&third).contains("[^planted]"), "{}", text(&third));
+    assert!(text(&third).contains("[^7]"), "{}", text(&third));
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `bytes` with every `from` replaced by `to` (of the same length); at least one.
+fn plant(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let mut out = bytes.to_vec();
+    let mut at = 0;
+    let mut n = 0;
+    while let Some(i) = out.get(at..).and_then(|rest| find(rest, from)) {
+        out.splice(at + i..at + i + from.len(), to.iter().copied());
+        at += i + from.len();
+        n += 1;
+    }
+    assert!(n > 0, "not in the pack: {}", String::from_utf8_lossy(from));
+    out
+}
+
+#[test]
+fn human_snippets_come_from_the_cache_under_the_same_path_and_colour() {
+    let d = collection();
+    let human = |dir: &Path, color: &str| {
+        let args = ["check", "--color", color, "."];
+        let cached = text(&run(dir, &args, None));
+        let args = ["check", "--no-cache", "--color", color, "."];
+        (cached, text(&run(dir, &args, None)))
+    };
+    // The first run draws and keeps the snippets; the second reads them.
+    for color in ["never", "always", "never"] {
+        for _ in 0..2 {
+            let (cached, fresh) = human(d.path(), color);
+            assert_eq!(cached, fresh, "{color}");
+        }
+    }
+    let (never, _) = human(d.path(), "never");
+    assert!(never.contains("footnote-undefined"), "{never}");
+    // A snippet changed in the pack shows: the snippets are read, not drawn again.
+    let cache = d.path().join(".annalist_cache");
+    let pack = &packs(&cache)[0];
+    let stored = fs::read(pack).unwrap_or_default();
+    fs::write(pack, plant(&stored, b"--> a.md", b"--> A.MD")).unwrap_or_else(|e| panic!("{e}"));
+    let (planted, _) = human(d.path(), "never");
+    assert!(planted.contains("--> A.MD"), "{planted}");
+    // From another directory each file is shown under another path: drawn afresh.
+    let sub = d.path().join("docs");
+    let args = ["check", "--color", "never", ".."];
+    let cached = text(&run(&sub, &args, Some(&cache)));
+    assert_eq!(cached, text(&run(&sub, &args, Some(&cache))));
+    let args = ["check", "--no-cache", "--color", "never", ".."];
+    assert_eq!(cached, text(&run(&sub, &args, None)));
+    assert!(cached.contains("--> ../a.md"), "{cached}");
+    // --quiet and --fix runs draw what they show; the cache is unchanged by them.
+    let args = ["check", "--quiet", "--color", "never", "."];
+    assert_eq!(
+        text(&run(d.path(), &args, None)),
+        text(&run(
+            d.path(),
+            &["check", "--no-cache", "--quiet", "--color", "never", "."],
+            None
+        ))
+    );
 }
 
 #[test]
@@ -126,7 +188,14 @@ fn a_corrupt_or_unreadable_cache_is_ignored() {
         .into_iter()
         .next()
         .unwrap_or_else(|| panic!("no pack"));
-    for garbage in [&b"\0\xff not json"[..], b"{\"fingerprint\": 3}", b""] {
+    let mut truncated = fs::read(&pack).unwrap_or_default();
+    truncated.truncate(truncated.len() / 2);
+    for garbage in [
+        &b"\0\xff not a pack"[..],
+        b"{\"fingerprint\": 3}",
+        b"",
+        &truncated,
+    ] {
         fs::write(&pack, garbage).unwrap_or_else(|e| panic!("write: {e}"));
         assert_eq!(text(&run(d.path(), &["check", "."], None)), fresh);
     }

@@ -15,9 +15,19 @@
 //! A document that uses a bibliography is never cached: its findings depend on files
 //! the key does not cover. Nor is standard input.
 //!
+//! What is also cached, for the human format only, is how the file's own findings are
+//! shown: the rendered snippets, which cost more to draw than the analysis costs to
+//! read back. They are used only when everything they depend on is unchanged too: the
+//! entry hash (text, kind), the group fingerprint (binary, configuration), and the
+//! **render key** — the path the file is shown under and whether colour is on (the
+//! renderer's width is fixed, not the terminal's; its other settings are the binary's).
+//! A finding with a related place in another file is never kept rendered.
+//!
 //! Layout: `DIR/CACHEDIR.TAG`, `DIR/.gitignore` (`*`), and one pack per configuration
-//! group, `DIR/v1/<hash of the group's place>.json`, holding the fingerprint and an
-//! entry per absolute path. A pack whose fingerprint differs is ignored and replaced
+//! group, `DIR/v2/<hash of the group's place>.bin` (postcard), holding the fingerprint
+//! and an entry per absolute path; each entry's findings and snippets are encoded
+//! apart, so opening a pack decodes none of them (each is decoded when its file is
+//! checked, on that file's thread). A pack whose fingerprint differs is ignored and replaced
 //! (so stale packs do not pile up with each build). A missing, unreadable or corrupt
 //! pack, or an entry naming a rule this binary does not know, is a miss, never a
 //! failure; a cache that cannot be written is skipped silently. Writes go to a
@@ -34,8 +44,8 @@ use std::sync::Arc;
 pub use crate::cachedir::{DIR_NAME, ENV_DIR, Hash, Hashing, directory};
 use crate::cachedir::{binary_identity, prepare, write_atomic};
 
-/// Bumped when the pack format changes.
-const FORMAT: &str = "v1";
+/// Bumped when the pack format changes (v1: JSON; v2: postcard, with rendered output).
+const FORMAT: &str = "v2";
 
 /// The fingerprint of a configuration group: every input of a file's result except the
 /// file itself. `None` when the binary cannot be identified.
@@ -71,13 +81,44 @@ pub struct Cached {
     pub names: NameIndex,
 }
 
+/// What the human rendering of a file's own findings depends on beyond the file's
+/// inputs: the path it is shown under and whether colour is on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderKey {
+    pub path: String,
+    pub color: bool,
+}
+
+/// A file's own findings as the human format shows them: one per finding, in the
+/// order of the cached findings; `None` for a finding not kept rendered.
+pub type Rendered = Vec<Option<String>>;
+
 /// One configuration group's pack: read once, updated in memory, written once.
+///
+/// Entries stay encoded until asked for: opening a pack only finds where each one
+/// lies, and each is decoded by the thread that checks its file.
 pub struct Pack {
     file: PathBuf,
     dir: PathBuf,
     fingerprint: String,
-    entries: BTreeMap<String, StoredEntry>,
+    /// The pack as read; `Bytes::Read` ranges point into it.
+    bytes: Vec<u8>,
+    entries: BTreeMap<String, Slot>,
     changed: bool,
+}
+
+/// One file's entry: its inputs' hash, its encoded [`StoredEntry`], and its encoded
+/// [`StoredRendered`] if any.
+struct Slot {
+    hash: u128,
+    entry: Bytes,
+    rendered: Option<Bytes>,
+}
+
+/// Encoded bytes: a range of the pack as read, or new ones.
+enum Bytes {
+    Read(std::ops::Range<usize>),
+    New(Vec<u8>),
 }
 
 impl Pack {
@@ -94,41 +135,93 @@ impl Pack {
         );
         let file = dir
             .join(FORMAT)
-            .join(format!("{}.json", place.finish().hex()));
+            .join(format!("{}.bin", place.finish().hex()));
         let fingerprint = fingerprint.hex();
-        let entries = std::fs::read(&file)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<StoredPack>(&bytes).ok())
-            .filter(|p| p.fingerprint == fingerprint)
-            .map(|p| p.entries)
-            .unwrap_or_default();
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let entries = slots(&bytes, &fingerprint).unwrap_or_default();
         Pack {
             file,
             dir: dir.to_path_buf(),
             fingerprint,
+            bytes: if entries.is_empty() {
+                Vec::new()
+            } else {
+                bytes
+            },
             entries,
             changed: false,
+        }
+    }
+
+    fn bytes<'p>(&'p self, b: &'p Bytes) -> &'p [u8] {
+        match b {
+            Bytes::Read(r) => self.bytes.get(r.clone()).unwrap_or(&[]),
+            Bytes::New(v) => v,
         }
     }
 
     /// The cached result of the file at `path` (absolute) whose inputs hash to `hash`.
     pub fn get(&self, path: &Path, hash: Hash) -> Option<Cached> {
         let e = self.entries.get(path.to_string_lossy().as_ref())?;
-        if e.hash != hash.hex() {
+        if e.hash != hash.0 {
             return None;
         }
-        e.restore()
+        postcard::from_bytes::<StoredEntry>(self.bytes(&e.entry))
+            .ok()?
+            .restore()
+    }
+
+    /// The cached human rendering of the own findings of the file at `path` whose
+    /// inputs hash to `hash`, when it was rendered under `key`.
+    pub fn rendered(&self, path: &Path, hash: Hash, key: &RenderKey) -> Option<Rendered> {
+        let e = self.entries.get(path.to_string_lossy().as_ref())?;
+        if e.hash != hash.0 {
+            return None;
+        }
+        let r: StoredRendered = postcard::from_bytes(self.bytes(e.rendered.as_ref()?)).ok()?;
+        (r.key == *key).then_some(r.texts)
+    }
+
+    /// Remember how the own findings of the file at `path` (inputs `hash`, already
+    /// [`put`](Pack::put) or cached) render under `key`. Nothing happens when the entry
+    /// is missing or for other inputs (the caller gives one text or `None` per finding).
+    pub fn put_rendered(&mut self, path: &Path, hash: Hash, key: RenderKey, texts: Rendered) {
+        let key_of = path.to_string_lossy();
+        let Some(e) = self.entries.get(key_of.as_ref()) else {
+            return;
+        };
+        if e.hash != hash.0 {
+            return;
+        }
+        let Ok(new) = postcard::to_stdvec(&StoredRendered { key, texts }) else {
+            return;
+        };
+        if e.rendered.as_ref().map(|b| self.bytes(b)) == Some(new.as_slice()) {
+            return;
+        }
+        if let Some(e) = self.entries.get_mut(key_of.as_ref()) {
+            e.rendered = Some(Bytes::New(new));
+            self.changed = true;
+        }
     }
 
     /// Remember the file at `path` with inputs `hash`: its own findings and names.
     pub fn put(&mut self, path: &Path, hash: Hash, findings: &[Finding], names: &NameIndex) {
         let key = path.to_string_lossy().into_owned();
-        let hex = hash.hex();
-        if self.entries.get(&key).is_some_and(|e| e.hash == hex) {
+        if self.entries.get(&key).is_some_and(|e| e.hash == hash.0) {
             return;
         }
-        self.entries
-            .insert(key, StoredEntry::new(hex, findings, names));
+        let Ok(entry) = postcard::to_stdvec(&StoredEntry::new(findings, names)) else {
+            return;
+        };
+        self.entries.insert(
+            key,
+            Slot {
+                hash: hash.0,
+                entry: Bytes::New(entry),
+                rendered: None,
+            },
+        );
         self.changed = true;
     }
 
@@ -146,38 +239,115 @@ impl Pack {
     /// Write the pack if anything changed. Failures are ignored: a cache that cannot be
     /// written only makes the next run slower.
     pub fn save(self) {
-        if !self.changed {
-            return;
+        if self.changed {
+            let _ = self.write();
+        } else {
+            // Only the process's end follows: freeing thousands of entries one by one
+            // would only cost time.
+            std::mem::forget(self);
         }
-        let _ = self.write();
     }
 
     fn write(self) -> std::io::Result<()> {
         prepare(&self.dir)?;
         let pack = StoredPack {
-            fingerprint: self.fingerprint,
-            entries: self.entries,
+            fingerprint: &self.fingerprint,
+            entries: self
+                .entries
+                .iter()
+                .map(|(path, e)| StoredSlot {
+                    path,
+                    hash: e.hash,
+                    entry: Blob(self.bytes(&e.entry)),
+                    rendered: e.rendered.as_ref().map(|b| Blob(self.bytes(b))),
+                })
+                .collect(),
         };
-        let bytes = serde_json::to_vec(&pack).map_err(std::io::Error::other)?;
+        let bytes = postcard::to_stdvec(&pack).map_err(std::io::Error::other)?;
         write_atomic(&self.file, &bytes)
     }
 }
 
 // The stored forms: owned strings where the engine has `&'static str` codes, plain
-// vectors where it shares `Arc`s.
+// vectors where it shares `Arc`s. Postcard writes fields in order, without names: any
+// change to these types must bump `FORMAT`.
+
+/// The pack: each entry's parts are postcard bytes of their own (decoded on demand).
+#[derive(Serialize, Deserialize)]
+struct StoredPack<'a> {
+    fingerprint: &'a str,
+    #[serde(borrow)]
+    entries: Vec<StoredSlot<'a>>,
+}
 
 #[derive(Serialize, Deserialize)]
-struct StoredPack {
-    fingerprint: String,
-    entries: BTreeMap<String, StoredEntry>,
+struct StoredSlot<'a> {
+    path: &'a str,
+    hash: u128,
+    #[serde(borrow)]
+    entry: Blob<'a>,
+    #[serde(borrow)]
+    rendered: Option<Blob<'a>>,
+}
+
+/// Bytes written as one length-prefixed run and read back borrowed from the pack.
+struct Blob<'a>(&'a [u8]);
+
+impl Serialize for Blob<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Blob<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de [u8]>::deserialize(d).map(Blob)
+    }
+}
+
+/// Where each entry of `bytes` (a pack) lies, when the pack is one and its
+/// fingerprint is `fingerprint`.
+fn slots(bytes: &[u8], fingerprint: &str) -> Option<BTreeMap<String, Slot>> {
+    let pack: StoredPack = postcard::from_bytes(bytes).ok()?;
+    if pack.fingerprint != fingerprint {
+        return None;
+    }
+    // A blob borrowed from `bytes`: its range in them.
+    let base = bytes.as_ptr() as usize;
+    let range = |b: &Blob| -> Option<std::ops::Range<usize>> {
+        let start = (b.0.as_ptr() as usize).checked_sub(base)?;
+        let end = start.checked_add(b.0.len())?;
+        (end <= bytes.len()).then_some(start..end)
+    };
+    pack.entries
+        .iter()
+        .map(|e| {
+            Some((
+                e.path.to_string(),
+                Slot {
+                    hash: e.hash,
+                    entry: Bytes::Read(range(&e.entry)?),
+                    rendered: match &e.rendered {
+                        Some(b) => Some(Bytes::Read(range(b)?)),
+                        None => None,
+                    },
+                },
+            ))
+        })
+        .collect()
 }
 
 #[derive(Serialize, Deserialize)]
 struct StoredEntry {
-    hash: String,
     findings: Vec<StoredFinding>,
     entities: Vec<StoredEntity>,
     unlisted: Vec<StoredUnlisted>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredRendered {
+    key: RenderKey,
+    texts: Rendered,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -224,9 +394,8 @@ fn language(name: &str) -> Option<crate::names::romanise::Language> {
 }
 
 impl StoredEntry {
-    fn new(hash: String, findings: &[Finding], names: &NameIndex) -> StoredEntry {
+    fn new(findings: &[Finding], names: &NameIndex) -> StoredEntry {
         StoredEntry {
-            hash,
             findings: findings
                 .iter()
                 .map(|f| StoredFinding {
@@ -273,36 +442,36 @@ impl StoredEntry {
 
     /// The engine's form, or `None` when the entry names a rule or a language this
     /// binary does not know (then it is a miss).
-    fn restore(&self) -> Option<Cached> {
+    fn restore(self) -> Option<Cached> {
         let codes = crate::rules::all();
         let findings = self
             .findings
-            .iter()
+            .into_iter()
             .map(|f| {
                 let code = codes.iter().find(|r| r.code == f.code)?.code;
                 Some(Finding {
                     code,
                     severity: f.severity,
                     span: f.span,
-                    message: f.message.clone(),
-                    related: f.related.clone(),
-                    fixes: f.fixes.clone(),
+                    message: f.message,
+                    related: f.related,
+                    fixes: f.fixes,
                 })
             })
             .collect::<Option<Vec<_>>>()?;
         let entities = self
             .entities
-            .iter()
+            .into_iter()
             .map(|e| EntityNames {
-                id: e.id.clone(),
+                id: e.id,
                 kind: e.kind,
                 spellings: e
                     .spellings
-                    .iter()
+                    .into_iter()
                     .map(|s| Spelled {
-                        text: s.text.clone(),
+                        text: s.text,
                         system: s.system,
-                        occs: s.occs.clone(),
+                        occs: s.occs,
                     })
                     .collect(),
                 mixed: e.mixed,
@@ -310,14 +479,14 @@ impl StoredEntry {
             .collect();
         let unlisted = self
             .unlisted
-            .iter()
+            .into_iter()
             .map(|u| {
                 Some(UnlistedName {
                     lang: language(&u.lang)?,
-                    text: u.text.clone(),
+                    text: u.text,
                     system: u.system,
-                    keys: Arc::new(u.keys.clone()),
-                    occs: u.occs.clone(),
+                    keys: Arc::new(u.keys),
+                    occs: u.occs,
                     mixed: u.mixed,
                 })
             })
@@ -355,9 +524,9 @@ mod tests {
                 findings: a.findings.clone(),
                 names: a.names.clone(),
             };
-            let stored = StoredEntry::new(entry_hash(&text, None).hex(), &c.findings, &c.names);
-            let json = serde_json::to_vec(&stored).unwrap_or_default();
-            let back: Option<StoredEntry> = serde_json::from_slice(&json).ok();
+            let stored = StoredEntry::new(&c.findings, &c.names);
+            let bytes = postcard::to_stdvec(&stored).unwrap_or_default();
+            let back: Option<StoredEntry> = postcard::from_bytes(&bytes).ok();
             assert_eq!(back.and_then(|b| b.restore()), Some(c));
         }
     }

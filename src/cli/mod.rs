@@ -17,6 +17,7 @@ pub mod gazetteer;
 pub mod init;
 pub mod output;
 pub mod select;
+pub mod shown;
 pub mod timeline;
 
 #[derive(Parser, Debug)]

@@ -408,6 +408,8 @@ pub(crate) fn find(sn: &Surnames, f: &Folded, found: &[Mention]) -> Vec<Mention>
         }
     };
     let mut skip_to = 0;
+    // The two-word key, in one buffer for the whole document.
+    let mut pair = String::new();
     for (wi, &w) in words.iter().enumerate() {
         if wi < skip_to {
             continue;
@@ -424,12 +426,18 @@ pub(crate) fn find(sn: &Surnames, f: &Folded, found: &[Mention]) -> Vec<Mention>
         let two = words
             .get(wi + 1)
             .filter(|n| f.gap(w, **n) == " " && f.capital(**n))
-            .map(|n| (*n, format!("{} {}", f.word(w), f.word(*n))));
-        let (last, key) = match two.filter(|(_, k)| !sn.bearers(k).is_empty()) {
-            Some((n, k)) => (n, k),
-            None => (w, f.word(w).to_string()),
+            .copied();
+        pair.clear();
+        if let Some(n) = two {
+            pair.push_str(f.word(w));
+            pair.push(' ');
+            pair.push_str(f.word(n));
+        }
+        let (last, key): (W, &str) = match two.filter(|_| !sn.bearers(&pair).is_empty()) {
+            Some(n) => (n, pair.as_str()),
+            None => (w, f.word(w)),
         };
-        let bearers = sn.bearers(&key);
+        let bearers = sn.bearers(key);
         if bearers.is_empty() {
             continue;
         }
@@ -462,7 +470,7 @@ pub(crate) fn find(sn: &Surnames, f: &Folded, found: &[Mention]) -> Vec<Mention>
                 .copied()
                 .filter(|t| OFFICE_WORDS.contains(t))
                 .collect();
-            let common = TOO_AMBIGUOUS.contains(&key.as_str());
+            let common = TOO_AMBIGUOUS.contains(&key);
             if among.len() == 1 {
                 among.first().copied().map(|e| (e, ts))
             } else if bearers.len() == 1 && !common {
@@ -481,7 +489,7 @@ pub(crate) fn find(sn: &Surnames, f: &Folded, found: &[Mention]) -> Vec<Mention>
                 None
             }
         } else {
-            bare(sn, f, &words, wi, &key, &among, &introduced).map(|e| (e, wi))
+            bare(sn, f, &words, wi, key, &among, &introduced).map(|e| (e, wi))
         };
         let Some((entity, from)) = chosen else {
             continue;

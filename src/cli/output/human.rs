@@ -12,6 +12,8 @@ use crate::finding::{Severity, Span};
 use crate::position::LineIndex;
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Patch, Renderer, Snippet};
+use rayon::prelude::*;
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// The most lines a fix may span for its replacement to be shown as a patch.
@@ -42,24 +44,63 @@ fn window_around(text: &str, idx: &LineIndex, span: Span) -> (Window, usize, boo
 }
 
 pub fn write(report: &Report, opts: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
-    let renderer = if opts.color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    }
-    .decor_style(DecorStyle::Ascii);
-    for f in &report.files {
-        for d in &f.diagnostics {
-            if opts.quiet && !reaches(d.severity, report.threshold) {
-                continue;
-            }
-            let rendered = render(&renderer, f, d, &|p| {
-                report.files.iter().find(|x| x.path == p)
-            });
-            writeln!(out, "{rendered}\n")?;
-        }
+    let rendering = Rendering::new(report, opts.color);
+    let rendered: Vec<Vec<Option<String>>> = report
+        .files
+        .par_iter()
+        .map(|f| {
+            f.diagnostics
+                .iter()
+                .map(|d| {
+                    (!opts.quiet || reaches(d.severity, report.threshold))
+                        .then(|| rendering.diagnostic(f, d))
+                })
+                .collect()
+        })
+        .collect();
+    write_rendered(report, &rendered, out)
+}
+
+/// The human format from diagnostics already rendered ([`Rendering::diagnostic`]): for
+/// each file of `report`, one entry per diagnostic, `None` for one left out (`--quiet`).
+pub fn write_rendered(
+    report: &Report,
+    rendered: &[Vec<Option<String>>],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for r in rendered.iter().flatten().flatten() {
+        out.write_all(r.as_bytes())?;
+        out.write_all(b"\n\n")?;
     }
     writeln!(out, "{}", summary_line(report))
+}
+
+/// Renders the diagnostics of a report's files, places in other files included.
+pub struct Rendering<'r> {
+    renderer: Renderer,
+    by_path: HashMap<&'r str, &'r FileReport>,
+}
+
+impl<'r> Rendering<'r> {
+    pub fn new(report: &'r Report, color: bool) -> Rendering<'r> {
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        }
+        .decor_style(DecorStyle::Ascii);
+        // The first file of a path, as a search in order would find it.
+        let mut by_path = HashMap::new();
+        for f in &report.files {
+            by_path.entry(f.path.as_str()).or_insert(f);
+        }
+        Rendering { renderer, by_path }
+    }
+
+    /// Diagnostic `d` of file `f` as shown (without the blank line that follows it).
+    pub fn diagnostic(&self, f: &FileReport, d: &Diagnostic) -> String {
+        render(&self.renderer, f, d, &|p| self.by_path.get(p).copied())
+    }
 }
 
 /// `Checked 3 files: 1 error, 2 warnings.` and what `--fix` can do or did.

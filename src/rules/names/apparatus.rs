@@ -34,6 +34,8 @@ impl Apparatus {
         };
         let spans_of: Vec<Span> = runs.iter().filter_map(run_span).collect();
         let mut out: Vec<Span> = Vec::new();
+        // The start of the text after each name, lower-cased (one buffer for all).
+        let mut tail = String::new();
         for (i, &span) in spans_of.iter().enumerate() {
             let after = text.get(span.end..).unwrap_or("");
             // A gloss in brackets, or [sic], right after the name.
@@ -42,12 +44,14 @@ impl Apparatus {
                 out.push(Span::new(span.end + b.start, span.end + b.end));
             }
             // "X identified in footnote 9", "X of note 9".
-            let tail: String = after
-                .trim_start()
-                .chars()
-                .take(24)
-                .flat_map(char::to_lowercase)
-                .collect();
+            tail.clear();
+            tail.extend(
+                after
+                    .trim_start()
+                    .chars()
+                    .take(24)
+                    .flat_map(char::to_lowercase),
+            );
             if [
                 "identified in footnote",
                 "identified in note",

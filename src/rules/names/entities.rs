@@ -24,19 +24,23 @@ pub(super) fn contains_words(whole: &str, part: &str) -> bool {
 
 /// Letters and digits, lower-case, marks kept: "Pak Hon-yong" = "Pak Hon Yong" ≠ "Pak Hŏn-yŏng".
 pub(super) fn letters(s: &str) -> String {
+    letter_chars(s).collect()
+}
+
+fn letter_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     use unicode_normalization::UnicodeNormalization;
     s.nfc()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// True when `surface` is one of the entity's listed spellings, up to case and separators.
+/// The entity's names are compared character by character, never copied.
 pub(super) fn listed(e: &Entity, surface: &str) -> bool {
     let l = letters(surface);
     std::iter::once(e.preferred.as_str())
         .chain(e.names.iter().map(|n| n.text.as_str()))
-        .any(|n| letters(n) == l)
+        .any(|n| letter_chars(n).eq(l.chars()))
 }
 
 pub(super) fn romanisation_system(s: Option<System>) -> Option<System> {

@@ -5,13 +5,22 @@ use super::*;
 
 /// A word that may be part of a romanised name: capitalised, no digits, not an acronym
 /// (a word in capitals counts from five letters: PEKING, not NATO).
+/// One pass over the word, no allocation: it is asked of every word of every document.
 pub(super) fn eligible(text: &str, w: &Word) -> bool {
-    let s = w.span.slice(text);
-    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
-    w.capital
-        && letters.len() >= 2
-        && !s.chars().any(|c| c.is_ascii_digit())
-        && (letters.len() >= 5 || !letters.iter().all(|c| c.is_uppercase()))
+    if !w.capital {
+        return false;
+    }
+    let (mut letters, mut all_upper) = (0usize, true);
+    for c in w.span.slice(text).chars() {
+        if c.is_ascii_digit() {
+            return false;
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+            all_upper &= c.is_uppercase();
+        }
+    }
+    letters >= 2 && (letters >= 5 || !all_upper)
 }
 
 pub(super) fn marked(s: &str) -> bool {
@@ -187,6 +196,7 @@ pub(super) fn grams_of(
         })
         .collect();
     let eligible_w: Vec<bool> = words.iter().map(|w| eligible(text, w)).collect();
+    let eligible_at = |i: usize| eligible_w.get(i).copied().unwrap_or(false);
     // Words that start a sentence count only when seen mid-sentence too, marked, or
     // followed by another capitalised word (P'eng Te-huai… Peng Dehuai).
     let mid: foldhash::HashSet<&str> = words
@@ -205,8 +215,8 @@ pub(super) fn grams_of(
     for run in &runs {
         if run.len() >= 2
             && let Some(slot) = ok.get_mut(run.start)
-            && words.get(run.start).is_some_and(|w| eligible(text, w))
-            && words.get(run.start + 1).is_some_and(|w| eligible(text, w))
+            && eligible_at(run.start)
+            && eligible_at(run.start + 1)
         {
             *slot = true;
         }
@@ -237,16 +247,11 @@ pub(super) fn grams_of(
                     break;
                 };
                 let span = Span::new(f.span.start, l.span.end);
-                let name: String = r
-                    .clone()
-                    .filter_map(|k| words.get(k).map(|w| w.span.slice(text)))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let folded = r
-                    .clone()
-                    .filter_map(|k| folds.get(k).map(|f| &**f))
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let name = joined(
+                    r.clone()
+                        .filter_map(|k| words.get(k).map(|w| w.span.slice(text))),
+                );
+                let folded = joined(r.clone().filter_map(|k| folds.get(k).map(|f| &**f)));
                 grams.push(Gram {
                     n,
                     span,
@@ -259,6 +264,19 @@ pub(super) fn grams_of(
         }
     }
     grams
+}
+
+/// Parts joined by single spaces, the string allocated once at its size.
+fn joined<'t>(parts: impl Iterator<Item = &'t str> + Clone) -> String {
+    let len: usize = parts.clone().map(|p| p.len() + 1).sum();
+    let mut s = String::with_capacity(len.saturating_sub(1));
+    for (k, p) in parts.enumerate() {
+        if k > 0 {
+            s.push(' ');
+        }
+        s.push_str(p);
+    }
+    s
 }
 
 pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
@@ -275,9 +293,9 @@ pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
                 Some(x) => *x,
                 None => {
                     let ks = if comparable(name) {
-                        keys(lang, name).as_ref().clone()
+                        keys(lang, name)
                     } else {
-                        Vec::new()
+                        std::sync::Arc::default()
                     };
                     if ks.is_empty() {
                         index.insert(folded, None);
@@ -293,8 +311,8 @@ pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
                     });
                     parent.push(x);
                     index.insert(folded, Some(x));
-                    for k in ks {
-                        match key_owner.get(&k) {
+                    for k in ks.iter() {
+                        match key_owner.get(k.as_str()) {
                             Some(&o) => {
                                 let (ra, rb) = (find(&mut parent, o), find(&mut parent, x));
                                 if let Some(p) = parent.get_mut(rb) {
@@ -302,7 +320,7 @@ pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
                                 }
                             }
                             None => {
-                                key_owner.insert(k, x);
+                                key_owner.insert(k.clone(), x);
                             }
                         }
                     }
