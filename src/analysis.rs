@@ -162,7 +162,8 @@ fn analyze_with(
     }
     // No fix that changes a source's words, a quotation, a gloss or a table is safe,
     // whatever the rule said.
-    let protected = crate::layers::protected_regions(&a.text, &a.md, &a.layers);
+    let protected =
+        crate::layers::protected_regions(&a.text, &a.md, &a.layers, reuse.map(|r| &r.claims));
     crate::finding::downgrade_fixes(&mut findings, &protected);
     if too_big {
         findings.push(crate::rules::meta::analysis_limited::too_big(

@@ -127,9 +127,15 @@ pub fn brackets(text: &str, md: &MdModel) -> Vec<Span> {
 }
 /// What no safe fix may touch: quotations, block quotes, glosses (`[…]` insertions),
 /// tables and the source text of a primary or edition document. Sorted, merged.
-pub fn protected_regions(text: &str, md: &MdModel, layers: &Layers) -> Vec<Span> {
+/// `memo`: the editor's per-paragraph quotations kept from the last version.
+pub fn protected_regions(
+    text: &str,
+    md: &MdModel,
+    layers: &Layers,
+    memo: Option<&crate::claims::ClaimMemo>,
+) -> Vec<Span> {
     let mut v: Vec<Span> = layers.source.clone();
-    v.extend(crate::claims::quotation_spans(text, md));
+    v.extend(crate::claims::quotation_spans_in(text, md, memo));
     v.extend(brackets(text, md));
     for b in &md.blocks {
         if b.quote_depth > 0 || b.kind == BlockKind::Table {

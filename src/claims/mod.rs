@@ -140,6 +140,7 @@ pub fn find_layered(
 pub struct ClaimMemo {
     claims: crate::memo::BlockMemo<Vec<Claim>>,
     cited: crate::memo::BlockMemo<Vec<Span>>,
+    quotes: crate::memo::BlockMemo<Vec<Span>>,
 }
 
 impl ClaimMemo {
@@ -147,11 +148,12 @@ impl ClaimMemo {
     pub fn sweep(&self) {
         self.claims.sweep();
         self.cited.sweep();
+        self.quotes.sweep();
     }
 
     /// Paragraphs read (not found) since this was made.
     pub fn computed(&self) -> usize {
-        self.claims.computed() + self.cited.computed()
+        self.claims.computed() + self.cited.computed() + self.quotes.computed()
     }
 }
 
@@ -264,10 +266,39 @@ fn find_in(
 /// Every quotation of the document's prose (paragraphs, list items, block quotes),
 /// with its marks: what no safe fix may edit.
 pub fn quotation_spans(text: &str, md: &MdModel) -> Vec<Span> {
+    quotation_spans_in(text, md, None)
+}
+
+/// [`quotation_spans`], each paragraph's kept in `memo` for the next version of the
+/// document (key: its text, whether it is quoted, its prose pieces).
+pub fn quotation_spans_in(text: &str, md: &MdModel, memo: Option<&ClaimMemo>) -> Vec<Span> {
     let mut out = Vec::new();
     for b in md.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
-        let cs = block_chars(text, md, b.content, b.quote_depth > 0);
-        out.extend(quotes(&cs).into_iter().map(|q| q.span));
+        let para = b.content;
+        let read = || {
+            let cs = block_chars(text, md, para, b.quote_depth > 0);
+            quotes(&cs)
+                .into_iter()
+                .map(|q| q.span)
+                .collect::<Vec<Span>>()
+        };
+        let Some(m) = memo else {
+            out.extend(read());
+            continue;
+        };
+        let pieces = md.prose_pieces(para);
+        let mut key = crate::memo::BlockKey::new(para.slice(text))
+            .num(u64::from(b.quote_depth > 0))
+            .num(pieces.len() as u64);
+        for p in &pieces {
+            key = key
+                .num((p.start - para.start) as u64)
+                .num((p.end - para.start) as u64);
+        }
+        let kept = m.quotes.get_or(key.bytes(), || {
+            read().into_iter().map(|q| q.moved(para.start, 0)).collect()
+        });
+        out.extend(kept.into_iter().map(|q| q.moved(0, para.start)));
     }
     out
 }
