@@ -166,6 +166,18 @@ impl BlockKey {
         self
     }
 
+    /// Add spans, relative to `base` (where the block starts: no span starts before
+    /// it), preceded by their count.
+    pub fn spans(mut self, base: usize, spans: &[crate::finding::Span]) -> BlockKey {
+        self = self.num(spans.len() as u64);
+        for s in spans {
+            self = self
+                .num(s.start.saturating_sub(base) as u64)
+                .num(s.end.saturating_sub(base) as u64);
+        }
+        self
+    }
+
     pub fn bytes(&self) -> &[u8] {
         &self.0
     }

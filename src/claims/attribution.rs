@@ -155,12 +155,7 @@ pub(crate) fn prose_citations_in(
         };
         let para = b.content;
         let pieces = md.prose_pieces(para);
-        let mut key = crate::memo::BlockKey::new(para.slice(text)).num(pieces.len() as u64);
-        for p in &pieces {
-            key = key
-                .num((p.start - para.start) as u64)
-                .num((p.end - para.start) as u64);
-        }
+        let key = crate::memo::BlockKey::new(para.slice(text)).spans(para.start, &pieces);
         let found = memo.get_or(key.bytes(), || {
             let mut v = Vec::new();
             paragraph_citations(text, md, para, &mut v);

@@ -287,14 +287,9 @@ pub fn quotation_spans_in(text: &str, md: &MdModel, memo: Option<&ClaimMemo>) ->
             continue;
         };
         let pieces = md.prose_pieces(para);
-        let mut key = crate::memo::BlockKey::new(para.slice(text))
+        let key = crate::memo::BlockKey::new(para.slice(text))
             .num(u64::from(b.quote_depth > 0))
-            .num(pieces.len() as u64);
-        for p in &pieces {
-            key = key
-                .num((p.start - para.start) as u64)
-                .num((p.end - para.start) as u64);
-        }
+            .spans(para.start, &pieces);
         let kept = m.quotes.get_or(key.bytes(), || {
             read().into_iter().map(|q| q.moved(para.start, 0)).collect()
         });
@@ -492,19 +487,13 @@ fn kept_paragraph_claims(
         v.get(lo..hi).unwrap_or(&[]).to_vec()
     };
     let pieces = md.prose_pieces(para);
-    let mut key = crate::memo::BlockKey::new(para.slice(text))
+    // A marker may reach past the paragraph's end; none starts before its start.
+    let key = crate::memo::BlockKey::new(para.slice(text))
         .num(u64::from(b.quote_depth > 0))
-        .num(u64::from(scope == ClaimScope::Sentence));
-    let (ms, ds) = (inside(markers), inside(dates));
-    for group in [&pieces, &ms, &ds] {
-        key = key.num(group.len() as u64);
-        for s in group {
-            // A span may reach past the paragraph's end; never before its start.
-            key = key
-                .num((s.start - para.start) as u64)
-                .num((s.end - para.start) as u64);
-        }
-    }
+        .num(u64::from(scope == ClaimScope::Sentence))
+        .spans(para.start, &pieces)
+        .spans(para.start, &inside(markers))
+        .spans(para.start, &inside(dates));
     let found = memo.claims.get_or(key.bytes(), || {
         let mut v = Vec::new();
         paragraph_claims(text, md, markers, dates, scope, b, &mut v);

@@ -257,12 +257,9 @@ impl Recognizer {
                 continue;
             };
             let pieces = md.prose_pieces(b.span);
-            let mut key = crate::memo::BlockKey::new(own).num(u64::from(b.quote_depth));
-            for p in &pieces {
-                key = key
-                    .num((p.start - b.span.start) as u64)
-                    .num((p.end - b.span.start) as u64);
-            }
+            let key = crate::memo::BlockKey::new(own)
+                .num(u64::from(b.quote_depth))
+                .spans(b.span.start, &pieces);
             let found = memo.get_or(key.bytes(), || {
                 let mut f = Folder::with_capacity(b.span.len() + 8);
                 for piece in &pieces {

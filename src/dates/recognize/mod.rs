@@ -611,14 +611,10 @@ fn find_in(
             .get(block.content.start..block.content.end)
             .unwrap_or("");
         let heading = matches!(block.kind, BlockKind::Heading { .. });
-        let mut key = crate::memo::BlockKey::new(own)
+        let key = crate::memo::BlockKey::new(own)
             .num(u64::from(block.quote_depth))
-            .num(u64::from(heading));
-        for p in &pieces {
-            key = key
-                .num((p.start - block.content.start) as u64)
-                .num((p.end - block.content.start) as u64);
-        }
+            .num(u64::from(heading))
+            .spans(block.content.start, &pieces);
         let compute = |toks: &mut Vec<Tok>| -> BlockDates {
             soviet.asked.set(false);
             let mut v = Vec::new();
