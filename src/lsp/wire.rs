@@ -323,6 +323,42 @@ fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    /// A message of the server arriving in pieces, with a direct one published between
+    /// its pieces: both reach the output whole, the direct one before or after the
+    /// other, never inside it; the merger ends when the server's output does.
+    #[tokio::test]
+    async fn merged_output_never_splits_a_message() {
+        let (mut server_w, server_r) = tokio::io::duplex(64);
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (out_w, mut out_r) = tokio::io::duplex(1 << 16);
+        let merger = tokio::spawn(merge_output(server_r, rx, out_w));
+        let body = format!(
+            "{{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"{}\"}}",
+            "x".repeat(500)
+        );
+        let msg = frame(&body);
+        server_w.write_all(&msg[..100]).await.expect("write");
+        tx.send(b"{\"d\":1}".to_vec()).expect("send");
+        tx.send(b"{\"d\":2}".to_vec()).expect("send");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        server_w.write_all(&msg[100..]).await.expect("write");
+        drop(server_w);
+        merger.await.expect("the merger ends");
+        let mut all = Vec::new();
+        out_r.read_to_end(&mut all).await.expect("read");
+        let all = String::from_utf8(all).expect("utf-8");
+        let (d1, d2) = (frame("{\"d\":1}"), frame("{\"d\":2}"));
+        let (msg, d1, d2) = (
+            String::from_utf8(msg).expect("utf-8"),
+            String::from_utf8(d1).expect("utf-8"),
+            String::from_utf8(d2).expect("utf-8"),
+        );
+        assert_eq!(all.len(), msg.len() + d1.len() + d2.len(), "{all}");
+        assert!(all.contains(&msg), "{all}");
+        let (i1, i2) = (all.find(&d1), all.find(&d2));
+        assert!(i1.is_some() && i2.is_some() && i1 < i2, "{all}");
+    }
+
     fn frame(body: &str) -> Vec<u8> {
         format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
     }
@@ -490,15 +526,16 @@ pub async fn merge_output<R, W>(
         }
     });
     let mut direct_open = true;
+    // Once the output fails (the client has gone), messages are still taken and
+    // dropped: tower-lsp-server must never block on a full pipe while it winds down.
+    let mut writable = true;
     loop {
         tokio::select! {
             biased;
             frame = frames.recv() => {
                 match frame {
                     Some(bytes) => {
-                        if out.write_all(&bytes).await.is_err() {
-                            break;
-                        }
+                        writable = writable && out.write_all(&bytes).await.is_ok();
                     }
                     None => break,
                 }
@@ -506,26 +543,22 @@ pub async fn merge_output<R, W>(
             body = direct.recv(), if direct_open => {
                 match body {
                     Some(body) => {
-                        if write_message(&mut out, &body).await.is_err() {
-                            break;
-                        }
+                        writable = writable && write_message(&mut out, &body).await.is_ok();
                     }
                     None => direct_open = false,
                 }
             }
         }
-        if out.flush().await.is_err() {
-            break;
-        }
+        writable = writable && out.flush().await.is_ok();
     }
     // What was published before the server stopped still goes out.
     while let Ok(body) = direct.try_recv() {
-        if write_message(&mut out, &body).await.is_err() {
-            break;
-        }
+        writable = writable && write_message(&mut out, &body).await.is_ok();
     }
-    let _ = out.flush().await;
-    let _ = out.shutdown().await;
+    if writable {
+        let _ = out.flush().await;
+        let _ = out.shutdown().await;
+    }
 }
 
 async fn write_message<W: AsyncWrite + Unpin>(out: &mut W, body: &[u8]) -> std::io::Result<()> {
