@@ -12,7 +12,8 @@
 //!   semantic tokens, through [`crate::position`] with the negotiated encoding.
 //! - `settings`: editor settings (`initializationOptions`, `didChangeConfiguration`)
 //!   validated and laid over each document's configuration.
-//! - `wire`: a filter on stdin that passes on only well-framed JSON messages.
+//! - `wire`: a filter on stdin that passes on only well-framed JSON messages, and the
+//!   merger on stdout that writes diagnostics serialised directly.
 //! - `workspace`: the workspace's unopened files, indexed for the cross-file rules.
 
 pub mod configs;
