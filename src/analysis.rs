@@ -105,25 +105,15 @@ fn analyze_with(
                 };
                 let date_spans: Vec<crate::finding::Span> =
                     dates_found.iter().map(|d| d.span).collect();
-                let claims_found = match reuse {
-                    Some(r) => claims::find_reusing(
-                        &text,
-                        &md,
-                        &notes,
-                        &date_spans,
-                        &ctx.config.claims,
-                        &layers,
-                        &r.claims,
-                    ),
-                    None => claims::find_layered(
-                        &text,
-                        &md,
-                        &notes,
-                        &date_spans,
-                        &ctx.config.claims,
-                        &layers,
-                    ),
-                };
+                let claims_found = claims::find_layered(
+                    &text,
+                    &md,
+                    &notes,
+                    &date_spans,
+                    &ctx.config.claims,
+                    &layers,
+                    reuse.map(|r| &r.claims),
+                );
                 (dates_found, claims_found)
             },
         )

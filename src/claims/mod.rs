@@ -116,25 +116,10 @@ impl Claim {
 /// Find the claims of `text`. `dates` are the spans of the date expressions found in
 /// prose (any order); only those naming a month or a day count as precise.
 pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claims) -> Vec<Claim> {
-    find_layered(text, md, notes, dates, cfg, &Layers::default())
+    find_layered(text, md, notes, dates, cfg, &Layers::default(), None)
 }
 
-/// [`find`] in a document of a kind: only the writer's and the editor's own words are
-/// read. In a primary document nothing is (its words are its own evidence); in an
-/// edition the editor's notes (footnote definitions), insertions and editorial
-/// sections are, the source text is not; secondary prose is read as by [`find`].
-pub fn find_layered(
-    text: &str,
-    md: &MdModel,
-    notes: &Notes,
-    dates: &[Span],
-    cfg: &Claims,
-    layers: &Layers,
-) -> Vec<Claim> {
-    find_in(text, md, notes, dates, cfg, layers, None)
-}
-
-/// What [`find_reusing`] keeps of one version of a document for the next: each
+/// What [`find_layered`] keeps of one version of a document for the next: each
 /// paragraph's claims and the sources its words name.
 #[derive(Default)]
 pub struct ClaimMemo {
@@ -157,24 +142,17 @@ impl ClaimMemo {
     }
 }
 
-/// [`find_layered`], each paragraph's claims kept in `memo` for the next version of
-/// the document: an edit re-reads the paragraphs it touched. A paragraph's claims
+/// [`find`] in a document of a kind: only the writer's and the editor's own words are
+/// read. In a primary document nothing is (its words are its own evidence); in an
+/// edition the editor's notes (footnote definitions), insertions and editorial
+/// sections are, the source text is not; secondary prose is read as by [`find`].
+///
+/// With a `memo` (the editor's), each paragraph's claims are kept for the next version
+/// of the document: an edit re-reads the paragraphs it touched. A paragraph's claims
 /// depend only on its text, whether it is quoted, the claim scope, its prose pieces,
 /// and the note markers (and sources) and precise dates inside it (the key); block
 /// quotes and an edition's notes are read again each time.
-pub fn find_reusing(
-    text: &str,
-    md: &MdModel,
-    notes: &Notes,
-    dates: &[Span],
-    cfg: &Claims,
-    layers: &Layers,
-    memo: &ClaimMemo,
-) -> Vec<Claim> {
-    find_in(text, md, notes, dates, cfg, layers, Some(memo))
-}
-
-fn find_in(
+pub fn find_layered(
     text: &str,
     md: &MdModel,
     notes: &Notes,
