@@ -55,9 +55,7 @@ where
         for out in framer.extract(eof, idle) {
             match out {
                 Out::Message(body) => {
-                    let head = format!("Content-Length: {}\r\n\r\n", body.len());
-                    if output.write_all(head.as_bytes()).await.is_err()
-                        || output.write_all(&body).await.is_err()
+                    if write_message(&mut output, &body).await.is_err()
                         || output.flush().await.is_err()
                     {
                         return;
