@@ -120,8 +120,11 @@ struct Figures {
     builtin_parse: Duration,
     load: Duration,
     knowledge: Duration,
-    /// The project knowledge with an empty cache directory (a miss: built and stored).
+    /// The project knowledge with an empty cache directory (a miss: built, and its
+    /// cache written on a thread of its own).
     cold: Duration,
+    /// From the same start until that cache is written.
+    written: Duration,
     /// The same with the cache written (a hit).
     warm: Duration,
     cache_bytes: u64,
@@ -150,6 +153,7 @@ fn measure(dir: &Path, synthetic: bool) -> Figures {
     let mut builds = Vec::new();
     let mut builtin_parses = Vec::new();
     let mut colds = Vec::new();
+    let mut written = Vec::new();
     let mut warms = Vec::new();
     let mut cache_bytes = 0;
     let mut entities = 0;
@@ -180,6 +184,10 @@ fn measure(dir: &Path, synthetic: bool) -> Figures {
         let (k, _) = Knowledge::for_project_cached(dir, &config, Some(cache.path()));
         colds.push(t.elapsed());
         drop(k);
+        // The cache is written on a thread of its own: until it is, the next load
+        // misses.
+        annalist::cachedir::wait_for_writes();
+        written.push(t.elapsed());
         cache_bytes = dir_bytes(cache.path());
         let t = Instant::now();
         let (k, _) = Knowledge::for_project_cached(dir, &config, Some(cache.path()));
@@ -191,6 +199,7 @@ fn measure(dir: &Path, synthetic: bool) -> Figures {
     builds.sort();
     builtin_parses.sort();
     colds.sort();
+    written.sort();
     warms.sort();
 
     // Through the binary.
@@ -273,6 +282,7 @@ fn measure(dir: &Path, synthetic: bool) -> Figures {
         load: loads[loads.len() / 2],
         knowledge: builds[builds.len() / 2],
         cold: colds[colds.len() / 2],
+        written: written[written.len() / 2],
         warm: warms[warms.len() / 2],
         cache_bytes,
         entities,
@@ -323,11 +333,12 @@ fn report(label: &str, f: &Figures) {
         let cold = f.builtin_parse + f.cold;
         let warm = f.builtin_parse + f.warm;
         println!(
-            "  load, cold cache (median of 5): built-in parse {:.1} ms + load, build and store {:.1} ms = {:.1} ms (budget 200 ms: {})",
+            "  load, cold cache (median of 5): built-in parse {:.1} ms + load and build {:.1} ms = {:.1} ms (budget 200 ms: {}); its cache written in the background by {:.1} ms",
             ms(f.builtin_parse),
             ms(f.cold),
             ms(cold),
-            verdict(cold)
+            verdict(cold),
+            ms(f.builtin_parse + f.written)
         );
         println!(
             "  load, warm cache (median of 5): built-in parse {:.1} ms + read, hash and decode {:.1} ms = {:.1} ms (budget 200 ms: {}); cache file {:.1} MB",
@@ -421,6 +432,7 @@ fn phases(dir: &Path) {
     };
     let cache = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let _ = Knowledge::for_project_cached(dir, &config, Some(cache.path()));
+    annalist::cachedir::wait_for_writes();
     let file = std::fs::read_dir(cache.path().join("gazetteer"))
         .unwrap_or_else(|e| panic!("{e}"))
         .flatten()

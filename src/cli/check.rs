@@ -171,7 +171,7 @@ pub fn knowledge_for(
     config: &Config,
     config_dir: &Path,
     cache: Option<&Path>,
-) -> (Knowledge, Vec<config::FileProblem>) {
+) -> (std::sync::Arc<Knowledge>, Vec<config::FileProblem>) {
     Knowledge::for_project_cached(config_dir, config, cache)
 }
 
@@ -336,7 +336,10 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
-    match run_inner(args) {
+    let result = run_inner(args);
+    // The loaded gazetteers' cache is written while the files are checked.
+    crate::cachedir::wait_for_writes();
+    match result {
         Ok(code) => code,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(2),
         Err(e) => usage(e),
@@ -348,7 +351,7 @@ struct Group {
     config: Config,
     /// The configuration file, if any (the cache keeps one pack per file).
     config_path: Option<PathBuf>,
-    knowledge: Knowledge,
+    knowledge: std::sync::Arc<Knowledge>,
     /// The configuration's directory: bibliographies must stay inside it.
     root: PathBuf,
 }

@@ -135,7 +135,7 @@ impl Configs {
             Some(d) if !config.gazetteers.is_empty() => {
                 let (k, gz) = Knowledge::for_project_cached(d, &config, self.cache.as_deref());
                 problems.extend(gz);
-                Arc::new(k)
+                k
             }
             _ => self.embedded.clone(),
         };

@@ -99,6 +99,9 @@ pub fn run() -> ExitCode {
     });
     // Blocking analysis threads may still be running: do not wait for them.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    // A cache being written (a project gazetteer's) is finished: cut short, the next
+    // start would load from the files again.
+    crate::cachedir::wait_for_writes();
     if server::exit_was_clean() {
         ExitCode::SUCCESS
     } else {

@@ -19,17 +19,20 @@ use crate::cachedir::{Hash, Hashing};
 use crate::config::{Config, FileProblem};
 use crate::gazetteer::{self, cache::Stored};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-const MAGIC: &[u8; 8] = b"ANLGAZ01";
+const MAGIC: &[u8; 8] = b"ANLGAZ02";
 
 /// Load the knowledge of the configuration in `config_dir`: from `cache` (the cache
 /// directory) when it holds this very load, else from the files, then stored there.
-/// No cache directory: loaded from the files, nothing written.
+/// No cache directory: loaded from the files, nothing written. The cache is written
+/// on a thread of its own ([`crate::cachedir::write_later`]): the caller goes on at
+/// once, and waits with [`crate::cachedir::wait_for_writes`] before it exits.
 pub fn load(
     config_dir: &Path,
     config: &Config,
     cache: Option<&Path>,
-) -> (Knowledge, Vec<FileProblem>) {
+) -> (Arc<Knowledge>, Vec<FileProblem>) {
     let sources = gazetteer::read_project(config_dir, config);
     // Without project gazetteers there is nothing of the project's to keep: the
     // built-in data alone loads in milliseconds.
@@ -39,16 +42,19 @@ pub fn load(
         Some((dir, file_for(dir, config_dir), key))
     });
     if let Some((_, file, key)) = &place
-        && let Some(hit) = read(file, *key)
+        && let Some((k, problems)) = read(file, *key)
     {
-        return hit;
+        return (Arc::new(k), problems);
     }
     let (g, problems) = gazetteer::load_sources(&sources);
     drop(sources);
-    let knowledge = Knowledge::new(g);
-    if let Some((dir, file, key)) = &place {
-        // A cache that cannot be written only makes the next start slower.
-        let _ = write(dir, file, *key, &knowledge, &problems);
+    let knowledge = Arc::new(Knowledge::new(g));
+    if let Some((dir, file, key)) = place {
+        let (dir, k, stored_problems) = (dir.to_path_buf(), knowledge.clone(), problems.clone());
+        crate::cachedir::write_later(move || {
+            // A cache that cannot be written only makes the next start slower.
+            let _ = write(&dir, &file, key, &k, &stored_problems);
+        });
     }
     (knowledge, problems)
 }
@@ -191,7 +197,18 @@ mod tests {
         (dir, config, cache)
     }
 
-    fn same(a: &(Knowledge, Vec<FileProblem>), b: &(Knowledge, Vec<FileProblem>)) {
+    /// [`load`], its cache written before it returns.
+    fn load_now(
+        config_dir: &Path,
+        config: &Config,
+        cache: Option<&Path>,
+    ) -> (Arc<Knowledge>, Vec<FileProblem>) {
+        let loaded = load(config_dir, config, cache);
+        crate::cachedir::wait_for_writes();
+        loaded
+    }
+
+    fn same(a: &(Arc<Knowledge>, Vec<FileProblem>), b: &(Arc<Knowledge>, Vec<FileProblem>)) {
         assert_eq!(a.0.gazetteer.entities, b.0.gazetteer.entities);
         assert_eq!(a.0.gazetteer.origins, b.0.gazetteer.origins);
         assert_eq!(a.0.gazetteer.builtin, b.0.gazetteer.builtin);
@@ -223,7 +240,7 @@ mod tests {
         let (dir, config, cache) = project();
         let fresh = load(dir.path(), &config, None);
         assert!(!cache.exists(), "no cache directory: nothing written");
-        let first = load(dir.path(), &config, Some(&cache));
+        let first = load_now(dir.path(), &config, Some(&cache));
         let file = file_for(&cache, dir.path());
         assert!(file.exists());
         assert!(cache.join("CACHEDIR.TAG").exists());
@@ -235,29 +252,31 @@ mod tests {
         )
         .unwrap_or_else(|| panic!("no key"));
         let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{e}"));
-        let hit = decode(&bytes, key).unwrap_or_else(|| panic!("a miss"));
+        let hit = decode(&bytes, key)
+            .map(|(k, p)| (Arc::new(k), p))
+            .unwrap_or_else(|| panic!("a miss"));
         same(&fresh, &hit);
-        same(&fresh, &load(dir.path(), &config, Some(&cache)));
+        same(&fresh, &load_now(dir.path(), &config, Some(&cache)));
     }
 
     #[test]
     fn a_changed_byte_misses() {
         let (dir, config, cache) = project();
-        let _ = load(dir.path(), &config, Some(&cache));
+        let _ = load_now(dir.path(), &config, Some(&cache));
         let path = dir.path().join("extra.toml");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(&path, text.replace("Testgrad", "Testgrat"))
             .unwrap_or_else(|e| panic!("{e}"));
-        let (k, _) = load(dir.path(), &config, Some(&cache));
+        let (k, _) = load_now(dir.path(), &config, Some(&cache));
         assert!(k.lexicon.is_name("Testgrat") && !k.lexicon.is_name("Testgrad"));
-        let (k, _) = load(dir.path(), &config, Some(&cache));
+        let (k, _) = load_now(dir.path(), &config, Some(&cache));
         assert!(k.lexicon.is_name("Testgrat"));
     }
 
     #[test]
     fn a_corrupt_or_truncated_cache_file_is_a_miss() {
         let (dir, config, cache) = project();
-        let fresh = load(dir.path(), &config, Some(&cache));
+        let fresh = load_now(dir.path(), &config, Some(&cache));
         let file = file_for(&cache, dir.path());
         let key = gazetteer::cache::inputs_hash(
             dir.path(),
@@ -282,7 +301,7 @@ mod tests {
         // Through `load`: a corrupt file is a miss, the files are read, and the cache
         // is written anew.
         std::fs::write(&file, &good[..good.len() / 2]).unwrap_or_else(|e| panic!("{e}"));
-        let again = load(dir.path(), &config, Some(&cache));
+        let again = load_now(dir.path(), &config, Some(&cache));
         same(&fresh, &again);
         let rewritten = std::fs::read(&file).unwrap_or_else(|e| panic!("{e}"));
         assert!(decode(&rewritten, key).is_some());
@@ -309,7 +328,7 @@ mod tests {
         // A file where the directory should be.
         let blocked = dir.path().join("blocked");
         std::fs::write(&blocked, "").unwrap_or_else(|e| panic!("{e}"));
-        let (k, problems) = load(dir.path(), &config, Some(&blocked));
+        let (k, problems) = load_now(dir.path(), &config, Some(&blocked));
         assert!(k.lexicon.is_name("Testgrad"));
         assert!(!problems.is_empty());
     }

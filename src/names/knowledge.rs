@@ -38,19 +38,20 @@ impl Knowledge {
     pub fn for_project(
         config_dir: &std::path::Path,
         config: &Config,
-    ) -> (Knowledge, Vec<crate::config::FileProblem>) {
+    ) -> (std::sync::Arc<Knowledge>, Vec<crate::config::FileProblem>) {
         Knowledge::for_project_cached(config_dir, config, None)
     }
 
     /// [`Knowledge::for_project`], kept in the cache directory `cache` when one is
     /// given (the front end's: `check` without `--no-cache`, the server with a
     /// workspace): read from it when it holds this very load (see `names/cache.rs`),
-    /// stored there otherwise.
+    /// stored there otherwise — on a thread of its own: a process that exits waits for
+    /// it with [`crate::cachedir::wait_for_writes`].
     pub fn for_project_cached(
         config_dir: &std::path::Path,
         config: &Config,
         cache: Option<&std::path::Path>,
-    ) -> (Knowledge, Vec<crate::config::FileProblem>) {
+    ) -> (std::sync::Arc<Knowledge>, Vec<crate::config::FileProblem>) {
         super::cache::load(config_dir, config, cache)
     }
 }

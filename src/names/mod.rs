@@ -12,6 +12,7 @@ mod cache;
 mod context;
 mod knowledge;
 mod recognize;
+mod strs;
 pub mod suggest;
 
 pub use context::{TITLES, surname_of, surnames};

@@ -99,8 +99,10 @@ pub fn repair(surface: &str, known: impl Fn(&str) -> bool) -> Option<String> {
 /// knowledge cache (`names/cache.rs`) without what it remembered.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Lexicon {
-    names: HashSet<String>,
-    words: HashSet<String>,
+    /// The names, white space squashed, sorted ([`super::strs::Strs::sorted`]).
+    names: super::strs::Strs,
+    /// The words of the names, sorted.
+    words: super::strs::Strs,
     #[serde(skip)]
     repairs: std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<String>>>>,
 }
@@ -108,19 +110,18 @@ pub struct Lexicon {
 /// Most words whose repairs a lexicon remembers (then it forgets them all).
 const REPAIR_MEMO: usize = 100_000;
 
-/// Read back as the two lists it is written as, each set made at its full size at
-/// once (a set grown insert by insert rehashes its strings several times over).
+/// Read back as the two sorted lists it is written as; lists not sorted are an error
+/// (a cache miss), since they would be searched wrongly.
 impl<'de> serde::Deserialize<'de> for Lexicon {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Lexicon, D::Error> {
-        let (names, words): (Vec<String>, Vec<String>) = serde::Deserialize::deserialize(d)?;
-        let set = |v: Vec<String>| {
-            let mut s = HashSet::with_capacity_and_hasher(v.len(), Default::default());
-            s.extend(v);
-            s
-        };
+        let (names, words): (super::strs::Strs, super::strs::Strs) =
+            serde::Deserialize::deserialize(d)?;
+        if !names.is_sorted_unique() || !words.is_sorted_unique() {
+            return Err(serde::de::Error::custom("an unsorted lexicon"));
+        }
         Ok(Lexicon {
-            names: set(names),
-            words: set(words),
+            names,
+            words,
             repairs: Default::default(),
         })
     }
@@ -128,15 +129,18 @@ impl<'de> serde::Deserialize<'de> for Lexicon {
 
 impl Lexicon {
     pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Lexicon {
-        let mut l = Lexicon::default();
+        let mut all = Vec::new();
+        let mut words = Vec::new();
         for n in names {
             let n = n.split_whitespace().collect::<Vec<_>>().join(" ");
-            for w in n.split(' ') {
-                l.words.insert(w.to_string());
-            }
-            l.names.insert(n);
+            words.extend(n.split(' ').map(str::to_string));
+            all.push(n);
         }
-        l
+        Lexicon {
+            names: super::strs::Strs::sorted(all),
+            words: super::strs::Strs::sorted(words),
+            repairs: Default::default(),
+        }
     }
     pub fn is_name(&self, s: &str) -> bool {
         self.names.contains(s)

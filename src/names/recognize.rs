@@ -24,12 +24,12 @@ use crate::markdown::MdModel;
 use crate::prose::fold::{Folder, is_word};
 pub use crate::prose::fold::{fold_name, is_unspaced_script};
 
-/// One spelling that folds to an automaton pattern.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+/// One spelling that folds to a pattern (its text is kept apart, in
+/// [`Recognizer::texts`]).
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Cand {
     entity: usize,
     name: Option<usize>,
-    text: String,
     /// Written with a leading capital: the text must not start lowercase.
     capital: bool,
     /// An acronym ("UN", "U.S.S.R."): the text must be written exactly so.
@@ -41,8 +41,12 @@ struct Cand {
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Recognizer {
     names: Names,
-    /// Per pattern (index into the sorted names), the spellings folding to it.
-    pats: Vec<Vec<Cand>>,
+    /// Per pattern (index into the sorted names) `p`, the spellings folding to it are
+    /// `cands[starts[p]..starts[p + 1]]`, in the gazetteer's order.
+    starts: Vec<usize>,
+    cands: Vec<Cand>,
+    /// Spelling `cands[i]`'s text as the gazetteer writes it (trimmed).
+    texts: super::strs::Strs,
     /// Persons' surnames, for titles and context (see [`super::context`]).
     surnames: super::context::Surnames,
 }
@@ -56,7 +60,7 @@ pub struct Recognizer {
 /// failure transition is needed.
 #[derive(Debug, Default)]
 struct Names {
-    keys: Vec<String>,
+    keys: super::strs::Strs,
     /// Per first byte, the range of `keys` starting with it.
     first: Vec<(u32, u32)>,
 }
@@ -70,18 +74,20 @@ impl serde::Serialize for Names {
 
 impl<'de> serde::Deserialize<'de> for Names {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Names, D::Error> {
-        Ok(Names::new(Vec::deserialize(d)?))
+        Ok(Names::new(super::strs::Strs::deserialize(d)?))
     }
 }
 
 impl Names {
-    fn new(keys: Vec<String>) -> Names {
+    fn new(keys: super::strs::Strs) -> Names {
         let mut first = vec![(0u32, 0u32); 256];
         let mut i = 0;
+        let first_byte =
+            |i: usize| (i < keys.len()).then(|| keys.get(i).as_bytes().first().copied());
         while i < keys.len() {
-            let b = keys.get(i).and_then(|k| k.as_bytes().first()).copied();
+            let b = first_byte(i).flatten();
             let mut j = i + 1;
-            while j < keys.len() && keys.get(j).and_then(|k| k.as_bytes().first()).copied() == b {
+            while j < keys.len() && first_byte(j).flatten() == b {
                 j += 1;
             }
             if let Some(slot) = b.and_then(|b| first.get_mut(usize::from(b))) {
@@ -103,19 +109,18 @@ impl Names {
         while lo < hi {
             // Every key in lo..hi starts with text[..d]; the one that is exactly that
             // sorts first.
-            if self.keys.get(lo).is_some_and(|k| k.len() == d) {
+            if self.keys.get(lo).len() == d {
                 out.push((lo, d));
                 lo += 1;
             }
             let Some(&b) = text.get(d) else { break };
-            let range = self.keys.get(lo..hi).unwrap_or_default();
-            let start = range.partition_point(|k| k.as_bytes().get(d).is_some_and(|&c| c < b));
-            let end = start
-                + range
-                    .get(start..)
-                    .unwrap_or_default()
-                    .partition_point(|k| k.as_bytes().get(d) == Some(&b));
-            (lo, hi) = (lo + start, lo + end);
+            let start = self
+                .keys
+                .partition_point(lo, hi, |k| k.as_bytes().get(d).is_some_and(|&c| c < b));
+            let end = self
+                .keys
+                .partition_point(start, hi, |k| k.as_bytes().get(d) == Some(&b));
+            (lo, hi) = (start, end);
             d += 1;
         }
         out.reverse();
@@ -133,25 +138,28 @@ impl Recognizer {
             || Recognizer::patterns(g),
             || super::context::Surnames::new(g),
         );
-        let (keys, pats) = pats;
+        let (keys, starts, cands, texts) = pats;
         Recognizer {
             names: Names::new(keys),
-            pats,
+            starts,
+            cands,
+            texts,
             surnames,
         }
     }
 
-    /// The folded names, sorted, and per name the spellings folding to it.
-    fn patterns(g: &Gazetteer) -> (Vec<String>, Vec<Vec<Cand>>) {
+    /// The folded names, sorted; where each one's spellings start; the spellings
+    /// and their texts.
+    fn patterns(g: &Gazetteer) -> (super::strs::Strs, Vec<usize>, Vec<Cand>, super::strs::Strs) {
         use rayon::prelude::*;
         // Folding is most of the work: entities are folded in parallel, and the
         // spellings collected in the gazetteer's order.
-        let mut all: Vec<(String, Cand)> = g
+        let mut all: Vec<(String, Cand, &str)> = g
             .entities
             .par_iter()
             .enumerate()
             .flat_map_iter(|(ei, e)| {
-                let mut mine: Vec<(String, Cand)> = Vec::new();
+                let mut mine: Vec<(String, Cand, &str)> = Vec::new();
                 let spellings = e
                     .spellings()
                     .filter(|(n, _)| !e.spelling(*n).is_some_and(|n| n.ambiguous))
@@ -176,10 +184,10 @@ impl Recognizer {
                         Cand {
                             entity: ei,
                             name,
-                            text: text.to_string(),
                             capital,
                             acronym,
                         },
+                        text,
                     ));
                 }
                 mine
@@ -187,26 +195,32 @@ impl Recognizer {
             .collect();
         // Stable: a pattern's spellings stay in the gazetteer's order.
         all.par_sort_by(|a, b| a.0.cmp(&b.0));
-        let mut keys: Vec<String> = Vec::new();
-        let mut pats: Vec<Vec<Cand>> = Vec::new();
-        for (key, cand) in all {
-            match (keys.last(), pats.last_mut()) {
-                (Some(last), Some(v)) if *last == key => v.push(cand),
-                _ => {
-                    keys.push(key);
-                    pats.push(vec![cand]);
-                }
+        let mut keys = super::strs::Strs::default();
+        let mut starts = Vec::new();
+        let mut cands = Vec::with_capacity(all.len());
+        let mut texts = super::strs::Strs::default();
+        for (key, cand, text) in all {
+            if keys.is_empty() || keys.get(keys.len() - 1) != key {
+                keys.push(&key);
+                starts.push(cands.len());
             }
+            cands.push(cand);
+            texts.push(text);
         }
-        (keys, pats)
+        starts.push(cands.len());
+        (keys, starts, cands, texts)
     }
 
     /// Whether a restored recognizer fits the gazetteer `g`: one list of spellings
     /// per name, sorted names, every entity and spelling index in range.
     pub fn fits(&self, g: &Gazetteer) -> bool {
-        self.names.keys.len() == self.pats.len()
-            && self.names.keys.is_sorted()
-            && self.pats.iter().flatten().all(|c| {
+        self.names.keys.len() + 1 == self.starts.len()
+            && self.names.keys.is_sorted_unique()
+            && self.starts.first() == Some(&0)
+            && self.starts.is_sorted()
+            && self.starts.last() == Some(&self.cands.len())
+            && self.texts.len() == self.cands.len()
+            && self.cands.iter().all(|c| {
                 g.entities
                     .get(c.entity)
                     .is_some_and(|e| c.name.is_none_or(|n| n < e.names.len()))
@@ -216,7 +230,16 @@ impl Recognizer {
 
     /// How many distinct folded names the recognizer holds.
     pub fn pattern_count(&self) -> usize {
-        self.pats.len()
+        self.names.keys.len()
+    }
+
+    /// Pattern `p`'s spellings, with their indices into `cands` and `texts`.
+    fn spellings_of(&self, p: usize) -> impl Iterator<Item = (&Cand, &str)> + Clone {
+        let (a, b) = (
+            self.starts.get(p).copied().unwrap_or(0),
+            self.starts.get(p + 1).copied().unwrap_or(0),
+        );
+        (a..b.max(a)).filter_map(|i| Some((self.cands.get(i)?, self.texts.get(i))))
     }
 
     /// Every gazetteer name in the prose of `text`, in order, without overlaps.
@@ -378,18 +401,25 @@ impl Recognizer {
     /// The spelling a surface form stands for, or `None` when the capital or
     /// acronym rule rejects it. The later entity wins when two share a name.
     fn choose(&self, p: usize, surface: &str) -> Option<&Cand> {
-        let cands = self.pats.get(p)?;
         let starts_lower = surface.chars().next().is_some_and(|c| c.is_lowercase());
-        let ok = |c: &&Cand| {
+        let ok = |(c, text): &(&Cand, &str)| {
             if c.acronym {
-                c.text == surface
+                *text == surface
             } else {
                 !(c.capital && starts_lower)
             }
         };
-        let entity = cands.iter().filter(ok).map(|c| c.entity).max()?;
-        let mine = || cands.iter().filter(ok).filter(move |c| c.entity == entity);
-        if let Some(c) = mine().find(|c| c.text == surface) {
+        let entity = self
+            .spellings_of(p)
+            .filter(ok)
+            .map(|(c, _)| c.entity)
+            .max()?;
+        let mine = || {
+            self.spellings_of(p)
+                .filter(ok)
+                .filter(move |(c, _)| c.entity == entity)
+        };
+        if let Some((c, _)) = mine().find(|(_, t)| *t == surface) {
             return Some(c);
         }
         // Written across a line break or with doubled spaces: compare squashed.
@@ -403,9 +433,10 @@ impl Recognizer {
         let lower = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
         let flat_lower = lower(&flat);
         mine()
-            .find(|c| c.text == flat)
-            .or_else(|| mine().find(|c| lower(&c.text) == flat_lower))
+            .find(|(_, t)| *t == flat)
+            .or_else(|| mine().find(|(_, t)| lower(t) == flat_lower))
             .or_else(|| mine().next())
+            .map(|(c, _)| c)
     }
 }
 
@@ -431,7 +462,9 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         keys.sort();
-        let names = Names::new(keys.clone());
+        let names = Names::new(super::super::strs::Strs::new(
+            keys.iter().map(String::as_str),
+        ));
         let mut found = Vec::new();
         let of = |text: &str, found: &mut Vec<(usize, usize)>| {
             names.prefixes_of(text.as_bytes(), found);
@@ -452,7 +485,12 @@ mod tests {
         assert_eq!(of("seoul", &mut found), ["seoul"]);
         assert!(of("sung", &mut found).is_empty());
         assert!(of("", &mut found).is_empty());
-        assert!(Names::new(Vec::new()).first.iter().all(|r| r.0 == r.1));
+        assert!(
+            Names::new(super::super::strs::Strs::default())
+                .first
+                .iter()
+                .all(|r| r.0 == r.1)
+        );
     }
 
     #[test]

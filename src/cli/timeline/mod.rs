@@ -140,7 +140,7 @@ pub fn run(args: TimelineArgs) -> ExitCode {
             }
             k
         }
-        None => Knowledge::embedded(),
+        None => std::sync::Arc::new(Knowledge::embedded()),
     };
     let ctx = Context {
         config: &loaded.config,
