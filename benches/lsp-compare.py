@@ -4,6 +4,7 @@
     benches/lsp-compare.py [--sizes 10k,100k,1m,10m] [--annalist BIN] [--rumdl BIN]
                            [--edits 20] [--hovers 200] [--markdown OUT.md]
                            [--documents a.md,b.md]   (open these instead)
+                           [--warm check|server]
 
 For each size, a workspace folder is written holding a transcription of that size
 (`transcription.md`: the fixture's paragraphs with GFM footnotes, printed "(n)"
@@ -17,6 +18,12 @@ Each server is started in that folder and initialised with it as `rootUri` and
          follows it (N edits; median and p95)
   hover  N hover requests on names, dates and note markers (median and p95)
   rss    the server's peak resident memory (VmHWM) at the end
+
+Each folder is fresh, so annalist starts with no cache (`.annalist_cache`: the
+unopened files' name indexes; ANNALIST_CACHE_DIR is unset for it). With `--warm`,
+annalist is measured a second time in the same folder with a warm cache: filled by
+`annalist check .` (`--warm check`, the first run's cache removed before) or by the
+first run's server itself (`--warm server`), as the next start of the editor finds it.
 
 Both servers get the same bytes, the same edits and the same positions, in one run,
 one after the other. rumdl comes from PyPI (`pip install rumdl==0.3.0`). Prints a
@@ -103,8 +110,9 @@ def transcription(target):
 
 class Server:
     def __init__(self, cmd, cwd):
+        env = {k: v for k, v in os.environ.items() if k != "ANNALIST_CACHE_DIR"}
         self.p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL)
+                                  stderr=subprocess.DEVNULL, env=env)
         self.q = Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
@@ -263,6 +271,9 @@ def main():
     ap.add_argument("--hovers", type=int, default=200)
     ap.add_argument("--no-collection", action="store_true",
                     help="the workspace folder holds only the document")
+    ap.add_argument("--warm", choices=["check", "server"],
+                    help="also measure annalist with a warm cache, filled by `annalist check .` "
+                    "or by the first run's server")
     ap.add_argument("--markdown", help="also write the table to this file")
     ap.add_argument("--documents", help="comma-separated Markdown files to open instead of the "
                     "generated transcriptions (e.g. the inputs of benches/pathological.py)")
@@ -282,7 +293,16 @@ def main():
         (ws / "transcription.md").write_text(doc, encoding="utf-8")
         if not a.no_collection:
             shutil.copytree(REAL, ws / "real", ignore=shutil.ignore_patterns("*.tsv"))
-        for name, cmd in (("annalist", [a.annalist, "lsp"]), ("rumdl", [a.rumdl, "server"])):
+        runs = [("annalist", [a.annalist, "lsp"])]
+        if a.warm:
+            runs.append((f"annalist, warm ({a.warm})", [a.annalist, "lsp"]))
+        runs.append(("rumdl", [a.rumdl, "server"]))
+        for name, cmd in runs:
+            if name.startswith("annalist, warm") and a.warm == "check":
+                shutil.rmtree(ws / ".annalist_cache", ignore_errors=True)
+                env = {k: v for k, v in os.environ.items() if k != "ANNALIST_CACHE_DIR"}
+                subprocess.run([a.annalist, "check", "--quiet", "."], cwd=ws, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 r = measure(name, cmd, ws, doc, a.edits, a.hovers)
             except Exception as e:  # a server that fails is reported, not hidden
@@ -308,11 +328,13 @@ def main():
     lines.append("| document | open ratio | edit p95 ratio | hover p95 ratio | RSS ratio |")
     lines.append("|---|---|---|---|---|")
     for size, d in by.items():
-        an, ru = d.get("annalist"), d.get("rumdl")
-        if not an or not ru or "error" in an or "error" in ru:
-            continue
-        f = lambda k: an[k] / ru[k] if ru[k] else float("nan")
-        lines.append(f"| {size} | {f('open_ms'):.2f} | {f('edit_p95_ms'):.2f} | {f('hover_p95_ms'):.2f} | {f('peak_mib'):.2f} |")
+        ru = d.get("rumdl")
+        for name, an in d.items():
+            if name == "rumdl" or not ru or "error" in an or "error" in ru:
+                continue
+            f = lambda k: an[k] / ru[k] if ru[k] else float("nan")
+            label = size if name == "annalist" else f"{size} ({name})"
+            lines.append(f"| {label} | {f('open_ms'):.2f} | {f('edit_p95_ms'):.2f} | {f('hover_p95_ms'):.2f} | {f('peak_mib'):.2f} |")
     table = "\n".join(lines)
     print(table)
     if a.markdown:

@@ -13,6 +13,7 @@ pub mod config;
 pub mod dates;
 pub mod document;
 pub mod facts;
+pub mod file_cache;
 pub mod finding;
 pub mod gazetteer;
 pub mod ide;

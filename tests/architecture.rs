@@ -22,7 +22,7 @@ const FLOORS: &[&[&str]] = &[
     &["facts"],
     &["rules"],
     &["analysis"],
-    &["workspace"],
+    &["workspace", "file_cache"],
     &["ide"],
     &["document"],
     &["lsp"],

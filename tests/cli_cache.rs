@@ -43,7 +43,7 @@ fn text(o: &Output) -> String {
 
 /// The pack files of a cache directory.
 fn packs(cache: &Path) -> Vec<PathBuf> {
-    fs::read_dir(cache.join("v2"))
+    fs::read_dir(cache.join("v3"))
         .into_iter()
         .flatten()
         .flatten()

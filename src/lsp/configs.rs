@@ -25,15 +25,28 @@ pub struct Resolved {
     pub dir: Option<PathBuf>,
     /// The file's configuration with the editor settings laid over it.
     pub config: Arc<Config>,
+    /// Whether the editor settings changed the file's configuration (then the cache
+    /// keeps its files' entries apart from `check`'s, see [`crate::file_cache`]).
+    pub edited: bool,
     pub knowledge: Arc<Knowledge>,
+}
+
+impl Resolved {
+    /// The kind `[kinds]` gives the file at `path` (relative to the configuration's
+    /// directory), as `check` reads it.
+    pub fn kind_for(&self, path: &Path) -> Option<crate::kind::DocKind> {
+        let rel = path.strip_prefix(self.dir.as_deref()?).ok()?;
+        self.config
+            .kind_for(&rel.to_string_lossy().replace('\\', "/"))
+    }
 }
 
 /// Every configuration of one workspace, resolved on demand.
 pub struct Configs {
     root: Option<PathBuf>,
     /// The workspace's cache directory (`.annalist_cache` at its root, or
-    /// `ANNALIST_CACHE_DIR`), where loaded project gazetteers are kept; none without
-    /// a workspace.
+    /// `ANNALIST_CACHE_DIR`), where loaded project gazetteers and the unopened files'
+    /// name indexes are kept; none without a workspace.
     cache: Option<PathBuf>,
     policy: Option<Arc<Policy>>,
     settings: Value,
@@ -85,6 +98,12 @@ impl Configs {
         self.root.as_deref()
     }
 
+    /// The workspace's cache directory, as `check` run at its root finds it; none
+    /// without a workspace.
+    pub fn cache_dir(&self) -> Option<&Path> {
+        self.cache.as_deref()
+    }
+
     /// The walk `annalist check <root>` does, with every configuration's `exclude`
     /// and `extensions`.
     pub fn policy(&self) -> Option<&Arc<Policy>> {
@@ -127,6 +146,7 @@ impl Configs {
             return r.clone();
         }
         let (config, _) = settings::apply(&loaded.config, &self.settings);
+        let edited = config != loaded.config;
         let dir = (!anchor.as_os_str().is_empty())
             .then_some(anchor)
             .or_else(|| self.root.clone());
@@ -143,6 +163,7 @@ impl Configs {
             path: loaded.path.clone(),
             dir,
             config: Arc::new(config),
+            edited,
             knowledge,
         });
         let mut inner = self.lock();

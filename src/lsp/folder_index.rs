@@ -7,13 +7,21 @@
 //! findings equal the CLI's. Built on a blocking thread at start-up and
 //! again after a configuration change or a file created or deleted on disk; one file
 //! is re-read when it is closed or changed on disk.
+//!
+//! A file is analysed only when the per-file cache `check` keeps
+//! ([`crate::file_cache`], in the workspace's cache directory) has no entry for its
+//! text and kind under the same configuration, gazetteers and binary; its name index
+//! is read from the entry otherwise. What was analysed is stored there once the first
+//! diagnostics are out, so the next start (and a `check`) find it; a cache that cannot
+//! be read or written only means more analysis.
 
-use super::configs::Configs;
+use super::configs::{Configs, Resolved};
 use super::publish::{refresh, send_refreshed};
 use super::state::{Backend, lock};
 use crate::analysis;
 use crate::facts::Context;
 use crate::facts::NameIndex;
+use crate::file_cache::{self, Hash, Pack};
 use crate::position::LineIndex;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -44,11 +52,26 @@ pub struct WsIndex {
     pub truncated: bool,
 }
 
+/// How an indexed file's name index was found.
+enum Found {
+    /// In the cache.
+    Cached,
+    /// By analysing the file; with its inputs' hash when its group has a cache pack
+    /// (the result is stored there).
+    Analysed(Option<Hash>),
+}
+
 /// Read and analyse one file under its configuration. `None` when it cannot be read
 /// or is not UTF-8 (`check` reports those; here they are passed over), or when its
 /// configuration compares no names across files.
 pub fn read(path: &Path, configs: &Configs) -> Option<(String, WsFile)> {
-    let res = configs.for_path(path);
+    read_with(path, &configs.for_path(path), None).map(|(key, file, _)| (key, file))
+}
+
+/// [`read`] the file at `path` under its configuration `res`, taking its name index
+/// from `pack` (its group's cache) when an entry for exactly its text and kind is
+/// there.
+fn read_with(path: &Path, res: &Resolved, pack: Option<&Pack>) -> Option<(String, WsFile, Found)> {
     if !res.config.romanisation.across_files {
         return None;
     }
@@ -58,12 +81,23 @@ pub fn read(path: &Path, configs: &Configs) -> Option<(String, WsFile)> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     let uri = Uri::from_file_path(path)?;
     let text: Arc<str> = Arc::from(text);
-    // Only what the comparison needs (equal to a full analysis's `names`).
-    let ctx = Context {
-        config: &res.config,
-        knowledge: &res.knowledge,
+    // The key `check` gives the file: its text (on disk now) and its configured kind.
+    let hash = pack.map(|_| file_cache::entry_hash(&text, res.kind_for(path)));
+    let cached = pack.zip(hash).and_then(|(p, h)| p.names(path, h));
+    let (names, found) = match cached {
+        Some(names) => (names, Found::Cached),
+        None => {
+            // Only what the comparison needs (equal to a full analysis's `names`).
+            let ctx = Context {
+                config: &res.config,
+                knowledge: &res.knowledge,
+            };
+            (
+                analysis::name_index(text.clone(), &ctx),
+                Found::Analysed(hash),
+            )
+        }
     };
-    let names = analysis::name_index(text.clone(), &ctx);
     Some((
         uri.as_str().to_string(),
         WsFile {
@@ -73,6 +107,63 @@ pub fn read(path: &Path, configs: &Configs) -> Option<(String, WsFile)> {
             text,
             names,
         },
+        found,
+    ))
+}
+
+/// What building the index read from the cache and computed, to be stored after the
+/// first diagnostics are out ([`CacheWork::save`]).
+#[derive(Default)]
+pub struct CacheWork {
+    /// The pack of each configuration group met (`None`: not cached).
+    packs: Vec<Option<Pack>>,
+    /// The name indexes computed, by group, path and inputs' hash.
+    computed: Vec<(usize, PathBuf, Hash, NameIndex)>,
+    /// Files whose name index came from the cache.
+    pub from_cache: usize,
+    /// Files analysed.
+    pub analysed: usize,
+    /// Files open in the editor (not read).
+    pub open: usize,
+}
+
+impl CacheWork {
+    /// Store the computed name indexes, each pack merged into the one on disk and
+    /// written atomically; a cache that cannot be written is skipped.
+    pub fn save(self) {
+        let mut packs = self.packs;
+        for (g, path, hash, names) in &self.computed {
+            if let Some(Some(pack)) = packs.get_mut(*g) {
+                pack.put_names(path, *hash, names);
+            }
+        }
+        for pack in packs.into_iter().flatten() {
+            pack.save_merged();
+        }
+    }
+
+    /// One line for the log: how the index was built.
+    pub fn summary(&self) -> String {
+        format!(
+            "annalist: workspace index: {} files analysed, {} read from the cache, {} open in the editor",
+            self.analysed, self.from_cache, self.open
+        )
+    }
+}
+
+/// The cache pack of the group `res` governs, in the cache directory `dir`: none when
+/// the binary cannot be identified. A configuration the editor settings change keeps
+/// its entries apart from `check`'s (see [`crate::file_cache`]).
+fn open_pack(dir: &Path, res: &Resolved) -> Option<Pack> {
+    let root = res.dir.as_deref()?;
+    let fingerprint = file_cache::group_fingerprint(&res.config, root)?;
+    let variant = if res.edited { "editor" } else { "" };
+    Some(Pack::open_variant(
+        dir,
+        root,
+        res.path.as_deref(),
+        variant,
+        fingerprint,
     ))
 }
 
@@ -98,13 +189,13 @@ pub fn walk(configs: &Configs, limit: usize) -> (Vec<PathBuf>, bool) {
 /// A file open in the editor, held in the index without its text: the comparison
 /// reads the open document's live text instead, and closing it re-reads the file
 /// ([`Backend::reindex_file`] re-reads only indexed files).
-fn open_placeholder(path: &Path, configs: &Configs) -> Option<(String, WsFile)> {
+fn open_placeholder(path: &Path, res: &Resolved) -> Option<(String, WsFile)> {
     let uri = Uri::from_file_path(path)?;
     Some((
         uri.as_str().to_string(),
         WsFile {
             path: path.to_path_buf(),
-            config: configs.for_path(path).path.clone(),
+            config: res.path.clone(),
             text: Arc::from(""),
             lines: LineIndex::new(""),
             names: NameIndex::default(),
@@ -115,23 +206,70 @@ fn open_placeholder(path: &Path, configs: &Configs) -> Option<(String, WsFile)> 
 /// Index the Markdown files of the workspace as `annalist check root` would walk them.
 /// A file `is_open` tells is open in the editor is not read: its open text is what is
 /// compared (and on start-up, reading a large open document from disk as well as
-/// analysing it doubled the work before its first diagnostics).
-pub fn build(configs: &Configs, is_open: &(dyn Fn(&Path) -> bool + Sync)) -> WsIndex {
+/// analysing it doubled the work before its first diagnostics). A file whose entry in
+/// the cache has its text and kind is not analysed: its name index is read from the
+/// entry. What was analysed is returned for [`CacheWork::save`].
+pub fn build(configs: &Configs, is_open: &(dyn Fn(&Path) -> bool + Sync)) -> (WsIndex, CacheWork) {
     let (paths, truncated) = walk(configs, FILE_LIMIT);
     let mut index = WsIndex {
         truncated,
         ..WsIndex::default()
     };
-    index.files = paths
-        .par_iter()
-        .filter_map(|p| {
-            if is_open(p) {
-                return open_placeholder(p, configs);
-            }
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(p, configs))).ok()?
+    // Each file's configuration, and the cache pack of each configuration met.
+    let mut work = CacheWork::default();
+    let mut groups: Vec<Option<PathBuf>> = Vec::new();
+    let resolved: Vec<(Arc<Resolved>, usize)> = paths
+        .iter()
+        .map(|p| {
+            let res = configs.for_path(p);
+            let g = match groups.iter().position(|c| *c == res.path) {
+                Some(g) => g,
+                None => {
+                    let pack = configs
+                        .cache_dir()
+                        .filter(|_| res.config.romanisation.across_files)
+                        .and_then(|dir| open_pack(dir, &res));
+                    groups.push(res.path.clone());
+                    work.packs.push(pack);
+                    groups.len() - 1
+                }
+            };
+            (res, g)
         })
         .collect();
-    index
+    let packs = &work.packs;
+    let read: Vec<(String, WsFile, Option<Found>, usize)> = paths
+        .par_iter()
+        .zip(&resolved)
+        .filter_map(|(p, (res, g))| {
+            if is_open(p) {
+                let (key, file) = open_placeholder(p, res)?;
+                return Some((key, file, None, *g));
+            }
+            let pack = packs.get(*g).and_then(Option::as_ref);
+            let (key, file, found) =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_with(p, res, pack)))
+                    .ok()??;
+            Some((key, file, Some(found), *g))
+        })
+        .collect();
+    let mut files = HashMap::with_capacity(read.len());
+    for (key, file, found, g) in read {
+        match found {
+            None => work.open += 1,
+            Some(Found::Cached) => work.from_cache += 1,
+            Some(Found::Analysed(hash)) => {
+                work.analysed += 1;
+                if let Some(h) = hash {
+                    work.computed
+                        .push((g, file.path.clone(), h, file.names.clone()));
+                }
+            }
+        }
+        files.insert(key, file);
+    }
+    index.files = files;
+    (index, work)
 }
 
 impl Backend {
@@ -186,10 +324,22 @@ impl Backend {
                 build(&configs, &is_open)
             })
             .await;
+            let (built, work) = match built {
+                Ok((ws, work)) => (Ok(ws), Some(work)),
+                Err(e) => (Err(e), None),
+            };
+            let superseded = lock(&state).ws_epoch != epoch;
+            if superseded {
+                // A newer build is under way; it will finish the job. What this one
+                // analysed is still stored.
+                if let Some(work) = work {
+                    let _ = tokio::task::spawn_blocking(move || work.save()).await;
+                }
+                return;
+            }
             let (publish, pull, changed, note) = {
                 let mut st = lock(&state);
                 if st.ws_epoch != epoch {
-                    // A newer build is under way; it will finish the job.
                     return;
                 }
                 let note = match built {
@@ -216,6 +366,13 @@ impl Backend {
             // Configurations met by the walk may have problems to show.
             super::publish::report_config_problems(&client, &state, Vec::new()).await;
             send_refreshed(&client, publish, pull && changed).await;
+            // The name indexes computed go into the cache now that the diagnostics
+            // are out, so that the next start reads them.
+            if let Some(work) = work {
+                let summary = work.summary();
+                let _ = tokio::task::spawn_blocking(move || work.save()).await;
+                client.log_message(MessageType::LOG, summary).await;
+            }
         });
     }
 

@@ -1,0 +1,633 @@
+//! The per-file result cache, as ruff's `.ruff_cache`: an unchanged file is not
+//! analysed again. `check` reads and writes whole entries; the server's index of the
+//! workspace's unopened files (`lsp/folder_index.rs`) reads only their name indexes and
+//! writes name indexes alone for the files it had to analyse. One implementation, one
+//! key, one pack per configuration group, below both front ends.
+//!
+//! What is cached is a file's own part only — its findings and its name index, the
+//! input of the comparison across files — never a cross-file finding: the join is
+//! recomputed on every run, so changing one file changes the others' cross-file
+//! findings correctly.
+//!
+//! An entry is used only when everything its result depends on is unchanged:
+//! - the **group fingerprint**: the binary (version, size and modification time of the
+//!   executable), the effective configuration (after `--select`, `--rule`…, or the
+//!   editor settings), the configuration's directory, and the bytes of every project
+//!   gazetteer;
+//! - the **entry hash**: the file's text and its configured kind.
+//!
+//! An entry holds a name index and, when `check` wrote it, the file's own findings; an
+//! entry the server wrote (names only) is a miss for `check`, which replaces it. A
+//! document that uses a bibliography never has its findings cached: they depend on
+//! files the key does not cover (its names do not, and the server may keep them). Nor
+//! is standard input.
+//!
+//! What is also cached, for `check`'s human format only, is how the file's own findings
+//! are shown: the rendered snippets, which cost more to draw than the analysis costs
+//! to read back. They are used only when everything they depend on is unchanged too:
+//! the entry hash (text, kind), the group fingerprint (binary, configuration), and the
+//! **render key** — the path the file is shown under and whether colour is on (the
+//! renderer's width is fixed, not the terminal's; its other settings are the binary's).
+//! A finding with a related place in another file is never kept rendered. To this
+//! module they are opaque texts.
+//!
+//! Layout: `DIR/CACHEDIR.TAG`, `DIR/.gitignore` (`*`), and one pack per configuration
+//! group, `DIR/v3/<hash of the group's place>.bin` (postcard), holding the fingerprint
+//! and an entry per absolute path; each entry's names, findings and snippets are
+//! encoded apart, so opening a pack decodes none of them (each is decoded when its file
+//! is checked, on that file's thread, and the server decodes only the names). A pack
+//! whose fingerprint differs is ignored and replaced (so stale packs do not pile up
+//! with each build). The server, whose editor settings may change a configuration,
+//! keeps such a configuration's entries in a pack of their own (a *variant* of the
+//! place), so that it and `check` do not replace each other's. A missing, unreadable
+//! or corrupt pack, or an entry naming a rule this binary does not know, is a miss,
+//! never a failure; a cache that cannot be written is skipped silently. Writes go to a
+//! temporary file renamed over the pack, so a concurrent run sees the old or the new;
+//! the server merges its entries into the pack as it is on disk when it writes
+//! ([`Pack::save_merged`]), so it never throws away what a `check` wrote meanwhile.
+
+use crate::facts::{EntityNames, NameIndex, Spelled, UnlistedName};
+use crate::finding::{Finding, Fix, Related, Severity, Span};
+use crate::gazetteer::{EntityKind, System};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use crate::cachedir::{DIR_NAME, ENV_DIR, Hash, Hashing, directory};
+use crate::cachedir::{binary_identity, prepare, write_atomic};
+
+/// Bumped when the pack format changes (v1: JSON; v2: postcard, with rendered output;
+/// v3: names and findings apart, entries of names alone).
+const FORMAT: &str = "v3";
+
+/// The fingerprint of a configuration group: every input of a file's result except the
+/// file itself. `None` when the binary cannot be identified.
+pub fn group_fingerprint(config: &crate::config::Config, root: &Path) -> Option<Hash> {
+    let mut h = Hashing::default();
+    h.field(FORMAT.as_bytes());
+    h.field(binary_identity()?.as_bytes());
+    h.field(serde_json::to_string(config).ok()?.as_bytes());
+    h.field(root.to_string_lossy().as_bytes());
+    for g in &config.gazetteers {
+        h.field(g.to_string_lossy().as_bytes());
+        // An unreadable gazetteer is hashed as such (its problem is reported anyway).
+        match std::fs::read(root.join(g)) {
+            Ok(bytes) => h.field(b"ok").field(&bytes),
+            Err(e) => h.field(b"unreadable").field(e.to_string().as_bytes()),
+        };
+    }
+    Some(h.finish())
+}
+
+/// The hash of one file's own inputs: its text and its configured kind.
+pub fn entry_hash(text: &str, kind: Option<crate::kind::DocKind>) -> Hash {
+    let mut h = Hashing::default();
+    h.field(format!("{kind:?}").as_bytes());
+    h.field(text.as_bytes());
+    h.finish()
+}
+
+/// A file's own result, as cached.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cached {
+    pub findings: Vec<Finding>,
+    pub names: NameIndex,
+}
+
+/// What the human rendering of a file's own findings depends on beyond the file's
+/// inputs: the path it is shown under and whether colour is on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderKey {
+    pub path: String,
+    pub color: bool,
+}
+
+/// A file's own findings as the human format shows them: one per finding, in the
+/// order of the cached findings; `None` for a finding not kept rendered.
+pub type Rendered = Vec<Option<String>>;
+
+/// One configuration group's pack: read once, updated in memory, written once.
+///
+/// Entries stay encoded until asked for: opening a pack only finds where each one
+/// lies, and each is decoded by the thread that checks its file.
+pub struct Pack {
+    file: PathBuf,
+    dir: PathBuf,
+    fingerprint: String,
+    /// The pack as read; `Bytes::Read` ranges point into it.
+    bytes: Vec<u8>,
+    entries: BTreeMap<String, Slot>,
+    changed: bool,
+}
+
+/// One file's entry: its inputs' hash, its encoded [`StoredNames`], its encoded
+/// findings if `check` wrote it, and its encoded [`StoredRendered`] if any.
+struct Slot {
+    hash: u128,
+    names: Bytes,
+    findings: Option<Bytes>,
+    rendered: Option<Bytes>,
+}
+
+/// Encoded bytes: a range of the pack as read, or new ones.
+enum Bytes {
+    Read(std::ops::Range<usize>),
+    New(Vec<u8>),
+}
+
+impl Pack {
+    /// The pack of the group whose configuration lives at `root` (file `config`), read
+    /// from `dir` when it exists and its fingerprint is `fingerprint`.
+    pub fn open(dir: &Path, root: &Path, config: Option<&Path>, fingerprint: Hash) -> Pack {
+        Pack::open_variant(dir, root, config, "", fingerprint)
+    }
+
+    /// [`Pack::open`] a variant of the group's pack: `""` is `check`'s; the server
+    /// names another when the editor settings change the configuration.
+    pub fn open_variant(
+        dir: &Path,
+        root: &Path,
+        config: Option<&Path>,
+        variant: &str,
+        fingerprint: Hash,
+    ) -> Pack {
+        let mut place = Hashing::default();
+        place.field(root.to_string_lossy().as_bytes());
+        place.field(
+            config
+                .map(|p| p.to_string_lossy())
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        place.field(variant.as_bytes());
+        let file = dir
+            .join(FORMAT)
+            .join(format!("{}.bin", place.finish().hex()));
+        let fingerprint = fingerprint.hex();
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let entries = slots(&bytes, &fingerprint).unwrap_or_default();
+        Pack {
+            file,
+            dir: dir.to_path_buf(),
+            fingerprint,
+            bytes: if entries.is_empty() {
+                Vec::new()
+            } else {
+                bytes
+            },
+            entries,
+            changed: false,
+        }
+    }
+
+    fn bytes<'p>(&'p self, b: &'p Bytes) -> &'p [u8] {
+        match b {
+            Bytes::Read(r) => self.bytes.get(r.clone()).unwrap_or(&[]),
+            Bytes::New(v) => v,
+        }
+    }
+
+    /// The slot of the file at `path` when its inputs hash to `hash`.
+    fn slot(&self, path: &Path, hash: Hash) -> Option<&Slot> {
+        self.entries
+            .get(path.to_string_lossy().as_ref())
+            .filter(|e| e.hash == hash.0)
+    }
+
+    /// The cached result of the file at `path` (absolute) whose inputs hash to `hash`:
+    /// a miss when the entry has no findings (the server wrote it).
+    pub fn get(&self, path: &Path, hash: Hash) -> Option<Cached> {
+        let e = self.slot(path, hash)?;
+        let findings: Vec<StoredFinding> =
+            postcard::from_bytes(self.bytes(e.findings.as_ref()?)).ok()?;
+        let names: StoredNames = postcard::from_bytes(self.bytes(&e.names)).ok()?;
+        Some(Cached {
+            findings: restore_findings(findings)?,
+            names: names.restore()?,
+        })
+    }
+
+    /// The cached name index of the file at `path` (absolute) whose inputs hash to
+    /// `hash`, from any entry (its findings, if any, are not decoded).
+    pub fn names(&self, path: &Path, hash: Hash) -> Option<NameIndex> {
+        let e = self.slot(path, hash)?;
+        postcard::from_bytes::<StoredNames>(self.bytes(&e.names))
+            .ok()?
+            .restore()
+    }
+
+    /// The cached human rendering of the own findings of the file at `path` whose
+    /// inputs hash to `hash`, when it was rendered under `key`.
+    pub fn rendered(&self, path: &Path, hash: Hash, key: &RenderKey) -> Option<Rendered> {
+        let e = self.slot(path, hash)?;
+        let r: StoredRendered = postcard::from_bytes(self.bytes(e.rendered.as_ref()?)).ok()?;
+        (r.key == *key).then_some(r.texts)
+    }
+
+    /// Remember how the own findings of the file at `path` (inputs `hash`, already
+    /// [`put`](Pack::put) or cached) render under `key`. Nothing happens when the entry
+    /// is missing, has no findings, or is for other inputs (the caller gives one text
+    /// or `None` per finding).
+    pub fn put_rendered(&mut self, path: &Path, hash: Hash, key: RenderKey, texts: Rendered) {
+        let Some(e) = self.slot(path, hash) else {
+            return;
+        };
+        if e.findings.is_none() {
+            return;
+        }
+        let Ok(new) = postcard::to_stdvec(&StoredRendered { key, texts }) else {
+            return;
+        };
+        if e.rendered.as_ref().map(|b| self.bytes(b)) == Some(new.as_slice()) {
+            return;
+        }
+        if let Some(e) = self.entries.get_mut(path.to_string_lossy().as_ref()) {
+            e.rendered = Some(Bytes::New(new));
+            self.changed = true;
+        }
+    }
+
+    /// Remember the file at `path` with inputs `hash`: its own findings and names
+    /// (replacing an entry of names alone).
+    pub fn put(&mut self, path: &Path, hash: Hash, findings: &[Finding], names: &NameIndex) {
+        if self.slot(path, hash).is_some_and(|e| e.findings.is_some()) {
+            return;
+        }
+        let (Ok(f), Ok(n)) = (
+            postcard::to_stdvec(&store_findings(findings)),
+            postcard::to_stdvec(&StoredNames::new(names)),
+        ) else {
+            return;
+        };
+        self.insert(path, hash, n, Some(f));
+    }
+
+    /// Remember the name index of the file at `path` with inputs `hash` (the server's
+    /// entries: a full entry for the same inputs is kept).
+    pub fn put_names(&mut self, path: &Path, hash: Hash, names: &NameIndex) {
+        if self.slot(path, hash).is_some() {
+            return;
+        }
+        let Ok(n) = postcard::to_stdvec(&StoredNames::new(names)) else {
+            return;
+        };
+        self.insert(path, hash, n, None);
+    }
+
+    fn insert(&mut self, path: &Path, hash: Hash, names: Vec<u8>, findings: Option<Vec<u8>>) {
+        self.entries.insert(
+            path.to_string_lossy().into_owned(),
+            Slot {
+                hash: hash.0,
+                names: Bytes::New(names),
+                findings: findings.map(Bytes::New),
+                rendered: None,
+            },
+        );
+        self.changed = true;
+    }
+
+    /// Forget the file at `path` (its result may not be cached).
+    pub fn forget(&mut self, path: &Path) {
+        if self
+            .entries
+            .remove(path.to_string_lossy().as_ref())
+            .is_some()
+        {
+            self.changed = true;
+        }
+    }
+
+    /// Write the pack if anything changed. Failures are ignored: a cache that cannot be
+    /// written only makes the next run slower.
+    pub fn save(self) {
+        if self.changed {
+            let _ = self.write();
+        } else {
+            // Only the process's end follows: freeing thousands of entries one by one
+            // would only cost time.
+            std::mem::forget(self);
+        }
+    }
+
+    /// Write the entries added since the pack was read into the pack as it is on disk
+    /// now, if any were added: what another process wrote meanwhile is kept, but for
+    /// the files this pack has new entries for — an entry of other inputs is replaced,
+    /// a full entry of the same inputs is kept. For the server, whose packs live as
+    /// long as its index and whose writes must not undo a `check` run in between.
+    /// Failures are ignored, as in [`Pack::save`].
+    pub fn save_merged(self) {
+        if !self.changed {
+            return;
+        }
+        let bytes = std::fs::read(&self.file).unwrap_or_default();
+        let entries = slots(&bytes, &self.fingerprint).unwrap_or_default();
+        let mut now = Pack {
+            file: self.file.clone(),
+            dir: self.dir.clone(),
+            fingerprint: self.fingerprint.clone(),
+            bytes,
+            entries,
+            changed: true,
+        };
+        for (path, slot) in &self.entries {
+            // Only the entries this pack made; the others were read from disk.
+            let Bytes::New(names) = &slot.names else {
+                continue;
+            };
+            let keep = now.entries.get(path).is_some_and(|e| {
+                e.hash == slot.hash && (e.findings.is_some() || slot.findings.is_none())
+            });
+            if keep {
+                continue;
+            }
+            let part = |b: &Option<Bytes>| b.as_ref().map(|b| Bytes::New(self.bytes(b).to_vec()));
+            now.entries.insert(
+                path.clone(),
+                Slot {
+                    hash: slot.hash,
+                    names: Bytes::New(names.clone()),
+                    findings: part(&slot.findings),
+                    rendered: part(&slot.rendered),
+                },
+            );
+        }
+        let _ = now.write();
+    }
+
+    fn write(self) -> std::io::Result<()> {
+        prepare(&self.dir)?;
+        let pack = StoredPack {
+            fingerprint: &self.fingerprint,
+            entries: self
+                .entries
+                .iter()
+                .map(|(path, e)| StoredSlot {
+                    path,
+                    hash: e.hash,
+                    names: Blob(self.bytes(&e.names)),
+                    findings: e.findings.as_ref().map(|b| Blob(self.bytes(b))),
+                    rendered: e.rendered.as_ref().map(|b| Blob(self.bytes(b))),
+                })
+                .collect(),
+        };
+        let bytes = postcard::to_stdvec(&pack).map_err(std::io::Error::other)?;
+        write_atomic(&self.file, &bytes)
+    }
+
+    /// How many entries the pack holds, and how many of them have findings.
+    #[cfg(test)]
+    fn counts(&self) -> (usize, usize) {
+        let full = self
+            .entries
+            .values()
+            .filter(|e| e.findings.is_some())
+            .count();
+        (self.entries.len(), full)
+    }
+}
+
+// The stored forms: owned strings where the engine has `&'static str` codes, plain
+// vectors where it shares `Arc`s. Postcard writes fields in order, without names: any
+// change to these types must bump `FORMAT`.
+
+/// The pack: each entry's parts are postcard bytes of their own (decoded on demand).
+#[derive(Serialize, Deserialize)]
+struct StoredPack<'a> {
+    fingerprint: &'a str,
+    #[serde(borrow)]
+    entries: Vec<StoredSlot<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredSlot<'a> {
+    path: &'a str,
+    hash: u128,
+    /// A [`StoredNames`].
+    #[serde(borrow)]
+    names: Blob<'a>,
+    /// A `Vec<StoredFinding>`; none in an entry of names alone.
+    #[serde(borrow)]
+    findings: Option<Blob<'a>>,
+    #[serde(borrow)]
+    rendered: Option<Blob<'a>>,
+}
+
+/// Bytes written as one length-prefixed run and read back borrowed from the pack.
+struct Blob<'a>(&'a [u8]);
+
+impl Serialize for Blob<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Blob<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de [u8]>::deserialize(d).map(Blob)
+    }
+}
+
+/// Where each entry of `bytes` (a pack) lies, when the pack is one and its
+/// fingerprint is `fingerprint`.
+fn slots(bytes: &[u8], fingerprint: &str) -> Option<BTreeMap<String, Slot>> {
+    let pack: StoredPack = postcard::from_bytes(bytes).ok()?;
+    if pack.fingerprint != fingerprint {
+        return None;
+    }
+    // A blob borrowed from `bytes`: its range in them.
+    let base = bytes.as_ptr() as usize;
+    let range = |b: &Blob| -> Option<std::ops::Range<usize>> {
+        let start = (b.0.as_ptr() as usize).checked_sub(base)?;
+        let end = start.checked_add(b.0.len())?;
+        (end <= bytes.len()).then_some(start..end)
+    };
+    let read = |b: &Option<Blob>| -> Option<Option<Bytes>> {
+        match b {
+            Some(b) => Some(Some(Bytes::Read(range(b)?))),
+            None => Some(None),
+        }
+    };
+    pack.entries
+        .iter()
+        .map(|e| {
+            Some((
+                e.path.to_string(),
+                Slot {
+                    hash: e.hash,
+                    names: Bytes::Read(range(&e.names)?),
+                    findings: read(&e.findings)?,
+                    rendered: read(&e.rendered)?,
+                },
+            ))
+        })
+        .collect()
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredNames {
+    entities: Vec<StoredEntity>,
+    unlisted: Vec<StoredUnlisted>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredRendered {
+    key: RenderKey,
+    texts: Rendered,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredFinding {
+    code: String,
+    severity: Severity,
+    span: Span,
+    message: String,
+    related: Vec<Related>,
+    fixes: Vec<Fix>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredEntity {
+    id: String,
+    kind: EntityKind,
+    spellings: Vec<StoredSpelled>,
+    mixed: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredSpelled {
+    text: String,
+    system: Option<System>,
+    occs: Vec<Span>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredUnlisted {
+    lang: String,
+    text: String,
+    system: System,
+    keys: Vec<String>,
+    occs: Vec<Span>,
+    mixed: bool,
+}
+
+/// The languages an unlisted name can be in, by their names.
+fn language(name: &str) -> Option<crate::names::romanise::Language> {
+    use crate::names::romanise::Language;
+    [Language::Korean, Language::Chinese, Language::Russian]
+        .into_iter()
+        .find(|l| l.as_str() == name)
+}
+
+fn store_findings(findings: &[Finding]) -> Vec<StoredFinding> {
+    findings
+        .iter()
+        .map(|f| StoredFinding {
+            code: f.code.to_string(),
+            severity: f.severity,
+            span: f.span,
+            message: f.message.clone(),
+            related: f.related.clone(),
+            fixes: f.fixes.clone(),
+        })
+        .collect()
+}
+
+/// The engine's findings, or `None` when one names a rule this binary does not know
+/// (then the entry is a miss).
+fn restore_findings(findings: Vec<StoredFinding>) -> Option<Vec<Finding>> {
+    let codes = crate::rules::all();
+    findings
+        .into_iter()
+        .map(|f| {
+            let code = codes.iter().find(|r| r.code == f.code)?.code;
+            Some(Finding {
+                code,
+                severity: f.severity,
+                span: f.span,
+                message: f.message,
+                related: f.related,
+                fixes: f.fixes,
+            })
+        })
+        .collect()
+}
+
+impl StoredNames {
+    fn new(names: &NameIndex) -> StoredNames {
+        StoredNames {
+            entities: names
+                .entities
+                .iter()
+                .map(|e| StoredEntity {
+                    id: e.id.clone(),
+                    kind: e.kind,
+                    spellings: e
+                        .spellings
+                        .iter()
+                        .map(|s| StoredSpelled {
+                            text: s.text.clone(),
+                            system: s.system,
+                            occs: s.occs.clone(),
+                        })
+                        .collect(),
+                    mixed: e.mixed,
+                })
+                .collect(),
+            unlisted: names
+                .unlisted
+                .iter()
+                .map(|u| StoredUnlisted {
+                    lang: u.lang.as_str().to_string(),
+                    text: u.text.clone(),
+                    system: u.system,
+                    keys: u.keys.as_ref().clone(),
+                    occs: u.occs.clone(),
+                    mixed: u.mixed,
+                })
+                .collect(),
+        }
+    }
+
+    /// The engine's form, or `None` when the entry names a language this binary does
+    /// not know (then it is a miss).
+    fn restore(self) -> Option<NameIndex> {
+        let entities = self
+            .entities
+            .into_iter()
+            .map(|e| EntityNames {
+                id: e.id,
+                kind: e.kind,
+                spellings: e
+                    .spellings
+                    .into_iter()
+                    .map(|s| Spelled {
+                        text: s.text,
+                        system: s.system,
+                        occs: s.occs,
+                    })
+                    .collect(),
+                mixed: e.mixed,
+            })
+            .collect();
+        let unlisted = self
+            .unlisted
+            .into_iter()
+            .map(|u| {
+                Some(UnlistedName {
+                    lang: language(&u.lang)?,
+                    text: u.text,
+                    system: u.system,
+                    keys: Arc::new(u.keys),
+                    occs: u.occs,
+                    mixed: u.mixed,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(NameIndex { entities, unlisted })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,155 @@
+use super::*;
+use crate::facts::{Context, Knowledge};
+
+fn analysed(text: &str) -> Cached {
+    let config = crate::config::Config::default();
+    let knowledge = Knowledge::embedded();
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let a = crate::analysis::analyze(Arc::from(text), None, &ctx);
+    Cached {
+        findings: a.findings,
+        names: a.names,
+    }
+}
+
+const MIXED: &str =
+    "Kim II Sung met Pak Hŏn-yŏng and Pak Hon-yong in Sŏul and Seoul.[^1]\n\n[^1]: x\n[^2]:\n";
+
+fn fingerprint() -> Hash {
+    Hashing::default().field(b"test").finish()
+}
+
+/// A stored result restores to exactly the engine's: findings (fixes, related
+/// places) and the name index, on documents that have all of them — through a pack
+/// written and read again.
+#[test]
+fn entries_round_trip() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let texts = [include_str!("../../fixtures/bajanov-1995.md"), MIXED];
+    let root = Path::new("/project");
+    let mut pack = Pack::open(dir.path(), root, None, fingerprint());
+    let mut expected = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let c = analysed(text);
+        assert!(!c.findings.is_empty());
+        assert!(!c.names.entities.is_empty() || !c.names.unlisted.is_empty());
+        let path = root.join(format!("{i}.md"));
+        let hash = entry_hash(text, None);
+        pack.put(&path, hash, &c.findings, &c.names);
+        assert_eq!(pack.get(&path, hash).as_ref(), Some(&c));
+        expected.push((path, hash, c));
+    }
+    pack.save();
+    let again = Pack::open(dir.path(), root, None, fingerprint());
+    for (path, hash, c) in &expected {
+        assert_eq!(again.get(path, *hash).as_ref(), Some(c));
+        assert_eq!(again.names(path, *hash).as_ref(), Some(&c.names));
+        // Other inputs (an edited file): a miss.
+        assert_eq!(again.get(path, entry_hash("edited", None)), None);
+        assert_eq!(again.names(path, entry_hash("edited", None)), None);
+    }
+    // Another fingerprint (binary, configuration, gazetteers): nothing is read.
+    let other = Hashing::default().field(b"other").finish();
+    let stale = Pack::open(dir.path(), root, None, other);
+    assert_eq!(stale.counts(), (0, 0));
+    // Another variant is another pack.
+    let variant = Pack::open_variant(dir.path(), root, None, "editor", fingerprint());
+    assert_eq!(variant.counts(), (0, 0));
+}
+
+/// The server's entries hold names alone: `check` misses them and replaces them with
+/// full ones, and the server never replaces a full entry of the same inputs.
+#[test]
+fn entries_of_names_alone_serve_the_server_only() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = Path::new("/project");
+    let path = root.join("a.md");
+    let hash = entry_hash(MIXED, None);
+    let c = analysed(MIXED);
+    let mut pack = Pack::open(dir.path(), root, None, fingerprint());
+    pack.put_names(&path, hash, &c.names);
+    assert_eq!(pack.get(&path, hash), None);
+    assert_eq!(pack.names(&path, hash).as_ref(), Some(&c.names));
+    // No snippets are kept for an entry without findings.
+    let key = RenderKey {
+        path: "a.md".into(),
+        color: false,
+    };
+    pack.put_rendered(&path, hash, key.clone(), vec![None]);
+    assert_eq!(pack.rendered(&path, hash, &key), None);
+    pack.put(&path, hash, &c.findings, &c.names);
+    assert_eq!(pack.get(&path, hash).as_ref(), Some(&c));
+    pack.put_names(&path, hash, &NameIndex::default());
+    assert_eq!(pack.get(&path, hash).as_ref(), Some(&c));
+    assert_eq!(pack.counts(), (1, 1));
+}
+
+/// The server's write keeps what a `check` wrote after the server read the pack: its
+/// full entries stay, the server's new files are added, and the server's entry of
+/// other inputs replaces a stale one.
+#[test]
+fn a_merged_save_keeps_a_concurrent_writers_entries() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = Path::new("/project");
+    let (a, b, stale) = (root.join("a.md"), root.join("b.md"), root.join("s.md"));
+    let c = analysed(MIXED);
+    let h = entry_hash(MIXED, None);
+    let old = entry_hash("old text", None);
+    // The server opens the pack (empty), then `check` writes a's and s's full entries.
+    let mut server = Pack::open(dir.path(), root, None, fingerprint());
+    let mut check = Pack::open(dir.path(), root, None, fingerprint());
+    check.put(&a, h, &c.findings, &c.names);
+    check.put(&stale, old, &c.findings, &c.names);
+    check.save();
+    // The server computed names for a, b and s (s edited since `check` read it).
+    for p in [&a, &b, &stale] {
+        server.put_names(p, h, &c.names);
+    }
+    server.save_merged();
+    let now = Pack::open(dir.path(), root, None, fingerprint());
+    assert_eq!(now.get(&a, h).as_ref(), Some(&c), "check's full entry kept");
+    assert_eq!(now.names(&b, h).as_ref(), Some(&c.names));
+    assert_eq!(now.get(&b, h), None);
+    assert_eq!(now.names(&stale, old), None, "the stale entry is replaced");
+    assert_eq!(now.names(&stale, h).as_ref(), Some(&c.names));
+    assert_eq!(now.counts(), (3, 1));
+    // Nothing new: nothing written (the pack's bytes stay as they are).
+    let before = std::fs::read(&now.file).unwrap_or_default();
+    let mut idle = Pack::open(dir.path(), root, None, fingerprint());
+    idle.put_names(&b, h, &c.names);
+    idle.save_merged();
+    assert_eq!(std::fs::read(&now.file).unwrap_or_default(), before);
+}
+
+/// A pack that cannot be written (its directory is a file) is skipped silently.
+#[test]
+fn an_unwritable_cache_is_skipped() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let blocked = dir.path().join("cache");
+    std::fs::write(&blocked, b"a file").unwrap_or_else(|e| panic!("{e}"));
+    let root = Path::new("/project");
+    let c = analysed(MIXED);
+    let h = entry_hash(MIXED, None);
+    let mut pack = Pack::open(&blocked, root, None, fingerprint());
+    pack.put_names(&root.join("a.md"), h, &c.names);
+    pack.save_merged();
+    assert_eq!(
+        std::fs::read(&blocked).ok().as_deref(),
+        Some(&b"a file"[..])
+    );
+}
+
+#[test]
+fn hashes_separate_fields_and_kinds() {
+    let a = Hashing::default().field(b"ab").field(b"c").finish();
+    let b = Hashing::default().field(b"a").field(b"bc").finish();
+    assert_ne!(a, b);
+    assert_ne!(
+        entry_hash("x", None),
+        entry_hash("x", Some(crate::kind::DocKind::Primary))
+    );
+    assert_eq!(entry_hash("x", None), entry_hash("x", None));
+}
