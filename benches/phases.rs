@@ -124,7 +124,7 @@ fn main() {
             "  rules: names, with the cross-file index",
             time(runs, || {
                 let mut out = Vec::new();
-                annalist::rules::names::check_and_index(&a, &ctx, &mut out, true)
+                annalist::rules::names::check_and_index(&a, &ctx, &mut out, true, None)
             }),
         ),
     ];
