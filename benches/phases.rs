@@ -168,7 +168,7 @@ fn main() {
             per(&mut || {
                 let mut out = Vec::new();
                 std::hint::black_box(annalist::rules::names::check_and_index(
-                    &sa, &ctx, &mut out, true,
+                    &sa, &ctx, &mut out, true, None,
                 ));
             }),
         ),
