@@ -30,7 +30,7 @@ pub struct BlockNames {
     pub(crate) mid: Vec<Arc<str>>,
     /// Marked words per distinct folded spelling: (fold, the marks of the block's first
     /// spelling of it, how many eligible words have that fold).
-    pub(crate) votes: Vec<(Arc<str>, Arc<[(Language, System)]>, usize)>,
+    pub(crate) votes: Vec<Vote>,
     /// Capitalised words that may be OCR damage (no name word, but repairable into
     /// one): only a block with some can hold a damaged name.
     pub(crate) suspects: Vec<Box<str>>,
@@ -38,6 +38,12 @@ pub struct BlockNames {
     /// "identified in footnote", two forms joined by "or" within the block).
     pub(crate) apparatus: Vec<Span>,
 }
+
+/// The conventions (language, system) a word's letters show.
+pub type Marks = Arc<[(Language, System)]>;
+
+/// A folded word, the marks of its first spelling, and how many words have that fold.
+pub type Vote = (Arc<str>, Marks, usize);
 
 /// An n-gram of eligible capitalised words of one run.
 #[derive(Clone, Debug)]

@@ -122,8 +122,9 @@ pub(super) fn tables(a: &Analysis, out: &mut Vec<Span>) {
 }
 
 /// Editors' notes on a name: the note's spellings of that name (`spans_of`: the
-/// spans of the document's runs, in order; asked for only when a note needs them).
-pub(super) fn notes<'s>(a: &Analysis, spans_of: &'s [Span], out: &mut Vec<Span>) {
+/// spans of the document's runs, in order).
+#[cfg(test)]
+pub(super) fn notes(a: &Analysis, spans_of: &[Span], out: &mut Vec<Span>) {
     notes_with(a, || std::borrow::Cow::Borrowed(spans_of), out);
 }
 

@@ -14,7 +14,7 @@ use super::*;
 use crate::markdown::BlockKind;
 use crate::memo::{BlockKey, BlockMemo};
 use crate::names::ocr::Lexicon;
-use crate::names::romanise::block::{BlockGram, BlockNames};
+use crate::names::romanise::block::{BlockGram, BlockNames, Marks, Vote};
 use std::sync::Arc;
 
 /// The memo of the blocks' work.
@@ -48,7 +48,7 @@ impl BlockAt {
 #[derive(Default)]
 struct Caches<'t> {
     folds: HashMap<&'t str, Arc<str>>,
-    marks: HashMap<&'t str, Arc<[(Language, System)]>>,
+    marks: HashMap<&'t str, Marks>,
     suspect: HashMap<&'t str, bool>,
 }
 
@@ -62,7 +62,7 @@ impl<'t> Caches<'t> {
 
     /// The conventions a capitalised word's letters show, in each language it can be
     /// read in.
-    fn marks(&mut self, s: &'t str) -> Arc<[(Language, System)]> {
+    fn marks(&mut self, s: &'t str) -> Marks {
         self.marks
             .entry(s)
             .or_insert_with(|| {
@@ -250,7 +250,7 @@ fn compute<'t>(
         }
     }
     // Votes: each distinct fold once, with the marks of its first spelling here.
-    let mut votes: Vec<(Arc<str>, Arc<[(Language, System)]>, usize)> = Vec::new();
+    let mut votes: Vec<Vote> = Vec::new();
     let mut vote_at: HashMap<&str, usize> = HashMap::default();
     for (w, f) in words.iter().zip(&folds) {
         let Some(f) = f else { continue };
