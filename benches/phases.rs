@@ -124,7 +124,7 @@ fn main() {
             "  rules: names, with the cross-file index",
             time(runs, || {
                 let mut out = Vec::new();
-                annalist::rules::names::check_and_index(&a, &ctx, &mut out, true)
+                annalist::rules::names::check_and_index(&a, &ctx, &mut out, true, None)
             }),
         ),
     ];
@@ -168,7 +168,7 @@ fn main() {
             per(&mut || {
                 let mut out = Vec::new();
                 std::hint::black_box(annalist::rules::names::check_and_index(
-                    &sa, &ctx, &mut out, true,
+                    &sa, &ctx, &mut out, true, None,
                 ));
             }),
         ),

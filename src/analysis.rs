@@ -137,7 +137,7 @@ fn analyze_with(
         // Past the limit only the note layer is checked (its cost is linear and small).
         crate::rules::notes::check(&a, ctx, &mut findings);
     } else {
-        if let Some(index) = crate::rules::run(&a, ctx, &mut findings) {
+        if let Some(index) = crate::rules::run(&a, ctx, &mut findings, reuse) {
             a.names = index;
         }
     }
@@ -233,7 +233,7 @@ pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::facts::NameIndex {
         text,
     };
     let mut raw = Vec::new();
-    crate::rules::names::check_and_index(&a, ctx, &mut raw, true).unwrap_or_default()
+    crate::rules::names::check_and_index(&a, ctx, &mut raw, true, None).unwrap_or_default()
 }
 
 /// Apply the configured severities; drop rules switched off.

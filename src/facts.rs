@@ -34,6 +34,9 @@ pub struct Reuse {
     pub(crate) mentions: crate::memo::BlockMemo<Vec<Mention>>,
     pub(crate) dates: crate::memo::BlockMemo<crate::dates::recognize::BlockDates>,
     pub(crate) claims: crate::claims::ClaimMemo,
+    /// The names rules' block-local work (words, n-grams, votes, OCR suspects,
+    /// apparatus): read with the front matter's knowledge, so dropped with the mentions.
+    pub(crate) names: crate::memo::BlockMemo<Arc<crate::names::romanise::block::BlockNames>>,
     /// The front matter the kept mentions were read with (it may define entities, and
     /// so change the recognizer).
     pub(crate) front_matter: std::sync::Mutex<Option<String>>,
@@ -45,15 +48,18 @@ impl Reuse {
         self.mentions.sweep();
         self.dates.sweep();
         self.claims.sweep();
+        self.names.sweep();
     }
 
     /// Block results computed (not found) since this was made, by pass (mentions,
-    /// dates, claims): the work an edit cost (for the tests that count it).
-    pub fn computed(&self) -> (usize, usize, usize) {
+    /// dates, claims, the names rules' words and n-grams): the work an edit cost (for
+    /// the tests that count it).
+    pub fn computed(&self) -> (usize, usize, usize, usize) {
         (
             self.mentions.computed(),
             self.dates.computed(),
             self.claims.computed(),
+            self.names.computed(),
         )
     }
 
@@ -64,6 +70,7 @@ impl Reuse {
         {
             if kept.is_some() {
                 self.mentions.clear();
+                self.names.clear();
             }
             *kept = Some(fm.to_string());
         }

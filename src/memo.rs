@@ -166,6 +166,13 @@ impl BlockKey {
         self
     }
 
+    /// Add a text (preceded by its length).
+    pub fn text(mut self, s: &str) -> BlockKey {
+        self = self.num(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+        self
+    }
+
     /// Add spans, relative to `base` (where the block starts: no span starts before
     /// it), preceded by their count.
     pub fn spans(mut self, base: usize, spans: &[crate::finding::Span]) -> BlockKey {
@@ -207,6 +214,10 @@ mod tests {
         assert_ne!(
             BlockKey::new("ab").bytes(),
             BlockKey::new("a").num(0).bytes()
+        );
+        assert_ne!(
+            BlockKey::new("a").text("bc").bytes(),
+            BlockKey::new("a").text("b").text("c").bytes()
         );
     }
 

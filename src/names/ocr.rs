@@ -213,6 +213,23 @@ pub fn scan_words(text: &str, ws: &[Word], lexicon: &Lexicon) -> Vec<Damage> {
             }
         })
         .collect();
+    scan_words_with(text, ws, lexicon, |t| lower.contains(t))
+}
+
+/// Whether a capitalised word may be part of a damaged name: no name word, but
+/// repairable into one. A run with no such word holds no damaged name.
+pub fn may_be_damaged(word: &str, lexicon: &Lexicon) -> bool {
+    !lexicon.is_name_word(word) && !lexicon.word_repairs(word).is_empty()
+}
+
+/// [`scan_words`], told by `written_lower` whether the document writes a word (given
+/// lower-cased) in lower case: the words `ws` may be a part of the document.
+pub fn scan_words_with(
+    text: &str,
+    ws: &[Word],
+    lexicon: &Lexicon,
+    written_lower: impl Fn(&str) -> bool,
+) -> Vec<Damage> {
     // Each distinct spelling is judged once.
     let mut statuses: HashMap<&str, Status> = HashMap::default();
     let mut out = Vec::new();
@@ -227,7 +244,7 @@ pub fn scan_words(text: &str, ws: &[Word], lexicon: &Lexicon) -> Vec<Damage> {
                     .or_insert_with(|| {
                         if lexicon.is_name_word(t) {
                             Status::NameWord
-                        } else if lower.contains(t.to_lowercase().as_str()) {
+                        } else if written_lower(t.to_lowercase().as_str()) {
                             Status::Dead
                         } else {
                             let reps = lexicon.word_repairs(t);

@@ -91,7 +91,14 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 /// caller applies configuration and suppression comments.
 /// Run every rule family that is not wholly off. Returns the document's name index for
 /// the cross-file rules when they are on (built alongside the names rules).
-pub fn run(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) -> Option<crate::facts::NameIndex> {
+/// `reuse`: what the editor keeps of the document's last version (the names rules'
+/// blocks).
+pub fn run(
+    a: &Analysis,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+    reuse: Option<&crate::facts::Reuse>,
+) -> Option<crate::facts::NameIndex> {
     // A family whose rules are all switched off is not run at all.
     let on = |rules: &[Rule]| {
         rules
@@ -103,7 +110,13 @@ pub fn run(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) -> Option<crate:
     }
     let mut index = None;
     if on(names::RULES) {
-        index = names::check_and_index(a, ctx, out, ctx.config.romanisation.across_files);
+        index = names::check_and_index(
+            a,
+            ctx,
+            out,
+            ctx.config.romanisation.across_files,
+            reuse.map(|r| &r.names),
+        );
     }
     if on(claims::RULES) {
         claims::check(a, ctx, out);

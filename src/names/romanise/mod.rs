@@ -6,6 +6,7 @@
 //! - [`chinese`]: Wade–Giles ↔ Pinyin by a full syllable table; postal names by alias.
 //! - [`russian`]: back-transliteration to candidate Cyrillic under four conventions.
 
+pub mod block;
 pub mod chinese;
 pub mod korean;
 pub mod russian;
@@ -335,6 +336,21 @@ pub fn words(text: &str, md: &MdModel) -> Vec<Word> {
             };
             scan_piece(text, s, piece.start, block.content.start, bi, &mut out);
         }
+    }
+    out
+}
+
+/// The words of one prose block, as [`words`] finds them there but with spans relative
+/// to the block's content (`block_text`) and `block` 0. `pieces`: the block's prose
+/// pieces ([`MdModel::prose_pieces`] of its content), relative to the same start.
+/// (A word's `initial` reads only the block before it, so nothing else is needed.)
+pub fn block_words(block_text: &str, pieces: &[Span]) -> Vec<Word> {
+    let mut out = Vec::new();
+    for piece in pieces {
+        let Some(s) = block_text.get(piece.start..piece.end) else {
+            continue;
+        };
+        scan_piece(block_text, s, piece.start, 0, 0, &mut out);
     }
     out
 }

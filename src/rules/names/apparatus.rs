@@ -11,7 +11,7 @@ use crate::markdown::BlockKind;
 use crate::notes::NoteStyle;
 
 /// Sorted, merged spans of the apparatus.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Apparatus {
     spans: Vec<Span>,
 }
@@ -23,112 +23,28 @@ impl Apparatus {
         self.spans.get(i).is_some_and(|s| s.overlaps(span))
     }
 
-    /// The apparatus of a document, from its prose words.
+    /// The apparatus of a document, from its prose words (the reference the joined
+    /// blocks are tested against).
+    #[cfg(test)]
     pub(crate) fn of(a: &Analysis, words: &[Word]) -> Apparatus {
         let text: &str = &a.text;
         let runs = capital_runs(text, words);
-        let run_span = |r: &std::ops::Range<usize>| -> Option<Span> {
-            let f = words.get(r.start)?;
-            let l = words.get(r.end.checked_sub(1)?)?;
-            Some(Span::new(f.span.start, l.span.end))
-        };
-        let spans_of: Vec<Span> = runs.iter().filter_map(run_span).collect();
+        let spans_of: Vec<Span> = runs.iter().filter_map(|r| run_span(words, r)).collect();
         let mut out: Vec<Span> = Vec::new();
-        // The start of the text after each name, lower-cased (one buffer for all).
         let mut tail = String::new();
         for (i, &span) in spans_of.iter().enumerate() {
-            let after = text.get(span.end..).unwrap_or("");
-            // A gloss in brackets, or [sic], right after the name.
-            if let Some(b) = bracket_after(after) {
-                out.push(span);
-                out.push(Span::new(span.end + b.start, span.end + b.end));
-            }
-            // "X identified in footnote 9", "X of note 9".
-            tail.clear();
-            tail.extend(
-                after
-                    .trim_start()
-                    .chars()
-                    .take(24)
-                    .flat_map(char::to_lowercase),
-            );
-            if [
-                "identified in footnote",
-                "identified in note",
-                "identified in n.",
-            ]
-            .iter()
-            .any(|p| tail.starts_with(p))
-            {
-                out.push(span);
-            }
-            // "X, or Y", "X (or Y)": two forms of one name offered together.
+            after_run(text, span, &mut tail, &mut out);
             if let Some(&next) = spans_of.get(i + 1) {
-                let gap = text.get(span.end..next.start).unwrap_or("");
-                let g = gap.trim().trim_start_matches(',').trim();
-                let joined = matches!(g, "or" | "(or" | "/" | "=" | "also" | "(also");
-                let (x, y) = (span.slice(text), next.slice(text));
-                if joined && one_name(x, y) {
-                    out.push(span);
-                    out.push(next);
-                }
+                joined_pair(text, span, next, &mut out);
             }
         }
-        // Tables of romanisations.
-        for block in a.md.blocks.iter().filter(|b| b.kind == BlockKind::Table) {
-            let head = text
-                .get(block.content.start..block.content.end)
-                .and_then(|t| t.lines().next())
-                .unwrap_or("")
-                .to_lowercase();
-            if TABLE_HEADS.iter().any(|h| head.contains(h)) {
-                out.push(block.span);
-            }
-        }
-        // Editors' notes on a name: the note's spellings of that name. (The name index
-        // of an unopened file is built without the note layer: read the notes here.)
-        let own;
-        let notes = if a.notes.markers.is_empty() && a.notes.definitions.is_empty() {
-            own = crate::notes::analyze(text, &a.md);
-            &own
-        } else {
-            &a.notes
-        };
-        for m in &notes.markers {
-            if m.style == NoteStyle::Inline {
-                continue;
-            }
-            let Some(d) = m.definition.and_then(|i| notes.definitions.get(i)) else {
-                continue;
-            };
-            // The name right before the marker ("Chen I.[^9]", "Tseng Ch’i[^38]").
-            let k = spans_of.partition_point(|s| s.end <= m.span.start);
-            let Some(name) = k.checked_sub(1).and_then(|k| spans_of.get(k)) else {
-                continue;
-            };
-            let gap = text.get(name.end..m.span.start).unwrap_or("x");
-            let close = gap.chars().count() <= 3
-                && gap
-                    .chars()
-                    .all(|c| c.is_whitespace() || ".,;:)’'\"”".contains(c));
-            if !close {
-                continue;
-            }
-            let name_text = name.slice(text);
-            let from = spans_of.partition_point(|s| s.start < d.content.start);
-            for s in spans_of
-                .iter()
-                .skip(from)
-                .take_while(|s| s.start < d.content.end)
-                .filter(|s| s.end <= d.content.end)
-            {
-                // The same spelling in the note is no gloss: only another one is.
-                let other = s.slice(text);
-                if fold(name_text) != fold(other) && shares_a_name(name_text, other) {
-                    out.push(*s);
-                }
-            }
-        }
+        tables(a, &mut out);
+        notes(a, &spans_of, &mut out);
+        Apparatus::merged(out)
+    }
+
+    /// The apparatus made of `out`'s spans (in any order).
+    pub(crate) fn merged(mut out: Vec<Span>) -> Apparatus {
         out.sort();
         let mut merged: Vec<Span> = Vec::with_capacity(out.len());
         for s in out {
@@ -138,6 +54,136 @@ impl Apparatus {
             }
         }
         Apparatus { spans: merged }
+    }
+}
+
+/// The span of a run of words.
+pub(super) fn run_span(words: &[Word], r: &std::ops::Range<usize>) -> Option<Span> {
+    let f = words.get(r.start)?;
+    let l = words.get(r.end.checked_sub(1)?)?;
+    Some(Span::new(f.span.start, l.span.end))
+}
+
+/// What the text after the run `span` makes apparatus: a gloss in brackets or [sic]
+/// right after it, "identified in footnote 9". Reads at most the whitespace after the
+/// run and 84 characters past it (`tail`: a buffer for the lower-cased start).
+pub(super) fn after_run(text: &str, span: Span, tail: &mut String, out: &mut Vec<Span>) {
+    let after = text.get(span.end..).unwrap_or("");
+    // A gloss in brackets, or [sic], right after the name.
+    if let Some(b) = bracket_after(after) {
+        out.push(span);
+        out.push(Span::new(span.end + b.start, span.end + b.end));
+    }
+    // "X identified in footnote 9", "X of note 9".
+    tail.clear();
+    tail.extend(
+        after
+            .trim_start()
+            .chars()
+            .take(24)
+            .flat_map(char::to_lowercase),
+    );
+    if [
+        "identified in footnote",
+        "identified in note",
+        "identified in n.",
+    ]
+    .iter()
+    .any(|p| tail.starts_with(p))
+    {
+        out.push(span);
+    }
+}
+
+/// "X, or Y", "X (or Y)": two forms of one name offered together (consecutive runs).
+pub(super) fn joined_pair(text: &str, span: Span, next: Span, out: &mut Vec<Span>) {
+    let gap = text.get(span.end..next.start).unwrap_or("");
+    let g = gap.trim().trim_start_matches(',').trim();
+    let joined = matches!(g, "or" | "(or" | "/" | "=" | "also" | "(also");
+    if joined && one_name(span.slice(text), next.slice(text)) {
+        out.push(span);
+        out.push(next);
+    }
+}
+
+/// Tables of romanisations.
+pub(super) fn tables(a: &Analysis, out: &mut Vec<Span>) {
+    let text: &str = &a.text;
+    for block in a.md.blocks.iter().filter(|b| b.kind == BlockKind::Table) {
+        let head = text
+            .get(block.content.start..block.content.end)
+            .and_then(|t| t.lines().next())
+            .unwrap_or("")
+            .to_lowercase();
+        if TABLE_HEADS.iter().any(|h| head.contains(h)) {
+            out.push(block.span);
+        }
+    }
+}
+
+/// Editors' notes on a name: the note's spellings of that name (`spans_of`: the
+/// spans of the document's runs, in order).
+#[cfg(test)]
+pub(super) fn notes(a: &Analysis, spans_of: &[Span], out: &mut Vec<Span>) {
+    notes_with(a, || std::borrow::Cow::Borrowed(spans_of), out);
+}
+
+/// [`notes`], the runs' spans made only if some note is on a name.
+pub(super) fn notes_with<'s>(
+    a: &Analysis,
+    spans: impl FnOnce() -> std::borrow::Cow<'s, [Span]>,
+    out: &mut Vec<Span>,
+) {
+    let text: &str = &a.text;
+    // (The name index of an unopened file is built without the note layer: read the
+    // notes here.)
+    let own;
+    let notes = if a.notes.markers.is_empty() && a.notes.definitions.is_empty() {
+        own = crate::notes::analyze(text, &a.md);
+        &own
+    } else {
+        &a.notes
+    };
+    let mut spans = Some(spans);
+    let mut made: Option<std::borrow::Cow<'s, [Span]>> = None;
+    for m in &notes.markers {
+        if m.style == NoteStyle::Inline {
+            continue;
+        }
+        let Some(d) = m.definition.and_then(|i| notes.definitions.get(i)) else {
+            continue;
+        };
+        if made.is_none() {
+            made = spans.take().map(|f| f());
+        }
+        let spans_of: &[Span] = made.as_deref().unwrap_or(&[]);
+        // The name right before the marker ("Chen I.[^9]", "Tseng Ch’i[^38]").
+        let k = spans_of.partition_point(|s| s.end <= m.span.start);
+        let Some(name) = k.checked_sub(1).and_then(|k| spans_of.get(k)) else {
+            continue;
+        };
+        let gap = text.get(name.end..m.span.start).unwrap_or("x");
+        let close = gap.chars().count() <= 3
+            && gap
+                .chars()
+                .all(|c| c.is_whitespace() || ".,;:)’'\"”".contains(c));
+        if !close {
+            continue;
+        }
+        let name_text = name.slice(text);
+        let from = spans_of.partition_point(|s| s.start < d.content.start);
+        for s in spans_of
+            .iter()
+            .skip(from)
+            .take_while(|s| s.start < d.content.end)
+            .filter(|s| s.end <= d.content.end)
+        {
+            // The same spelling in the note is no gloss: only another one is.
+            let other = s.slice(text);
+            if fold(name_text) != fold(other) && shares_a_name(name_text, other) {
+                out.push(*s);
+            }
+        }
     }
 }
 

@@ -270,7 +270,7 @@ pub(super) fn unlisted_candidates(
         if g.entity.is_some() || g.apparatus || damaged(g.span) {
             continue;
         }
-        let slots = *at.entry(g.folded.as_str()).or_insert_with(|| {
+        let slots = *at.entry(&*g.folded).or_insert_with(|| {
             LANGS.map(|lang| {
                 if lang == Language::Russian && g.n > 1 {
                     return None;
@@ -289,7 +289,7 @@ pub(super) fn unlisted_candidates(
                 }
                 unlisted.push(crate::facts::UnlistedName {
                     lang,
-                    text: g.name.clone(),
+                    text: g.name.to_string(),
                     system,
                     keys: k,
                     occs: Vec::new(),
@@ -382,8 +382,7 @@ pub(super) fn next_cluster<T>(
 pub(super) fn check_entities(
     a: &Analysis,
     ctx: &Context,
-    words: &[Word],
-    claimed: &mut [bool],
+    claimed: &mut blocks::Claimed,
     apparatus: &apparatus::Apparatus,
     votes: &Votes,
     out: &mut Vec<Finding>,
@@ -398,7 +397,7 @@ pub(super) fn check_entities(
             continue;
         };
         let mut sp = entity_spellings(a, e, eidx, &ms, |s| {
-            is_claimed(words, claimed, s) || apparatus.contains(s)
+            claimed.is_claimed(s) || apparatus.contains(s)
         });
         if sp.len() < 2 {
             continue;
@@ -458,7 +457,7 @@ pub(super) fn check_entities(
                     .any(|c| contains_words(&s.text, &c.text))
                 {
                     for &o in &s.occs {
-                        claim(words, claimed, o);
+                        claimed.claim(o);
                     }
                 }
             }

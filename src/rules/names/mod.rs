@@ -152,24 +152,26 @@ print may have it so); `--unsafe-fixes` or the editor's action applies it.
 "#;
 
 pub fn check(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
-    check_and_index(a, ctx, out, false);
+    check_and_index(a, ctx, out, false, None);
 }
 
 /// [`check`], and when `index` is set, the document's [`crate::facts::NameIndex`]
 /// built from the same words and n-grams (cheaper than [`name_index`] afterwards).
+/// `memo`: the blocks' work kept from the document's last version (the editor's
+/// incremental analysis; [`blocks`]), which this version's then replaces once swept.
 pub fn check_and_index(
     a: &Analysis,
     ctx: &Context,
     out: &mut Vec<Finding>,
     index: bool,
+    memo: Option<&NamesMemo>,
 ) -> Option<crate::facts::NameIndex> {
-    let text: &str = &a.text;
-    let words = romanise::words(text, &a.md);
-    let mut claimed = vec![false; words.len()];
+    let blocks = blocks::blocks_of(a, &a.knowledge(ctx).lexicon, memo);
+    let mut claimed = blocks::Claimed::new(&blocks);
     let first = out.len();
-    check_ocr(a, ctx, &words, &mut claimed, out);
-    let apparatus = apparatus::Apparatus::of(a, &words);
-    let grams = grams_of(a, &words, &apparatus);
+    check_ocr(a, ctx, &blocks, &mut claimed, out);
+    let apparatus = blocks::apparatus_of(a, &blocks);
+    let grams = blocks::grams_of_blocks(a, &blocks, &apparatus);
     let candidates = index.then(|| {
         let mut damaged: Vec<Span> = out
             .get(first..)
@@ -187,40 +189,10 @@ pub fn check_and_index(
     let groups = group_grams(&grams);
     // The n-grams are the largest transient of the pass: gone before the next steps.
     drop(grams);
-    let votes = votes_of(&a.text, &words);
-    check_entities(a, ctx, &words, &mut claimed, &apparatus, &votes, out);
-    check_unlisted(a, ctx, &words, &mut claimed, groups, &votes, out);
+    let votes = blocks::votes_of_blocks(&blocks);
+    check_entities(a, ctx, &mut claimed, &apparatus, &votes, out);
+    check_unlisted(a, ctx, &mut claimed, groups, &votes, out);
     candidates.map(|c| build_index(a, ctx, out.get(first..).unwrap_or(&[]), &apparatus, c))
-}
-
-/// Mark the words overlapping `span` as used.
-pub(super) fn claim(words: &[Word], claimed: &mut [bool], span: Span) {
-    let i = words.partition_point(|w| w.span.end <= span.start);
-    // Slices, not `.skip(i)`: skipping a zip walks it (it cost O(words) per call, seconds
-    // on a long document; a dev build has no random-access specialisation to save it).
-    let (words, claimed) = (
-        words.get(i..).unwrap_or(&[]),
-        claimed.get_mut(i..).unwrap_or(&mut []),
-    );
-    for (w, c) in words.iter().zip(claimed.iter_mut()) {
-        if w.span.start >= span.end {
-            break;
-        }
-        *c = true;
-    }
-}
-
-pub(super) fn is_claimed(words: &[Word], claimed: &[bool], span: Span) -> bool {
-    let i = words.partition_point(|w| w.span.end <= span.start);
-    let (words, claimed) = (
-        words.get(i..).unwrap_or(&[]),
-        claimed.get(i..).unwrap_or(&[]),
-    );
-    words
-        .iter()
-        .zip(claimed.iter())
-        .take_while(|(w, _)| w.span.start < span.end)
-        .any(|(_, c)| *c)
 }
 
 pub(super) fn name_system(e: &Entity, name: Option<usize>) -> Option<System> {
@@ -232,6 +204,7 @@ pub(super) fn name_system(e: &Entity, name: Option<usize>) -> Option<System> {
 
 mod across;
 mod apparatus;
+pub mod blocks;
 mod entities;
 mod ocr_damage;
 mod spellings;
@@ -245,6 +218,7 @@ pub const ACROSS_FILES: super::CrossFileRule = super::CrossFileRule {
     check: across::check_across,
 };
 
+pub use blocks::NamesMemo;
 #[allow(unused_imports)]
 use {across::*, entities::*, ocr_damage::*, spellings::*, unlisted::*};
 

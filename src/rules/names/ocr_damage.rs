@@ -6,8 +6,8 @@ use super::*;
 pub(super) fn check_ocr(
     a: &Analysis,
     ctx: &Context,
-    words: &[Word],
-    claimed: &mut [bool],
+    blocks: &[blocks::BlockAt],
+    claimed: &mut blocks::Claimed,
     out: &mut Vec<Finding>,
 ) {
     // The document's own knowledge: its front matter may define entities (and their
@@ -34,14 +34,14 @@ pub(super) fn check_ocr(
             .clone();
         found.push((m.span, surface, repaired));
     }
-    for d in ocr::scan_words(&a.text, words, lexicon) {
+    for d in blocks::damage_of_blocks(&a.text, blocks, lexicon) {
         if !found.iter().any(|(s, _, _)| s.overlaps(d.span)) {
             found.push((d.span, d.surface, d.repair));
         }
     }
     found.sort_by_key(|f| f.0);
     for (span, surface, repaired) in found {
-        claim(words, claimed, span);
+        claimed.claim(span);
         if surface == repaired {
             continue;
         }

@@ -161,11 +161,12 @@ pub(super) struct Group {
 /// of up to three words for Korean and Chinese (names split over words), single words
 /// for Russian.
 /// A capitalised n-gram of prose (up to three eligible words) that may be a name.
-pub(super) struct Gram {
+pub(super) struct Gram<'s> {
     pub(super) n: usize,
     pub(super) span: Span,
-    pub(super) name: String,
-    pub(super) folded: String,
+    /// Borrowed from the blocks' work ([`super::blocks`]).
+    pub(super) name: std::borrow::Cow<'s, str>,
+    pub(super) folded: std::borrow::Cow<'s, str>,
     /// The gazetteer entity whose mention contains it, if any.
     pub(super) entity: Option<usize>,
     /// In the editorial apparatus (a gloss, [sic], a table of romanisations, an
@@ -175,12 +176,14 @@ pub(super) struct Gram {
 
 /// Every n-gram of eligible capitalised words (up to three) with its span, text and
 /// folded text. A word that starts a sentence counts only when seen mid-sentence too,
-/// marked, or followed by another capitalised word.
+/// marked, or followed by another capitalised word. The whole document at once: the
+/// reference [`super::blocks::grams_of_blocks`] is tested against.
+#[cfg(test)]
 pub(super) fn grams_of(
     a: &Analysis,
     words: &[Word],
     apparatus: &apparatus::Apparatus,
-) -> Vec<Gram> {
+) -> Vec<Gram<'static>> {
     let text: &str = &a.text;
     let runs = capital_runs(text, words);
     // Each word folded once per distinct spelling (fold works word by word, so a
@@ -255,8 +258,8 @@ pub(super) fn grams_of(
                 grams.push(Gram {
                     n,
                     span,
-                    name,
-                    folded,
+                    name: std::borrow::Cow::Owned(name),
+                    folded: std::borrow::Cow::Owned(folded),
                     entity: entity_at(span),
                     apparatus: apparatus.contains(span),
                 });
@@ -267,7 +270,7 @@ pub(super) fn grams_of(
 }
 
 /// Parts joined by single spaces, the string allocated once at its size.
-fn joined<'t>(parts: impl Iterator<Item = &'t str> + Clone) -> String {
+pub(super) fn joined<'t>(parts: impl Iterator<Item = &'t str> + Clone) -> String {
     let len: usize = parts.clone().map(|p| p.len() + 1).sum();
     let mut s = String::with_capacity(len.saturating_sub(1));
     for (k, p) in parts.enumerate() {
@@ -288,7 +291,7 @@ pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
         let mut key_owner: HashMap<String, usize> = HashMap::default();
         let mut parent: Vec<usize> = Vec::new();
         for g in grams.iter().filter(|g| g.n <= max_n && !g.apparatus) {
-            let (span, name, folded) = (g.span, &g.name, g.folded.as_str());
+            let (span, name, folded) = (g.span, &*g.name, &*g.folded);
             let idx = match index.get(folded) {
                 Some(x) => *x,
                 None => {
@@ -303,7 +306,7 @@ pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
                     }
                     let x = sp.len();
                     sp.push(Spelling {
-                        text: name.clone(),
+                        text: name.to_string(),
                         occs: Vec::new(),
                         weight: 0,
                         system: guess_in(lang, name),
@@ -367,7 +370,9 @@ pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
 }
 
 /// Marked words per (language, convention): each capitalised word whose letters show a
-/// convention of a language it can be read in.
+/// convention of a language it can be read in. The whole document at once: the
+/// reference [`super::blocks::votes_of_blocks`] is tested against.
+#[cfg(test)]
 pub(super) fn votes_of(text: &str, words: &[Word]) -> Votes {
     let mut votes = Votes::default();
     // Marks per folded word, computed from its first spelling; raw spellings map to
@@ -409,8 +414,7 @@ pub(super) fn votes_of(text: &str, words: &[Word]) -> Votes {
 pub(super) fn check_unlisted(
     a: &Analysis,
     ctx: &Context,
-    words: &[Word],
-    claimed: &mut [bool],
+    claimed: &mut blocks::Claimed,
     groups: Vec<Group>,
     votes: &Votes,
     out: &mut Vec<Finding>,
@@ -468,7 +472,7 @@ pub(super) fn check_unlisted(
                 .occs
                 .iter()
                 .copied()
-                .filter(|o| !is_claimed(words, claimed, *o))
+                .filter(|o| !claimed.is_claimed(*o))
                 .collect();
             if !free.is_empty() {
                 emit(a, Some(lang), &live, b, &free, &pref, &bad, out);
@@ -477,7 +481,7 @@ pub(super) fn check_unlisted(
         for &i in bad.iter().chain(std::iter::once(&pi)) {
             if let Some(s) = live.get(i) {
                 for &o in &s.occs {
-                    claim(words, claimed, o);
+                    claimed.claim(o);
                 }
             }
         }

@@ -1,0 +1,58 @@
+//! What the names rules read of one prose block, kept from one version of a document
+//! to the next (the editor's incremental analysis, issue #14).
+//!
+//! The words of a block, its runs of capitalised words, the n-grams that may be names,
+//! the convention votes of its marked words, whether any word may be OCR damage, and
+//! the editorial apparatus its own runs mark. Offsets are relative to the block's
+//! content. The names rules (`rules::names`) fill it and join the blocks of a version;
+//! it lives on this floor so that [`crate::facts::Reuse`] can keep it.
+
+use super::{Language, Word};
+use crate::finding::Span;
+use crate::romanisation::System;
+use std::sync::Arc;
+
+/// The names rules' block-local work on one prose block. Spans relative to the start
+/// of the block's content; word indices relative to the block's first word.
+#[derive(Clone, Debug, Default)]
+pub struct BlockNames {
+    /// The block's words (`block` 0: the caller sets the block's index).
+    pub(crate) words: Vec<Word>,
+    /// Runs of capitalised words ([`super::capital_runs`]), as word index ranges.
+    pub(crate) runs: Vec<std::ops::Range<usize>>,
+    /// The n-grams of eligible words that may be names, in the order the rules read
+    /// them (run, first word, length).
+    pub(crate) grams: Vec<BlockGram>,
+    /// Folded words some n-gram needs the document to write mid-sentence (a word that
+    /// starts a sentence counts only then): indices in [`BlockGram::needs`].
+    pub(crate) needs: Vec<Arc<str>>,
+    /// The distinct folded words this block writes mid-sentence (eligible ones).
+    pub(crate) mid: Vec<Arc<str>>,
+    /// Marked words per distinct folded spelling: (fold, the marks of the block's first
+    /// spelling of it, how many eligible words have that fold).
+    pub(crate) votes: Vec<Vote>,
+    /// Capitalised words that may be OCR damage (no name word, but repairable into
+    /// one): only a block with some can hold a damaged name.
+    pub(crate) suspects: Vec<Box<str>>,
+    /// The apparatus the block's own runs mark (glosses in brackets, [sic],
+    /// "identified in footnote", two forms joined by "or" within the block).
+    pub(crate) apparatus: Vec<Span>,
+}
+
+/// The conventions (language, system) a word's letters show.
+pub type Marks = Arc<[(Language, System)]>;
+
+/// A folded word, the marks of its first spelling, and how many words have that fold.
+pub type Vote = (Arc<str>, Marks, usize);
+
+/// An n-gram of eligible capitalised words of one run.
+#[derive(Clone, Debug)]
+pub struct BlockGram {
+    pub(crate) n: usize,
+    pub(crate) span: Span,
+    pub(crate) name: String,
+    pub(crate) folded: String,
+    /// Indices into [`BlockNames::needs`]: words that start a sentence and count only
+    /// if the document writes them mid-sentence too.
+    pub(crate) needs: [Option<u32>; 3],
+}

@@ -1,0 +1,634 @@
+//! The names rules' block-local work, kept per block from one version of a document to
+//! the next (the editor's incremental analysis, issue #14), and its join per version.
+//!
+//! A prose block's words, runs, candidate n-grams, convention votes, OCR suspects and
+//! the apparatus its runs mark depend only on the block's content, its prose pieces,
+//! the text that follows it up to what the apparatus reads past a run (the whitespace
+//! after the block and 100 characters), and the knowledge's lexicon (the front matter's
+//! entities: [`crate::facts::Reuse`] drops the kept blocks when it changes). All of
+//! that is the key. The document-wide parts join them: the set of words written
+//! mid-sentence (a sentence's first word counts only then), the votes as merged counts,
+//! the words written in lower case (OCR), the apparatus between blocks and in notes.
+
+use super::*;
+use crate::markdown::BlockKind;
+use crate::memo::{BlockKey, BlockMemo};
+use crate::names::ocr::Lexicon;
+use crate::names::romanise::block::{BlockGram, BlockNames, Marks, Vote};
+use std::sync::Arc;
+
+/// The memo of the blocks' work.
+pub type NamesMemo = BlockMemo<Arc<BlockNames>>;
+
+/// A prose block of this version and its work.
+pub(super) struct BlockAt {
+    /// Index of the block in the model.
+    pub(super) bi: usize,
+    /// Where its content starts (its spans are relative to it).
+    pub(super) base: usize,
+    pub(super) names: Arc<BlockNames>,
+}
+
+impl BlockAt {
+    /// The block's words, at their place in the document.
+    pub(super) fn words(&self) -> Vec<Word> {
+        self.names
+            .words
+            .iter()
+            .map(|w| Word {
+                span: w.span.moved(0, self.base),
+                block: self.bi,
+                ..*w
+            })
+            .collect()
+    }
+}
+
+/// Pure functions of a word, asked once per version for all the blocks it computes.
+#[derive(Default)]
+struct Caches<'t> {
+    folds: HashMap<&'t str, Arc<str>>,
+    marks: HashMap<&'t str, Marks>,
+    suspect: HashMap<&'t str, bool>,
+}
+
+impl<'t> Caches<'t> {
+    fn fold(&mut self, s: &'t str) -> Arc<str> {
+        self.folds
+            .entry(s)
+            .or_insert_with(|| Arc::from(fold(s)))
+            .clone()
+    }
+
+    /// The conventions a capitalised word's letters show, in each language it can be
+    /// read in.
+    fn marks(&mut self, s: &'t str) -> Marks {
+        self.marks
+            .entry(s)
+            .or_insert_with(|| {
+                [Language::Korean, Language::Chinese, Language::Russian]
+                    .into_iter()
+                    .filter_map(|l| {
+                        let sys = guess_in(l, s)?;
+                        // Any Latin word reads as Russian: no need to generate its
+                        // candidates.
+                        (l == Language::Russian || !keys(l, s).is_empty()).then_some((l, sys))
+                    })
+                    .collect()
+            })
+            .clone()
+    }
+
+    fn suspect(&mut self, s: &'t str, lexicon: &Lexicon) -> bool {
+        *self
+            .suspect
+            .entry(s)
+            .or_insert_with(|| ocr::may_be_damaged(s, lexicon))
+    }
+}
+
+/// The text after a block that its runs' apparatus may read: the whitespace after it
+/// and 100 characters (a gloss in brackets is at most 84 past the name's spaces; the
+/// "identified in footnote" test reads 24 past any whitespace).
+fn following(text: &str, end: usize) -> &str {
+    let rest = text.get(end..).unwrap_or("");
+    let ws = rest.len() - rest.trim_start().len();
+    let stop = rest
+        .get(ws..)
+        .and_then(|r| r.char_indices().nth(100))
+        .map_or(rest.len(), |(i, _)| ws + i);
+    rest.get(..stop).unwrap_or(rest)
+}
+
+/// The prose blocks of `a` (those [`romanise::words`] reads) with their work: kept in
+/// `memo` from the last version, or computed (then kept).
+pub(super) fn blocks_of(a: &Analysis, lexicon: &Lexicon, memo: Option<&NamesMemo>) -> Vec<BlockAt> {
+    let text: &str = &a.text;
+    let mut caches = Caches::default();
+    let mut out = Vec::new();
+    for (bi, block) in a.md.blocks.iter().enumerate() {
+        let tag = match block.kind {
+            BlockKind::Paragraph => 0,
+            BlockKind::Heading { .. } => 1,
+            BlockKind::Table => 2,
+            _ => continue,
+        };
+        let c = block.content;
+        let Some(bt) = text.get(c.start..c.end) else {
+            continue;
+        };
+        let pieces = a.md.prose_pieces(c);
+        let rel: Vec<Span> = pieces.iter().map(|p| p.moved(c.start, 0)).collect();
+        let mut work = || Arc::new(compute(text, c.start, bt, &rel, lexicon, &mut caches));
+        let names = match memo {
+            Some(m) => {
+                let key = BlockKey::new(bt)
+                    .num(tag)
+                    .spans(c.start, &pieces)
+                    .text(following(text, c.end));
+                m.get_or(key.bytes(), work)
+            }
+            None => work(),
+        };
+        if !names.words.is_empty() {
+            out.push(BlockAt {
+                bi,
+                base: c.start,
+                names,
+            });
+        }
+    }
+    out
+}
+
+/// Whether a word of an n-gram counts.
+#[derive(Clone, Copy, PartialEq)]
+enum Counts {
+    No,
+    Yes,
+    /// Only if the document writes this folded word mid-sentence (index in `needs`).
+    IfMid(u32),
+}
+
+/// The work of one block: `bt` its content, at `base` in `text`; `pieces` its prose
+/// pieces relative to `base`.
+fn compute<'t>(
+    text: &'t str,
+    base: usize,
+    bt: &'t str,
+    pieces: &[Span],
+    lexicon: &Lexicon,
+    caches: &mut Caches<'t>,
+) -> BlockNames {
+    let words = romanise::block_words(bt, pieces);
+    let runs = capital_runs(bt, &words);
+    let eligible_w: Vec<bool> = words.iter().map(|w| eligible(bt, w)).collect();
+    // Folds of the eligible words (no other word is part of an n-gram or a vote).
+    let folds: Vec<Option<Arc<str>>> = words
+        .iter()
+        .zip(&eligible_w)
+        .map(|(w, &e)| e.then(|| caches.fold(w.span.slice(bt))))
+        .collect();
+    let mut mid_set: foldhash::HashSet<&str> = foldhash::HashSet::default();
+    let mut mid: Vec<Arc<str>> = Vec::new();
+    for (w, f) in words.iter().zip(&folds) {
+        if let Some(f) = f
+            && !w.initial
+            && mid_set.insert(f)
+        {
+            mid.push(f.clone());
+        }
+    }
+    // Whether each word counts in an n-gram: eligible, and not starting a sentence, or
+    // marked, or written mid-sentence (here, or — asked per version — elsewhere); the
+    // first of two eligible words of a run always.
+    let mut needs: Vec<Arc<str>> = Vec::new();
+    let mut need_at: HashMap<&str, u32> = HashMap::default();
+    let mut counts: Vec<Counts> = words
+        .iter()
+        .zip(&folds)
+        .map(|(w, f)| match f {
+            None => Counts::No,
+            Some(f) => {
+                if !w.initial || marked(w.span.slice(bt)) || mid_set.contains(&**f) {
+                    Counts::Yes
+                } else {
+                    let i = *need_at.entry(f).or_insert_with(|| {
+                        needs.push(f.clone());
+                        (needs.len() - 1) as u32
+                    });
+                    Counts::IfMid(i)
+                }
+            }
+        })
+        .collect();
+    let eligible_at = |i: usize| eligible_w.get(i).copied().unwrap_or(false);
+    for run in &runs {
+        if run.len() >= 2
+            && eligible_at(run.start)
+            && eligible_at(run.start + 1)
+            && let Some(slot) = counts.get_mut(run.start)
+        {
+            *slot = Counts::Yes;
+        }
+    }
+    let mut grams: Vec<BlockGram> = Vec::new();
+    for run in &runs {
+        for i in run.clone() {
+            for n in 1..=3 {
+                let r = i..i + n;
+                if r.end > run.end
+                    || !counts
+                        .get(r.clone())
+                        .is_some_and(|v| v.iter().all(|&c| c != Counts::No))
+                {
+                    break;
+                }
+                let (Some(f), Some(l)) = (words.get(r.start), words.get(r.end - 1)) else {
+                    break;
+                };
+                let mut need = [None; 3];
+                for (slot, k) in need.iter_mut().zip(r.clone()) {
+                    if let Some(Counts::IfMid(x)) = counts.get(k) {
+                        *slot = Some(*x);
+                    }
+                }
+                grams.push(BlockGram {
+                    n,
+                    span: Span::new(f.span.start, l.span.end),
+                    name: joined(
+                        r.clone()
+                            .filter_map(|k| words.get(k).map(|w| w.span.slice(bt))),
+                    ),
+                    folded: joined(
+                        r.clone()
+                            .filter_map(|k| folds.get(k).and_then(|f| f.as_deref())),
+                    ),
+                    needs: need,
+                });
+            }
+        }
+    }
+    // Votes: each distinct fold once, with the marks of its first spelling here.
+    let mut votes: Vec<Vote> = Vec::new();
+    let mut vote_at: HashMap<&str, usize> = HashMap::default();
+    for (w, f) in words.iter().zip(&folds) {
+        let Some(f) = f else { continue };
+        let i = match vote_at.get(&**f) {
+            Some(&i) => i,
+            None => {
+                votes.push((f.clone(), caches.marks(w.span.slice(bt)), 0));
+                vote_at.insert(f, votes.len() - 1);
+                votes.len() - 1
+            }
+        };
+        if let Some(v) = votes.get_mut(i) {
+            v.2 += 1;
+        }
+    }
+    // OCR suspects: the capitalised words of runs that may be damage.
+    let mut suspects: Vec<Box<str>> = Vec::new();
+    for run in &runs {
+        for w in words.get(run.clone()).unwrap_or(&[]) {
+            let s = w.span.slice(bt);
+            if caches.suspect(s, lexicon) && !suspects.iter().any(|x| &**x == s) {
+                suspects.push(s.into());
+            }
+        }
+    }
+    // The apparatus the block's runs mark, read in the document (what it reads past
+    // the block is in the key).
+    let spans: Vec<Span> = runs
+        .iter()
+        .filter_map(|r| apparatus::run_span(&words, r))
+        .map(|s| s.moved(0, base))
+        .collect();
+    let mut app = Vec::new();
+    let mut tail = String::new();
+    for (i, &span) in spans.iter().enumerate() {
+        apparatus::after_run(text, span, &mut tail, &mut app);
+        if let Some(&next) = spans.get(i + 1) {
+            apparatus::joined_pair(text, span, next, &mut app);
+        }
+    }
+    let apparatus = app.into_iter().map(|s| s.moved(base, 0)).collect();
+    BlockNames {
+        words,
+        runs,
+        grams,
+        needs,
+        mid,
+        votes,
+        suspects,
+        apparatus,
+    }
+}
+
+/// The apparatus of the document: the blocks' own, the runs joined by "or" across two
+/// blocks, the tables of romanisations and the editors' notes.
+pub(super) fn apparatus_of(a: &Analysis, blocks: &[BlockAt]) -> apparatus::Apparatus {
+    let text: &str = &a.text;
+    let mut out: Vec<Span> = Vec::new();
+    let run_span = |b: &BlockAt, r: Option<&std::ops::Range<usize>>| {
+        r.and_then(|r| apparatus::run_span(&b.names.words, r))
+            .map(|s| s.moved(0, b.base))
+    };
+    let mut last: Option<Span> = None;
+    for b in blocks {
+        out.extend(b.names.apparatus.iter().map(|s| s.moved(0, b.base)));
+        if let (Some(prev), Some(first)) = (last, run_span(b, b.names.runs.first())) {
+            apparatus::joined_pair(text, prev, first, &mut out);
+        }
+        if let Some(l) = run_span(b, b.names.runs.last()) {
+            last = Some(l);
+        }
+    }
+    apparatus::tables(a, &mut out);
+    apparatus::notes_with(
+        a,
+        || {
+            std::borrow::Cow::Owned(
+                blocks
+                    .iter()
+                    .flat_map(|b| b.names.runs.iter().filter_map(|r| run_span(b, Some(r))))
+                    .collect(),
+            )
+        },
+        &mut out,
+    );
+    apparatus::Apparatus::merged(out)
+}
+
+/// The document's n-grams that may be names, from its blocks' (see [`Gram`]).
+pub(super) fn grams_of_blocks<'b>(
+    a: &Analysis,
+    blocks: &'b [BlockAt],
+    apparatus: &apparatus::Apparatus,
+) -> Vec<Gram<'b>> {
+    // The words some n-gram needs written mid-sentence, and whether the document does.
+    let mut needed: HashMap<&str, bool> = HashMap::default();
+    for b in blocks {
+        for f in &b.names.needs {
+            needed.insert(f, false);
+        }
+    }
+    if !needed.is_empty() {
+        for b in blocks {
+            for f in &b.names.mid {
+                if let Some(v) = needed.get_mut(&**f) {
+                    *v = true;
+                }
+            }
+        }
+    }
+    let entity_at = entity_finder(a);
+    let mut grams: Vec<Gram> = Vec::new();
+    for b in blocks {
+        let ok: Vec<bool> = b
+            .names
+            .needs
+            .iter()
+            .map(|f| needed.get(&**f).copied().unwrap_or(false))
+            .collect();
+        for g in &b.names.grams {
+            if !g
+                .needs
+                .iter()
+                .flatten()
+                .all(|&i| ok.get(i as usize).copied().unwrap_or(false))
+            {
+                continue;
+            }
+            let span = g.span.moved(0, b.base);
+            grams.push(Gram {
+                n: g.n,
+                span,
+                name: std::borrow::Cow::Borrowed(&g.name),
+                folded: std::borrow::Cow::Borrowed(&g.folded),
+                entity: entity_at(span),
+                apparatus: apparatus.contains(span),
+            });
+        }
+    }
+    grams
+}
+
+/// The gazetteer entity whose mention contains a span, if any.
+pub(super) fn entity_finder(a: &Analysis) -> impl Fn(Span) -> Option<usize> {
+    let mut by_start: Vec<(Span, usize)> = a.mentions.iter().map(|m| (m.span, m.entity)).collect();
+    by_start.sort();
+    move |span: Span| -> Option<usize> {
+        let i = by_start.partition_point(|(s, _)| s.start <= span.start);
+        by_start
+            .get(..i)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .take(4)
+            .find(|(s, _)| span.end <= s.end)
+            .map(|(_, e)| *e)
+    }
+}
+
+/// The document's votes: the blocks' counts merged, each fold with the marks of the
+/// document's first spelling of it.
+pub(super) fn votes_of_blocks(blocks: &[BlockAt]) -> Votes {
+    let mut first: HashMap<&str, &[(Language, System)]> = HashMap::default();
+    let mut votes = Votes::default();
+    for b in blocks {
+        for (f, marks, n) in &b.names.votes {
+            let m = *first.entry(f).or_insert(marks);
+            for mk in m {
+                *votes.entry(*mk).or_default() += n;
+            }
+        }
+    }
+    votes
+}
+
+/// Damaged names in the document's prose ([`ocr::scan_words`] over its blocks): only
+/// blocks with a suspect word are scanned; the words the document writes in lower case
+/// are asked of every block only for the suspects.
+pub(super) fn damage_of_blocks(
+    text: &str,
+    blocks: &[BlockAt],
+    lexicon: &Lexicon,
+) -> Vec<ocr::Damage> {
+    let suspects: foldhash::HashSet<String> = blocks
+        .iter()
+        .flat_map(|b| b.names.suspects.iter().map(|s| s.to_lowercase()))
+        .collect();
+    if suspects.is_empty() {
+        return Vec::new();
+    }
+    // Lengths of the suspects (most words are not as long as any).
+    let lens: foldhash::HashSet<usize> = suspects.iter().map(String::len).collect();
+    let mut lower: foldhash::HashSet<&str> = foldhash::HashSet::default();
+    for b in blocks {
+        for w in b.names.words.iter().filter(|w| !w.capital) {
+            let s = w.span.moved(0, b.base).slice(text);
+            let l: std::borrow::Cow<str> = if s.chars().any(char::is_uppercase) {
+                std::borrow::Cow::Owned(s.to_lowercase())
+            } else {
+                if !lens.contains(&s.len()) {
+                    continue;
+                }
+                std::borrow::Cow::Borrowed(s)
+            };
+            if let Some(x) = suspects.get(&*l) {
+                lower.insert(x);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for b in blocks.iter().filter(|b| !b.names.suspects.is_empty()) {
+        let ws = b.words();
+        out.extend(ocr::scan_words_with(text, &ws, lexicon, |t| {
+            lower.contains(t)
+        }));
+    }
+    out
+}
+
+/// Words taken by a finding (OCR damage, a reported or preferred spelling): no other
+/// finding is made on them.
+pub(super) struct Claimed<'b> {
+    blocks: &'b [BlockAt],
+    /// Where each block's last word ends.
+    ends: Vec<usize>,
+    /// The claimed words' spans (start → end); words never overlap.
+    spans: std::collections::BTreeMap<usize, usize>,
+}
+
+impl<'b> Claimed<'b> {
+    pub(super) fn new(blocks: &'b [BlockAt]) -> Claimed<'b> {
+        Claimed {
+            blocks,
+            ends: blocks
+                .iter()
+                .map(|b| b.names.words.last().map_or(b.base, |w| w.span.end + b.base))
+                .collect(),
+            spans: Default::default(),
+        }
+    }
+
+    /// Mark the words overlapping `span` as used.
+    pub(super) fn claim(&mut self, span: Span) {
+        let mut k = self.ends.partition_point(|&e| e <= span.start);
+        while let Some(b) = self.blocks.get(k) {
+            if b.base >= span.end {
+                break;
+            }
+            let (start, end) = (span.start.saturating_sub(b.base), span.end - b.base);
+            let ws = &b.names.words;
+            let i = ws.partition_point(|w| w.span.end <= start);
+            for w in ws.get(i..).unwrap_or(&[]) {
+                if w.span.start >= end {
+                    break;
+                }
+                self.spans
+                    .insert(w.span.start + b.base, w.span.end + b.base);
+            }
+            k += 1;
+        }
+    }
+
+    /// Whether a word overlapping `span` is used: the claimed word starting last
+    /// before its end overlaps it (words are disjoint and in order).
+    pub(super) fn is_claimed(&self, span: Span) -> bool {
+        self.spans
+            .range(..span.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > span.start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze_str;
+
+    /// The joined blocks give what the whole-document passes give: the words, the
+    /// apparatus, the n-grams, the votes and the OCR damage; kept blocks too.
+    fn same_as_the_document(text: &str, memo: Option<&NamesMemo>) {
+        let a = analyze_str(text);
+        let ctx = ctx_of();
+        let lexicon = &a.knowledge(&ctx).lexicon;
+        let blocks = blocks_of(&a, lexicon, memo);
+        let words = romanise::words(&a.text, &a.md);
+        let joined: Vec<Word> = blocks.iter().flat_map(BlockAt::words).collect();
+        assert_eq!(joined, words, "words of {text:.60}");
+        let app = apparatus::Apparatus::of(&a, &words);
+        assert_eq!(apparatus_of(&a, &blocks), app, "apparatus of {text:.60}");
+        let key = |g: &Gram| {
+            (
+                g.n,
+                g.span,
+                g.name.to_string(),
+                g.folded.to_string(),
+                g.entity,
+                g.apparatus,
+            )
+        };
+        let old: Vec<_> = grams_of(&a, &words, &app).iter().map(key).collect();
+        let new: Vec<_> = grams_of_blocks(&a, &blocks, &app).iter().map(key).collect();
+        assert_eq!(new, old, "n-grams of {text:.60}");
+        assert_eq!(votes_of_blocks(&blocks), votes_of(&a.text, &words));
+        assert_eq!(
+            damage_of_blocks(&a.text, &blocks, lexicon),
+            ocr::scan_words(&a.text, &words, lexicon),
+            "damage in {text:.60}"
+        );
+    }
+
+    fn ctx_of() -> Context<'static> {
+        use std::sync::LazyLock;
+        static CONFIG: LazyLock<crate::config::Config> = LazyLock::new(Default::default);
+        static KNOWLEDGE: LazyLock<crate::facts::Knowledge> =
+            LazyLock::new(crate::facts::Knowledge::embedded);
+        Context {
+            config: &CONFIG,
+            knowledge: &KNOWLEDGE,
+        }
+    }
+
+    const CASES: &[&str] = &[
+        // A sentence's first word counts when another block writes it mid-sentence.
+        "Hsu went home.\n\nThen Hsu Hsiang-ch\u{2019}ien left, and Xu Xiangqian stayed.\n",
+        "Seoul fell.\n\nThe army left Sŏul [sic] and SEOUL.\n",
+        // Two forms joined by \"or\" across two blocks, and \"identified in\" after a
+        // block's whitespace.
+        "He met Ch\u{2019}en Yi\n\nor Chen Yi in May.\n",
+        "Ch\u{2019}en Yi\n\n\n   identified in footnote 9, met Chen Yi.\n",
+        "Chen I.[^9] Chen I met him.\n\n[^9]: Ch\u{2019}en I, or Ch\u{2019}en Yi, was Mayor.\n",
+        "| Hangul | Revised | McCune–Reischauer |\n|---|---|---|\n| 서울 | Seoul | Sŏul |\n\nThe army reached Seoul.\n",
+        // OCR damage, and a suspect the document writes in lower case elsewhere.
+        "Receiving Kim II Sung in the Kremlin.\n\nShrykov spoke to Kim Il Sung.\n",
+        "Kirn met them.\n\nThe kirn was full. Kim Il Sung spoke.\n",
+        "Dr. Evgeni Bajanov wrote. Dr. Evgueni Bajanov wrote.\n\nEvgueni Bajanov signed.\n",
+    ];
+
+    #[test]
+    fn the_blocks_joined_are_the_document() {
+        for text in CASES {
+            same_as_the_document(text, None);
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut stack = vec![root];
+        let mut seen = 0;
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "md") {
+                    let text = std::fs::read_to_string(&p).unwrap_or_default();
+                    same_as_the_document(&text, None);
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 20, "only {seen} fixtures");
+    }
+
+    /// Kept blocks are found again wherever an edit moved them, and give the same.
+    #[test]
+    fn kept_blocks_give_what_fresh_ones_give() {
+        let memo = NamesMemo::default();
+        let base = CASES.concat();
+        for (k, edit) in ["", "x", "Sŏul ", "\n\n", "Chen Yi\n\nor "]
+            .iter()
+            .enumerate()
+        {
+            let at = base.len() / (k + 2);
+            let at = (0..=at)
+                .rev()
+                .find(|&i| base.is_char_boundary(i))
+                .unwrap_or(0);
+            let text = format!("{}{}{}", &base[..at], edit, &base[at..]);
+            same_as_the_document(&text, Some(&memo));
+            memo.sweep();
+        }
+        assert!(memo.computed() > 0 && !memo.is_empty());
+    }
+}
