@@ -333,7 +333,7 @@ impl Backend {
                 // A newer build is under way; it will finish the job. What this one
                 // analysed is still stored.
                 if let Some(work) = work {
-                    let _ = tokio::task::spawn_blocking(move || work.save()).await;
+                    crate::cachedir::write_later(move || work.save());
                 }
                 return;
             }
@@ -370,7 +370,8 @@ impl Backend {
             // are out, so that the next start reads them.
             if let Some(work) = work {
                 let summary = work.summary();
-                let _ = tokio::task::spawn_blocking(move || work.save()).await;
+                // On a thread of its own, which the server's exit waits for.
+                crate::cachedir::write_later(move || work.save());
                 client.log_message(MessageType::LOG, summary).await;
             }
         });
