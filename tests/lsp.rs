@@ -335,57 +335,19 @@ fn server_and_cli_report_the_same_findings() {
         let text = std::fs::read_to_string(path).expect("fixture");
         let uri = file_uri(path);
         lsp.open(&uri, &text);
-        let lines: Vec<&str> = text.split('\n').collect();
-        let to_triples = |diags: &[Value]| -> Vec<(String, u64, u64)> {
-            let mut v: Vec<(String, u64, u64)> = diags
-                .iter()
-                .map(|d| {
-                    let line = d["range"]["start"]["line"].as_u64().unwrap_or(0);
-                    let utf16 = d["range"]["start"]["character"].as_u64().unwrap_or(0) as usize;
-                    // UTF-16 column → character column, 1-based like the CLI.
-                    let l = lines.get(line as usize).copied().unwrap_or("");
-                    let chars = char_column(l, utf16);
-                    (
-                        d["code"].as_str().unwrap_or("").to_string(),
-                        line + 1,
-                        chars as u64 + 1,
-                    )
-                })
-                .collect();
-            v.sort();
-            v
-        };
-        let mut from_server = to_triples(&lsp.diagnostics(&uri, Some(1)));
+        let mut server = from_server(&lsp.diagnostics(&uri, Some(1)), &text);
         let rel = path
             .strip_prefix(dir)
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
-        let entry = report["files"]
-            .as_array()
-            .and_then(|fs| fs.iter().find(|f| f["path"] == rel.as_str()))
-            .cloned()
-            .unwrap_or_else(|| panic!("{rel} is not in the CLI's report"));
-        let mut from_cli: Vec<(String, u64, u64)> = entry["diagnostics"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap_or("").to_string(),
-                    d["range"]["start"]["line"].as_u64().unwrap_or(0),
-                    d["range"]["start"]["column"].as_u64().unwrap_or(0),
-                )
-            })
-            .collect();
-        from_cli.sort();
+        let cli = from_cli(&report, &rel);
         // Past 1.5 s (a loaded machine, a large workspace) the first publication holds
         // the document's own findings and the cross-file ones follow when the index
         // lands: wait for that second publication of the same version.
-        if from_server != from_cli {
-            from_server = to_triples(&lsp.diagnostics(&uri, Some(1)));
+        if server != cli {
+            server = from_server(&lsp.diagnostics(&uri, Some(1)), &text);
         }
-        assert_eq!(from_server, from_cli, "{}", path.display());
+        assert_eq!(server, cli, "{}", path.display());
     }
     assert!(lsp.shutdown().success());
 }

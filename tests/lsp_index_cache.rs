@@ -9,78 +9,6 @@ mod common;
 use common::*;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::time::{Duration, Instant};
-
-type Diag = (String, u64, u64, String);
-
-/// Wait for a notification `method` whose params satisfy `pred` (the backlog first).
-fn notification(lsp: &mut Lsp, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
-    let matches = |v: &Value| {
-        v.get("method").and_then(Value::as_str) == Some(method)
-            && v.get("id").is_none()
-            && pred(&v["params"])
-    };
-    if let Some(i) = lsp.backlog.iter().position(matches) {
-        return lsp.backlog.remove(i)["params"].clone();
-    }
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let v = lsp
-            .recv(left)
-            .unwrap_or_else(|| panic!("no {method} notification as expected"));
-        if matches(&v) {
-            return v["params"].clone();
-        }
-        lsp.backlog.push(v);
-    }
-}
-
-/// `(code, 1-based line, 1-based character column, message)` of the CLI's diagnostics
-/// of one file, sorted.
-fn from_cli(report: &Value, rel: &str) -> Vec<Diag> {
-    let entry = report["files"]
-        .as_array()
-        .and_then(|fs| fs.iter().find(|f| f["path"] == rel))
-        .unwrap_or_else(|| panic!("{rel} is not in the CLI's report: {report}"));
-    let mut v: Vec<_> = entry["diagnostics"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap_or("").to_string(),
-                d["range"]["start"]["line"].as_u64().unwrap_or(0),
-                d["range"]["start"]["column"].as_u64().unwrap_or(0),
-                d["message"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-/// The same of the server's diagnostics (UTF-16 columns turned into characters).
-fn from_server(diags: &[Value], text: &str) -> Vec<Diag> {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let mut v: Vec<_> = diags
-        .iter()
-        .map(|d| {
-            let line = d["range"]["start"]["line"].as_u64().unwrap_or(0);
-            let utf16 = d["range"]["start"]["character"].as_u64().unwrap_or(0) as usize;
-            let l = lines.get(line as usize).copied().unwrap_or("");
-            (
-                d["code"].as_str().unwrap_or("").to_string(),
-                line + 1,
-                char_column(l, utf16) as u64 + 1,
-                d["message"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
 
 fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
@@ -117,7 +45,7 @@ struct Work {
 fn session(root: &Path) -> (Work, Vec<Diag>) {
     let mut lsp = Lsp::spawn_in(root);
     lsp.initialize_in(root, json!({"general": {"positionEncodings": ["utf-16"]}}));
-    let log = notification(&mut lsp, "window/logMessage", |p| {
+    let log = lsp.notification("window/logMessage", |p| {
         p["message"]
             .as_str()
             .is_some_and(|m| m.starts_with("annalist: workspace index:"))

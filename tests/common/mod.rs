@@ -227,6 +227,30 @@ impl Lsp {
         }
     }
 
+    /// Wait for a notification `method` whose params satisfy `pred` (the backlog
+    /// first), and return its params.
+    pub fn notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let matches = |v: &Value| {
+            v.get("method").and_then(Value::as_str) == Some(method)
+                && v.get("id").is_none()
+                && pred(&v["params"])
+        };
+        if let Some(i) = self.backlog.iter().position(matches) {
+            return self.backlog.remove(i)["params"].clone();
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let v = self
+                .recv(left)
+                .unwrap_or_else(|| panic!("no {method} notification as expected"));
+            if matches(&v) {
+                return v["params"].clone();
+            }
+            self.backlog.push(v);
+        }
+    }
+
     pub fn shutdown(mut self) -> std::process::ExitStatus {
         let id = self.request_async("shutdown", Value::Null);
         let _ = self.response(id);
@@ -310,4 +334,54 @@ pub fn char_column(line: &str, utf16: usize) -> usize {
         chars += 1;
     }
     chars
+}
+
+/// A diagnostic as both front ends can be compared on: `(code, 1-based line, 1-based
+/// character column, message)`.
+pub type Diag = (String, u64, u64, String);
+
+/// The CLI's diagnostics of one file (`check --format json`'s report), sorted.
+pub fn from_cli(report: &Value, rel: &str) -> Vec<Diag> {
+    let entry = report["files"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["path"] == rel))
+        .unwrap_or_else(|| panic!("{rel} is not in the CLI's report: {report}"));
+    let mut v: Vec<_> = entry["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap_or(0),
+                d["range"]["start"]["column"].as_u64().unwrap_or(0),
+                d["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The same of the server's diagnostics of `text` (UTF-16 columns turned into
+/// characters), sorted.
+pub fn from_server(diags: &[Value], text: &str) -> Vec<Diag> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut v: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            let line = d["range"]["start"]["line"].as_u64().unwrap_or(0);
+            let utf16 = d["range"]["start"]["character"].as_u64().unwrap_or(0) as usize;
+            let l = lines.get(line as usize).copied().unwrap_or("");
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                line + 1,
+                char_column(l, utf16) as u64 + 1,
+                d["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
 }

@@ -224,20 +224,7 @@ pub(super) fn grams_of(
             *slot = true;
         }
     }
-    // Mentions sorted by start: the one containing a span, if any.
-    let mut by_start: Vec<(Span, usize)> = a.mentions.iter().map(|m| (m.span, m.entity)).collect();
-    by_start.sort();
-    let entity_at = |span: Span| -> Option<usize> {
-        let i = by_start.partition_point(|(s, _)| s.start <= span.start);
-        by_start
-            .get(..i)
-            .unwrap_or(&[])
-            .iter()
-            .rev()
-            .take(4)
-            .find(|(s, _)| span.end <= s.end)
-            .map(|(_, e)| *e)
-    };
+    let entity_at = super::blocks::entity_finder(a);
     let mut grams: Vec<Gram> = Vec::new();
     for run in &runs {
         for i in run.clone() {
