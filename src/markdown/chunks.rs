@@ -93,6 +93,10 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
     let mut prev_blank = false;
     let mut pos = 0;
     let mut line_no = 0;
+    // Link reference definitions by label, where each was first written: a label
+    // defined again later must stay in the first one's chunk (see [`def_label`]).
+    let mut labels: std::collections::HashMap<unicase::UniCase<String>, usize> =
+        std::collections::HashMap::new();
     while pos < b.len() {
         let mut end = pos;
         while end < b.len() && b[end] != b'\n' && b[end] != b'\r' {
@@ -126,6 +130,26 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
                 }
             }
             Open::None => {
+                if let Some(label) = def_label(line) {
+                    match labels.get(&label) {
+                        // The same label defined again: the parse of a whole text keeps
+                        // only the first definition (a second is no block at all), the
+                        // parse of a chunk without the first would keep the second. No
+                        // cut between them, so that both parses agree (forced cuts
+                        // apart: they bound the parse of a long paragraph).
+                        Some(&first) => {
+                            while let Some(&last) = starts.last() {
+                                if last <= first || forced.last() == Some(&last) {
+                                    break;
+                                }
+                                starts.pop();
+                            }
+                        }
+                        None => {
+                            labels.insert(label, pos);
+                        }
+                    }
+                }
                 if line_no == 0 && line == b"---" {
                     open = Open::FrontMatter;
                 } else {
@@ -184,6 +208,34 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
         line_no += 1;
     }
     (starts, forced)
+}
+
+/// The label of a line that may open a link reference definition (`[label]:`, at most
+/// three spaces in), white space squashed and compared without case as the parser
+/// compares labels. May say so of a line that is no definition: that only costs a cut.
+fn def_label(line: &[u8]) -> Option<unicase::UniCase<String>> {
+    let indent = line.iter().take_while(|&&c| c == b' ').count();
+    if indent > 3 || line.get(indent) != Some(&b'[') {
+        return None;
+    }
+    let rest = line.get(indent + 1..)?;
+    let mut i = 0;
+    while i < rest.len() && i <= 999 {
+        match rest.get(i) {
+            Some(b'\\') => i += 2,
+            Some(b'[') => return None,
+            Some(b']') => {
+                if rest.get(i + 1) != Some(&b':') {
+                    return None;
+                }
+                let label = String::from_utf8_lossy(rest.get(..i)?);
+                let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+                return (!label.is_empty()).then(|| unicase::UniCase::new(label));
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn is_list_marker(line: &[u8]) -> bool {
@@ -245,4 +297,47 @@ pub fn parse(text: &str) -> MdModel {
     };
     let parts: Vec<(usize, &MdModel)> = models.iter().map(|(s, m)| (*s, m)).collect();
     join(&parts, &forced)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(m: &MdModel) -> String {
+        format!("{:?}", (&m.blocks, &m.headings, &m.skip, m.front_matter))
+    }
+
+    /// A label defined twice, the definitions a chunk apart: the whole text's parse
+    /// keeps only the first (found by the fuzzer: `document_edits`, chunked vs whole).
+    #[test]
+    fn a_label_defined_again_stays_in_the_first_definitions_chunk() {
+        let paragraphs = "Kim Il Sung wrote to Stalin in March 1950.\n\n".repeat(200);
+        for again in ["[Seoul]: /two", "  [ seoul ]: /two \"t\"", "[SEOUL]: /two"] {
+            let text = format!("[seoul]: /one\n\n{paragraphs}{again}\n\n{paragraphs}");
+            assert_eq!(
+                shape(&parse(&text)),
+                shape(&MdModel::parse(&text)),
+                "{again}"
+            );
+            let (starts, _) = chunk_cuts(&text);
+            assert!(starts.len() > 1, "cuts after the second definition remain");
+        }
+        // Another label, or none, leaves the cuts where they were.
+        let other = format!("[seoul]: /one\n\n{paragraphs}[pyongyang]: /two\n\n{paragraphs}");
+        let plain = format!("[seoul]: /one\n\n{paragraphs}Pyongyang.\n\n{paragraphs}");
+        assert_eq!(chunk_cuts(&other).0.len(), chunk_cuts(&plain).0.len());
+        assert_eq!(shape(&parse(&other)), shape(&MdModel::parse(&other)));
+    }
+
+    #[test]
+    fn labels_of_definition_lines() {
+        let label = |s: &str| def_label(s.as_bytes()).map(|l| l.into_inner());
+        assert_eq!(label("[a  b]: /x").as_deref(), Some("a b"));
+        assert_eq!(label("   [a\\]b]: /x").as_deref(), Some("a\\]b"));
+        assert_eq!(label("    [a]: /x"), None, "four spaces: code");
+        assert_eq!(label("[a] /x"), None);
+        assert_eq!(label("[a[b]: /x"), None);
+        assert_eq!(label("[ ]: /x"), None);
+        assert_eq!(label("[a]"), None);
+    }
 }
