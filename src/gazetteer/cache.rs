@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped when the stored form, or what a load makes of its inputs, changes without
 /// the binary changing (the binary's identity is in the key too).
-const FORMAT: &str = "annalist gazetteer cache 2";
+const FORMAT: &str = "annalist gazetteer cache 3";
 
 /// The key of loading `sources` (the project gazetteers of the configuration in
 /// `config_dir`): the format, this binary's identity, the built-in data, the
@@ -55,16 +55,31 @@ const CHUNK: usize = 2048;
 pub struct Stored<'a> {
     /// The entities in chunks of [`CHUNK`], each chunk the postcard bytes of a list
     /// of [`StoredEntity`]: decoded side by side on a warm start, where one list
-    /// decoded on one thread was the longest step. Read back borrowed from the
-    /// file's bytes (postcard writes a list of bytes as it writes bytes).
+    /// decoded on one thread was the longest step.
     #[serde(borrow)]
-    entities: Vec<std::borrow::Cow<'a, [u8]>>,
+    entities: Vec<Chunk<'a>>,
     /// The files entities come from; an origin names one by its index here.
     files: Vec<PathBuf>,
     origins: Vec<Option<(Option<u32>, Span)>>,
     /// The built-in file (index into [`EMBEDDED_FILES`]) and span of each entity.
     builtin: Vec<Option<(u8, Span)>>,
     problems: Vec<(PathBuf, usize, usize, String)>,
+}
+
+/// One chunk of stored entities: written as bytes, read back borrowed from the
+/// file's bytes (not copied, nor read a byte at a time as a list of numbers).
+struct Chunk<'a>(std::borrow::Cow<'a, [u8]>);
+
+impl Serialize for Chunk<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Chunk<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Chunk<'a>, D::Error> {
+        <&'de [u8]>::deserialize(d).map(|b| Chunk(std::borrow::Cow::Borrowed(b)))
+    }
 }
 
 /// [`StoredEntity`] borrowing the entity it is written from (the same fields, so
@@ -140,7 +155,9 @@ impl Stored<'_> {
             .par_chunks(CHUNK)
             .map(|chunk| {
                 let refs: Vec<StoredEntityRef> = chunk.iter().map(StoredEntityRef::from).collect();
-                postcard::to_stdvec(&refs).ok().map(std::borrow::Cow::Owned)
+                postcard::to_stdvec(&refs)
+                    .ok()
+                    .map(|b| Chunk(std::borrow::Cow::Owned(b)))
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Stored {
@@ -188,8 +205,8 @@ impl Stored<'_> {
         }
         let chunks: Vec<Vec<Entity>> = entities
             .par_iter()
-            .map(|bytes| {
-                let stored: Vec<StoredEntity> = postcard::from_bytes(bytes).ok()?;
+            .map(|chunk| {
+                let stored: Vec<StoredEntity> = postcard::from_bytes(&chunk.0).ok()?;
                 Some(stored.into_iter().map(Entity::from).collect())
             })
             .collect::<Option<_>>()?;
