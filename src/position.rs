@@ -50,16 +50,18 @@ impl Counts {
     /// The characters and UTF-16 units that start in `bytes` (which need not begin or
     /// end at a character boundary: a character is counted where its lead byte is).
     fn of(bytes: &[u8]) -> Counts {
-        let mut c = Counts::default();
+        // Branch-free so that the loop is vectorised: a byte that is not a continuation
+        // byte (0x80..=0xBF, negative below -64 as `i8`) starts a character, and a
+        // four-byte character (lead byte 0xF0 or above) is a surrogate pair in UTF-16.
+        let (mut chars, mut four) = (0usize, 0usize);
         for &b in bytes {
-            // Not a continuation byte: a character starts here.
-            if b & 0xC0 != 0x80 {
-                c.chars += 1;
-                // A four-byte character is a surrogate pair in UTF-16.
-                c.utf16 += if b >= 0xF0 { 2 } else { 1 };
-            }
+            chars += usize::from((b as i8) >= -0x40);
+            four += usize::from(b >= 0xF0);
         }
-        c
+        Counts {
+            chars,
+            utf16: chars + four,
+        }
     }
 
     /// The count in `enc` (UTF-8 columns are byte differences, never counted here).
@@ -80,19 +82,18 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    line_starts.push(i + 1);
-                }
-                _ => {}
+        // `\r\n` is one break; a lone `\r` or `\n` is one too.
+        let mut skip = None;
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if skip == Some(i) {
+                continue;
             }
-            i += 1;
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                skip = Some(i + 1);
+                line_starts.push(i + 2);
+            } else {
+                line_starts.push(i + 1);
+            }
         }
         let long = line_starts
             .windows(2)
@@ -228,8 +229,9 @@ impl LineIndex {
 pub fn measure(s: &str, enc: Encoding) -> usize {
     match enc {
         Encoding::Utf8 => s.len(),
-        Encoding::Utf16 => s.encode_utf16().count(),
-        Encoding::Chars => s.chars().count(),
+        // Counted on the bytes (valid UTF-8): the same as `encode_utf16().count()` and
+        // `chars().count()`, several times faster on long lines.
+        Encoding::Utf16 | Encoding::Chars => Counts::of(s.as_bytes()).get(enc),
     }
 }
 

@@ -108,6 +108,28 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// Above this many findings a document's diagnostics are converted on every core (a
+/// book with thousands of findings: its positions, related places and payloads).
+const PARALLEL_DIAGNOSTICS: usize = 256;
+
+/// [`diagnostic`] of each finding, in order.
+pub fn diagnostics(
+    a: &Analysis,
+    uri: &Uri,
+    findings: &[&Finding],
+    enc: Encoding,
+    other: &(dyn Fn(&str, Span) -> Option<Location> + Sync),
+    docs_url: Option<&str>,
+) -> Vec<Diagnostic> {
+    let one = |f: &&Finding| diagnostic(a, uri, f, enc, other, docs_url);
+    if findings.len() > PARALLEL_DIAGNOSTICS {
+        use rayon::prelude::*;
+        findings.par_iter().with_min_len(64).map(one).collect()
+    } else {
+        findings.iter().map(one).collect()
+    }
+}
+
 /// A finding as an LSP diagnostic. Related places in other documents (their `path`
 /// is a URI) are located by `other`; those it cannot find are left out.
 pub fn diagnostic(

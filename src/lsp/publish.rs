@@ -7,7 +7,7 @@
 //! republished. Also configuration problems: on the configuration file and in the log,
 //! and the editor settings' problems as a message.
 
-use super::convert::{diagnostic, to_range};
+use super::convert::to_range;
 use super::folder_index::WsFile;
 use super::state::{Backend, Shared, lock};
 use crate::config::FileProblem;
@@ -176,10 +176,28 @@ pub fn diagnostics_of(
 ) -> Vec<Diagnostic> {
     let other = |p: &str, s: Span| locate(st, p, s, enc);
     let docs_url = st.docs.get(uri).and_then(|e| e.res.config.docs_url.clone());
-    crate::workspace::merge(&a.findings, across)
-        .iter()
-        .map(|f| diagnostic(a, uri, f, enc, &other, docs_url.as_deref()))
-        .collect()
+    let all = merged(&a.findings, across);
+    super::convert::diagnostics(a, uri, &all, enc, &other, docs_url.as_deref())
+}
+
+/// Two lists sorted by [`crate::finding::sort`] as one, in the order that sorting them
+/// together gives (a stable sort: on a tie the first list's finding comes first), by
+/// reference: [`crate::workspace::merge`] without a copy of every finding per version.
+fn merged<'a>(own: &'a [Finding], across: &'a [Finding]) -> Vec<&'a Finding> {
+    let mut out = Vec::with_capacity(own.len() + across.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (own.get(i), across.get(j)) {
+        if y.order_key() < x.order_key() {
+            out.push(y);
+            j += 1;
+        } else {
+            out.push(x);
+            i += 1;
+        }
+    }
+    out.extend(own.get(i..).unwrap_or(&[]));
+    out.extend(across.get(j..).unwrap_or(&[]));
+    out
 }
 
 impl Backend {
@@ -256,5 +274,43 @@ fn config_diagnostic(p: &FileProblem) -> Diagnostic {
         source: Some("annalist".into()),
         message: p.message.clone(),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+
+    /// The merge by reference gives the order the engine's merge (a stable sort of
+    /// both lists) gives, ties included.
+    #[test]
+    fn merged_is_the_engines_merge() {
+        let f = |s: usize, e: usize, code: &'static str, msg: &str| {
+            Finding::new(code, Severity::Warning, Span::new(s, e), msg.to_string())
+        };
+        let mut own = vec![
+            f(0, 4, "a", "own 1"),
+            f(5, 9, "b", "own 2"),
+            f(5, 9, "b", "own 3"),
+            f(20, 22, "c", "own 4"),
+        ];
+        let mut across = vec![
+            f(0, 4, "a", "across 1"),
+            f(3, 4, "z", "across 2"),
+            f(5, 9, "b", "across 3"),
+            f(30, 31, "a", "across 4"),
+        ];
+        crate::finding::sort(&mut own);
+        crate::finding::sort(&mut across);
+        for (o, x) in [
+            (&own[..], &across[..]),
+            (&own[..0], &across[..]),
+            (&own[..], &across[..0]),
+        ] {
+            let want = crate::workspace::merge(o, x);
+            let got: Vec<Finding> = merged(o, x).into_iter().cloned().collect();
+            assert_eq!(got, want);
+        }
     }
 }

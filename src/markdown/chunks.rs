@@ -98,10 +98,7 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
     let mut labels: std::collections::HashMap<unicase::UniCase<String>, usize> =
         std::collections::HashMap::new();
     while pos < b.len() {
-        let mut end = pos;
-        while end < b.len() && b[end] != b'\n' && b[end] != b'\r' {
-            end += 1;
-        }
+        let end = memchr::memchr2(b'\n', b'\r', &b[pos..]).map_or(b.len(), |i| pos + i);
         let line = &b[pos..end];
         let next = if b.get(end) == Some(&b'\r') && b.get(end + 1) == Some(&b'\n') {
             end + 2
