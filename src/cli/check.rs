@@ -209,8 +209,12 @@ struct Analysed {
     /// Its findings from the comparison across files.
     across: Vec<Finding>,
     fixed: usize,
-    /// How the file spells the gazetteer's names, for the comparison across files.
-    names: crate::facts::NameIndex,
+    /// How the file spells the gazetteer's names, for the comparison across files;
+    /// `None` while they are only in the cache (decoded when the comparison is not).
+    names: Option<crate::facts::NameIndex>,
+    /// The hash of the file's inputs (text, kind), when it has a cache.
+    hash: Option<cache::Hash>,
+    kind: Option<crate::kind::DocKind>,
 }
 
 /// What a file is checked with.
@@ -225,6 +229,23 @@ struct Job<'a> {
 }
 
 const BOM: &str = "\u{FEFF}";
+
+/// A file's bytes as text: `(whether it began with a byte-order mark, the text after
+/// it)`, or why it is not text.
+fn decode(bytes: &[u8]) -> Result<(bool, &str), ProblemKind> {
+    // Text never holds NUL; Markdown in UTF-16 or a binary file does.
+    if bytes.contains(&0) {
+        let offset = bytes.iter().position(|&b| b == 0).unwrap_or_default();
+        return Err(ProblemKind::Binary { offset });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| ProblemKind::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    Ok(match text.strip_prefix(BOM) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    })
+}
 
 fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
     let Job {
@@ -248,44 +269,35 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
         (None, Some(b)) => b.to_vec(),
         (None, None) => Vec::new(),
     };
-    // Text never holds NUL; Markdown in UTF-16 or a binary file does.
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Outcome::Problem(PathProblem {
-            path: entry.display.clone(),
-            kind: ProblemKind::Binary { offset },
-        });
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
+    let (bom, text) = match decode(&bytes) {
+        Ok((bom, text)) => (bom, text.to_string()),
+        Err(kind) => {
             return Outcome::Problem(PathProblem {
                 path: entry.display.clone(),
-                kind: ProblemKind::NotUtf8 {
-                    offset: e.utf8_error().valid_up_to(),
-                },
+                kind,
             });
         }
     };
-    let (bom, text) = match text.strip_prefix(BOM) {
-        Some(rest) => (true, rest.to_string()),
-        None => (false, text),
-    };
-    // An unchanged file: its own findings and names from the cache.
+    drop(bytes);
+    // An unchanged file: its own findings from the cache (its names are decoded only
+    // when the comparison across files is not cached).
     if let Some((pack, abs)) = &cache
         && !fixing
     {
         let hash = cache::entry_hash(&text, kind);
-        if let Some(hit) = pack.get(abs, hash) {
+        if let Some(own) = pack.findings(abs, hash) {
             let text: Arc<str> = Arc::from(text);
             return Outcome::Checked {
                 file: Analysed {
                     path: entry.display.clone(),
                     lines: LineIndex::new(&text),
                     text,
-                    own: hit.findings,
+                    own,
                     across: Vec::new(),
                     fixed: 0,
-                    names: hit.names,
+                    names: None,
+                    hash: Some(hash),
+                    kind,
                 },
                 change: None,
                 bom,
@@ -313,10 +325,12 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
     } else {
         (run(&text), 0, None)
     };
+    let hash = cache.as_ref().map(|_| cache::entry_hash(&a.text, kind));
     // A document's bibliographies are files the cache's key does not cover.
     let cache = cache
         .filter(|_| entry.path.is_some())
-        .map(|(_, abs)| (abs, cache::entry_hash(&a.text, kind), false))
+        .zip(hash)
+        .map(|((_, abs), hash)| (abs, hash, false))
         .filter(|_| !a.citations.configured());
     Outcome::Checked {
         file: Analysed {
@@ -326,7 +340,9 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
             own: a.findings,
             across: Vec::new(),
             fixed: applied,
-            names: a.names,
+            names: Some(a.names),
+            hash,
+            kind,
         },
         change,
         bom,
@@ -351,9 +367,40 @@ struct Group {
     config: Config,
     /// The configuration file, if any (the cache keeps one pack per file).
     config_path: Option<PathBuf>,
-    knowledge: std::sync::Arc<Knowledge>,
+    /// Loaded when first needed: a run written from the cache alone needs none. A
+    /// configuration with project gazetteers has it loaded at once (loading them is
+    /// what finds their problems, which every run reports).
+    knowledge: std::sync::OnceLock<Arc<Knowledge>>,
     /// The configuration's directory: bibliographies must stay inside it.
     root: PathBuf,
+    cache_dir: Option<PathBuf>,
+}
+
+impl Group {
+    fn knowledge(&self) -> &Knowledge {
+        self.knowledge.get_or_init(|| {
+            // Without project gazetteers there are no problems to report.
+            knowledge_for(&self.config, &self.root, self.cache_dir.as_deref()).0
+        })
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context {
+            config: &self.config,
+            knowledge: self.knowledge(),
+        }
+    }
+
+    /// The kind `[kinds]` gives the file at `abs` (by its path relative to the
+    /// configuration's directory).
+    fn kind_of(&self, abs: &Path) -> Option<crate::kind::DocKind> {
+        let rel = abs
+            .strip_prefix(&self.root)
+            .ok()?
+            .to_string_lossy()
+            .replace('\\', "/");
+        self.config.kind_for(&rel)
+    }
 }
 
 fn config_problem(cwd: &Path, p: &config::FileProblem) -> PathProblem {
@@ -498,13 +545,18 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                     return Ok(usage(e));
                 }
                 let root = policy.anchor(&loaded);
-                let (knowledge, gz) = knowledge_for(&config, &root, cache_dir.as_deref());
-                problems.extend(gz.iter().map(|p| config_problem(&cwd, p)));
+                let knowledge = std::sync::OnceLock::new();
+                if !config.gazetteers.is_empty() {
+                    let (k, gz) = knowledge_for(&config, &root, cache_dir.as_deref());
+                    problems.extend(gz.iter().map(|p| config_problem(&cwd, p)));
+                    let _ = knowledge.set(k);
+                }
                 groups.push(Group {
                     config,
                     config_path: loaded.path.clone(),
                     knowledge,
                     root: root.to_path_buf(),
+                    cache_dir: cache_dir.clone(),
                 });
                 group_of_config.push((loaded.path.clone(), groups.len() - 1));
                 groups.len() - 1
@@ -521,21 +573,17 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     config_problems.append(&mut problems);
     let mut problems = config_problems;
 
-    // Analysis, in parallel; results keep the sorted order.
     let fixing = args.fix || args.diff;
-    let total = walked.entries.len();
-    let bar = (!args.quiet && total > 50 && io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(total as u64),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("annalist: checking {bar:30} {pos}/{len} files")
-        {
-            bar.set_style(style);
-        }
-        bar
-    });
+    let threshold = args.deny.map(Deny::threshold).unwrap_or(Severity::Error);
+    let to_terminal = args.output_file.is_none() && io::stdout().is_terminal();
+    let opts = WriteOptions {
+        color: match args.color {
+            // A file is not a terminal: colour only when asked for explicitly.
+            ColorChoice::Auto if args.output_file.is_some() => false,
+            c => use_color(c, to_terminal),
+        },
+        quiet: args.quiet,
+    };
     // The cache: one pack per configuration group, read before and written after.
     let mut packs: Vec<Option<Pack>> = groups
         .iter()
@@ -550,28 +598,69 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
             ))
         })
         .collect();
+
+    // A run with nothing changed since the last one is written from the cache alone.
+    if format == Format::Human
+        && !fixing
+        && !args.statistics
+        && let Some(replay) = replay(
+            &walked.entries,
+            &group_of_entry,
+            &groups,
+            &packs,
+            &cwd,
+            opts,
+            threshold,
+        )
+    {
+        problems.extend(walked.problems);
+        let mut out = match open_output(&args) {
+            Ok(out) => out,
+            Err(code) => return Ok(code),
+        };
+        let fatal = problems.iter().any(PathProblem::is_fatal);
+        for t in &replay.texts {
+            out.write_all(t.as_bytes())?;
+            out.write_all(b"\n\n")?;
+        }
+        let line =
+            output::human::summary_line_of(replay.summary, &problems, (0, 0), replay.fixable);
+        writeln!(out, "{line}")?;
+        out.flush()?;
+        drop(out);
+        report_problems(&problems);
+        let code = exit(fatal, replay.fails && !args.exit_zero);
+        // Nothing was added to the packs; freeing them would only cost time.
+        drop(replay);
+        std::mem::forget(packs);
+        return Ok(code);
+    }
+
+    // Analysis, in parallel; results keep the sorted order.
+    let total = walked.entries.len();
+    let bar = (!args.quiet && total > 50 && io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("annalist: checking {bar:30} {pos}/{len} files")
+        {
+            bar.set_style(style);
+        }
+        bar
+    });
     let outcomes: Vec<Outcome> = walked
         .entries
         .par_iter()
         .zip(group_of_entry.par_iter())
         .map(|(e, &g)| {
             let group = &groups[g];
-            let ctx = Context {
-                config: &group.config,
-                knowledge: &group.knowledge,
-            };
             // A bug in one rule must not hide the other files' results.
             let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let ctx = group.context();
                 let abs = e.path.as_deref().map(|p| walk::normalize(&cwd, p));
-                // The kind `[kinds]` gives the file's path (relative to the config's directory).
-                let kind = abs.as_deref().and_then(|abs| {
-                    let rel = abs
-                        .strip_prefix(&group.root)
-                        .ok()?
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    group.config.kind_for(&rel)
-                });
+                let kind = abs.as_deref().and_then(|abs| group.kind_of(abs));
                 let job = Job {
                     ctx: &ctx,
                     fixing,
@@ -603,18 +692,28 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         b.finish_and_clear();
     }
 
-    // Names compared across the files of this run that share a configuration.
+    // Names compared across the files of this run that share a configuration (from
+    // the cache when they and the configuration are unchanged).
     let mut outcomes = outcomes;
+    let mut across_keys: Vec<Option<cache::Hash>> = vec![None; groups.len()];
     for (g, group) in groups.iter().enumerate() {
-        let ctx = Context {
-            config: &group.config,
-            knowledge: &group.knowledge,
+        let ctx = group.context();
+        let pack = if fixing {
+            None
+        } else {
+            packs.get_mut(g).and_then(Option::as_mut)
+        };
+        let across = Across {
+            ctx: &ctx,
+            root: &group.root,
+            pack,
+            key: &mut across_keys[g],
         };
         let idx: Vec<usize> = (0..outcomes.len())
             .filter(|&i| group_of_entry.get(i) == Some(&g))
             .collect();
         if idx.len() == outcomes.len() {
-            across_files(&mut outcomes, &ctx);
+            across_files(&mut outcomes, across);
         } else {
             let mut part: Vec<Outcome> = Vec::with_capacity(idx.len());
             let mut rest: Vec<Option<Outcome>> = outcomes.into_iter().map(Some).collect();
@@ -623,7 +722,7 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                     part.push(o);
                 }
             }
-            across_files(&mut part, &ctx);
+            across_files(&mut part, across);
             for (&i, o) in idx.iter().zip(part) {
                 rest[i] = Some(o);
             }
@@ -642,7 +741,11 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         ) = (o, packs.get_mut(g))
         {
             match (cache, path) {
-                (Some((abs, hash, false)), _) => pack.put(abs, *hash, &file.own, &file.names),
+                (Some((abs, hash, false)), _) => {
+                    if let Some(names) = &file.names {
+                        pack.put(abs, *hash, &file.own, names);
+                    }
+                }
                 (Some((_, _, true)), _) | (None, None) => {}
                 (None, Some(p)) => pack.forget(&walk::normalize(&cwd, p)),
             }
@@ -714,7 +817,6 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
             }
         }
     }
-    let threshold = args.deny.map(Deny::threshold).unwrap_or(Severity::Error);
     let report = Report {
         files,
         problems,
@@ -741,33 +843,16 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         return Ok(exit(fatal, changes > 0 && !args.exit_zero));
     }
 
-    let mut out: Box<dyn Write> = match &args.output_file {
-        Some(p) => match std::fs::File::create(p) {
-            Ok(f) => Box::new(io::BufWriter::new(f)),
-            Err(e) => {
-                return Ok(usage(format!(
-                    "cannot create the output file {}: {e} (check the directory exists and is writable)",
-                    p.display()
-                )));
-            }
-        },
-        None => Box::new(io::BufWriter::new(io::stdout().lock())),
-    };
-    let to_terminal = args.output_file.is_none() && io::stdout().is_terminal();
-    let opts = WriteOptions {
-        color: match args.color {
-            // A file is not a terminal: colour only when asked for explicitly.
-            ColorChoice::Auto if args.output_file.is_some() => false,
-            c => use_color(c, to_terminal),
-        },
-        quiet: args.quiet,
+    let mut out = match open_output(&args) {
+        Ok(out) => out,
+        Err(code) => return Ok(code),
     };
     // The human format draws every diagnostic first (in parallel), a file's own ones
     // from the cache when they were drawn under the same key; what was drawn afresh is
     // kept. Not with --fix (a file that could not be written is shown unfixed) nor
     // --quiet (only some are drawn).
     let rendered = (format == Format::Human && !fixing && !args.quiet)
-        .then(|| shown::render_human(&report, &file_keys, &mut packs, opts.color));
+        .then(|| shown::render_human(&report, &file_keys, &mut packs, &across_keys, opts.color));
     for pack in packs.into_iter().flatten() {
         pack.save();
     }
@@ -819,12 +904,89 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     Ok(code)
 }
 
+/// Where the report goes: `--output-file`, else standard output; or the exit code of
+/// a file that cannot be created.
+fn open_output(args: &CheckArgs) -> Result<Box<dyn Write>, ExitCode> {
+    Ok(match &args.output_file {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(io::BufWriter::new(f)),
+            Err(e) => {
+                return Err(usage(format!(
+                    "cannot create the output file {}: {e} (check the directory exists and is writable)",
+                    p.display()
+                )));
+            }
+        },
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    })
+}
+
+thread_local! {
+    /// The buffer each thread reads a file into to hash it (see [`replay`]): a run
+    /// over thousands of files then allocates nothing per file.
+    static READ: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The inputs' hash of the file at `path` whose kind is `kind`, as [`check_one`]
+/// computes it; `None` when it cannot be read or is not text.
+fn hash_file(path: &Path, kind: Option<crate::kind::DocKind>) -> Option<cache::Hash> {
+    READ.with_borrow_mut(|buf| {
+        buf.clear();
+        std::fs::File::open(path).ok()?.read_to_end(buf).ok()?;
+        let (_, text) = decode(buf).ok()?;
+        Some(cache::entry_hash(text, kind))
+    })
+}
+
+/// The human format of a run over `entries` when nothing it shows has changed since
+/// it was kept in the `packs` ([`shown::replay`]): every file read and hashed (in
+/// parallel, into one buffer per thread) and found unchanged with its own findings
+/// drawn under its path and colour, and each group's comparison across files kept for
+/// exactly these files. `None` otherwise, or when a path is standard input or cannot
+/// be checked: then the run goes the general way.
+fn replay<'p>(
+    entries: &[Entry],
+    group_of_entry: &[usize],
+    groups: &[Group],
+    packs: &'p [Option<Pack>],
+    cwd: &Path,
+    opts: WriteOptions,
+    threshold: Severity,
+) -> Option<shown::Replay<'p>> {
+    if packs.iter().any(Option::is_none) {
+        return None;
+    }
+    let files: Vec<shown::Unchanged> = entries
+        .par_iter()
+        .zip(group_of_entry.par_iter())
+        .map(|(e, &g)| {
+            let group = groups.get(g)?;
+            let abs = walk::normalize(cwd, e.path.as_deref()?);
+            let hash = hash_file(&abs, group.kind_of(&abs))?;
+            Some(shown::Unchanged {
+                group: g,
+                abs,
+                hash,
+                path: &e.display,
+            })
+        })
+        .collect::<Option<_>>()?;
+    let across: Vec<cache::Hash> = (0..groups.len())
+        .map(|g| {
+            cache::across_key(
+                files
+                    .iter()
+                    .filter(|f| f.group == g)
+                    .map(|f| (f.path, f.hash)),
+            )
+        })
+        .collect();
+    shown::replay(&files, packs, &across, opts.color, opts.quiet, threshold)
+}
+
 /// The report of a file as it is on disk (a fix that could not be written).
 fn unfixed_report(path: &str, text: &str, group: &Group) -> FileReport {
-    let ctx = Context {
-        config: &group.config,
-        knowledge: &group.knowledge,
-    };
+    let ctx = group.context();
     let a = analysis::analyze(Arc::from(text), None, &ctx);
     let diagnostics = output::convert(&a.text, &a.lines, &a.findings);
     FileReport {
@@ -836,25 +998,104 @@ fn unfixed_report(path: &str, text: &str, group: &Group) -> FileReport {
     }
 }
 
+/// Each checked file of `outcomes`, with its path and, when it is cached, its
+/// absolute path.
+fn checked_files(outcomes: &[Outcome]) -> Vec<(&Analysed, Option<PathBuf>, Option<PathBuf>)> {
+    outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Checked {
+                file, path, cache, ..
+            } => Some((file, path.clone(), cache.as_ref().map(|c| c.0.clone()))),
+            Outcome::Problem(_) => None,
+        })
+        .collect()
+}
+
+/// What one group's files are compared with: the group's context and directory, its
+/// pack (none when the comparison is not to be cached), and where to leave the key the
+/// comparison is cached under.
+struct Across<'a> {
+    ctx: &'a Context<'a>,
+    root: &'a Path,
+    pack: Option<&'a mut Pack>,
+    key: &'a mut Option<cache::Hash>,
+}
+
 /// Compare the names of every checked file ([`crate::workspace`]) and keep what the
-/// comparison finds with each file's results.
-fn across_files(outcomes: &mut [Outcome], ctx: &Context) {
-    let found = {
-        let docs: Vec<crate::facts::Doc> = outcomes
+/// comparison finds with each file's results: from the pack when it kept the
+/// comparison of these very files (names and inputs), else computed — decoding the
+/// names of the files read from the cache — and kept.
+fn across_files(outcomes: &mut [Outcome], across: Across) {
+    let Across {
+        ctx,
+        root,
+        mut pack,
+        key,
+    } = across;
+    let checked = checked_files(outcomes);
+    if checked.len() < 2 {
+        return;
+    }
+    // Every file's inputs are known when the group has a cache.
+    *key = pack.as_ref().and_then(|_| {
+        let hashes: Option<Vec<(&str, cache::Hash)>> = checked
             .iter()
-            .filter_map(|o| match o {
-                Outcome::Checked { file, .. } => Some(crate::facts::Doc {
-                    path: &file.path,
-                    text: &file.text,
-                    names: &file.names,
-                }),
-                Outcome::Problem(_) => None,
-            })
+            .map(|(f, _, _)| Some((f.path.as_str(), f.hash?)))
             .collect();
-        if docs.len() < 2 {
-            return;
+        Some(cache::across_key(hashes?))
+    });
+    let kept = pack.as_deref().zip(*key).and_then(|(p, k)| p.across(k));
+    let found = match kept.filter(|k| k.len() == checked.len()) {
+        Some(found) => found,
+        None => {
+            // The names of the files read from the cache (or, should their entry not
+            // decode, analysed again).
+            let read = pack.as_deref();
+            let names: Vec<Option<crate::facts::NameIndex>> = checked
+                .par_iter()
+                .map(|(f, path, abs)| {
+                    if f.names.is_some() {
+                        return None;
+                    }
+                    let from_pack = match (read, abs, f.hash) {
+                        (Some(p), Some(abs), Some(h)) => p.names(abs, h),
+                        _ => None,
+                    };
+                    Some(from_pack.unwrap_or_else(|| {
+                        let place = crate::citations::Place {
+                            doc: path.as_deref(),
+                            root: Some(root),
+                        };
+                        analysis::analyze_at(f.text.clone(), None, ctx, &place, f.kind).names
+                    }))
+                })
+                .collect();
+            drop(checked);
+            let checked_mut = outcomes.iter_mut().filter_map(|o| match o {
+                Outcome::Checked { file, .. } => Some(file),
+                Outcome::Problem(_) => None,
+            });
+            for (file, n) in checked_mut.zip(names) {
+                if n.is_some() {
+                    file.names = n;
+                }
+            }
+            let empty = crate::facts::NameIndex::default();
+            let docs: Vec<crate::facts::Doc> = checked_files(outcomes)
+                .into_iter()
+                .map(|(f, _, _)| crate::facts::Doc {
+                    path: &f.path,
+                    text: &f.text,
+                    names: f.names.as_ref().unwrap_or(&empty),
+                })
+                .collect();
+            let found = crate::workspace::findings(&docs, ctx);
+            if let (Some(p), Some(k)) = (pack.as_deref_mut(), *key) {
+                p.put_across(k, &found);
+            }
+            found
         }
-        crate::workspace::findings(&docs, ctx)
     };
     let checked = outcomes.iter_mut().filter_map(|o| match o {
         Outcome::Checked { file, .. } => Some(file),
