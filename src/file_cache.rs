@@ -4,10 +4,12 @@
 //! writes name indexes alone for the files it had to analyse. One implementation, one
 //! key, one pack per configuration group, below both front ends.
 //!
-//! What is cached is a file's own part only — its findings and its name index, the
-//! input of the comparison across files — never a cross-file finding: the join is
-//! recomputed on every run, so changing one file changes the others' cross-file
-//! findings correctly.
+//! What is cached per file is its own part only — its findings and its name index,
+//! the input of the comparison across files. The comparison itself is kept once per
+//! pack, for the last set of files compared ([`Pack::across`]), under a key of every
+//! compared file's reported name and inputs' hash ([`across_key`]): it reads names and
+//! text (suppression comments), the configuration and gazetteers (the fingerprint),
+//! nothing else; so changing, adding or removing any one file compares them again.
 //!
 //! An entry is used only when everything its result depends on is unchanged:
 //! - the **group fingerprint**: the binary (version, size and modification time of the
@@ -28,12 +30,16 @@
 //! the entry hash (text, kind), the group fingerprint (binary, configuration), and the
 //! **render key** — the path the file is shown under and whether colour is on (the
 //! renderer's width is fixed, not the terminal's; its other settings are the binary's).
-//! A finding with a related place in another file is never kept rendered. To this
-//! module they are opaque texts.
+//! A finding with a related place in another file is never kept rendered with its
+//! file: with the comparison across files is kept how the human format showed each
+//! compared file (an own finding's index, or a text drawn with the other files), drawn
+//! for the same files, so for the same key, and colour. Each kept text carries its
+//! finding's severity and whether it has a safe fix, which the summary counts. To
+//! this module they are opaque texts.
 //!
 //! Layout: `DIR/CACHEDIR.TAG`, `DIR/.gitignore` (`*`), and one pack per configuration
-//! group, `DIR/v3/<hash of the group's place>.bin` (postcard), holding the fingerprint
-//! and an entry per absolute path; each entry's names, findings and snippets are
+//! group, `DIR/v4/<hash of the group's place>.bin` (postcard), holding the fingerprint,
+//! an entry per absolute path and the comparison across files; each entry's names, findings and snippets are
 //! encoded apart, so opening a pack decodes none of them (each is decoded when its file
 //! is checked, on that file's thread, and the server decodes only the names). A pack
 //! whose fingerprint differs is ignored and replaced (so stale packs do not pile up
@@ -217,7 +223,7 @@ impl Pack {
             file,
             dir: dir.to_path_buf(),
             fingerprint,
-            bytes: if entries.is_empty() {
+            bytes: if entries.is_empty() && across.is_none() {
                 Vec::new()
             } else {
                 bytes

@@ -731,7 +731,8 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     }
 
     // Every file's own result that was computed afresh goes into the cache (a file that
-    // may not be cached leaves it); the cross-file part is never cached.
+    // may not be cached leaves it); the comparison across files is kept
+    // apart (see `across_files`).
     for (o, &g) in outcomes.iter().zip(&group_of_entry) {
         if let (
             Outcome::Checked {
@@ -1030,7 +1031,7 @@ fn across_files(outcomes: &mut [Outcome], across: Across) {
     let Across {
         ctx,
         root,
-        mut pack,
+        pack,
         key,
     } = across;
     let checked = checked_files(outcomes);
@@ -1091,7 +1092,7 @@ fn across_files(outcomes: &mut [Outcome], across: Across) {
                 })
                 .collect();
             let found = crate::workspace::findings(&docs, ctx);
-            if let (Some(p), Some(k)) = (pack.as_deref_mut(), *key) {
+            if let (Some(p), Some(k)) = (pack, *key) {
                 p.put_across(k, &found);
             }
             found
