@@ -61,7 +61,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use crate::cachedir::{DIR_NAME, ENV_DIR, Hash, Hashing, directory};
-use crate::cachedir::{binary_identity, prepare, write_atomic};
+use crate::cachedir::{FileBytes, binary_identity, prepare, write_atomic};
 
 /// Bumped when the pack format changes (v1: JSON; v2: postcard, with rendered output;
 /// v3: names and findings apart, entries of names alone; v4: the comparison across
@@ -89,9 +89,15 @@ pub fn group_fingerprint(config: &crate::config::Config, root: &Path) -> Option<
 
 /// The hash of one file's own inputs: its text and its configured kind.
 pub fn entry_hash(text: &str, kind: Option<crate::kind::DocKind>) -> Hash {
+    entry_hash_of_bytes(text.as_bytes(), kind)
+}
+
+/// [`entry_hash`] of a text given as its bytes, not checked to be UTF-8: for a reader
+/// that only asks whether a file is unchanged (only a text's entry can match).
+pub fn entry_hash_of_bytes(text: &[u8], kind: Option<crate::kind::DocKind>) -> Hash {
     let mut h = Hashing::default();
     h.field(format!("{kind:?}").as_bytes());
-    h.field(text.as_bytes());
+    h.field(text);
     h.finish()
 }
 
@@ -157,7 +163,7 @@ pub struct Pack {
     dir: PathBuf,
     fingerprint: String,
     /// The pack as read; `Bytes::Read` ranges point into it.
-    bytes: Vec<u8>,
+    bytes: FileBytes,
     entries: BTreeMap<String, Slot>,
     /// The last comparison across the group's files, for the files of its key.
     across: Option<AcrossSlot>,
@@ -217,14 +223,14 @@ impl Pack {
             .join(FORMAT)
             .join(format!("{}.bin", place.finish().hex()));
         let fingerprint = fingerprint.hex();
-        let bytes = std::fs::read(&file).unwrap_or_default();
+        let bytes = FileBytes::of(&file);
         let (entries, across) = slots(&bytes, &fingerprint).unwrap_or_default();
         Pack {
             file,
             dir: dir.to_path_buf(),
             fingerprint,
             bytes: if entries.is_empty() && across.is_none() {
-                Vec::new()
+                FileBytes::empty()
             } else {
                 bytes
             },
@@ -463,7 +469,7 @@ impl Pack {
         if !self.changed {
             return;
         }
-        let bytes = std::fs::read(&self.file).unwrap_or_default();
+        let bytes = FileBytes::of(&self.file);
         // The comparison across files on disk is kept: its key tells when it is stale.
         let (entries, across) = slots(&bytes, &self.fingerprint).unwrap_or_default();
         let mut now = Pack {

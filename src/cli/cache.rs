@@ -6,5 +6,5 @@
 
 pub use crate::file_cache::{
     Brief, Hash, Pack, RenderKey, Rendered, Shown, across_key, directory, entry_hash,
-    group_fingerprint,
+    entry_hash_of_bytes, group_fingerprint,
 };

@@ -929,13 +929,14 @@ thread_local! {
 }
 
 /// The inputs' hash of the file at `path` whose kind is `kind`, as [`check_one`]
-/// computes it; `None` when it cannot be read or is not text.
+/// computes it for a text; `None` when it cannot be read. Whether it is text is not
+/// asked: only a text has an entry whose hash it can match.
 fn hash_file(path: &Path, kind: Option<crate::kind::DocKind>) -> Option<cache::Hash> {
     READ.with_borrow_mut(|buf| {
         buf.clear();
         std::fs::File::open(path).ok()?.read_to_end(buf).ok()?;
-        let (_, text) = decode(buf).ok()?;
-        Some(cache::entry_hash(text, kind))
+        let text = buf.strip_prefix(BOM.as_bytes()).unwrap_or(buf);
+        Some(cache::entry_hash_of_bytes(text, kind))
     })
 }
 
