@@ -965,6 +965,10 @@ fn replay<'p>(
             let group = groups.get(g)?;
             let abs = walk::normalize(cwd, e.path.as_deref()?);
             let hash = hash_file(&abs, group.kind_of(&abs))?;
+            // A file changed: the run goes the general way, the sooner the better.
+            if !packs.get(g)?.as_ref()?.has_findings(&abs, hash) {
+                return None;
+            }
             Some(shown::Unchanged {
                 group: g,
                 abs,
