@@ -368,3 +368,39 @@ fn fix_runs_leave_a_cache_that_matches_the_files() {
     assert_eq!(cached, fresh);
     assert_ne!(cached, before);
 }
+
+/// A run of one file, and a run over two configurations (two packs), are written from
+/// the cache when unchanged (a planted word shows) and say what a fresh run says.
+#[test]
+fn one_file_and_two_configurations_are_written_from_the_cache() {
+    for args in [&["check", "--color", "never", "."][..], &["check", "a.md"]] {
+        let d = collection();
+        write(
+            d.path(),
+            "docs/annalist.toml",
+            "[rules]\nfootnote-undefined = \"off\"\n",
+        );
+        write(d.path(), "docs/d.md", "On 31 June 1950.[^9]\n");
+        let cache = d.path().join(".annalist_cache");
+        let fresh = text(&run(d.path(), &[args, &["--no-cache"]].concat(), None));
+        for _ in 0..2 {
+            assert_eq!(text(&run(d.path(), args, None)), fresh, "{args:?}");
+        }
+        for pack in packs(&cache) {
+            let stored = fs::read(&pack).unwrap_or_default();
+            if find(&stored, b"cannot exist").is_some() {
+                let planted = plant(&stored, b"cannot exist", b"CANNOT EXIST");
+                fs::write(&pack, planted).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        let planted = text(&run(d.path(), args, None));
+        // Two configurations, two packs, a date in each; one file, one.
+        let expected = if args.len() == 4 { 2 } else { 1 };
+        assert_eq!(packs(&cache).len(), expected);
+        assert_eq!(
+            planted.matches("CANNOT EXIST").count(),
+            expected,
+            "{planted}"
+        );
+    }
+}

@@ -1040,9 +1040,6 @@ fn across_files(outcomes: &mut [Outcome], across: Across) {
         key,
     } = across;
     let checked = checked_files(outcomes);
-    if checked.len() < 2 {
-        return;
-    }
     // Every file's inputs are known when the group has a cache.
     *key = pack.as_ref().and_then(|_| {
         let hashes: Option<Vec<(&str, cache::Hash)>> = checked
@@ -1051,6 +1048,15 @@ fn across_files(outcomes: &mut [Outcome], across: Across) {
             .collect();
         Some(cache::across_key(hashes?))
     });
+    if checked.len() < 2 {
+        // Nothing to compare; kept all the same, so that how the file was shown is.
+        if let (Some(p), Some(k)) = (pack, *key)
+            && p.across(k).is_none()
+        {
+            p.put_across(k, &vec![Vec::new(); checked.len()]);
+        }
+        return;
+    }
     let kept = pack.as_deref().zip(*key).and_then(|(p, k)| p.across(k));
     let found = match kept.filter(|k| k.len() == checked.len()) {
         Some(found) => found,
