@@ -6,9 +6,12 @@
 //! after every other file. A file that is not UTF-8 is reported on standard error and
 //! skipped; it does not change the exit status.
 
+mod cached;
+mod report;
+
 use super::cache::{self, Pack};
 use super::fix;
-use super::output::{self, FileReport, Format, PathProblem, ProblemKind, Report, WriteOptions};
+use super::output::{self, Format, PathProblem, ProblemKind, Report, WriteOptions};
 pub use super::select::{Selection, apply_rule_overrides, known_codes, selects, suggest};
 use super::shown;
 use crate::analysis;
@@ -17,8 +20,10 @@ use crate::facts::{Analysis, Context, Knowledge};
 use crate::finding::{Finding, Severity};
 use crate::position::LineIndex;
 use crate::project::{self as walk, Entry};
+use cached::{Across, across_files, replay};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
+use report::{reports, unfixed_report};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -219,7 +224,8 @@ struct Analysed {
 
 /// What a file is checked with.
 struct Job<'a> {
-    ctx: &'a Context<'a>,
+    /// The file's group (its configuration, knowledge and directory).
+    group: &'a Group,
     fixing: bool,
     root: &'a Path,
     unsafe_fixes: bool,
@@ -249,7 +255,7 @@ fn decode(bytes: &[u8]) -> Result<(bool, &str), ProblemKind> {
 
 fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
     let Job {
-        ctx,
+        group,
         fixing,
         root,
         unsafe_fixes,
@@ -311,7 +317,8 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
         doc: entry.path.as_deref(),
         root: Some(root),
     };
-    let run = |t: &str| analysis::analyze_at(Arc::from(t), None, ctx, &place, kind);
+    let ctx = group.context();
+    let run = |t: &str| analysis::analyze_at(Arc::from(t), None, &ctx, &place, kind);
     let (a, applied, change): (Analysis, usize, Option<(String, String)>) = if fixing {
         let original = text.clone();
         let fixed = fix::fix_loop_with(
@@ -369,7 +376,8 @@ struct Group {
     config_path: Option<PathBuf>,
     /// Loaded when first needed: a run written from the cache alone needs none. A
     /// configuration with project gazetteers has it loaded at once (loading them is
-    /// what finds their problems, which every run reports).
+    /// what finds their problems, which every run reports); any other, before the
+    /// files are analysed in parallel (never first from a worker: see `run_inner`).
     knowledge: std::sync::OnceLock<Arc<Knowledge>>,
     /// The configuration's directory: bibliographies must stay inside it.
     root: PathBuf,
@@ -636,7 +644,12 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         return Ok(code);
     }
 
-    // Analysis, in parallel; results keep the sorted order.
+    // Analysis, in parallel; results keep the sorted order. Each group's knowledge is
+    // loaded first, here: loading it runs parallel jobs, and a worker waiting for them
+    // could take up another file's job, which would wait for the same load.
+    for g in &groups {
+        g.knowledge();
+    }
     let total = walked.entries.len();
     let bar = (!args.quiet && total > 50 && io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::with_draw_target(
@@ -658,11 +671,10 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
             let group = &groups[g];
             // A bug in one rule must not hide the other files' results.
             let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let ctx = group.context();
                 let abs = e.path.as_deref().map(|p| walk::normalize(&cwd, p));
                 let kind = abs.as_deref().and_then(|abs| group.kind_of(abs));
                 let job = Job {
-                    ctx: &ctx,
+                    group,
                     fixing,
                     root: &group.root,
                     unsafe_fixes: args.unsafe_fixes,
@@ -697,15 +709,13 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     let mut outcomes = outcomes;
     let mut across_keys: Vec<Option<cache::Hash>> = vec![None; groups.len()];
     for (g, group) in groups.iter().enumerate() {
-        let ctx = group.context();
         let pack = if fixing {
             None
         } else {
             packs.get_mut(g).and_then(Option::as_mut)
         };
         let across = Across {
-            ctx: &ctx,
-            root: &group.root,
+            group,
             pack,
             key: &mut across_keys[g],
         };
@@ -920,250 +930,6 @@ fn open_output(args: &CheckArgs) -> Result<Box<dyn Write>, ExitCode> {
         },
         None => Box::new(io::BufWriter::new(io::stdout().lock())),
     })
-}
-
-thread_local! {
-    /// The buffer each thread reads a file into to hash it (see [`replay`]): a run
-    /// over thousands of files then allocates nothing per file.
-    static READ: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The inputs' hash of the file at `path` whose kind is `kind`, as [`check_one`]
-/// computes it for a text; `None` when it cannot be read. Whether it is text is not
-/// asked: only a text has an entry whose hash it can match.
-fn hash_file(path: &Path, kind: Option<crate::kind::DocKind>) -> Option<cache::Hash> {
-    READ.with_borrow_mut(|buf| {
-        buf.clear();
-        std::fs::File::open(path).ok()?.read_to_end(buf).ok()?;
-        let text = buf.strip_prefix(BOM.as_bytes()).unwrap_or(buf);
-        Some(cache::entry_hash_of_bytes(text, kind))
-    })
-}
-
-/// The human format of a run over `entries` when nothing it shows has changed since
-/// it was kept in the `packs` ([`shown::replay`]): every file read and hashed (in
-/// parallel, into one buffer per thread) and found unchanged with its own findings
-/// drawn under its path and colour, and each group's comparison across files kept for
-/// exactly these files. `None` otherwise, or when a path is standard input or cannot
-/// be checked: then the run goes the general way.
-fn replay<'p>(
-    entries: &[Entry],
-    group_of_entry: &[usize],
-    groups: &[Group],
-    packs: &'p [Option<Pack>],
-    cwd: &Path,
-    opts: WriteOptions,
-    threshold: Severity,
-) -> Option<shown::Replay<'p>> {
-    if packs.iter().any(Option::is_none) {
-        return None;
-    }
-    let files: Vec<shown::Unchanged> = entries
-        .par_iter()
-        .zip(group_of_entry.par_iter())
-        .map(|(e, &g)| {
-            let group = groups.get(g)?;
-            let abs = walk::normalize(cwd, e.path.as_deref()?);
-            let hash = hash_file(&abs, group.kind_of(&abs))?;
-            // A file changed: the run goes the general way, the sooner the better.
-            if !packs.get(g)?.as_ref()?.has_findings(&abs, hash) {
-                return None;
-            }
-            Some(shown::Unchanged {
-                group: g,
-                abs,
-                hash,
-                path: &e.display,
-            })
-        })
-        .collect::<Option<_>>()?;
-    let across: Vec<cache::Hash> = (0..groups.len())
-        .map(|g| {
-            cache::across_key(
-                files
-                    .iter()
-                    .filter(|f| f.group == g)
-                    .map(|f| (f.path, f.hash)),
-            )
-        })
-        .collect();
-    shown::replay(&files, packs, &across, opts.color, opts.quiet, threshold)
-}
-
-/// The report of a file as it is on disk (a fix that could not be written).
-fn unfixed_report(path: &str, text: &str, group: &Group) -> FileReport {
-    let ctx = group.context();
-    let a = analysis::analyze(Arc::from(text), None, &ctx);
-    let diagnostics = output::convert(&a.text, &a.lines, &a.findings);
-    FileReport {
-        path: path.to_string(),
-        text: a.text.clone(),
-        lines: a.lines.clone(),
-        diagnostics,
-        fixed: 0,
-    }
-}
-
-/// Each checked file of `outcomes`, with its path and, when it is cached, its
-/// absolute path.
-fn checked_files(outcomes: &[Outcome]) -> Vec<(&Analysed, Option<PathBuf>, Option<PathBuf>)> {
-    outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Checked {
-                file, path, cache, ..
-            } => Some((file, path.clone(), cache.as_ref().map(|c| c.0.clone()))),
-            Outcome::Problem(_) => None,
-        })
-        .collect()
-}
-
-/// What one group's files are compared with: the group's context and directory, its
-/// pack (none when the comparison is not to be cached), and where to leave the key the
-/// comparison is cached under.
-struct Across<'a> {
-    ctx: &'a Context<'a>,
-    root: &'a Path,
-    pack: Option<&'a mut Pack>,
-    key: &'a mut Option<cache::Hash>,
-}
-
-/// Compare the names of every checked file ([`crate::workspace`]) and keep what the
-/// comparison finds with each file's results: from the pack when it kept the
-/// comparison of these very files (names and inputs), else computed — decoding the
-/// names of the files read from the cache — and kept.
-fn across_files(outcomes: &mut [Outcome], across: Across) {
-    let Across {
-        ctx,
-        root,
-        pack,
-        key,
-    } = across;
-    let checked = checked_files(outcomes);
-    // Every file's inputs are known when the group has a cache.
-    *key = pack.as_ref().and_then(|_| {
-        let hashes: Option<Vec<(&str, cache::Hash)>> = checked
-            .iter()
-            .map(|(f, _, _)| Some((f.path.as_str(), f.hash?)))
-            .collect();
-        Some(cache::across_key(hashes?))
-    });
-    if checked.len() < 2 {
-        // Nothing to compare; kept all the same, so that how the file was shown is.
-        if let (Some(p), Some(k)) = (pack, *key)
-            && p.across(k).is_none()
-        {
-            p.put_across(k, &vec![Vec::new(); checked.len()]);
-        }
-        return;
-    }
-    let kept = pack.as_deref().zip(*key).and_then(|(p, k)| p.across(k));
-    let found = match kept.filter(|k| k.len() == checked.len()) {
-        Some(found) => found,
-        None => {
-            // The names of the files read from the cache (or, should their entry not
-            // decode, analysed again).
-            let read = pack.as_deref();
-            let names: Vec<Option<crate::facts::NameIndex>> = checked
-                .par_iter()
-                .map(|(f, path, abs)| {
-                    if f.names.is_some() {
-                        return None;
-                    }
-                    let from_pack = match (read, abs, f.hash) {
-                        (Some(p), Some(abs), Some(h)) => p.names(abs, h),
-                        _ => None,
-                    };
-                    Some(from_pack.unwrap_or_else(|| {
-                        let place = crate::citations::Place {
-                            doc: path.as_deref(),
-                            root: Some(root),
-                        };
-                        analysis::analyze_at(f.text.clone(), None, ctx, &place, f.kind).names
-                    }))
-                })
-                .collect();
-            drop(checked);
-            let checked_mut = outcomes.iter_mut().filter_map(|o| match o {
-                Outcome::Checked { file, .. } => Some(file),
-                Outcome::Problem(_) => None,
-            });
-            for (file, n) in checked_mut.zip(names) {
-                if n.is_some() {
-                    file.names = n;
-                }
-            }
-            let empty = crate::facts::NameIndex::default();
-            let docs: Vec<crate::facts::Doc> = checked_files(outcomes)
-                .into_iter()
-                .map(|(f, _, _)| crate::facts::Doc {
-                    path: &f.path,
-                    text: &f.text,
-                    names: f.names.as_ref().unwrap_or(&empty),
-                })
-                .collect();
-            let found = crate::workspace::findings(&docs, ctx);
-            if let (Some(p), Some(k)) = (pack, *key) {
-                p.put_across(k, &found);
-            }
-            found
-        }
-    };
-    let checked = outcomes.iter_mut().filter_map(|o| match o {
-        Outcome::Checked { file, .. } => Some(file),
-        Outcome::Problem(_) => None,
-    });
-    for (file, f) in checked.zip(found) {
-        file.across = f;
-    }
-}
-
-/// A file's report, which own finding each diagnostic shows, how many own findings.
-type Reported = (FileReport, Vec<Option<usize>>, usize);
-
-/// Each checked file's report: its own and cross-file findings merged (as
-/// [`crate::workspace::merge`] merges them) and converted to lines and columns, places
-/// in other files resolved; with it, which own finding each diagnostic shows (see
-/// [`shown::FileKey::origin`]) and how many own findings there are. `None` for a path that
-/// could not be checked. In parallel.
-fn reports(outcomes: &[Outcome]) -> Vec<Option<Reported>> {
-    let by_path: std::collections::HashMap<&str, &Analysed> = outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Checked { file, .. } => Some((file.path.as_str(), file)),
-            Outcome::Problem(_) => None,
-        })
-        .collect();
-    let resolve = |p: &str, span: crate::finding::Span| {
-        by_path
-            .get(p)
-            .map(|f| output::range_of(&f.text, &f.lines, span))
-    };
-    outcomes
-        .par_iter()
-        .map(|o| match o {
-            Outcome::Checked { file, .. } => {
-                let (merged, origin) = shown::merge(&file.own, &file.across);
-                Some((
-                    FileReport {
-                        path: file.path.clone(),
-                        text: file.text.clone(),
-                        lines: file.lines.clone(),
-                        diagnostics: output::convert_with(
-                            &file.text,
-                            &file.lines,
-                            &merged,
-                            &resolve,
-                        ),
-                        fixed: file.fixed,
-                    },
-                    origin,
-                    file.own.len(),
-                ))
-            }
-            Outcome::Problem(_) => None,
-        })
-        .collect()
 }
 
 fn exit(fatal: bool, fails: bool) -> ExitCode {
