@@ -67,6 +67,106 @@ pub fn write_atomic(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A cache file's bytes: mapped into memory where the platform allows (Linux), else
+/// read. Mapping a pack of tens of megabytes costs neither a copy nor fresh pages to
+/// read it into: a cached `check` over 2,000 files spent a fifth of its time reading
+/// its 22 MB pack.
+pub struct FileBytes(Bytes);
+
+enum Bytes {
+    Read(Vec<u8>),
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    Mapped {
+        ptr: *const u8,
+        len: usize,
+    },
+}
+
+// SAFETY: a mapping is read-only and private to this value; nothing writes through it.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+unsafe impl Send for FileBytes {}
+// SAFETY: as for `Send`: shared reads of memory nobody writes.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+unsafe impl Sync for FileBytes {}
+
+impl FileBytes {
+    /// No bytes.
+    pub fn empty() -> FileBytes {
+        FileBytes(Bytes::Read(Vec::new()))
+    }
+
+    /// The bytes of `file`, or none when it cannot be read.
+    pub fn of(file: &Path) -> FileBytes {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        if let Some(mapped) = map(file) {
+            return mapped;
+        }
+        FileBytes(Bytes::Read(std::fs::read(file).unwrap_or_default()))
+    }
+}
+
+/// `file` mapped read-only, when it is a non-empty regular file that can be mapped.
+///
+/// The cache's files are never written in place: [`write_atomic`] renames a new file
+/// over the old one, and a mapping keeps the old file's bytes for as long as it lives.
+/// Only a process outside annalist shortening the file while it is mapped could make a
+/// read of it fault — the trade every reader that maps files makes.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn map(file: &Path) -> Option<FileBytes> {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::File::open(file).ok()?;
+    let meta = f.metadata().ok()?;
+    let len = usize::try_from(meta.len()).ok()?;
+    if !meta.is_file() || len == 0 {
+        return None;
+    }
+    // SAFETY: a fresh read-only private mapping of an open file descriptor; the result
+    // is checked against MAP_FAILED before use, and the descriptor may close after.
+    let ptr = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ,
+            libc::MAP_PRIVATE,
+            f.as_raw_fd(),
+            0,
+        )
+    };
+    if ptr == libc::MAP_FAILED {
+        return None;
+    }
+    Some(FileBytes(Bytes::Mapped {
+        ptr: ptr as *const u8,
+        len,
+    }))
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match &self.0 {
+            Bytes::Read(v) => v,
+            // SAFETY: `ptr` is a live mapping of `len` readable bytes (see `map`),
+            // unmapped only when this value drops.
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            Bytes::Mapped { ptr, len } => unsafe { std::slice::from_raw_parts(*ptr, *len) },
+        }
+    }
+}
+
+impl Drop for FileBytes {
+    fn drop(&mut self) {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        if let Bytes::Mapped { ptr, len } = self.0 {
+            // SAFETY: the mapping made in `map`, unmapped once; no slice of it outlives
+            // `self` (they borrow it).
+            unsafe {
+                libc::munmap(ptr as *mut libc::c_void, len);
+            }
+        }
+    }
+}
+
 /// What identifies this binary: its version, and its executable's size and
 /// modification time (a rebuild without a version bump must not reuse results).
 /// `None` when the executable cannot be examined: then nothing is cached.
@@ -181,6 +281,21 @@ mod tests {
         let mut c = Hashing::default();
         c.field(b"ab").field(b"c");
         assert_eq!(a.finish(), c.finish());
+    }
+
+    #[test]
+    fn file_bytes_are_the_files_and_survive_its_replacement() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("f.bin");
+        assert!(FileBytes::of(&file).is_empty());
+        write_atomic(&file, b"").unwrap_or_else(|e| panic!("{e}"));
+        assert!(FileBytes::of(&file).is_empty());
+        write_atomic(&file, b"first").unwrap_or_else(|e| panic!("{e}"));
+        let first = FileBytes::of(&file);
+        write_atomic(&file, b"second, longer").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&first[..], b"first");
+        assert_eq!(&FileBytes::of(&file)[..], b"second, longer");
+        assert!(FileBytes::of(dir.path()).is_empty());
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! writes name indexes alone for the files it had to analyse. One implementation, one
 //! key, one pack per configuration group, below both front ends.
 //!
-//! What is cached is a file's own part only — its findings and its name index, the
-//! input of the comparison across files — never a cross-file finding: the join is
-//! recomputed on every run, so changing one file changes the others' cross-file
-//! findings correctly.
+//! What is cached per file is its own part only — its findings and its name index,
+//! the input of the comparison across files. The comparison itself is kept once per
+//! pack, for the last set of files compared ([`Pack::across`]), under a key of every
+//! compared file's reported name and inputs' hash ([`across_key`]): it reads names and
+//! text (suppression comments), the configuration and gazetteers (the fingerprint),
+//! nothing else; so changing, adding or removing any one file compares them again.
 //!
 //! An entry is used only when everything its result depends on is unchanged:
 //! - the **group fingerprint**: the binary (version, size and modification time of the
@@ -28,12 +30,16 @@
 //! the entry hash (text, kind), the group fingerprint (binary, configuration), and the
 //! **render key** — the path the file is shown under and whether colour is on (the
 //! renderer's width is fixed, not the terminal's; its other settings are the binary's).
-//! A finding with a related place in another file is never kept rendered. To this
-//! module they are opaque texts.
+//! A finding with a related place in another file is never kept rendered with its
+//! file: with the comparison across files is kept how the human format showed each
+//! compared file (an own finding's index, or a text drawn with the other files), drawn
+//! for the same files, so for the same key, and colour. Each kept text carries its
+//! finding's severity and whether it has a safe fix, which the summary counts. To
+//! this module they are opaque texts.
 //!
 //! Layout: `DIR/CACHEDIR.TAG`, `DIR/.gitignore` (`*`), and one pack per configuration
-//! group, `DIR/v3/<hash of the group's place>.bin` (postcard), holding the fingerprint
-//! and an entry per absolute path; each entry's names, findings and snippets are
+//! group, `DIR/v4/<hash of the group's place>.bin` (postcard), holding the fingerprint,
+//! an entry per absolute path and the comparison across files; each entry's names, findings and snippets are
 //! encoded apart, so opening a pack decodes none of them (each is decoded when its file
 //! is checked, on that file's thread, and the server decodes only the names). A pack
 //! whose fingerprint differs is ignored and replaced (so stale packs do not pile up
@@ -55,11 +61,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use crate::cachedir::{DIR_NAME, ENV_DIR, Hash, Hashing, directory};
-use crate::cachedir::{binary_identity, prepare, write_atomic};
+use crate::cachedir::{FileBytes, binary_identity, prepare, write_atomic};
 
 /// Bumped when the pack format changes (v1: JSON; v2: postcard, with rendered output;
-/// v3: names and findings apart, entries of names alone).
-const FORMAT: &str = "v3";
+/// v3: names and findings apart, entries of names alone; v4: the comparison across
+/// files, and each rendered finding's severity and fixability).
+const FORMAT: &str = "v4";
 
 /// The fingerprint of a configuration group: every input of a file's result except the
 /// file itself. `None` when the binary cannot be identified.
@@ -82,9 +89,15 @@ pub fn group_fingerprint(config: &crate::config::Config, root: &Path) -> Option<
 
 /// The hash of one file's own inputs: its text and its configured kind.
 pub fn entry_hash(text: &str, kind: Option<crate::kind::DocKind>) -> Hash {
+    entry_hash_of_bytes(text.as_bytes(), kind)
+}
+
+/// [`entry_hash`] of a text given as its bytes, not checked to be UTF-8: for a reader
+/// that only asks whether a file is unchanged (only a text's entry can match).
+pub fn entry_hash_of_bytes(text: &[u8], kind: Option<crate::kind::DocKind>) -> Hash {
     let mut h = Hashing::default();
     h.field(format!("{kind:?}").as_bytes());
-    h.field(text.as_bytes());
+    h.field(text);
     h.finish()
 }
 
@@ -105,7 +118,41 @@ pub struct RenderKey {
 
 /// A file's own findings as the human format shows them: one per finding, in the
 /// order of the cached findings; `None` for a finding not kept rendered.
-pub type Rendered = Vec<Option<String>>;
+pub type Rendered = Vec<Option<(Brief, String)>>;
+
+/// What the human format's summary counts of a finding: its severity, and whether it
+/// has a safe fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Brief {
+    pub severity: Severity,
+    pub fixable: bool,
+}
+
+/// [`Rendered`] borrowed from the pack as read.
+pub type RenderedRef<'p> = Vec<Option<(Brief, &'p str)>>;
+
+/// One diagnostic of a file as the human format showed it, in the order shown: an
+/// own finding, whose text is the file's [`Rendered`] one, or a text drawn with the
+/// other files (a cross-file finding, or an own finding with a place in another file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shown<'a> {
+    Own(usize),
+    Drawn(Brief, std::borrow::Cow<'a, str>),
+}
+
+/// The key of the comparison across files of one group: every compared file's name
+/// (as reported: it comes back in related places) and its inputs' hash, in order. The
+/// comparison reads each file's name index and text (suppression comments), which its
+/// inputs' hash covers, and the configuration and gazetteers, which the pack's
+/// fingerprint covers; nothing else.
+pub fn across_key<'a>(docs: impl IntoIterator<Item = (&'a str, Hash)>) -> Hash {
+    let mut h = Hashing::default();
+    h.field(b"across");
+    for (name, hash) in docs {
+        h.field(name.as_bytes()).field(&hash.0.to_le_bytes());
+    }
+    h.finish()
+}
 
 /// One configuration group's pack: read once, updated in memory, written once.
 ///
@@ -116,9 +163,20 @@ pub struct Pack {
     dir: PathBuf,
     fingerprint: String,
     /// The pack as read; `Bytes::Read` ranges point into it.
-    bytes: Vec<u8>,
+    bytes: FileBytes,
     entries: BTreeMap<String, Slot>,
+    /// The last comparison across the group's files, for the files of its key.
+    across: Option<AcrossSlot>,
     changed: bool,
+}
+
+/// The comparison across files: its key ([`across_key`]), its encoded findings (a
+/// `Vec<Vec<StoredFinding>>`, one list per file) and, once the human format drew
+/// them, its encoded [`StoredShown`].
+struct AcrossSlot {
+    key: u128,
+    findings: Bytes,
+    shown: Option<Bytes>,
 }
 
 /// One file's entry: its inputs' hash, its encoded [`StoredNames`], its encoded
@@ -165,18 +223,19 @@ impl Pack {
             .join(FORMAT)
             .join(format!("{}.bin", place.finish().hex()));
         let fingerprint = fingerprint.hex();
-        let bytes = std::fs::read(&file).unwrap_or_default();
-        let entries = slots(&bytes, &fingerprint).unwrap_or_default();
+        let bytes = FileBytes::of(&file);
+        let (entries, across) = slots(&bytes, &fingerprint).unwrap_or_default();
         Pack {
             file,
             dir: dir.to_path_buf(),
             fingerprint,
-            bytes: if entries.is_empty() {
-                Vec::new()
+            bytes: if entries.is_empty() && across.is_none() {
+                FileBytes::empty()
             } else {
                 bytes
             },
             entries,
+            across,
             changed: false,
         }
     }
@@ -208,6 +267,19 @@ impl Pack {
         })
     }
 
+    /// The cached own findings of the file at `path` (absolute) whose inputs hash to
+    /// `hash` (its names are not decoded): a miss when the entry has none.
+    pub fn findings(&self, path: &Path, hash: Hash) -> Option<Vec<Finding>> {
+        let e = self.slot(path, hash)?;
+        restore_findings(postcard::from_bytes(self.bytes(e.findings.as_ref()?)).ok()?)
+    }
+
+    /// Whether the file at `path` whose inputs hash to `hash` has its own findings
+    /// cached (nothing is decoded).
+    pub fn has_findings(&self, path: &Path, hash: Hash) -> bool {
+        self.slot(path, hash).is_some_and(|e| e.findings.is_some())
+    }
+
     /// The cached name index of the file at `path` (absolute) whose inputs hash to
     /// `hash`, from any entry (its findings, if any, are not decoded).
     pub fn names(&self, path: &Path, hash: Hash) -> Option<NameIndex> {
@@ -219,10 +291,15 @@ impl Pack {
 
     /// The cached human rendering of the own findings of the file at `path` whose
     /// inputs hash to `hash`, when it was rendered under `key`.
-    pub fn rendered(&self, path: &Path, hash: Hash, key: &RenderKey) -> Option<Rendered> {
+    pub fn rendered(&self, path: &Path, hash: Hash, key: &RenderKey) -> Option<RenderedRef<'_>> {
         let e = self.slot(path, hash)?;
         let r: StoredRendered = postcard::from_bytes(self.bytes(e.rendered.as_ref()?)).ok()?;
-        (r.key == *key).then_some(r.texts)
+        (r.key.path == key.path && r.key.color == key.color).then(|| {
+            r.texts
+                .into_iter()
+                .map(|t| t.map(|(b, t)| (b, t.0)))
+                .collect()
+        })
     }
 
     /// Remember how the own findings of the file at `path` (inputs `hash`, already
@@ -236,7 +313,17 @@ impl Pack {
         if e.findings.is_none() {
             return;
         }
-        let Ok(new) = postcard::to_stdvec(&StoredRendered { key, texts }) else {
+        let stored = StoredRendered {
+            key: StoredRenderKey {
+                path: &key.path,
+                color: key.color,
+            },
+            texts: texts
+                .iter()
+                .map(|t| t.as_ref().map(|(b, t)| (*b, Text(t))))
+                .collect(),
+        };
+        let Ok(new) = postcard::to_stdvec(&stored) else {
             return;
         };
         if e.rendered.as_ref().map(|b| self.bytes(b)) == Some(new.as_slice()) {
@@ -288,6 +375,67 @@ impl Pack {
         self.changed = true;
     }
 
+    /// The cached comparison across the group's files when it was made for `key`: for
+    /// each file, its findings from the comparison.
+    pub fn across(&self, key: Hash) -> Option<Vec<Vec<Finding>>> {
+        let a = self.across.as_ref().filter(|a| a.key == key.0)?;
+        let files: Vec<Vec<StoredFinding>> = postcard::from_bytes(self.bytes(&a.findings)).ok()?;
+        files.into_iter().map(restore_findings).collect()
+    }
+
+    /// Remember the comparison across the group's files made for `key` (replacing the
+    /// one kept, and how it was shown).
+    pub fn put_across(&mut self, key: Hash, files: &[Vec<Finding>]) {
+        let stored: Vec<Vec<StoredFinding>> = files.iter().map(|f| store_findings(f)).collect();
+        let Ok(findings) = postcard::to_stdvec(&stored) else {
+            return;
+        };
+        self.across = Some(AcrossSlot {
+            key: key.0,
+            findings: Bytes::New(findings),
+            shown: None,
+        });
+        self.changed = true;
+    }
+
+    /// How the human format showed each file of the comparison made for `key`, in
+    /// colour or not: each file's diagnostics in order (borrowed from the pack).
+    pub fn across_shown(&self, key: Hash, color: bool) -> Option<Vec<Vec<Shown<'_>>>> {
+        let a = self.across.as_ref().filter(|a| a.key == key.0)?;
+        let s: StoredShown = postcard::from_bytes(self.bytes(a.shown.as_ref()?)).ok()?;
+        (s.color == color).then(|| {
+            s.files
+                .into_iter()
+                .map(|f| f.into_iter().map(StoredShownItem::restore).collect())
+                .collect()
+        })
+    }
+
+    /// Remember how the human format showed the files of the comparison kept for
+    /// `key` (nothing happens when the comparison kept is for another key).
+    pub fn put_across_shown(&mut self, key: Hash, color: bool, files: &[Vec<Shown>]) {
+        let stored = StoredShown {
+            color,
+            files: files
+                .iter()
+                .map(|f| f.iter().map(StoredShownItem::new).collect())
+                .collect(),
+        };
+        let Ok(new) = postcard::to_stdvec(&stored) else {
+            return;
+        };
+        let Some(a) = self.across.as_ref().filter(|a| a.key == key.0) else {
+            return;
+        };
+        if a.shown.as_ref().map(|b| self.bytes(b)) == Some(new.as_slice()) {
+            return;
+        }
+        if let Some(a) = self.across.as_mut() {
+            a.shown = Some(Bytes::New(new));
+            self.changed = true;
+        }
+    }
+
     /// Forget the file at `path` (its result may not be cached).
     pub fn forget(&mut self, path: &Path) {
         if self
@@ -321,14 +469,16 @@ impl Pack {
         if !self.changed {
             return;
         }
-        let bytes = std::fs::read(&self.file).unwrap_or_default();
-        let entries = slots(&bytes, &self.fingerprint).unwrap_or_default();
+        let bytes = FileBytes::of(&self.file);
+        // The comparison across files on disk is kept: its key tells when it is stale.
+        let (entries, across) = slots(&bytes, &self.fingerprint).unwrap_or_default();
         let mut now = Pack {
             file: self.file.clone(),
             dir: self.dir.clone(),
             fingerprint: self.fingerprint.clone(),
             bytes,
             entries,
+            across,
             changed: true,
         };
         for (path, slot) in &self.entries {
@@ -371,6 +521,11 @@ impl Pack {
                     rendered: e.rendered.as_ref().map(|b| Blob(self.bytes(b))),
                 })
                 .collect(),
+            across: self.across.as_ref().map(|a| StoredAcross {
+                key: a.key,
+                findings: Blob(self.bytes(&a.findings)),
+                shown: a.shown.as_ref().map(|b| Blob(self.bytes(b))),
+            }),
         };
         let bytes = postcard::to_stdvec(&pack).map_err(std::io::Error::other)?;
         write_atomic(&self.file, &bytes)
@@ -398,6 +553,19 @@ struct StoredPack<'a> {
     fingerprint: &'a str,
     #[serde(borrow)]
     entries: Vec<StoredSlot<'a>>,
+    #[serde(borrow)]
+    across: Option<StoredAcross<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredAcross<'a> {
+    key: u128,
+    /// A `Vec<Vec<StoredFinding>>`.
+    #[serde(borrow)]
+    findings: Blob<'a>,
+    /// A [`StoredShown`].
+    #[serde(borrow)]
+    shown: Option<Blob<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -429,9 +597,28 @@ impl<'de: 'a, 'a> Deserialize<'de> for Blob<'a> {
     }
 }
 
+/// Text written as a string and read back borrowed from the pack (serde's `borrow`
+/// does not reach inside an `Option` or a `Vec`).
+struct Text<'a>(&'a str);
+
+impl Serialize for Text<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de str>::deserialize(d).map(Text)
+    }
+}
+
+/// The entries of a pack and its comparison across files.
+type Slots = (BTreeMap<String, Slot>, Option<AcrossSlot>);
+
 /// Where each entry of `bytes` (a pack) lies, when the pack is one and its
 /// fingerprint is `fingerprint`.
-fn slots(bytes: &[u8], fingerprint: &str) -> Option<BTreeMap<String, Slot>> {
+fn slots(bytes: &[u8], fingerprint: &str) -> Option<Slots> {
     let pack: StoredPack = postcard::from_bytes(bytes).ok()?;
     if pack.fingerprint != fingerprint {
         return None;
@@ -449,7 +636,16 @@ fn slots(bytes: &[u8], fingerprint: &str) -> Option<BTreeMap<String, Slot>> {
             None => Some(None),
         }
     };
-    pack.entries
+    let across = match &pack.across {
+        Some(a) => Some(AcrossSlot {
+            key: a.key,
+            findings: Bytes::Read(range(&a.findings)?),
+            shown: read(&a.shown)?,
+        }),
+        None => None,
+    };
+    let entries = pack
+        .entries
         .iter()
         .map(|e| {
             Some((
@@ -462,7 +658,8 @@ fn slots(bytes: &[u8], fingerprint: &str) -> Option<BTreeMap<String, Slot>> {
                 },
             ))
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    Some((entries, across))
 }
 
 #[derive(Serialize, Deserialize)]
@@ -472,9 +669,49 @@ struct StoredNames {
 }
 
 #[derive(Serialize, Deserialize)]
-struct StoredRendered {
-    key: RenderKey,
-    texts: Rendered,
+struct StoredRendered<'a> {
+    #[serde(borrow)]
+    key: StoredRenderKey<'a>,
+    #[serde(borrow)]
+    texts: Vec<Option<(Brief, Text<'a>)>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredRenderKey<'a> {
+    path: &'a str,
+    color: bool,
+}
+
+/// How the human format showed the files of one comparison across files.
+#[derive(Serialize, Deserialize)]
+struct StoredShown<'a> {
+    color: bool,
+    #[serde(borrow)]
+    files: Vec<Vec<StoredShownItem<'a>>>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum StoredShownItem<'a> {
+    Own(u32),
+    Drawn(Brief, #[serde(borrow)] Text<'a>),
+}
+
+impl<'a> StoredShownItem<'a> {
+    fn new(s: &'a Shown) -> StoredShownItem<'a> {
+        match s {
+            // More than 2^32 findings in one file cannot be indexed: never shown again
+            // from the cache (the file's own texts do not go that far).
+            Shown::Own(i) => StoredShownItem::Own(u32::try_from(*i).unwrap_or(u32::MAX)),
+            Shown::Drawn(b, t) => StoredShownItem::Drawn(*b, Text(t)),
+        }
+    }
+
+    fn restore(self) -> Shown<'a> {
+        match self {
+            StoredShownItem::Own(i) => Shown::Own(i as usize),
+            StoredShownItem::Drawn(b, t) => Shown::Drawn(b, std::borrow::Cow::Borrowed(t.0)),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]

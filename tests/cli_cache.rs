@@ -2,7 +2,8 @@
 //! run says exactly what a fresh one says; a changed file, configuration or gazetteer
 //! is analysed again; cross-file findings follow a change in another file; a corrupt
 //! cache is ignored; `--no-cache` writes nothing; `ANNALIST_CACHE_DIR` moves it; the
-//! human format's snippets come from the cache only under the same path and colour.
+//! human format's snippets come from the cache only under the same path and colour;
+//! the comparison across files is kept only while every compared file is unchanged.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ fn text(o: &Output) -> String {
 
 /// The pack files of a cache directory.
 fn packs(cache: &Path) -> Vec<PathBuf> {
-    fs::read_dir(cache.join("v3"))
+    fs::read_dir(cache.join("v4"))
         .into_iter()
         .flatten()
         .flatten()
@@ -151,13 +152,25 @@ fn human_snippets_come_from_the_cache_under_the_same_path_and_colour() {
     }
     let (never, _) = human(d.path(), "never");
     assert!(never.contains("footnote-undefined"), "{never}");
-    // A snippet changed in the pack shows: the snippets are read, not drawn again.
+    // --quiet shows what fails the run, from the same cache.
+    let quiet = ["check", "--quiet", "--color", "never", "."];
+    let quiet_fresh = ["check", "--no-cache", "--quiet", "--color", "never", "."];
+    let q = text(&run(d.path(), &quiet, None));
+    assert_eq!(q, text(&run(d.path(), &quiet_fresh, None)));
+    assert!(
+        q.contains("footnote-undefined") && !q.contains("romanisation"),
+        "{q}"
+    );
+    // A snippet changed in the pack shows: the snippets are read, not drawn again,
+    // with --quiet too.
     let cache = d.path().join(".annalist_cache");
     let pack = &packs(&cache)[0];
     let stored = fs::read(pack).unwrap_or_default();
     fs::write(pack, plant(&stored, b"--> a.md", b"--> A.MD")).unwrap_or_else(|e| panic!("{e}"));
     let (planted, _) = human(d.path(), "never");
     assert!(planted.contains("--> A.MD"), "{planted}");
+    let q = text(&run(d.path(), &quiet, None));
+    assert!(q.contains("--> A.MD"), "{q}");
     // From another directory each file is shown under another path: drawn afresh.
     let sub = d.path().join("docs");
     let args = ["check", "--color", "never", ".."];
@@ -166,16 +179,41 @@ fn human_snippets_come_from_the_cache_under_the_same_path_and_colour() {
     let args = ["check", "--no-cache", "--color", "never", ".."];
     assert_eq!(cached, text(&run(&sub, &args, None)));
     assert!(cached.contains("--> ../a.md"), "{cached}");
-    // --quiet and --fix runs draw what they show; the cache is unchanged by them.
-    let args = ["check", "--quiet", "--color", "never", "."];
-    assert_eq!(
-        text(&run(d.path(), &args, None)),
-        text(&run(
-            d.path(),
-            &["check", "--no-cache", "--quiet", "--color", "never", "."],
-            None
-        ))
-    );
+}
+
+/// The comparison across files is read from the cache, as found and as shown, while
+/// every compared file is unchanged; an edit of any one of them (even one that changes
+/// no name), a file deleted or added, makes it compared again.
+#[test]
+fn the_comparison_across_files_is_kept_until_a_file_changes() {
+    let d = collection();
+    all_formats(d.path(), None);
+    let cache = d.path().join(".annalist_cache");
+    let pack = &packs(&cache)[0];
+    let stored = fs::read(pack).unwrap_or_default();
+    // Only the cross-file finding says "majority": in its findings and its snippet.
+    fs::write(pack, plant(&stored, b"majority", b"MAJORITY")).unwrap_or_else(|e| panic!("{e}"));
+    for format in ["human", "concise", "json"] {
+        let o = text(&run(d.path(), &["check", "--format", format, "."], None));
+        assert!(o.contains("MAJORITY"), "{format}: {o}");
+    }
+    // c.md gains a blank line: its names are the same, its text is not.
+    write(d.path(), "docs/c.md", "Seoul again, and Seoul.\n\n");
+    let again = all_formats(d.path(), None);
+    assert!(again.contains("majority"), "{again}");
+    // A file deleted, then one added.
+    fs::remove_file(d.path().join("docs/c.md")).unwrap_or_else(|e| panic!("rm: {e}"));
+    let deleted = all_formats(d.path(), None);
+    assert_ne!(deleted, again);
+    write(d.path(), "docs/d.md", "Seoul, Seoul, Seoul.\n");
+    let added = all_formats(d.path(), None);
+    assert_ne!(added, deleted);
+    assert!(added.contains("romanisation-inconsistent"), "{added}");
+    // A file that cannot be checked (not UTF-8) beside unchanged ones.
+    fs::write(d.path().join("docs/e.md"), b"caf\xe9\n").unwrap_or_else(|e| panic!("{e}"));
+    let skipped = all_formats(d.path(), None);
+    assert!(skipped.contains("docs/e.md"), "{skipped}");
+    assert_eq!(all_formats(d.path(), None), skipped);
 }
 
 #[test]
@@ -329,4 +367,40 @@ fn fix_runs_leave_a_cache_that_matches_the_files() {
     ));
     assert_eq!(cached, fresh);
     assert_ne!(cached, before);
+}
+
+/// A run of one file, and a run over two configurations (two packs), are written from
+/// the cache when unchanged (a planted word shows) and say what a fresh run says.
+#[test]
+fn one_file_and_two_configurations_are_written_from_the_cache() {
+    for args in [&["check", "--color", "never", "."][..], &["check", "a.md"]] {
+        let d = collection();
+        write(
+            d.path(),
+            "docs/annalist.toml",
+            "[rules]\nfootnote-undefined = \"off\"\n",
+        );
+        write(d.path(), "docs/d.md", "On 31 June 1950.[^9]\n");
+        let cache = d.path().join(".annalist_cache");
+        let fresh = text(&run(d.path(), &[args, &["--no-cache"]].concat(), None));
+        for _ in 0..2 {
+            assert_eq!(text(&run(d.path(), args, None)), fresh, "{args:?}");
+        }
+        for pack in packs(&cache) {
+            let stored = fs::read(&pack).unwrap_or_default();
+            if find(&stored, b"cannot exist").is_some() {
+                let planted = plant(&stored, b"cannot exist", b"CANNOT EXIST");
+                fs::write(&pack, planted).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        let planted = text(&run(d.path(), args, None));
+        // Two configurations, two packs, a date in each; one file, one.
+        let expected = if args.len() == 4 { 2 } else { 1 };
+        assert_eq!(packs(&cache).len(), expected);
+        assert_eq!(
+            planted.matches("CANNOT EXIST").count(),
+            expected,
+            "{planted}"
+        );
+    }
 }

@@ -5,5 +5,6 @@
 //! into them.
 
 pub use crate::file_cache::{
-    Hash, Pack, RenderKey, Rendered, directory, entry_hash, group_fingerprint,
+    Brief, Hash, Pack, RenderKey, Rendered, Shown, across_key, directory, entry_hash,
+    entry_hash_of_bytes, group_fingerprint,
 };

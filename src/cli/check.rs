@@ -6,9 +6,12 @@
 //! after every other file. A file that is not UTF-8 is reported on standard error and
 //! skipped; it does not change the exit status.
 
+mod cached;
+mod report;
+
 use super::cache::{self, Pack};
 use super::fix;
-use super::output::{self, FileReport, Format, PathProblem, ProblemKind, Report, WriteOptions};
+use super::output::{self, Format, PathProblem, ProblemKind, Report, WriteOptions};
 pub use super::select::{Selection, apply_rule_overrides, known_codes, selects, suggest};
 use super::shown;
 use crate::analysis;
@@ -17,8 +20,10 @@ use crate::facts::{Analysis, Context, Knowledge};
 use crate::finding::{Finding, Severity};
 use crate::position::LineIndex;
 use crate::project::{self as walk, Entry};
+use cached::{Across, across_files, replay};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
+use report::{reports, unfixed_report};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -209,13 +214,18 @@ struct Analysed {
     /// Its findings from the comparison across files.
     across: Vec<Finding>,
     fixed: usize,
-    /// How the file spells the gazetteer's names, for the comparison across files.
-    names: crate::facts::NameIndex,
+    /// How the file spells the gazetteer's names, for the comparison across files;
+    /// `None` while they are only in the cache (decoded when the comparison is not).
+    names: Option<crate::facts::NameIndex>,
+    /// The hash of the file's inputs (text, kind), when it has a cache.
+    hash: Option<cache::Hash>,
+    kind: Option<crate::kind::DocKind>,
 }
 
 /// What a file is checked with.
 struct Job<'a> {
-    ctx: &'a Context<'a>,
+    /// The file's group (its configuration, knowledge and directory).
+    group: &'a Group,
     fixing: bool,
     root: &'a Path,
     unsafe_fixes: bool,
@@ -226,9 +236,26 @@ struct Job<'a> {
 
 const BOM: &str = "\u{FEFF}";
 
+/// A file's bytes as text: `(whether it began with a byte-order mark, the text after
+/// it)`, or why it is not text.
+fn decode(bytes: &[u8]) -> Result<(bool, &str), ProblemKind> {
+    // Text never holds NUL; Markdown in UTF-16 or a binary file does.
+    if bytes.contains(&0) {
+        let offset = bytes.iter().position(|&b| b == 0).unwrap_or_default();
+        return Err(ProblemKind::Binary { offset });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| ProblemKind::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    Ok(match text.strip_prefix(BOM) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    })
+}
+
 fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
     let Job {
-        ctx,
+        group,
         fixing,
         root,
         unsafe_fixes,
@@ -248,44 +275,35 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
         (None, Some(b)) => b.to_vec(),
         (None, None) => Vec::new(),
     };
-    // Text never holds NUL; Markdown in UTF-16 or a binary file does.
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Outcome::Problem(PathProblem {
-            path: entry.display.clone(),
-            kind: ProblemKind::Binary { offset },
-        });
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
+    let (bom, text) = match decode(&bytes) {
+        Ok((bom, text)) => (bom, text.to_string()),
+        Err(kind) => {
             return Outcome::Problem(PathProblem {
                 path: entry.display.clone(),
-                kind: ProblemKind::NotUtf8 {
-                    offset: e.utf8_error().valid_up_to(),
-                },
+                kind,
             });
         }
     };
-    let (bom, text) = match text.strip_prefix(BOM) {
-        Some(rest) => (true, rest.to_string()),
-        None => (false, text),
-    };
-    // An unchanged file: its own findings and names from the cache.
+    drop(bytes);
+    // An unchanged file: its own findings from the cache (its names are decoded only
+    // when the comparison across files is not cached).
     if let Some((pack, abs)) = &cache
         && !fixing
     {
         let hash = cache::entry_hash(&text, kind);
-        if let Some(hit) = pack.get(abs, hash) {
+        if let Some(own) = pack.findings(abs, hash) {
             let text: Arc<str> = Arc::from(text);
             return Outcome::Checked {
                 file: Analysed {
                     path: entry.display.clone(),
                     lines: LineIndex::new(&text),
                     text,
-                    own: hit.findings,
+                    own,
                     across: Vec::new(),
                     fixed: 0,
-                    names: hit.names,
+                    names: None,
+                    hash: Some(hash),
+                    kind,
                 },
                 change: None,
                 bom,
@@ -299,7 +317,8 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
         doc: entry.path.as_deref(),
         root: Some(root),
     };
-    let run = |t: &str| analysis::analyze_at(Arc::from(t), None, ctx, &place, kind);
+    let ctx = group.context();
+    let run = |t: &str| analysis::analyze_at(Arc::from(t), None, &ctx, &place, kind);
     let (a, applied, change): (Analysis, usize, Option<(String, String)>) = if fixing {
         let original = text.clone();
         let fixed = fix::fix_loop_with(
@@ -313,10 +332,12 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
     } else {
         (run(&text), 0, None)
     };
+    let hash = cache.as_ref().map(|_| cache::entry_hash(&a.text, kind));
     // A document's bibliographies are files the cache's key does not cover.
     let cache = cache
         .filter(|_| entry.path.is_some())
-        .map(|(_, abs)| (abs, cache::entry_hash(&a.text, kind), false))
+        .zip(hash)
+        .map(|((_, abs), hash)| (abs, hash, false))
         .filter(|_| !a.citations.configured());
     Outcome::Checked {
         file: Analysed {
@@ -326,7 +347,9 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
             own: a.findings,
             across: Vec::new(),
             fixed: applied,
-            names: a.names,
+            names: Some(a.names),
+            hash,
+            kind,
         },
         change,
         bom,
@@ -351,9 +374,41 @@ struct Group {
     config: Config,
     /// The configuration file, if any (the cache keeps one pack per file).
     config_path: Option<PathBuf>,
-    knowledge: std::sync::Arc<Knowledge>,
+    /// Loaded when first needed: a run written from the cache alone needs none. A
+    /// configuration with project gazetteers has it loaded at once (loading them is
+    /// what finds their problems, which every run reports); any other, before the
+    /// files are analysed in parallel (never first from a worker: see `run_inner`).
+    knowledge: std::sync::OnceLock<Arc<Knowledge>>,
     /// The configuration's directory: bibliographies must stay inside it.
     root: PathBuf,
+    cache_dir: Option<PathBuf>,
+}
+
+impl Group {
+    fn knowledge(&self) -> &Knowledge {
+        self.knowledge.get_or_init(|| {
+            // Without project gazetteers there are no problems to report.
+            knowledge_for(&self.config, &self.root, self.cache_dir.as_deref()).0
+        })
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context {
+            config: &self.config,
+            knowledge: self.knowledge(),
+        }
+    }
+
+    /// The kind `[kinds]` gives the file at `abs` (by its path relative to the
+    /// configuration's directory).
+    fn kind_of(&self, abs: &Path) -> Option<crate::kind::DocKind> {
+        let rel = abs
+            .strip_prefix(&self.root)
+            .ok()?
+            .to_string_lossy()
+            .replace('\\', "/");
+        self.config.kind_for(&rel)
+    }
 }
 
 fn config_problem(cwd: &Path, p: &config::FileProblem) -> PathProblem {
@@ -498,13 +553,18 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                     return Ok(usage(e));
                 }
                 let root = policy.anchor(&loaded);
-                let (knowledge, gz) = knowledge_for(&config, &root, cache_dir.as_deref());
-                problems.extend(gz.iter().map(|p| config_problem(&cwd, p)));
+                let knowledge = std::sync::OnceLock::new();
+                if !config.gazetteers.is_empty() {
+                    let (k, gz) = knowledge_for(&config, &root, cache_dir.as_deref());
+                    problems.extend(gz.iter().map(|p| config_problem(&cwd, p)));
+                    let _ = knowledge.set(k);
+                }
                 groups.push(Group {
                     config,
                     config_path: loaded.path.clone(),
                     knowledge,
                     root: root.to_path_buf(),
+                    cache_dir: cache_dir.clone(),
                 });
                 group_of_config.push((loaded.path.clone(), groups.len() - 1));
                 groups.len() - 1
@@ -521,21 +581,17 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     config_problems.append(&mut problems);
     let mut problems = config_problems;
 
-    // Analysis, in parallel; results keep the sorted order.
     let fixing = args.fix || args.diff;
-    let total = walked.entries.len();
-    let bar = (!args.quiet && total > 50 && io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(total as u64),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("annalist: checking {bar:30} {pos}/{len} files")
-        {
-            bar.set_style(style);
-        }
-        bar
-    });
+    let threshold = args.deny.map(Deny::threshold).unwrap_or(Severity::Error);
+    let to_terminal = args.output_file.is_none() && io::stdout().is_terminal();
+    let opts = WriteOptions {
+        color: match args.color {
+            // A file is not a terminal: colour only when asked for explicitly.
+            ColorChoice::Auto if args.output_file.is_some() => false,
+            c => use_color(c, to_terminal),
+        },
+        quiet: args.quiet,
+    };
     // The cache: one pack per configuration group, read before and written after.
     let mut packs: Vec<Option<Pack>> = groups
         .iter()
@@ -550,30 +606,75 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
             ))
         })
         .collect();
+
+    // A run with nothing changed since the last one is written from the cache alone.
+    if format == Format::Human
+        && !fixing
+        && !args.statistics
+        && let Some(replay) = replay(
+            &walked.entries,
+            &group_of_entry,
+            &groups,
+            &packs,
+            &cwd,
+            opts,
+            threshold,
+        )
+    {
+        problems.extend(walked.problems);
+        let mut out = match open_output(&args) {
+            Ok(out) => out,
+            Err(code) => return Ok(code),
+        };
+        let fatal = problems.iter().any(PathProblem::is_fatal);
+        for t in &replay.texts {
+            out.write_all(t.as_bytes())?;
+            out.write_all(b"\n\n")?;
+        }
+        let line =
+            output::human::summary_line_of(replay.summary, &problems, (0, 0), replay.fixable);
+        writeln!(out, "{line}")?;
+        out.flush()?;
+        drop(out);
+        report_problems(&problems);
+        let code = exit(fatal, replay.fails && !args.exit_zero);
+        // Nothing was added to the packs; freeing them would only cost time.
+        drop(replay);
+        std::mem::forget(packs);
+        return Ok(code);
+    }
+
+    // Analysis, in parallel; results keep the sorted order. Each group's knowledge is
+    // loaded first, here: loading it runs parallel jobs, and a worker waiting for them
+    // could take up another file's job, which would wait for the same load.
+    for g in &groups {
+        g.knowledge();
+    }
+    let total = walked.entries.len();
+    let bar = (!args.quiet && total > 50 && io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("annalist: checking {bar:30} {pos}/{len} files")
+        {
+            bar.set_style(style);
+        }
+        bar
+    });
     let outcomes: Vec<Outcome> = walked
         .entries
         .par_iter()
         .zip(group_of_entry.par_iter())
         .map(|(e, &g)| {
             let group = &groups[g];
-            let ctx = Context {
-                config: &group.config,
-                knowledge: &group.knowledge,
-            };
             // A bug in one rule must not hide the other files' results.
             let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let abs = e.path.as_deref().map(|p| walk::normalize(&cwd, p));
-                // The kind `[kinds]` gives the file's path (relative to the config's directory).
-                let kind = abs.as_deref().and_then(|abs| {
-                    let rel = abs
-                        .strip_prefix(&group.root)
-                        .ok()?
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    group.config.kind_for(&rel)
-                });
+                let kind = abs.as_deref().and_then(|abs| group.kind_of(abs));
                 let job = Job {
-                    ctx: &ctx,
+                    group,
                     fixing,
                     root: &group.root,
                     unsafe_fixes: args.unsafe_fixes,
@@ -603,18 +704,26 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         b.finish_and_clear();
     }
 
-    // Names compared across the files of this run that share a configuration.
+    // Names compared across the files of this run that share a configuration (from
+    // the cache when they and the configuration are unchanged).
     let mut outcomes = outcomes;
+    let mut across_keys: Vec<Option<cache::Hash>> = vec![None; groups.len()];
     for (g, group) in groups.iter().enumerate() {
-        let ctx = Context {
-            config: &group.config,
-            knowledge: &group.knowledge,
+        let pack = if fixing {
+            None
+        } else {
+            packs.get_mut(g).and_then(Option::as_mut)
+        };
+        let across = Across {
+            group,
+            pack,
+            key: &mut across_keys[g],
         };
         let idx: Vec<usize> = (0..outcomes.len())
             .filter(|&i| group_of_entry.get(i) == Some(&g))
             .collect();
         if idx.len() == outcomes.len() {
-            across_files(&mut outcomes, &ctx);
+            across_files(&mut outcomes, across);
         } else {
             let mut part: Vec<Outcome> = Vec::with_capacity(idx.len());
             let mut rest: Vec<Option<Outcome>> = outcomes.into_iter().map(Some).collect();
@@ -623,7 +732,7 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
                     part.push(o);
                 }
             }
-            across_files(&mut part, &ctx);
+            across_files(&mut part, across);
             for (&i, o) in idx.iter().zip(part) {
                 rest[i] = Some(o);
             }
@@ -632,7 +741,8 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     }
 
     // Every file's own result that was computed afresh goes into the cache (a file that
-    // may not be cached leaves it); the cross-file part is never cached.
+    // may not be cached leaves it); the comparison across files is kept
+    // apart (see `across_files`).
     for (o, &g) in outcomes.iter().zip(&group_of_entry) {
         if let (
             Outcome::Checked {
@@ -642,7 +752,11 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         ) = (o, packs.get_mut(g))
         {
             match (cache, path) {
-                (Some((abs, hash, false)), _) => pack.put(abs, *hash, &file.own, &file.names),
+                (Some((abs, hash, false)), _) => {
+                    if let Some(names) = &file.names {
+                        pack.put(abs, *hash, &file.own, names);
+                    }
+                }
                 (Some((_, _, true)), _) | (None, None) => {}
                 (None, Some(p)) => pack.forget(&walk::normalize(&cwd, p)),
             }
@@ -714,7 +828,6 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
             }
         }
     }
-    let threshold = args.deny.map(Deny::threshold).unwrap_or(Severity::Error);
     let report = Report {
         files,
         problems,
@@ -741,33 +854,16 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         return Ok(exit(fatal, changes > 0 && !args.exit_zero));
     }
 
-    let mut out: Box<dyn Write> = match &args.output_file {
-        Some(p) => match std::fs::File::create(p) {
-            Ok(f) => Box::new(io::BufWriter::new(f)),
-            Err(e) => {
-                return Ok(usage(format!(
-                    "cannot create the output file {}: {e} (check the directory exists and is writable)",
-                    p.display()
-                )));
-            }
-        },
-        None => Box::new(io::BufWriter::new(io::stdout().lock())),
-    };
-    let to_terminal = args.output_file.is_none() && io::stdout().is_terminal();
-    let opts = WriteOptions {
-        color: match args.color {
-            // A file is not a terminal: colour only when asked for explicitly.
-            ColorChoice::Auto if args.output_file.is_some() => false,
-            c => use_color(c, to_terminal),
-        },
-        quiet: args.quiet,
+    let mut out = match open_output(&args) {
+        Ok(out) => out,
+        Err(code) => return Ok(code),
     };
     // The human format draws every diagnostic first (in parallel), a file's own ones
     // from the cache when they were drawn under the same key; what was drawn afresh is
     // kept. Not with --fix (a file that could not be written is shown unfixed) nor
     // --quiet (only some are drawn).
     let rendered = (format == Format::Human && !fixing && !args.quiet)
-        .then(|| shown::render_human(&report, &file_keys, &mut packs, opts.color));
+        .then(|| shown::render_human(&report, &file_keys, &mut packs, &across_keys, opts.color));
     for pack in packs.into_iter().flatten() {
         pack.save();
     }
@@ -819,98 +915,21 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     Ok(code)
 }
 
-/// The report of a file as it is on disk (a fix that could not be written).
-fn unfixed_report(path: &str, text: &str, group: &Group) -> FileReport {
-    let ctx = Context {
-        config: &group.config,
-        knowledge: &group.knowledge,
-    };
-    let a = analysis::analyze(Arc::from(text), None, &ctx);
-    let diagnostics = output::convert(&a.text, &a.lines, &a.findings);
-    FileReport {
-        path: path.to_string(),
-        text: a.text.clone(),
-        lines: a.lines.clone(),
-        diagnostics,
-        fixed: 0,
-    }
-}
-
-/// Compare the names of every checked file ([`crate::workspace`]) and keep what the
-/// comparison finds with each file's results.
-fn across_files(outcomes: &mut [Outcome], ctx: &Context) {
-    let found = {
-        let docs: Vec<crate::facts::Doc> = outcomes
-            .iter()
-            .filter_map(|o| match o {
-                Outcome::Checked { file, .. } => Some(crate::facts::Doc {
-                    path: &file.path,
-                    text: &file.text,
-                    names: &file.names,
-                }),
-                Outcome::Problem(_) => None,
-            })
-            .collect();
-        if docs.len() < 2 {
-            return;
-        }
-        crate::workspace::findings(&docs, ctx)
-    };
-    let checked = outcomes.iter_mut().filter_map(|o| match o {
-        Outcome::Checked { file, .. } => Some(file),
-        Outcome::Problem(_) => None,
-    });
-    for (file, f) in checked.zip(found) {
-        file.across = f;
-    }
-}
-
-/// A file's report, which own finding each diagnostic shows, how many own findings.
-type Reported = (FileReport, Vec<Option<usize>>, usize);
-
-/// Each checked file's report: its own and cross-file findings merged (as
-/// [`crate::workspace::merge`] merges them) and converted to lines and columns, places
-/// in other files resolved; with it, which own finding each diagnostic shows (see
-/// [`shown::FileKey::origin`]) and how many own findings there are. `None` for a path that
-/// could not be checked. In parallel.
-fn reports(outcomes: &[Outcome]) -> Vec<Option<Reported>> {
-    let by_path: std::collections::HashMap<&str, &Analysed> = outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Checked { file, .. } => Some((file.path.as_str(), file)),
-            Outcome::Problem(_) => None,
-        })
-        .collect();
-    let resolve = |p: &str, span: crate::finding::Span| {
-        by_path
-            .get(p)
-            .map(|f| output::range_of(&f.text, &f.lines, span))
-    };
-    outcomes
-        .par_iter()
-        .map(|o| match o {
-            Outcome::Checked { file, .. } => {
-                let (merged, origin) = shown::merge(&file.own, &file.across);
-                Some((
-                    FileReport {
-                        path: file.path.clone(),
-                        text: file.text.clone(),
-                        lines: file.lines.clone(),
-                        diagnostics: output::convert_with(
-                            &file.text,
-                            &file.lines,
-                            &merged,
-                            &resolve,
-                        ),
-                        fixed: file.fixed,
-                    },
-                    origin,
-                    file.own.len(),
-                ))
+/// Where the report goes: `--output-file`, else standard output; or the exit code of
+/// a file that cannot be created.
+fn open_output(args: &CheckArgs) -> Result<Box<dyn Write>, ExitCode> {
+    Ok(match &args.output_file {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(io::BufWriter::new(f)),
+            Err(e) => {
+                return Err(usage(format!(
+                    "cannot create the output file {}: {e} (check the directory exists and is writable)",
+                    p.display()
+                )));
             }
-            Outcome::Problem(_) => None,
-        })
-        .collect()
+        },
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    })
 }
 
 fn exit(fatal: bool, fails: bool) -> ExitCode {

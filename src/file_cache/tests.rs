@@ -153,3 +153,45 @@ fn hashes_separate_fields_and_kinds() {
     );
     assert_eq!(entry_hash("x", None), entry_hash("x", None));
 }
+
+/// The comparison across files round-trips as found and as shown, only under its key
+/// and colour, and a merged save (the server's) keeps it.
+#[test]
+fn the_comparison_across_files_round_trips_under_its_key() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = Path::new("/project");
+    let c = analysed(MIXED);
+    let files = vec![c.findings.clone(), Vec::new()];
+    let key = across_key([
+        ("a.md", entry_hash(MIXED, None)),
+        ("b.md", entry_hash("", None)),
+    ]);
+    let other = across_key([("a.md", entry_hash(MIXED, None))]);
+    assert_ne!(key, other);
+    let brief = Brief {
+        severity: Severity::Warning,
+        fixable: true,
+    };
+    let shown = vec![
+        vec![Shown::Own(1), Shown::Drawn(brief, "drawn".into())],
+        Vec::new(),
+    ];
+    let mut pack = Pack::open(dir.path(), root, None, fingerprint());
+    // Nothing is shown for a comparison not kept.
+    pack.put_across_shown(key, false, &shown);
+    assert_eq!(pack.across_shown(key, false), None);
+    pack.put_across(key, &files);
+    pack.put_across_shown(key, false, &shown);
+    pack.save();
+    let again = Pack::open(dir.path(), root, None, fingerprint());
+    assert_eq!(again.across(key).as_ref(), Some(&files));
+    assert_eq!(again.across_shown(key, false).as_ref(), Some(&shown));
+    assert_eq!(again.across_shown(key, true), None);
+    assert_eq!(again.across(other), None);
+    assert_eq!(again.across_shown(other, false), None);
+    let mut server = Pack::open(dir.path(), root, None, fingerprint());
+    server.put_names(&root.join("c.md"), entry_hash("c", None), &c.names);
+    server.save_merged();
+    let now = Pack::open(dir.path(), root, None, fingerprint());
+    assert_eq!(now.across(key).as_ref(), Some(&files));
+}

@@ -7,7 +7,7 @@
 //! [`crate::position::LineIndex`], so the line numbers shown are those of every other
 //! output.
 
-use super::{Diagnostic, FileReport, Report, WriteOptions, reaches};
+use super::{Diagnostic, FileReport, PathProblem, Report, Summary, WriteOptions, reaches};
 use crate::finding::{Severity, Span};
 use crate::position::LineIndex;
 use annotate_snippets::renderer::DecorStyle;
@@ -105,7 +105,31 @@ impl<'r> Rendering<'r> {
 
 /// `Checked 3 files: 1 error, 2 warnings.` and what `--fix` can do or did.
 pub fn summary_line(report: &Report) -> String {
-    let s = report.summary();
+    let fixed: usize = report.files.iter().map(|f| f.fixed).sum();
+    let in_files = report.files.iter().filter(|f| f.fixed > 0).count();
+    let fixable = report
+        .files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .filter(|d| d.fixes.iter().any(|x| x.safe))
+        .count();
+    summary_line_of(
+        report.summary(),
+        &report.problems,
+        (fixed, in_files),
+        fixable,
+    )
+}
+
+/// [`summary_line`] from its parts: the counts by severity, the paths that could not
+/// be checked, how many fixes `--fix` applied in how many files, and how many
+/// diagnostics have a safe fix.
+pub fn summary_line_of(
+    s: Summary,
+    problems: &[PathProblem],
+    (fixed, in_files): (usize, usize),
+    fixable: usize,
+) -> String {
     let files = plural(s.files, "file", "files");
     let mut parts = Vec::new();
     for (n, one, many) in [
@@ -118,9 +142,9 @@ pub fn summary_line(report: &Report) -> String {
             parts.push(plural(n, one, many));
         }
     }
-    let failed = report.problems.iter().filter(|p| p.is_fatal()).count();
-    let skipped = report.problems.len() - failed;
-    let mut line = if parts.is_empty() && report.problems.is_empty() {
+    let failed = problems.iter().filter(|p| p.is_fatal()).count();
+    let skipped = problems.len() - failed;
+    let mut line = if parts.is_empty() && problems.is_empty() {
         format!("Checked {files}: no problems found.")
     } else if parts.is_empty() {
         format!("Checked {files}: no findings.")
@@ -139,21 +163,13 @@ pub fn summary_line(report: &Report) -> String {
             plural(failed, "path or setting", "paths or settings")
         ));
     }
-    let fixed: usize = report.files.iter().map(|f| f.fixed).sum();
     if fixed > 0 {
-        let in_files = report.files.iter().filter(|f| f.fixed > 0).count();
         line.push_str(&format!(
             " Fixed {} in {}.",
             plural(fixed, "problem", "problems"),
             plural(in_files, "file", "files")
         ));
     }
-    let fixable = report
-        .files
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .filter(|d| d.fixes.iter().any(|x| x.safe))
-        .count();
     if fixable > 0 {
         line.push_str(&format!(
             " {} can be fixed with `annalist check --fix`.",
