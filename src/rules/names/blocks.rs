@@ -12,13 +12,13 @@
 
 use super::*;
 use crate::markdown::BlockKind;
-use crate::memo::{BlockKey, BlockMemo};
+use crate::memo::{BlockKey, JoinedMemo};
 use crate::names::ocr::Lexicon;
 use crate::names::romanise::block::{BlockGram, BlockNames, Marks, Vote};
 use std::sync::Arc;
 
-/// The memo of the blocks' work.
-pub type NamesMemo = BlockMemo<Arc<BlockNames>>;
+/// The memo of the blocks' work, and the join of their n-grams ([`super::join`]).
+pub type NamesMemo = JoinedMemo<Arc<BlockNames>>;
 
 /// A prose block of this version and its work.
 pub(super) struct BlockAt {
@@ -100,12 +100,33 @@ fn following(text: &str, end: usize) -> &str {
     rest.get(..stop).unwrap_or(rest)
 }
 
+/// Text of the blocks to compute from which the work is shared between threads: a
+/// first analysis of a large document (the editor's first version, `check` of a big
+/// file), not an edit (a block or two), nor a small document (threads cost more than
+/// they save).
+const PARALLEL_BYTES: usize = 64 * 1024;
+
+/// A prose block to compute.
+struct Todo<'t> {
+    /// Its place in the output.
+    slot: usize,
+    base: usize,
+    bt: &'t str,
+    pieces: Vec<Span>,
+    key: Option<BlockKey>,
+}
+
 /// The prose blocks of `a` (those [`romanise::words`] reads) with their work: kept in
-/// `memo` from the last version, or computed (then kept).
+/// `memo` from the last version, or computed (then kept). Above [`PARALLEL_BYTES`] of
+/// blocks to compute, they are computed on rayon's threads.
 pub(super) fn blocks_of(a: &Analysis, lexicon: &Lexicon, memo: Option<&NamesMemo>) -> Vec<BlockAt> {
     let text: &str = &a.text;
-    let mut caches = Caches::default();
-    let mut out = Vec::new();
+    let mut slots: Vec<(usize, usize, Option<Arc<BlockNames>>)> = Vec::new();
+    let mut todo: Vec<Todo> = Vec::new();
+    // The same key twice in one version (a block repeated with what follows it) is
+    // computed once: the later ones take the first one's result.
+    let mut again: Vec<(usize, usize)> = Vec::new();
+    let mut first_of: HashMap<Vec<u8>, usize> = HashMap::default();
     for (bi, block) in a.md.blocks.iter().enumerate() {
         let tag = match block.kind {
             BlockKind::Paragraph => 0,
@@ -118,27 +139,77 @@ pub(super) fn blocks_of(a: &Analysis, lexicon: &Lexicon, memo: Option<&NamesMemo
             continue;
         };
         let pieces = a.md.prose_pieces(c);
-        let rel: Vec<Span> = pieces.iter().map(|p| p.moved(c.start, 0)).collect();
-        let mut work = || Arc::new(compute(text, c.start, bt, &rel, lexicon, &mut caches));
-        let names = match memo {
-            Some(m) => {
-                let key = BlockKey::new(bt)
-                    .num(tag)
-                    .spans(c.start, &pieces)
-                    .text(following(text, c.end));
-                m.get_or(key.bytes(), work)
-            }
-            None => work(),
+        let slot = slots.len();
+        let key = memo.map(|_| {
+            BlockKey::new(bt)
+                .num(tag)
+                .spans(c.start, &pieces)
+                .text(following(text, c.end))
+        });
+        let kept = match (memo, &key) {
+            (Some(m), Some(k)) => m.get(k.bytes()),
+            _ => None,
         };
-        if !names.words.is_empty() {
-            out.push(BlockAt {
-                bi,
-                base: c.start,
-                names,
-            });
+        slots.push((bi, c.start, kept.clone()));
+        if kept.is_some() {
+            continue;
+        }
+        if let Some(k) = &key {
+            if let Some(&t) = first_of.get(k.bytes()) {
+                again.push((slot, t));
+                continue;
+            }
+            first_of.insert(k.bytes().to_vec(), todo.len());
+        }
+        todo.push(Todo {
+            slot,
+            base: c.start,
+            bt,
+            pieces: pieces.iter().map(|p| p.moved(c.start, 0)).collect(),
+            key,
+        });
+    }
+    drop(first_of);
+    fn work<'t>(
+        text: &'t str,
+        lexicon: &Lexicon,
+        c: &mut Caches<'t>,
+        t: &Todo<'t>,
+    ) -> Arc<BlockNames> {
+        Arc::new(compute(text, t.base, t.bt, &t.pieces, lexicon, c))
+    }
+    let bytes: usize = todo.iter().map(|t| t.bt.len()).sum();
+    let done: Vec<Arc<BlockNames>> = if bytes >= PARALLEL_BYTES && todo.len() > 1 {
+        use rayon::prelude::*;
+        todo.par_iter()
+            .map_init(Caches::default, |c, t| work(text, lexicon, c, t))
+            .collect()
+    } else {
+        let mut caches = Caches::default();
+        todo.iter()
+            .map(|t| work(text, lexicon, &mut caches, t))
+            .collect()
+    };
+    for (t, names) in todo.iter().zip(&done) {
+        if let (Some(m), Some(k)) = (memo, &t.key) {
+            m.insert(k.bytes(), names.clone());
+        }
+        if let Some(s) = slots.get_mut(t.slot) {
+            s.2 = Some(names.clone());
         }
     }
-    out
+    for (slot, t) in again {
+        if let (Some(s), Some(n)) = (slots.get_mut(slot), done.get(t)) {
+            s.2 = Some(n.clone());
+        }
+    }
+    slots
+        .into_iter()
+        .filter_map(|(bi, base, names)| {
+            let names = names?;
+            (!names.words.is_empty()).then_some(BlockAt { bi, base, names })
+        })
+        .collect()
 }
 
 /// Whether a word of an n-gram counts.

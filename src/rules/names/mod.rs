@@ -171,7 +171,12 @@ pub fn check_and_index(
     let first = out.len();
     check_ocr(a, ctx, &blocks, &mut claimed, out);
     let apparatus = blocks::apparatus_of(a, &blocks);
-    let grams = blocks::grams_of_blocks(a, &blocks, &apparatus);
+    // The editor's versions: the n-grams that may matter, from the join kept across
+    // versions; `check`: every n-gram (the same groups and candidates, see [`join`]).
+    let grams = match memo {
+        Some(m) => join::grams_kept(a, m, &blocks, &apparatus),
+        None => blocks::grams_of_blocks(a, &blocks, &apparatus),
+    };
     let candidates = index.then(|| {
         let mut damaged: Vec<Span> = out
             .get(first..)
@@ -206,6 +211,7 @@ mod across;
 mod apparatus;
 pub mod blocks;
 mod entities;
+mod join;
 mod ocr_damage;
 mod spellings;
 mod unlisted;
