@@ -443,7 +443,7 @@ mod tests {
             "groups of {text:.80}"
         );
         // Every third n-gram "damaged", so that the filter is exercised too.
-        let damaged = |s: Span| s.start % 3 == 0;
+        let damaged = |s: Span| s.start.is_multiple_of(3);
         assert_eq!(
             unlisted_candidates(&kept, damaged),
             unlisted_candidates(&all, damaged),
