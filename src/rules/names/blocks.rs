@@ -395,19 +395,54 @@ pub(super) fn apparatus_of(a: &Analysis, blocks: &[BlockAt]) -> apparatus::Appar
         }
     }
     apparatus::tables(a, &mut out);
-    apparatus::notes_with(
-        a,
-        || {
-            std::borrow::Cow::Owned(
-                blocks
-                    .iter()
-                    .flat_map(|b| b.names.runs.iter().filter_map(|r| run_span(b, Some(r))))
-                    .collect(),
-            )
-        },
-        &mut out,
-    );
+    apparatus::notes_with(a, &BlockRuns(blocks), &mut out);
     apparatus::Apparatus::merged(out)
+}
+
+/// The runs of the blocks' capitalised words, read where the notes ask (no list of
+/// the document's runs is made).
+struct BlockRuns<'b>(&'b [BlockAt]);
+
+impl BlockAt {
+    /// The spans of the block's runs, at their place in the document.
+    fn run_spans(&self) -> impl DoubleEndedIterator<Item = Span> + '_ {
+        self.names
+            .runs
+            .iter()
+            .filter_map(|r| apparatus::run_span(&self.names.words, r))
+            .map(|s| s.moved(0, self.base))
+    }
+}
+
+impl apparatus::Runs for BlockRuns<'_> {
+    fn last_ending_by(&self, pos: usize) -> Option<Span> {
+        // The blocks are in order and their runs too: the last block that starts
+        // before `pos` and has such a run has the last one.
+        let k = self.0.partition_point(|b| b.base < pos);
+        self.0
+            .get(..k)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .find_map(|b| b.run_spans().rev().find(|s| s.end <= pos))
+    }
+
+    fn within(&self, start: usize, end: usize, f: &mut dyn FnMut(Span)) {
+        let k = self.0.partition_point(|b| b.base < start).saturating_sub(1);
+        for b in self.0.get(k..).unwrap_or(&[]) {
+            if b.base >= end {
+                break;
+            }
+            for s in b.run_spans() {
+                if s.start >= end {
+                    break;
+                }
+                if s.start >= start && s.end <= end {
+                    f(s);
+                }
+            }
+        }
+    }
 }
 
 /// The document's n-grams that may be names, from its blocks' (see [`Gram`]).
@@ -652,6 +687,10 @@ mod tests {
         "He met Ch\u{2019}en Yi\n\nor Chen Yi in May.\n",
         "Ch\u{2019}en Yi\n\n\n   identified in footnote 9, met Chen Yi.\n",
         "Chen I.[^9] Chen I met him.\n\n[^9]: Ch\u{2019}en I, or Ch\u{2019}en Yi, was Mayor.\n",
+        // The name before a marker in the block before it, and blocks without runs
+        // between the name and its note.
+        "The army of Chen I.\n\n[^9] and Chen I met.\n\nno names here.\n\n[^9]: Ch\u{2019}en I, or Ch\u{2019}en Yi, was Mayor.\n",
+        "Chen I:\n\nnothing.\n\n[^9]\n\n[^9]: Ch\u{2019}en I was Mayor. Ch\u{2019}en Yi too.\n",
         "| Hangul | Revised | McCune–Reischauer |\n|---|---|---|\n| 서울 | Seoul | Sŏul |\n\nThe army reached Seoul.\n",
         // OCR damage, and a suspect the document writes in lower case elsewhere.
         "Receiving Kim II Sung in the Kremlin.\n\nShrykov spoke to Kim Il Sung.\n",
