@@ -195,9 +195,19 @@ pub fn check_and_index(
     // The n-grams are the largest transient of the pass: gone before the next steps.
     drop(grams);
     let votes = blocks::votes_of_blocks(&blocks);
-    check_entities(a, ctx, &mut claimed, &apparatus, &votes, out);
+    let mentions = entities::Mentions::of(a);
+    check_entities(a, ctx, &mut claimed, &apparatus, &mentions, &votes, out);
     check_unlisted(a, ctx, &mut claimed, groups, &votes, out);
-    candidates.map(|c| build_index(a, ctx, out.get(first..).unwrap_or(&[]), &apparatus, c))
+    candidates.map(|c| {
+        build_index(
+            a,
+            ctx,
+            out.get(first..).unwrap_or(&[]),
+            &apparatus,
+            &mentions,
+            c,
+        )
+    })
 }
 
 pub(super) fn name_system(e: &Entity, name: Option<usize>) -> Option<System> {
