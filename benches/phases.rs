@@ -3,6 +3,10 @@
 //! Analyses the ~1 MB document of the LSP benchmark in-process and reports the median
 //! of several runs for each phase: parsing, the fact passes, each rule family, and the
 //! name index for the cross-file rules. Figures to compare before and after a change.
+//!
+//! `PHASES_DOCUMENT=path` analyses that document instead (e.g. the transcription
+//! `benches/lsp-compare.py` opens); `PHASES_EDITS=n` runs only the one-character edit
+//! row, n times, and reports it (for a profiler: `perf record`).
 #![allow(clippy::print_stdout)] // a report on standard output is what this program is for
 
 #[path = "../tests/common/mod.rs"]
@@ -29,7 +33,10 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
 }
 
 fn main() {
-    let text = common::big_document(1_000_000);
+    let text = match std::env::var("PHASES_DOCUMENT") {
+        Ok(path) => std::fs::read_to_string(&path).expect("PHASES_DOCUMENT"),
+        Err(_) => common::big_document(1_000_000),
+    };
     let config = Config::default();
     let knowledge = Knowledge::embedded();
     let ctx = Context {
@@ -45,6 +52,40 @@ fn main() {
         text.len(),
         a.findings.len()
     );
+    // The editor's path: the facts of the blocks the edit did not touch are kept from
+    // the last version (alternating between two texts that differ by one character in
+    // a middle paragraph, so each run re-reads it).
+    let place = annalist::citations::Place::default();
+    let edit_row = |runs: usize| {
+        let reuse = analysis::Reuse::default();
+        let mid =
+            a.md.blocks
+                .get(a.md.blocks.len() / 2)
+                .map(|b| b.content.start + 3)
+                .unwrap_or(0);
+        let edited = format!("{}x{}", &text[..mid], &text[mid..]);
+        let versions: Vec<(Arc<str>, Arc<annalist::markdown::MdModel>)> = [&text, &edited]
+            .iter()
+            .map(|t| (Arc::from(t.as_str()), annalist::document::parse_model(t)))
+            .collect();
+        let mut k = 0;
+        time(runs, || {
+            k += 1;
+            let (t, m) = &versions[k % 2];
+            analysis::analyze_reusing(t.clone(), Some(m.clone()), &ctx, &place, None, &reuse)
+        })
+    };
+    if let Some(n) = std::env::var("PHASES_EDITS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        let d = edit_row(n);
+        println!(
+            "one-character edit, median of {n}: {:.1} ms",
+            d.as_secs_f64() * 1000.0
+        );
+        return;
+    }
     let rows: Vec<(&str, Duration)> = vec![
         (
             "parse (pulldown-cmark, chunked)",
@@ -56,29 +97,17 @@ fn main() {
                 analysis::analyze(arc.clone(), Some(md.clone()), &ctx)
             }),
         ),
-        ("analyze reusing the last version, one-character edit", {
-            // The editor's path: the facts of the blocks the edit did not touch are
-            // kept from the last version (alternating between two texts that differ
-            // by one character in a middle paragraph, so each run re-reads it).
-            let reuse = analysis::Reuse::default();
-            let mid =
-                a.md.blocks
-                    .get(a.md.blocks.len() / 2)
-                    .map(|b| b.content.start + 3)
-                    .unwrap_or(0);
-            let edited = format!("{}x{}", &text[..mid], &text[mid..]);
-            let versions: Vec<(Arc<str>, Arc<annalist::markdown::MdModel>)> = [&text, &edited]
-                .iter()
-                .map(|t| (Arc::from(t.as_str()), annalist::document::parse_model(t)))
-                .collect();
-            let place = annalist::citations::Place::default();
-            let mut k = 0;
+        (
+            "analyze reusing, first version (the editor's open)",
             time(runs, || {
-                k += 1;
-                let (t, m) = &versions[k % 2];
-                analysis::analyze_reusing(t.clone(), Some(m.clone()), &ctx, &place, None, &reuse)
-            })
-        }),
+                let reuse = analysis::Reuse::default();
+                analysis::analyze_reusing(arc.clone(), Some(md.clone()), &ctx, &place, None, &reuse)
+            }),
+        ),
+        (
+            "analyze reusing the last version, one-character edit",
+            edit_row(runs),
+        ),
         (
             "  notes facts",
             time(runs, || annalist::notes::analyze(&text, &md)),

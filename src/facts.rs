@@ -35,8 +35,9 @@ pub struct Reuse {
     pub(crate) dates: crate::memo::BlockMemo<crate::dates::recognize::BlockDates>,
     pub(crate) claims: crate::claims::ClaimMemo,
     /// The names rules' block-local work (words, n-grams, votes, OCR suspects,
-    /// apparatus): read with the front matter's knowledge, so dropped with the mentions.
-    pub(crate) names: crate::memo::BlockMemo<Arc<crate::names::romanise::block::BlockNames>>,
+    /// apparatus), and their join of the blocks' n-grams: read with the front
+    /// matter's knowledge, so dropped with the mentions.
+    pub(crate) names: crate::memo::JoinedMemo<Arc<crate::names::romanise::block::BlockNames>>,
     /// The front matter the kept mentions were read with (it may define entities, and
     /// so change the recognizer).
     pub(crate) front_matter: std::sync::Mutex<Option<String>>,
@@ -61,6 +62,13 @@ impl Reuse {
             self.claims.computed(),
             self.names.computed(),
         )
+    }
+
+    /// Blocks' contributions the names rules added to or removed from their
+    /// document-wide join of the n-grams since this was made (the tests' count of
+    /// what an edit costs the join).
+    pub fn names_joined(&self) -> usize {
+        self.names.joined()
     }
 
     /// Forget the kept mentions unless they were read with this front matter.

@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const SHARDS: usize = 16;
 
@@ -119,6 +120,23 @@ impl<V: Clone> BlockMemo<V> {
         v
     }
 
+    /// The result kept for `key`, if any (then kept for the next version too).
+    pub fn get(&self, key: &[u8]) -> Option<V> {
+        let mut t = self.inner.lock().ok()?;
+        let (v, used) = t.map.get_mut(key)?;
+        *used = true;
+        Some(v.clone())
+    }
+
+    /// Keep `v`, computed for `key` (what [`BlockMemo::get_or`] does on a miss, for a
+    /// caller that computes its misses together).
+    pub fn insert(&self, key: &[u8], v: V) {
+        if let Ok(mut t) = self.inner.lock() {
+            t.computed += 1;
+            t.map.insert(key.into(), (v, true));
+        }
+    }
+
     /// The end of a version: forget every result it did not ask for.
     pub fn sweep(&self) {
         if let Ok(mut t) = self.inner.lock() {
@@ -145,6 +163,101 @@ impl<V: Clone> BlockMemo<V> {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// A [`BlockMemo`], and what a pass joins of its blocks over the whole document, kept
+/// from one version to the next too: the pass brings the join to the new version's
+/// blocks (removing the contributions of the blocks that went, adding those of the
+/// blocks that came) instead of joining every block again.
+///
+/// The join is of a type the pass defines on a higher floor, so it is held here
+/// without its type (`Any`); the pass takes it out at the start of a version and puts
+/// it back at the end. A join of another type, or none (the first version, or a pass
+/// that failed half-way), is a join of no blocks: the pass starts from nothing, which
+/// costs time but changes no result.
+pub struct JoinedMemo<V> {
+    blocks: BlockMemo<V>,
+    join: Mutex<Option<Box<dyn std::any::Any + Send>>>,
+    /// Blocks' contributions added to or removed from the join since the memo was
+    /// made: the tests' count of the join's work.
+    joined: AtomicUsize,
+}
+
+impl<V: Clone> Default for JoinedMemo<V> {
+    fn default() -> Self {
+        JoinedMemo {
+            blocks: BlockMemo::default(),
+            join: Mutex::new(None),
+            joined: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl<V: Clone> JoinedMemo<V> {
+    /// See [`BlockMemo::get_or`].
+    pub fn get_or(&self, key: &[u8], f: impl FnOnce() -> V) -> V {
+        self.blocks.get_or(key, f)
+    }
+
+    /// See [`BlockMemo::get`].
+    pub fn get(&self, key: &[u8]) -> Option<V> {
+        self.blocks.get(key)
+    }
+
+    /// See [`BlockMemo::insert`].
+    pub fn insert(&self, key: &[u8], v: V) {
+        self.blocks.insert(key, v)
+    }
+
+    /// The end of a version (the join is the version's already).
+    pub fn sweep(&self) {
+        self.blocks.sweep();
+    }
+
+    /// Forget the blocks and the join.
+    pub fn clear(&self) {
+        self.blocks.clear();
+        if let Ok(mut j) = self.join.lock() {
+            *j = None;
+        }
+    }
+
+    /// Blocks computed rather than found, since the memo was made.
+    pub fn computed(&self) -> usize {
+        self.blocks.computed()
+    }
+
+    /// Blocks held now.
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    /// The join of the last version, taken out (`None` if there is none of type `T`).
+    pub fn take_join<T: std::any::Any + Send>(&self) -> Option<T> {
+        let j = self.join.lock().ok()?.take()?;
+        j.downcast::<T>().ok().map(|b| *b)
+    }
+
+    /// Keep `join` for the next version.
+    pub fn put_join<T: std::any::Any + Send>(&self, join: T) {
+        if let Ok(mut j) = self.join.lock() {
+            *j = Some(Box::new(join));
+        }
+    }
+
+    /// Count `n` blocks' contributions added to or removed from the join.
+    pub fn add_joined(&self, n: usize) {
+        self.joined.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Blocks' contributions added to or removed from the join since the memo was made.
+    pub fn joined(&self) -> usize {
+        self.joined.load(Ordering::Relaxed)
     }
 }
 

@@ -77,6 +77,12 @@ const INSERTS: &[&str] = &[
     "\n\nHsu Hsiang-ch’ien left. Then Hsu ",
     " Pak Heon-yeong [Pak Hon Yong] ",
     " Ch’en Yi\n\nor ",
+    // A fold first written another way (the group's spelling is the first form), a
+    // name whose preferred spelling flips when one block writes it a third time, and
+    // an unlisted Russian pair.
+    "SEOUL ",
+    " Sŏul, Sŏul and Sŏul. ",
+    " Tchistiakov and Chistyakov. ",
 ];
 
 fn edit(t: &str, rng: &mut Lcg) -> String {
@@ -157,6 +163,8 @@ fn an_edit_recomputes_only_the_blocks_it_touches() {
     let reuse = Reuse::default();
     let opened = reusing(&text, &ctx, &reuse);
     let (m0, d0, c0, n0) = reuse.computed();
+    let j0 = reuse.names_joined();
+    assert!(j0 > 20, "the first version joins every block ({j0})");
     assert!(
         m0 > 20 && d0 > 20 && c0 > 20 && n0 > 20,
         "the first version reads every distinct block ({m0}, {d0}, {c0}, {n0})"
@@ -181,7 +189,16 @@ fn an_edit_recomputes_only_the_blocks_it_touches() {
         c1 - c0,
         n1 - n0
     );
-    // The same text again: nothing to read.
+    // The names rules' join of the n-grams: the contributions of those blocks
+    // removed, and of their new versions added.
+    let j1 = reuse.names_joined();
+    assert!(
+        j1 - j0 <= 4,
+        "an edit in one paragraph updated the join by {} blocks",
+        j1 - j0
+    );
+    // The same text again: nothing to read, nothing to join.
     reusing(&edited, &ctx, &reuse);
     assert_eq!(reuse.computed(), (m1, d1, c1, n1));
+    assert_eq!(reuse.names_joined(), j1);
 }

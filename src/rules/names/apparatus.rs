@@ -121,19 +121,43 @@ pub(super) fn tables(a: &Analysis, out: &mut Vec<Span>) {
     }
 }
 
+/// The spans of a document's runs of capitalised words, in order (disjoint), as
+/// [`notes_with`] asks for them.
+pub(super) trait Runs {
+    /// The last run that ends by `pos`.
+    fn last_ending_by(&self, pos: usize) -> Option<Span>;
+    /// The runs that start in `start..end` and end by `end`, in order.
+    fn within(&self, start: usize, end: usize, f: &mut dyn FnMut(Span));
+}
+
+impl Runs for [Span] {
+    fn last_ending_by(&self, pos: usize) -> Option<Span> {
+        let k = self.partition_point(|s| s.end <= pos);
+        k.checked_sub(1).and_then(|k| self.get(k)).copied()
+    }
+
+    fn within(&self, start: usize, end: usize, f: &mut dyn FnMut(Span)) {
+        let from = self.partition_point(|s| s.start < start);
+        for s in self
+            .iter()
+            .skip(from)
+            .take_while(|s| s.start < end)
+            .filter(|s| s.end <= end)
+        {
+            f(*s);
+        }
+    }
+}
+
 /// Editors' notes on a name: the note's spellings of that name (`spans_of`: the
 /// spans of the document's runs, in order).
 #[cfg(test)]
 pub(super) fn notes(a: &Analysis, spans_of: &[Span], out: &mut Vec<Span>) {
-    notes_with(a, || std::borrow::Cow::Borrowed(spans_of), out);
+    notes_with(a, spans_of, out);
 }
 
-/// [`notes`], the runs' spans made only if some note is on a name.
-pub(super) fn notes_with<'s>(
-    a: &Analysis,
-    spans: impl FnOnce() -> std::borrow::Cow<'s, [Span]>,
-    out: &mut Vec<Span>,
-) {
+/// [`notes`], the runs read from `runs`.
+pub(super) fn notes_with(a: &Analysis, runs: &(impl Runs + ?Sized), out: &mut Vec<Span>) {
     let text: &str = &a.text;
     // (The name index of an unopened file is built without the note layer: read the
     // notes here.)
@@ -144,8 +168,6 @@ pub(super) fn notes_with<'s>(
     } else {
         &a.notes
     };
-    let mut spans = Some(spans);
-    let mut made: Option<std::borrow::Cow<'s, [Span]>> = None;
     for m in &notes.markers {
         if m.style == NoteStyle::Inline {
             continue;
@@ -153,13 +175,8 @@ pub(super) fn notes_with<'s>(
         let Some(d) = m.definition.and_then(|i| notes.definitions.get(i)) else {
             continue;
         };
-        if made.is_none() {
-            made = spans.take().map(|f| f());
-        }
-        let spans_of: &[Span] = made.as_deref().unwrap_or(&[]);
         // The name right before the marker ("Chen I.[^9]", "Tseng Ch’i[^38]").
-        let k = spans_of.partition_point(|s| s.end <= m.span.start);
-        let Some(name) = k.checked_sub(1).and_then(|k| spans_of.get(k)) else {
+        let Some(name) = runs.last_ending_by(m.span.start) else {
             continue;
         };
         let gap = text.get(name.end..m.span.start).unwrap_or("x");
@@ -171,19 +188,13 @@ pub(super) fn notes_with<'s>(
             continue;
         }
         let name_text = name.slice(text);
-        let from = spans_of.partition_point(|s| s.start < d.content.start);
-        for s in spans_of
-            .iter()
-            .skip(from)
-            .take_while(|s| s.start < d.content.end)
-            .filter(|s| s.end <= d.content.end)
-        {
+        runs.within(d.content.start, d.content.end, &mut |s| {
             // The same spelling in the note is no gloss: only another one is.
             let other = s.slice(text);
             if fold(name_text) != fold(other) && shares_a_name(name_text, other) {
-                out.push(*s);
+                out.push(s);
             }
-        }
+        });
     }
 }
 

@@ -12,13 +12,13 @@
 
 use super::*;
 use crate::markdown::BlockKind;
-use crate::memo::{BlockKey, BlockMemo};
+use crate::memo::{BlockKey, JoinedMemo};
 use crate::names::ocr::Lexicon;
 use crate::names::romanise::block::{BlockGram, BlockNames, Marks, Vote};
 use std::sync::Arc;
 
-/// The memo of the blocks' work.
-pub type NamesMemo = BlockMemo<Arc<BlockNames>>;
+/// The memo of the blocks' work, and the join of their n-grams ([`super::join`]).
+pub type NamesMemo = JoinedMemo<Arc<BlockNames>>;
 
 /// A prose block of this version and its work.
 pub(super) struct BlockAt {
@@ -100,12 +100,33 @@ fn following(text: &str, end: usize) -> &str {
     rest.get(..stop).unwrap_or(rest)
 }
 
+/// Text of the blocks to compute from which the work is shared between threads: a
+/// first analysis of a large document (the editor's first version, `check` of a big
+/// file), not an edit (a block or two), nor a small document (threads cost more than
+/// they save).
+const PARALLEL_BYTES: usize = 64 * 1024;
+
+/// A prose block to compute.
+struct Todo<'t> {
+    /// Its place in the output.
+    slot: usize,
+    base: usize,
+    bt: &'t str,
+    pieces: Vec<Span>,
+    key: Option<BlockKey>,
+}
+
 /// The prose blocks of `a` (those [`romanise::words`] reads) with their work: kept in
-/// `memo` from the last version, or computed (then kept).
+/// `memo` from the last version, or computed (then kept). Above [`PARALLEL_BYTES`] of
+/// blocks to compute, they are computed on rayon's threads.
 pub(super) fn blocks_of(a: &Analysis, lexicon: &Lexicon, memo: Option<&NamesMemo>) -> Vec<BlockAt> {
     let text: &str = &a.text;
-    let mut caches = Caches::default();
-    let mut out = Vec::new();
+    let mut slots: Vec<(usize, usize, Option<Arc<BlockNames>>)> = Vec::new();
+    let mut todo: Vec<Todo> = Vec::new();
+    // The same key twice in one version (a block repeated with what follows it) is
+    // computed once: the later ones take the first one's result.
+    let mut again: Vec<(usize, usize)> = Vec::new();
+    let mut first_of: HashMap<Vec<u8>, usize> = HashMap::default();
     for (bi, block) in a.md.blocks.iter().enumerate() {
         let tag = match block.kind {
             BlockKind::Paragraph => 0,
@@ -118,27 +139,77 @@ pub(super) fn blocks_of(a: &Analysis, lexicon: &Lexicon, memo: Option<&NamesMemo
             continue;
         };
         let pieces = a.md.prose_pieces(c);
-        let rel: Vec<Span> = pieces.iter().map(|p| p.moved(c.start, 0)).collect();
-        let mut work = || Arc::new(compute(text, c.start, bt, &rel, lexicon, &mut caches));
-        let names = match memo {
-            Some(m) => {
-                let key = BlockKey::new(bt)
-                    .num(tag)
-                    .spans(c.start, &pieces)
-                    .text(following(text, c.end));
-                m.get_or(key.bytes(), work)
-            }
-            None => work(),
+        let slot = slots.len();
+        let key = memo.map(|_| {
+            BlockKey::new(bt)
+                .num(tag)
+                .spans(c.start, &pieces)
+                .text(following(text, c.end))
+        });
+        let kept = match (memo, &key) {
+            (Some(m), Some(k)) => m.get(k.bytes()),
+            _ => None,
         };
-        if !names.words.is_empty() {
-            out.push(BlockAt {
-                bi,
-                base: c.start,
-                names,
-            });
+        slots.push((bi, c.start, kept.clone()));
+        if kept.is_some() {
+            continue;
+        }
+        if let Some(k) = &key {
+            if let Some(&t) = first_of.get(k.bytes()) {
+                again.push((slot, t));
+                continue;
+            }
+            first_of.insert(k.bytes().to_vec(), todo.len());
+        }
+        todo.push(Todo {
+            slot,
+            base: c.start,
+            bt,
+            pieces: pieces.iter().map(|p| p.moved(c.start, 0)).collect(),
+            key,
+        });
+    }
+    drop(first_of);
+    fn work<'t>(
+        text: &'t str,
+        lexicon: &Lexicon,
+        c: &mut Caches<'t>,
+        t: &Todo<'t>,
+    ) -> Arc<BlockNames> {
+        Arc::new(compute(text, t.base, t.bt, &t.pieces, lexicon, c))
+    }
+    let bytes: usize = todo.iter().map(|t| t.bt.len()).sum();
+    let done: Vec<Arc<BlockNames>> = if bytes >= PARALLEL_BYTES && todo.len() > 1 {
+        use rayon::prelude::*;
+        todo.par_iter()
+            .map_init(Caches::default, |c, t| work(text, lexicon, c, t))
+            .collect()
+    } else {
+        let mut caches = Caches::default();
+        todo.iter()
+            .map(|t| work(text, lexicon, &mut caches, t))
+            .collect()
+    };
+    for (t, names) in todo.iter().zip(&done) {
+        if let (Some(m), Some(k)) = (memo, &t.key) {
+            m.insert(k.bytes(), names.clone());
+        }
+        if let Some(s) = slots.get_mut(t.slot) {
+            s.2 = Some(names.clone());
         }
     }
-    out
+    for (slot, t) in again {
+        if let (Some(s), Some(n)) = (slots.get_mut(slot), done.get(t)) {
+            s.2 = Some(n.clone());
+        }
+    }
+    slots
+        .into_iter()
+        .filter_map(|(bi, base, names)| {
+            let names = names?;
+            (!names.words.is_empty()).then_some(BlockAt { bi, base, names })
+        })
+        .collect()
 }
 
 /// Whether a word of an n-gram counts.
@@ -324,19 +395,54 @@ pub(super) fn apparatus_of(a: &Analysis, blocks: &[BlockAt]) -> apparatus::Appar
         }
     }
     apparatus::tables(a, &mut out);
-    apparatus::notes_with(
-        a,
-        || {
-            std::borrow::Cow::Owned(
-                blocks
-                    .iter()
-                    .flat_map(|b| b.names.runs.iter().filter_map(|r| run_span(b, Some(r))))
-                    .collect(),
-            )
-        },
-        &mut out,
-    );
+    apparatus::notes_with(a, &BlockRuns(blocks), &mut out);
     apparatus::Apparatus::merged(out)
+}
+
+/// The runs of the blocks' capitalised words, read where the notes ask (no list of
+/// the document's runs is made).
+struct BlockRuns<'b>(&'b [BlockAt]);
+
+impl BlockAt {
+    /// The spans of the block's runs, at their place in the document.
+    fn run_spans(&self) -> impl DoubleEndedIterator<Item = Span> + '_ {
+        self.names
+            .runs
+            .iter()
+            .filter_map(|r| apparatus::run_span(&self.names.words, r))
+            .map(|s| s.moved(0, self.base))
+    }
+}
+
+impl apparatus::Runs for BlockRuns<'_> {
+    fn last_ending_by(&self, pos: usize) -> Option<Span> {
+        // The blocks are in order and their runs too: the last block that starts
+        // before `pos` and has such a run has the last one.
+        let k = self.0.partition_point(|b| b.base < pos);
+        self.0
+            .get(..k)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .find_map(|b| b.run_spans().rev().find(|s| s.end <= pos))
+    }
+
+    fn within(&self, start: usize, end: usize, f: &mut dyn FnMut(Span)) {
+        let k = self.0.partition_point(|b| b.base < start).saturating_sub(1);
+        for b in self.0.get(k..).unwrap_or(&[]) {
+            if b.base >= end {
+                break;
+            }
+            for s in b.run_spans() {
+                if s.start >= end {
+                    break;
+                }
+                if s.start >= start && s.end <= end {
+                    f(s);
+                }
+            }
+        }
+    }
 }
 
 /// The document's n-grams that may be names, from its blocks' (see [`Gram`]).
@@ -581,6 +687,10 @@ mod tests {
         "He met Ch\u{2019}en Yi\n\nor Chen Yi in May.\n",
         "Ch\u{2019}en Yi\n\n\n   identified in footnote 9, met Chen Yi.\n",
         "Chen I.[^9] Chen I met him.\n\n[^9]: Ch\u{2019}en I, or Ch\u{2019}en Yi, was Mayor.\n",
+        // The name before a marker in the block before it, and blocks without runs
+        // between the name and its note.
+        "The army of Chen I.\n\n[^9] and Chen I met.\n\nno names here.\n\n[^9]: Ch\u{2019}en I, or Ch\u{2019}en Yi, was Mayor.\n",
+        "Chen I:\n\nnothing.\n\n[^9]\n\n[^9]: Ch\u{2019}en I was Mayor. Ch\u{2019}en Yi too.\n",
         "| Hangul | Revised | McCune–Reischauer |\n|---|---|---|\n| 서울 | Seoul | Sŏul |\n\nThe army reached Seoul.\n",
         // OCR damage, and a suspect the document writes in lower case elsewhere.
         "Receiving Kim II Sung in the Kremlin.\n\nShrykov spoke to Kim Il Sung.\n",

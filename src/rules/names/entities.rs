@@ -60,30 +60,72 @@ pub(super) fn spelling_system(
     }
 }
 
-/// The spellings of entity `e` among mentions `ms` (indices into `a.mentions`): only
-/// spellings the gazetteer lists, never OCR ones, and none `skip` rejects.
+/// The document's mentions by entity, each with its form: the mentions with one text
+/// and one matched name share a form, judged once per entity (the text is read once,
+/// in document order, not once per entity and rule).
+pub(super) struct Mentions<'t> {
+    /// (text, matched name) of each form.
+    forms: Vec<(&'t str, Option<usize>)>,
+    /// (entity, mention index, form), by entity then in document order.
+    by_entity: Vec<(usize, usize, u32)>,
+}
+
+/// The mentions of one entity in a [`Mentions`].
+pub(super) type EntityMentions<'m> = &'m [(usize, usize, u32)];
+
+impl<'t> Mentions<'t> {
+    pub(super) fn of(a: &'t Analysis) -> Mentions<'t> {
+        let text: &str = &a.text;
+        let mut ids: HashMap<(&str, Option<usize>), u32> = HashMap::default();
+        let mut forms: Vec<(&str, Option<usize>)> = Vec::new();
+        let mut by_entity: Vec<(usize, usize, u32)> = Vec::with_capacity(a.mentions.len());
+        for (i, m) in a.mentions.iter().enumerate() {
+            let raw = m.span.slice(text);
+            let id = *ids.entry((raw, m.name)).or_insert_with(|| {
+                forms.push((raw, m.name));
+                (forms.len() - 1) as u32
+            });
+            by_entity.push((m.entity, i, id));
+        }
+        by_entity.sort_unstable();
+        Mentions { forms, by_entity }
+    }
+
+    /// Each entity mentioned, with its mentions (in document order), by entity.
+    pub(super) fn entities(&self) -> impl Iterator<Item = (usize, EntityMentions<'_>)> {
+        self.by_entity
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter_map(|c| c.first().map(|f| (f.0, c)))
+    }
+}
+
+/// The spellings of entity `e` among mentions `ms` (of `mentions`): only spellings
+/// the gazetteer lists, never OCR ones, and none `skip` rejects.
 pub(super) fn entity_spellings(
     a: &Analysis,
     e: &Entity,
     eidx: usize,
-    ms: &[usize],
+    ms: EntityMentions,
+    mentions: &Mentions,
     mut skip: impl FnMut(Span) -> bool,
 ) -> Vec<Spelling> {
     let mut sp: Vec<Spelling> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::default();
-    // Each distinct (spelling, matched name) is judged once: `None` when it is not one
-    // of the entity's spellings here, else its index in `sp`.
-    let mut seen: HashMap<(&str, Option<usize>), Option<usize>> = HashMap::default();
-    for &mi in ms {
+    // Each distinct form (spelling, matched name) is judged once: `None` when it is
+    // not one of the entity's spellings here, else its index in `sp`.
+    let mut seen: HashMap<u32, Option<usize>> = HashMap::default();
+    for &(_, mi, form) in ms {
         let Some(m) = a.mentions.get(mi) else {
             continue;
         };
         if skip(m.span) {
             continue;
         }
-        let raw = m.span.slice(&a.text);
-        let slot = *seen.entry((raw, m.name)).or_insert_with(|| {
-            let declared = name_system(e, m.name);
+        let Some(&(raw, name)) = mentions.forms.get(form as usize) else {
+            continue;
+        };
+        let slot = *seen.entry(form).or_insert_with(|| {
+            let declared = name_system(e, name);
             // Only spellings the gazetteer lists (up to case, spaces and hyphens) are
             // the entity's spellings here; a recogniser that folds diacritics may match
             // the English "Soul" to "Sŏul", and such a surface is judged as an unlisted
@@ -93,7 +135,7 @@ pub(super) fn entity_spellings(
             }
             // A name broken over two lines is shown on one.
             let surface = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-            let system = spelling_system(declared, m.name.is_some(), &surface);
+            let system = spelling_system(declared, name.is_some(), &surface);
             let key = fold(&surface);
             Some(*index.entry(key).or_insert_with(|| {
                 sp.push(Spelling {
@@ -185,6 +227,7 @@ pub(super) fn build_index(
     ctx: &Context,
     raw: &[Finding],
     apparatus: &apparatus::Apparatus,
+    mentions: &Mentions,
     mut unlisted: Vec<crate::facts::UnlistedName>,
 ) -> crate::facts::NameIndex {
     use crate::facts::{EntityNames, NameIndex, Spelled};
@@ -217,16 +260,14 @@ pub(super) fn build_index(
         let i = v.partition_point(|r| r.end <= span.start);
         v.get(i).is_some_and(|r| r.overlaps(span))
     };
-    let mut by_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, m) in a.mentions.iter().enumerate() {
-        by_entity.entry(m.entity).or_default().push(i);
-    }
     let mut entities = Vec::new();
-    for (eidx, ms) in by_entity {
+    for (eidx, ms) in mentions.entities() {
         let Some(e) = g.entities.get(eidx) else {
             continue;
         };
-        let sp = entity_spellings(a, e, eidx, &ms, |s| hit(OCR, s) || apparatus.contains(s));
+        let sp = entity_spellings(a, e, eidx, ms, mentions, |s| {
+            hit(OCR, s) || apparatus.contains(s)
+        });
         if sp.is_empty() {
             continue;
         }
@@ -384,19 +425,23 @@ pub(super) fn check_entities(
     ctx: &Context,
     claimed: &mut blocks::Claimed,
     apparatus: &apparatus::Apparatus,
+    mentions: &Mentions,
     votes: &Votes,
     out: &mut Vec<Finding>,
 ) {
     let g = &a.knowledge(ctx).gazetteer;
-    let mut by_entity: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, m) in a.mentions.iter().enumerate() {
-        by_entity.entry(m.entity).or_default().push(i);
-    }
-    for (eidx, ms) in by_entity {
+    for (eidx, ms) in mentions.entities() {
         let Some(e) = g.entities.get(eidx) else {
             continue;
         };
-        let mut sp = entity_spellings(a, e, eidx, &ms, |s| {
+        // One form gives one spelling at most: nothing to compare.
+        if ms
+            .windows(2)
+            .all(|w| w.first().map(|x| x.2) == w.last().map(|x| x.2))
+        {
+            continue;
+        }
+        let mut sp = entity_spellings(a, e, eidx, ms, mentions, |s| {
             claimed.is_claimed(s) || apparatus.contains(s)
         });
         if sp.len() < 2 {

@@ -171,7 +171,12 @@ pub fn check_and_index(
     let first = out.len();
     check_ocr(a, ctx, &blocks, &mut claimed, out);
     let apparatus = blocks::apparatus_of(a, &blocks);
-    let grams = blocks::grams_of_blocks(a, &blocks, &apparatus);
+    // The editor's versions: the n-grams that may matter, from the join kept across
+    // versions; `check`: every n-gram (the same groups and candidates, see [`join`]).
+    let grams = match memo {
+        Some(m) => join::grams_kept(a, m, &blocks, &apparatus),
+        None => blocks::grams_of_blocks(a, &blocks, &apparatus),
+    };
     let candidates = index.then(|| {
         let mut damaged: Vec<Span> = out
             .get(first..)
@@ -190,9 +195,19 @@ pub fn check_and_index(
     // The n-grams are the largest transient of the pass: gone before the next steps.
     drop(grams);
     let votes = blocks::votes_of_blocks(&blocks);
-    check_entities(a, ctx, &mut claimed, &apparatus, &votes, out);
+    let mentions = entities::Mentions::of(a);
+    check_entities(a, ctx, &mut claimed, &apparatus, &mentions, &votes, out);
     check_unlisted(a, ctx, &mut claimed, groups, &votes, out);
-    candidates.map(|c| build_index(a, ctx, out.get(first..).unwrap_or(&[]), &apparatus, c))
+    candidates.map(|c| {
+        build_index(
+            a,
+            ctx,
+            out.get(first..).unwrap_or(&[]),
+            &apparatus,
+            &mentions,
+            c,
+        )
+    })
 }
 
 pub(super) fn name_system(e: &Entity, name: Option<usize>) -> Option<System> {
@@ -206,6 +221,7 @@ mod across;
 mod apparatus;
 pub mod blocks;
 mod entities;
+mod join;
 mod ocr_damage;
 mod spellings;
 mod unlisted;

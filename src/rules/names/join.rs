@@ -1,0 +1,567 @@
+//! The names rules' document-wide join of the blocks' n-grams, kept from one version
+//! of a document to the next (the editor's incremental analysis, issue #14).
+//!
+//! [`group_grams`] and [`unlisted_candidates`] read every n-gram of the document, but
+//! only the n-grams of a few spellings can end in a group or a candidate: a fold
+//! (folded spelling) that shares a romanisation key with another fold of the document
+//! in some language, or one of whose written forms could be a candidate (a
+//! convention's marks, a Russian surname). The join keeps, across versions, each
+//! fold's written forms with their counts over the document's blocks, and for each
+//! language the folds each key reaches; an edit removes the contributions of the
+//! blocks that went and adds those of the blocks that came (counted:
+//! [`crate::memo::JoinedMemo::joined`]), and no block that stayed is read again for
+//! that. Each version then hands both passes the n-grams of those folds only, in
+//! document order and filtered as [`blocks::grams_of_blocks`] filters them (words
+//! needed mid-sentence, the apparatus, the entity). Both passes decide fold by fold:
+//! a fold left out shares no key with any other (its group would be itself alone) and
+//! has no form that could be a candidate, so they find what they find on every
+//! n-gram. The counts are over every n-gram of a block, whether or not this
+//! version's filters keep it: a superset, which the per-version pass narrows.
+
+use super::blocks::{BlockAt, NamesMemo};
+use super::*;
+use crate::names::romanise::block::BlockNames;
+use std::sync::Arc;
+
+const LANGS: [Language; 3] = [Language::Korean, Language::Chinese, Language::Russian];
+
+/// The longest n-gram a language's groups compare (Russian: single words).
+fn max_n(lang: Language) -> usize {
+    if lang == Language::Russian { 1 } else { 3 }
+}
+
+/// The join kept in [`NamesMemo`] between versions.
+#[derive(Default)]
+pub(super) struct Join {
+    /// Folds by text, and their entries in `folds` (ids freed when a fold goes).
+    ids: HashMap<Box<str>, u32>,
+    folds: Vec<Fold>,
+    free: Vec<u32>,
+    /// The blocks of the last version, by the address of their kept work (one entry
+    /// for all the blocks that share it: the same text in several places).
+    held: HashMap<usize, Held>,
+    /// Folded words written mid-sentence, and how many blocks write each.
+    mid: HashMap<Arc<str>, u32>,
+    /// Per language (in [`LANGS`] order): each romanisation key of a live written
+    /// form, and the folds that reach it (with how many of their forms do).
+    keys: [HashMap<String, Vec<(u32, u32)>>; 3],
+}
+
+struct Held {
+    names: Arc<BlockNames>,
+    /// How many blocks of the version have this work.
+    count: u32,
+    /// The fold of each of its n-grams.
+    ids: Vec<u32>,
+}
+
+#[derive(Default)]
+struct Fold {
+    text: Box<str>,
+    /// N-grams of the document with this fold.
+    grams: u32,
+    forms: Vec<Form>,
+    /// Keys this fold shares with another fold (over the languages).
+    shared: u32,
+    /// Forms that could be a candidate name.
+    cand: u32,
+}
+
+/// A written form of a fold, as an n-gram of `n` words.
+struct Form {
+    name: Box<str>,
+    n: usize,
+    count: u32,
+    cand: bool,
+}
+
+/// Whether an n-gram `name` of `n` words could be a name nobody listed
+/// ([`unlisted_candidates`] asks this of a fold's first n-gram).
+fn could_be_candidate(name: &str, n: usize) -> bool {
+    LANGS.into_iter().any(|lang| {
+        if lang == Language::Russian && n > 1 {
+            return false;
+        }
+        let system = guess_in(lang, name).or_else(|| {
+            (lang == Language::Russian && russian_surname(name)).then_some(System::Other)
+        });
+        system.is_some()
+            && distinctive(lang, name)
+            && comparable(name)
+            && !keys(lang, name).is_empty()
+    })
+}
+
+/// The keys [`group_grams`] gives a form in each language it compares it in.
+fn form_keys(name: &str, n: usize) -> impl Iterator<Item = (usize, std::sync::Arc<Vec<String>>)> {
+    let ok = comparable(name);
+    LANGS
+        .into_iter()
+        .enumerate()
+        .filter(move |&(_, lang)| ok && n <= max_n(lang))
+        .map(move |(l, lang)| (l, keys(lang, name)))
+}
+
+impl Join {
+    /// Bring the join to the blocks of this version. Returns how many blocks'
+    /// contributions were added or removed.
+    fn update(&mut self, blocks: &[BlockAt]) -> usize {
+        let mut now: HashMap<usize, (u32, &Arc<BlockNames>)> = HashMap::default();
+        for b in blocks {
+            now.entry(Arc::as_ptr(&b.names) as usize)
+                .or_insert((0, &b.names))
+                .0 += 1;
+        }
+        let mut work = 0;
+        let fewer: Vec<(usize, u32)> = self
+            .held
+            .iter()
+            .filter_map(|(&p, h)| {
+                let n = now.get(&p).map_or(0, |x| x.0);
+                (n < h.count).then_some((p, h.count - n))
+            })
+            .collect();
+        for (p, k) in fewer {
+            if let Some(mut h) = self.held.remove(&p) {
+                self.remove(&h, k);
+                work += k as usize;
+                h.count -= k;
+                if h.count > 0 {
+                    self.held.insert(p, h);
+                }
+            }
+        }
+        for (p, (n, names)) in now {
+            let had = self.held.get(&p).map_or(0, |h| h.count);
+            if n <= had {
+                continue;
+            }
+            let mut h = match self.held.remove(&p) {
+                Some(h) => h,
+                None => Held {
+                    ids: names.grams.iter().map(|g| self.intern(&g.folded)).collect(),
+                    names: names.clone(),
+                    count: 0,
+                },
+            };
+            self.add(&h, n - had);
+            work += (n - had) as usize;
+            h.count = n;
+            self.held.insert(p, h);
+        }
+        work
+    }
+
+    fn intern(&mut self, fold: &str) -> u32 {
+        if let Some(&i) = self.ids.get(fold) {
+            return i;
+        }
+        let f = Fold {
+            text: fold.into(),
+            ..Fold::default()
+        };
+        let i = match self.free.pop() {
+            Some(i) => {
+                if let Some(slot) = self.folds.get_mut(i as usize) {
+                    *slot = f;
+                }
+                i
+            }
+            None => {
+                self.folds.push(f);
+                (self.folds.len() - 1) as u32
+            }
+        };
+        self.ids.insert(fold.into(), i);
+        i
+    }
+
+    /// Add `k` more blocks of `h`'s work.
+    fn add(&mut self, h: &Held, k: u32) {
+        for f in &h.names.mid {
+            *self.mid.entry(f.clone()).or_default() += k;
+        }
+        for (g, &id) in h.names.grams.iter().zip(&h.ids) {
+            let Some(fold) = self.folds.get_mut(id as usize) else {
+                continue;
+            };
+            fold.grams += k;
+            let at = fold
+                .forms
+                .iter()
+                .position(|f| f.n == g.n && *f.name == *g.name);
+            match at.and_then(|i| fold.forms.get_mut(i)) {
+                Some(form) => form.count += k,
+                None => {
+                    let cand = could_be_candidate(&g.name, g.n);
+                    fold.cand += u32::from(cand);
+                    fold.forms.push(Form {
+                        name: g.name.as_str().into(),
+                        n: g.n,
+                        count: k,
+                        cand,
+                    });
+                    for (l, ks) in form_keys(&g.name, g.n) {
+                        for key in ks.iter() {
+                            self.link(l, key, id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Remove `k` blocks of `h`'s work.
+    fn remove(&mut self, h: &Held, k: u32) {
+        for f in &h.names.mid {
+            if let Some(n) = self.mid.get_mut(f) {
+                *n = n.saturating_sub(k);
+                if *n == 0 {
+                    self.mid.remove(f);
+                }
+            }
+        }
+        for (g, &id) in h.names.grams.iter().zip(&h.ids) {
+            let Some(fold) = self.folds.get_mut(id as usize) else {
+                continue;
+            };
+            fold.grams = fold.grams.saturating_sub(k);
+            let Some(i) = fold
+                .forms
+                .iter()
+                .position(|f| f.n == g.n && *f.name == *g.name)
+            else {
+                continue;
+            };
+            let gone = match fold.forms.get_mut(i) {
+                Some(form) => {
+                    form.count = form.count.saturating_sub(k);
+                    form.count == 0
+                }
+                None => false,
+            };
+            if gone {
+                let form = fold.forms.swap_remove(i);
+                fold.cand = fold.cand.saturating_sub(u32::from(form.cand));
+                for (l, ks) in form_keys(&form.name, form.n) {
+                    for key in ks.iter() {
+                        self.unlink(l, key, id);
+                    }
+                }
+            }
+            let fold_gone = self
+                .folds
+                .get(id as usize)
+                .is_some_and(|f| f.grams == 0 && f.forms.is_empty());
+            if fold_gone && let Some(f) = self.folds.get_mut(id as usize) {
+                let text = std::mem::take(&mut f.text);
+                self.ids.remove(&text);
+                self.free.push(id);
+            }
+        }
+    }
+
+    /// One more form of fold `id` reaches `key` in language `l`.
+    fn link(&mut self, l: usize, key: &str, id: u32) {
+        let Some(map) = self.keys.get_mut(l) else {
+            return;
+        };
+        let list = match map.get_mut(key) {
+            Some(list) => list,
+            None => map.entry(key.to_string()).or_default(),
+        };
+        if let Some(e) = list.iter_mut().find(|e| e.0 == id) {
+            e.1 += 1;
+            return;
+        }
+        list.push((id, 1));
+        let newly: &[(u32, u32)] = match list.len() {
+            2 => list,
+            n if n > 2 => list.get(n - 1..).unwrap_or(&[]),
+            _ => &[],
+        };
+        for &(f, _) in newly {
+            if let Some(fold) = self.folds.get_mut(f as usize) {
+                fold.shared += 1;
+            }
+        }
+    }
+
+    /// One form fewer of fold `id` reaches `key` in language `l`.
+    fn unlink(&mut self, l: usize, key: &str, id: u32) {
+        let Some(map) = self.keys.get_mut(l) else {
+            return;
+        };
+        let Some(list) = map.get_mut(key) else {
+            return;
+        };
+        let Some(i) = list.iter().position(|e| e.0 == id) else {
+            return;
+        };
+        if let Some(e) = list.get_mut(i) {
+            e.1 = e.1.saturating_sub(1);
+            if e.1 > 0 {
+                return;
+            }
+        }
+        let was = list.len();
+        list.swap_remove(i);
+        let mut unshared: Vec<u32> = Vec::new();
+        if was >= 2 {
+            unshared.push(id);
+        }
+        if was == 2 {
+            unshared.extend(list.first().map(|e| e.0));
+        }
+        if list.is_empty() {
+            map.remove(key);
+        }
+        for f in unshared {
+            if let Some(fold) = self.folds.get_mut(f as usize) {
+                fold.shared = fold.shared.saturating_sub(1);
+            }
+        }
+    }
+
+    /// The n-grams of the folds that may end in a group or a candidate, in document
+    /// order, filtered as [`blocks::grams_of_blocks`] filters every n-gram.
+    fn grams<'b>(
+        &self,
+        a: &Analysis,
+        blocks: &'b [BlockAt],
+        apparatus: &apparatus::Apparatus,
+    ) -> Vec<Gram<'b>> {
+        let wanted: Vec<bool> = self
+            .folds
+            .iter()
+            .map(|f| f.shared > 0 || f.cand > 0)
+            .collect();
+        let wanted_id = |id: &u32| wanted.get(*id as usize).copied().unwrap_or(false);
+        let mut entity_at = None;
+        let mut grams: Vec<Gram> = Vec::new();
+        for b in blocks {
+            let Some(h) = self.held.get(&(Arc::as_ptr(&b.names) as usize)) else {
+                continue;
+            };
+            if !h.ids.iter().any(wanted_id) {
+                continue;
+            }
+            let ok: Vec<bool> = b
+                .names
+                .needs
+                .iter()
+                .map(|f| self.mid.contains_key(f))
+                .collect();
+            let entity_at = entity_at.get_or_insert_with(|| blocks::entity_finder(a));
+            for (g, id) in b.names.grams.iter().zip(&h.ids) {
+                if !wanted_id(id)
+                    || !g
+                        .needs
+                        .iter()
+                        .flatten()
+                        .all(|&i| ok.get(i as usize).copied().unwrap_or(false))
+                {
+                    continue;
+                }
+                let span = g.span.moved(0, b.base);
+                grams.push(Gram {
+                    n: g.n,
+                    span,
+                    name: std::borrow::Cow::Borrowed(&g.name),
+                    folded: std::borrow::Cow::Borrowed(&g.folded),
+                    entity: entity_at(span),
+                    apparatus: apparatus.contains(span),
+                });
+            }
+        }
+        grams
+    }
+}
+
+/// The n-grams [`group_grams`] and [`unlisted_candidates`] need of this version (see
+/// the module's documentation), the join kept in `memo` brought to its blocks.
+pub(super) fn grams_kept<'b>(
+    a: &Analysis,
+    memo: &NamesMemo,
+    blocks: &'b [BlockAt],
+    apparatus: &apparatus::Apparatus,
+) -> Vec<Gram<'b>> {
+    let mut join: Join = memo.take_join().unwrap_or_default();
+    let work = join.update(blocks);
+    memo.add_joined(work);
+    let grams = join.grams(a, blocks, apparatus);
+    memo.put_join(join);
+    grams
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze_str;
+
+    type SpellingKey = (String, Vec<Span>, usize, Option<System>, Vec<Option<usize>>);
+
+    fn groups_key(gs: &[Group]) -> Vec<(Language, usize, Vec<SpellingKey>)> {
+        gs.iter()
+            .map(|g| {
+                let sp = g
+                    .spellings
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.text.clone(),
+                            s.occs.clone(),
+                            s.weight,
+                            s.system,
+                            s.entities.clone(),
+                        )
+                    })
+                    .collect();
+                (g.lang, g.longest, sp)
+            })
+            .collect()
+    }
+
+    /// The kept join's n-grams give the groups and candidates every n-gram gives.
+    /// Returns how many n-grams the join handed over, and how many there are.
+    fn same_as_every_gram(text: &str, memo: &NamesMemo) -> (usize, usize) {
+        let a = analyze_str(text);
+        let config = crate::config::Config::default();
+        let knowledge = crate::facts::Knowledge::embedded();
+        let ctx = Context {
+            config: &config,
+            knowledge: &knowledge,
+        };
+        let lexicon = &a.knowledge(&ctx).lexicon;
+        let blocks = blocks::blocks_of(&a, lexicon, Some(memo));
+        let app = blocks::apparatus_of(&a, &blocks);
+        let all = blocks::grams_of_blocks(&a, &blocks, &app);
+        let kept = grams_kept(&a, memo, &blocks, &app);
+        assert_eq!(
+            groups_key(&group_grams(&kept)),
+            groups_key(&group_grams(&all)),
+            "groups of {text:.80}"
+        );
+        // Every third n-gram "damaged", so that the filter is exercised too.
+        let damaged = |s: Span| s.start.is_multiple_of(3);
+        assert_eq!(
+            unlisted_candidates(&kept, damaged),
+            unlisted_candidates(&all, damaged),
+            "candidates of {text:.80}"
+        );
+        memo.sweep();
+        (kept.len(), all.len())
+    }
+
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n.max(1)
+        }
+    }
+
+    /// Edits that make and unmake groups in other blocks, change a fold's first
+    /// written form (SEOUL before Seoul), a sentence's first word that counts only
+    /// when another block writes it mid-sentence, and candidates.
+    const INSERTS: &[&str] = &[
+        "Sŏul ",
+        " Seoul",
+        "SEOUL. ",
+        "\n\nHsu went home. ",
+        " Then Hsu Hsiang-ch\u{2019}ien left, and Xu Xiangqian stayed. ",
+        " Kim Il-sŏng met Kim Il Sung. ",
+        " Tchistiakov and Chistyakov. ",
+        " Pak Heon-yeong [Pak Hon Yong] ",
+        " Ch\u{2019}en Yi\n\nor ",
+        "x",
+        "\n\n",
+    ];
+
+    #[test]
+    fn the_kept_join_gives_what_every_gram_gives() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut text = std::fs::read_to_string(root.join("bajanov-1995.md")).unwrap_or_default();
+        let mut real: Vec<_> = std::fs::read_dir(root.join("real"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        real.sort();
+        for p in real.iter().take(3) {
+            text.push_str("\n\n");
+            text.push_str(&std::fs::read_to_string(p).unwrap_or_default());
+        }
+        assert!(text.len() > 12_000, "{}", text.len());
+        let memo = NamesMemo::default();
+        let (kept, all) = same_as_every_gram(&text, &memo);
+        // The join hands over a part of the n-grams only.
+        assert!(kept < all / 2, "{kept} of {all} n-grams");
+        let mut rng = Lcg(0x6a7);
+        for _ in 0..60 {
+            let mut at = rng.next(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            if rng.next(3) == 0 {
+                let mut end = (at + rng.next(60)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.replace_range(at..end.max(at), "");
+            } else {
+                text.insert_str(at, INSERTS[rng.next(INSERTS.len())]);
+            }
+            same_as_every_gram(&text, &memo);
+        }
+        // A version without one of the last one's blocks, then the whole text gone.
+        same_as_every_gram("Seoul and Sŏul.\n", &memo);
+        same_as_every_gram("", &memo);
+        assert!(memo.joined() > 0);
+    }
+
+    /// The join of a version equals the join built afresh from its blocks: what the
+    /// blocks that went took with them is gone (no fold, key or count left over).
+    #[test]
+    fn a_kept_join_holds_what_a_fresh_one_holds() {
+        let base = "Seoul fell. Sŏul [sic] rose.\n\nKim Il-sŏng met Kim Il Sung.\n\nTchistiakov and Chistyakov.\n";
+        let config = crate::config::Config::default();
+        let knowledge = crate::facts::Knowledge::embedded();
+        let ctx = Context {
+            config: &config,
+            knowledge: &knowledge,
+        };
+        let mut kept = Join::default();
+        for text in [base, "Seoul fell.\n", base, "", base] {
+            let a = analyze_str(text);
+            let blocks = blocks::blocks_of(&a, &a.knowledge(&ctx).lexicon, None);
+            kept.update(&blocks);
+            let mut fresh = Join::default();
+            fresh.update(&blocks);
+            let live = |j: &Join| {
+                let mut v: Vec<(String, u32, u32, u32, usize)> = j
+                    .ids
+                    .iter()
+                    .filter_map(|(t, &i)| j.folds.get(i as usize).map(|f| (t, f)))
+                    .map(|(t, f)| (t.to_string(), f.grams, f.shared, f.cand, f.forms.len()))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(live(&kept), live(&fresh), "{text}");
+            let keys = |j: &Join| -> Vec<usize> { j.keys.iter().map(|m| m.len()).collect() };
+            assert_eq!(keys(&kept), keys(&fresh), "{text}");
+            let mut mid: Vec<_> = kept.mid.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+            let mut mid_fresh: Vec<_> =
+                fresh.mid.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+            mid.sort();
+            mid_fresh.sort();
+            assert_eq!(mid, mid_fresh, "{text}");
+        }
+    }
+}
