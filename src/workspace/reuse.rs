@@ -87,27 +87,42 @@ fn occurrences(n: &NameIndex) -> impl Iterator<Item = Span> + '_ {
         .chain(n.unlisted.iter().flat_map(|u| u.occs.iter().copied()))
 }
 
-/// Two name indexes alike but for where their names are written.
-fn same_shape(a: &NameIndex, b: &NameIndex) -> bool {
-    a.entities.len() == b.entities.len()
-        && a.unlisted.len() == b.unlisted.len()
-        && a.entities.iter().zip(&b.entities).all(|(x, y)| {
-            x.id == y.id
-                && x.kind == y.kind
-                && x.mixed == y.mixed
-                && x.spellings.len() == y.spellings.len()
-                && x.spellings.iter().zip(&y.spellings).all(|(s, t)| {
-                    s.text == t.text && s.system == t.system && s.occs.len() == t.occs.len()
-                })
-        })
-        && a.unlisted.iter().zip(&b.unlisted).all(|(x, y)| {
-            x.lang == y.lang
-                && x.text == y.text
-                && x.system == y.system
-                && x.mixed == y.mixed
-                && x.occs.len() == y.occs.len()
-                && (std::sync::Arc::ptr_eq(&x.keys, &y.keys) || x.keys == y.keys)
-        })
+/// How a name index compares with the last one: `None` when they differ in anything
+/// but where their names are written; else whether the places are the same too. One
+/// walk (every document is compared on every keystroke).
+fn alike(a: &NameIndex, b: &NameIndex) -> Option<bool> {
+    if a.entities.len() != b.entities.len() || a.unlisted.len() != b.unlisted.len() {
+        return None;
+    }
+    let mut same_places = true;
+    for (x, y) in a.entities.iter().zip(&b.entities) {
+        if x.id != y.id
+            || x.kind != y.kind
+            || x.mixed != y.mixed
+            || x.spellings.len() != y.spellings.len()
+        {
+            return None;
+        }
+        for (s, t) in x.spellings.iter().zip(&y.spellings) {
+            if s.occs.len() != t.occs.len() || s.system != t.system || s.text != t.text {
+                return None;
+            }
+            same_places = same_places && s.occs == t.occs;
+        }
+    }
+    for (x, y) in a.unlisted.iter().zip(&b.unlisted) {
+        if x.lang != y.lang
+            || x.system != y.system
+            || x.mixed != y.mixed
+            || x.occs.len() != y.occs.len()
+            || x.text != y.text
+            || !(std::sync::Arc::ptr_eq(&x.keys, &y.keys) || x.keys == y.keys)
+        {
+            return None;
+        }
+        same_places = same_places && x.occs == y.occs;
+    }
+    Some(same_places)
 }
 
 /// The first lines of a text, as far as a document's `kind:` may be read from them
@@ -210,29 +225,32 @@ impl Kept {
     /// then kept for the next call.
     fn moved(&mut self, docs: &[Doc], only: usize) -> Option<Vec<Finding>> {
         let doc = docs.get(only)?;
-        if self.only != only
-            || self.paths.len() != docs.len()
-            || head(doc.text) != self.head
-            || !docs
-                .iter()
-                .zip(self.paths.iter().zip(&self.names))
-                .all(|(d, (p, n))| d.path == p && same_shape(n, d.names))
-            || !occurrences(doc.names)
-                .zip(&self.surfaces)
-                .all(|(o, s)| o.slice(doc.text) == &**s)
-        {
+        if self.only != only || self.paths.len() != docs.len() || head(doc.text) != self.head {
             return None;
         }
-        // The documents whose names moved, by path, with how they moved.
+        // The documents whose names moved, with how they moved.
         let mut moves: Vec<(usize, Vec<Group>)> = Vec::new();
-        for (i, (d, n)) in docs.iter().zip(&self.names).enumerate() {
-            if occurrences(n).ne(occurrences(d.names)) {
+        for (i, (d, (p, n))) in docs
+            .iter()
+            .zip(self.paths.iter().zip(&self.names))
+            .enumerate()
+        {
+            if d.path != p {
+                return None;
+            }
+            if !alike(n, d.names)? {
                 // A path two documents share cannot say which one moved.
                 if docs.iter().filter(|x| x.path == d.path).count() > 1 {
                     return None;
                 }
                 moves.push((i, groups(occurrences(n), occurrences(d.names))?));
             }
+        }
+        if !occurrences(doc.names)
+            .zip(&self.surfaces)
+            .all(|(o, s)| o.slice(doc.text) == &**s)
+        {
+            return None;
         }
         if moves.is_empty() {
             return Some(self.raw.clone());
