@@ -87,6 +87,15 @@ fn occurrences(n: &NameIndex) -> impl Iterator<Item = Span> + '_ {
         .chain(n.unlisted.iter().flat_map(|u| u.occs.iter().copied()))
 }
 
+/// How many occurrences a name index has.
+fn count(n: &NameIndex) -> usize {
+    n.entities
+        .iter()
+        .flat_map(|e| e.spellings.iter().map(|s| s.occs.len()))
+        .chain(n.unlisted.iter().map(|u| u.occs.len()))
+        .sum()
+}
+
 /// How a name index compares with the last one: `None` when they differ in anything
 /// but where their names are written; else whether the places are the same too. One
 /// walk (every document is compared on every keystroke).
@@ -153,9 +162,14 @@ struct Group {
 /// How the occurrences `old` of a document moved to `new` (the same occurrences, in
 /// the same order): groups in position order, each moved by one distance, apart from
 /// each other before and after. `None` when they did not move so.
-fn groups(old: impl Iterator<Item = Span>, new: impl Iterator<Item = Span>) -> Option<Vec<Group>> {
-    let mut pairs: Vec<(Span, Span)> = old.zip(new).collect();
-    pairs.sort_by_key(|(o, _)| (o.start, o.end));
+fn groups(
+    count: usize,
+    old: impl Iterator<Item = Span>,
+    new: impl Iterator<Item = Span>,
+) -> Option<Vec<Group>> {
+    let mut pairs: Vec<(Span, Span)> = Vec::with_capacity(count);
+    pairs.extend(old.zip(new));
+    pairs.sort_unstable_by_key(|(o, _)| (o.start, o.end));
     let mut out: Vec<Group> = Vec::new();
     // The current group's end in the new version.
     let mut new_end = 0usize;
@@ -243,7 +257,7 @@ impl Kept {
                 if docs.iter().filter(|x| x.path == d.path).count() > 1 {
                     return None;
                 }
-                moves.push((i, groups(occurrences(n), occurrences(d.names))?));
+                moves.push((i, groups(count(n), occurrences(n), occurrences(d.names))?));
             }
         }
         if !occurrences(doc.names)
@@ -304,7 +318,9 @@ mod tests {
     /// changed (touching, overlapping, reordered, resized) do not.
     #[test]
     fn groups_keep_every_relation() {
-        let moved = |old: &[Span], new: &[Span]| groups(old.iter().copied(), new.iter().copied());
+        let moved = |old: &[Span], new: &[Span]| {
+            groups(old.len(), old.iter().copied(), new.iter().copied())
+        };
         // Text deleted between two names, inserted after a third.
         let g = moved(
             &[sp(0, 5), sp(10, 15), sp(20, 25)],

@@ -561,3 +561,84 @@ fn moved_findings_equal_a_fresh_comparison_over_edits() {
         "the workspace has cross-file findings"
     );
 }
+
+/// Every one-character edit of a document (a letter or a space inserted, a character
+/// deleted or retyped in the other case, at every position: before, inside, between and after names, in the front
+/// matter), one after the other: the moved findings of the edited document and of the
+/// others equal a fresh comparison's every time.
+#[test]
+fn moved_findings_equal_a_fresh_comparison_at_every_position() {
+    let knowledge = Knowledge::embedded();
+    let config = Config::default();
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let base = "---\nkind: secondary\n---\n\nKim Il Sung returned to Sŏul. Sŏul had \
+                fallen; Mao Tse-tung wrote.\n\nThen Pak Hŏn-yŏng and Mao Tse-tung met in Sŏul.\n";
+    let others = [
+        "The army reached Seoul. Seoul was quiet; Kim Il-sung spoke.\n\n\
+         Mao Zedong answered. Pak Hon-yong left.\n",
+        "Seoul again. Kim Il-sung left Seoul; Mao Zedong and Pak Hon-yong stayed.\n",
+    ];
+    let others: Vec<_> = others
+        .iter()
+        .map(|t| analyze(Arc::from(*t), None, &ctx))
+        .collect();
+    let memos: Vec<workspace::AcrossMemo> = (0..3).map(|_| Default::default()).collect();
+    let mut versions: Vec<String> = vec![base.to_string()];
+    for (p, ch) in base.char_indices() {
+        // The same letter in the other case: the names stay where they were.
+        let flipped: String = if ch.is_uppercase() {
+            ch.to_lowercase().collect()
+        } else {
+            ch.to_uppercase().collect()
+        };
+        for edit in 0..4 {
+            let mut t = base.to_string();
+            match edit {
+                0 => t.insert(p, 'x'),
+                1 => t.insert(p, ' '),
+                2 => t.replace_range(p..p + ch.len_utf8(), ""),
+                _ if flipped.len() == ch.len_utf8() && flipped != ch.to_string() => {
+                    t.replace_range(p..p + ch.len_utf8(), &flipped)
+                }
+                _ => continue,
+            }
+            versions.push(t);
+        }
+    }
+    let mut found = 0;
+    for text in &versions {
+        let a = analyze(Arc::from(text.as_str()), None, &ctx);
+        let mut docs = vec![Doc {
+            path: "a.md",
+            text: &a.text,
+            names: &a.names,
+        }];
+        for (i, o) in others.iter().enumerate() {
+            docs.push(Doc {
+                path: ["b.md", "c.md"][i],
+                text: &o.text,
+                names: &o.names,
+            });
+        }
+        let fresh = workspace::findings(&docs, &ctx);
+        found += fresh.iter().map(Vec::len).sum::<usize>();
+        for (i, memo) in memos.iter().enumerate() {
+            let got = workspace::findings_for_reusing(memo, &docs, i, &ctx);
+            assert_eq!(got, fresh[i], "document {i} of {text:?}");
+        }
+    }
+    // The edits that touch no name (a third at least) were moved, not compared.
+    let compared = memos[0].computed();
+    assert!(
+        versions.len() - compared >= versions.len() / 3,
+        "{compared} of {}",
+        versions.len()
+    );
+    assert!(
+        found > versions.len(),
+        "the workspace has cross-file findings"
+    );
+}
