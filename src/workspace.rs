@@ -14,6 +14,9 @@ use crate::facts::Context;
 pub use crate::facts::Doc;
 use crate::finding::Finding;
 
+mod reuse;
+pub use reuse::AcrossMemo;
+
 pub use crate::facts::{EntityNames, Spelled, UnlistedName};
 
 /// The findings that comparing `docs` raises, one list per document (same order),
@@ -32,23 +35,51 @@ pub fn findings_for(docs: &[Doc], only: usize, ctx: &Context) -> Vec<Finding> {
         .unwrap_or_default()
 }
 
-fn run(docs: &[Doc], only: Option<usize>, ctx: &Context) -> Vec<Vec<Finding>> {
+/// [`findings_for`], with what `memo` kept from the last call for the same document:
+/// when no document's names changed but where they are written (the common
+/// keystroke: text typed or deleted away from any name), the last findings are moved
+/// to the new places instead of comparing the documents again. The result is exactly
+/// [`findings_for`]'s (see [`AcrossMemo`]).
+pub fn findings_for_reusing(
+    memo: &AcrossMemo,
+    docs: &[Doc],
+    only: usize,
+    ctx: &Context,
+) -> Vec<Finding> {
+    let Some(doc) = docs.get(only) else {
+        return Vec::new();
+    };
+    let raw = memo.raw(docs, only, ctx);
+    finish(doc, raw, ctx)
+}
+
+/// The cross-file rules' findings before configuration and suppression: every
+/// document's, or `docs[only]`'s alone.
+fn rules_raw(docs: &[Doc], only: Option<usize>, ctx: &Context) -> Vec<Vec<Finding>> {
     let mut out: Vec<Vec<Finding>> = vec![Vec::new(); docs.len()];
     for rule in crate::rules::CROSS_FILE {
         if (rule.enabled)(ctx) && ctx.config.level(rule.code) != Some(crate::config::Level::Off) {
             (rule.check)(docs, only, ctx, &mut out);
         }
     }
+    out
+}
+
+/// A document's raw cross-file findings configured, filtered by its suppression
+/// comments and sorted.
+fn finish(d: &Doc, f: Vec<Finding>, ctx: &Context) -> Vec<Finding> {
+    let mut f = crate::analysis::configure(f, ctx.config);
+    f = crate::suppress::filter(d.text, f);
+    crate::finding::sort(&mut f);
+    // One name read in two languages (Kao Kang) is reported once.
+    f.dedup_by(|x, y| x.span == y.span && x.code == y.code);
+    f
+}
+
+fn run(docs: &[Doc], only: Option<usize>, ctx: &Context) -> Vec<Vec<Finding>> {
     docs.iter()
-        .zip(out)
-        .map(|(d, f)| {
-            let mut f = crate::analysis::configure(f, ctx.config);
-            f = crate::suppress::filter(d.text, f);
-            crate::finding::sort(&mut f);
-            // One name read in two languages (Kao Kang) is reported once.
-            f.dedup_by(|x, y| x.span == y.span && x.code == y.code);
-            f
-        })
+        .zip(rules_raw(docs, only, ctx))
+        .map(|(d, f)| finish(d, f, ctx))
         .collect()
 }
 

@@ -33,21 +33,27 @@ pub async fn wait_ready(ready: &tokio::sync::watch::Sender<bool>) {
 
 /// The cross-file findings of `uri`, whose current analysis is `a`, against the other
 /// open documents (their latest analysis) and the workspace's unopened files governed
-/// by the same configuration (as `check` compares the files of one configuration).
+/// by the same configuration (as `check` compares the files of one configuration):
+/// exactly [`crate::workspace::findings_for`]'s, moved from the document's last
+/// comparison when nothing it reads changed ([`crate::workspace::AcrossMemo`]).
 pub fn across_for(st: &Shared, uri: &Uri, a: &Analysis) -> Vec<Finding> {
     let Some(e) = st.docs.get(uri) else {
         return Vec::new();
     };
     let res = e.res.clone();
     if a.names.is_empty() || !res.config.romanisation.across_files {
+        e.across_memo.clear();
         return Vec::new();
     }
+    let memo = e.across_memo.memo(&res);
     let docs = workspace_docs(st, uri, a);
     let ctx = Context {
         config: &res.config,
         knowledge: &res.knowledge,
     };
-    crate::workspace::findings_for(&docs, 0, &ctx)
+    // Compared again only when what the comparison reads changed; a keystroke that
+    // only moves names moves the last findings.
+    crate::workspace::findings_for_reusing(&memo, &docs, 0, &ctx)
 }
 
 /// The documents the cross-file rules compare with `uri` (analysed as `a`), `uri`

@@ -39,6 +39,8 @@ pub struct DocEntry {
     pub finished: Option<(u64, Arc<Analysis>)>,
     /// Cross-file findings computed for the analysis of this generation.
     pub across: Option<(u64, Arc<Vec<Finding>>)>,
+    /// What the last cross-file comparison of this document kept for the next.
+    pub across_memo: AcrossScope,
     /// An analysis of this document is under way (see [`super::scheduler`]).
     pub running: bool,
     /// The document changed while it ran: analyse the newest text next.
@@ -58,6 +60,7 @@ impl DocEntry {
             analysis: None,
             finished: None,
             across: None,
+            across_memo: AcrossScope::default(),
             running: false,
             dirty: false,
             runs: (generation, 0),
@@ -70,6 +73,38 @@ impl DocEntry {
             .as_ref()
             .filter(|(g, _)| *g == self.generation)
             .map(|(_, a)| a)
+    }
+}
+
+/// The memory of a document's cross-file comparison
+/// ([`crate::workspace::AcrossMemo`]), scoped to the configuration (and so the
+/// knowledge) it compared under: a document whose configuration is replaced starts
+/// afresh, and two configurations never share one.
+#[derive(Default)]
+pub struct AcrossScope(Mutex<Option<(Arc<Resolved>, Arc<crate::workspace::AcrossMemo>)>>);
+
+impl AcrossScope {
+    /// The memo for comparisons under `res`: the kept one if it was made for `res`,
+    /// else a new one (kept from now on).
+    pub fn memo(&self, res: &Arc<Resolved>) -> Arc<crate::workspace::AcrossMemo> {
+        let Ok(mut m) = self.0.lock() else {
+            return Arc::default();
+        };
+        match m.as_ref() {
+            Some((r, memo)) if Arc::ptr_eq(r, res) => memo.clone(),
+            _ => {
+                let memo: Arc<crate::workspace::AcrossMemo> = Arc::default();
+                *m = Some((res.clone(), memo.clone()));
+                memo
+            }
+        }
+    }
+
+    /// Forget the memo (the document is no longer compared).
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.0.lock() {
+            *m = None;
+        }
     }
 }
 

@@ -81,6 +81,8 @@ struct Guesses {
     chinese: Memo<Option<System>>,
     russian: Memo<Option<System>>,
     single_syllable: Memo<bool>,
+    /// [`same_name`] of a pair, keyed by [`pair_key`].
+    same_name: Memo<Option<(Language, System, System)>>,
 }
 
 /// Words remembered per guess (a few MB at most).
@@ -92,7 +94,19 @@ static MEMO: std::sync::LazyLock<Guesses> = std::sync::LazyLock::new(|| Guesses 
     chinese: Memo::new(MEMO_WORDS),
     russian: Memo::new(MEMO_WORDS),
     single_syllable: Memo::new(MEMO_WORDS),
+    same_name: Memo::new(MEMO_WORDS),
 });
+
+/// One key for an ordered pair of spellings: the first one's length in bytes, then
+/// both, so that no two different pairs write the same key.
+pub fn pair_key(a: &str, b: &str) -> String {
+    let mut k = String::with_capacity(a.len() + b.len() + 8);
+    k.push_str(&a.len().to_string());
+    k.push(':');
+    k.push_str(a);
+    k.push_str(b);
+    k
+}
 
 /// Which convention a spelling follows, when its letters say so: a breve ⇒
 /// McCune–Reischauer; an aspiration apostrophe ⇒ Wade–Giles if the word reads as
@@ -263,7 +277,16 @@ pub fn without_titles(name: &str) -> String {
 /// If `a` and `b` are one name in two romanisations, the language and the system each
 /// follows ([`System::Conventional`] for an unmarked Korean form, [`System::Other`] for
 /// an unmarked Chinese or Russian one). Equal spellings are one name too.
+///
+/// A pure function of the two spellings (no gazetteer, no configuration), so its
+/// answers are remembered process-wide: the names rules ask it for the same pairs in
+/// every version of a document and in every cross-file comparison.
 pub fn same_name(a: &str, b: &str) -> Option<(Language, System, System)> {
+    MEMO.same_name
+        .get_or(&pair_key(a, b), || same_name_uncached(a, b))
+}
+
+fn same_name_uncached(a: &str, b: &str) -> Option<(Language, System, System)> {
     // Abbreviations (U.N., USSR) are no romanisation of anything, and a single syllable
     // (Ch’en, Chen, Kim, Lee) is a surname or part of a name, never a name of its own
     // to compare: people who share it are not one person.

@@ -409,3 +409,236 @@ fn sources_keep_their_own_spellings() {
         );
     }
 }
+
+/// Issue #14: the server's cross-file findings of a document, moved from its last
+/// comparison when an edit only moves names ([`workspace::AcrossMemo`]), are exactly a
+/// fresh comparison's on every version — for the edited document and for the others
+/// (whose related places point into it) — and a keystroke that only moves names
+/// compares nothing.
+#[test]
+fn moved_findings_equal_a_fresh_comparison_over_edits() {
+    let knowledge = Knowledge::embedded();
+    let config = Config::default();
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let b_text = "The army reached Seoul. Seoul was quiet, and Kim Il-sung spoke there.\n\n\
+                  Mao Zedong answered. Mao Zedong wrote again.\n";
+    let c_text = "Seoul again, and Seoul. Kim Il-sung left for Seoul.\n";
+    let (b, c) = (
+        analyze(Arc::from(b_text), None, &ctx),
+        analyze(Arc::from(c_text), None, &ctx),
+    );
+    let mut text = String::from(
+        "---\nkind: secondary\n---\n\nKim Il Sung returned to Sŏul in June. The city of \
+         Sŏul had fallen.\n\nMao Tse-tung wrote to him. Then Mao Tse-tung left.\n",
+    );
+    // (what the edit does, whether it only moves names, the edit).
+    type Edit = fn(&mut String);
+    fn at(t: &str, s: &str) -> usize {
+        t.find(s).expect("the text to edit")
+    }
+    let edits: Vec<(&str, bool, Edit)> = vec![
+        ("insert inside a word before the names", true, |t| {
+            t.insert(at(t, "returned") + 3, 'x')
+        }),
+        ("delete that character", true, |t| {
+            t.remove(at(t, "retxurned") + 3);
+        }),
+        ("insert between two names", true, |t| {
+            t.insert_str(at(t, "had fallen"), "indeed ")
+        }),
+        ("a new paragraph before every name", true, |t| {
+            t.insert_str(at(t, "Kim Il Sung"), "A paragraph of plain words.\n\n")
+        }),
+        ("delete before a name", true, |t| {
+            t.replace_range(at(t, "plain ")..at(t, "plain ") + 6, "")
+        }),
+        ("text after the last name", true, |t| {
+            t.push_str("\nMore words.\n")
+        }),
+        ("a suppression comment", true, |t| {
+            t.insert_str(
+                at(t, "Mao Tse-tung wrote"),
+                "<!-- annalist-disable-next-line romanisation-inconsistent -->\n",
+            )
+        }),
+        ("remove the suppression comment", true, |t| {
+            let s = at(t, "<!--");
+            t.replace_range(s..at(t, "Mao Tse-tung wrote"), "")
+        }),
+        ("insert inside a name", false, |t| {
+            t.insert(at(t, "Sŏul indeed") + 3, 'x')
+        }),
+        ("delete it again", false, |t| {
+            t.remove(at(t, "Sŏxul indeed") + 3);
+        }),
+        ("a new spelling of a name", false, |t| {
+            t.push_str("\nThe troops left Seoul.\n")
+        }),
+        ("the new spelling's last occurrence removed", false, |t| {
+            let s = at(t, "\nThe troops left Seoul.\n");
+            t.replace_range(s..s + "\nThe troops left Seoul.\n".len(), "")
+        }),
+        ("the document becomes a source", false, |t| {
+            let s = at(t, "secondary");
+            t.replace_range(s..s + "secondary".len(), "primary")
+        }),
+        ("a spelling's last occurrence removed", false, |t| {
+            let s = at(t, " Then Mao Tse-tung left.");
+            t.replace_range(s..s + " Then Mao Tse-tung left.".len(), "")
+        }),
+        ("move after the change", true, |t| {
+            t.insert_str(at(t, "Kim Il Sung"), "So ")
+        }),
+    ];
+    let (memo_a, memo_b, memo_c) = (
+        workspace::AcrossMemo::default(),
+        workspace::AcrossMemo::default(),
+        workspace::AcrossMemo::default(),
+    );
+    let mut last_names = None;
+    let (mut seen_a, mut seen_related) = (false, false);
+    for step in 0..=edits.len() {
+        let what = if step == 0 {
+            "open"
+        } else {
+            let (what, _, edit) = &edits[step - 1];
+            edit(&mut text);
+            what
+        };
+        let a = analyze(Arc::from(text.as_str()), None, &ctx);
+        let docs = [
+            Doc {
+                path: "a.md",
+                text: &a.text,
+                names: &a.names,
+            },
+            Doc {
+                path: "b.md",
+                text: &b.text,
+                names: &b.names,
+            },
+            Doc {
+                path: "c.md",
+                text: &c.text,
+                names: &c.names,
+            },
+        ];
+        let fresh = workspace::findings(&docs, &ctx);
+        let before = (memo_a.computed(), memo_b.computed(), memo_c.computed());
+        for (i, memo) in [&memo_a, &memo_b, &memo_c].into_iter().enumerate() {
+            let got = workspace::findings_for_reusing(memo, &docs, i, &ctx);
+            assert_eq!(got, fresh[i], "document {i} after “{what}”");
+        }
+        seen_a |= !fresh[0].is_empty();
+        seen_related |= fresh[1]
+            .iter()
+            .any(|f| f.related.iter().any(|r| r.path.as_deref() == Some("a.md")));
+        let after = (memo_a.computed(), memo_b.computed(), memo_c.computed());
+        if step > 0 {
+            let moves = edits[step - 1].1;
+            if moves {
+                assert_eq!(after, before, "compared again after “{what}”");
+            } else {
+                assert!(after.0 > before.0, "not compared again after “{what}”");
+            }
+        }
+        // The steps that move names do change the index (its spans).
+        if step > 0 && edits[step - 1].1 && what != "text after the last name" {
+            assert_ne!(
+                last_names.as_ref(),
+                Some(&a.names),
+                "“{what}” moved nothing"
+            );
+        }
+        last_names = Some(a.names.clone());
+    }
+    assert_eq!(memo_a.computed(), 1 + edits.iter().filter(|e| !e.1).count());
+    assert!(
+        seen_a && seen_related,
+        "the workspace has cross-file findings"
+    );
+}
+
+/// Every one-character edit of a document (a letter or a space inserted, a character
+/// deleted or retyped in the other case, at every position: before, inside, between and after names, in the front
+/// matter), one after the other: the moved findings of the edited document and of the
+/// others equal a fresh comparison's every time.
+#[test]
+fn moved_findings_equal_a_fresh_comparison_at_every_position() {
+    let knowledge = Knowledge::embedded();
+    let config = Config::default();
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let base = "---\nkind: secondary\n---\n\nKim Il Sung returned to Sŏul. Sŏul had \
+                fallen; Mao Tse-tung wrote.\n\nThen Pak Hŏn-yŏng and Mao Tse-tung met in Sŏul.\n";
+    let others = [
+        "The army reached Seoul. Seoul was quiet; Kim Il-sung spoke.\n\n\
+         Mao Zedong answered. Pak Hon-yong left.\n",
+        "Seoul again. Kim Il-sung left Seoul; Mao Zedong and Pak Hon-yong stayed.\n",
+    ];
+    let others: Vec<_> = others
+        .iter()
+        .map(|t| analyze(Arc::from(*t), None, &ctx))
+        .collect();
+    let memos: Vec<workspace::AcrossMemo> = (0..3).map(|_| Default::default()).collect();
+    let mut versions: Vec<String> = vec![base.to_string()];
+    for (p, ch) in base.char_indices() {
+        // The same letter in the other case: the names stay where they were.
+        let flipped: String = if ch.is_uppercase() {
+            ch.to_lowercase().collect()
+        } else {
+            ch.to_uppercase().collect()
+        };
+        for edit in 0..4 {
+            let mut t = base.to_string();
+            match edit {
+                0 => t.insert(p, 'x'),
+                1 => t.insert(p, ' '),
+                2 => t.replace_range(p..p + ch.len_utf8(), ""),
+                _ if flipped.len() == ch.len_utf8() && flipped != ch.to_string() => {
+                    t.replace_range(p..p + ch.len_utf8(), &flipped)
+                }
+                _ => continue,
+            }
+            versions.push(t);
+        }
+    }
+    let mut found = 0;
+    for text in &versions {
+        let a = analyze(Arc::from(text.as_str()), None, &ctx);
+        let mut docs = vec![Doc {
+            path: "a.md",
+            text: &a.text,
+            names: &a.names,
+        }];
+        for (i, o) in others.iter().enumerate() {
+            docs.push(Doc {
+                path: ["b.md", "c.md"][i],
+                text: &o.text,
+                names: &o.names,
+            });
+        }
+        let fresh = workspace::findings(&docs, &ctx);
+        found += fresh.iter().map(Vec::len).sum::<usize>();
+        for (i, memo) in memos.iter().enumerate() {
+            let got = workspace::findings_for_reusing(memo, &docs, i, &ctx);
+            assert_eq!(got, fresh[i], "document {i} of {text:?}");
+        }
+    }
+    // The edits that touch no name (a third at least) were moved, not compared.
+    let compared = memos[0].computed();
+    assert!(
+        versions.len() - compared >= versions.len() / 3,
+        "{compared} of {}",
+        versions.len()
+    );
+    assert!(
+        found > versions.len(),
+        "the workspace has cross-file findings"
+    );
+}

@@ -175,7 +175,27 @@ pub(super) fn weigh(sp: &mut [Spelling]) {
 
 /// When two spellings of one entity are romanisations of one name (not a short form,
 /// not a different name of it): `Some(language if known)`.
+///
+/// A pure function of its arguments (no gazetteer, no configuration: the systems are
+/// passed in), asked again for the same pairs in every version of a document and every
+/// cross-file comparison; its answers are remembered process-wide ([`crate::memo`]).
 pub(crate) fn variant(
+    kind: EntityKind,
+    x: (&str, Option<System>),
+    y: (&str, Option<System>),
+) -> Option<Option<Language>> {
+    static MEMO: std::sync::LazyLock<crate::memo::Memo<Option<Option<Language>>>> =
+        std::sync::LazyLock::new(|| crate::memo::Memo::new(1 << 18));
+    let key = format!(
+        "{kind:?} {:?} {:?} {}",
+        x.1,
+        y.1,
+        romanise::pair_key(x.0, y.0)
+    );
+    MEMO.get_or(&key, || variant_uncached(kind, x, y))
+}
+
+fn variant_uncached(
     kind: EntityKind,
     x: (&str, Option<System>),
     y: (&str, Option<System>),
