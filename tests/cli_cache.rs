@@ -404,3 +404,35 @@ fn one_file_and_two_configurations_are_written_from_the_cache() {
         );
     }
 }
+
+/// A `--quiet` run keeps every drawn diagnostic in the cache, not only those it shows:
+/// the next run, quiet or not, is written from the cache (before, a collection only
+/// ever checked with `--quiet` drew everything again on every run).
+#[test]
+fn a_quiet_run_keeps_the_drawings_for_the_next_run() {
+    let d = collection();
+    let quiet = ["check", "--quiet", "--color", "never", "."];
+    let full = ["check", "--color", "never", "."];
+    let q = text(&run(d.path(), &quiet, None));
+    assert_eq!(
+        q,
+        text(&run(
+            d.path(),
+            &["check", "--no-cache", "--quiet", "--color", "never", "."],
+            None
+        ))
+    );
+    assert!(!q.contains("romanisation"), "{q}");
+    // The quiet run drew the findings it did not show: they are in the pack.
+    let cache = d.path().join(".annalist_cache");
+    let pack = &packs(&cache)[0];
+    let stored = fs::read(pack).unwrap_or_default();
+    let planted = plant(&stored, b"--> a.md", b"--> A.MD");
+    fs::write(pack, planted).unwrap_or_else(|e| panic!("{e}"));
+    let shown = text(&run(d.path(), &full, None));
+    assert!(shown.contains("--> A.MD"), "{shown}");
+    assert!(
+        text(&run(d.path(), &quiet, None)).contains("--> A.MD"),
+        "the quiet run reads the same drawings"
+    );
+}

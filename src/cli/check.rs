@@ -860,9 +860,12 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
     };
     // The human format draws every diagnostic first (in parallel), a file's own ones
     // from the cache when they were drawn under the same key; what was drawn afresh is
-    // kept. Not with --fix (a file that could not be written is shown unfixed) nor
-    // --quiet (only some are drawn).
-    let rendered = (format == Format::Human && !fixing && !args.quiet)
+    // kept. Not with --fix (a file that could not be written is shown unfixed); with
+    // --quiet (only the failing ones are shown) only when there is a cache to keep the
+    // drawings in: a quiet run that kept none would leave every later run, quiet or
+    // not, to draw them again instead of writing its output from the cache.
+    let keeps = packs.iter().any(Option::is_some);
+    let rendered = (format == Format::Human && !fixing && (!args.quiet || keeps))
         .then(|| shown::render_human(&report, &file_keys, &mut packs, &across_keys, opts.color));
     for pack in packs.into_iter().flatten() {
         pack.save();
@@ -886,7 +889,7 @@ fn run_inner(mut args: CheckArgs) -> io::Result<ExitCode> {
         }
     } else {
         match &rendered {
-            Some(r) => output::human::write_rendered(&report, r, &mut out)?,
+            Some(r) => output::human::write_rendered(&report, r, args.quiet, &mut out)?,
             None => output::write(&report, format, opts, &mut out)?,
         }
         out.flush()?;

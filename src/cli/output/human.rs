@@ -58,19 +58,29 @@ pub fn write(report: &Report, opts: WriteOptions, out: &mut dyn Write) -> io::Re
                 .collect()
         })
         .collect();
-    write_rendered(report, &rendered, out)
+    write_rendered(report, &rendered, false, out)
 }
 
 /// The human format from diagnostics already rendered ([`Rendering::diagnostic`]): for
-/// each file of `report`, one entry per diagnostic, `None` for one left out (`--quiet`).
+/// each file of `report`, one entry per diagnostic, `None` for one left out. With
+/// `quiet`, only the diagnostics that fail the run are written, whatever was drawn
+/// (`check --quiet` draws every diagnostic when it keeps them in the cache, so that
+/// the next run, quiet or not, is written from the cache).
 pub fn write_rendered(
     report: &Report,
     rendered: &[Vec<Option<String>>],
+    quiet: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    for r in rendered.iter().flatten().flatten() {
-        out.write_all(r.as_bytes())?;
-        out.write_all(b"\n\n")?;
+    for (f, drawn) in report.files.iter().zip(rendered) {
+        for (d, r) in f.diagnostics.iter().zip(drawn) {
+            let Some(r) = r else { continue };
+            if quiet && !reaches(d.severity, report.threshold) {
+                continue;
+            }
+            out.write_all(r.as_bytes())?;
+            out.write_all(b"\n\n")?;
+        }
     }
     writeln!(out, "{}", summary_line(report))
 }
