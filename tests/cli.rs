@@ -33,7 +33,7 @@ fn json_follows_the_contract() {
     let o = run_in(d.path(), &["check", "--format", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v = json(&o);
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     // Every checked Markdown file, sorted; not the .txt.
     assert_eq!(paths(&v), vec!["a/z.markdown", "b.md", "small.md"]);
     assert!(codes_of(&v, "b.md").contains(&PLANTED.to_string()));
@@ -51,8 +51,8 @@ fn json_follows_the_contract() {
                 .as_object()
                 .map(|o| o.keys().map(String::as_str).collect())
                 .unwrap_or_default();
-            assert_eq!(keys.len(), 5, "{keys:?}");
-            for k in ["code", "severity", "message", "range", "fixes"] {
+            assert_eq!(keys.len(), 6, "{keys:?}");
+            for k in ["code", "severity", "message", "range", "fixes", "related"] {
                 assert!(keys.contains(&k), "{k}");
             }
             let start = &diag["range"]["start"];
@@ -671,6 +671,23 @@ fn names_are_compared_across_the_files_of_a_run() {
     assert_eq!(codes_of(&v, "a.md"), ["romanisation-inconsistent"]);
     assert!(codes_of(&v, "docs/b.md").is_empty());
     assert!(codes_of(&v, "docs/c.md").is_empty());
+    // JSON (version 2) names the other files' places, as SARIF does.
+    let related = &v["files"][0]["diagnostics"][0]["related"];
+    let places: Vec<(&str, u64, u64)> = related
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let start = &r["range"]["start"];
+            Some((
+                r["path"].as_str()?,
+                start["line"].as_u64()?,
+                start["column"].as_u64()?,
+            ))
+        })
+        .collect();
+    assert!(places.contains(&("docs/b.md", 1, 18)), "{places:?}");
+    assert!(places.iter().any(|p| p.0 == "docs/c.md"), "{places:?}");
 
     let o = run_in(d.path(), &["check", "--color", "never", "."]);
     let human = stdout(&o);

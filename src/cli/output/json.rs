@@ -1,22 +1,25 @@
 //! `--format json`: the versioned contract.
 //!
 //! ```json
-//! {"version":1,
+//! {"version":2,
 //!  "files":[{"path":P,"diagnostics":[{"code":C,"severity":"error"|"warning"|"info"|"hint",
 //!    "message":M,"range":{"start":{"line":L,"column":K},"end":{"line":L,"column":K}},
-//!    "fixes":[{"title":T,"edits":[{"range":R,"new_text":S}]}]}]}],
+//!    "fixes":[{"title":T,"safe":B,"edits":[{"range":R,"new_text":S}]}],
+//!    "related":[{"path":P|null,"range":R,"message":M}]}]}],
 //!  "summary":{"files":N,"errors":N,"warnings":N,"infos":N,"hints":N}}
 //! ```
 //!
 //! Every checked file is listed, with or without diagnostics. Lines and columns are
-//! 1-based; columns count Unicode characters; `end` is exclusive. Nothing else is
-//! added to this shape without bumping `version`.
+//! 1-based; columns count Unicode characters; `end` is exclusive. A related place's
+//! `path` is `null` in the diagnostic's own file, else another checked file's path as
+//! listed. Nothing else is added to this shape without bumping `version` (version 1
+//! had neither `safe` nor `related`).
 
 use super::{Range, Report};
 use serde::Serialize;
 use std::io::{self, Write};
 
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -38,12 +41,23 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     range: JsonRange,
     fixes: Vec<JsonFix<'a>>,
+    related: Vec<JsonRelated<'a>>,
 }
 
 #[derive(Serialize)]
 struct JsonFix<'a> {
     title: &'a str,
+    /// Whether `annalist check --fix` applies it (a safe fix changes no source's words).
+    safe: bool,
     edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    /// `None` (`null`): the diagnostic's own file.
+    path: Option<&'a str>,
+    range: JsonRange,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -108,6 +122,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                             .iter()
                             .map(|fx| JsonFix {
                                 title: &fx.title,
+                                safe: fx.safe,
                                 edits: fx
                                     .edits
                                     .iter()
@@ -116,6 +131,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                                         new_text: &e.new_text,
                                     })
                                     .collect(),
+                            })
+                            .collect(),
+                        related: d
+                            .related
+                            .iter()
+                            .map(|r| JsonRelated {
+                                path: r.path.as_deref(),
+                                range: range(r.range),
+                                message: &r.message,
                             })
                             .collect(),
                     })
@@ -153,10 +177,15 @@ mod tests {
         assert_eq!(d["fixes"][0]["title"], "Replace with `Il`");
         assert_eq!(d["fixes"][0]["edits"][0]["new_text"], "Il");
         assert_eq!(d["fixes"][0]["edits"][0]["range"]["end"]["column"], 7);
+        assert_eq!(v["version"], 2);
+        assert_eq!(d["fixes"][0]["safe"], true);
+        assert_eq!(d["related"][0]["path"], Value::Null);
+        assert_eq!(d["related"][0]["message"], "the note");
+        assert_eq!(d["related"][0]["range"]["start"]["line"], 5);
+        assert_eq!(d["related"][0]["range"]["start"]["column"], 1);
         assert_eq!(
-            d["fixes"][0].as_object().map(|o| o.len()),
-            Some(2),
-            "no `safe` in version 1"
+            v["files"][0]["diagnostics"][1]["related"],
+            Value::Array(Vec::new())
         );
         assert_eq!(v["summary"]["warnings"], 1);
         assert_eq!(v["summary"]["hints"], 1);
