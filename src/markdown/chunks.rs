@@ -192,7 +192,7 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
                     }
                     // A comment opened anywhere and not closed on its line.
                     if open == Open::None
-                        && let Some(i) = line.windows(4).rposition(|w| w == b"<!--")
+                        && let Some(i) = memchr::memmem::rfind(line, b"<!--")
                         && !contains(&line[i..], b"-->")
                     {
                         open = Open::Html(b"-->");
