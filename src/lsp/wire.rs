@@ -481,9 +481,10 @@ mod tests {
 /// `serde_json::Value` tree: for a document with thousands of findings that tree (a
 /// map per range, position and related place) cost more time than the analysis and
 /// hundreds of megabytes (a 1 MB document with 5,000 findings: 415 MiB resident). So
-/// diagnostics are serialised straight to bytes ([`publish_diagnostics`]) and written
-/// by [`merge_output`], between the messages tower-lsp-server writes, which pass
-/// through it whole.
+/// diagnostics are serialised straight to bytes ([`publish_diagnostics`]; a document's
+/// own, written by [`super::published`] from its last publication, through
+/// [`publish_serialised`]) and written by [`merge_output`], between the messages
+/// tower-lsp-server writes, which pass through it whole.
 static DIRECT: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Vec<u8>>> =
     std::sync::OnceLock::new();
 
