@@ -56,6 +56,10 @@ fn html_block_end(line: &[u8]) -> Option<&'static [u8]> {
         .position(|b| *b != b' ' && *b != b'\t')
         .unwrap_or(line.len());
     let t = &line[i..];
+    // Every opening below starts with `<`: most lines are done here, with no copy.
+    if t.first() != Some(&b'<') {
+        return None;
+    }
     let lower: Vec<u8> = t.iter().take(12).map(|b| b.to_ascii_lowercase()).collect();
     for (open, close) in [
         (&b"<script"[..], &b"</script>"[..]),
