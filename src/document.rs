@@ -131,7 +131,13 @@ impl Document {
 
     /// Bring the text, the chunks and the model up to date with the rope.
     pub fn reparse(&mut self) {
-        self.text = Arc::from(self.rope.to_string().as_str());
+        // Sized once (`to_string` grows its buffer chunk by chunk, a megabyte copied
+        // several times over).
+        let mut text = String::with_capacity(self.rope.len_bytes());
+        for chunk in self.rope.chunks() {
+            text.push_str(chunk);
+        }
+        self.text = Arc::from(text);
         self.rechunk();
     }
 

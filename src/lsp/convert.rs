@@ -17,9 +17,21 @@ pub fn to_position(a: &Analysis, offset: usize, enc: Encoding) -> Position {
 }
 
 pub fn to_range(a: &Analysis, span: Span, enc: Encoding) -> Range {
+    range_in(&a.text, &a.lines, span, enc)
+}
+
+/// [`to_range`] in a text and its line index.
+pub fn range_in(text: &str, lines: &LineIndex, span: Span, enc: Encoding) -> Range {
+    let pos = |o: usize| {
+        let p = lines.position(text, o, enc);
+        Position {
+            line: p.line,
+            character: p.col,
+        }
+    };
     Range {
-        start: to_position(a, span.start, enc),
-        end: to_position(a, span.end, enc),
+        start: pos(span.start),
+        end: pos(span.end),
     }
 }
 
@@ -121,7 +133,7 @@ pub fn diagnostics(
     other: &(dyn Fn(&str, Span) -> Option<Location> + Sync),
     docs_url: Option<&str>,
 ) -> Vec<Diagnostic> {
-    let one = |f: &&Finding| diagnostic(a, uri, f, enc, other, docs_url);
+    let one = |f: &&Finding| diagnostic_in(&a.text, &a.lines, uri, f, enc, other, docs_url);
     if findings.len() > PARALLEL_DIAGNOSTICS {
         use rayon::prelude::*;
         findings.par_iter().with_min_len(64).map(one).collect()
@@ -140,6 +152,19 @@ pub fn diagnostic(
     other: &dyn Fn(&str, Span) -> Option<Location>,
     docs_url: Option<&str>,
 ) -> Diagnostic {
+    diagnostic_in(&a.text, &a.lines, uri, f, enc, other, docs_url)
+}
+
+/// [`diagnostic`] of a finding in a text and its line index.
+pub fn diagnostic_in(
+    text: &str,
+    lines: &LineIndex,
+    uri: &Uri,
+    f: &Finding,
+    enc: Encoding,
+    other: &dyn Fn(&str, Span) -> Option<Location>,
+    docs_url: Option<&str>,
+) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
         .related
         .iter()
@@ -147,7 +172,7 @@ pub fn diagnostic(
             let location = match &r.path {
                 None => Location {
                     uri: uri.clone(),
-                    range: to_range(a, r.span, enc),
+                    range: range_in(text, lines, r.span, enc),
                 },
                 Some(p) => other(p, r.span)?,
             };
@@ -160,7 +185,7 @@ pub fn diagnostic(
     // The rule's page, as the CLI links it; none without `docs_url` (never a dead link).
     let href = crate::rules::doc_url(docs_url, f.code).and_then(|u| u.parse::<Uri>().ok());
     Diagnostic {
-        range: to_range(a, f.span, enc),
+        range: range_in(text, lines, f.span, enc),
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.code.to_string())),
         code_description: href.map(|href| CodeDescription { href }),

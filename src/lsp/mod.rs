@@ -6,6 +6,8 @@
 //! - `configs`: one configuration per document, found as `annalist check` finds it.
 //! - `scheduler`: at most one analysis per document version; requests wait for it.
 //! - `publish`: diagnostics (own and cross-file findings), configuration problems.
+//! - `published`: a document's last publication, kept so that the next converts and
+//!   serialises only the diagnostics an edit touched.
 //! - `handlers/`: one file per group of requests (lifecycle, sync, hover, navigation,
 //!   edit, symbols, diagnostics).
 //! - `convert`: engine spans and findings ↔ LSP ranges, diagnostics, edits and
@@ -21,6 +23,7 @@ pub mod convert;
 pub mod folder_index;
 pub mod handlers;
 pub mod publish;
+pub mod published;
 pub mod scheduler;
 pub mod server;
 pub mod settings;

@@ -120,7 +120,7 @@ pub fn locate(st: &Shared, path: &str, span: Span, enc: Encoding) -> Option<Loca
 /// Recompute the cross-file findings of the open documents (but `except`) whose
 /// analysis is current. Returns, in push mode, the diagnostics to publish for those
 /// that changed, and whether any changed.
-pub fn refresh(st: &mut Shared, except: Option<&Uri>) -> (Vec<(Uri, Vec<Diagnostic>, i32)>, bool) {
+pub fn refresh(st: &mut Shared, except: Option<&Uri>) -> (Vec<(Uri, Vec<u8>, i32)>, bool) {
     let (pull, enc) = (st.pull, st.encoding);
     let uris: Vec<Uri> = st
         .docs
@@ -147,7 +147,11 @@ pub fn refresh(st: &mut Shared, except: Option<&Uri>) -> (Vec<(Uri, Vec<Diagnost
         }
         changed = true;
         if !pull {
-            out.push((u.clone(), diagnostics_of(st, &u, &a, &across, enc), version));
+            out.push((
+                u.clone(),
+                serialised_diagnostics(st, &u, &a, &across, enc),
+                version,
+            ));
         }
         if let Some(e) = st.docs.get_mut(&u) {
             e.across = Some((g, Arc::new(across)));
@@ -160,11 +164,11 @@ pub fn refresh(st: &mut Shared, except: Option<&Uri>) -> (Vec<(Uri, Vec<Diagnost
 /// again (`refresh_pull`).
 pub async fn send_refreshed(
     client: &Client,
-    publish: Vec<(Uri, Vec<Diagnostic>, i32)>,
+    publish: Vec<(Uri, Vec<u8>, i32)>,
     refresh_pull: bool,
 ) {
     for (u, diags, version) in publish {
-        super::wire::publish_diagnostics(client, u, diags, Some(version)).await;
+        super::wire::publish_serialised(client, u, diags, Some(version)).await;
     }
     if refresh_pull {
         let _ = client.workspace_diagnostic_refresh().await;
@@ -184,6 +188,45 @@ pub fn diagnostics_of(
     let docs_url = st.docs.get(uri).and_then(|e| e.res.config.docs_url.clone());
     let all = merged(&a.findings, across);
     super::convert::diagnostics(a, uri, &all, enc, &other, docs_url.as_deref())
+}
+
+/// [`diagnostics_of`], serialised (a JSON array), for publishing: what the document's
+/// last publication already holds is reused ([`super::published`]), and this one kept
+/// for the next.
+pub fn serialised_diagnostics(
+    st: &mut Shared,
+    uri: &Uri,
+    a: &Analysis,
+    across: &[Finding],
+    enc: Encoding,
+) -> Vec<u8> {
+    let mut kept = st
+        .docs
+        .get_mut(uri)
+        .map(|e| std::mem::take(&mut e.published))
+        .unwrap_or_default();
+    let st_ref: &Shared = st;
+    let other = |p: &str, s: Span| locate(st_ref, p, s, enc);
+    let docs_url = st_ref
+        .docs
+        .get(uri)
+        .and_then(|e| e.res.config.docs_url.clone());
+    let all = merged(&a.findings, across);
+    let out = kept.publish(
+        &super::published::Source {
+            text: &a.text,
+            lines: &a.lines,
+            uri,
+            enc,
+            docs_url: docs_url.as_deref(),
+            other: &other,
+        },
+        &all,
+    );
+    if let Some(e) = st.docs.get_mut(uri) {
+        e.published = kept;
+    }
+    out
 }
 
 /// Two lists sorted by [`crate::finding::sort`] as one, in the order that sorting them

@@ -11,7 +11,7 @@
 //!   becomes an error response (or a log line) and the server keeps serving.
 
 use super::configs::Resolved;
-use super::publish::{across_for, diagnostics_of, refresh, send_refreshed, wait_ready};
+use super::publish::{across_for, refresh, send_refreshed, serialised_diagnostics, wait_ready};
 use super::state::{Backend, DocEntry, internal, lock, run_analysis};
 use crate::document::Snapshot;
 use crate::facts::Analysis;
@@ -65,6 +65,8 @@ impl Backend {
                 })
                 .await;
                 let mut fresh = None;
+                // The analyses this one replaces: freed after the publication, off its way.
+                let mut replaced: Vec<Arc<Analysis>> = Vec::new();
                 let next = {
                     let mut st = lock(&state);
                     let Some(e) = st.docs.get_mut(&uri) else {
@@ -76,14 +78,18 @@ impl Backend {
                         Ok(a) => {
                             let a = Arc::new(a);
                             if e.finished.as_ref().is_none_or(|(g, _)| *g < generation) {
-                                e.finished = Some((generation, a.clone()));
+                                replaced.extend(
+                                    e.finished.replace((generation, a.clone())).map(|(_, o)| o),
+                                );
                             }
                             if e.generation == generation {
                                 let names_changed = e
                                     .analysis
                                     .as_ref()
                                     .is_none_or(|(_, old)| old.names != a.names);
-                                e.analysis = Some((generation, a.clone()));
+                                replaced.extend(
+                                    e.analysis.replace((generation, a.clone())).map(|(_, o)| o),
+                                );
                                 fresh = Some((a, names_changed));
                             }
                         }
@@ -120,6 +126,7 @@ impl Backend {
                     )
                     .await;
                 }
+                drop_later(replaced);
                 match next {
                     Some((s, g, r)) => {
                         snap = s;
@@ -214,7 +221,7 @@ async fn publish_fresh(
             .is_some_and(|(g, _)| *g == generation);
         let mine = if current && !done {
             let across = across_for(&st, uri, &a);
-            let diags = (!pull).then(|| diagnostics_of(&st, uri, &a, &across, enc));
+            let diags = (!pull).then(|| serialised_diagnostics(&mut st, uri, &a, &across, enc));
             if let Some(e) = st.docs.get_mut(uri) {
                 e.across = Some((generation, Arc::new(across)));
             }
@@ -231,9 +238,17 @@ async fn publish_fresh(
         (mine, others, pull)
     };
     if let Some(diags) = mine {
-        super::wire::publish_diagnostics(client, uri.clone(), diags, Some(snap.version)).await;
+        super::wire::publish_serialised(client, uri.clone(), diags, Some(snap.version)).await;
     }
     send_refreshed(client, others.0, pull && others.1).await;
+}
+
+/// Free `values` (a megabyte-sized analysis, when its last owner) on another thread:
+/// never on the way from an analysis to its publication.
+pub fn drop_later<T: Send + 'static>(values: Vec<T>) {
+    if !values.is_empty() {
+        rayon::spawn(move || drop(values));
+    }
 }
 
 #[cfg(test)]

@@ -41,6 +41,8 @@ pub struct DocEntry {
     pub across: Option<(u64, Arc<Vec<Finding>>)>,
     /// What the last cross-file comparison of this document kept for the next.
     pub across_memo: AcrossScope,
+    /// Its last publication of diagnostics (push mode), kept for the next.
+    pub published: super::published::Published,
     /// An analysis of this document is under way (see [`super::scheduler`]).
     pub running: bool,
     /// The document changed while it ran: analyse the newest text next.
@@ -61,6 +63,7 @@ impl DocEntry {
             finished: None,
             across: None,
             across_memo: AcrossScope::default(),
+            published: Default::default(),
             running: false,
             dirty: false,
             runs: (generation, 0),

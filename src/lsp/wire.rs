@@ -428,6 +428,38 @@ mod tests {
         assert_eq!(messages(&f.extract(false, true)), vec![A]);
     }
 
+    /// The notification around serialised diagnostics is what serialising the whole
+    /// notification gives.
+    #[test]
+    fn notification_bytes_equal_the_serialised_notification() {
+        use tower_lsp_server::ls_types::{Diagnostic, PublishDiagnosticsParams, Uri};
+        let uri: Uri = "file:///a%20b/c.md".parse().expect("uri");
+        let diags = vec![
+            Diagnostic {
+                message: "“x” \"y\"".into(),
+                ..Default::default()
+            },
+            Diagnostic::default(),
+        ];
+        let array = serde_json::to_vec(&diags).expect("serialise");
+        for version in [None, Some(0), Some(-3), Some(i32::MAX)] {
+            let want = serde_json::to_vec(&Notification {
+                jsonrpc: "2.0",
+                method: "textDocument/publishDiagnostics",
+                params: PublishDiagnosticsParams {
+                    uri: uri.clone(),
+                    diagnostics: diags.clone(),
+                    version,
+                },
+            })
+            .expect("serialise");
+            assert_eq!(
+                String::from_utf8_lossy(&notification_bytes(&uri, &array, version)),
+                String::from_utf8_lossy(&want)
+            );
+        }
+    }
+
     #[test]
     fn invalid_utf8_is_replaced() {
         let mut body = br#"{"jsonrpc":"2.0","method":"x","params":{"t":"a"#.to_vec();
@@ -449,9 +481,10 @@ mod tests {
 /// `serde_json::Value` tree: for a document with thousands of findings that tree (a
 /// map per range, position and related place) cost more time than the analysis and
 /// hundreds of megabytes (a 1 MB document with 5,000 findings: 415 MiB resident). So
-/// diagnostics are serialised straight to bytes ([`publish_diagnostics`]) and written
-/// by [`merge_output`], between the messages tower-lsp-server writes, which pass
-/// through it whole.
+/// diagnostics are serialised straight to bytes ([`publish_diagnostics`]; a document's
+/// own, written by [`super::published`] from its last publication, through
+/// [`publish_serialised`]) and written by [`merge_output`], between the messages
+/// tower-lsp-server writes, which pass through it whole.
 static DIRECT: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Vec<u8>>> =
     std::sync::OnceLock::new();
 
@@ -498,6 +531,51 @@ pub async fn publish_diagnostics(
             }
         }
         Err(e) => eprintln!("annalist lsp: diagnostics could not be serialised ({e})"),
+    }
+}
+
+/// The body of a `textDocument/publishDiagnostics` notification whose diagnostics are
+/// already serialised (`diagnostics`: a JSON array, as [`super::published::Published`]
+/// writes it): the bytes serialising the notification with those diagnostics gives.
+pub fn notification_bytes(
+    uri: &tower_lsp_server::ls_types::Uri,
+    diagnostics: &[u8],
+    version: Option<i32>,
+) -> Vec<u8> {
+    let uri = serde_json::to_vec(uri).unwrap_or_else(|_| b"null".to_vec());
+    let mut out = Vec::with_capacity(diagnostics.len() + uri.len() + 128);
+    out.extend_from_slice(
+        b"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":",
+    );
+    out.extend_from_slice(&uri);
+    out.extend_from_slice(b",\"diagnostics\":");
+    out.extend_from_slice(diagnostics);
+    if let Some(v) = version {
+        out.extend_from_slice(b",\"version\":");
+        out.extend_from_slice(v.to_string().as_bytes());
+    }
+    out.extend_from_slice(b"}}");
+    out
+}
+
+/// [`publish_diagnostics`] of diagnostics already serialised (a JSON array): written as
+/// they are when [`merge_output`] runs, else read back and sent through the client.
+pub async fn publish_serialised(
+    client: &tower_lsp_server::Client,
+    uri: tower_lsp_server::ls_types::Uri,
+    diagnostics: Vec<u8>,
+    version: Option<i32>,
+) {
+    let Some(tx) = DIRECT.get() else {
+        match serde_json::from_slice(&diagnostics) {
+            Ok(d) => client.publish_diagnostics(uri, d, version).await,
+            Err(e) => eprintln!("annalist lsp: diagnostics could not be read back ({e})"),
+        }
+        return;
+    };
+    let body = notification_bytes(&uri, &diagnostics, version);
+    if let Err(e) = tx.send(body) {
+        eprintln!("annalist lsp: the output has closed; diagnostics not sent ({e})");
     }
 }
 

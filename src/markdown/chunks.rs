@@ -56,6 +56,10 @@ fn html_block_end(line: &[u8]) -> Option<&'static [u8]> {
         .position(|b| *b != b' ' && *b != b'\t')
         .unwrap_or(line.len());
     let t = &line[i..];
+    // Every opening below starts with `<`: most lines are done here, with no copy.
+    if t.first() != Some(&b'<') {
+        return None;
+    }
     let lower: Vec<u8> = t.iter().take(12).map(|b| b.to_ascii_lowercase()).collect();
     for (open, close) in [
         (&b"<script"[..], &b"</script>"[..]),
@@ -192,7 +196,7 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
                     }
                     // A comment opened anywhere and not closed on its line.
                     if open == Open::None
-                        && let Some(i) = line.windows(4).rposition(|w| w == b"<!--")
+                        && let Some(i) = memchr::memmem::rfind(line, b"<!--")
                         && !contains(&line[i..], b"-->")
                     {
                         open = Open::Html(b"-->");
