@@ -540,8 +540,8 @@ pub(super) fn check_entities(
                     .iter()
                     .map(|f| kept::finding_moved(f, moved)),
             );
-            for &c in &j.value().claims {
-                claimed.claim(moved(c));
+            for c in &j.value().claims {
+                c.again(claimed, moved);
             }
             continue;
         }
@@ -557,14 +557,13 @@ pub(super) fn check_entities(
             out,
             &mut claims,
         );
-        for &c in &claims {
-            claimed.claim(c);
-        }
+        let spans: Vec<Span> = claims.clone();
+        let claims: Vec<kept::Claim> = claims
+            .into_iter()
+            .map(|c| kept::Claim::make(claimed, c))
+            .collect();
         let findings: Vec<Finding> = out.get(first..).unwrap_or(&[]).to_vec();
-        let spans = findings
-            .iter()
-            .flat_map(kept::finding_spans)
-            .chain(claims.iter().copied());
+        let spans = findings.iter().flat_map(kept::finding_spans).chain(spans);
         if now.len() == ms.len() && kept::Entry::<()>::within(&now, spans) {
             k.keep(
                 eidx,

@@ -222,7 +222,63 @@ pub(super) fn finding_spans(f: &Finding) -> impl Iterator<Item = Span> + '_ {
 /// claimed.
 pub(super) struct Judgement {
     pub(super) findings: Vec<Finding>,
-    pub(super) claims: Vec<Span>,
+    pub(super) claims: Vec<Claim>,
+}
+
+/// A span an entity's findings claimed, and the words that claimed when it lay in
+/// one block alone.
+pub(super) struct Claim {
+    span: Span,
+    words: Option<ClaimedWords>,
+}
+
+/// The words a claim marked, relative to its block; the block's work is held, so
+/// that no other block's can take its address while it is compared by address.
+struct ClaimedWords {
+    block: std::sync::Arc<crate::names::romanise::block::BlockNames>,
+    /// Where the span started in the block.
+    offset: usize,
+    words: Vec<Span>,
+}
+
+impl Claim {
+    /// Claim `span` in `claimed` now, and what to keep of it.
+    pub(super) fn make(claimed: &mut blocks::Claimed, span: Span) -> Claim {
+        let Some(b) = claimed.sole_block(span) else {
+            claimed.claim(span);
+            return Claim { span, words: None };
+        };
+        let (base, block) = (b.base, b.names.clone());
+        let mut words = Vec::new();
+        claimed.claim_words(span, &mut |w| words.push(w.moved(base, 0)));
+        let words = span.start.checked_sub(base).map(|offset| ClaimedWords {
+            block,
+            offset,
+            words,
+        });
+        Claim { span, words }
+    }
+
+    /// Claim again, in `claimed`, the span kept as `moved` says it moved: the words
+    /// kept when it lies at the same place of the same block (the same words), else
+    /// the words found now.
+    pub(super) fn again(&self, claimed: &mut blocks::Claimed, moved: impl Fn(Span) -> Span) {
+        let span = moved(self.span);
+        let same = self.words.as_ref().and_then(|w| {
+            let b = claimed.sole_block(span)?;
+            (std::sync::Arc::ptr_eq(&b.names, &w.block)
+                && span.start.checked_sub(b.base) == Some(w.offset))
+            .then_some((b.base, w))
+        });
+        match same {
+            Some((base, w)) => {
+                for &word in &w.words {
+                    claimed.claim_word(word.moved(0, base));
+                }
+            }
+            None => claimed.claim(span),
+        }
+    }
 }
 
 /// The spans of an entity's mentions now, in order.
