@@ -6,7 +6,8 @@
 //!
 //! `PHASES_DOCUMENT=path` analyses that document instead (e.g. the transcription
 //! `benches/lsp-compare.py` opens); `PHASES_EDITS=n` runs only the one-character edit
-//! row, n times, and reports it (for a profiler: `perf record`).
+//! row, n times, and reports it (for a profiler: `perf record`); `PHASES_NAMES_EDITS=n`
+//! the names rules' row on the editor's path (their memo kept between versions).
 #![allow(clippy::print_stdout)] // a report on standard output is what this program is for
 
 #[path = "../tests/common/mod.rs"]
@@ -86,6 +87,48 @@ fn main() {
         );
         return;
     }
+    // The names rules alone on the editor's path: their work kept from the last
+    // version (blocks, join, entities' judgements), alternating between the two texts.
+    let names_edit_row = |runs: usize| {
+        let memo = annalist::rules::names::NamesMemo::default();
+        let mid =
+            a.md.blocks
+                .get(a.md.blocks.len() / 2)
+                .map(|b| b.content.start + 3)
+                .unwrap_or(0);
+        let edited = format!("{}x{}", &text[..mid], &text[mid..]);
+        let b = analysis::analyze(
+            Arc::from(edited.as_str()),
+            Some(annalist::document::parse_model(&edited)),
+            &ctx,
+        );
+        let versions = [&a, &b];
+        let mut k = 0;
+        time(runs, || {
+            k += 1;
+            let mut out = Vec::new();
+            let index = annalist::rules::names::check_and_index(
+                versions[k % 2],
+                &ctx,
+                &mut out,
+                true,
+                Some(&memo),
+            );
+            memo.sweep();
+            (out, index)
+        })
+    };
+    if let Some(n) = std::env::var("PHASES_NAMES_EDITS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        let d = names_edit_row(n);
+        println!(
+            "names rules, one-character edit, median of {n}: {:.2} ms",
+            d.as_secs_f64() * 1000.0
+        );
+        return;
+    }
     let rows: Vec<(&str, Duration)> = vec![
         (
             "parse (pulldown-cmark, chunked)",
@@ -148,6 +191,10 @@ fn main() {
                 annalist::rules::dates::check(&a, &ctx, &mut out);
                 out
             }),
+        ),
+        (
+            "  rules: names reusing the last version, edit",
+            names_edit_row(4 * runs),
         ),
         (
             "  rules: names, with the cross-file index",

@@ -71,6 +71,12 @@ impl Reuse {
         self.names.joined()
     }
 
+    /// Gazetteer entities the names rules judged afresh (their findings, their index
+    /// entries) rather than reused from the last version, since this was made.
+    pub fn names_rejudged(&self) -> usize {
+        self.names.recomputed()
+    }
+
     /// Forget the kept mentions unless they were read with this front matter.
     pub(crate) fn front_matter_is(&self, fm: &str) {
         if let Ok(mut kept) = self.front_matter.lock()

@@ -182,6 +182,10 @@ pub struct JoinedMemo<V> {
     /// Blocks' contributions added to or removed from the join since the memo was
     /// made: the tests' count of the join's work.
     joined: AtomicUsize,
+    /// Results of document-wide parts recomputed rather than kept (the pass says
+    /// what a part is; the names rules: entities judged afresh), since the memo was
+    /// made: the tests' count.
+    recomputed: AtomicUsize,
 }
 
 impl<V: Clone> Default for JoinedMemo<V> {
@@ -190,6 +194,7 @@ impl<V: Clone> Default for JoinedMemo<V> {
             blocks: BlockMemo::default(),
             join: Mutex::new(None),
             joined: AtomicUsize::new(0),
+            recomputed: AtomicUsize::new(0),
         }
     }
 }
@@ -258,6 +263,16 @@ impl<V: Clone> JoinedMemo<V> {
     /// Blocks' contributions added to or removed from the join since the memo was made.
     pub fn joined(&self) -> usize {
         self.joined.load(Ordering::Relaxed)
+    }
+
+    /// Count `n` results of the pass's document-wide parts recomputed.
+    pub fn add_recomputed(&self, n: usize) {
+        self.recomputed.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Results of the document-wide parts recomputed since the memo was made.
+    pub fn recomputed(&self) -> usize {
+        self.recomputed.load(Ordering::Relaxed)
     }
 }
 

@@ -164,6 +164,8 @@ fn an_edit_recomputes_only_the_blocks_it_touches() {
     let opened = reusing(&text, &ctx, &reuse);
     let (m0, d0, c0, n0) = reuse.computed();
     let j0 = reuse.names_joined();
+    let r0 = reuse.names_rejudged();
+    assert!(r0 > 5, "the first version judges every entity ({r0})");
     assert!(j0 > 20, "the first version joins every block ({j0})");
     assert!(
         m0 > 20 && d0 > 20 && c0 > 20 && n0 > 20,
@@ -197,8 +199,91 @@ fn an_edit_recomputes_only_the_blocks_it_touches() {
         "an edit in one paragraph updated the join by {} blocks",
         j1 - j0
     );
-    // The same text again: nothing to read, nothing to join.
+    // The names rules' judgements of the gazetteer's entities: only an entity whose
+    // mentions the edit touched is judged again (its findings and its index entry).
+    let r1 = reuse.names_rejudged();
+    assert!(
+        r1 - r0 <= 4,
+        "an edit in one paragraph judged {} entities again",
+        r1 - r0
+    );
+    // The same text again: nothing to read, nothing to join, nothing to judge.
     reusing(&edited, &ctx, &reuse);
     assert_eq!(reuse.computed(), (m1, d1, c1, n1));
     assert_eq!(reuse.names_joined(), j1);
+    assert_eq!(reuse.names_rejudged(), r1);
+}
+
+/// Edits that change what the names rules find far from the edit: the last or first
+/// occurrence of a spelling, the preferred spelling, OCR damage, the apparatus (a
+/// gloss, [sic], an editor's note). Each version equals a fresh analysis, and an
+/// entity whose mentions read the same is not judged again.
+#[test]
+fn names_findings_follow_edits_elsewhere() {
+    let config = Config::default();
+    let knowledge = Knowledge::embedded();
+    let ctx = Context {
+        config: &config,
+        knowledge: &knowledge,
+    };
+    let mut t = std::fs::read_to_string(common::fixture("bajanov-1995.md")).expect("fixture");
+    t.push_str(
+        "\n\nThe army reached Seoul on 3 May 1950. Seoul fell.\n\n\
+         Later Sŏul was taken. Kim Il Sung spoke. Kim Il-sŏng answered.\n\n\
+         Receiving Kim II Sung in the Kremlin.[^70] Pak Heon-yeong led. Pak Hon Yong fled.\n\n\
+         [^70]: Kim Il-sŏng, or Kim Il Sung, was premier.\n",
+    );
+    let reuse = Reuse::default();
+    assert_same(&reusing(&t, &ctx, &reuse), &fresh(&t, &ctx), "opening");
+    let opened = reuse.names_rejudged();
+    assert!(
+        opened > 2,
+        "the first version judges every entity ({opened})"
+    );
+    // (what to replace, its replacement, which occurrence: 0 the first, 1 the last)
+    let steps: &[(&str, &str, usize)] = &[
+        // The last occurrence of a spelling goes, then a first one comes back.
+        ("Later Sŏul", "Later Seoul", 0),
+        ("The army reached Seoul", "The army reached Sŏul", 1),
+        // Three more make the other spelling the majority.
+        ("Seoul fell.", "Seoul fell. Sŏul, Sŏul and Sŏul.", 1),
+        ("Sŏul, Sŏul and Sŏul.", "", 1),
+        // OCR damage repaired, and made elsewhere.
+        ("Kim II Sung in", "Kim Il Sung in", 0),
+        ("Kim Il Sung spoke", "Kim II Sung spoke", 0),
+        ("Kim II Sung spoke", "Kim Il Sung spoke", 0),
+        // The apparatus: [sic], a gloss, the editor's note changed and gone.
+        ("reached Sŏul", "reached Sŏul [sic]", 1),
+        ("Pak Heon-yeong led", "Pak Heon-yeong [Pak Hon Yong] led", 0),
+        ("Kim Il-sŏng, or Kim Il Sung, was", "Kim Il Sung was", 0),
+        ("[^70]: Kim Il Sung was premier.\n", "", 0),
+        ("[sic]", "", 0),
+        // The first spelling of the document: a name written before all the others.
+        ("## 1.", "Sŏul and Kim Il-sŏng.\n\n## 1.", 0),
+        ("Sŏul and Kim Il-sŏng.\n\n", "", 0),
+    ];
+    for (k, &(from, to, which)) in steps.iter().enumerate() {
+        let at = if which == 0 {
+            t.find(from)
+        } else {
+            t.rfind(from)
+        };
+        let at = at.unwrap_or_else(|| panic!("step {k}: {from:?} not in the text"));
+        t.replace_range(at..at + from.len(), to);
+        let what = format!("step {k} ({from:?} → {to:?})");
+        let before = reuse.names_rejudged();
+        assert_same(&reusing(&t, &ctx, &reuse), &fresh(&t, &ctx), &what);
+        assert!(
+            reuse.names_rejudged() - before < opened,
+            "{what} judged every entity again"
+        );
+    }
+    // Nothing changed: nothing judged.
+    let before = reuse.names_rejudged();
+    assert_same(
+        &reusing(&t, &ctx, &reuse),
+        &fresh(&t, &ctx),
+        "the same text",
+    );
+    assert_eq!(reuse.names_rejudged(), before);
 }

@@ -600,6 +600,29 @@ impl<'b> Claimed<'b> {
 
     /// Mark the words overlapping `span` as used.
     pub(super) fn claim(&mut self, span: Span) {
+        self.claim_words(span, &mut |_| {});
+    }
+
+    /// The block whose words alone a claim of `span` reads, if one (the first block
+    /// with a word ending after its start, when the next one starts after its end).
+    pub(super) fn sole_block(&self, span: Span) -> Option<&'b BlockAt> {
+        let k = self.ends.partition_point(|&e| e <= span.start);
+        let b = self.blocks.get(k)?;
+        let alone = b.base < span.end
+            && self
+                .blocks
+                .get(k + 1)
+                .is_none_or(|next| next.base >= span.end);
+        alone.then_some(b)
+    }
+
+    /// Mark a word as used: one [`Claimed::claim_words`] gave.
+    pub(super) fn claim_word(&mut self, word: Span) {
+        self.spans.insert(word.start, word.end);
+    }
+
+    /// [`Claimed::claim`], each word it marks given to `f`.
+    pub(super) fn claim_words(&mut self, span: Span, f: &mut dyn FnMut(Span)) {
         let mut k = self.ends.partition_point(|&e| e <= span.start);
         while let Some(b) = self.blocks.get(k) {
             if b.base >= span.end {
@@ -614,6 +637,7 @@ impl<'b> Claimed<'b> {
                 }
                 self.spans
                     .insert(w.span.start + b.base, w.span.end + b.base);
+                f(w.span.moved(0, b.base));
             }
             k += 1;
         }

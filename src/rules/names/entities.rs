@@ -91,6 +91,11 @@ impl<'t> Mentions<'t> {
         Mentions { forms, by_entity }
     }
 
+    /// The text and matched name of form `id`.
+    pub(super) fn form(&self, id: u32) -> Option<(&'t str, Option<usize>)> {
+        self.forms.get(id as usize).copied()
+    }
+
     /// Each entity mentioned, with its mentions (in document order), by entity.
     pub(super) fn entities(&self) -> impl Iterator<Item = (usize, EntityMentions<'_>)> {
         self.by_entity
@@ -249,6 +254,7 @@ pub(super) fn build_index(
     apparatus: &apparatus::Apparatus,
     mentions: &Mentions,
     mut unlisted: Vec<crate::facts::UnlistedName>,
+    mut kept: Option<&mut kept::Judged<Option<crate::facts::EntityNames>>>,
 ) -> crate::facts::NameIndex {
     use crate::facts::{EntityNames, NameIndex, Spelled};
     let g = &a.knowledge(ctx).gazetteer;
@@ -280,20 +286,13 @@ pub(super) fn build_index(
         let i = v.partition_point(|r| r.end <= span.start);
         v.get(i).is_some_and(|r| r.overlaps(span))
     };
-    let mut entities = Vec::new();
-    for (eidx, ms) in mentions.entities() {
-        let Some(e) = g.entities.get(eidx) else {
-            continue;
-        };
-        let sp = entity_spellings(a, e, eidx, ms, mentions, |s| {
-            hit(OCR, s) || apparatus.contains(s)
-        });
+    let skip = |s: Span| hit(OCR, s) || apparatus.contains(s);
+    // The entity's spellings as the index records them (`mixed` is set below).
+    let spelled = |e: &Entity, eidx: usize, ms: EntityMentions| -> Option<EntityNames> {
+        let sp = entity_spellings(a, e, eidx, ms, mentions, skip);
         if sp.is_empty() {
-            continue;
+            return None;
         }
-        let mixed = sp
-            .iter()
-            .any(|s| s.occs.iter().any(|&o| hit(INCONSISTENT, o)));
         let mut spellings: Vec<Spelled> = sp
             .into_iter()
             .map(|s| Spelled {
@@ -303,12 +302,54 @@ pub(super) fn build_index(
             })
             .collect();
         spellings.sort_by(|x, y| x.text.cmp(&y.text));
-        entities.push(EntityNames {
+        Some(EntityNames {
             id: e.id.clone(),
             kind: e.kind,
             spellings,
-            mixed,
-        });
+            mixed: false,
+        })
+    };
+    let mut entities = Vec::new();
+    for (eidx, ms) in mentions.entities() {
+        let Some(e) = g.entities.get(eidx) else {
+            continue;
+        };
+        let names = match kept.as_deref_mut() {
+            None => spelled(e, eidx, ms),
+            Some(k) => {
+                let now = kept::spans_of(a, ms);
+                let skips: Vec<bool> = now.iter().map(|&s| skip(s)).collect();
+                // The index's spellings read no votes.
+                let read = |r: &kept::Read| r.is(ms, mentions, &skips, [None; 3]);
+                match k.reuse(eidx, read).filter(|_| now.len() == ms.len()) {
+                    Some(j) => j.value().clone().map(|mut n| {
+                        for sp in &mut n.spellings {
+                            for o in &mut sp.occs {
+                                *o = j.moved(*o, &now);
+                            }
+                        }
+                        n
+                    }),
+                    None => {
+                        let n = spelled(e, eidx, ms);
+                        let occs = n
+                            .iter()
+                            .flat_map(|n| n.spellings.iter().flat_map(|s| s.occs.iter().copied()));
+                        if now.len() == ms.len() && kept::Entry::<()>::within(&now, occs) {
+                            let read = kept::Read::of(ms, mentions, &skips, [None; 3]);
+                            k.keep(eidx, read, now, n.clone());
+                        }
+                        n
+                    }
+                }
+            }
+        };
+        let Some(mut n) = names else { continue };
+        n.mixed = n
+            .spellings
+            .iter()
+            .any(|s| s.occs.iter().any(|&o| hit(INCONSISTENT, o)));
+        entities.push(n);
     }
     entities.sort_by(|x, y| x.id.cmp(&y.id));
     for u in &mut unlisted {
@@ -440,6 +481,10 @@ pub(super) fn next_cluster<T>(
     Some((cluster, lang))
 }
 
+/// `romanisation-inconsistent` over the gazetteer's entities: each entity's spellings
+/// compared. `kept`: the judgements of the last version (the editor's), reused for
+/// the entities whose mentions read the same ([`kept`]) and replaced for the others.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn check_entities(
     a: &Analysis,
     ctx: &Context,
@@ -448,8 +493,10 @@ pub(super) fn check_entities(
     mentions: &Mentions,
     votes: &Votes,
     out: &mut Vec<Finding>,
+    mut kept: Option<&mut kept::Judged<kept::Judgement>>,
 ) {
     let g = &a.knowledge(ctx).gazetteer;
+    let usual = kept.is_some().then(|| kept::usuals(votes));
     for (eidx, ms) in mentions.entities() {
         let Some(e) = g.entities.get(eidx) else {
             continue;
@@ -461,75 +508,152 @@ pub(super) fn check_entities(
         {
             continue;
         }
-        let mut sp = entity_spellings(a, e, eidx, ms, mentions, |s| {
-            claimed.is_claimed(s) || apparatus.contains(s)
-        });
-        if sp.len() < 2 {
+        let (Some(k), Some(usual)) = (kept.as_deref_mut(), usual) else {
+            let mut claims = Vec::new();
+            judge_entity(
+                a,
+                ctx,
+                (e, eidx, ms),
+                mentions,
+                |s| claimed.is_claimed(s) || apparatus.contains(s),
+                votes,
+                out,
+                &mut claims,
+            );
+            for c in claims {
+                claimed.claim(c);
+            }
+            continue;
+        };
+        let now = kept::spans_of(a, ms);
+        let skips: Vec<bool> = now
+            .iter()
+            .map(|&s| claimed.is_claimed(s) || apparatus.contains(s))
+            .collect();
+        if now.len() == ms.len()
+            && let Some(j) = k.reuse(eidx, |r| r.is(ms, mentions, &skips, usual))
+        {
+            let moved = |s: Span| j.moved(s, &now);
+            out.extend(
+                j.value()
+                    .findings
+                    .iter()
+                    .map(|f| kept::finding_moved(f, moved)),
+            );
+            for c in &j.value().claims {
+                c.again(claimed, moved);
+            }
             continue;
         }
-        weigh(&mut sp);
-        let variant = |x: &Spelling, y: &Spelling| -> Option<Option<Language>> {
-            variant(e.kind, (&x.text, x.system), (&y.text, y.system))
-        };
-        let mut done = vec![false; sp.len()];
-        while let Some((cluster, lang)) = next_cluster(&sp, &done, variant, |s| s.system) {
-            let (pi, why) = choose(ctx, lang, &sp, &cluster, votes);
-            // A configured system none of the spellings follows: the gazetteer's spelling in it.
-            let gaz = configured(ctx, lang).and_then(|sys| {
-                if matches!(why, Why::Configured(_)) {
-                    return None;
-                }
-                e.names
-                    .iter()
-                    .find(|n| n.system == Some(sys))
-                    .map(|n| (n.text.as_str(), sys))
-            });
-            let pref = match gaz {
-                Some((t, sys)) => Preferred {
-                    index: None,
-                    text: t,
-                    system: Some(sys),
-                    why: Why::Gazetteer(sys),
-                },
-                None => Preferred {
-                    index: Some(pi),
-                    text: sp.get(pi).map_or("", |s| s.text.as_str()),
-                    system: sp.get(pi).and_then(|s| s.system),
-                    why,
-                },
-            };
-            let bad: Vec<usize> = cluster
+        let first = out.len();
+        let mut claims = Vec::new();
+        judge_entity(
+            a,
+            ctx,
+            (e, eidx, ms),
+            mentions,
+            |s| claimed.is_claimed(s) || apparatus.contains(s),
+            votes,
+            out,
+            &mut claims,
+        );
+        let spans: Vec<Span> = claims.clone();
+        let claims: Vec<kept::Claim> = claims
+            .into_iter()
+            .map(|c| kept::Claim::make(claimed, c))
+            .collect();
+        let findings: Vec<Finding> = out.get(first..).unwrap_or(&[]).to_vec();
+        let spans = findings.iter().flat_map(kept::finding_spans).chain(spans);
+        if now.len() == ms.len() && kept::Entry::<()>::within(&now, spans) {
+            k.keep(
+                eidx,
+                kept::Read::of(ms, mentions, &skips, usual),
+                now,
+                kept::Judgement { findings, claims },
+            );
+        }
+    }
+}
+
+/// One entity's findings (`out`) and the spans they claim (`claims`); `skip`: asked
+/// of each mention, in order, whether it is left out.
+#[allow(clippy::too_many_arguments)]
+fn judge_entity(
+    a: &Analysis,
+    ctx: &Context,
+    (e, eidx, ms): (&Entity, usize, EntityMentions),
+    mentions: &Mentions,
+    skip: impl FnMut(Span) -> bool,
+    votes: &Votes,
+    out: &mut Vec<Finding>,
+    claims: &mut Vec<Span>,
+) {
+    let mut sp = entity_spellings(a, e, eidx, ms, mentions, skip);
+    if sp.len() < 2 {
+        return;
+    }
+    weigh(&mut sp);
+    let variant = |x: &Spelling, y: &Spelling| -> Option<Option<Language>> {
+        variant(e.kind, (&x.text, x.system), (&y.text, y.system))
+    };
+    let mut done = vec![false; sp.len()];
+    while let Some((cluster, lang)) = next_cluster(&sp, &done, variant, |s| s.system) {
+        let (pi, why) = choose(ctx, lang, &sp, &cluster, votes);
+        // A configured system none of the spellings follows: the gazetteer's spelling in it.
+        let gaz = configured(ctx, lang).and_then(|sys| {
+            if matches!(why, Why::Configured(_)) {
+                return None;
+            }
+            e.names
                 .iter()
-                .copied()
-                .filter(|&i| Some(i) != pref.index)
-                .filter(|&i| match (pref.index.and_then(|p| sp.get(p)), sp.get(i)) {
-                    (Some(p), Some(s)) => variant(s, p).is_some(),
-                    (None, Some(s)) => fold(&s.text) != fold(pref.text),
-                    _ => false,
-                })
-                .collect();
-            for &b in &bad {
-                if let Some(s) = sp.get(b) {
-                    emit(a, lang, &sp, b, &s.occs, &pref, &bad, out);
+                .find(|n| n.system == Some(sys))
+                .map(|n| (n.text.as_str(), sys))
+        });
+        let pref = match gaz {
+            Some((t, sys)) => Preferred {
+                index: None,
+                text: t,
+                system: Some(sys),
+                why: Why::Gazetteer(sys),
+            },
+            None => Preferred {
+                index: Some(pi),
+                text: sp.get(pi).map_or("", |s| s.text.as_str()),
+                system: sp.get(pi).and_then(|s| s.system),
+                why,
+            },
+        };
+        let bad: Vec<usize> = cluster
+            .iter()
+            .copied()
+            .filter(|&i| Some(i) != pref.index)
+            .filter(|&i| match (pref.index.and_then(|p| sp.get(p)), sp.get(i)) {
+                (Some(p), Some(s)) => variant(s, p).is_some(),
+                (None, Some(s)) => fold(&s.text) != fold(pref.text),
+                _ => false,
+            })
+            .collect();
+        for &b in &bad {
+            if let Some(s) = sp.get(b) {
+                emit(a, lang, &sp, b, &s.occs, &pref, &bad, out);
+            }
+        }
+        // Claimed: the cluster, and the longer names that contain one of its spellings
+        // ("Terenty Shtykov" for "Shtykov").
+        for s in &sp {
+            if cluster
+                .iter()
+                .filter_map(|&i| sp.get(i))
+                .any(|c| contains_words(&s.text, &c.text))
+            {
+                for &o in &s.occs {
+                    claims.push(o);
                 }
             }
-            // Claimed: the cluster, and the longer names that contain one of its spellings
-            // ("Terenty Shtykov" for "Shtykov").
-            for s in &sp {
-                if cluster
-                    .iter()
-                    .filter_map(|&i| sp.get(i))
-                    .any(|c| contains_words(&s.text, &c.text))
-                {
-                    for &o in &s.occs {
-                        claimed.claim(o);
-                    }
-                }
-            }
-            for &i in &cluster {
-                if let Some(d) = done.get_mut(i) {
-                    *d = true;
-                }
+        }
+        for &i in &cluster {
+            if let Some(d) = done.get_mut(i) {
+                *d = true;
             }
         }
     }

@@ -379,19 +379,18 @@ impl Join {
 }
 
 /// The n-grams [`group_grams`] and [`unlisted_candidates`] need of this version (see
-/// the module's documentation), the join kept in `memo` brought to its blocks.
+/// the module's documentation), `join` (kept in `memo`: [`super::kept::Kept`])
+/// brought to its blocks.
 pub(super) fn grams_kept<'b>(
     a: &Analysis,
     memo: &NamesMemo,
+    join: &mut Join,
     blocks: &'b [BlockAt],
     apparatus: &apparatus::Apparatus,
 ) -> Vec<Gram<'b>> {
-    let mut join: Join = memo.take_join().unwrap_or_default();
     let work = join.update(blocks);
     memo.add_joined(work);
-    let grams = join.grams(a, blocks, apparatus);
-    memo.put_join(join);
-    grams
+    join.grams(a, blocks, apparatus)
 }
 
 #[cfg(test)]
@@ -436,7 +435,9 @@ mod tests {
         let blocks = blocks::blocks_of(&a, lexicon, Some(memo));
         let app = blocks::apparatus_of(&a, &blocks);
         let all = blocks::grams_of_blocks(&a, &blocks, &app);
-        let kept = grams_kept(&a, memo, &blocks, &app);
+        let mut join: Join = memo.take_join().unwrap_or_default();
+        let kept = grams_kept(&a, memo, &mut join, &blocks, &app);
+        memo.put_join(join);
         assert_eq!(
             groups_key(&group_grams(&kept)),
             groups_key(&group_grams(&all)),

@@ -167,15 +167,19 @@ pub fn check_and_index(
     memo: Option<&NamesMemo>,
 ) -> Option<crate::facts::NameIndex> {
     let blocks = blocks::blocks_of(a, &a.knowledge(ctx).lexicon, memo);
+    // What the last version kept (the editor's versions): the join of the n-grams and
+    // the entities' judgements, given back at the end (a pass that fails half-way
+    // leaves nothing, and the next one starts afresh).
+    let mut kept = memo.map(kept::Kept::take);
     let mut claimed = blocks::Claimed::new(&blocks);
     let first = out.len();
     check_ocr(a, ctx, &blocks, &mut claimed, out);
     let apparatus = blocks::apparatus_of(a, &blocks);
     // The editor's versions: the n-grams that may matter, from the join kept across
     // versions; `check`: every n-gram (the same groups and candidates, see [`join`]).
-    let grams = match memo {
-        Some(m) => join::grams_kept(a, m, &blocks, &apparatus),
-        None => blocks::grams_of_blocks(a, &blocks, &apparatus),
+    let grams = match (memo, kept.as_mut()) {
+        (Some(m), Some(k)) => join::grams_kept(a, m, &mut k.join, &blocks, &apparatus),
+        _ => blocks::grams_of_blocks(a, &blocks, &apparatus),
     };
     let candidates = index.then(|| {
         let mut damaged: Vec<Span> = out
@@ -196,9 +200,18 @@ pub fn check_and_index(
     drop(grams);
     let votes = blocks::votes_of_blocks(&blocks);
     let mentions = entities::Mentions::of(a);
-    check_entities(a, ctx, &mut claimed, &apparatus, &mentions, &votes, out);
+    check_entities(
+        a,
+        ctx,
+        &mut claimed,
+        &apparatus,
+        &mentions,
+        &votes,
+        out,
+        kept.as_mut().map(|k| &mut k.entities),
+    );
     check_unlisted(a, ctx, &mut claimed, groups, &votes, out);
-    candidates.map(|c| {
+    let index = candidates.map(|c| {
         build_index(
             a,
             ctx,
@@ -206,8 +219,13 @@ pub fn check_and_index(
             &apparatus,
             &mentions,
             c,
+            kept.as_mut().map(|k| &mut k.index),
         )
-    })
+    });
+    if let (Some(m), Some(k)) = (memo, kept) {
+        k.put(m);
+    }
+    index
 }
 
 pub(super) fn name_system(e: &Entity, name: Option<usize>) -> Option<System> {
@@ -222,6 +240,7 @@ mod apparatus;
 pub mod blocks;
 mod entities;
 mod join;
+mod kept;
 mod ocr_damage;
 mod spellings;
 mod unlisted;

@@ -58,6 +58,22 @@ pub(super) fn prefer_first(ctx: &Context) -> bool {
         .is_some_and(|p| p.trim().eq_ignore_ascii_case("first"))
 }
 
+/// The convention the document uses most for `lang`, if one leads: all that
+/// [`choose`] reads of the votes (the kept judgements' key, [`super::kept`]).
+pub(super) fn usual(votes: &Votes, lang: Language) -> Option<System> {
+    let mut v: Vec<(usize, System)> = votes
+        .iter()
+        .filter(|((vl, _), _)| *vl == lang)
+        .map(|((_, sys), n)| (*n, *sys))
+        .collect();
+    v.sort_by_key(|y| std::cmp::Reverse(y.0));
+    match (v.first(), v.get(1)) {
+        (Some(a), Some(b)) if a.0 == b.0 => None,
+        (Some(a), _) => Some(a.1),
+        _ => None,
+    }
+}
+
 /// Index of the preferred spelling among `cands` (indices into `sp`).
 pub(super) fn choose(
     ctx: &Context,
@@ -86,19 +102,7 @@ pub(super) fn choose(
             return tied.first().map(|&i| (i, Why::Majority));
         }
         // The convention the document uses most for this language, if one leads.
-        let usual = lang.and_then(|l| {
-            let mut v: Vec<(usize, System)> = votes
-                .iter()
-                .filter(|((vl, _), _)| *vl == l)
-                .map(|((_, sys), n)| (*n, *sys))
-                .collect();
-            v.sort_by_key(|y| std::cmp::Reverse(y.0));
-            match (v.first(), v.get(1)) {
-                (Some(a), Some(b)) if a.0 == b.0 => None,
-                (Some(a), _) => Some(a.1),
-                _ => None,
-            }
-        });
+        let usual = lang.and_then(|l| usual(votes, l));
         let by_usual: Vec<usize> = tied
             .iter()
             .copied()

@@ -1,0 +1,289 @@
+//! The names rules' judgements of gazetteer entities, kept from one version of a
+//! document to the next (the editor's incremental analysis, issue #14).
+//!
+//! What [`check_entities`] finds for an entity, and what [`build_index`] records of
+//! it, depends on the entity (the knowledge, fixed for a [`NamesMemo`]: a change of
+//! the front matter's entities clears it), the configuration (fixed too: the server
+//! makes a new memo when it changes), and of the version only: each of the entity's
+//! mentions in document order — its text, its matched name and whether the pass skips
+//! it (claimed by an earlier finding, in the apparatus, OCR damage) — and, for the
+//! findings, the convention the document uses most in each language (all that
+//! [`choose`] reads of the votes). Those are the key ([`Read`]), compared whole. An
+//! entity whose key did not change has the same findings and claims as in the version
+//! they were made in, each span moved with the mention it lies in (the mentions' texts
+//! are the same, so a span inside one keeps its offset from its start); only the
+//! entities whose key changed are judged again (counted:
+//! [`crate::memo::JoinedMemo::recomputed`]).
+
+use super::blocks::NamesMemo;
+use super::*;
+
+/// What the names rules keep between versions in [`NamesMemo`]: the join of the
+/// n-grams, and the entities' judgements.
+#[derive(Default)]
+pub(super) struct Kept {
+    pub(super) join: join::Join,
+    pub(super) entities: Judged<Judgement>,
+    pub(super) index: Judged<Option<crate::facts::EntityNames>>,
+}
+
+impl Kept {
+    /// The kept parts of the last version (nothing kept: all empty).
+    pub(super) fn take(memo: &NamesMemo) -> Kept {
+        memo.take_join().unwrap_or_default()
+    }
+
+    pub(super) fn put(self, memo: &NamesMemo) {
+        memo.add_recomputed(self.entities.judged + self.index.judged);
+        let mut k = self;
+        k.entities.end_version();
+        k.index.end_version();
+        memo.put_join(k);
+    }
+}
+
+/// One pass's results by entity: those of the last version (`old`), taken as this
+/// version asks for them, and this version's (`new`).
+pub(super) struct Judged<T> {
+    old: HashMap<usize, Entry<T>>,
+    new: HashMap<usize, Entry<T>>,
+    /// Entities judged afresh in this version.
+    judged: usize,
+}
+
+impl<T> Default for Judged<T> {
+    fn default() -> Self {
+        Judged {
+            old: HashMap::default(),
+            new: HashMap::default(),
+            judged: 0,
+        }
+    }
+}
+
+/// A kept result, with the key it was made for and the mentions' spans then.
+pub(super) struct Entry<T> {
+    read: Read,
+    /// The mentions' spans in the version the result was made in (in order).
+    occs: Vec<Span>,
+    value: T,
+}
+
+impl<T> Judged<T> {
+    /// The result kept for entity `eidx` if `same` says its key is the same now;
+    /// then kept for the next version too.
+    pub(super) fn reuse(
+        &mut self,
+        eidx: usize,
+        same: impl FnOnce(&Read) -> bool,
+    ) -> Option<&Entry<T>> {
+        let e = self.old.remove(&eidx)?;
+        if !same(&e.read) {
+            return None;
+        }
+        self.new.insert(eidx, e);
+        self.new.get(&eidx)
+    }
+
+    /// Keep `value`, judged afresh for `eidx` under `read`, its spans within
+    /// `occs` (else it is not kept: it is judged again next time).
+    pub(super) fn keep(&mut self, eidx: usize, read: Read, occs: Vec<Span>, value: T) {
+        self.judged += 1;
+        if occs.is_sorted_by_key(|s| s.start) {
+            self.new.insert(eidx, Entry { read, occs, value });
+        }
+    }
+
+    /// What this version did not ask for goes.
+    fn end_version(&mut self) {
+        self.old = std::mem::take(&mut self.new);
+        self.judged = 0;
+    }
+}
+
+impl<T> Entry<T> {
+    pub(super) fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// `span` (within one of the kept mentions) moved to where that mention is now
+    /// (`now`: the mentions' spans now, as many and with the same texts).
+    pub(super) fn moved(&self, span: Span, now: &[Span]) -> Span {
+        let k = self.occs.partition_point(|o| o.start <= span.start);
+        match k
+            .checked_sub(1)
+            .and_then(|k| Some((self.occs.get(k)?, now.get(k)?)))
+        {
+            Some((was, is)) if span.start >= was.start => span.moved(was.start, is.start),
+            _ => span,
+        }
+    }
+
+    /// Whether every span of `spans` lies within a kept mention.
+    pub(super) fn within(occs: &[Span], spans: impl IntoIterator<Item = Span>) -> bool {
+        spans.into_iter().all(|s| {
+            let k = occs.partition_point(|o| o.start <= s.start);
+            k.checked_sub(1)
+                .and_then(|k| occs.get(k))
+                .is_some_and(|o| s.end <= o.end)
+        })
+    }
+}
+
+/// An entity's mentions as a pass read them: each one's form (text, matched name)
+/// and whether the pass skipped it, in document order; and the document's usual
+/// conventions when the pass's choice may read them.
+#[derive(PartialEq)]
+pub(super) struct Read {
+    forms: Vec<(Box<str>, Option<usize>)>,
+    seq: Vec<(u32, bool)>,
+    usual: [Option<System>; 3],
+}
+
+impl Read {
+    pub(super) fn of(
+        ms: EntityMentions,
+        mentions: &Mentions,
+        skips: &[bool],
+        usual: [Option<System>; 3],
+    ) -> Read {
+        let mut local: HashMap<u32, u32> = HashMap::default();
+        let mut forms: Vec<(Box<str>, Option<usize>)> = Vec::new();
+        let seq = ms
+            .iter()
+            .zip(skips)
+            .map(|(&(_, _, form), &skip)| {
+                let l = *local.entry(form).or_insert_with(|| {
+                    let (raw, name) = mentions.form(form).unwrap_or(("", None));
+                    forms.push((raw.into(), name));
+                    (forms.len() - 1) as u32
+                });
+                (l, skip)
+            })
+            .collect();
+        Read { forms, seq, usual }
+    }
+
+    /// Whether the mentions `ms` read now, with `skips`, are what this read.
+    pub(super) fn is(
+        &self,
+        ms: EntityMentions,
+        mentions: &Mentions,
+        skips: &[bool],
+        usual: [Option<System>; 3],
+    ) -> bool {
+        self.usual == usual
+            && self.seq.len() == ms.len()
+            && skips.len() == ms.len()
+            && self
+                .seq
+                .iter()
+                .zip(ms)
+                .zip(skips)
+                .all(|((&(l, was), &(_, _, form)), &skip)| {
+                    was == skip
+                        && match (self.forms.get(l as usize), mentions.form(form)) {
+                            (Some((t, n)), Some((raw, name))) => **t == *raw && *n == name,
+                            _ => false,
+                        }
+                })
+    }
+}
+
+/// The usual convention of each language ([`usual`]), in Korean, Chinese, Russian
+/// order.
+pub(super) fn usuals(votes: &Votes) -> [Option<System>; 3] {
+    [Language::Korean, Language::Chinese, Language::Russian].map(|l| usual(votes, l))
+}
+
+/// A finding with each of its spans moved by `moved`.
+pub(super) fn finding_moved(f: &Finding, moved: impl Fn(Span) -> Span) -> Finding {
+    let mut f = f.clone();
+    f.span = moved(f.span);
+    for r in &mut f.related {
+        r.span = moved(r.span);
+    }
+    for fix in &mut f.fixes {
+        for e in &mut fix.edits {
+            e.span = moved(e.span);
+        }
+    }
+    f
+}
+
+/// Every span of a finding.
+pub(super) fn finding_spans(f: &Finding) -> impl Iterator<Item = Span> + '_ {
+    std::iter::once(f.span)
+        .chain(f.related.iter().map(|r| r.span))
+        .chain(f.fixes.iter().flat_map(|x| x.edits.iter().map(|e| e.span)))
+}
+
+/// What [`check_entities`] found for one entity: its findings and the spans it
+/// claimed.
+pub(super) struct Judgement {
+    pub(super) findings: Vec<Finding>,
+    pub(super) claims: Vec<Claim>,
+}
+
+/// A span an entity's findings claimed, and the words that claimed when it lay in
+/// one block alone.
+pub(super) struct Claim {
+    span: Span,
+    words: Option<ClaimedWords>,
+}
+
+/// The words a claim marked, relative to its block; the block's work is held, so
+/// that no other block's can take its address while it is compared by address.
+struct ClaimedWords {
+    block: std::sync::Arc<crate::names::romanise::block::BlockNames>,
+    /// Where the span started in the block.
+    offset: usize,
+    words: Vec<Span>,
+}
+
+impl Claim {
+    /// Claim `span` in `claimed` now, and what to keep of it.
+    pub(super) fn make(claimed: &mut blocks::Claimed, span: Span) -> Claim {
+        let Some(b) = claimed.sole_block(span) else {
+            claimed.claim(span);
+            return Claim { span, words: None };
+        };
+        let (base, block) = (b.base, b.names.clone());
+        let mut words = Vec::new();
+        claimed.claim_words(span, &mut |w| words.push(w.moved(base, 0)));
+        let words = span.start.checked_sub(base).map(|offset| ClaimedWords {
+            block,
+            offset,
+            words,
+        });
+        Claim { span, words }
+    }
+
+    /// Claim again, in `claimed`, the span kept as `moved` says it moved: the words
+    /// kept when it lies at the same place of the same block (the same words), else
+    /// the words found now.
+    pub(super) fn again(&self, claimed: &mut blocks::Claimed, moved: impl Fn(Span) -> Span) {
+        let span = moved(self.span);
+        let same = self.words.as_ref().and_then(|w| {
+            let b = claimed.sole_block(span)?;
+            (std::sync::Arc::ptr_eq(&b.names, &w.block)
+                && span.start.checked_sub(b.base) == Some(w.offset))
+            .then_some((b.base, w))
+        });
+        match same {
+            Some((base, w)) => {
+                for &word in &w.words {
+                    claimed.claim_word(word.moved(0, base));
+                }
+            }
+            None => claimed.claim(span),
+        }
+    }
+}
+
+/// The spans of an entity's mentions now, in order.
+pub(super) fn spans_of(a: &Analysis, ms: EntityMentions) -> Vec<Span> {
+    ms.iter()
+        .filter_map(|&(_, mi, _)| a.mentions.get(mi).map(|m| m.span))
+        .collect()
+}
