@@ -74,6 +74,9 @@ fn analyze_with(
     reuse: Option<&Reuse>,
 ) -> Analysis {
     let too_big = text.len() > ctx.config.limits.max_document_bytes;
+    if let Some(r) = reuse {
+        r.begin(&text);
+    }
     let md = match md {
         // Past the limit the text is not parsed at all (seconds per megabyte).
         _ if too_big => Arc::new(MdModel::unparsed(&text)),
