@@ -319,15 +319,13 @@ impl Unchanged {
     /// The common ends of `old` and `new` (one pass over each, no allocation).
     pub fn between(old: &str, new: &str) -> Unchanged {
         let (a, b) = (old.as_bytes(), new.as_bytes());
-        let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let prefix = common_len(a.len().min(b.len()), |i, n| {
+            a.get(i..i + n) == b.get(i..i + n)
+        });
         let room = a.len().min(b.len()) - prefix;
-        let suffix = a
-            .iter()
-            .rev()
-            .zip(b.iter().rev())
-            .take(room)
-            .take_while(|(x, y)| x == y)
-            .count();
+        let suffix = common_len(room, |i, n| {
+            a.get(a.len() - i - n..a.len() - i) == b.get(b.len() - i - n..b.len() - i)
+        });
         Unchanged {
             prefix,
             suffix,
@@ -347,6 +345,21 @@ impl Unchanged {
             None
         }
     }
+}
+
+/// The length (at most `max`) of the longest run from 0 whose pieces `same(at, n)`
+/// (bytes `at..at + n` counted from the run's side) are equal: compared in blocks of
+/// 256 bytes, then byte by byte.
+fn common_len(max: usize, same: impl Fn(usize, usize) -> bool) -> usize {
+    const BLOCK: usize = 256;
+    let mut i = 0;
+    while i + BLOCK <= max && same(i, BLOCK) {
+        i += BLOCK;
+    }
+    while i < max && same(i, 1) {
+        i += 1;
+    }
+    i
 }
 
 type ShiftTable<V> = HashMap<(usize, usize), Vec<(Box<[u8]>, V)>, foldhash::fast::FixedState>;
@@ -398,22 +411,50 @@ impl<V: Clone> ShiftMemo<V> {
     /// from the last version, or `f()` (then kept).
     pub fn get_or(&self, span: crate::finding::Span, extra: &[u8], f: impl FnOnce() -> V) -> V {
         if let Ok(mut t) = self.inner.lock() {
-            let kept = t.unchanged.old_start(span).and_then(|at| {
+            let t = &mut *t;
+            let here = (span.start, span.end);
+            // Asked already in this version.
+            if let Some((_, v)) = t
+                .new
+                .get(&here)
+                .and_then(|e| e.iter().find(|(k, _)| **k == *extra))
+            {
+                return v.clone();
+            }
+            // Kept from the last: moved into this version's table (no copy).
+            if let Some(at) = t.unchanged.old_start(span) {
                 let old = (at, at + span.len());
-                t.old
+                let alone = t
+                    .old
                     .get(&old)
-                    .and_then(|v| v.iter().find(|(k, _)| **k == *extra))
-                    .map(|(_, v)| v.clone())
-            });
-            if let Some(v) = kept {
-                keep(&mut t.new, span, extra, &v);
-                return v;
+                    .is_some_and(|e| e.len() == 1 && e.iter().all(|(k, _)| **k == *extra));
+                if alone
+                    && !t.new.contains_key(&here)
+                    && let Some(entries) = t.old.remove(&old)
+                {
+                    // The usual case: one result at that place, moved with its list.
+                    let out = entries.first().map(|(_, v)| v.clone());
+                    t.new.insert(here, entries);
+                    if let Some(v) = out {
+                        return v;
+                    }
+                } else if let Some(entries) = t.old.get_mut(&old)
+                    && let Some(i) = entries.iter().position(|(k, _)| **k == *extra)
+                {
+                    let (k, v) = entries.swap_remove(i);
+                    let out = v.clone();
+                    t.new.entry(here).or_default().push((k, v));
+                    return out;
+                }
             }
         }
         let v = f();
         if let Ok(mut t) = self.inner.lock() {
             t.computed += 1;
-            keep(&mut t.new, span, extra, &v);
+            let e = t.new.entry((span.start, span.end)).or_default();
+            if !e.iter().any(|(k, _)| **k == *extra) {
+                e.push((extra.into(), v.clone()));
+            }
         }
         v
     }
@@ -453,13 +494,6 @@ impl<V: Clone> ShiftMemo<V> {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-}
-
-fn keep<V: Clone>(table: &mut ShiftTable<V>, span: crate::finding::Span, extra: &[u8], v: &V) {
-    let e = table.entry((span.start, span.end)).or_default();
-    if !e.iter().any(|(k, _)| **k == *extra) {
-        e.push((extra.into(), v.clone()));
     }
 }
 
