@@ -362,14 +362,16 @@ fn common_len(max: usize, same: impl Fn(usize, usize) -> bool) -> usize {
     i
 }
 
-type ShiftTable<V> = HashMap<(usize, usize), Vec<(Box<[u8]>, V)>, foldhash::fast::FixedState>;
+/// Results by the block's span: sorted by it once a version ends.
+type ShiftTable<V> = Vec<(usize, usize, Box<[u8]>, Option<V>)>;
 
 /// A [`BlockMemo`] that finds a block's kept result by where the block stood in the
 /// last version rather than by its text: a block the edit did not reach (wholly
 /// before the first changed byte or after the last, [`Unchanged`]) has the same bytes
 /// it had, so only the rest of its key (`extra`: what else the pass reads of the model,
-/// compared whole) is compared. No block's text is copied, hashed or compared; a block
-/// the edit reached, or one moved elsewhere, is computed again.
+/// compared whole) is compared. No block's text is copied, hashed or compared, and a
+/// kept result is moved to the new version's table, not copied; a block the edit
+/// reached, or one moved elsewhere, is computed again.
 ///
 /// [`ShiftMemo::begin`] starts a version (with what it shares with the last one),
 /// [`ShiftMemo::sweep`] ends it: what it did not ask for is dropped.
@@ -379,9 +381,9 @@ pub struct ShiftMemo<V> {
 
 struct ShiftState<V> {
     unchanged: Unchanged,
-    /// The last version's results, by the block's span in it.
+    /// The last version's results, by the block's span in it (sorted).
     old: ShiftTable<V>,
-    /// This version's, by the block's span in it.
+    /// This version's, by the block's span in it, in the order asked.
     new: ShiftTable<V>,
     computed: usize,
 }
@@ -391,8 +393,8 @@ impl<V: Clone> Default for ShiftMemo<V> {
         ShiftMemo {
             inner: Mutex::new(ShiftState {
                 unchanged: Unchanged::default(),
-                old: HashMap::with_hasher(foldhash::fast::FixedState::default()),
-                new: HashMap::with_hasher(foldhash::fast::FixedState::default()),
+                old: Vec::new(),
+                new: Vec::new(),
                 computed: 0,
             }),
         }
@@ -412,38 +414,22 @@ impl<V: Clone> ShiftMemo<V> {
     pub fn get_or(&self, span: crate::finding::Span, extra: &[u8], f: impl FnOnce() -> V) -> V {
         if let Ok(mut t) = self.inner.lock() {
             let t = &mut *t;
-            let here = (span.start, span.end);
-            // Asked already in this version.
-            if let Some((_, v)) = t
-                .new
-                .get(&here)
-                .and_then(|e| e.iter().find(|(k, _)| **k == *extra))
-            {
-                return v.clone();
-            }
-            // Kept from the last: moved into this version's table (no copy).
             if let Some(at) = t.unchanged.old_start(span) {
-                let old = (at, at + span.len());
-                let alone = t
+                let place = (at, at + span.len());
+                let from = t.old.partition_point(|e| (e.0, e.1) < place);
+                let found = t
                     .old
-                    .get(&old)
-                    .is_some_and(|e| e.len() == 1 && e.iter().all(|(k, _)| **k == *extra));
-                if alone
-                    && !t.new.contains_key(&here)
-                    && let Some(entries) = t.old.remove(&old)
+                    .get_mut(from..)
+                    .unwrap_or(&mut [])
+                    .iter_mut()
+                    .take_while(|e| (e.0, e.1) == place)
+                    .find(|e| e.3.is_some() && *e.2 == *extra);
+                if let Some(e) = found
+                    && let Some(v) = e.3.take()
                 {
-                    // The usual case: one result at that place, moved with its list.
-                    let out = entries.first().map(|(_, v)| v.clone());
-                    t.new.insert(here, entries);
-                    if let Some(v) = out {
-                        return v;
-                    }
-                } else if let Some(entries) = t.old.get_mut(&old)
-                    && let Some(i) = entries.iter().position(|(k, _)| **k == *extra)
-                {
-                    let (k, v) = entries.swap_remove(i);
                     let out = v.clone();
-                    t.new.entry(here).or_default().push((k, v));
+                    let key = std::mem::take(&mut e.2);
+                    t.new.push((span.start, span.end, key, Some(v)));
                     return out;
                 }
             }
@@ -451,10 +437,8 @@ impl<V: Clone> ShiftMemo<V> {
         let v = f();
         if let Ok(mut t) = self.inner.lock() {
             t.computed += 1;
-            let e = t.new.entry((span.start, span.end)).or_default();
-            if !e.iter().any(|(k, _)| **k == *extra) {
-                e.push((extra.into(), v.clone()));
-            }
+            t.new
+                .push((span.start, span.end, extra.into(), Some(v.clone())));
         }
         v
     }
@@ -465,6 +449,10 @@ impl<V: Clone> ShiftMemo<V> {
             let t = &mut *t;
             std::mem::swap(&mut t.old, &mut t.new);
             t.new.clear();
+            // Asked in document order as a rule: then already sorted.
+            if !t.old.is_sorted_by_key(|e| (e.0, e.1)) {
+                t.old.sort_by_key(|e| (e.0, e.1));
+            }
         }
     }
 
@@ -481,14 +469,11 @@ impl<V: Clone> ShiftMemo<V> {
         self.inner.lock().map(|t| t.computed).unwrap_or(0)
     }
 
-    /// Blocks held now (this version's, or the last one's between versions).
+    /// Results held now (this version's, or the last one's between versions).
     pub fn len(&self) -> usize {
         self.inner
             .lock()
-            .map(|t| {
-                t.old.values().map(Vec::len).sum::<usize>()
-                    + t.new.values().map(Vec::len).sum::<usize>()
-            })
+            .map(|t| t.old.iter().chain(&t.new).filter(|e| e.3.is_some()).count())
             .unwrap_or(0)
     }
 
