@@ -218,8 +218,12 @@ fn edits_that_change_other_blocks_context_are_seen() {
         config: &config,
         knowledge: &knowledge,
     };
-    let base = "# Report\n\nIn March 1949 Kim Il Sung went to Moscow.[^1]\n\nOn 17 January he wrote to Stalin, “we are ready” he said.\n\nOn 5 March the embassy replied.\n\n> A quoted paragraph of 3 May.\n\nThe end, on 29.8.50, came late.\n\n[^1]: A note of 1950.\n";
-    let steps: Vec<Box<dyn Fn(&str) -> String>> = vec![
+    let base = "# Report\n\nIn March 1949 Kim Il Sung went to Moscow.[^1]\n\nBy 1951 the army had moved.\n\nOn 17 January he wrote to Stalin, “we are ready” he said.\n\nOn 5 March the embassy replied.\n\n> A quoted paragraph of 3 May.\n\nThe end, on 29.8.50, came late.\n\n[^1]: A note of 1950.\n";
+    type Step = Box<dyn Fn(&str) -> String>;
+    let steps: Vec<Step> = vec![
+        // A year's paragraph quoted: dates after it no longer inherit its year.
+        Box::new(|t| t.replace("By 1951", "> By 1951")),
+        Box::new(|t| t.replace("> By 1951", "By 1951")),
         Box::new(|t| t.replace("In March 1949", "In March 1951")),
         Box::new(|t| t.replace("In March 1951", "In March")),
         Box::new(|t| t.replace("In March Kim", "In March 1949 Kim")),
