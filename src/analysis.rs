@@ -60,6 +60,8 @@ pub fn analyze_reusing(
     configured: Option<crate::kind::DocKind>,
     reuse: &Reuse,
 ) -> Analysis {
+    // One version at a time (a poisoned lock still holds its guard in the error).
+    let _one = reuse.version.lock();
     let a = analyze_with(text, md, ctx, place, configured, Some(reuse));
     reuse.sweep();
     a

@@ -46,6 +46,10 @@ pub struct Reuse {
     /// The text of the last version analysed (what the fact passes' kept blocks were
     /// read in).
     pub(crate) last: std::sync::Mutex<Option<Arc<str>>>,
+    /// Held for a whole version's analysis: kept blocks are found by their place in
+    /// the last version, so two versions must not be analysed at once with one `Reuse`
+    /// (the server runs one analysis per document at a time; this makes it a rule).
+    pub(crate) version: std::sync::Mutex<()>,
 }
 
 impl Reuse {
