@@ -60,6 +60,8 @@ pub fn analyze_reusing(
     configured: Option<crate::kind::DocKind>,
     reuse: &Reuse,
 ) -> Analysis {
+    // One version at a time (a poisoned lock still holds its guard in the error).
+    let _one = reuse.version.lock();
     let a = analyze_with(text, md, ctx, place, configured, Some(reuse));
     reuse.sweep();
     a
@@ -74,6 +76,9 @@ fn analyze_with(
     reuse: Option<&Reuse>,
 ) -> Analysis {
     let too_big = text.len() > ctx.config.limits.max_document_bytes;
+    if let Some(r) = reuse {
+        r.begin(&text);
+    }
     let md = match md {
         // Past the limit the text is not parsed at all (seconds per megabyte).
         _ if too_big => Arc::new(MdModel::unparsed(&text)),

@@ -27,12 +27,14 @@ pub struct Context<'a> {
 
 /// What the analysis of one version of a document keeps for the next (the editor's
 /// incremental analysis): the fact passes' results per block, found again by the
-/// block's text wherever an edit moved it. One per open document, dropped with its
-/// configuration; `check` analyses each file once and keeps nothing.
+/// block's place: the fact passes (mentions, dates, claims) find a block the edit did
+/// not reach where it stood in the last version ([`crate::memo::ShiftMemo`]), the
+/// names rules find it by its text wherever it moved. One per open document, dropped
+/// with its configuration; `check` analyses each file once and keeps nothing.
 #[derive(Default)]
 pub struct Reuse {
-    pub(crate) mentions: crate::memo::BlockMemo<Vec<Mention>>,
-    pub(crate) dates: crate::memo::BlockMemo<crate::dates::recognize::BlockDates>,
+    pub(crate) mentions: crate::memo::ShiftMemo<Vec<Mention>>,
+    pub(crate) dates: crate::memo::ShiftMemo<crate::dates::recognize::BlockDates>,
     pub(crate) claims: crate::claims::ClaimMemo,
     /// The names rules' block-local work (words, n-grams, votes, OCR suspects,
     /// apparatus), and their join of the blocks' n-grams: read with the front
@@ -41,9 +43,33 @@ pub struct Reuse {
     /// The front matter the kept mentions were read with (it may define entities, and
     /// so change the recognizer).
     pub(crate) front_matter: std::sync::Mutex<Option<String>>,
+    /// The text of the last version analysed (what the fact passes' kept blocks were
+    /// read in).
+    pub(crate) last: std::sync::Mutex<Option<Arc<str>>>,
+    /// Held for a whole version's analysis: kept blocks are found by their place in
+    /// the last version, so two versions must not be analysed at once with one `Reuse`
+    /// (the server runs one analysis per document at a time; this makes it a rule).
+    pub(crate) version: std::sync::Mutex<()>,
 }
 
 impl Reuse {
+    /// The start of a version: the fact passes learn what `text` shares with the last
+    /// version's, whose blocks they kept.
+    pub(crate) fn begin(&self, text: &Arc<str>) {
+        let unchanged = match self.last.lock() {
+            Ok(mut last) => {
+                let u = crate::memo::Unchanged::between(last.as_deref().unwrap_or(""), text);
+                *last = Some(text.clone());
+                u
+            }
+            // Nothing known of the last version: nothing is found in it.
+            Err(_) => crate::memo::Unchanged::default(),
+        };
+        self.mentions.begin(unchanged);
+        self.dates.begin(unchanged);
+        self.claims.begin(unchanged);
+    }
+
     /// The end of a version: drop what it did not use.
     pub fn sweep(&self) {
         self.mentions.sweep();

@@ -318,6 +318,185 @@ impl BlockKey {
     }
 }
 
+/// What two versions of a text have in common at their ends: the bytes before the
+/// first that differs (`prefix`) and after the last (`suffix`, never overlapping the
+/// prefix in either text). A span of the new text inside one of them holds exactly the
+/// bytes it held in the old text, at [`Unchanged::old_start`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unchanged {
+    prefix: usize,
+    suffix: usize,
+    old_len: usize,
+    new_len: usize,
+}
+
+impl Unchanged {
+    /// The common ends of `old` and `new` (one pass over each, no allocation).
+    pub fn between(old: &str, new: &str) -> Unchanged {
+        let (a, b) = (old.as_bytes(), new.as_bytes());
+        let prefix = common_len(a.len().min(b.len()), |i, n| {
+            a.get(i..i + n) == b.get(i..i + n)
+        });
+        let room = a.len().min(b.len()) - prefix;
+        let suffix = common_len(room, |i, n| {
+            a.get(a.len() - i - n..a.len() - i) == b.get(b.len() - i - n..b.len() - i)
+        });
+        Unchanged {
+            prefix,
+            suffix,
+            old_len: a.len(),
+            new_len: b.len(),
+        }
+    }
+
+    /// Where `span` of the new text started in the old text, when its bytes are
+    /// unchanged (wholly inside the common prefix or the common suffix).
+    pub fn old_start(&self, span: crate::finding::Span) -> Option<usize> {
+        if span.end <= self.prefix {
+            Some(span.start)
+        } else if span.start >= self.new_len - self.suffix && span.end <= self.new_len {
+            Some(span.start + self.old_len - self.new_len)
+        } else {
+            None
+        }
+    }
+}
+
+/// The length (at most `max`) of the longest run from 0 whose pieces `same(at, n)`
+/// (bytes `at..at + n` counted from the run's side) are equal: compared in blocks of
+/// 256 bytes, then byte by byte.
+fn common_len(max: usize, same: impl Fn(usize, usize) -> bool) -> usize {
+    const BLOCK: usize = 256;
+    let mut i = 0;
+    while i + BLOCK <= max && same(i, BLOCK) {
+        i += BLOCK;
+    }
+    while i < max && same(i, 1) {
+        i += 1;
+    }
+    i
+}
+
+/// Results by the block's span: sorted by it once a version ends.
+type ShiftTable<V> = Vec<(usize, usize, Box<[u8]>, Option<V>)>;
+
+/// A [`BlockMemo`] that finds a block's kept result by where the block stood in the
+/// last version rather than by its text: a block the edit did not reach (wholly
+/// before the first changed byte or after the last, [`Unchanged`]) has the same bytes
+/// it had, so only the rest of its key (`extra`: what else the pass reads of the model,
+/// compared whole) is compared. No block's text is copied, hashed or compared, and a
+/// kept result is moved to the new version's table, not copied; a block the edit
+/// reached, or one moved elsewhere, is computed again.
+///
+/// [`ShiftMemo::begin`] starts a version (with what it shares with the last one),
+/// [`ShiftMemo::sweep`] ends it: what it did not ask for is dropped.
+pub struct ShiftMemo<V> {
+    inner: Mutex<ShiftState<V>>,
+}
+
+struct ShiftState<V> {
+    unchanged: Unchanged,
+    /// The last version's results, by the block's span in it (sorted).
+    old: ShiftTable<V>,
+    /// This version's, by the block's span in it, in the order asked.
+    new: ShiftTable<V>,
+    computed: usize,
+}
+
+impl<V: Clone> Default for ShiftMemo<V> {
+    fn default() -> Self {
+        ShiftMemo {
+            inner: Mutex::new(ShiftState {
+                unchanged: Unchanged::default(),
+                old: Vec::new(),
+                new: Vec::new(),
+                computed: 0,
+            }),
+        }
+    }
+}
+
+impl<V: Clone> ShiftMemo<V> {
+    /// A new version, sharing `unchanged` with the last (whose results are kept).
+    pub fn begin(&self, unchanged: Unchanged) {
+        if let Ok(mut t) = self.inner.lock() {
+            t.unchanged = unchanged;
+        }
+    }
+
+    /// The result for the block at `span` whose key is its bytes and `extra`: kept
+    /// from the last version, or `f()` (then kept).
+    pub fn get_or(&self, span: crate::finding::Span, extra: &[u8], f: impl FnOnce() -> V) -> V {
+        if let Ok(mut t) = self.inner.lock() {
+            let t = &mut *t;
+            if let Some(at) = t.unchanged.old_start(span) {
+                let place = (at, at + span.len());
+                let from = t.old.partition_point(|e| (e.0, e.1) < place);
+                let found = t
+                    .old
+                    .get_mut(from..)
+                    .unwrap_or(&mut [])
+                    .iter_mut()
+                    .take_while(|e| (e.0, e.1) == place)
+                    .find(|e| e.3.is_some() && *e.2 == *extra);
+                if let Some(e) = found
+                    && let Some(v) = e.3.take()
+                {
+                    let out = v.clone();
+                    let key = std::mem::take(&mut e.2);
+                    t.new.push((span.start, span.end, key, Some(v)));
+                    return out;
+                }
+            }
+        }
+        let v = f();
+        if let Ok(mut t) = self.inner.lock() {
+            t.computed += 1;
+            t.new
+                .push((span.start, span.end, extra.into(), Some(v.clone())));
+        }
+        v
+    }
+
+    /// The end of a version: its results become the last version's; the rest goes.
+    pub fn sweep(&self) {
+        if let Ok(mut t) = self.inner.lock() {
+            let t = &mut *t;
+            std::mem::swap(&mut t.old, &mut t.new);
+            t.new.clear();
+            // Asked in document order as a rule: then already sorted.
+            if !t.old.is_sorted_by_key(|e| (e.0, e.1)) {
+                t.old.sort_by_key(|e| (e.0, e.1));
+            }
+        }
+    }
+
+    /// Forget everything kept.
+    pub fn clear(&self) {
+        if let Ok(mut t) = self.inner.lock() {
+            t.old.clear();
+            t.new.clear();
+        }
+    }
+
+    /// Results computed rather than found, since the memo was made.
+    pub fn computed(&self) -> usize {
+        self.inner.lock().map(|t| t.computed).unwrap_or(0)
+    }
+
+    /// Results held now (this version's, or the last one's between versions).
+    pub fn len(&self) -> usize {
+        self.inner
+            .lock()
+            .map(|t| t.old.iter().chain(&t.new).filter(|e| e.3.is_some()).count())
+            .unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,5 +546,36 @@ mod tests {
         }
         assert!(memo.len() <= 1000 + SHARDS, "{}", memo.len());
         assert!(!memo.is_empty());
+    }
+
+    #[test]
+    fn shift_memo_finds_blocks_the_edit_did_not_reach() {
+        use crate::finding::Span;
+        let old = "aaa bbb ccc";
+        let new = "aaa bXbb ccc";
+        let u = Unchanged::between(old, new);
+        assert_eq!(u.old_start(Span::new(0, 3)), Some(0));
+        assert_eq!(u.old_start(Span::new(4, 8)), None);
+        assert_eq!(u.old_start(Span::new(9, 12)), Some(8));
+        // Repeated bytes: the suffix never overlaps the prefix.
+        let u = Unchanged::between("aa", "aaa");
+        assert_eq!(u.old_start(Span::new(0, 2)), Some(0));
+        assert_eq!(u.old_start(Span::new(0, 3)), None);
+        assert_eq!(u.old_start(Span::new(2, 3)), None);
+        let m: ShiftMemo<u32> = ShiftMemo::default();
+        m.begin(Unchanged::between("", old));
+        assert_eq!(m.get_or(Span::new(0, 3), b"x", || 1), 1);
+        assert_eq!(m.get_or(Span::new(4, 7), b"x", || 2), 2);
+        assert_eq!(m.get_or(Span::new(8, 11), b"x", || 3), 3);
+        m.sweep();
+        m.begin(Unchanged::between(old, new));
+        assert_eq!(m.get_or(Span::new(0, 3), b"x", || 9), 1);
+        assert_eq!(m.get_or(Span::new(4, 8), b"x", || 5), 5);
+        // Same bytes, another extra: computed.
+        assert_eq!(m.get_or(Span::new(9, 12), b"y", || 6), 6);
+        assert_eq!(m.get_or(Span::new(9, 12), b"x", || 9), 3);
+        assert_eq!(m.computed(), 5);
+        m.sweep();
+        assert_eq!(m.len(), 4);
     }
 }

@@ -7,9 +7,14 @@
 //!   Cyrillic, ŏ, CRLF, lone CR) in UTF-8, UTF-16 and chars, and the rope and the line
 //!   index agree on every position, in range or not.
 //!
+//! - Any sequence of edits analysed version after version with one `Reuse` (the
+//!   editor's incremental analysis: facts kept per block) gives, at every version, the
+//!   facts and findings of a fresh analysis — with fragments that change what other
+//!   blocks mean (an earlier year, a note definition, a quotation mark, a block quote).
+//!
 //! Case counts are moderate (CI has 2 cores); raise them with PROPTEST_CASES.
 
-use annalist::analysis::{Context, Knowledge, analyze, analyze_str};
+use annalist::analysis::{Context, Knowledge, Reuse, analyze, analyze_str};
 use annalist::config::Config;
 use annalist::document::Document;
 use annalist::finding::Span;
@@ -77,6 +82,15 @@ const FRAGMENTS: &[&str] = &[
     "\u{feff}",
     "\u{200b}",
     "\0",
+    // What other blocks read: a year dates after it inherit, a date without one, a
+    // note's definition, quotation marks, a Soviet document's numeric date.
+    "In 1947 ",
+    "17 January ",
+    "[^1]: A note.\n",
+    "“",
+    "”",
+    "\n\n> ",
+    " 29.8.50 Moscow ",
 ];
 
 fn fragment_text() -> impl Strategy<Value = String> {
@@ -319,6 +333,45 @@ proptest! {
             let p = idx.position(&text, off, enc);
             let o = idx.offset(&text, p, enc);
             prop_assert!(o <= text.len() && text.is_char_boundary(o));
+        }
+    }
+}
+
+fn facts_dump(a: &annalist::analysis::Analysis) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}",
+        a.mentions, a.dates, a.claims, a.findings
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(96),
+        max_shrink_iters: 500,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn reusing_analyses_equal_fresh_ones_at_every_version(
+        initial in fragment_text(),
+        edits in prop::collection::vec(edit_spec(), 1..8),
+    ) {
+        let config = Config::default();
+        let ctx = Context { config: &config, knowledge: knowledge() };
+        let place = annalist::citations::Place::default();
+        let reuse = Reuse::default();
+        let mut text = initial.clone();
+        for e in std::iter::once(None).chain(edits.iter().map(Some)) {
+            if let Some(e) = e {
+                let span = span_of(&text, e);
+                text.replace_range(span.start..span.end, &e.text);
+            }
+            let arc: Arc<str> = Arc::from(text.as_str());
+            let kept = annalist::analysis::analyze_reusing(
+                arc.clone(), None, &ctx, &place, None, &reuse,
+            );
+            let fresh = analyze(arc, None, &ctx);
+            prop_assert_eq!(facts_dump(&kept), facts_dump(&fresh), "facts of {:?}", text);
         }
     }
 }

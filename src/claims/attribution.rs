@@ -145,7 +145,7 @@ pub fn prose_citations(text: &str, md: &MdModel) -> Vec<Span> {
 pub(crate) fn prose_citations_in(
     text: &str,
     md: &MdModel,
-    memo: Option<&crate::memo::BlockMemo<Vec<Span>>>,
+    memo: Option<&crate::memo::ShiftMemo<Vec<Span>>>,
 ) -> Vec<Span> {
     let mut out = Vec::new();
     for b in md.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
@@ -155,8 +155,8 @@ pub(crate) fn prose_citations_in(
         };
         let para = b.content;
         let pieces = md.prose_pieces(para);
-        let key = crate::memo::BlockKey::new(para.slice(text)).spans(para.start, &pieces);
-        let found = memo.get_or(key.bytes(), || {
+        let key = crate::memo::BlockKey::new("").spans(para.start, &pieces);
+        let found = memo.get_or(para, key.bytes(), || {
             let mut v = Vec::new();
             paragraph_citations(text, md, para, &mut v);
             v.into_iter().map(|s| s.moved(para.start, 0)).collect()

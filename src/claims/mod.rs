@@ -123,12 +123,19 @@ pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claim
 /// paragraph's claims and the sources its words name.
 #[derive(Default)]
 pub struct ClaimMemo {
-    claims: crate::memo::BlockMemo<Vec<Claim>>,
-    cited: crate::memo::BlockMemo<Vec<Span>>,
-    quotes: crate::memo::BlockMemo<Vec<Span>>,
+    claims: crate::memo::ShiftMemo<Vec<Claim>>,
+    cited: crate::memo::ShiftMemo<Vec<Span>>,
+    quotes: crate::memo::ShiftMemo<Vec<Span>>,
 }
 
 impl ClaimMemo {
+    /// A new version (see [`crate::memo::ShiftMemo::begin`]).
+    pub fn begin(&self, unchanged: crate::memo::Unchanged) {
+        self.claims.begin(unchanged);
+        self.cited.begin(unchanged);
+        self.quotes.begin(unchanged);
+    }
+
     /// The end of a version (see [`crate::memo::BlockMemo::sweep`]).
     pub fn sweep(&self) {
         self.claims.sweep();
@@ -265,10 +272,10 @@ pub fn quotation_spans_in(text: &str, md: &MdModel, memo: Option<&ClaimMemo>) ->
             continue;
         };
         let pieces = md.prose_pieces(para);
-        let key = crate::memo::BlockKey::new(para.slice(text))
+        let key = crate::memo::BlockKey::new("")
             .num(u64::from(b.quote_depth > 0))
             .spans(para.start, &pieces);
-        let kept = m.quotes.get_or(key.bytes(), || {
+        let kept = m.quotes.get_or(para, key.bytes(), || {
             read().into_iter().map(|q| q.moved(para.start, 0)).collect()
         });
         out.extend(kept.into_iter().map(|q| q.moved(0, para.start)));
@@ -466,13 +473,13 @@ fn kept_paragraph_claims(
     };
     let pieces = md.prose_pieces(para);
     // A marker may reach past the paragraph's end; none starts before its start.
-    let key = crate::memo::BlockKey::new(para.slice(text))
+    let key = crate::memo::BlockKey::new("")
         .num(u64::from(b.quote_depth > 0))
         .num(u64::from(scope == ClaimScope::Sentence))
         .spans(para.start, &pieces)
         .spans(para.start, &inside(markers))
         .spans(para.start, &inside(dates));
-    let found = memo.claims.get_or(key.bytes(), || {
+    let found = memo.claims.get_or(para, key.bytes(), || {
         let mut v = Vec::new();
         paragraph_claims(text, md, markers, dates, scope, b, &mut v);
         v.into_iter().map(|c| c.moved(para.start, 0)).collect()

@@ -136,7 +136,7 @@ pub fn find(text: &str, md: &MdModel) -> Vec<DateMention> {
 pub fn find_reusing(
     text: &str,
     md: &MdModel,
-    memo: &crate::memo::BlockMemo<recognize::BlockDates>,
+    memo: &crate::memo::ShiftMemo<recognize::BlockDates>,
 ) -> Vec<DateMention> {
     recognize::find_reusing(text, md, &lang::ENGLISH, memo)
 }

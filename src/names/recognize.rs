@@ -269,21 +269,21 @@ impl Recognizer {
         &self,
         text: &str,
         md: &MdModel,
-        memo: &crate::memo::BlockMemo<Vec<Mention>>,
+        memo: &crate::memo::ShiftMemo<Vec<Mention>>,
     ) -> Vec<Mention> {
         if text.len() >= u32::MAX as usize {
             return Vec::new();
         }
         let mut out = Vec::new();
         for b in md.prose_blocks() {
-            let Some(own) = text.get(b.span.start..b.span.end) else {
+            if text.get(b.span.start..b.span.end).is_none() {
                 continue;
-            };
+            }
             let pieces = md.prose_pieces(b.span);
-            let key = crate::memo::BlockKey::new(own)
+            let key = crate::memo::BlockKey::new("")
                 .num(u64::from(b.quote_depth))
                 .spans(b.span.start, &pieces);
-            let found = memo.get_or(key.bytes(), || {
+            let found = memo.get_or(b.span, key.bytes(), || {
                 let mut f = Folder::with_capacity(b.span.len() + 8);
                 for piece in &pieces {
                     let Some(s) = text.get(piece.start..piece.end) else {

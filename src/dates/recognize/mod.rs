@@ -539,7 +539,7 @@ pub fn find_reusing(
     text: &str,
     md: &MdModel,
     lang: &Lang,
-    memo: &crate::memo::BlockMemo<BlockDates>,
+    memo: &crate::memo::ShiftMemo<BlockDates>,
 ) -> Vec<DateMention> {
     find_in(text, md, lang, Some(memo))
 }
@@ -596,7 +596,7 @@ fn find_in(
     text: &str,
     md: &MdModel,
     lang: &Lang,
-    memo: Option<&crate::memo::BlockMemo<BlockDates>>,
+    memo: Option<&crate::memo::ShiftMemo<BlockDates>>,
 ) -> Vec<DateMention> {
     let mut raws: Vec<Raw> = Vec::new();
     let mut toks = Vec::new();
@@ -607,11 +607,8 @@ fn find_in(
             block_dates(text, block, &pieces, lang, &soviet, &mut toks, &mut raws);
             continue;
         };
-        let own = text
-            .get(block.content.start..block.content.end)
-            .unwrap_or("");
         let heading = matches!(block.kind, BlockKind::Heading { .. });
-        let key = crate::memo::BlockKey::new(own)
+        let key = crate::memo::BlockKey::new("")
             .num(u64::from(block.quote_depth))
             .num(u64::from(heading))
             .spans(block.content.start, &pieces);
@@ -624,7 +621,7 @@ fn find_in(
             let rel = v.into_iter().map(|r| RawDate(r.moved(at, 0))).collect();
             (rel, asked.flatten())
         };
-        let mut kept = memo.get_or(key.bytes(), || compute(&mut toks));
+        let mut kept = memo.get_or(block.content, key.bytes(), || compute(&mut toks));
         if let Some(was) = kept.1 {
             let now = *soviet
                 .answer
