@@ -30,6 +30,34 @@ pub(super) struct BlockAt {
 }
 
 impl BlockAt {
+    /// The block's n-gram `g` at its place in the document, when every fold it needs
+    /// (`ok`, by the block's `needs` index) is written mid-sentence somewhere.
+    pub(super) fn gram<'b>(
+        &self,
+        g: &'b BlockGram,
+        ok: &[bool],
+        entity_at: &impl Fn(Span) -> Option<usize>,
+        apparatus: &apparatus::Apparatus,
+    ) -> Option<Gram<'b>> {
+        if !g
+            .needs
+            .iter()
+            .flatten()
+            .all(|&i| ok.get(i as usize).copied().unwrap_or(false))
+        {
+            return None;
+        }
+        let span = g.span.moved(0, self.base);
+        Some(Gram {
+            n: g.n,
+            span,
+            name: std::borrow::Cow::Borrowed(&g.name),
+            folded: std::borrow::Cow::Borrowed(&g.folded),
+            entity: entity_at(span),
+            apparatus: apparatus.contains(span),
+        })
+    }
+
     /// The block's words, at their place in the document.
     pub(super) fn words(&self) -> Vec<Word> {
         self.names
@@ -476,25 +504,12 @@ pub(super) fn grams_of_blocks<'b>(
             .iter()
             .map(|f| needed.get(&**f).copied().unwrap_or(false))
             .collect();
-        for g in &b.names.grams {
-            if !g
-                .needs
+        grams.extend(
+            b.names
+                .grams
                 .iter()
-                .flatten()
-                .all(|&i| ok.get(i as usize).copied().unwrap_or(false))
-            {
-                continue;
-            }
-            let span = g.span.moved(0, b.base);
-            grams.push(Gram {
-                n: g.n,
-                span,
-                name: std::borrow::Cow::Borrowed(&g.name),
-                folded: std::borrow::Cow::Borrowed(&g.folded),
-                entity: entity_at(span),
-                apparatus: apparatus.contains(span),
-            });
-        }
+                .filter_map(|g| b.gram(g, &ok, &entity_at, apparatus)),
+        );
     }
     grams
 }

@@ -353,26 +353,14 @@ impl Join {
                 .map(|f| self.mid.contains_key(f))
                 .collect();
             let entity_at = entity_at.get_or_insert_with(|| blocks::entity_finder(a));
-            for (g, id) in b.names.grams.iter().zip(&h.ids) {
-                if !wanted_id(id)
-                    || !g
-                        .needs
-                        .iter()
-                        .flatten()
-                        .all(|&i| ok.get(i as usize).copied().unwrap_or(false))
-                {
-                    continue;
-                }
-                let span = g.span.moved(0, b.base);
-                grams.push(Gram {
-                    n: g.n,
-                    span,
-                    name: std::borrow::Cow::Borrowed(&g.name),
-                    folded: std::borrow::Cow::Borrowed(&g.folded),
-                    entity: entity_at(span),
-                    apparatus: apparatus.contains(span),
-                });
-            }
+            grams.extend(
+                b.names
+                    .grams
+                    .iter()
+                    .zip(&h.ids)
+                    .filter(|(_, id)| wanted_id(id))
+                    .filter_map(|(g, _)| b.gram(g, &ok, &*entity_at, apparatus)),
+            );
         }
         grams
     }
