@@ -4,7 +4,7 @@
     benches/lsp-compare.py [--sizes 10k,100k,1m,10m] [--annalist BIN] [--rumdl BIN]
                            [--edits 20] [--hovers 200] [--markdown OUT.md]
                            [--documents a.md,b.md]   (open these instead)
-                           [--warm check|server]
+                           [--warm check|server] [--pull]
 
 For each size, a workspace folder is written holding a transcription of that size
 (`transcription.md`: the fixture's paragraphs with GFM footnotes, printed "(n)"
@@ -24,6 +24,13 @@ unopened files' name indexes; ANNALIST_CACHE_DIR is unset for it). With `--warm`
 annalist is measured a second time in the same folder with a warm cache: filled by
 `annalist check .` (`--warm check`, the first run's cache removed before) or by the
 first run's server itself (`--warm server`), as the next start of the editor finds it.
+
+With `--pull`, the client announces pulled diagnostics as VS Code does
+(`textDocument.diagnostic` and `workspace.diagnostics.refreshSupport`): open and edit
+are timed to the answer of a `textDocument/diagnostic` request sent after the
+notification, for a server that offers it (annalist then publishes nothing); a server
+that does not is timed by what it publishes, as above. Neovim 0.11 has no refresh
+support, so annalist publishes to it: the default mode.
 
 Both servers get the same bytes, the same edits and the same positions, in one run,
 one after the other. rumdl comes from PyPI (`pip install rumdl==0.3.0`). Prints a
@@ -213,24 +220,39 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, round((len(xs) - 1) * p))] if xs else float("nan")
 
 
-def measure(name, cmd, ws, doc, edits, hovers):
+def measure(name, cmd, ws, doc, edits, hovers, pull=False):
     uri = (ws / "transcription.md").as_uri()
     s = Server(cmd, ws)
-    s.request("initialize", {
+    text_caps = {"publishDiagnostics": {"versionSupport": True},
+                 "hover": {"contentFormat": ["markdown", "plaintext"]}}
+    ws_caps = {"workspaceFolders": True, "configuration": True}
+    if pull:
+        # As VS Code (vscode-languageclient 9) announces itself: it pulls diagnostics
+        # and can be told to pull again.
+        text_caps["diagnostic"] = {"dynamicRegistration": False, "relatedDocumentSupport": False}
+        ws_caps["diagnostics"] = {"refreshSupport": True}
+    init = s.request("initialize", {
         "processId": os.getpid(), "rootUri": ws.as_uri(), "rootPath": str(ws),
         "workspaceFolders": [{"uri": ws.as_uri(), "name": ws.name}],
         "capabilities": {"general": {"positionEncodings": ["utf-16"]},
-                         "textDocument": {"publishDiagnostics": {"versionSupport": True},
-                                          "hover": {"contentFormat": ["markdown", "plaintext"]}},
-                         "workspace": {"workspaceFolders": True, "configuration": True}},
+                         "textDocument": text_caps, "workspace": ws_caps},
     })
+    # A server that offers no pulled diagnostics is measured by what it publishes.
+    pulls = pull and bool(init.get("result", {}).get("capabilities", {}).get("diagnosticProvider"))
+
+    def pulled():
+        r = s.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+        return (r.get("result") or {}).get("items", [])
+
     s.notify("initialized", {})
     t = time.monotonic()
     s.notify("textDocument/didOpen", {"textDocument": {
         "uri": uri, "languageId": "markdown", "version": 1, "text": doc}})
-    first = s.diagnostics(uri)
+    if pulls:
+        found = len(pulled())
+    else:
+        found = len(s.diagnostics(uri)["params"]["diagnostics"])
     opened = time.monotonic() - t
-    found = len(first["params"]["diagnostics"])
 
     hov = []
     for line, ch in positions(doc, hovers):
@@ -247,16 +269,20 @@ def measure(name, cmd, ws, doc, edits, hovers):
             "textDocument": {"uri": uri, "version": v},
             "contentChanges": [{"range": {"start": {"line": mid, "character": 0},
                                           "end": {"line": mid, "character": 0}}, "text": "x"}]})
-        while True:
-            m = s.diagnostics(uri)
-            mv = m["params"].get("version")
-            if mv is None or mv >= v:
-                break
+        if pulls:
+            pulled()  # answered for the latest version
+        else:
+            while True:
+                m = s.diagnostics(uri)
+                mv = m["params"].get("version")
+                if mv is None or mv >= v:
+                    break
         eds.append(time.monotonic() - t)
         time.sleep(0.05)  # a typist's pause: the edits are separate keystrokes
     peak = s.peak_kib()
     s.close()
-    return {"server": name, "open_ms": opened * 1e3, "findings": found,
+    return {"server": name, "mode": "pulled" if pulls else "published",
+            "open_ms": opened * 1e3, "findings": found,
             "edit_med_ms": statistics.median(eds) * 1e3, "edit_p95_ms": pct(eds, 0.95) * 1e3,
             "hover_med_ms": statistics.median(hov) * 1e3 if hov else float("nan"),
             "hover_p95_ms": pct(hov, 0.95) * 1e3, "peak_mib": peak / 1024}
@@ -274,6 +300,10 @@ def main():
     ap.add_argument("--warm", choices=["check", "server"],
                     help="also measure annalist with a warm cache, filled by `annalist check .` "
                     "or by the first run's server")
+    ap.add_argument("--pull", action="store_true",
+                    help="announce pulled diagnostics as VS Code does, and time "
+                    "textDocument/diagnostic requests (a server that offers none is timed by "
+                    "what it publishes)")
     ap.add_argument("--markdown", help="also write the table to this file")
     ap.add_argument("--documents", help="comma-separated Markdown files to open instead of the "
                     "generated transcriptions (e.g. the inputs of benches/pathological.py)")
@@ -304,7 +334,7 @@ def main():
                 subprocess.run([a.annalist, "check", "--quiet", "."], cwd=ws, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                r = measure(name, cmd, ws, doc, a.edits, a.hovers)
+                r = measure(name, cmd, ws, doc, a.edits, a.hovers, a.pull)
             except Exception as e:  # a server that fails is reported, not hidden
                 r = {"server": name, "error": str(e)}
             r["size"] = f"{len(doc.encode()):,} B, {paras:,} paragraphs"
@@ -319,7 +349,8 @@ def main():
         if "error" in r:
             lines.append(f"| {r['size']} | {r['server']} | error: {r['error']} | | | | |")
             continue
-        lines.append(f"| {r['size']} | {r['server']} | {r['open_ms']:.0f} ms | {r['edit_med_ms']:.1f} / {r['edit_p95_ms']:.1f} ms"
+        server = f"{r['server']} ({r['mode']})" if a.pull else r["server"]
+        lines.append(f"| {r['size']} | {server} | {r['open_ms']:.0f} ms | {r['edit_med_ms']:.1f} / {r['edit_p95_ms']:.1f} ms"
                      f" | {r['hover_med_ms']:.2f} / {r['hover_p95_ms']:.2f} ms | {r['peak_mib']:.0f} MiB | {r['findings']:,} |")
     by = {}
     for r in rows:
