@@ -280,8 +280,11 @@ impl Published {
         } else {
             slots.into_iter().map(make).collect()
         };
+        // Room for the notification's head and tail, which are written around the
+        // array in this same buffer (`wire::notification_bytes`).
+        let room = 2 * src.uri.as_str().len() + 160;
         let mut out =
-            Vec::with_capacity(pieces.iter().map(|p| p.bytes.len() + 1).sum::<usize>() + 2);
+            Vec::with_capacity(pieces.iter().map(|p| p.bytes.len() + 1).sum::<usize>() + room);
         out.push(b'[');
         for (i, p) in pieces.iter().enumerate() {
             if i > 0 {

@@ -454,7 +454,7 @@ mod tests {
             })
             .expect("serialise");
             assert_eq!(
-                String::from_utf8_lossy(&notification_bytes(&uri, &array, version)),
+                String::from_utf8_lossy(&notification_bytes(&uri, array.clone(), version)),
                 String::from_utf8_lossy(&want)
             );
         }
@@ -537,19 +537,23 @@ pub async fn publish_diagnostics(
 /// The body of a `textDocument/publishDiagnostics` notification whose diagnostics are
 /// already serialised (`diagnostics`: a JSON array, as [`super::published::Published`]
 /// writes it): the bytes serialising the notification with those diagnostics gives.
+/// Built in the array's own buffer (the head inserted before it), not in a copy: on a
+/// document with thousands of findings the array is megabytes.
 pub fn notification_bytes(
     uri: &tower_lsp_server::ls_types::Uri,
-    diagnostics: &[u8],
+    diagnostics: Vec<u8>,
     version: Option<i32>,
 ) -> Vec<u8> {
     let uri = serde_json::to_vec(uri).unwrap_or_else(|_| b"null".to_vec());
-    let mut out = Vec::with_capacity(diagnostics.len() + uri.len() + 128);
-    out.extend_from_slice(
+    let mut head = Vec::with_capacity(uri.len() + 96);
+    head.extend_from_slice(
         b"{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":",
     );
-    out.extend_from_slice(&uri);
-    out.extend_from_slice(b",\"diagnostics\":");
-    out.extend_from_slice(diagnostics);
+    head.extend_from_slice(&uri);
+    head.extend_from_slice(b",\"diagnostics\":");
+    let mut out = diagnostics;
+    out.reserve(head.len() + 32);
+    out.splice(0..0, head);
     if let Some(v) = version {
         out.extend_from_slice(b",\"version\":");
         out.extend_from_slice(v.to_string().as_bytes());
@@ -573,7 +577,7 @@ pub async fn publish_serialised(
         }
         return;
     };
-    let body = notification_bytes(&uri, &diagnostics, version);
+    let body = notification_bytes(&uri, diagnostics, version);
     if let Err(e) = tx.send(body) {
         eprintln!("annalist lsp: the output has closed; diagnostics not sent ({e})");
     }
