@@ -349,6 +349,16 @@ impl Unchanged {
         }
     }
 
+    /// How many bytes the two texts share at their start.
+    pub fn prefix(&self) -> usize {
+        self.prefix
+    }
+
+    /// How many bytes the two texts share at their end (not overlapping the prefix).
+    pub fn suffix(&self) -> usize {
+        self.suffix
+    }
+
     /// Where `span` of the new text started in the old text, when its bytes are
     /// unchanged (wholly inside the common prefix or the common suffix).
     pub fn old_start(&self, span: crate::finding::Span) -> Option<usize> {

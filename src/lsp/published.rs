@@ -94,14 +94,11 @@ impl Shift {
     /// The edit that turns `old` into `new`, as far as positions go.
     fn between(old: &str, old_lines: &LineIndex, new: &str, new_lines: &LineIndex) -> Shift {
         let (a, b) = (old.as_bytes(), new.as_bytes());
-        let p = common_prefix(a, b);
+        let same = crate::memo::Unchanged::between(old, new);
+        let (p, s) = (same.prefix(), same.suffix());
         if p == a.len() && p == b.len() {
             return Shift::identity();
         }
-        let s = common_suffix(
-            a.get(p..).unwrap_or_default(),
-            b.get(p..).unwrap_or_default(),
-        );
         let (q0, q1) = (a.len() - s, b.len() - s);
         let keep_below = old_lines.line_start(old_lines.line_of(p)).min(p);
         let last = old_lines.line_of(q0);
@@ -156,33 +153,6 @@ impl Shift {
             end: self.position(s.end, r.end),
         }
     }
-}
-
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 512;
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + BLOCK <= n && a.get(i..i + BLOCK) == b.get(i..i + BLOCK) {
-        i += BLOCK;
-    }
-    while i < n && a.get(i) == b.get(i) {
-        i += 1;
-    }
-    i
-}
-
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 512;
-    let n = a.len().min(b.len());
-    let (la, lb) = (a.len(), b.len());
-    let mut i = 0;
-    while i + BLOCK <= n && a.get(la - i - BLOCK..la - i) == b.get(lb - i - BLOCK..lb - i) {
-        i += BLOCK;
-    }
-    while i < n && a.get(la - i - 1) == b.get(lb - i - 1) {
-        i += 1;
-    }
-    i
 }
 
 /// Where the diagnostics of a publication come from.
