@@ -508,7 +508,8 @@ pub(super) fn check_entities(
         {
             continue;
         }
-        let (Some(k), Some(usual)) = (kept.as_deref_mut(), usual) else {
+        // Judged afresh: its findings into `out`, the spans they claim returned.
+        let judge = |claimed: &blocks::Claimed, out: &mut Vec<Finding>| {
             let mut claims = Vec::new();
             judge_entity(
                 a,
@@ -520,7 +521,10 @@ pub(super) fn check_entities(
                 out,
                 &mut claims,
             );
-            for c in claims {
+            claims
+        };
+        let (Some(k), Some(usual)) = (kept.as_deref_mut(), usual) else {
+            for c in judge(claimed, out) {
                 claimed.claim(c);
             }
             continue;
@@ -546,17 +550,7 @@ pub(super) fn check_entities(
             continue;
         }
         let first = out.len();
-        let mut claims = Vec::new();
-        judge_entity(
-            a,
-            ctx,
-            (e, eidx, ms),
-            mentions,
-            |s| claimed.is_claimed(s) || apparatus.contains(s),
-            votes,
-            out,
-            &mut claims,
-        );
+        let claims = judge(claimed, out);
         let spans: Vec<Span> = claims.clone();
         let claims: Vec<kept::Claim> = claims
             .into_iter()
