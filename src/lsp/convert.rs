@@ -35,19 +35,11 @@ pub fn range_in(text: &str, lines: &LineIndex, span: Span, enc: Encoding) -> Ran
     }
 }
 
-/// A span of a text that is not an analysed document (a workspace file, a gazetteer).
+/// A span of a text that is not an analysed document (a workspace file, a gazetteer):
+/// [`range_in`], an end before the start read as the start.
 pub fn text_range(text: &str, lines: &LineIndex, span: Span, enc: Encoding) -> Range {
-    let pos = |o: usize| {
-        let p = lines.position(text, o, enc);
-        Position {
-            line: p.line,
-            character: p.col,
-        }
-    };
-    Range {
-        start: pos(span.start),
-        end: pos(span.end.max(span.start)),
-    }
+    let end = span.end.max(span.start);
+    range_in(text, lines, Span { end, ..span }, enc)
 }
 
 /// The LSP encoding of semantic tokens (byte spans with a class index, sorted and not
