@@ -12,12 +12,66 @@ use super::{Block, BlockKind, Heading, Limit, MAX_DEPTH, MdModel};
 use crate::finding::Span;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-fn options() -> Options {
+fn options(metadata: bool) -> Options {
     let mut o = Options::empty();
     o.insert(Options::ENABLE_TABLES);
-    o.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
-    o.insert(Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS);
+    if metadata {
+        o.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
+        o.insert(Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS);
+    }
     o
+}
+
+/// The length of the front matter at the start of `text` (with the blank line after
+/// it), by pulldown-cmark's rule for a metadata block: a line of exactly `---` (or
+/// `+++`) and trailing whitespace, a first line inside that is neither blank nor a
+/// closing line, and a closing line of exactly `---` or `...` (`+++`) with trailing
+/// spaces. None when the text does not open with one.
+pub(super) fn front_matter_len(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let c = *b.first()?;
+    if c != b'-' && c != b'+' {
+        return None;
+    }
+    let line_end =
+        |from: usize| memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |i| from + i + 1);
+    let first = line_end(0);
+    let run = b.iter().take_while(|&&x| x == c).count();
+    if run != 3 || !b[run..first].iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let closes = |line: &[u8]| {
+        let d = line.iter().take_while(|&&x| x == c).count();
+        let d = if d != 3 && c == b'-' {
+            line.iter().take_while(|&&x| x == b'.').count()
+        } else {
+            d
+        };
+        d == 3 && {
+            let tail = &line[3..];
+            let spaces = tail.iter().take_while(|&&x| x == b' ').count();
+            matches!(tail.get(spaces), None | Some(b'\n' | b'\r'))
+        }
+    };
+    let blank = |line: &[u8]| {
+        line.iter()
+            .all(|&x| matches!(x, b' ' | b'\t' | b'\n' | b'\r'))
+    };
+    let mut pos = first;
+    let mut first_line = true;
+    while pos < b.len() {
+        let end = line_end(pos);
+        let line = &b[pos..end];
+        if first_line && (closes(line) || blank(line)) {
+            return None;
+        }
+        first_line = false;
+        if closes(line) {
+            return Some(end);
+        }
+        pos = end;
+    }
+    None
 }
 
 /// What kind of inline container is open (inline content is recorded into it).
@@ -62,29 +116,29 @@ pub(super) fn build(text: &str) -> MdModel {
         open_at: 0,
         content: None,
     };
-    let parser = Parser::new_ext(text, options());
-    // Link reference definitions are not events (the block pass has found them all
-    // before the first event): each takes the container depths of the events around it.
-    let mut defs: Vec<Span> = parser
-        .reference_definitions()
-        .iter()
-        .map(|(_, d)| Span::new(d.span.start, d.span.end))
-        .collect();
-    defs.sort_by_key(|s| s.start);
+    // Front matter only at the very start: pulldown-cmark's metadata blocks open at
+    // any block start, so a `---` line after a blank line mid-document (a thematic
+    // break followed by text) would hide everything up to a later `---` or `...` line
+    // as metadata (and its search for that closing line is a scan to the end of the
+    // text per opening line). The front matter is parsed with metadata blocks on, the
+    // rest with them off.
+    let mut defs: Vec<Span> = Vec::new();
     let mut next_def = 0;
-    for (event, range) in parser.into_offset_iter() {
-        b.m.stats.nodes += 1;
-        // Where this event stands: a container's end is where it closes.
-        let at = match &event {
-            Event::End(_) => range.end,
-            _ => range.start,
-        };
-        while let Some(d) = defs.get(next_def).filter(|d| d.start < at) {
-            b.link_definition(*d);
-            next_def += 1;
+    let rest = match front_matter_len(text) {
+        Some(n) => {
+            let (head, _) = text.split_at(n);
+            b.events(head, 0, options(true), &mut defs, &mut next_def);
+            n
         }
-        b.event(event, Span::new(range.start, range.end));
-    }
+        None => 0,
+    };
+    b.events(
+        &text[rest..],
+        rest,
+        options(false),
+        &mut defs,
+        &mut next_def,
+    );
     b.close_tight();
     for d in defs.get(next_def..).unwrap_or_default() {
         b.link_definition(*d);
@@ -97,6 +151,43 @@ pub(super) fn build(text: &str) -> MdModel {
 }
 
 impl Builder<'_> {
+    /// Feed the events of `slice` (which starts at byte `base` of the text), with the
+    /// link reference definitions found by its parse merged in at their places.
+    fn events(
+        &mut self,
+        slice: &str,
+        base: usize,
+        options: Options,
+        defs: &mut Vec<Span>,
+        next_def: &mut usize,
+    ) {
+        let parser = Parser::new_ext(slice, options);
+        // Link reference definitions are not events (the block pass has found them all
+        // before the first event): each takes the container depths of the events
+        // around it.
+        let mut found: Vec<Span> = parser
+            .reference_definitions()
+            .iter()
+            .map(|(_, d)| Span::new(d.span.start + base, d.span.end + base))
+            .collect();
+        found.sort_by_key(|s| s.start);
+        defs.extend(found);
+        for (event, range) in parser.into_offset_iter() {
+            self.m.stats.nodes += 1;
+            let range = range.start + base..range.end + base;
+            // Where this event stands: a container's end is where it closes.
+            let at = match &event {
+                Event::End(_) => range.end,
+                _ => range.start,
+            };
+            while let Some(d) = defs.get(*next_def).filter(|d| d.start < at) {
+                self.link_definition(*d);
+                *next_def += 1;
+            }
+            self.event(event, Span::new(range.start, range.end));
+        }
+    }
+
     fn leaf(&mut self, kind: BlockKind, span: Span, content: Span, quote: u8, list: u8) {
         self.m.blocks.push(Block {
             kind,

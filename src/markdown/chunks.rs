@@ -21,7 +21,6 @@ enum Open {
     None,
     Fence(u8, usize),
     Html(&'static [u8]),
-    FrontMatter,
 }
 
 fn fence_of(line: &[u8]) -> Option<(u8, usize, bool)> {
@@ -95,8 +94,8 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
     let mut forced = Vec::new();
     let mut open = Open::None;
     let mut prev_blank = false;
-    let mut pos = 0;
-    let mut line_no = 0;
+    // No cut inside the front matter (the only metadata block the parse reads).
+    let mut pos = super::build::front_matter_len(text).unwrap_or(0);
     // Link reference definitions by label, where each was first written: a label
     // defined again later must stay in the first one's chunk (see [`def_label`]).
     let mut labels: std::collections::HashMap<unicase::UniCase<String>, usize> =
@@ -111,11 +110,6 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
         };
         let blank = is_blank(line);
         match open {
-            Open::FrontMatter => {
-                if line_no > 0 && (line == b"---" || line == b"...") {
-                    open = Open::None;
-                }
-            }
             Open::Fence(c, n) => {
                 if let Some((c2, n2, info)) = fence_of(line)
                     && c2 == c
@@ -151,62 +145,57 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
                         }
                     }
                 }
-                if line_no == 0 && line == b"---" {
-                    open = Open::FrontMatter;
-                } else {
-                    let first = line.first().copied().unwrap_or(b' ');
-                    let candidate = prev_blank
-                        && !blank
-                        && (first == b'#' || first.is_ascii_alphabetic() || first >= 0x80)
-                        && !is_list_marker(line);
-                    let last = starts.last().copied().unwrap_or(0);
-                    if candidate && pos - last >= MIN_CHUNK {
+                let first = line.first().copied().unwrap_or(b' ');
+                let candidate = prev_blank
+                    && !blank
+                    && (first == b'#' || first.is_ascii_alphabetic() || first >= 0x80)
+                    && !is_list_marker(line);
+                let last = starts.last().copied().unwrap_or(0);
+                if candidate && pos - last >= MIN_CHUNK {
+                    starts.push(pos);
+                } else if end - last > MAX_CHUNK
+                    && !line.contains(&b'<')
+                    && !line.contains(&b'`')
+                    && fence_of(line).is_none()
+                {
+                    // Forced cuts: at this line's start if it begins with a letter
+                    // (a paragraph's continuation), else after a space, before a
+                    // letter, once MAX_CHUNK bytes have passed.
+                    let mut last = last;
+                    if pos - last >= MAX_CHUNK && !blank && first.is_ascii_alphabetic() {
                         starts.push(pos);
-                    } else if end - last > MAX_CHUNK
-                        && !line.contains(&b'<')
-                        && !line.contains(&b'`')
-                        && fence_of(line).is_none()
-                    {
-                        // Forced cuts: at this line's start if it begins with a letter
-                        // (a paragraph's continuation), else after a space, before a
-                        // letter, once MAX_CHUNK bytes have passed.
-                        let mut last = last;
-                        if pos - last >= MAX_CHUNK && !blank && first.is_ascii_alphabetic() {
-                            starts.push(pos);
-                            forced.push(pos);
-                            last = pos;
-                        }
-                        let mut i = (last + MAX_CHUNK).max(pos + 1);
-                        while i < end {
-                            if b[i - 1] == b' ' && b[i].is_ascii_alphabetic() {
-                                starts.push(i);
-                                forced.push(i);
-                                i += MAX_CHUNK;
-                            } else {
-                                i += 1;
-                            }
+                        forced.push(pos);
+                        last = pos;
+                    }
+                    let mut i = (last + MAX_CHUNK).max(pos + 1);
+                    while i < end {
+                        if b[i - 1] == b' ' && b[i].is_ascii_alphabetic() {
+                            starts.push(i);
+                            forced.push(i);
+                            i += MAX_CHUNK;
+                        } else {
+                            i += 1;
                         }
                     }
-                    if let Some((c, n, _)) = fence_of(line) {
-                        open = Open::Fence(c, n);
-                    } else if let Some(close) = html_block_end(line)
-                        && !contains(line, close)
-                    {
-                        open = Open::Html(close);
-                    }
-                    // A comment opened anywhere and not closed on its line.
-                    if open == Open::None
-                        && let Some(i) = memchr::memmem::rfind(line, b"<!--")
-                        && !contains(&line[i..], b"-->")
-                    {
-                        open = Open::Html(b"-->");
-                    }
+                }
+                if let Some((c, n, _)) = fence_of(line) {
+                    open = Open::Fence(c, n);
+                } else if let Some(close) = html_block_end(line)
+                    && !contains(line, close)
+                {
+                    open = Open::Html(close);
+                }
+                // A comment opened anywhere and not closed on its line.
+                if open == Open::None
+                    && let Some(i) = memchr::memmem::rfind(line, b"<!--")
+                    && !contains(&line[i..], b"-->")
+                {
+                    open = Open::Html(b"-->");
                 }
             }
         }
         prev_blank = blank;
         pos = next.min(b.len());
-        line_no += 1;
     }
     (starts, forced)
 }
@@ -328,6 +317,68 @@ mod tests {
         let plain = format!("[seoul]: /one\n\n{paragraphs}Pyongyang.\n\n{paragraphs}");
         assert_eq!(chunk_cuts(&other).0.len(), chunk_cuts(&plain).0.len());
         assert_eq!(shape(&parse(&other)), shape(&MdModel::parse(&other)));
+    }
+
+    /// A `---` line after a blank line mid-document, then text, then a later `---`:
+    /// pulldown-cmark read it as a metadata block running to that line (prose hidden,
+    /// and the chunked parse, which cut inside it, disagreed; found by the fuzzer:
+    /// `document_edits`, chunked vs whole). Only the text's first line opens front
+    /// matter; elsewhere it is a thematic break and the prose is prose.
+    #[test]
+    fn a_dash_line_mid_document_is_no_front_matter() {
+        let paragraphs = "Kim Il Sung wrote to Stalin in March 1950.\n\n".repeat(120);
+        let text = format!(
+            "# Telegram\n\n{paragraphs}---\ntitle: Shtykov to Vyshinsky\n\n{paragraphs}---\n\n{paragraphs}"
+        );
+        let whole = MdModel::parse(&text);
+        assert_eq!(shape(&parse(&text)), shape(&whole));
+        assert_eq!(whole.front_matter, None);
+        let title = text.find("title: Shtykov").unwrap_or(0);
+        assert!(
+            !whole.is_skipped(title),
+            "the line after the break is prose"
+        );
+        assert!(
+            chunk_cuts(&text).0.len() > 2,
+            "cuts on both sides of the break"
+        );
+        // In a block quote, too (pulldown-cmark searched the rest of the text for a
+        // closing line from every such line).
+        let quoted = "> ---\n> Shtykov reported.\n>\n".repeat(200);
+        assert!(MdModel::parse(&quoted).skip.is_empty());
+    }
+
+    /// Front matter at the start, in each form the parser reads, is skipped and no
+    /// chunk starts inside it; an unclosed one, or one whose first line is blank, is
+    /// Markdown like the rest.
+    #[test]
+    fn front_matter_only_at_the_start() {
+        let paragraphs = "Kim Il Sung wrote to Stalin in March 1950.\n\n".repeat(120);
+        for (head, closed) in [
+            ("---\ntitle: A\n\nnote: B\n---\n", true),
+            ("---  \r\ntitle: A\r\n...  \r\n", true),
+            ("+++\ntitle = 'A'\n+++\n", true),
+            ("+++\ntitle = 'A'\n---\n", false),
+            ("---\n\ntitle: A\n---\n", false),
+            ("----\ntitle: A\n----\n", false),
+            ("---\ntitle: A\n", false),
+        ] {
+            let text = format!("{head}{paragraphs}");
+            let whole = MdModel::parse(&text);
+            assert_eq!(shape(&parse(&text)), shape(&whole), "{head:?}");
+            assert_eq!(whole.front_matter.is_some(), closed, "{head:?}");
+            assert_eq!(
+                super::super::build::front_matter_len(&text).is_some(),
+                closed
+            );
+            if closed {
+                let (starts, _) = chunk_cuts(&text);
+                assert!(
+                    starts.iter().all(|&s| s == 0 || s >= head.len()),
+                    "{head:?}"
+                );
+            }
+        }
     }
 
     #[test]
