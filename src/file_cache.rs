@@ -43,7 +43,7 @@
 //! encoded apart, so opening a pack decodes none of them (each is decoded when its file
 //! is checked, on that file's thread, and the server decodes only the names). A pack
 //! whose fingerprint differs is ignored and replaced (so stale packs do not pile up
-//! with each build). The server, whose editor settings may change a configuration,
+//! with each build), and writing a pack removes the directories of older formats. The server, whose editor settings may change a configuration,
 //! keeps such a configuration's entries in a pack of their own (a *variant* of the
 //! place), so that it and `check` do not replace each other's. A missing, unreadable
 //! or corrupt pack, or an entry naming a rule this binary does not know, is a miss,
@@ -67,6 +67,10 @@ use crate::cachedir::{FileBytes, binary_identity, prepare, write_atomic};
 /// v3: names and findings apart, entries of names alone; v4: the comparison across
 /// files, and each rendered finding's severity and fixability).
 const FORMAT: &str = "v4";
+
+/// The directories of the formats before [`FORMAT`]: no binary that writes this format
+/// reads them, so writing a pack removes them (they were left to pile up before).
+const OLDER_FORMATS: [&str; 3] = ["v1", "v2", "v3"];
 
 /// The fingerprint of a configuration group: every input of a file's result except the
 /// file itself. `None` when the binary cannot be identified.
@@ -508,6 +512,11 @@ impl Pack {
 
     fn write(self) -> std::io::Result<()> {
         prepare(&self.dir)?;
+        for old in OLDER_FORMATS {
+            // Absent in all but the first run after an upgrade; a failure only leaves
+            // the old files where they were.
+            let _ = std::fs::remove_dir_all(self.dir.join(old));
+        }
         let pack = StoredPack {
             fingerprint: &self.fingerprint,
             entries: self

@@ -124,6 +124,36 @@ fn a_merged_save_keeps_a_concurrent_writers_entries() {
     assert_eq!(std::fs::read(&now.file).unwrap_or_default(), before);
 }
 
+/// Writing a pack removes the directories of older pack formats, and nothing else.
+#[test]
+fn writing_a_pack_removes_older_formats() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let cache = dir.path().join("cache");
+    for old in ["v1", "v2", "v3"] {
+        std::fs::create_dir_all(cache.join(old)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(cache.join(old).join("x.bin"), b"old").unwrap_or_else(|e| panic!("{e}"));
+    }
+    let kept = cache.join("notes.txt");
+    std::fs::write(&kept, b"mine").unwrap_or_else(|e| panic!("{e}"));
+    let root = Path::new("/project");
+    let c = analysed(MIXED);
+    let mut pack = Pack::open(&cache, root, None, fingerprint());
+    // Opening alone writes nothing and removes nothing.
+    assert!(cache.join("v3").exists());
+    pack.put(
+        &root.join("a.md"),
+        entry_hash(MIXED, None),
+        &c.findings,
+        &c.names,
+    );
+    pack.save();
+    for old in ["v1", "v2", "v3"] {
+        assert!(!cache.join(old).exists(), "{old} left");
+    }
+    assert!(cache.join(FORMAT).is_dir());
+    assert!(kept.exists());
+}
+
 /// A pack that cannot be written (its directory is a file) is skipped silently.
 #[test]
 fn an_unwritable_cache_is_skipped() {
