@@ -128,6 +128,39 @@ fn a_warm_start_analyses_nothing_and_finds_what_a_cold_one_finds() {
     assert_eq!(diags, cold_diags);
 }
 
+/// A document opened the moment the server is initialised, as editors do, while the
+/// index walks the folder: the index does not analyse it (it is open; or, when the walk
+/// reached it first, from disk), and the open document's own first analysis stores
+/// its name index, so the next start, cold for that file or not, analyses nothing.
+#[test]
+fn a_document_open_at_start_is_cached_for_the_next_start() {
+    let (_dir, root) = collection();
+    let path = root.join("a.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let uri = file_uri(&path);
+    {
+        let mut lsp = Lsp::spawn_in(&root);
+        lsp.initialize_in(&root, json!({"general": {"positionEncodings": ["utf-16"]}}));
+        lsp.open(&uri, &text);
+        let log = lsp.notification("window/logMessage", |p| {
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("annalist: workspace index:"))
+        });
+        let message = log["message"].as_str().unwrap_or("");
+        assert!(
+            message.ends_with("3 files analysed, 0 read from the cache, 0 open in the editor")
+                || message
+                    .ends_with("2 files analysed, 0 read from the cache, 1 open in the editor"),
+            "{message}"
+        );
+        lsp.diagnostics(&uri, Some(1));
+        assert!(lsp.shutdown().success());
+    }
+    let (next, _) = session(&root);
+    assert_eq!(next, work(0, 3));
+}
+
 /// A cache `check` filled from nothing serves the server's first start.
 #[test]
 fn a_cache_check_wrote_serves_the_first_start() {

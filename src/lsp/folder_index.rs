@@ -65,13 +65,20 @@ enum Found {
 /// or is not UTF-8 (`check` reports those; here they are passed over), or when its
 /// configuration compares no names across files.
 pub fn read(path: &Path, configs: &Configs) -> Option<(String, WsFile)> {
-    read_with(path, &configs.for_path(path), None).map(|(key, file, _)| (key, file))
+    read_with(path, &configs.for_path(path), None, &|_| false)
+        .and_then(|(key, file, _)| Some((key, file?)))
 }
 
 /// [`read`] the file at `path` under its configuration `res`, taking its name index
 /// from `pack` (its group's cache) when an entry for exactly its text and kind is
-/// there.
-fn read_with(path: &Path, res: &Resolved, pack: Option<&Pack>) -> Option<(String, WsFile, Found)> {
+/// there. When it is not there and `is_open` says the file has been opened in the
+/// editor meanwhile, it is not analysed: `Some((key, None, _))`.
+fn read_with(
+    path: &Path,
+    res: &Resolved,
+    pack: Option<&Pack>,
+    is_open: &(dyn Fn(&Path) -> bool + Sync),
+) -> Option<(String, Option<WsFile>, Found)> {
     if !res.config.romanisation.across_files {
         return None;
     }
@@ -86,6 +93,7 @@ fn read_with(path: &Path, res: &Resolved, pack: Option<&Pack>) -> Option<(String
     let cached = pack.zip(hash).and_then(|(p, h)| p.names(path, h));
     let (names, found) = match cached {
         Some(names) => (names, Found::Cached),
+        None if is_open(path) => return Some((uri.as_str().to_string(), None, Found::Cached)),
         None => {
             // Only what the comparison needs (equal to a full analysis's `names`).
             let ctx = Context {
@@ -100,13 +108,13 @@ fn read_with(path: &Path, res: &Resolved, pack: Option<&Pack>) -> Option<(String
     };
     Some((
         uri.as_str().to_string(),
-        WsFile {
+        Some(WsFile {
             path: path.to_path_buf(),
             config: res.path.clone(),
             lines: LineIndex::new(&text),
             text,
             names,
-        },
+        }),
         found,
     ))
 }
@@ -148,6 +156,52 @@ impl CacheWork {
             "annalist: workspace index: {} files analysed, {} read from the cache, {} open in the editor",
             self.analysed, self.from_cache, self.open
         )
+    }
+}
+
+/// Store the name indexes of documents open in the editor whose text is the file's on
+/// disk (`(path, configuration, analysis of the open text)`), where the cache has no
+/// entry for exactly that text: the index never reads an open file, so without this a
+/// document kept open across restarts would be analysed from disk by the next start's
+/// index whenever its `didOpen` arrives after the walk reached it (a megabyte's
+/// analysis done twice, competing with the open's own). Called at shutdown, on a
+/// writer thread the exit waits for.
+pub fn keep_open_names(
+    dir: &Path,
+    open: Vec<(PathBuf, Arc<Resolved>, Arc<crate::facts::Analysis>)>,
+) {
+    let mut packs: Vec<(Option<PathBuf>, Option<Pack>)> = Vec::new();
+    for (path, res, a) in open {
+        if !res.config.romanisation.across_files {
+            continue;
+        }
+        let Some(on_disk) = std::fs::read(&path).ok() else {
+            continue;
+        };
+        let on_disk = on_disk
+            .strip_prefix("\u{FEFF}".as_bytes())
+            .unwrap_or(&on_disk);
+        if on_disk != a.text.as_bytes() {
+            continue;
+        }
+        let g = match packs.iter().position(|(c, _)| *c == res.path) {
+            Some(g) => g,
+            None => {
+                let pack = open_pack(dir, &res);
+                packs.push((res.path.clone(), pack));
+                packs.len() - 1
+            }
+        };
+        let Some((_, Some(pack))) = packs.get_mut(g) else {
+            continue;
+        };
+        let hash = file_cache::entry_hash(&a.text, res.kind_for(&path));
+        if pack.names(&path, hash).is_none() {
+            pack.put_names(&path, hash, &a.names);
+        }
+    }
+    for pack in packs.into_iter().filter_map(|(_, p)| p) {
+        pack.save_merged();
     }
 }
 
@@ -247,10 +301,18 @@ pub fn build(configs: &Configs, is_open: &(dyn Fn(&Path) -> bool + Sync)) -> (Ws
                 return Some((key, file, None, *g));
             }
             let pack = packs.get(*g).and_then(Option::as_ref);
-            let (key, file, found) =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_with(p, res, pack)))
-                    .ok()??;
-            Some((key, file, Some(found), *g))
+            let (key, file, found) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                read_with(p, res, pack, is_open)
+            }))
+            .ok()??;
+            match file {
+                Some(file) => Some((key, file, Some(found), *g)),
+                // Opened while the walk went on (asked again before the analysis).
+                None => {
+                    let (key, file) = open_placeholder(p, res)?;
+                    Some((key, file, None, *g))
+                }
+            }
         })
         .collect();
     let mut files = HashMap::with_capacity(read.len());
@@ -292,6 +354,7 @@ impl Backend {
             self.ready.send_replace(false);
         }
         let state = self.state.clone();
+        let opened = self.opened.clone();
         let client = self.client.clone();
         let ready = self.ready.clone();
         tokio::spawn(async move {
@@ -302,24 +365,21 @@ impl Backend {
                     return;
                 }
             }
-            let open_state = state.clone();
             let built = tokio::task::spawn_blocking(move || {
                 // Asked per file, as the walk reaches it: an editor opens its first
-                // document right after `initialized`, while the walk is under way.
-                // Never waits for the lock: this runs on rayon's threads, and a lock
-                // holder may itself be waiting for rayon (a document's chunks are parsed
-                // in parallel under it); busy means "read it", as before.
+                // document right after `initialized`, while the walk is under way. The
+                // set of open documents has a lock of its own, never held for long, so
+                // a document whose `didOpen` has arrived is never read from disk too
+                // (before, the store's lock being busy with a large document's parse
+                // meant "read it": a 1 MB document analysed twice on its cold open).
                 let is_open = |p: &Path| {
                     let Some(u) = Uri::from_file_path(p) else {
                         return false;
                     };
-                    match open_state.try_lock() {
-                        Ok(st) => st.docs.contains_key(&u),
-                        Err(std::sync::TryLockError::Poisoned(e)) => {
-                            e.into_inner().docs.contains_key(&u)
-                        }
-                        Err(std::sync::TryLockError::WouldBlock) => false,
-                    }
+                    opened
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .contains(&u)
                 };
                 build(&configs, &is_open)
             })

@@ -16,7 +16,7 @@ use super::state::{Backend, DocEntry, internal, lock, run_analysis};
 use crate::document::Snapshot;
 use crate::facts::Analysis;
 use crate::position::Encoding;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{MessageType, Uri};
@@ -114,6 +114,18 @@ impl Backend {
                 // Requests waiting for this version look again.
                 analysed.send_modify(|n| *n = n.wrapping_add(1));
                 if let Some((a, names_changed)) = fresh {
+                    if generation == 0 {
+                        // The first analysis of a document opened: its name index into
+                        // the cache (if its text is the file's), so that the next
+                        // start's index need not analyse it from disk.
+                        let dir = lock(&state).configs.cache_dir().map(Path::to_path_buf);
+                        if let (Some(dir), Some(p)) = (dir, path.clone()) {
+                            let open = vec![(p, res.0.clone(), a.clone())];
+                            crate::cachedir::write_later(move || {
+                                crate::lsp::folder_index::keep_open_names(&dir, open)
+                            });
+                        }
+                    }
                     publish_fresh(
                         &state,
                         &client,

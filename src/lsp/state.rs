@@ -149,6 +149,12 @@ pub struct Backend {
     /// Bumped whenever an analysis run ends (stored or failed): requests waiting for
     /// the scheduled analysis look again.
     pub analysed: Arc<tokio::sync::watch::Sender<u64>>,
+    /// The documents open in the editor, marked the moment `didOpen` arrives (before
+    /// the text is parsed and the entry stored in `docs`) and unmarked on `didClose`.
+    /// Its own lock, held only to look up or change one entry: the workspace index
+    /// asks it, per file, whether to read a file from disk, while `docs`' lock may be
+    /// held (or the open document not yet stored) for the whole parse of a large text.
+    pub opened: Arc<Mutex<std::collections::HashSet<Uri>>>,
 }
 
 impl Backend {
@@ -174,6 +180,17 @@ impl Backend {
             })),
             ready: Arc::new(tokio::sync::watch::Sender::new(false)),
             analysed: Arc::new(tokio::sync::watch::Sender::new(0)),
+            opened: Arc::new(Mutex::new(std::collections::HashSet::new())),
+        }
+    }
+
+    /// Whether `uri` is open in the editor (see [`Backend::opened`]).
+    pub fn mark_opened(&self, uri: &Uri, open: bool) {
+        let mut set = self.opened.lock().unwrap_or_else(|e| e.into_inner());
+        if open {
+            set.insert(uri.clone());
+        } else {
+            set.remove(uri);
         }
     }
 

@@ -212,6 +212,31 @@ impl Backend {
 
     pub async fn on_shutdown(&self) -> Result<()> {
         SHUTDOWN_REQUESTED.store(true, Ordering::SeqCst);
+        // The open documents' name indexes into the cache, for the next start's index.
+        let (dir, open) = {
+            let st = lock(&self.state);
+            let open: Vec<_> = st
+                .docs
+                .iter()
+                .filter_map(|(uri, e)| {
+                    let (generation, a) = e.analysis.as_ref()?;
+                    (*generation == e.generation).then_some(())?;
+                    let path = uri.to_file_path()?.into_owned();
+                    Some((path, e.res.clone(), a.clone()))
+                })
+                .collect();
+            (
+                st.configs.cache_dir().map(std::path::Path::to_path_buf),
+                open,
+            )
+        };
+        if let Some(dir) = dir
+            && !open.is_empty()
+        {
+            crate::cachedir::write_later(move || {
+                crate::lsp::folder_index::keep_open_names(&dir, open)
+            });
+        }
         Ok(())
     }
 

@@ -14,6 +14,8 @@ use tower_lsp_server::ls_types::*;
 impl Backend {
     pub async fn on_did_open(&self, params: DidOpenTextDocumentParams) {
         let d = params.text_document;
+        // First of all: the workspace index, walking meanwhile, must not read it.
+        self.mark_opened(&d.uri, true);
         {
             let (generation, res) = {
                 let st = lock(&self.state);
@@ -97,6 +99,7 @@ impl Backend {
         let pull = {
             let mut st = lock(&self.state);
             st.docs.remove(&params.text_document.uri);
+            self.mark_opened(&params.text_document.uri, false);
             st.pull
         };
         // Requests waiting for its analysis look again (and find it closed).
