@@ -16,8 +16,10 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tower_lsp_server::LspService;
 use tower_lsp_server::ls_types::{
-    DidChangeTextDocumentParams, DidOpenTextDocumentParams, Position, Range,
-    TextDocumentContentChangeEvent, TextDocumentItem, Uri, VersionedTextDocumentIdentifier,
+    DidChangeTextDocumentParams, DidOpenTextDocumentParams, DocumentDiagnosticParams,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, Position, Range,
+    TextDocumentContentChangeEvent, TextDocumentIdentifier, TextDocumentItem, Uri,
+    VersionedTextDocumentIdentifier,
 };
 
 /// SplitMix64: a reproducible stream of numbers, no dependency.
@@ -150,6 +152,27 @@ async fn typing(seed: u64, enc: Encoding, steps: i32) {
     open(b, &uri, &text).await;
     let first = b.pulled_items(&uri).await.expect("pulled");
     assert_eq!(first, fresh(b, &uri));
+    // The handler's typed answer (in-process, no output merger): the same items.
+    let report = b
+        .on_diagnostic(DocumentDiagnosticParams {
+            text_document: TextDocumentIdentifier { uri: uri.clone() },
+            identifier: None,
+            previous_result_id: None,
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        })
+        .await
+        .expect("answered");
+    let DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(full)) = report
+    else {
+        panic!("not a full report: {report:?}");
+    };
+    assert!(full.related_documents.is_none());
+    assert_eq!(full.full_document_diagnostic_report.result_id, None);
+    assert_eq!(
+        serde_json::to_vec(&full.full_document_diagnostic_report.items).expect("JSON"),
+        first
+    );
     let typed = [
         "a",
         "é",

@@ -42,22 +42,21 @@ impl Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let items = self.pulled_items(&params.text_document.uri).await?;
-        let (result_id, items) = match crate::lsp::wire::raw_result(report_parts(items)) {
-            Ok(token) => (Some(token), Vec::new()),
-            Err(parts) => {
-                let items = parts.get(1).map(Vec::as_slice).unwrap_or(b"[]");
-                let items = serde_json::from_slice(items).map_err(|e| {
-                    crate::lsp::state::internal(format!("diagnostics could not be read ({e})"))
-                })?;
-                (None, items)
-            }
-        };
-        Ok(DocumentDiagnosticReportResult::Report(
-            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-                related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
+        match crate::lsp::wire::raw_result(report_parts(items)) {
+            Ok(token) => Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: Some(token),
+                        items: Vec::new(),
+                    },
+                }),
+            )),
+            // No merger (in-process): the report read back from its bytes.
+            Err(parts) => serde_json::from_slice(&parts.concat()).map_err(|e| {
+                crate::lsp::state::internal(format!("diagnostics could not be read ({e})"))
             }),
-        ))
+        }
     }
 
     /// The pulled diagnostics of `uri` (a JSON array): its own findings and cross-file
@@ -80,6 +79,7 @@ impl Backend {
         let across = kept.unwrap_or_else(|| Arc::new(across_for(&st, uri, &a)));
         Ok(serialised_diagnostics(&mut st, uri, &a, &across, enc))
     }
+
     pub async fn timeline(&self, params: TextDocumentIdentifierParams) -> Result<Value> {
         let Some((a, _, res)) = self.analysis(&params.text_document.uri).await? else {
             return Err(Error::invalid_params("the document is not open"));
