@@ -6,8 +6,8 @@
 //! - `configs`: one configuration per document, found as `annalist check` finds it.
 //! - `scheduler`: at most one analysis per document version; requests wait for it.
 //! - `publish`: diagnostics (own and cross-file findings), configuration problems.
-//! - `published`: a document's last publication, kept so that the next converts and
-//!   serialises only the diagnostics an edit touched.
+//! - `published`: a document's last publication (or answer to a pull), kept so that
+//!   the next converts and serialises only the diagnostics an edit touched.
 //! - `handlers/`: one file per group of requests (lifecycle, sync, hover, navigation,
 //!   edit, symbols, diagnostics).
 //! - `convert`: engine spans and findings ↔ LSP ranges, diagnostics, edits and
@@ -15,7 +15,7 @@
 //! - `settings`: editor settings (`initializationOptions`, `didChangeConfiguration`)
 //!   validated and laid over each document's configuration.
 //! - `wire`: a filter on stdin that passes on only well-framed JSON messages, and the
-//!   merger on stdout that writes diagnostics serialised directly.
+//!   merger on stdout that writes diagnostics (published or pulled) serialised directly.
 //! - `workspace`: the workspace's unopened files, indexed for the cross-file rules.
 
 pub mod configs;

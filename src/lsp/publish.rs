@@ -190,9 +190,9 @@ pub fn diagnostics_of(
     super::convert::diagnostics(a, uri, &all, enc, &other, docs_url.as_deref())
 }
 
-/// [`diagnostics_of`], serialised (a JSON array), for publishing: what the document's
-/// last publication already holds is reused ([`super::published`]), and this one kept
-/// for the next.
+/// [`diagnostics_of`], serialised (a JSON array), for publishing or answering a pull:
+/// what the document's last publication already holds is reused
+/// ([`super::published`]), and this one kept for the next.
 pub fn serialised_diagnostics(
     st: &mut Shared,
     uri: &Uri,

@@ -41,7 +41,8 @@ pub struct DocEntry {
     pub across: Option<(u64, Arc<Vec<Finding>>)>,
     /// What the last cross-file comparison of this document kept for the next.
     pub across_memo: AcrossScope,
-    /// Its last publication of diagnostics (push mode), kept for the next.
+    /// Its last publication of diagnostics (published, or answered to a pull), kept
+    /// for the next.
     pub published: super::published::Published,
     /// An analysis of this document is under way (see [`super::scheduler`]).
     pub running: bool,

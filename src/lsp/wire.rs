@@ -357,6 +357,81 @@ mod tests {
         assert!(i1.is_some() && i2.is_some() && i1 < i2, "{all}");
     }
 
+    /// A response of the server standing for a registered result is written with that
+    /// result and the response's id (a number or a string); the registration is used
+    /// once. A response that only looks like one (a token not registered, or already
+    /// used) and every other message pass unchanged.
+    #[tokio::test]
+    async fn a_placeholder_response_is_written_with_its_registered_result() {
+        use tower_lsp_server::jsonrpc::Id;
+        let items = br#"[{"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":1}},"message":"m"}]"#;
+        let parts = || {
+            vec![
+                b"{\"kind\":\"full\",\"items\":".to_vec(),
+                items.to_vec(),
+                b"}".to_vec(),
+            ]
+        };
+        let placeholder = |id: Id, token: &str| {
+            let result = serde_json::json!({"kind": "full", "items": [], "resultId": token});
+            String::from_utf8(serde_json::to_vec(&Response::from_ok(id, result)).expect("json"))
+                .expect("utf-8")
+        };
+        let (t1, t2) = (register(parts()), register(parts()));
+        let unknown = format!("{RAW_TOKEN}{}", u64::MAX);
+        let other = r#"{"jsonrpc":"2.0","result":{"contents":"annalist-raw-result:0"},"id":4}"#;
+        let sent = [
+            placeholder(Id::Number(7), &t1),
+            other.to_string(),
+            placeholder(Id::String("q-1".into()), &t2),
+            placeholder(Id::Number(9), &t1),
+            placeholder(Id::Number(10), &unknown),
+        ];
+        let (mut server_w, server_r) = tokio::io::duplex(1 << 16);
+        let (_tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (out_w, mut out_r) = tokio::io::duplex(1 << 16);
+        let merger = tokio::spawn(merge_output(server_r, rx, out_w));
+        for m in &sent {
+            server_w.write_all(&frame(m)).await.expect("write");
+        }
+        drop(server_w);
+        merger.await.expect("the merger ends");
+        let mut all = Vec::new();
+        out_r.read_to_end(&mut all).await.expect("read");
+        let mut f = Framer::default();
+        f.push(&all);
+        let got: Vec<Vec<u8>> = f
+            .extract(true, false)
+            .into_iter()
+            .filter_map(|o| match o {
+                Out::Message(m) => Some(m),
+                Out::Problem(_) => None,
+            })
+            .collect();
+        let result = String::from_utf8(parts().concat()).expect("utf-8");
+        let want = [
+            format!(r#"{{"jsonrpc":"2.0","result":{result},"id":7}}"#),
+            other.to_string(),
+            format!(r#"{{"jsonrpc":"2.0","result":{result},"id":"q-1"}}"#),
+            sent[3].clone(),
+            sent[4].clone(),
+        ];
+        let got: Vec<String> = got
+            .into_iter()
+            .map(|m| String::from_utf8(m).expect("utf-8"))
+            .collect();
+        assert_eq!(got, want);
+        // What tower-lsp-server would have written with the result itself.
+        let typed = Response::from_ok(
+            Id::Number(7),
+            serde_json::from_str(&result).expect("the result is JSON"),
+        );
+        assert_eq!(
+            serde_json::from_str::<Response>(&got[0]).expect("a response"),
+            typed
+        );
+    }
+
     fn frame(body: &str) -> Vec<u8> {
         format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
     }
@@ -583,9 +658,97 @@ pub async fn publish_serialised(
     }
 }
 
+/// Results serialised directly (answers to `textDocument/diagnostic`), waiting for the
+/// response tower-lsp-server writes for them.
+///
+/// tower-lsp-server makes every response's result a `serde_json::Value` tree: for the
+/// pulled diagnostics of a document with thousands of findings, the same tree (and
+/// conversion of every finding) that publications were freed of. So a handler whose
+/// result is already serialised registers it here ([`raw_result`]) and returns a
+/// placeholder carrying the registration's token; [`merge_output`], reading the
+/// server's output, writes in place of the placeholder's response one with the same id
+/// and the registered result. A result is registered in the handler's last, synchronous
+/// step, and tower-lsp-server turns a handler's return into its response without an
+/// await between (a cancellation after that step finds the handler done), so every
+/// registration meets its placeholder.
+static RAW: std::sync::Mutex<Option<std::collections::HashMap<u64, Vec<Vec<u8>>>>> =
+    std::sync::Mutex::new(None);
+
+/// Registrations so far (the next token).
+static RAW_NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Registrations not yet written: while none is, the server's messages pass unread.
+static RAW_PENDING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How a placeholder's token starts (it is a `resultId`, a string the client never
+/// sees: the response is replaced).
+pub const RAW_TOKEN: &str = "annalist-raw-result:";
+
+fn raw_registry()
+-> std::sync::MutexGuard<'static, Option<std::collections::HashMap<u64, Vec<Vec<u8>>>>> {
+    RAW.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Register a result serialised directly (the concatenation of `parts` is its JSON):
+/// its token, for the handler's placeholder, when [`merge_output`] runs (the server);
+/// otherwise (in-process tests) the parts back, for the handler to answer with the
+/// typed value.
+pub fn raw_result(parts: Vec<Vec<u8>>) -> Result<String, Vec<Vec<u8>>> {
+    if DIRECT.get().is_none() {
+        return Err(parts);
+    }
+    Ok(register(parts))
+}
+
+fn register(parts: Vec<Vec<u8>>) -> String {
+    let n = RAW_NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    raw_registry().get_or_insert_default().insert(n, parts);
+    RAW_PENDING.fetch_add(1, std::sync::atomic::Ordering::Release);
+    format!("{RAW_TOKEN}{n}")
+}
+
+/// The registered result a response of the server stands for: its id (serialised) and
+/// the result's parts, taken out of the registry. Only a successful response whose
+/// result is an object with a `resultId` that is a registered token is one.
+fn raw_for(body: &[u8]) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
+    if RAW_PENDING.load(std::sync::atomic::Ordering::Acquire) == 0 {
+        return None;
+    }
+    memchr::memmem::find(body, RAW_TOKEN.as_bytes())?;
+    let response: Response = serde_json::from_slice(body).ok()?;
+    let token = response.result()?.get("resultId")?.as_str()?;
+    let n: u64 = token.strip_prefix(RAW_TOKEN)?.parse().ok()?;
+    let parts = raw_registry().as_mut()?.remove(&n)?;
+    RAW_PENDING.fetch_sub(1, std::sync::atomic::Ordering::Release);
+    let id = serde_json::to_vec(response.id()).ok()?;
+    Some((id, parts))
+}
+
+/// Write the response `{"jsonrpc":"2.0","result":…,"id":…}` (tower-lsp-server's order
+/// of fields) whose result is the concatenation of `parts`, without copying them.
+async fn write_raw_response<W: AsyncWrite + Unpin>(
+    out: &mut W,
+    id: &[u8],
+    parts: &[Vec<u8>],
+) -> std::io::Result<()> {
+    const HEAD: &[u8] = b"{\"jsonrpc\":\"2.0\",\"result\":";
+    const ID: &[u8] = b",\"id\":";
+    let len = HEAD.len() + parts.iter().map(Vec::len).sum::<usize>() + ID.len() + id.len() + 1;
+    let header = format!("Content-Length: {len}\r\n\r\n");
+    out.write_all(header.as_bytes()).await?;
+    out.write_all(HEAD).await?;
+    for p in parts {
+        out.write_all(p).await?;
+    }
+    out.write_all(ID).await?;
+    out.write_all(id).await?;
+    out.write_all(b"}").await
+}
+
 /// Copy tower-lsp-server's framed messages from `server` to `out`, and write each body
-/// arriving on `direct` as a message of its own between them (never inside one). Ends
-/// when `server` ends (the server has stopped), after flushing.
+/// arriving on `direct` as a message of its own between them (never inside one); a
+/// response standing for a result registered with [`raw_result`] is written with that
+/// result. Ends when `server` ends (the server has stopped), after flushing.
 pub async fn merge_output<R, W>(
     server: R,
     mut direct: tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>,
@@ -596,7 +759,7 @@ pub async fn merge_output<R, W>(
 {
     // Whole messages of the server come through a channel: receiving is cancel-safe,
     // reading a message in pieces is not (`select!` drops the branch that loses).
-    let (tx, mut frames) = tokio::sync::mpsc::channel::<Vec<u8>>(64);
+    let (tx, mut frames) = tokio::sync::mpsc::channel::<(Vec<u8>, usize)>(64);
     tokio::spawn(async move {
         let mut server = tokio::io::BufReader::new(server);
         while let Some(frame) = read_frame(&mut server).await {
@@ -614,8 +777,15 @@ pub async fn merge_output<R, W>(
             biased;
             frame = frames.recv() => {
                 match frame {
-                    Some(bytes) => {
-                        writable = writable && out.write_all(&bytes).await.is_ok();
+                    Some((bytes, body_at)) => {
+                        let raw = raw_for(bytes.get(body_at..).unwrap_or_default());
+                        writable = writable
+                            && match raw {
+                                Some((id, parts)) => {
+                                    write_raw_response(&mut out, &id, &parts).await.is_ok()
+                                }
+                                None => out.write_all(&bytes).await.is_ok(),
+                            };
                     }
                     None => break,
                 }
@@ -647,8 +817,11 @@ async fn write_message<W: AsyncWrite + Unpin>(out: &mut W, body: &[u8]) -> std::
     out.write_all(body).await
 }
 
-/// One message as tower-lsp-server wrote it (headers and body), or `None` at the end.
-async fn read_frame<R: AsyncRead + Unpin>(r: &mut tokio::io::BufReader<R>) -> Option<Vec<u8>> {
+/// One message as tower-lsp-server wrote it (headers and body) and where its body
+/// starts, or `None` at the end.
+async fn read_frame<R: AsyncRead + Unpin>(
+    r: &mut tokio::io::BufReader<R>,
+) -> Option<(Vec<u8>, usize)> {
     use tokio::io::AsyncBufReadExt;
     let mut head = Vec::new();
     let mut len: Option<usize> = None;
@@ -671,6 +844,7 @@ async fn read_frame<R: AsyncRead + Unpin>(r: &mut tokio::io::BufReader<R>) -> Op
     }
     let mut body = vec![0; len?];
     r.read_exact(&mut body).await.ok()?;
+    let body_at = head.len();
     head.extend_from_slice(&body);
-    Some(head)
+    Some((head, body_at))
 }

@@ -1,7 +1,7 @@
 //! Pulled diagnostics (`textDocument/diagnostic`) and the `annalist/timeline` request.
 
 use crate::facts::{Analysis, Context};
-use crate::lsp::publish::{across_for, diagnostics_of, wait_ready};
+use crate::lsp::publish::{across_for, serialised_diagnostics, wait_ready};
 use crate::lsp::state::{Backend, lock};
 use serde_json::Value;
 use std::sync::Arc;
@@ -21,37 +21,63 @@ pub fn timeline_json(a: &Analysis, ctx: &Context) -> Value {
     serde_json::to_value(crate::ide::timeline::build(a, ctx)).unwrap_or(Value::Null)
 }
 
+/// A full report (`{"kind":"full","items":…}`, as serialising the typed report without
+/// a `resultId` gives) around `items`, a JSON array, in parts: the array is not copied.
+pub fn report_parts(items: Vec<u8>) -> Vec<Vec<u8>> {
+    vec![
+        b"{\"kind\":\"full\",\"items\":".to_vec(),
+        items,
+        b"}".to_vec(),
+    ]
+}
+
 impl Backend {
+    /// The answer to `textDocument/diagnostic`: a full report (no `resultId`), its items
+    /// the same bytes a publication of this analysis has, written from the document's
+    /// kept publication ([`crate::lsp::published`]): an edit converts only the
+    /// diagnostics it touched. In the server, serialised directly (see
+    /// [`crate::lsp::wire::raw_result`]); in-process, the same items read back.
     pub async fn on_diagnostic(
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        let uri = params.text_document.uri;
-        let items = match self.analysis(&uri).await? {
-            Some((a, enc, _)) => {
-                wait_ready(&self.ready).await;
-                let st = lock(&self.state);
-                // The comparison the scheduler made (and `refresh` keeps current) for
-                // this very analysis, when it has: not made a second time per version.
-                let kept = st.docs.get(&uri).and_then(|e| {
-                    let (g, current) = e.analysis.as_ref()?;
-                    let (ga, across) = e.across.as_ref()?;
-                    (g == ga && Arc::ptr_eq(current, &a)).then(|| across.clone())
-                });
-                let across = kept.unwrap_or_else(|| Arc::new(across_for(&st, &uri, &a)));
-                diagnostics_of(&st, &uri, &a, &across, enc)
-            }
-            None => Vec::new(),
-        };
-        Ok(DocumentDiagnosticReportResult::Report(
-            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-                related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: None,
-                    items,
-                },
+        let items = self.pulled_items(&params.text_document.uri).await?;
+        match crate::lsp::wire::raw_result(report_parts(items)) {
+            Ok(token) => Ok(DocumentDiagnosticReportResult::Report(
+                DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: Some(token),
+                        items: Vec::new(),
+                    },
+                }),
+            )),
+            // No merger (in-process): the report read back from its bytes.
+            Err(parts) => serde_json::from_slice(&parts.concat()).map_err(|e| {
+                crate::lsp::state::internal(format!("diagnostics could not be read ({e})"))
             }),
-        ))
+        }
+    }
+
+    /// The pulled diagnostics of `uri` (a JSON array): its own findings and cross-file
+    /// findings, as serialising [`crate::lsp::publish::diagnostics_of`] gives them,
+    /// through the document's kept publication, which they then replace. `[]` for a
+    /// document that is not open.
+    pub async fn pulled_items(&self, uri: &Uri) -> Result<Vec<u8>> {
+        let Some((a, enc, _)) = self.analysis(uri).await? else {
+            return Ok(b"[]".to_vec());
+        };
+        wait_ready(&self.ready).await;
+        let mut st = lock(&self.state);
+        // The comparison the scheduler made (and `refresh` keeps current) for this
+        // very analysis, when it has: not made a second time per version.
+        let kept = st.docs.get(uri).and_then(|e| {
+            let (g, current) = e.analysis.as_ref()?;
+            let (ga, across) = e.across.as_ref()?;
+            (g == ga && Arc::ptr_eq(current, &a)).then(|| across.clone())
+        });
+        let across = kept.unwrap_or_else(|| Arc::new(across_for(&st, uri, &a)));
+        Ok(serialised_diagnostics(&mut st, uri, &a, &across, enc))
     }
 
     pub async fn timeline(&self, params: TextDocumentIdentifierParams) -> Result<Value> {
