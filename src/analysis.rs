@@ -90,10 +90,10 @@ fn analyze_with(
     let layers = crate::layers::layers(&text, &md, &notes, configured);
     // The fact passes are independent but for claims, which read the dates: the names
     // (and citations) beside the dates and claims, on two threads when there are two.
-    let ((citations, (local, mentions)), (dates_found, claims_found)) = if too_big {
+    let ((citations, (local, mentions)), (dates_found, (claims_found, seen_quotes))) = if too_big {
         (
             (Default::default(), (None, Vec::new())),
-            (Vec::new(), Vec::new()),
+            (Vec::new(), (Vec::new(), None)),
         )
     } else {
         rayon::join(
@@ -110,16 +110,34 @@ fn analyze_with(
                 };
                 let date_spans: Vec<crate::finding::Span> =
                     dates_found.iter().map(|d| d.span).collect();
-                let claims_found = claims::find_layered(
-                    &text,
-                    &md,
-                    &notes,
-                    &date_spans,
-                    &ctx.config.claims,
-                    &layers,
-                    reuse.map(|r| &r.claims),
-                );
-                (dates_found, claims_found)
+                // A first reading (no memo) keeps the quotations it read, for the
+                // protected regions below.
+                let (claims_found, seen) = match reuse {
+                    Some(r) => (
+                        claims::find_layered(
+                            &text,
+                            &md,
+                            &notes,
+                            &date_spans,
+                            &ctx.config.claims,
+                            &layers,
+                            Some(&r.claims),
+                        ),
+                        None,
+                    ),
+                    None => {
+                        let (c, seen) = claims::find_quoting(
+                            &text,
+                            &md,
+                            &notes,
+                            &date_spans,
+                            &ctx.config.claims,
+                            &layers,
+                        );
+                        (c, Some(seen))
+                    }
+                };
+                (dates_found, (claims_found, seen))
             },
         )
     };
@@ -157,8 +175,13 @@ fn analyze_with(
     }
     // No fix that changes a source's words, a quotation, a gloss or a table is safe,
     // whatever the rule said.
-    let protected =
-        crate::layers::protected_regions(&a.text, &a.md, &a.layers, reuse.map(|r| &r.claims));
+    let protected = crate::layers::protected_regions(
+        &a.text,
+        &a.md,
+        &a.layers,
+        reuse.map(|r| &r.claims),
+        seen_quotes.as_ref(),
+    );
     crate::finding::downgrade_fixes(&mut findings, &protected);
     if too_big {
         findings.push(crate::rules::meta::analysis_limited::too_big(

@@ -127,15 +127,20 @@ pub fn brackets(text: &str, md: &MdModel) -> Vec<Span> {
 }
 /// What no safe fix may touch: quotations, block quotes, glosses (`[…]` insertions),
 /// tables and the source text of a primary or edition document. Sorted, merged.
-/// `memo`: the editor's per-paragraph quotations kept from the last version.
+/// `memo`: the editor's per-paragraph quotations kept from the last version; `seen`:
+/// those a first reading of the claims found ([`crate::claims::find_quoting`]).
 pub fn protected_regions(
     text: &str,
     md: &MdModel,
     layers: &Layers,
     memo: Option<&crate::claims::ClaimMemo>,
+    seen: Option<&crate::claims::ParagraphQuotes>,
 ) -> Vec<Span> {
     let mut v: Vec<Span> = layers.source.clone();
-    v.extend(crate::claims::quotation_spans_in(text, md, memo));
+    v.extend(match seen {
+        Some(seen) => crate::claims::quotation_spans_seen(text, md, seen),
+        None => crate::claims::quotation_spans_in(text, md, memo),
+    });
     v.extend(brackets(text, md));
     for b in &md.blocks {
         if b.quote_depth > 0 || b.kind == BlockKind::Table {

@@ -94,12 +94,24 @@ pub(super) fn is_author_date(inner: &str) -> bool {
 /// Telegram shorthand of the State Department and its missions: "mytel 374",
 /// "Reurtel 881", "ReDeptel 606", "Embtel 892", "Deptels".
 pub(super) fn is_telegram_shorthand(w: &str) -> bool {
-    let l = w.to_lowercase();
-    let l = l.strip_prefix("re").unwrap_or(&l);
-    let l = l.strip_suffix('s').unwrap_or(l);
+    // Every form is 5 ("urtel") to 10 ("recirctels") ASCII letters, and no other
+    // character lowercases to ASCII but the Kelvin sign (no form has a `k`): any other
+    // word is none, found without lowercasing it.
+    if !(5..=10).contains(&w.len()) || !w.is_ascii() {
+        return false;
+    }
+    let mut buf = [0u8; 10];
+    let Some(l) = buf.get_mut(..w.len()) else {
+        return false;
+    };
+    l.copy_from_slice(w.as_bytes());
+    l.make_ascii_lowercase();
+    let l: &[u8] = l;
+    let l = l.strip_prefix(b"re").unwrap_or(l);
+    let l = l.strip_suffix(b"s").unwrap_or(l);
     matches!(
         l,
-        "mytel" | "urtel" | "deptel" | "embtel" | "ourtel" | "reftel" | "circtel"
+        b"mytel" | b"urtel" | b"deptel" | b"embtel" | b"ourtel" | b"reftel" | b"circtel"
     )
 }
 
@@ -173,6 +185,8 @@ pub(crate) fn prose_citations_in(
 fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>) {
     {
         let toks = words(text, md, para);
+        // Each word lowercased into one buffer (an ASCII word in place).
+        let mut lw = String::new();
         for (k, t) in toks.iter().enumerate() {
             let next = toks.get(k + 1);
             let number = |x: Option<&(Span, &str)>| {
@@ -187,7 +201,13 @@ fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>
                 out.push(Span::new(t.0.start, end));
                 continue;
             }
-            let lw = t.1.to_lowercase();
+            lw.clear();
+            if t.1.is_ascii() {
+                lw.push_str(t.1);
+                lw.make_ascii_lowercase();
+            } else {
+                lw.push_str(&t.1.to_lowercase());
+            }
             // "For the text of the communiqué, see *Foreign Relations*, …, pp. 448–449."
             if lw == "see" {
                 let after: Vec<&(Span, &str)> = toks.iter().skip(k + 1).take(20).collect();

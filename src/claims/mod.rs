@@ -168,6 +168,42 @@ pub fn find_layered(
     layers: &Layers,
     memo: Option<&ClaimMemo>,
 ) -> Vec<Claim> {
+    find_seeing(text, md, notes, dates, cfg, layers, memo, None)
+}
+
+/// The quotations of the paragraphs a first reading ([`find_quoting`]) read: per
+/// paragraph (its content span, not quoted), the spans of its quotations, in the
+/// document's order. [`quotation_spans_seen`] takes them instead of reading the
+/// paragraphs again.
+#[derive(Debug, Default)]
+pub struct ParagraphQuotes(Vec<(Span, Vec<Span>)>);
+
+/// [`find_layered`] without a memo (a document's first reading), with the quotations
+/// of the paragraphs it read.
+pub fn find_quoting(
+    text: &str,
+    md: &MdModel,
+    notes: &Notes,
+    dates: &[Span],
+    cfg: &Claims,
+    layers: &Layers,
+) -> (Vec<Claim>, ParagraphQuotes) {
+    let mut seen = ParagraphQuotes::default();
+    let claims = find_seeing(text, md, notes, dates, cfg, layers, None, Some(&mut seen));
+    (claims, seen)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn find_seeing(
+    text: &str,
+    md: &MdModel,
+    notes: &Notes,
+    dates: &[Span],
+    cfg: &Claims,
+    layers: &Layers,
+    memo: Option<&ClaimMemo>,
+    mut seen: Option<&mut ParagraphQuotes>,
+) -> Vec<Claim> {
     if layers.kind == DocKind::Primary {
         return Vec::new();
     }
@@ -223,7 +259,14 @@ pub fn find_layered(
         }
         match memo {
             Some(m) => kept_paragraph_claims(text, md, &markers, &dates, cfg.scope, b, m, &mut out),
-            None => paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut out),
+            None => {
+                let qs = paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut out);
+                // Only unquoted paragraphs come here: their quotations are those
+                // `quotation_spans_in` reads (the same characters, not in a quote).
+                if let (Some(seen), Some(qs)) = (seen.as_deref_mut(), qs) {
+                    seen.0.push((b.content, qs));
+                }
+            }
         }
     }
     if layers.kind == DocKind::Edition {
@@ -257,9 +300,44 @@ pub fn quotation_spans(text: &str, md: &MdModel) -> Vec<Span> {
 /// [`quotation_spans`], each paragraph's kept in `memo` for the next version of the
 /// document (key: its text, whether it is quoted, its prose pieces).
 pub fn quotation_spans_in(text: &str, md: &MdModel, memo: Option<&ClaimMemo>) -> Vec<Span> {
+    quotation_spans_seeing(text, md, memo, None)
+}
+
+/// [`quotation_spans`], taking the quotations of the paragraphs a first reading of
+/// the claims read ([`find_quoting`]) from `seen` and reading only the others.
+pub fn quotation_spans_seen(text: &str, md: &MdModel, seen: &ParagraphQuotes) -> Vec<Span> {
+    quotation_spans_seeing(text, md, None, Some(seen))
+}
+
+fn quotation_spans_seeing(
+    text: &str,
+    md: &MdModel,
+    memo: Option<&ClaimMemo>,
+    seen: Option<&ParagraphQuotes>,
+) -> Vec<Span> {
     let mut out = Vec::new();
+    // `seen` is in the blocks' order: a cursor walks it along.
+    let mut next_seen = 0;
     for b in md.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
         let para = b.content;
+        if let Some(seen) = seen
+            && b.quote_depth == 0
+        {
+            while seen
+                .0
+                .get(next_seen)
+                .is_some_and(|(p, _)| p.start < para.start)
+            {
+                next_seen += 1;
+            }
+            if let Some((p, qs)) = seen.0.get(next_seen)
+                && *p == para
+            {
+                out.extend_from_slice(qs);
+                next_seen += 1;
+                continue;
+            }
+        }
         let read = || {
             let cs = block_chars(text, md, para, b.quote_depth > 0);
             quotes(&cs)
@@ -395,7 +473,8 @@ const OPAQUE: char = '\u{FFFC}';
 /// The characters of `span` with their byte offsets: skip regions collapse to one
 /// [`OPAQUE`] char, block-quote markers at line starts become spaces.
 fn block_chars(text: &str, md: &MdModel, span: Span, in_quote: bool) -> Vec<(usize, char)> {
-    let mut out = Vec::new();
+    // At most one element per byte (a region collapses to one), and the sentinel.
+    let mut out = Vec::with_capacity(span.len() + 1);
     for piece_or_gap in pieces_and_gaps(md, span) {
         match piece_or_gap {
             Err(gap) => out.push((gap.start, OPAQUE)),
@@ -487,6 +566,8 @@ fn kept_paragraph_claims(
     out.extend(found.into_iter().map(|c| c.moved(0, para.start)));
 }
 
+/// Paragraph `b`'s claims, into `out`; returns the spans of its quotations (as
+/// [`quotation_spans_in`] finds them), when it read its characters.
 fn paragraph_claims(
     text: &str,
     md: &MdModel,
@@ -495,11 +576,11 @@ fn paragraph_claims(
     scope: ClaimScope,
     b: &Block,
     out: &mut Vec<Claim>,
-) {
+) -> Option<Vec<Span>> {
     let para = b.content;
     let cs = block_chars(text, md, para, b.quote_depth > 0);
     if cs.is_empty() {
-        return;
+        return None;
     }
     let qs = quotes(&cs);
     let sentences = split_sentences(&cs, &qs, markers);
@@ -545,6 +626,7 @@ fn paragraph_claims(
             paragraph: para,
         });
     }
+    Some(qs.into_iter().map(|q| q.span).collect())
 }
 
 /// The claim a sentence makes, if any: a quotation first, else a dated statement.

@@ -275,8 +275,9 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
         (None, Some(b)) => b.to_vec(),
         (None, None) => Vec::new(),
     };
+    // The text stays in `bytes` until it is copied once, into the analysis' `Arc<str>`.
     let (bom, text) = match decode(&bytes) {
-        Ok((bom, text)) => (bom, text.to_string()),
+        Ok((bom, text)) => (bom, text),
         Err(kind) => {
             return Outcome::Problem(PathProblem {
                 path: entry.display.clone(),
@@ -284,13 +285,12 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
             });
         }
     };
-    drop(bytes);
     // An unchanged file: its own findings from the cache (its names are decoded only
     // when the comparison across files is not cached).
     if let Some((pack, abs)) = &cache
         && !fixing
     {
-        let hash = cache::entry_hash(&text, kind);
+        let hash = cache::entry_hash(text, kind);
         if let Some(own) = pack.findings(abs, hash) {
             let text: Arc<str> = Arc::from(text);
             return Outcome::Checked {
@@ -320,9 +320,9 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
     let ctx = group.context();
     let run = |t: &str| analysis::analyze_at(Arc::from(t), None, &ctx, &place, kind);
     let (a, applied, change): (Analysis, usize, Option<(String, String)>) = if fixing {
-        let original = text.clone();
+        let original = text.to_string();
         let fixed = fix::fix_loop_with(
-            text,
+            original.clone(),
             run,
             |a: &Analysis| a.findings.as_slice(),
             unsafe_fixes,
@@ -330,7 +330,7 @@ fn check_one(entry: &Entry, stdin: Option<&[u8]>, job: Job) -> Outcome {
         let change = (fixed.text != original).then_some((original, fixed.text));
         (fixed.analysis, fixed.applied, change)
     } else {
-        (run(&text), 0, None)
+        (run(text), 0, None)
     };
     let hash = cache.as_ref().map(|_| cache::entry_hash(&a.text, kind));
     // A document's bibliographies are files the cache's key does not cover.

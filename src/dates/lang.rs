@@ -288,12 +288,19 @@ pub static ENGLISH: Lang = Lang {
     ],
 };
 
+/// `a == b`, its length and first byte compared in place first: most words asked
+/// about are no month or weekday, and fail there.
+#[inline]
+pub(crate) fn same_word(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 impl Lang {
     /// The month a word names, and how it is written.
     pub fn month(&self, word: &str) -> Option<(i8, MonthForm)> {
         self.months
             .iter()
-            .find(|(w, _, _)| *w == word)
+            .find(|(w, _, _)| same_word(w, word))
             .map(|(_, m, f)| (*m, *f))
     }
     /// A full month name written in capitals (`JUNE`, `DECEMBER`), as in datelines.
@@ -316,7 +323,7 @@ impl Lang {
     pub fn weekday(&self, word: &str) -> Option<Weekday> {
         self.weekdays
             .iter()
-            .find(|(w, _)| *w == word)
+            .find(|(w, _)| same_word(w, word))
             .map(|(_, d)| *d)
     }
     /// The full name of month `m` (1–12).

@@ -11,6 +11,7 @@ use crate::markdown::MdModel;
 mod cache;
 mod context;
 mod knowledge;
+mod prefixes;
 mod recognize;
 mod strs;
 pub mod suggest;

@@ -40,7 +40,7 @@ struct Cand {
 /// shared, and stored in the project knowledge cache (`names/cache.rs`).
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Recognizer {
-    names: Names,
+    names: super::prefixes::Names,
     /// Per pattern (index into the sorted names) `p`, the spellings folding to it are
     /// `cands[starts[p]..starts[p + 1]]`, in the gazetteer's order.
     starts: Vec<usize>,
@@ -49,82 +49,6 @@ pub struct Recognizer {
     texts: super::strs::Strs,
     /// Persons' surnames, for titles and context (see [`super::context`]).
     surnames: super::context::Surnames,
-}
-
-/// The folded names in byte order, one each: the patterns. Which of them start a
-/// text is found by narrowing a range of this list a byte at a time (the names
-/// sharing the text's first `d` bytes are contiguous, and the one that is those
-/// bytes exactly comes first), so building it is a sort, not an automaton: an
-/// Aho–Corasick automaton over 100,000 names took half a second to build (its
-/// failure transitions), and a search only ever starts at a word boundary, where no
-/// failure transition is needed.
-#[derive(Debug, Default)]
-struct Names {
-    keys: super::strs::Strs,
-    /// Per first byte, the range of `keys` starting with it.
-    first: Vec<(u32, u32)>,
-}
-
-/// Stored as its keys: the first-byte ranges are rebuilt.
-impl serde::Serialize for Names {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.keys.serialize(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Names {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Names, D::Error> {
-        Ok(Names::new(super::strs::Strs::deserialize(d)?))
-    }
-}
-
-impl Names {
-    fn new(keys: super::strs::Strs) -> Names {
-        let mut first = vec![(0u32, 0u32); 256];
-        let mut i = 0;
-        let first_byte =
-            |i: usize| (i < keys.len()).then(|| keys.get(i).as_bytes().first().copied());
-        while i < keys.len() {
-            let b = first_byte(i).flatten();
-            let mut j = i + 1;
-            while j < keys.len() && first_byte(j).flatten() == b {
-                j += 1;
-            }
-            if let Some(slot) = b.and_then(|b| first.get_mut(usize::from(b))) {
-                *slot = (i as u32, j as u32);
-            }
-            i = j;
-        }
-        Names { keys, first }
-    }
-
-    /// Every pattern that `text` starts with, as (pattern, length), longest first.
-    fn prefixes_of(&self, text: &[u8], out: &mut Vec<(usize, usize)>) {
-        out.clear();
-        let Some(&(lo, hi)) = text.first().and_then(|&b| self.first.get(usize::from(b))) else {
-            return;
-        };
-        let (mut lo, mut hi) = (lo as usize, hi as usize);
-        let mut d = 1;
-        while lo < hi {
-            // Every key in lo..hi starts with text[..d]; the one that is exactly that
-            // sorts first.
-            if self.keys.get(lo).len() == d {
-                out.push((lo, d));
-                lo += 1;
-            }
-            let Some(&b) = text.get(d) else { break };
-            let start = self
-                .keys
-                .partition_point(lo, hi, |k| k.as_bytes().get(d).is_some_and(|&c| c < b));
-            let end = self
-                .keys
-                .partition_point(start, hi, |k| k.as_bytes().get(d) == Some(&b));
-            (lo, hi) = (start, end);
-            d += 1;
-        }
-        out.reverse();
-    }
 }
 
 /// An acronym: at least two capitals and no lowercase letter ("UN", "U.S.S.R.").
@@ -140,7 +64,7 @@ impl Recognizer {
         );
         let (keys, starts, cands, texts) = pats;
         Recognizer {
-            names: Names::new(keys),
+            names: super::prefixes::Names::new(keys),
             starts,
             cands,
             texts,
@@ -454,44 +378,6 @@ fn boundary(outside: Option<char>, edge: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_starting_a_text_longest_first() {
-        let mut keys: Vec<String> = ["kim il sung", "kim", "kim il", "kimball", "seoul", "k"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        keys.sort();
-        let names = Names::new(super::super::strs::Strs::new(
-            keys.iter().map(String::as_str),
-        ));
-        let mut found = Vec::new();
-        let of = |text: &str, found: &mut Vec<(usize, usize)>| {
-            names.prefixes_of(text.as_bytes(), found);
-            found
-                .iter()
-                .map(|&(p, len)| {
-                    assert_eq!(keys[p].len(), len);
-                    keys[p].as_str()
-                })
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            of("kim il sung met", &mut found),
-            ["kim il sung", "kim il", "kim", "k"]
-        );
-        assert_eq!(of("kimball", &mut found), ["kimball", "kim", "k"]);
-        assert_eq!(of("kim i", &mut found), ["kim", "k"]);
-        assert_eq!(of("seoul", &mut found), ["seoul"]);
-        assert!(of("sung", &mut found).is_empty());
-        assert!(of("", &mut found).is_empty());
-        assert!(
-            Names::new(super::super::strs::Strs::default())
-                .first
-                .iter()
-                .all(|r| r.0 == r.1)
-        );
-    }
 
     #[test]
     fn folding_is_exact_about_offsets() {

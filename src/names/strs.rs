@@ -61,6 +61,18 @@ impl Strs {
         (0..self.len()).map(|i| self.get(i))
     }
 
+    /// String `i`'s bytes (empty when out of range): no character-boundary checks,
+    /// for searches that compare bytes.
+    #[inline]
+    pub fn bytes(&self, i: usize) -> &[u8] {
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(j) => self.ends.get(j).copied().unwrap_or(usize::MAX),
+        };
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        self.buf.as_bytes().get(start..end).unwrap_or_default()
+    }
+
     /// Whether the strings are in strictly increasing byte order (what
     /// [`Strs::position`] needs).
     pub fn is_sorted_unique(&self) -> bool {
@@ -87,11 +99,11 @@ impl Strs {
 
     /// The first index in `lo..hi` whose string does not satisfy `pred`, for `pred`
     /// true on a prefix of that range (as `slice::partition_point`).
-    pub fn partition_point(&self, lo: usize, hi: usize, pred: impl Fn(&str) -> bool) -> usize {
+    pub fn partition_point(&self, lo: usize, hi: usize, pred: impl Fn(&[u8]) -> bool) -> usize {
         let (mut lo, mut hi) = (lo, hi.min(self.len()));
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if pred(self.get(mid)) {
+            if pred(self.bytes(mid)) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -147,7 +159,13 @@ mod tests {
         assert_eq!(s.position("kim il"), None);
         assert!(s.contains("평양") && !s.contains("pyongyang"));
         assert_eq!(s.get(99), "");
-        assert_eq!(s.partition_point(0, s.len(), |t| t < "kim z"), 3);
+        assert_eq!(
+            s.partition_point(0, s.len(), |t| t < b"kim z".as_slice()),
+            3
+        );
+        assert_eq!(s.bytes(2), b"kim il sung");
+        assert_eq!(s.bytes(4), "평양".as_bytes());
+        assert!(s.bytes(0).is_empty() && s.bytes(99).is_empty());
         let bytes = postcard::to_stdvec(&s).unwrap_or_default();
         assert_eq!(postcard::from_bytes::<Strs>(&bytes).ok(), Some(s.clone()));
         assert!(!Strs::new(["b", "a"]).is_sorted_unique());

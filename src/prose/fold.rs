@@ -177,7 +177,10 @@ pub fn fold_spelling(s: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        if w.contains('Σ') {
+        if w.is_ascii() {
+            // What `char::to_lowercase` does to ASCII; no apostrophe to map.
+            out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else if w.contains('Σ') {
             out.extend(w.to_lowercase().chars().map(apostrophe));
         } else {
             out.extend(w.chars().flat_map(char::to_lowercase).map(apostrophe));
@@ -197,7 +200,9 @@ fn apostrophe(c: char) -> char {
 /// True for characters of scripts written without spaces between words, where a
 /// name needs no word boundary.
 pub fn is_unspaced_script(c: char) -> bool {
-    matches!(c as u32,
+    // Below the first range (Latin, Greek, Cyrillic...): most characters, one test.
+    (c as u32) >= 0x1100
+        && matches!(c as u32,
         0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF | 0xD7B0..=0xD7FF
         | 0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)

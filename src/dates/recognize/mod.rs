@@ -423,7 +423,13 @@ impl<'a> P<'a> {
                         self.lang.month(w).is_some()
                             || self.lang.month_upper(w).is_some()
                             || self.lang.weekday(w).is_some()
-                            || self.lower_starter(&w.to_ascii_lowercase())
+                            || self.starter_where(|x| {
+                                // `x == w.to_ascii_lowercase()`, without the copy.
+                                x.len() == w.len()
+                                    && x.bytes()
+                                        .zip(w.bytes())
+                                        .all(|(a, b)| a == b.to_ascii_lowercase())
+                            })
                     }
                     Some(c) if c.is_ascii_lowercase() => self.lower_starter(w),
                     _ => false,
@@ -491,13 +497,19 @@ impl<'a> P<'a> {
 
     /// A lowercase word that can begin a date phrase (`the end of`, `early`, `from`).
     fn lower_starter(&self, w: &str) -> bool {
-        w == self.lang.article
-            || self.lang.range_open.contains(&w)
+        self.starter_where(|x| crate::dates::lang::same_word(x, w))
+    }
+
+    /// Whether a word that may start a date (the article, a range's opening word, a
+    /// part phrase's first word) is one that `is` says it is.
+    fn starter_where(&self, is: impl Fn(&str) -> bool) -> bool {
+        is(self.lang.article)
+            || self.lang.range_open.iter().any(|x| is(x))
             || self
                 .lang
                 .parts
                 .iter()
-                .any(|(words, _)| words.first() == Some(&w))
+                .any(|(words, _)| words.first().is_some_and(|x| is(x)))
     }
 
     fn at(&self, i: usize) -> Option<(Raw, usize)> {

@@ -150,11 +150,7 @@ pub(super) fn line_class(text: &str, block: Span, span: Span) -> LineClass {
     let (ls, line) = line_of(text, block, span);
     // Emphasis marks dropped: `Department of State *Bulletin*, October 3, 1949` (FRUS
     // 1949 VII/2 d282) is a publication line.
-    let lower: String = line
-        .chars()
-        .filter(|c| !matches!(c, '*' | '_'))
-        .flat_map(char::to_lowercase)
-        .collect();
+    let lower = lowered_without_emphasis(line);
     let bare = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
     if bare.starts_with("[^") || REFERENCE_MARKS.iter().any(|m| lower.contains(m)) {
         return LineClass::Reference;
@@ -178,6 +174,20 @@ pub(super) fn line_class(text: &str, block: Span, span: Span) -> LineClass {
         return LineClass::Dateline;
     }
     LineClass::Prose
+}
+
+/// `line` lowercased, `*` and `_` dropped: an ASCII character lowered in place (what
+/// `char::to_lowercase` does to it), any other through `char::to_lowercase`.
+fn lowered_without_emphasis(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            '*' | '_' => {}
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }
 
 /// The first day a value covers.
@@ -518,5 +528,31 @@ fn value(v: V, uncertain: bool) -> Result<Value, (String, Problem)> {
                 },
             )),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Lowered as `char::to_lowercase` does, ASCII in place or not, and every line
+    /// loses its emphasis marks.
+    #[test]
+    fn lines_lowered_as_char_by_char() {
+        let by_chars = |s: &str| -> String {
+            s.chars()
+                .filter(|c| !matches!(c, '*' | '_'))
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        for s in [
+            "Department of State *Bulletin*, October 3, 1949",
+            "__NND 12345__ Printed In",
+            "Foreign Relations Of The United States, İstanbul",
+            "\u{212A}ELVIN Archive ΣΑΣ",
+            "",
+            "*_*",
+        ] {
+            assert_eq!(super::lowered_without_emphasis(s), by_chars(s), "{s:?}");
+        }
+        assert_eq!(super::lowered_without_emphasis("A*b*_C_"), "abc");
     }
 }

@@ -340,6 +340,10 @@ pub struct Word {
 }
 
 fn is_word_char(c: char) -> bool {
+    // No ASCII character is a combining mark.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 
@@ -386,30 +390,31 @@ fn scan_piece(
     bi: usize,
     out: &mut Vec<Word>,
 ) {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    // Byte offsets, a character read where it is needed (no vector of the piece's
+    // characters).
+    let char_at = |at: usize| s.get(at..).and_then(|r| r.chars().next());
     let mut i = 0;
-    while i < chars.len() {
-        let Some(&(start, c)) = chars.get(i) else {
-            break;
-        };
+    while let Some(c) = char_at(i) {
         if !is_word_char(c) {
-            i += 1;
+            i += c.len_utf8();
             continue;
         }
-        let mut j = i + 1;
-        while let Some(&(_, cj)) = chars.get(j) {
+        let start = i;
+        let mut j = i + c.len_utf8();
+        while let Some(cj) = char_at(j) {
+            let after = j + cj.len_utf8();
             if is_word_char(cj) {
-                j += 1;
+                j = after;
             } else if (is_apostrophe(cj) || matches!(cj, '-' | '\u{2010}' | '\u{2011}'))
-                && chars.get(j + 1).is_some_and(|&(_, n)| n.is_alphabetic())
+                && let Some(n) = char_at(after).filter(|n| n.is_alphabetic())
             {
-                j += 2;
+                j = after + n.len_utf8();
             } else {
                 break;
             }
         }
-        let end = chars.get(j).map(|&(o, _)| o).unwrap_or(s.len());
-        let mut word = &s[start..end];
+        let end = j;
+        let mut word = s.get(start..end).unwrap_or_default();
         // Possessive 's.
         for suffix in ["'s", "\u{2019}s", "'S", "\u{2019}S"] {
             if let Some(w) = word.strip_suffix(suffix)
@@ -429,7 +434,7 @@ fn scan_piece(
             initial: starts_sentence(text, abs, block_start),
             block: bi,
         });
-        i = j;
+        i = end;
     }
 }
 

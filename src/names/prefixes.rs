@@ -1,0 +1,212 @@
+//! The recognizer's patterns (every gazetteer name, folded) and the search for those
+//! a text starts with: see [`Names`].
+
+/// The folded names in byte order, one each: the patterns. Which of them start a
+/// text is found by narrowing a range of this list a byte at a time (the names
+/// sharing the text's first `d` bytes are contiguous, and the one that is those
+/// bytes exactly comes first), so building it is a sort, not an automaton: an
+/// Aho–Corasick automaton over 100,000 names took half a second to build (its
+/// failure transitions), and a search only ever starts at a word boundary, where no
+/// failure transition is needed.
+#[derive(Debug, Default)]
+pub(super) struct Names {
+    pub(super) keys: super::strs::Strs,
+    /// Per first byte, the range of `keys` starting with it.
+    first: Vec<(u32, u32)>,
+    /// Per first two bytes (`b0 << 8 | b1`), the range of `keys` starting with them:
+    /// the two widest narrowings of every lookup, done once (512 KiB).
+    first2: Vec<(u32, u32)>,
+}
+
+/// Stored as its keys: the first-byte ranges are rebuilt.
+impl serde::Serialize for Names {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.keys.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Names {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Names, D::Error> {
+        Ok(Names::new(super::strs::Strs::deserialize(d)?))
+    }
+}
+
+impl Names {
+    pub(super) fn new(keys: super::strs::Strs) -> Names {
+        let mut first = vec![(0u32, 0u32); 256];
+        let mut i = 0;
+        let first_byte =
+            |i: usize| (i < keys.len()).then(|| keys.get(i).as_bytes().first().copied());
+        while i < keys.len() {
+            let b = first_byte(i).flatten();
+            let mut j = i + 1;
+            while j < keys.len() && first_byte(j).flatten() == b {
+                j += 1;
+            }
+            if let Some(slot) = b.and_then(|b| first.get_mut(usize::from(b))) {
+                *slot = (i as u32, j as u32);
+            }
+            i = j;
+        }
+        let mut first2 = vec![(0u32, 0u32); 1 << 16];
+        for i in 0..keys.len() {
+            if let [b0, b1, ..] = *keys.bytes(i)
+                && let Some(slot) = first2.get_mut(usize::from(b0) << 8 | usize::from(b1))
+            {
+                // Sorted: the keys sharing two first bytes are contiguous.
+                if slot.0 == slot.1 {
+                    slot.0 = i as u32;
+                }
+                slot.1 = i as u32 + 1;
+            }
+        }
+        Names {
+            keys,
+            first,
+            first2,
+        }
+    }
+
+    /// Every pattern that `text` starts with, as (pattern, length), longest first.
+    pub(super) fn prefixes_of(&self, text: &[u8], out: &mut Vec<(usize, usize)>) {
+        out.clear();
+        let Some(&b0) = text.first() else { return };
+        let Some(&(lo, hi)) = self.first.get(usize::from(b0)) else {
+            return;
+        };
+        if lo >= hi {
+            return;
+        }
+        // Depth 1: the one-byte key, if any, sorts first; then the keys sharing the
+        // first two bytes, from the table.
+        if self.keys.bytes(lo as usize).len() == 1 {
+            out.push((lo as usize, 1));
+        }
+        let Some(&b1) = text.get(1) else { return };
+        let (lo, hi) = self
+            .first2
+            .get(usize::from(b0) << 8 | usize::from(b1))
+            .copied()
+            .unwrap_or_default();
+        let (mut lo, mut hi) = (lo as usize, hi as usize);
+        let mut d = 2;
+        while lo < hi {
+            // Every key in lo..hi starts with text[..d]; the one that is exactly that
+            // sorts first.
+            if self.keys.bytes(lo).len() == d {
+                out.push((lo, d));
+                lo += 1;
+            }
+            let Some(&b) = text.get(d) else { break };
+            let start = self
+                .keys
+                .partition_point(lo, hi, |k| k.get(d).is_some_and(|&c| c < b));
+            let end = self
+                .keys
+                .partition_point(start, hi, |k| k.get(d) == Some(&b));
+            (lo, hi) = (start, end);
+            d += 1;
+        }
+        out.reverse();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_starting_a_text_longest_first() {
+        let mut keys: Vec<String> = ["kim il sung", "kim", "kim il", "kimball", "seoul", "k"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        keys.sort();
+        let names = Names::new(super::super::strs::Strs::new(
+            keys.iter().map(String::as_str),
+        ));
+        let mut found = Vec::new();
+        let of = |text: &str, found: &mut Vec<(usize, usize)>| {
+            names.prefixes_of(text.as_bytes(), found);
+            found
+                .iter()
+                .map(|&(p, len)| {
+                    assert_eq!(keys[p].len(), len);
+                    keys[p].as_str()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            of("kim il sung met", &mut found),
+            ["kim il sung", "kim il", "kim", "k"]
+        );
+        assert_eq!(of("kimball", &mut found), ["kimball", "kim", "k"]);
+        assert_eq!(of("kim i", &mut found), ["kim", "k"]);
+        assert_eq!(of("seoul", &mut found), ["seoul"]);
+        assert!(of("sung", &mut found).is_empty());
+        assert!(of("", &mut found).is_empty());
+        assert_eq!(of("k", &mut found), ["k"]);
+        assert_eq!(of("ki", &mut found), ["k"]);
+        let empty = Names::new(super::super::strs::Strs::default());
+        assert!(empty.first.iter().chain(&empty.first2).all(|r| r.0 == r.1));
+    }
+
+    /// The two-byte table and the narrowing find what comparing every key finds.
+    #[test]
+    fn prefixes_are_every_key_the_text_starts_with() {
+        let keys = super::super::strs::Strs::sorted(
+            [
+                "a",
+                "ab",
+                "abc",
+                "abd",
+                "abcd",
+                "b",
+                "ba",
+                "bab",
+                "z",
+                "zz",
+                "zzz",
+                "평",
+                "평양",
+                "평양시",
+                "ü",
+                "üb",
+                "ab c",
+                "ab",
+                "\u{ff}",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        );
+        let names = Names::new(keys.clone());
+        let mut found = Vec::new();
+        for text in [
+            "abcd e",
+            "abc",
+            "ab c d",
+            "ab",
+            "a",
+            "b",
+            "bab",
+            "baba",
+            "zzzz",
+            "평양시에",
+            "평",
+            "üb",
+            "ü",
+            "x",
+            "",
+            "\u{ff}\u{fe}",
+        ] {
+            names.prefixes_of(text.as_bytes(), &mut found);
+            let mut every: Vec<(usize, usize)> = (0..keys.len())
+                .filter(|&i| text.as_bytes().starts_with(keys.bytes(i)))
+                .map(|i| (i, keys.bytes(i).len()))
+                .collect();
+            every.sort_by_key(|&(_, len)| std::cmp::Reverse(len));
+            assert_eq!(found, every, "{text:?}");
+        }
+    }
+}
