@@ -592,24 +592,35 @@ pub(super) fn damage_of_blocks(
 }
 
 /// Words taken by a finding (OCR damage, a reported or preferred spelling): no other
-/// finding is made on them.
+/// finding is made on them. One flag per word of the blocks (a claim marks words, and
+/// the question is whether a word overlapping a span is marked), made and asked in
+/// time proportional to the words a span covers, not to the claims made so far.
 pub(super) struct Claimed<'b> {
     blocks: &'b [BlockAt],
     /// Where each block's last word ends.
     ends: Vec<usize>,
-    /// The claimed words' spans (start → end); words never overlap.
-    spans: std::collections::BTreeMap<usize, usize>,
+    /// Where each block's words start in `marked`.
+    first: Vec<usize>,
+    /// Whether each word of the blocks (in order) is claimed.
+    marked: Vec<bool>,
 }
 
 impl<'b> Claimed<'b> {
     pub(super) fn new(blocks: &'b [BlockAt]) -> Claimed<'b> {
+        let mut first = Vec::with_capacity(blocks.len());
+        let mut words = 0;
+        for b in blocks {
+            first.push(words);
+            words += b.names.words.len();
+        }
         Claimed {
             blocks,
             ends: blocks
                 .iter()
                 .map(|b| b.names.words.last().map_or(b.base, |w| w.span.end + b.base))
                 .collect(),
-            spans: Default::default(),
+            first,
+            marked: vec![false; words],
         }
     }
 
@@ -631,41 +642,73 @@ impl<'b> Claimed<'b> {
         alone.then_some(b)
     }
 
-    /// Mark a word as used: one [`Claimed::claim_words`] gave.
+    /// Mark a word as used: one [`Claimed::claim_words`] gave (any other span: the
+    /// words it overlaps).
     pub(super) fn claim_word(&mut self, word: Span) {
-        self.spans.insert(word.start, word.end);
+        let k = self.ends.partition_point(|&e| e <= word.start);
+        let at = self.blocks.get(k).and_then(|b| {
+            let ws = &b.names.words;
+            let i = ws.partition_point(|w| w.span.start + b.base < word.start);
+            let w = ws.get(i)?;
+            (w.span.moved(0, b.base) == word).then(|| self.first.get(k).map(|f| f + i))?
+        });
+        match at.and_then(|i| self.marked.get_mut(i)) {
+            Some(m) => *m = true,
+            None => self.claim(word),
+        }
     }
 
     /// [`Claimed::claim`], each word it marks given to `f`.
     pub(super) fn claim_words(&mut self, span: Span, f: &mut dyn FnMut(Span)) {
-        let mut k = self.ends.partition_point(|&e| e <= span.start);
-        while let Some(b) = self.blocks.get(k) {
-            if b.base >= span.end {
-                break;
+        let Claimed {
+            blocks,
+            ends,
+            first,
+            marked,
+        } = self;
+        for (i, w) in words_over(blocks, ends, first, span) {
+            if let Some(m) = marked.get_mut(i) {
+                *m = true;
             }
-            let (start, end) = (span.start.saturating_sub(b.base), span.end - b.base);
-            let ws = &b.names.words;
-            let i = ws.partition_point(|w| w.span.end <= start);
-            for w in ws.get(i..).unwrap_or(&[]) {
-                if w.span.start >= end {
-                    break;
-                }
-                self.spans
-                    .insert(w.span.start + b.base, w.span.end + b.base);
-                f(w.span.moved(0, b.base));
-            }
-            k += 1;
+            f(w);
         }
     }
 
-    /// Whether a word overlapping `span` is used: the claimed word starting last
-    /// before its end overlaps it (words are disjoint and in order).
+    /// Whether a word overlapping `span` is used (words are disjoint and in order, so
+    /// this is whether one of the words the span overlaps is marked).
     pub(super) fn is_claimed(&self, span: Span) -> bool {
-        self.spans
-            .range(..span.end)
-            .next_back()
-            .is_some_and(|(_, &end)| end > span.start)
+        words_over(self.blocks, &self.ends, &self.first, span)
+            .any(|(i, _)| self.marked.get(i).copied().unwrap_or(false))
     }
+}
+
+/// The words of `blocks` overlapping `span`, in order: (index among all the blocks'
+/// words, `first` giving where each block's start; the word at its place in the
+/// document). `ends`: where each block's last word ends.
+fn words_over<'a>(
+    blocks: &'a [BlockAt],
+    ends: &[usize],
+    first: &'a [usize],
+    span: Span,
+) -> impl Iterator<Item = (usize, Span)> + 'a {
+    let k = ends.partition_point(|&e| e <= span.start);
+    blocks
+        .get(k..)
+        .unwrap_or(&[])
+        .iter()
+        .zip(first.get(k..).unwrap_or(&[]))
+        .take_while(move |(b, _)| b.base < span.end)
+        .flat_map(move |(b, &f)| {
+            let (start, end) = (span.start.saturating_sub(b.base), span.end - b.base);
+            let ws = &b.names.words;
+            let i = ws.partition_point(|w| w.span.end <= start);
+            ws.get(i..)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+                .take_while(move |(_, w)| w.span.start < end)
+                .map(move |(j, w)| (f + i + j, w.span.moved(0, b.base)))
+        })
 }
 
 #[cfg(test)]
