@@ -420,7 +420,7 @@ mod tests {
             knowledge: &knowledge,
         };
         let lexicon = &a.knowledge(&ctx).lexicon;
-        let blocks = blocks::blocks_of(&a, lexicon, Some(memo));
+        let blocks = blocks::blocks_of(&a, lexicon, Some(memo), None);
         let app = blocks::apparatus_of(&a, &blocks);
         let all = blocks::grams_of_blocks(&a, &blocks, &app);
         let mut join: Join = memo.take_join().unwrap_or_default();
@@ -528,7 +528,7 @@ mod tests {
         let mut kept = Join::default();
         for text in [base, "Seoul fell.\n", base, "", base] {
             let a = analyze_str(text);
-            let blocks = blocks::blocks_of(&a, &a.knowledge(&ctx).lexicon, None);
+            let blocks = blocks::blocks_of(&a, &a.knowledge(&ctx).lexicon, None, None);
             kept.update(&blocks);
             let mut fresh = Join::default();
             fresh.update(&blocks);

@@ -166,11 +166,16 @@ pub fn check_and_index(
     index: bool,
     memo: Option<&NamesMemo>,
 ) -> Option<crate::facts::NameIndex> {
-    let blocks = blocks::blocks_of(a, &a.knowledge(ctx).lexicon, memo);
-    // What the last version kept (the editor's versions): the join of the n-grams and
-    // the entities' judgements, given back at the end (a pass that fails half-way
-    // leaves nothing, and the next one starts afresh).
+    // What the last version kept (the editor's versions): its blocks by place, the
+    // join of the n-grams and the entities' judgements, given back at the end (a pass
+    // that fails half-way leaves nothing, and the next one starts afresh).
     let mut kept = memo.map(kept::Kept::take);
+    let blocks = blocks::blocks_of(
+        a,
+        &a.knowledge(ctx).lexicon,
+        memo,
+        kept.as_mut().map(|k| &mut k.places),
+    );
     let mut claimed = blocks::Claimed::new(&blocks);
     let first = out.len();
     check_ocr(a, ctx, &blocks, &mut claimed, out);
