@@ -203,7 +203,12 @@ pub fn check_and_index(
     let groups = group_grams(&grams);
     // The n-grams are the largest transient of the pass: gone before the next steps.
     drop(grams);
-    let votes = blocks::votes_of_blocks(&blocks);
+    // The votes: kept as merged counts in the join (the editor's versions), else
+    // merged from every block.
+    let votes = match kept.as_ref() {
+        Some(k) => k.join.votes(&blocks),
+        _ => blocks::votes_of_blocks(&blocks),
+    };
     let mentions = entities::Mentions::of(a);
     check_entities(
         a,
