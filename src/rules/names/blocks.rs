@@ -736,35 +736,29 @@ pub(super) fn damage_of_blocks(
 }
 
 /// Words taken by a finding (OCR damage, a reported or preferred spelling): no other
-/// finding is made on them. One flag per word of the blocks (a claim marks words, and
-/// the question is whether a word overlapping a span is marked), made and asked in
-/// time proportional to the words a span covers, not to the claims made so far.
+/// finding is made on them. The bytes of the claimed words are marked, one bit each: a
+/// claim finds the words a span overlaps (two binary searches) and marks their bytes,
+/// and whether a claimed word overlaps a span is whether one of its bytes is marked
+/// (claims are of whole words) — no search, however many claims were made.
 pub(super) struct Claimed<'b> {
     blocks: &'b [BlockAt],
     /// Where each block's last word ends.
     ends: Vec<usize>,
-    /// Where each block's words start in `marked`.
-    first: Vec<usize>,
-    /// Whether each word of the blocks (in order) is claimed.
-    marked: Vec<bool>,
+    /// The claimed words' bytes, 64 to a number.
+    marked: Vec<u64>,
 }
 
 impl<'b> Claimed<'b> {
     pub(super) fn new(blocks: &'b [BlockAt]) -> Claimed<'b> {
-        let mut first = Vec::with_capacity(blocks.len());
-        let mut words = 0;
-        for b in blocks {
-            first.push(words);
-            words += b.names.words.len();
-        }
+        let ends: Vec<usize> = blocks
+            .iter()
+            .map(|b| b.names.words.last().map_or(b.base, |w| w.span.end + b.base))
+            .collect();
+        let len = ends.iter().copied().max().unwrap_or(0);
         Claimed {
             blocks,
-            ends: blocks
-                .iter()
-                .map(|b| b.names.words.last().map_or(b.base, |w| w.span.end + b.base))
-                .collect(),
-            first,
-            marked: vec![false; words],
+            ends,
+            marked: vec![0; len.div_ceil(64)],
         }
     }
 
@@ -786,72 +780,75 @@ impl<'b> Claimed<'b> {
         alone.then_some(b)
     }
 
-    /// Mark a word as used: one [`Claimed::claim_words`] gave (any other span: the
-    /// words it overlaps).
+    /// Mark a word as used: one [`Claimed::claim_words`] gave.
     pub(super) fn claim_word(&mut self, word: Span) {
-        let k = self.ends.partition_point(|&e| e <= word.start);
-        let at = self.blocks.get(k).and_then(|b| {
-            let ws = &b.names.words;
-            let i = ws.partition_point(|w| w.span.start + b.base < word.start);
-            let w = ws.get(i)?;
-            (w.span.moved(0, b.base) == word).then(|| self.first.get(k).map(|f| f + i))?
-        });
-        match at.and_then(|i| self.marked.get_mut(i)) {
-            Some(m) => *m = true,
-            None => self.claim(word),
+        for i in word.start..word.end {
+            if let Some(m) = self.marked.get_mut(i / 64) {
+                *m |= 1 << (i % 64);
+            }
         }
     }
 
     /// [`Claimed::claim`], each word it marks given to `f`.
     pub(super) fn claim_words(&mut self, span: Span, f: &mut dyn FnMut(Span)) {
-        let Claimed {
-            blocks,
-            ends,
-            first,
-            marked,
-        } = self;
-        for (i, w) in words_over(blocks, ends, first, span) {
-            if let Some(m) = marked.get_mut(i) {
-                *m = true;
-            }
+        let blocks = self.blocks;
+        let k = self.ends.partition_point(|&e| e <= span.start);
+        for w in words_over(blocks, k, span) {
+            self.claim_word(w);
             f(w);
         }
     }
 
-    /// Whether a word overlapping `span` is used (words are disjoint and in order, so
-    /// this is whether one of the words the span overlaps is marked).
+    fn marked_at(&self, i: usize) -> bool {
+        self.marked
+            .get(i / 64)
+            .is_some_and(|m| m & (1 << (i % 64)) != 0)
+    }
+
+    /// Whether a claimed word overlaps `span`: one of its bytes is marked; for an
+    /// empty span, whether a claimed word holds it strictly inside.
     pub(super) fn is_claimed(&self, span: Span) -> bool {
-        words_over(self.blocks, &self.ends, &self.first, span)
-            .any(|(i, _)| self.marked.get(i).copied().unwrap_or(false))
+        if span.is_empty() {
+            let k = self.ends.partition_point(|&e| e <= span.start);
+            return words_over(self.blocks, k, span)
+                .any(|w| w.start < span.start && self.marked_at(w.start));
+        }
+        let (mut i, end) = (span.start, span.end);
+        while i < end {
+            let Some(&m) = self.marked.get(i / 64) else {
+                return false;
+            };
+            // The bits of bytes i.. within this number, below `end`.
+            let from = i % 64;
+            let to = (end - (i - from)).min(64);
+            let below = if to == 64 { !0u64 } else { (1u64 << to) - 1 };
+            let mask = below & !((1u64 << from) - 1);
+            if m & mask != 0 {
+                return true;
+            }
+            i = i - from + 64;
+        }
+        false
     }
 }
 
-/// The words of `blocks` overlapping `span`, in order: (index among all the blocks'
-/// words, `first` giving where each block's start; the word at its place in the
-/// document). `ends`: where each block's last word ends.
-fn words_over<'a>(
-    blocks: &'a [BlockAt],
-    ends: &[usize],
-    first: &'a [usize],
-    span: Span,
-) -> impl Iterator<Item = (usize, Span)> + 'a {
-    let k = ends.partition_point(|&e| e <= span.start);
+/// The words of `blocks` from the `k`th overlapping `span`, in order, at their place
+/// in the document.
+fn words_over(blocks: &[BlockAt], k: usize, span: Span) -> impl Iterator<Item = Span> + '_ {
     blocks
         .get(k..)
         .unwrap_or(&[])
         .iter()
-        .zip(first.get(k..).unwrap_or(&[]))
-        .take_while(move |(b, _)| b.base < span.end)
-        .flat_map(move |(b, &f)| {
+        .take_while(move |b| b.base < span.end)
+        .flat_map(move |b| {
             let (start, end) = (span.start.saturating_sub(b.base), span.end - b.base);
             let ws = &b.names.words;
             let i = ws.partition_point(|w| w.span.end <= start);
             ws.get(i..)
                 .unwrap_or(&[])
                 .iter()
-                .enumerate()
-                .take_while(move |(_, w)| w.span.start < end)
-                .map(move |(j, w)| (f + i + j, w.span.moved(0, b.base)))
+                .take_while(move |w| w.span.start < end)
+                .map(move |w| w.span.moved(0, b.base))
         })
 }
 
@@ -945,6 +942,38 @@ mod tests {
             }
         }
         assert!(seen > 20, "only {seen} fixtures");
+    }
+
+    /// The claimed words answer as the claimed words' spans in order did (the claimed
+    /// span starting last before a span's end ends after its start).
+    #[test]
+    fn claimed_words_answer_as_the_spans_claimed() {
+        use proptest::prelude::RngExt;
+        use proptest::test_runner::{RngAlgorithm, TestRng};
+        let text = CASES.concat();
+        let a = analyze_str(&text);
+        let ctx = ctx_of();
+        let blocks = blocks_of(&a, &a.knowledge(&ctx).lexicon, None, None);
+        let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+        for _ in 0..20 {
+            let mut claimed = Claimed::new(&blocks);
+            let mut spans: std::collections::BTreeMap<usize, usize> = Default::default();
+            for _ in 0..200 {
+                let start = rng.random_range(0..text.len() + 8);
+                let span = Span::new(start, start + rng.random_range(0..12));
+                if rng.random_range(0..4) == 0 {
+                    claimed.claim_words(span, &mut |w| {
+                        spans.insert(w.start, w.end);
+                    });
+                } else {
+                    let old = spans
+                        .range(..span.end)
+                        .next_back()
+                        .is_some_and(|(_, &end)| end > span.start);
+                    assert_eq!(claimed.is_claimed(span), old, "{span:?}");
+                }
+            }
+        }
     }
 
     /// Kept blocks are found again wherever an edit moved them (by text), or where
