@@ -248,6 +248,7 @@ pub(super) fn name_system(e: &Entity, name: Option<usize>) -> Option<System> {
 mod across;
 mod apparatus;
 pub mod blocks;
+mod claimed;
 mod entities;
 mod join;
 mod kept;
