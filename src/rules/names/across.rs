@@ -30,6 +30,7 @@ pub(super) fn check_across(
     out: &mut [Vec<Finding>],
 ) {
     use crate::facts::EntityNames;
+    let mut reported: Vec<Option<Reported>> = (0..out.len()).map(|_| None).collect();
     let mut by_id: BTreeMap<&str, Vec<(usize, &EntityNames)>> = BTreeMap::new();
     for (d, doc) in docs.iter().enumerate() {
         for e in &doc.names.entities {
@@ -132,13 +133,14 @@ pub(super) fn check_across(
                             why: &why,
                         },
                         out,
+                        &mut reported,
                     );
                 }
             }
         }
     }
     // Then the names nobody listed; a place already reported is not reported again.
-    check_across_unlisted(docs, only, ctx, out);
+    check_across_unlisted(docs, only, ctx, out, &mut reported);
 }
 
 /// Names no gazetteer lists, across documents: spellings that carry a convention's
@@ -149,6 +151,7 @@ pub(super) fn check_across_unlisted(
     only: Option<usize>,
     ctx: &Context,
     out: &mut [Vec<Finding>],
+    reported: &mut [Option<Reported>],
 ) {
     for lang in [Language::Korean, Language::Chinese, Language::Russian] {
         let mut sp: Vec<Across> = Vec::new();
@@ -273,6 +276,7 @@ pub(super) fn check_across_unlisted(
                             why: &why,
                         },
                         out,
+                        reported,
                     );
                 }
             }
@@ -321,7 +325,57 @@ pub(super) struct AcrossPref<'a> {
     pub(super) why: &'a Why,
 }
 
-/// Findings on the occurrences `occs` of spelling `bad` in document `d`.
+/// The spans of a document's `romanisation-inconsistent` findings, for the question
+/// whether a new one overlaps one of them: asked of the spans that start at most the
+/// longest span's length before it (a window of the set, in order), not of every
+/// finding made so far.
+#[derive(Default)]
+pub(super) struct Reported {
+    spans: std::collections::BTreeSet<(usize, usize)>,
+    /// The longest span's length.
+    longest: usize,
+}
+
+impl Reported {
+    /// The spans of the `romanisation-inconsistent` findings of `sink`.
+    pub(super) fn of(sink: &[Finding]) -> Reported {
+        let mut r = Reported::default();
+        for f in sink.iter().filter(|f| f.code == INCONSISTENT) {
+            r.insert(f.span);
+        }
+        r
+    }
+
+    pub(super) fn insert(&mut self, s: Span) {
+        self.longest = self.longest.max(s.len());
+        self.spans.insert((s.start, s.end));
+    }
+
+    /// The spans that may overlap `q`: those starting from `q`'s start less the
+    /// longest length to its end (any other starts after it ends or ends before it
+    /// starts).
+    fn near(&self, q: Span) -> impl Iterator<Item = Span> + '_ {
+        let from = q.start.saturating_sub(self.longest);
+        let to = q.end.max(from);
+        self.spans
+            .range((from, 0)..(to, 0))
+            .map(|&(s, e)| Span::new(s, e))
+    }
+
+    /// Whether a span kept overlaps `q`.
+    pub(super) fn overlaps(&self, q: Span) -> bool {
+        self.near(q).any(|s| s.overlaps(q))
+    }
+
+    /// How many spans [`Reported::overlaps`] compares with `q` (the tests' count).
+    #[cfg(test)]
+    pub(super) fn compared(&self, q: Span) -> usize {
+        self.near(q).count()
+    }
+}
+
+/// Findings on the occurrences `occs` of spelling `bad` in document `d`; `reported`:
+/// each document's findings of the rule so far (made when first asked).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn emit_across(
     docs: &[crate::facts::Doc],
@@ -331,10 +385,14 @@ pub(super) fn emit_across(
     bad: (&str, Option<System>),
     pref: &AcrossPref,
     out: &mut [Vec<Finding>],
+    reported: &mut [Option<Reported>],
 ) {
-    let (Some(doc), Some(sink)) = (docs.get(d), out.get_mut(d)) else {
+    let (Some(doc), Some(sink), Some(reported)) =
+        (docs.get(d), out.get_mut(d), reported.get_mut(d))
+    else {
         return;
     };
+    let reported = reported.get_or_insert_with(|| Reported::of(sink));
     let (bad_text, bad_sys) = bad;
     let elsewhere = pref.docs.iter().filter(|&&x| x != d).count();
     let lang_word = lang.map(|l| format!("{} ", l.as_str())).unwrap_or_default();
@@ -404,10 +462,7 @@ pub(super) fn emit_across(
         })
         .collect();
     for edit in &edits {
-        if sink
-            .iter()
-            .any(|f| f.code == INCONSISTENT && f.span.overlaps(edit.span))
-        {
+        if reported.overlaps(edit.span) {
             continue;
         }
         let mut f = Finding::new(INCONSISTENT, severity, edit.span, message.clone());
@@ -428,6 +483,7 @@ pub(super) fn emit_across(
         if !source {
             f = with_replace_fixes(f, edit, &edits, bad_text, pref.text, false);
         }
+        reported.insert(f.span);
         sink.push(f);
     }
 }

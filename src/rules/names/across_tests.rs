@@ -642,3 +642,37 @@ fn moved_findings_equal_a_fresh_comparison_at_every_position() {
         "the workspace has cross-file findings"
     );
 }
+
+/// The question whether a new finding overlaps one made before compares it with a
+/// window of the findings (those starting at most the longest span's length before
+/// it), not with all of them, and answers as the comparison with all of them does.
+#[test]
+fn an_overlap_with_earlier_findings_is_asked_of_a_window() {
+    use super::across::Reported;
+    use crate::finding::Span;
+    use proptest::prelude::RngExt;
+    use proptest::test_runner::{RngAlgorithm, TestRng};
+    let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+    let mut r = Reported::default();
+    let mut all: Vec<Span> = Vec::new();
+    let mut compared = 0;
+    let n = 4_000;
+    for _ in 0..n {
+        let start = rng.random_range(0..200_000usize);
+        let q = Span::new(start, start + rng.random_range(0..24usize));
+        let brute = all.iter().any(|s| s.overlaps(q));
+        assert_eq!(r.overlaps(q), brute, "{q:?}");
+        compared += r.compared(q);
+        if !brute {
+            r.insert(q);
+            all.push(q);
+        }
+    }
+    // Findings over 200 KB, none longer than 24 bytes: a handful near each, not
+    // thousands (all of them would be n * n / 2).
+    assert!(all.len() > n / 2, "{}", all.len());
+    assert!(
+        compared < 4 * n,
+        "{compared} spans compared for {n} findings"
+    );
+}

@@ -10,6 +10,7 @@
 //! mid-sentence (a sentence's first word counts only then), the votes as merged counts,
 //! the words written in lower case (OCR), the apparatus between blocks and in notes.
 
+pub(super) use super::claimed::Claimed;
 use super::*;
 use crate::markdown::BlockKind;
 use crate::memo::{BlockKey, JoinedMemo};
@@ -134,6 +135,93 @@ fn following(text: &str, end: usize) -> &str {
 /// they save).
 const PARALLEL_BYTES: usize = 64 * 1024;
 
+/// The last version's prose blocks by place, with their work ([`blocks_of`]).
+#[derive(Default)]
+pub(super) struct Places {
+    /// The last version's text.
+    text: Option<Arc<str>>,
+    /// Its prose blocks, in order.
+    blocks: Vec<Placed>,
+}
+
+/// A prose block at its place: what its work read besides its bytes.
+struct Placed {
+    /// Where its content starts and ends.
+    start: usize,
+    end: usize,
+    /// The length of the text after it that its work read ([`following`]).
+    after: usize,
+    /// Its kind (paragraph 0, heading 1, table 2).
+    tag: u64,
+    /// Its prose pieces, relative to its start.
+    pieces: Box<[Span]>,
+    names: Option<Arc<BlockNames>>,
+}
+
+impl Places {
+    /// The work of the last version's block that started at `at` and read what `now`
+    /// reads (its bytes are the same: the caller knows), if there was one.
+    fn find(&self, at: usize, now: &Placed) -> Option<Arc<BlockNames>> {
+        let i = self.blocks.partition_point(|b| b.start < at);
+        let b = self.blocks.get(i)?;
+        let same = b.start == at
+            && b.end - b.start == now.end - now.start
+            && b.after == now.after
+            && b.tag == now.tag
+            && b.pieces == now.pieces;
+        same.then(|| b.names.clone())?
+    }
+
+    /// The hash of a block's bytes and what it read after them.
+    fn hash(bt: &str, after: &str) -> u64 {
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::default().hash_one((bt, after))
+    }
+
+    /// The work of a block of the last version that lay in the text the edit replaced
+    /// (`u`: what the versions share), with the bytes `bt`, then `after`, and what
+    /// `now` reads; `replaced`: those blocks by hash, made on the first call.
+    fn within_edit(
+        &self,
+        u: &crate::memo::Unchanged,
+        replaced: &mut Option<HashMap<u64, Vec<usize>>>,
+        bt: &str,
+        after: &str,
+        now: &Placed,
+    ) -> Option<Arc<BlockNames>> {
+        let old = self.text.as_deref()?;
+        let by_hash = replaced.get_or_insert_with(|| {
+            let (from, to) = (u.prefix(), old.len() - u.suffix());
+            let mut m: HashMap<u64, Vec<usize>> = HashMap::default();
+            let k = self.blocks.partition_point(|b| b.end + b.after <= from);
+            for (i, b) in self.blocks.iter().enumerate().skip(k) {
+                if b.start >= to {
+                    break;
+                }
+                if let (Some(t), Some(a)) =
+                    (old.get(b.start..b.end), old.get(b.end..b.end + b.after))
+                {
+                    m.entry(Self::hash(t, a)).or_default().push(i);
+                }
+            }
+            m
+        });
+        by_hash
+            .get(&Self::hash(bt, after))?
+            .iter()
+            .filter_map(|&i| self.blocks.get(i))
+            .find(|b| {
+                b.end - b.start == now.end - now.start
+                    && b.after == now.after
+                    && b.tag == now.tag
+                    && b.pieces == now.pieces
+                    && old.get(b.start..b.end) == Some(bt)
+                    && old.get(b.end..b.end + b.after) == Some(after)
+            })
+            .and_then(|b| b.names.clone())
+    }
+}
+
 /// A prose block to compute.
 struct Todo<'t> {
     /// Its place in the output.
@@ -147,8 +235,27 @@ struct Todo<'t> {
 /// The prose blocks of `a` (those [`romanise::words`] reads) with their work: kept in
 /// `memo` from the last version, or computed (then kept). Above [`PARALLEL_BYTES`] of
 /// blocks to compute, they are computed on rayon's threads.
-pub(super) fn blocks_of(a: &Analysis, lexicon: &Lexicon, memo: Option<&NamesMemo>) -> Vec<BlockAt> {
+///
+/// `places`: the last version's blocks by place (the editor's versions, kept with the
+/// memo): a block the edit did not reach (its content and what follows it that it
+/// reads, [`following`], wholly before the first changed byte or after the last) is
+/// found where it stood, its extra key (kind, prose pieces) compared, without its text
+/// being copied or hashed; the others are looked up by their text in `memo`.
+pub(super) fn blocks_of(
+    a: &Analysis,
+    lexicon: &Lexicon,
+    memo: Option<&NamesMemo>,
+    places: Option<&mut Places>,
+) -> Vec<BlockAt> {
     let text: &str = &a.text;
+    let unchanged = places
+        .as_deref()
+        .map(|p| crate::memo::Unchanged::between(p.text.as_deref().unwrap_or(""), text));
+    // The last version's blocks in the text the edit replaced, by their bytes (made
+    // when first asked).
+    let mut replaced: Option<HashMap<u64, Vec<usize>>> = None;
+    // This version's blocks by place, with the slot of their work.
+    let mut placed: Vec<(usize, Placed)> = Vec::new();
     let mut slots: Vec<(usize, usize, Option<Arc<BlockNames>>)> = Vec::new();
     let mut todo: Vec<Todo> = Vec::new();
     // The same key twice in one version (a block repeated with what follows it) is
@@ -168,11 +275,34 @@ pub(super) fn blocks_of(a: &Analysis, lexicon: &Lexicon, memo: Option<&NamesMemo
         };
         let pieces = a.md.prose_pieces(c);
         let slot = slots.len();
+        let after = following(text, c.end);
+        if let (Some(p), Some(u)) = (places.as_deref(), unchanged) {
+            let rel: Box<[Span]> = pieces.iter().map(|s| s.moved(c.start, 0)).collect();
+            let here = Placed {
+                start: c.start,
+                end: c.end,
+                after: after.len(),
+                tag,
+                pieces: rel,
+                names: None,
+            };
+            let found = match u.old_start(Span::new(c.start, c.end + after.len())) {
+                Some(at) => p.find(at, &here),
+                // Within the edit: a block the last version had in the text the edit
+                // replaced (moved, or the edit's ends fell between blocks).
+                None => p.within_edit(&u, &mut replaced, bt, after, &here),
+            };
+            placed.push((slot, here));
+            if let Some(names) = found {
+                slots.push((bi, c.start, Some(names)));
+                continue;
+            }
+        }
         let key = memo.map(|_| {
             BlockKey::new(bt)
                 .num(tag)
                 .spans(c.start, &pieces)
-                .text(following(text, c.end))
+                .text(after)
         });
         let kept = match (memo, &key) {
             (Some(m), Some(k)) => m.get(k.bytes()),
@@ -230,6 +360,21 @@ pub(super) fn blocks_of(a: &Analysis, lexicon: &Lexicon, memo: Option<&NamesMemo
         if let (Some(s), Some(n)) = (slots.get_mut(slot), done.get(t)) {
             s.2 = Some(n.clone());
         }
+    }
+    if let Some(p) = places {
+        // Every prose block of this version, in order, with its work: what the next
+        // version finds by place.
+        p.text = Some(a.text.clone());
+        p.blocks = placed
+            .into_iter()
+            .filter_map(|(slot, b)| {
+                let names = slots.get(slot)?.2.clone()?;
+                Some(Placed {
+                    names: Some(names),
+                    ..b
+                })
+            })
+            .collect();
     }
     slots
         .into_iter()
@@ -591,83 +736,6 @@ pub(super) fn damage_of_blocks(
     out
 }
 
-/// Words taken by a finding (OCR damage, a reported or preferred spelling): no other
-/// finding is made on them.
-pub(super) struct Claimed<'b> {
-    blocks: &'b [BlockAt],
-    /// Where each block's last word ends.
-    ends: Vec<usize>,
-    /// The claimed words' spans (start → end); words never overlap.
-    spans: std::collections::BTreeMap<usize, usize>,
-}
-
-impl<'b> Claimed<'b> {
-    pub(super) fn new(blocks: &'b [BlockAt]) -> Claimed<'b> {
-        Claimed {
-            blocks,
-            ends: blocks
-                .iter()
-                .map(|b| b.names.words.last().map_or(b.base, |w| w.span.end + b.base))
-                .collect(),
-            spans: Default::default(),
-        }
-    }
-
-    /// Mark the words overlapping `span` as used.
-    pub(super) fn claim(&mut self, span: Span) {
-        self.claim_words(span, &mut |_| {});
-    }
-
-    /// The block whose words alone a claim of `span` reads, if one (the first block
-    /// with a word ending after its start, when the next one starts after its end).
-    pub(super) fn sole_block(&self, span: Span) -> Option<&'b BlockAt> {
-        let k = self.ends.partition_point(|&e| e <= span.start);
-        let b = self.blocks.get(k)?;
-        let alone = b.base < span.end
-            && self
-                .blocks
-                .get(k + 1)
-                .is_none_or(|next| next.base >= span.end);
-        alone.then_some(b)
-    }
-
-    /// Mark a word as used: one [`Claimed::claim_words`] gave.
-    pub(super) fn claim_word(&mut self, word: Span) {
-        self.spans.insert(word.start, word.end);
-    }
-
-    /// [`Claimed::claim`], each word it marks given to `f`.
-    pub(super) fn claim_words(&mut self, span: Span, f: &mut dyn FnMut(Span)) {
-        let mut k = self.ends.partition_point(|&e| e <= span.start);
-        while let Some(b) = self.blocks.get(k) {
-            if b.base >= span.end {
-                break;
-            }
-            let (start, end) = (span.start.saturating_sub(b.base), span.end - b.base);
-            let ws = &b.names.words;
-            let i = ws.partition_point(|w| w.span.end <= start);
-            for w in ws.get(i..).unwrap_or(&[]) {
-                if w.span.start >= end {
-                    break;
-                }
-                self.spans
-                    .insert(w.span.start + b.base, w.span.end + b.base);
-                f(w.span.moved(0, b.base));
-            }
-            k += 1;
-        }
-    }
-
-    /// Whether a word overlapping `span` is used: the claimed word starting last
-    /// before its end overlaps it (words are disjoint and in order).
-    pub(super) fn is_claimed(&self, span: Span) -> bool {
-        self.spans
-            .range(..span.end)
-            .next_back()
-            .is_some_and(|(_, &end)| end > span.start)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -675,11 +743,11 @@ mod tests {
 
     /// The joined blocks give what the whole-document passes give: the words, the
     /// apparatus, the n-grams, the votes and the OCR damage; kept blocks too.
-    fn same_as_the_document(text: &str, memo: Option<&NamesMemo>) {
+    fn same_as_the_document(text: &str, memo: Option<&NamesMemo>, places: Option<&mut Places>) {
         let a = analyze_str(text);
         let ctx = ctx_of();
         let lexicon = &a.knowledge(&ctx).lexicon;
-        let blocks = blocks_of(&a, lexicon, memo);
+        let blocks = blocks_of(&a, lexicon, memo, places);
         let words = romanise::words(&a.text, &a.md);
         let joined: Vec<Word> = blocks.iter().flat_map(BlockAt::words).collect();
         assert_eq!(joined, words, "words of {text:.60}");
@@ -740,7 +808,7 @@ mod tests {
     #[test]
     fn the_blocks_joined_are_the_document() {
         for text in CASES {
-            same_as_the_document(text, None);
+            same_as_the_document(text, None, None);
         }
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut stack = vec![root];
@@ -752,7 +820,7 @@ mod tests {
                     stack.push(p);
                 } else if p.extension().is_some_and(|x| x == "md") {
                     let text = std::fs::read_to_string(&p).unwrap_or_default();
-                    same_as_the_document(&text, None);
+                    same_as_the_document(&text, None, None);
                     seen += 1;
                 }
             }
@@ -760,24 +828,68 @@ mod tests {
         assert!(seen > 20, "only {seen} fixtures");
     }
 
-    /// Kept blocks are found again wherever an edit moved them, and give the same.
+    /// The claimed words answer as the claimed words' spans in order did (the claimed
+    /// span starting last before a span's end ends after its start).
+    #[test]
+    fn claimed_words_answer_as_the_spans_claimed() {
+        use proptest::prelude::RngExt;
+        use proptest::test_runner::{RngAlgorithm, TestRng};
+        let text = CASES.concat();
+        let a = analyze_str(&text);
+        let ctx = ctx_of();
+        let blocks = blocks_of(&a, &a.knowledge(&ctx).lexicon, None, None);
+        let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+        for _ in 0..20 {
+            let mut claimed = Claimed::new(&blocks);
+            let mut spans: std::collections::BTreeMap<usize, usize> = Default::default();
+            for _ in 0..200 {
+                let start = rng.random_range(0..text.len() + 8);
+                let span = Span::new(start, start + rng.random_range(0..12));
+                if rng.random_range(0..4) == 0 {
+                    claimed.claim_words(span, &mut |w| {
+                        spans.insert(w.start, w.end);
+                    });
+                } else {
+                    let old = spans
+                        .range(..span.end)
+                        .next_back()
+                        .is_some_and(|(_, &end)| end > span.start);
+                    assert_eq!(claimed.is_claimed(span), old, "{span:?}");
+                }
+            }
+        }
+    }
+
+    /// Kept blocks are found again wherever an edit moved them (by text), or where
+    /// they stood (by place), and give the same.
     #[test]
     fn kept_blocks_give_what_fresh_ones_give() {
-        let memo = NamesMemo::default();
-        let base = CASES.concat();
-        for (k, edit) in ["", "x", "Sŏul ", "\n\n", "Chen Yi\n\nor "]
-            .iter()
-            .enumerate()
-        {
-            let at = base.len() / (k + 2);
-            let at = (0..=at)
-                .rev()
-                .find(|&i| base.is_char_boundary(i))
-                .unwrap_or(0);
-            let text = format!("{}{}{}", &base[..at], edit, &base[at..]);
-            same_as_the_document(&text, Some(&memo));
-            memo.sweep();
+        for by_place in [false, true] {
+            let memo = NamesMemo::default();
+            let mut places = Places::default();
+            let base = CASES.concat();
+            let mut computed = Vec::new();
+            for (k, edit) in ["", "", "x", "Sŏul ", "\n\n", "Chen Yi\n\nor ", "[^9]"]
+                .iter()
+                .enumerate()
+            {
+                let at = base.len() / (k + 2);
+                let at = (0..=at)
+                    .rev()
+                    .find(|&i| base.is_char_boundary(i))
+                    .unwrap_or(0);
+                let text = format!("{}{}{}", &base[..at], edit, &base[at..]);
+                let before = memo.computed();
+                same_as_the_document(&text, Some(&memo), by_place.then_some(&mut places));
+                memo.sweep();
+                computed.push(memo.computed() - before);
+            }
+            assert!(!memo.is_empty());
+            // The same text again: nothing computed; then each version undoes the last
+            // edit and makes another: the blocks the two reached (each, its block and
+            // the one before, which reads past its end).
+            assert_eq!(computed.get(1), Some(&0), "{computed:?}");
+            assert!(computed.iter().skip(2).all(|&n| n <= 4), "{computed:?}");
         }
-        assert!(memo.computed() > 0 && !memo.is_empty());
     }
 }

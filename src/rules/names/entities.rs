@@ -70,6 +70,41 @@ pub(super) struct Mentions<'t> {
     by_entity: Vec<(usize, usize, u32)>,
 }
 
+/// `mentions` (entity, index in document order, form), in document order, sorted by
+/// entity then index: counted into place by entity (one pass, the order of each
+/// entity's mentions kept), unless the entities' numbers are sparse (then sorted).
+pub(super) fn by_entity(mentions: Vec<(usize, usize, u32)>) -> Vec<(usize, usize, u32)> {
+    let entities = mentions.iter().map(|m| m.0 + 1).max().unwrap_or(0);
+    if entities > 4 * mentions.len() + 1024 || !mentions.is_sorted_by_key(|m| m.1) {
+        let mut m = mentions;
+        m.sort_unstable();
+        return m;
+    }
+    // Where each entity's mentions start in the output.
+    let mut at = vec![0usize; entities + 1];
+    for m in &mentions {
+        if let Some(n) = at.get_mut(m.0 + 1) {
+            *n += 1;
+        }
+    }
+    for e in 1..at.len() {
+        let before = at.get(e - 1).copied().unwrap_or(0);
+        if let Some(n) = at.get_mut(e) {
+            *n += before;
+        }
+    }
+    let mut out = vec![(0, 0, 0); mentions.len()];
+    for m in mentions {
+        if let Some(slot) = at.get_mut(m.0)
+            && let Some(o) = out.get_mut(*slot)
+        {
+            *o = m;
+            *slot += 1;
+        }
+    }
+    out
+}
+
 /// The mentions of one entity in a [`Mentions`].
 pub(super) type EntityMentions<'m> = &'m [(usize, usize, u32)];
 
@@ -78,17 +113,19 @@ impl<'t> Mentions<'t> {
         let text: &str = &a.text;
         let mut ids: HashMap<(&str, Option<usize>), u32> = HashMap::default();
         let mut forms: Vec<(&str, Option<usize>)> = Vec::new();
-        let mut by_entity: Vec<(usize, usize, u32)> = Vec::with_capacity(a.mentions.len());
+        let mut in_order: Vec<(usize, usize, u32)> = Vec::with_capacity(a.mentions.len());
         for (i, m) in a.mentions.iter().enumerate() {
             let raw = m.span.slice(text);
             let id = *ids.entry((raw, m.name)).or_insert_with(|| {
                 forms.push((raw, m.name));
                 (forms.len() - 1) as u32
             });
-            by_entity.push((m.entity, i, id));
+            in_order.push((m.entity, i, id));
         }
-        by_entity.sort_unstable();
-        Mentions { forms, by_entity }
+        Mentions {
+            forms,
+            by_entity: by_entity(in_order),
+        }
     }
 
     /// The text and matched name of form `id`.

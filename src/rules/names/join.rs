@@ -20,7 +20,7 @@
 
 use super::blocks::{BlockAt, NamesMemo};
 use super::*;
-use crate::names::romanise::block::BlockNames;
+use crate::names::romanise::block::{BlockNames, Marks};
 use std::sync::Arc;
 
 const LANGS: [Language; 3] = [Language::Korean, Language::Chinese, Language::Russian];
@@ -45,6 +45,37 @@ pub(super) struct Join {
     /// Per language (in [`LANGS`] order): each romanisation key of a live written
     /// form, and the folds that reach it (with how many of their forms do).
     keys: [HashMap<String, Vec<(u32, u32)>>; 3],
+    /// The blocks' votes by fold ([`blocks::votes_of_blocks`]).
+    votes: HashMap<Arc<str>, FoldVotes>,
+    /// The votes of the folds whose blocks all give them the same marks (then the
+    /// document's first spelling has them): merged counts.
+    settled: Votes,
+    /// Folds whose blocks give them different marks: the first block in document
+    /// order that votes for them says which count.
+    unsettled: foldhash::HashSet<Arc<str>>,
+}
+
+/// A fold's votes over the blocks.
+#[derive(Default)]
+struct FoldVotes {
+    /// Words with this fold in the document.
+    count: usize,
+    /// The marks the blocks give it, and how many blocks give each.
+    marks: Vec<(Marks, u32)>,
+}
+
+/// Add (`sign` true) or take away `n` words' votes for each of `marks` in `votes`.
+fn tally(votes: &mut Votes, marks: &[(Language, System)], n: usize, sign: bool) {
+    for mk in marks {
+        if sign {
+            *votes.entry(*mk).or_default() += n;
+        } else if let Some(v) = votes.get_mut(mk) {
+            *v = v.saturating_sub(n);
+            if *v == 0 {
+                votes.remove(mk);
+            }
+        }
+    }
 }
 
 struct Held {
@@ -176,8 +207,81 @@ impl Join {
         i
     }
 
+    /// `k` blocks' votes `v` added (`sign`) or taken away.
+    fn vote(&mut self, v: &(Arc<str>, Marks, usize), k: u32, sign: bool) {
+        let (f, marks, n) = v;
+        let words = n * k as usize;
+        let fv = match self.votes.get_mut(f) {
+            Some(fv) => fv,
+            None => self.votes.entry(f.clone()).or_default(),
+        };
+        // The fold's settled votes out, its counts changed, its votes back in.
+        if let [(m, _)] = fv.marks.as_slice() {
+            tally(&mut self.settled, m, fv.count, false);
+        }
+        let at = fv.marks.iter().position(|(m, _)| m == marks);
+        if sign {
+            fv.count += words;
+            match at.and_then(|i| fv.marks.get_mut(i)) {
+                Some(e) => e.1 += k,
+                None => fv.marks.push((marks.clone(), k)),
+            }
+        } else {
+            fv.count = fv.count.saturating_sub(words);
+            if let Some(i) = at
+                && let Some(e) = fv.marks.get_mut(i)
+            {
+                e.1 = e.1.saturating_sub(k);
+                if e.1 == 0 {
+                    fv.marks.swap_remove(i);
+                }
+            }
+        }
+        match fv.marks.as_slice() {
+            [] => {
+                self.votes.remove(f);
+                self.unsettled.remove(f);
+            }
+            [(m, _)] => {
+                tally(&mut self.settled, m, fv.count, true);
+                self.unsettled.remove(f);
+            }
+            _ => {
+                if !self.unsettled.contains(f) {
+                    self.unsettled.insert(f.clone());
+                }
+            }
+        }
+    }
+
+    /// The document's votes ([`blocks::votes_of_blocks`]) for `blocks`, the blocks
+    /// this join was brought to: the settled folds' merged counts, and each unsettled
+    /// fold's count with the marks of its first block in document order (the blocks
+    /// are read from the start until every unsettled fold is met).
+    pub(super) fn votes(&self, blocks: &[BlockAt]) -> Votes {
+        let mut votes = self.settled.clone();
+        let mut left = self.unsettled.len();
+        let mut met: foldhash::HashSet<&str> = foldhash::HashSet::default();
+        for b in blocks {
+            if left == 0 {
+                break;
+            }
+            for (f, marks, _) in &b.names.votes {
+                if self.unsettled.contains(f) && met.insert(&**f) {
+                    left -= 1;
+                    let count = self.votes.get(f).map_or(0, |v| v.count);
+                    tally(&mut votes, marks, count, true);
+                }
+            }
+        }
+        votes
+    }
+
     /// Add `k` more blocks of `h`'s work.
     fn add(&mut self, h: &Held, k: u32) {
+        for v in &h.names.votes {
+            self.vote(v, k, true);
+        }
         for f in &h.names.mid {
             *self.mid.entry(f.clone()).or_default() += k;
         }
@@ -213,6 +317,9 @@ impl Join {
 
     /// Remove `k` blocks of `h`'s work.
     fn remove(&mut self, h: &Held, k: u32) {
+        for v in &h.names.votes {
+            self.vote(v, k, false);
+        }
         for f in &h.names.mid {
             if let Some(n) = self.mid.get_mut(f) {
                 *n = n.saturating_sub(k);
@@ -420,11 +527,17 @@ mod tests {
             knowledge: &knowledge,
         };
         let lexicon = &a.knowledge(&ctx).lexicon;
-        let blocks = blocks::blocks_of(&a, lexicon, Some(memo));
+        let blocks = blocks::blocks_of(&a, lexicon, Some(memo), None);
         let app = blocks::apparatus_of(&a, &blocks);
         let all = blocks::grams_of_blocks(&a, &blocks, &app);
         let mut join: Join = memo.take_join().unwrap_or_default();
         let kept = grams_kept(&a, memo, &mut join, &blocks, &app);
+        // The votes kept as merged counts are the blocks' votes merged.
+        assert_eq!(
+            join.votes(&blocks),
+            blocks::votes_of_blocks(&blocks),
+            "votes of {text:.80}"
+        );
         memo.put_join(join);
         assert_eq!(
             groups_key(&group_grams(&kept)),
@@ -442,24 +555,16 @@ mod tests {
         (kept.len(), all.len())
     }
 
-    struct Lcg(u64);
-    impl Lcg {
-        fn next(&mut self, n: usize) -> usize {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((self.0 >> 33) as usize) % n.max(1)
-        }
-    }
-
     /// Edits that make and unmake groups in other blocks, change a fold's first
-    /// written form (SEOUL before Seoul), a sentence's first word that counts only
-    /// when another block writes it mid-sentence, and candidates.
+    /// written form (SEOUL before Seoul, Sŏul's marks before Soul's), a sentence's
+    /// first word that counts only when another block writes it mid-sentence, and
+    /// candidates.
     const INSERTS: &[&str] = &[
         "Sŏul ",
         " Seoul",
         "SEOUL. ",
+        " Soul, Sŏul. ",
+        " Kim Il-sung ",
         "\n\nHsu went home. ",
         " Then Hsu Hsiang-ch\u{2019}ien left, and Xu Xiangqian stayed. ",
         " Kim Il-sŏng met Kim Il Sung. ",
@@ -491,20 +596,22 @@ mod tests {
         let (kept, all) = same_as_every_gram(&text, &memo);
         // The join hands over a part of the n-grams only.
         assert!(kept < all / 2, "{kept} of {all} n-grams");
-        let mut rng = Lcg(0x6a7);
+        use proptest::prelude::RngExt;
+        use proptest::test_runner::{RngAlgorithm, TestRng};
+        let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
         for _ in 0..60 {
-            let mut at = rng.next(text.len() + 1);
+            let mut at = rng.random_range(0..=text.len());
             while !text.is_char_boundary(at) {
                 at -= 1;
             }
-            if rng.next(3) == 0 {
-                let mut end = (at + rng.next(60)).min(text.len());
+            if rng.random_range(0..3) == 0 {
+                let mut end = (at + rng.random_range(0..60)).min(text.len());
                 while !text.is_char_boundary(end) {
                     end -= 1;
                 }
                 text.replace_range(at..end.max(at), "");
             } else {
-                text.insert_str(at, INSERTS[rng.next(INSERTS.len())]);
+                text.insert_str(at, INSERTS[rng.random_range(0..INSERTS.len())]);
             }
             same_as_every_gram(&text, &memo);
         }
@@ -528,7 +635,7 @@ mod tests {
         let mut kept = Join::default();
         for text in [base, "Seoul fell.\n", base, "", base] {
             let a = analyze_str(text);
-            let blocks = blocks::blocks_of(&a, &a.knowledge(&ctx).lexicon, None);
+            let blocks = blocks::blocks_of(&a, &a.knowledge(&ctx).lexicon, None, None);
             kept.update(&blocks);
             let mut fresh = Join::default();
             fresh.update(&blocks);
@@ -551,6 +658,12 @@ mod tests {
             mid.sort();
             mid_fresh.sort();
             assert_eq!(mid, mid_fresh, "{text}");
+            // The votes: the same folds and merged counts, nothing left of the blocks
+            // that went.
+            assert_eq!(kept.votes.len(), fresh.votes.len(), "{text}");
+            assert_eq!(kept.settled, fresh.settled, "{text}");
+            assert_eq!(kept.unsettled, fresh.unsettled, "{text}");
+            assert_eq!(kept.votes(&blocks), blocks::votes_of_blocks(&blocks));
         }
     }
 }

@@ -18,10 +18,11 @@
 use super::blocks::NamesMemo;
 use super::*;
 
-/// What the names rules keep between versions in [`NamesMemo`]: the join of the
-/// n-grams, and the entities' judgements.
+/// What the names rules keep between versions in [`NamesMemo`]: the blocks by place,
+/// the join of the n-grams, and the entities' judgements.
 #[derive(Default)]
 pub(super) struct Kept {
+    pub(super) places: blocks::Places,
     pub(super) join: join::Join,
     pub(super) entities: Judged<Judgement>,
     pub(super) index: Judged<Option<crate::facts::EntityNames>>,

@@ -166,11 +166,16 @@ pub fn check_and_index(
     index: bool,
     memo: Option<&NamesMemo>,
 ) -> Option<crate::facts::NameIndex> {
-    let blocks = blocks::blocks_of(a, &a.knowledge(ctx).lexicon, memo);
-    // What the last version kept (the editor's versions): the join of the n-grams and
-    // the entities' judgements, given back at the end (a pass that fails half-way
-    // leaves nothing, and the next one starts afresh).
+    // What the last version kept (the editor's versions): its blocks by place, the
+    // join of the n-grams and the entities' judgements, given back at the end (a pass
+    // that fails half-way leaves nothing, and the next one starts afresh).
     let mut kept = memo.map(kept::Kept::take);
+    let blocks = blocks::blocks_of(
+        a,
+        &a.knowledge(ctx).lexicon,
+        memo,
+        kept.as_mut().map(|k| &mut k.places),
+    );
     let mut claimed = blocks::Claimed::new(&blocks);
     let first = out.len();
     check_ocr(a, ctx, &blocks, &mut claimed, out);
@@ -198,7 +203,12 @@ pub fn check_and_index(
     let groups = group_grams(&grams);
     // The n-grams are the largest transient of the pass: gone before the next steps.
     drop(grams);
-    let votes = blocks::votes_of_blocks(&blocks);
+    // The votes: kept as merged counts in the join (the editor's versions), else
+    // merged from every block.
+    let votes = match kept.as_ref() {
+        Some(k) => k.join.votes(&blocks),
+        _ => blocks::votes_of_blocks(&blocks),
+    };
     let mentions = entities::Mentions::of(a);
     check_entities(
         a,
@@ -238,6 +248,7 @@ pub(super) fn name_system(e: &Entity, name: Option<usize>) -> Option<System> {
 mod across;
 mod apparatus;
 pub mod blocks;
+mod claimed;
 mod entities;
 mod join;
 mod kept;

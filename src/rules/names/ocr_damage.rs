@@ -40,26 +40,29 @@ pub(super) fn check_ocr(
         }
     }
     found.sort_by_key(|f| f.0);
+    // A damaged spelling recurs: its message and fix title written once.
+    let mut said: HashMap<(String, String), [String; 3]> = HashMap::default();
     for (span, surface, repaired) in found {
         claimed.claim(span);
         if surface == repaired {
             continue;
         }
+        let [message, title, new_text] = said
+            .entry((surface, repaired))
+            .or_insert_with_key(|(surface, repaired)| {
+                [
+                    format!(
+                        "“{surface}” looks like OCR damage of the name “{repaired}”: correct the transcription (or keep it and silence this rule if the print has it so)."
+                    ),
+                    format!("Replace with “{repaired}”"),
+                    repaired.clone(),
+                ]
+            })
+            .clone();
         out.push(
-            Finding::new(
-                OCR,
-                Severity::Warning,
-                span,
-                format!(
-                    "“{surface}” looks like OCR damage of the name “{repaired}”: correct the transcription (or keep it and silence this rule if the print has it so)."
-                ),
-            )
-            .with_fix(Fix {
-                title: format!("Replace with “{repaired}”"),
-                edits: vec![Edit {
-                    span,
-                    new_text: repaired.clone(),
-                }],
+            Finding::new(OCR, Severity::Warning, span, message).with_fix(Fix {
+                title,
+                edits: vec![Edit { span, new_text }],
                 safe: false,
             }),
         );

@@ -578,3 +578,26 @@ fn abbreviation_dots_are_not_spellings() {
         .is_some()
     );
 }
+
+/// The mentions counted into place by entity are the mentions sorted.
+#[test]
+fn mentions_by_entity_are_the_mentions_sorted() {
+    use proptest::prelude::RngExt;
+    use proptest::test_runner::{RngAlgorithm, TestRng};
+    let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+    for round in 0..200 {
+        let n = rng.random_range(0..60usize);
+        // Dense entity numbers, then sparse ones (sorted instead).
+        let entities = if round % 4 == 3 { 1_000_000 } else { 40 };
+        let mentions: Vec<(usize, usize, u32)> = (0..n)
+            .map(|i| (rng.random_range(0..entities), i, rng.random_range(0..9u32)))
+            .collect();
+        let mut sorted = mentions.clone();
+        sorted.sort_unstable();
+        assert_eq!(
+            super::entities::by_entity(mentions),
+            sorted,
+            "round {round}"
+        );
+    }
+}
