@@ -28,8 +28,9 @@ pub struct Context<'a> {
 /// What the analysis of one version of a document keeps for the next (the editor's
 /// incremental analysis): the fact passes' results per block, found again by the
 /// block's place: the fact passes (mentions, dates, claims) find a block the edit did
-/// not reach where it stood in the last version ([`crate::memo::ShiftMemo`]), the
-/// names rules find it by its text wherever it moved. One per open document, dropped
+/// not reach where it stood in the last version ([`crate::memo::ShiftMemo`]); the
+/// names rules find it by place first, then among the replaced text's old blocks by a
+/// hash of its bytes, and only then by its text wherever it moved. One per open document, dropped
 /// with its configuration; `check` analyses each file once and keeps nothing.
 #[derive(Default)]
 pub struct Reuse {
