@@ -6,38 +6,15 @@
 //! one-character edit in a megabyte converts only the diagnostics on the edited line
 //! (counted, not timed).
 
+mod common;
+use common::Rng;
+
 use annalist::finding::{Finding, Fix, Related, Severity, Span};
 use annalist::lsp::convert::diagnostic_in;
 use annalist::lsp::published::{Published, Source};
 use annalist::position::{Encoding, LineIndex};
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{Location, Position, Range, Uri};
-
-/// SplitMix64: a reproducible stream of numbers, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len())]
-    }
-}
 
 const URI: &str = "file:///work/book.md";
 const OTHER: &str = "file:///work/other.md";

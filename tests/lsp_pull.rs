@@ -11,6 +11,7 @@ use annalist::finding::{Finding, Span};
 use annalist::lsp::publish::{across_for, diagnostics_of};
 use annalist::lsp::state::{Backend, lock};
 use annalist::position::{Encoding, LineIndex};
+use common::Rng;
 use common::*;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -21,29 +22,6 @@ use tower_lsp_server::ls_types::{
     TextDocumentContentChangeEvent, TextDocumentIdentifier, TextDocumentItem, Uri,
     VersionedTextDocumentIdentifier,
 };
-
-/// SplitMix64: a reproducible stream of numbers, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len())]
-    }
-}
 
 /// An in-process server that pulls (nothing is published), its workspace index built.
 fn pulling_server(enc: Encoding) -> LspService<Backend> {
