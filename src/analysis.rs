@@ -112,28 +112,18 @@ fn analyze_with(
                     dates_found.iter().map(|d| d.span).collect();
                 // A first reading (no memo) keeps the quotations it read, for the
                 // protected regions below.
+                let input = claims::ClaimInputs {
+                    text: &text,
+                    md: &md,
+                    notes: &notes,
+                    dates: &date_spans,
+                    cfg: &ctx.config.claims,
+                    layers: &layers,
+                };
                 let (claims_found, seen) = match reuse {
-                    Some(r) => (
-                        claims::find_layered(
-                            &text,
-                            &md,
-                            &notes,
-                            &date_spans,
-                            &ctx.config.claims,
-                            &layers,
-                            Some(&r.claims),
-                        ),
-                        None,
-                    ),
+                    Some(r) => (claims::find_layered(&input, Some(&r.claims)), None),
                     None => {
-                        let (c, seen) = claims::find_quoting(
-                            &text,
-                            &md,
-                            &notes,
-                            &date_spans,
-                            &ctx.config.claims,
-                            &layers,
-                        );
+                        let (c, seen) = claims::find_quoting(&input);
                         (c, Some(seen))
                     }
                 };

@@ -304,6 +304,9 @@ impl BlockKey {
     /// Add spans, relative to `base` (where the block starts: no span starts before
     /// it), preceded by their count.
     pub fn spans(mut self, base: usize, spans: &[crate::finding::Span]) -> BlockKey {
+        // Room for them all at once (the key is built for every block of every
+        // version: growing it number by number was most of its cost).
+        self.0.reserve(8 + 16 * spans.len());
         self = self.num(spans.len() as u64);
         for s in spans {
             self = self
@@ -390,6 +393,21 @@ fn common_len(max: usize, same: impl Fn(usize, usize) -> bool) -> usize {
 /// Results by the block's span: sorted by it once a version ends.
 type ShiftTable<V> = Vec<(usize, usize, Box<[u8]>, Option<V>)>;
 
+/// The first entry of `table` (sorted by place) at `place` or after it: what a binary
+/// search finds, found by stepping on from `hint` (where the last look-up ended) when
+/// `place` lies a few entries on from there, as it does when blocks are asked for in
+/// order; by a binary search otherwise.
+fn first_at<V>(table: &ShiftTable<V>, hint: usize, place: (usize, usize)) -> usize {
+    const STEPS: usize = 8;
+    let before = |i: usize| table.get(i).is_some_and(|e| (e.0, e.1) < place);
+    // `hint` may be the answer, or lie before it by a few entries; never after it.
+    let hint_ok = hint <= table.len() && (hint == 0 || before(hint - 1));
+    if hint_ok && let Some(i) = (hint..hint + STEPS).find(|&i| !before(i)) {
+        return i;
+    }
+    table.partition_point(|e| (e.0, e.1) < place)
+}
+
 /// A [`BlockMemo`] that finds a block's kept result by where the block stood in the
 /// last version rather than by its text: a block the edit did not reach (wholly
 /// before the first changed byte or after the last, [`Unchanged`]) has the same bytes
@@ -410,6 +428,10 @@ struct ShiftState<V> {
     old: ShiftTable<V>,
     /// This version's, by the block's span in it, in the order asked.
     new: ShiftTable<V>,
+    /// Where in `old` the last block asked for was looked up: blocks are asked for in
+    /// the document's order, so the next one is found by stepping on from here rather
+    /// than by a binary search over the whole table.
+    cursor: usize,
     computed: usize,
 }
 
@@ -420,6 +442,7 @@ impl<V: Clone> Default for ShiftMemo<V> {
                 unchanged: Unchanged::default(),
                 old: Vec::new(),
                 new: Vec::new(),
+                cursor: 0,
                 computed: 0,
             }),
         }
@@ -437,11 +460,26 @@ impl<V: Clone> ShiftMemo<V> {
     /// The result for the block at `span` whose key is its bytes and `extra`: kept
     /// from the last version, or `f()` (then kept).
     pub fn get_or(&self, span: crate::finding::Span, extra: &[u8], f: impl FnOnce() -> V) -> V {
+        self.get_with(span, extra, f, V::clone)
+    }
+
+    /// [`ShiftMemo::get_or`], giving the result to `read` by reference rather than
+    /// cloned (for a pass that copies it out moved anyway: no clone of a whole
+    /// block's results to drop at once). The memo's lock is held while `read` runs:
+    /// `read` must not ask this memo again.
+    pub fn get_with<R>(
+        &self,
+        span: crate::finding::Span,
+        extra: &[u8],
+        f: impl FnOnce() -> V,
+        read: impl FnOnce(&V) -> R,
+    ) -> R {
         if let Ok(mut t) = self.inner.lock() {
             let t = &mut *t;
             if let Some(at) = t.unchanged.old_start(span) {
                 let place = (at, at + span.len());
-                let from = t.old.partition_point(|e| (e.0, e.1) < place);
+                let from = first_at(&t.old, t.cursor, place);
+                t.cursor = from;
                 let found = t
                     .old
                     .get_mut(from..)
@@ -452,20 +490,20 @@ impl<V: Clone> ShiftMemo<V> {
                 if let Some(e) = found
                     && let Some(v) = e.3.take()
                 {
-                    let out = v.clone();
                     let key = std::mem::take(&mut e.2);
+                    let out = read(&v);
                     t.new.push((span.start, span.end, key, Some(v)));
                     return out;
                 }
             }
         }
         let v = f();
+        let out = read(&v);
         if let Ok(mut t) = self.inner.lock() {
             t.computed += 1;
-            t.new
-                .push((span.start, span.end, extra.into(), Some(v.clone())));
+            t.new.push((span.start, span.end, extra.into(), Some(v)));
         }
-        v
+        out
     }
 
     /// The end of a version: its results become the last version's; the rest goes.
@@ -474,6 +512,7 @@ impl<V: Clone> ShiftMemo<V> {
             let t = &mut *t;
             std::mem::swap(&mut t.old, &mut t.new);
             t.new.clear();
+            t.cursor = 0;
             // Asked in document order as a rule: then already sorted.
             if !t.old.is_sorted_by_key(|e| (e.0, e.1)) {
                 t.old.sort_by_key(|e| (e.0, e.1));
@@ -486,6 +525,7 @@ impl<V: Clone> ShiftMemo<V> {
         if let Ok(mut t) = self.inner.lock() {
             t.old.clear();
             t.new.clear();
+            t.cursor = 0;
         }
     }
 
@@ -556,6 +596,55 @@ mod tests {
         }
         assert!(memo.len() <= 1000 + SHARDS, "{}", memo.len());
         assert!(!memo.is_empty());
+    }
+
+    /// The look-up stepping on from the last one finds what a binary search finds,
+    /// wherever the hint is.
+    #[test]
+    fn first_at_is_the_partition_point() {
+        let table: ShiftTable<u8> = [(0, 3), (0, 3), (4, 8), (9, 9), (9, 12), (20, 30)]
+            .iter()
+            .map(|&(a, b)| (a, b, Box::default(), None))
+            .collect();
+        for place in [
+            (0, 0),
+            (0, 3),
+            (1, 2),
+            (4, 8),
+            (9, 9),
+            (9, 10),
+            (20, 30),
+            (99, 99),
+        ] {
+            let want = table.partition_point(|e| (e.0, e.1) < place);
+            for hint in 0..table.len() + 3 {
+                assert_eq!(first_at(&table, hint, place), want, "{place:?} from {hint}");
+            }
+        }
+        let empty: ShiftTable<u8> = Vec::new();
+        assert_eq!(first_at(&empty, 0, (1, 2)), 0);
+        assert_eq!(first_at(&empty, 5, (1, 2)), 0);
+    }
+
+    /// `get_with` reads a kept result in place, and counts as `get_or` does.
+    #[test]
+    fn get_with_reads_what_get_or_returns() {
+        use crate::finding::Span;
+        let m: ShiftMemo<Vec<u32>> = ShiftMemo::default();
+        m.begin(Unchanged::between("", "ab cd"));
+        assert_eq!(m.get_with(Span::new(0, 2), b"", || vec![1], |v| v.len()), 1);
+        assert_eq!(m.get_or(Span::new(3, 5), b"", || vec![2, 3]), vec![2, 3]);
+        m.sweep();
+        m.begin(Unchanged::between("ab cd", "ab cd"));
+        assert_eq!(
+            m.get_with(Span::new(0, 2), b"", || vec![9], |v| v.clone()),
+            vec![1]
+        );
+        assert_eq!(
+            m.get_with(Span::new(3, 5), b"", || vec![9], |v| v.clone()),
+            vec![2, 3]
+        );
+        assert_eq!(m.computed(), 2);
     }
 
     #[test]

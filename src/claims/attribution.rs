@@ -168,12 +168,16 @@ pub(crate) fn prose_citations_in(
         let para = b.content;
         let pieces = md.prose_pieces(para);
         let key = crate::memo::BlockKey::new("").spans(para.start, &pieces);
-        let found = memo.get_or(para, key.bytes(), || {
-            let mut v = Vec::new();
-            paragraph_citations(text, md, para, &mut v);
-            v.into_iter().map(|s| s.moved(para.start, 0)).collect()
-        });
-        out.extend(found.into_iter().map(|s| s.moved(0, para.start)));
+        memo.get_with(
+            para,
+            key.bytes(),
+            || {
+                let mut v = Vec::new();
+                paragraph_citations(text, md, para, &mut v);
+                v.into_iter().map(|s| s.moved(para.start, 0)).collect()
+            },
+            |found| out.extend(found.iter().map(|s| s.moved(0, para.start))),
+        );
     }
     printed_in(text, md, &mut out);
     out.sort();

@@ -116,7 +116,29 @@ impl Claim {
 /// Find the claims of `text`. `dates` are the spans of the date expressions found in
 /// prose (any order); only those naming a month or a day count as precise.
 pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claims) -> Vec<Claim> {
-    find_layered(text, md, notes, dates, cfg, &Layers::default(), None)
+    let layers = Layers::default();
+    let input = ClaimInputs {
+        text,
+        md,
+        notes,
+        dates,
+        cfg,
+        layers: &layers,
+    };
+    find_layered(&input, None)
+}
+
+/// What the claims pass reads of a document version: its text, model, notes, the
+/// spans of its date expressions in prose (any order; only those naming a month or a
+/// day count as precise), the configuration and the document's layers.
+#[derive(Clone, Copy)]
+pub struct ClaimInputs<'a> {
+    pub text: &'a str,
+    pub md: &'a MdModel,
+    pub notes: &'a Notes,
+    pub dates: &'a [Span],
+    pub cfg: &'a Claims,
+    pub layers: &'a Layers,
 }
 
 /// What [`find_layered`] keeps of one version of a document for the next: each
@@ -159,16 +181,8 @@ impl ClaimMemo {
 /// depend only on its text, whether it is quoted, the claim scope, its prose pieces,
 /// and the note markers (and sources) and precise dates inside it (the key); block
 /// quotes and an edition's notes are read again each time.
-pub fn find_layered(
-    text: &str,
-    md: &MdModel,
-    notes: &Notes,
-    dates: &[Span],
-    cfg: &Claims,
-    layers: &Layers,
-    memo: Option<&ClaimMemo>,
-) -> Vec<Claim> {
-    find_seeing(text, md, notes, dates, cfg, layers, memo, None)
+pub fn find_layered(input: &ClaimInputs, memo: Option<&ClaimMemo>) -> Vec<Claim> {
+    find_seeing(input, memo, None)
 }
 
 /// The quotations of the paragraphs a first reading ([`find_quoting`]) read: per
@@ -180,30 +194,25 @@ pub struct ParagraphQuotes(Vec<(Span, Vec<Span>)>);
 
 /// [`find_layered`] without a memo (a document's first reading), with the quotations
 /// of the paragraphs it read.
-pub fn find_quoting(
-    text: &str,
-    md: &MdModel,
-    notes: &Notes,
-    dates: &[Span],
-    cfg: &Claims,
-    layers: &Layers,
-) -> (Vec<Claim>, ParagraphQuotes) {
+pub fn find_quoting(input: &ClaimInputs) -> (Vec<Claim>, ParagraphQuotes) {
     let mut seen = ParagraphQuotes::default();
-    let claims = find_seeing(text, md, notes, dates, cfg, layers, None, Some(&mut seen));
+    let claims = find_seeing(input, None, Some(&mut seen));
     (claims, seen)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn find_seeing(
-    text: &str,
-    md: &MdModel,
-    notes: &Notes,
-    dates: &[Span],
-    cfg: &Claims,
-    layers: &Layers,
+    input: &ClaimInputs,
     memo: Option<&ClaimMemo>,
     mut seen: Option<&mut ParagraphQuotes>,
 ) -> Vec<Claim> {
+    let ClaimInputs {
+        text,
+        md,
+        notes,
+        dates,
+        cfg,
+        layers,
+    } = *input;
     if layers.kind == DocKind::Primary {
         return Vec::new();
     }
@@ -353,10 +362,12 @@ fn quotation_spans_seeing(
         let key = crate::memo::BlockKey::new("")
             .num(u64::from(b.quote_depth > 0))
             .spans(para.start, &pieces);
-        let kept = m.quotes.get_or(para, key.bytes(), || {
-            read().into_iter().map(|q| q.moved(para.start, 0)).collect()
-        });
-        out.extend(kept.into_iter().map(|q| q.moved(0, para.start)));
+        m.quotes.get_with(
+            para,
+            key.bytes(),
+            || read().into_iter().map(|q| q.moved(para.start, 0)).collect(),
+            |kept| out.extend(kept.iter().map(|q| q.moved(0, para.start))),
+        );
     }
     out
 }
@@ -440,20 +451,29 @@ pub fn is_precise_date(s: &str) -> bool {
 
 /// 1–12 for an English month name or its abbreviation (case-insensitive, "May" too).
 pub fn month_number(w: &str) -> Option<u8> {
-    let l = w.to_lowercase();
-    let n = match l.as_str() {
-        "january" | "jan" => 1,
-        "february" | "feb" => 2,
-        "march" | "mar" => 3,
-        "april" | "apr" => 4,
-        "may" => 5,
-        "june" | "jun" => 6,
-        "july" | "jul" => 7,
-        "august" | "aug" => 8,
-        "september" | "sep" | "sept" => 9,
-        "october" | "oct" => 10,
-        "november" | "nov" => 11,
-        "december" | "dec" => 12,
+    // No month name is longer than nine letters, and only ASCII letters lower-case to
+    // one (but the Kelvin sign, to a `k` no month name has): others are no month, and
+    // need no lower-casing into a new string.
+    if w.len() > 9 || !w.is_ascii() {
+        return None;
+    }
+    let mut buf = [0u8; 9];
+    let l = buf.get_mut(..w.len()).unwrap_or(&mut []);
+    l.copy_from_slice(w.as_bytes());
+    l.make_ascii_lowercase();
+    let n = match &*l {
+        b"january" | b"jan" => 1,
+        b"february" | b"feb" => 2,
+        b"march" | b"mar" => 3,
+        b"april" | b"apr" => 4,
+        b"may" => 5,
+        b"june" | b"jun" => 6,
+        b"july" | b"jul" => 7,
+        b"august" | b"aug" => 8,
+        b"september" | b"sep" | b"sept" => 9,
+        b"october" | b"oct" => 10,
+        b"november" | b"nov" => 11,
+        b"december" | b"dec" => 12,
         _ => return None,
     };
     // Lower-case "may", "march" are a verb and a noun, not months.
@@ -545,25 +565,31 @@ fn kept_paragraph_claims(
     out: &mut Vec<Claim>,
 ) {
     let para = b.content;
-    let inside = |v: &[Span]| -> Vec<Span> {
+    fn inside(v: &[Span], para: Span) -> &[Span] {
         let lo = v.partition_point(|m| m.start < para.start);
         let hi = v.partition_point(|m| m.start <= para.end);
-        v.get(lo..hi).unwrap_or(&[]).to_vec()
-    };
+        v.get(lo..hi).unwrap_or(&[])
+    }
     let pieces = md.prose_pieces(para);
     // A marker may reach past the paragraph's end; none starts before its start.
     let key = crate::memo::BlockKey::new("")
         .num(u64::from(b.quote_depth > 0))
         .num(u64::from(scope == ClaimScope::Sentence))
         .spans(para.start, &pieces)
-        .spans(para.start, &inside(markers))
-        .spans(para.start, &inside(dates));
-    let found = memo.claims.get_or(para, key.bytes(), || {
-        let mut v = Vec::new();
-        paragraph_claims(text, md, markers, dates, scope, b, &mut v);
-        v.into_iter().map(|c| c.moved(para.start, 0)).collect()
-    });
-    out.extend(found.into_iter().map(|c| c.moved(0, para.start)));
+        .spans(para.start, inside(markers, para))
+        .spans(para.start, inside(dates, para));
+    memo.claims.get_with(
+        para,
+        key.bytes(),
+        || {
+            let mut v = Vec::new();
+            paragraph_claims(text, md, markers, dates, scope, b, &mut v);
+            v.into_iter().map(|c| c.moved(para.start, 0)).collect()
+        },
+        |found| {
+            out.extend(found.iter().map(|c| c.clone().moved(0, para.start)));
+        },
+    );
 }
 
 /// Paragraph `b`'s claims, into `out`; returns the spans of its quotations (as

@@ -18,28 +18,68 @@
 //! - a year cut short (`194`): `194X-03-05`.
 
 use jiff::civil::Date;
+use std::fmt::Write as _;
 
 /// A year as EDTF writes it: four digits, zero-padded; `?` when uncertain.
 pub fn year(y: i32, uncertain: bool) -> String {
-    let mark = if uncertain { "?" } else { "" };
-    if y < 0 {
-        format!("-{:04}{mark}", -y)
-    } else {
-        format!("{y:04}{mark}")
-    }
+    let mut out = String::with_capacity(6);
+    push_year(&mut out, y, uncertain);
+    out
 }
 
 pub fn day(y: i32, m: i8, d: i8, uncertain: bool) -> String {
-    format!("{}-{m:02}-{d:02}", year(y, uncertain))
+    let mut out = String::with_capacity(11);
+    push_year(&mut out, y, uncertain);
+    out.push('-');
+    push_two(&mut out, m);
+    out.push('-');
+    push_two(&mut out, d);
+    out
 }
 
 pub fn month(y: i32, m: i8, uncertain: bool) -> String {
-    format!("{}-{m:02}", year(y, uncertain))
+    let mut out = String::with_capacity(8);
+    push_year(&mut out, y, uncertain);
+    out.push('-');
+    push_two(&mut out, m);
+    out
 }
 
 /// A sub-year grouping: `1950-37`.
 pub fn group(y: i32, code: u8, uncertain: bool) -> String {
-    format!("{}-{code}", year(y, uncertain))
+    let mut out = String::with_capacity(8);
+    push_year(&mut out, y, uncertain);
+    out.push('-');
+    let _ = write!(out, "{code}");
+    out
+}
+
+/// [`year`], onto `out` (written digit by digit for the years dates have; a value
+/// is written once per date per version, and `format!` was most of the cost).
+fn push_year(out: &mut String, y: i32, uncertain: bool) {
+    if (0..=9999).contains(&y) {
+        for div in [1000, 100, 10, 1] {
+            out.push(char::from(b'0' + ((y / div) % 10) as u8));
+        }
+    } else if y < 0 {
+        // As `format!("-{:04}", -y)` wrote it (`wrapping_neg`: no panic at i32::MIN).
+        let _ = write!(out, "-{:04}", y.wrapping_neg());
+    } else {
+        let _ = write!(out, "{y:04}");
+    }
+    if uncertain {
+        out.push('?');
+    }
+}
+
+/// A month or day, two digits zero-padded (as `{:02}`).
+fn push_two(out: &mut String, n: i8) {
+    if (0..=99).contains(&n) {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    } else {
+        let _ = write!(out, "{n:02}");
+    }
 }
 
 /// First and last day of a sub-year grouping (21–24, 33–41) of year `y`.
@@ -161,6 +201,48 @@ fn single_bounds(s: &str) -> Option<(Date, Date)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The digit-by-digit writing is what `format!` wrote, for every value.
+    #[test]
+    fn values_are_written_as_format_wrote_them() {
+        let old_year = |y: i32, u: bool| {
+            let mark = if u { "?" } else { "" };
+            if y < 0 {
+                format!("-{:04}{mark}", y.wrapping_neg())
+            } else {
+                format!("{y:04}{mark}")
+            }
+        };
+        let years = [
+            i32::MIN,
+            -10000,
+            -9999,
+            -1,
+            0,
+            7,
+            99,
+            999,
+            1950,
+            9999,
+            10000,
+            i32::MAX,
+        ];
+        let small = [i8::MIN, -1, 0, 1, 9, 10, 12, 31, 99, 100, i8::MAX];
+        for y in years {
+            for u in [false, true] {
+                assert_eq!(year(y, u), old_year(y, u));
+                for m in small {
+                    assert_eq!(month(y, m, u), format!("{}-{m:02}", old_year(y, u)));
+                    for d in small {
+                        assert_eq!(day(y, m, d, u), format!("{}-{m:02}-{d:02}", old_year(y, u)));
+                    }
+                }
+                for code in [0u8, 21, 41, 255] {
+                    assert_eq!(group(y, code, u), format!("{}-{code}", old_year(y, u)));
+                }
+            }
+        }
+    }
 
     fn b(s: &str) -> Option<(String, String)> {
         let (a, b) = bounds(s)?;

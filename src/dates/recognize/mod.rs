@@ -633,18 +633,29 @@ fn find_in(
             let rel = v.into_iter().map(|r| RawDate(r.moved(at, 0))).collect();
             (rel, asked.flatten())
         };
-        let mut kept = memo.get_or(block.content, key.bytes(), || compute(&mut toks));
-        if let Some(was) = kept.1 {
-            let now = *soviet
-                .answer
-                .get_or_init(|| year::soviet_document(text, lang));
-            if now != was {
-                // The document became (or stopped being) Soviet: read the block again.
-                kept = compute(&mut toks);
-            }
-        }
         let at = block.content.start;
-        raws.extend(kept.0.into_iter().map(|r| r.0.moved(0, at)));
+        let stale = memo.get_with(
+            block.content,
+            key.bytes(),
+            || compute(&mut toks),
+            |kept| {
+                if let Some(was) = kept.1 {
+                    let now = *soviet
+                        .answer
+                        .get_or_init(|| year::soviet_document(text, lang));
+                    if now != was {
+                        return true;
+                    }
+                }
+                raws.extend(kept.0.iter().map(|r| r.0.clone().moved(0, at)));
+                false
+            },
+        );
+        if stale {
+            // The document became (or stopped being) Soviet: read the block again.
+            let kept = compute(&mut toks);
+            raws.extend(kept.0.into_iter().map(|r| r.0.moved(0, at)));
+        }
     }
     raws.sort_by_key(|r| (r.span.start, r.span.end));
     raws.dedup_by_key(|r| r.span.start);

@@ -330,9 +330,9 @@ pub(super) fn resolve(raws: Vec<Raw>, doc: Option<DocDate>) -> Vec<DateMention> 
         };
         let va = value(a, uncertain);
         let vb = b.map(|b| value(b, uncertain));
-        match (&va, &vb) {
+        match (va, vb) {
             (Ok(x), None) => {
-                m.edtf = x.0.clone();
+                m.edtf = x.0;
                 m.start = Some(x.1);
                 m.end = Some(x.2);
                 m.precision = x.3;
@@ -343,7 +343,7 @@ pub(super) fn resolve(raws: Vec<Raw>, doc: Option<DocDate>) -> Vec<DateMention> 
                 m.end = Some(y.2);
                 m.precision = Precision::Range;
             }
-            _ => {
+            (va, vb) => {
                 let ed = |r: &Result<Value, (String, Problem)>| match r {
                     Ok(x) => x.0.clone(),
                     Err(x) => x.0.clone(),

@@ -167,7 +167,7 @@ fn next_footnote_number(a: &Analysis) -> u64 {
         )
         .filter_map(|l| l.trim().parse::<u64>().ok());
     // The text itself too, so the fix is right whatever the note layer saw.
-    let from_text = a.text.match_indices("[^").filter_map(|(i, _)| {
+    let from_text = memchr::memmem::find_iter(a.text.as_bytes(), b"[^").filter_map(|i| {
         let rest = a.text.get(i + 2..)?;
         let end = rest.find(']')?;
         rest.get(..end)?.trim().parse::<u64>().ok()
