@@ -117,6 +117,9 @@ pub struct Shared {
     pub encoding: Encoding,
     /// The client can pull diagnostics: we answer `textDocument/diagnostic` instead of publishing.
     pub pull: bool,
+    /// What the client takes on a diagnostic (related places, the rule's page), as it
+    /// announced on `initialize` for the diagnostics it gets (pulled or published).
+    pub supports: crate::lsp::convert::Supports,
     pub root: Option<PathBuf>,
     /// Editor settings as last received.
     pub settings: Value,
@@ -167,6 +170,7 @@ impl Backend {
                 docs: HashMap::new(),
                 encoding: Encoding::Utf16,
                 pull: false,
+                supports: Default::default(),
                 root: None,
                 settings: Value::Null,
                 configs: Arc::new(Configs::empty(embedded.clone())),

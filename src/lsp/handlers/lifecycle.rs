@@ -90,6 +90,7 @@ impl Backend {
                 crate::position::Encoding::Utf16
             };
             st.pull = pull;
+            st.supports = crate::lsp::convert::Supports::of_client(&params.capabilities, pull);
             st.root = root;
             st.watching = params
                 .capabilities
