@@ -143,6 +143,10 @@ pub struct Shared {
     pub ws_epoch: u64,
     /// The client registered our file watcher.
     pub watching: bool,
+    /// While a workspace index is being built: the opened documents whose first
+    /// analysis is done, their name indexes to be stored with the index's own
+    /// ([`super::folder_index::CacheWork::keep_open`]); `None` when no build will store.
+    pub keep_names: Option<Vec<super::folder_index::OpenNames>>,
 }
 
 pub struct Backend {
@@ -182,6 +186,7 @@ impl Backend {
                 ws: WsIndex::default(),
                 ws_epoch: 0,
                 watching: false,
+                keep_names: None,
             })),
             ready: Arc::new(tokio::sync::watch::Sender::new(false)),
             analysed: Arc::new(tokio::sync::watch::Sender::new(0)),
