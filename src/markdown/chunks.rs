@@ -184,8 +184,10 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
                 {
                     open = Open::Html(close);
                 }
-                // A comment opened anywhere and not closed on its line.
+                // A comment opened anywhere and not closed on its line. (Most lines have
+                // no `<`: one memchr, no searcher built for them.)
                 if open == Open::None
+                    && memchr::memchr(b'<', line).is_some()
                     && let Some(i) = memchr::memmem::rfind(line, b"<!--")
                     && !contains(&line[i..], b"-->")
                 {
