@@ -18,6 +18,16 @@ Each server is started in that folder and initialised with it as `rootUri` and
          follows it (N edits; median and p95)
   hover  N hover requests on names, dates and note markers (median and p95)
   rss    the server's peak resident memory (VmHWM) at the end
+  bytes  the size of the JSON message that ends an edit (the publication, or the
+         answer to the pull), median over the edits: what the editor reads and parses
+
+The client announces the capabilities Neovim 0.11.4 sends (`make_client_capabilities`:
+publishDiagnostics with relatedInformation, tagSupport and dataSupport, no
+codeDescriptionSupport; its textDocument.diagnostic left out, so that both servers
+publish), or with `--pull` those VS Code sends through vscode-languageclient 9.0.1
+(publishDiagnostics with relatedInformation, tagSupport, codeDescriptionSupport and
+dataSupport; textDocument.diagnostic; workspace.diagnostics.refreshSupport), so that
+each server sends what it sends an editor.
 
 Each folder is fresh, so annalist starts with no cache (`.annalist_cache`: the
 unopened files' name indexes; ANNALIST_CACHE_DIR is unset for it). With `--warm`,
@@ -140,9 +150,12 @@ class Server:
                 headers[k.lower()] = v.strip()
             body = f.read(int(headers.get("content-length", "0")))
             try:
-                self.q.put(json.loads(body))
+                m = json.loads(body)
             except ValueError:
                 continue
+            if isinstance(m, dict):
+                m["_bytes"] = len(body)  # the message's size, as the editor reads it
+            self.q.put(m)
 
     def send(self, msg):
         msg["jsonrpc"] = "2.0"
@@ -223,14 +236,26 @@ def pct(xs, p):
 def measure(name, cmd, ws, doc, edits, hovers, pull=False):
     uri = (ws / "transcription.md").as_uri()
     s = Server(cmd, ws)
-    text_caps = {"publishDiagnostics": {"versionSupport": True},
-                 "hover": {"contentFormat": ["markdown", "plaintext"]}}
+    tags = {"valueSet": [1, 2]}
     ws_caps = {"workspaceFolders": True, "configuration": True}
     if pull:
-        # As VS Code (vscode-languageclient 9) announces itself: it pulls diagnostics
-        # and can be told to pull again.
-        text_caps["diagnostic"] = {"dynamicRegistration": False, "relatedDocumentSupport": False}
+        # As VS Code (vscode-languageclient 9.0.1) announces itself: it pulls diagnostics
+        # and can be told to pull again; what it takes on a diagnostic is said for
+        # publications only. (It allows dynamic registration; not here: the bench
+        # answers registrations with null and looks for a static diagnosticProvider.)
+        text_caps = {"publishDiagnostics": {"relatedInformation": True, "versionSupport": False,
+                                            "tagSupport": tags, "codeDescriptionSupport": True,
+                                            "dataSupport": True},
+                     "diagnostic": {"dynamicRegistration": False, "relatedDocumentSupport": False}}
         ws_caps["diagnostics"] = {"refreshSupport": True}
+    else:
+        # What Neovim 0.11.4 announces for publications
+        # (vim.lsp.protocol.make_client_capabilities). Its textDocument.diagnostic is
+        # left out: without refresh support annalist publishes to it anyway, but rumdl
+        # then publishes nothing and would be pulled, which this mode does not time.
+        text_caps = {"publishDiagnostics": {"relatedInformation": True, "tagSupport": tags,
+                                            "dataSupport": True}}
+    text_caps["hover"] = {"contentFormat": ["markdown", "plaintext"]}
     init = s.request("initialize", {
         "processId": os.getpid(), "rootUri": ws.as_uri(), "rootPath": str(ws),
         "workspaceFolders": [{"uri": ws.as_uri(), "name": ws.name}],
@@ -240,8 +265,11 @@ def measure(name, cmd, ws, doc, edits, hovers, pull=False):
     # A server that offers no pulled diagnostics is measured by what it publishes.
     pulls = pull and bool(init.get("result", {}).get("capabilities", {}).get("diagnosticProvider"))
 
+    sizes = []
+
     def pulled():
         r = s.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+        sizes.append(r.get("_bytes", 0))
         return (r.get("result") or {}).get("items", [])
 
     s.notify("initialized", {})
@@ -276,16 +304,20 @@ def measure(name, cmd, ws, doc, edits, hovers, pull=False):
                 m = s.diagnostics(uri)
                 mv = m["params"].get("version")
                 if mv is None or mv >= v:
+                    sizes.append(m.get("_bytes", 0))
                     break
         eds.append(time.monotonic() - t)
         time.sleep(0.05)  # a typist's pause: the edits are separate keystrokes
     peak = s.peak_kib()
     s.close()
+    sizes = sizes[-len(eds):] if eds else []
     return {"server": name, "mode": "pulled" if pulls else "published",
             "open_ms": opened * 1e3, "findings": found,
-            "edit_med_ms": statistics.median(eds) * 1e3, "edit_p95_ms": pct(eds, 0.95) * 1e3,
+            "edit_med_ms": statistics.median(eds) * 1e3 if eds else float("nan"),
+            "edit_p95_ms": pct(eds, 0.95) * 1e3,
             "hover_med_ms": statistics.median(hov) * 1e3 if hov else float("nan"),
-            "hover_p95_ms": pct(hov, 0.95) * 1e3, "peak_mib": peak / 1024}
+            "hover_p95_ms": pct(hov, 0.95) * 1e3, "peak_mib": peak / 1024,
+            "edit_bytes": statistics.median(sizes) if sizes else 0}
 
 
 def main():
@@ -343,15 +375,16 @@ def main():
             rows.append(r)
             print(json.dumps(r), file=sys.stderr)
         shutil.rmtree(ws, ignore_errors=True)
-    lines = ["| document | server | open → diagnostics | edit → diagnostics median / p95 | hover median / p95 | peak RSS | findings |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| document | server | open → diagnostics | edit → diagnostics median / p95 | hover median / p95 | peak RSS | findings | bytes per edit |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['size']} | {r['server']} | error: {r['error']} | | | | |")
+            lines.append(f"| {r['size']} | {r['server']} | error: {r['error']} | | | | | |")
             continue
         server = f"{r['server']} ({r['mode']})" if a.pull else r["server"]
         lines.append(f"| {r['size']} | {server} | {r['open_ms']:.0f} ms | {r['edit_med_ms']:.1f} / {r['edit_p95_ms']:.1f} ms"
-                     f" | {r['hover_med_ms']:.2f} / {r['hover_p95_ms']:.2f} ms | {r['peak_mib']:.0f} MiB | {r['findings']:,} |")
+                     f" | {r['hover_med_ms']:.2f} / {r['hover_p95_ms']:.2f} ms | {r['peak_mib']:.0f} MiB | {r['findings']:,}"
+                     f" | {r['edit_bytes']:,.0f} B |")
     by = {}
     for r in rows:
         by.setdefault(r["size"], {})[r["server"]] = r

@@ -63,6 +63,22 @@ use std::sync::Arc;
 pub use crate::cachedir::{DIR_NAME, ENV_DIR, Hash, Hashing, directory};
 use crate::cachedir::{FileBytes, binary_identity, prepare, write_atomic};
 
+/// Packs written by [`Pack::save_merged`] in this process, by cache directory (for
+/// tests that count the rewrites of a cache).
+static PACK_WRITES: std::sync::Mutex<Option<std::collections::HashMap<PathBuf, usize>>> =
+    std::sync::Mutex::new(None);
+
+/// How many packs [`Pack::save_merged`] has written into the cache directory `dir` in
+/// this process.
+pub fn pack_writes(dir: &Path) -> usize {
+    let writes = PACK_WRITES.lock().unwrap_or_else(|e| e.into_inner());
+    writes
+        .as_ref()
+        .and_then(|w| w.get(dir))
+        .copied()
+        .unwrap_or(0)
+}
+
 /// Bumped when the pack format changes (v1: JSON; v2: postcard, with rendered output;
 /// v3: names and findings apart, entries of names alone; v4: the comparison across
 /// files, and each rendered finding's severity and fixability).
@@ -470,6 +486,7 @@ impl Pack {
     /// long as its index and whose writes must not undo a `check` run in between.
     /// Failures are ignored, as in [`Pack::save`].
     pub fn save_merged(self) {
+        // (Counted in [`pack_writes`] once written.)
         if !self.changed {
             return;
         }
@@ -507,7 +524,11 @@ impl Pack {
                 },
             );
         }
-        let _ = now.write();
+        let dir = now.dir.clone();
+        if now.write().is_ok() {
+            let mut writes = PACK_WRITES.lock().unwrap_or_else(|e| e.into_inner());
+            *writes.get_or_insert_default().entry(dir).or_default() += 1;
+        }
     }
 
     fn write(self) -> std::io::Result<()> {

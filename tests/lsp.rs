@@ -546,7 +546,11 @@ fn names_are_compared_across_the_workspace() {
     )
     .expect("write");
     let mut lsp = Lsp::spawn_in(root);
-    lsp.initialize_in(root, json!({"general": {"positionEncodings": ["utf-16"]}}));
+    lsp.initialize_in(
+        root,
+        json!({"general": {"positionEncodings": ["utf-16"]},
+               "textDocument": {"publishDiagnostics": {"relatedInformation": true}}}),
+    );
     let a = file_uri(&root.join("a.md"));
     let b = file_uri(&root.join("b.md"));
     let text_a = std::fs::read_to_string(root.join("a.md")).expect("read");

@@ -33,9 +33,15 @@ fn points_into(d: &[Value], uri: &str) -> bool {
     })
 }
 
+/// What Neovim 0.11 announces for the diagnostics it is published.
+fn neovim() -> Value {
+    json!({"textDocument": {"publishDiagnostics": {"relatedInformation": true,
+        "tagSupport": {"valueSet": [1, 2]}, "dataSupport": true}}})
+}
+
 /// Open both documents and wait until each is compared with the other.
 fn open_both(lsp: &mut Lsp, a_uri: &str, a: &str, b_uri: &str) -> (Vec<Value>, Vec<Value>) {
-    lsp.initialize(json!({}));
+    lsp.initialize(neovim());
     lsp.open(a_uri, a);
     lsp.open(b_uri, B);
     let da = settled(lsp, a_uri, |d| across(d) && points_into(d, b_uri));
@@ -76,4 +82,40 @@ fn a_keystroke_moves_the_cross_file_findings_of_both_documents() {
     assert_eq!(b_after, b_fresh);
     fresh.shutdown();
     lsp.shutdown();
+}
+
+/// A client that does not announce `relatedInformation` gets the cross-file findings
+/// without their related places; no diagnostic carries a `data` field (nothing reads
+/// it back) nor, without `codeDescriptionSupport`, a `codeDescription`.
+#[test]
+fn what_a_diagnostic_carries_follows_the_clients_capabilities() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a_uri = file_uri(&dir.path().join("a.md"));
+    let b_uri = file_uri(&dir.path().join("b.md"));
+    let mut with = Lsp::spawn();
+    let (a_with, _) = open_both(&mut with, &a_uri, A, &b_uri);
+    with.shutdown();
+    let mut without = Lsp::spawn();
+    without.initialize(json!({"textDocument": {"publishDiagnostics": {"versionSupport": true}}}));
+    without.open(&a_uri, A);
+    without.open(&b_uri, B);
+    let a_without = settled(&mut without, &a_uri, across);
+    without.shutdown();
+    assert!(points_into(&a_with, &b_uri), "{a_with:?}");
+    // The same diagnostics, less their related places.
+    let bare: Vec<Value> = a_with
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            if let Some(o) = d.as_object_mut() {
+                o.remove("relatedInformation");
+            }
+            d
+        })
+        .collect();
+    assert_eq!(a_without, bare);
+    for d in a_with.iter().chain(&a_without) {
+        assert!(d.get("data").is_none(), "{d}");
+        assert!(d.get("codeDescription").is_none(), "{d}");
+    }
 }

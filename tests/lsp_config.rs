@@ -67,7 +67,11 @@ fn each_document_is_judged_under_its_own_configuration_as_check_judges_it() {
     );
 
     let mut lsp = Lsp::spawn_in(&root);
-    lsp.initialize_in(&root, json!({"general": {"positionEncodings": ["utf-16"]}}));
+    lsp.initialize_in(
+        &root,
+        json!({"general": {"positionEncodings": ["utf-16"]},
+               "textDocument": {"publishDiagnostics": {"codeDescriptionSupport": true}}}),
+    );
     for (rel, cli) in [("a/doc.md", &a_cli), ("b/doc.md", &b_cli)] {
         let path = root.join(rel);
         let text = std::fs::read_to_string(&path).expect("read");

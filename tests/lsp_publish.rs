@@ -10,7 +10,7 @@ mod common;
 use common::Rng;
 
 use annalist::finding::{Finding, Fix, Related, Severity, Span};
-use annalist::lsp::convert::diagnostic_in;
+use annalist::lsp::convert::{Carry, diagnostic_in};
 use annalist::lsp::published::{Published, Source};
 use annalist::position::{Encoding, LineIndex};
 use std::sync::Arc;
@@ -54,12 +54,12 @@ fn other(p: &str, s: Span) -> Option<Location> {
 
 /// The diagnostics of `findings` converted and serialised afresh, as the server did
 /// before it kept its publications.
-fn fresh(text: &str, findings: &[Finding], enc: Encoding, docs_url: Option<&str>) -> Vec<u8> {
+fn fresh(text: &str, findings: &[Finding], enc: Encoding, carry: Carry<'_>) -> Vec<u8> {
     let lines = LineIndex::new(text);
     let uri: Uri = URI.parse().expect("uri");
     let diags: Vec<_> = findings
         .iter()
-        .map(|f| diagnostic_in(text, &lines, &uri, f, enc, &other, docs_url))
+        .map(|f| diagnostic_in(text, &lines, &uri, f, enc, &other, carry))
         .collect();
     serde_json::to_vec(&diags).expect("serialise")
 }
@@ -69,7 +69,7 @@ fn kept(
     text: &str,
     findings: &[Finding],
     enc: Encoding,
-    docs_url: Option<&str>,
+    carry: Carry<'_>,
 ) -> Vec<u8> {
     let text: Arc<str> = Arc::from(text);
     let lines = LineIndex::new(&text);
@@ -81,7 +81,7 @@ fn kept(
             lines: &lines,
             uri: &uri,
             enc,
-            docs_url,
+            carry,
             other: &other,
         },
         &all,
@@ -195,7 +195,7 @@ fn typing(
     seed: u64,
     breaks: &[&str],
     enc: Encoding,
-    docs_url: Option<&str>,
+    carry: Carry<'_>,
     steps: usize,
 ) -> (usize, usize) {
     let mut r = Rng(seed);
@@ -274,8 +274,14 @@ fn typing(
             }
         }
         annalist::finding::sort(&mut findings);
-        let got = kept(&mut p, &text, &findings, enc, docs_url);
-        let want = fresh(&text, &findings, enc, docs_url);
+        let got = kept(&mut p, &text, &findings, enc, carry);
+        let want = fresh(&text, &findings, enc, carry);
+        // Nothing reads a `data` field back: none is sent; related places only to a
+        // client that takes them.
+        assert!(!contains(&got, b"\"data\":"), "seed {seed}, step {step}");
+        if !carry.related {
+            assert!(!contains(&got, b"\"relatedInformation\":"), "seed {seed}");
+        }
         if got != want {
             let g = String::from_utf8_lossy(&got);
             let w = String::from_utf8_lossy(&want);
@@ -298,23 +304,47 @@ fn typing(
     (converted, published)
 }
 
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Related places carried, the rules' pages linked or not.
+fn carry(docs_url: Option<&str>) -> Carry<'_> {
+    Carry {
+        docs_url,
+        related: true,
+    }
+}
+
 #[test]
 fn every_publication_equals_a_fresh_one() {
-    let cases: &[(&[&str], Encoding, Option<&str>)] = &[
-        (&["\n"], Encoding::Utf16, None),
-        (&["\n"], Encoding::Utf8, Some("https://example.org/rules")),
+    let cases: &[(&[&str], Encoding, Option<&str>, bool)] = &[
+        (&["\n"], Encoding::Utf16, None, true),
+        (
+            &["\n"],
+            Encoding::Utf8,
+            Some("https://example.org/rules"),
+            true,
+        ),
         (
             &["\r\n"],
             Encoding::Utf16,
             Some("https://example.org/rules/"),
+            true,
         ),
-        (&["\n", "\r\n", "\r", "\n\n"], Encoding::Utf16, None),
-        (&["\n", "\r\n", "\r"], Encoding::Utf8, None),
-        (&["\r\n", "\n"], Encoding::Chars, None),
+        (&["\n", "\r\n", "\r", "\n\n"], Encoding::Utf16, None, true),
+        (&["\n", "\r\n", "\r"], Encoding::Utf8, None, true),
+        (&["\r\n", "\n"], Encoding::Chars, None, true),
+        // A client that takes no related places.
+        (&["\n", "\r\n"], Encoding::Utf16, None, false),
     ];
-    for (i, (breaks, enc, url)) in cases.iter().enumerate() {
+    for (i, (breaks, enc, url, related)) in cases.iter().enumerate() {
+        let carry = Carry {
+            docs_url: *url,
+            related: *related,
+        };
         for seed in 0..4u64 {
-            let (converted, published) = typing(seed * 31 + i as u64, breaks, *enc, *url, 150);
+            let (converted, published) = typing(seed * 31 + i as u64, breaks, *enc, carry, 150);
             // Most diagnostics came from the last publication.
             assert!(
                 converted * 3 < published,
@@ -332,23 +362,23 @@ fn a_new_encoding_converts_everything() {
     let mut findings: Vec<Finding> = (0..40).map(|_| random_finding(&mut r, &text)).collect();
     annalist::finding::sort(&mut findings);
     let mut p = Published::default();
-    kept(&mut p, &text, &findings, Encoding::Utf16, None);
+    kept(&mut p, &text, &findings, Encoding::Utf16, carry(None));
     assert_eq!(p.converted(), findings.len());
     assert_eq!(
-        kept(&mut p, &text, &findings, Encoding::Utf8, None),
-        fresh(&text, &findings, Encoding::Utf8, None)
+        kept(&mut p, &text, &findings, Encoding::Utf8, carry(None)),
+        fresh(&text, &findings, Encoding::Utf8, carry(None))
     );
     assert_eq!(p.converted(), findings.len());
     let url = Some("https://example.org/r");
     assert_eq!(
-        kept(&mut p, &text, &findings, Encoding::Utf8, url),
-        fresh(&text, &findings, Encoding::Utf8, url)
+        kept(&mut p, &text, &findings, Encoding::Utf8, carry(url)),
+        fresh(&text, &findings, Encoding::Utf8, carry(url))
     );
     assert_eq!(p.converted(), findings.len());
     // Unchanged: nothing converted, nothing written again.
     assert_eq!(
-        kept(&mut p, &text, &findings, Encoding::Utf8, url),
-        fresh(&text, &findings, Encoding::Utf8, url)
+        kept(&mut p, &text, &findings, Encoding::Utf8, carry(url)),
+        fresh(&text, &findings, Encoding::Utf8, carry(url))
     );
     let foreign = findings
         .iter()
@@ -356,6 +386,16 @@ fn a_new_encoding_converts_everything() {
         .count();
     assert_eq!(p.converted(), foreign);
     assert_eq!(p.rewritten(), 0);
+    // Related places no longer carried (another client's capabilities): anew.
+    let bare = Carry {
+        docs_url: url,
+        related: false,
+    };
+    assert_eq!(
+        kept(&mut p, &text, &findings, Encoding::Utf8, bare),
+        fresh(&text, &findings, Encoding::Utf8, bare)
+    );
+    assert_eq!(p.converted(), findings.len());
 }
 
 /// A one-character edit in a megabyte converts the diagnostics with a position on the
@@ -396,7 +436,7 @@ fn an_edit_in_a_megabyte_converts_only_its_lines() {
     annalist::finding::sort(&mut findings);
     let enc = Encoding::Utf16;
     let mut p = Published::default();
-    kept(&mut p, &text, &findings, enc, None);
+    kept(&mut p, &text, &findings, enc, carry(None));
     assert_eq!(p.converted(), findings.len());
     assert!(findings.len() > 1500, "{}", findings.len());
 
@@ -432,9 +472,19 @@ fn an_edit_in_a_megabyte_converts_only_its_lines() {
                 *s = map_span(*s, at, at + del, ins.len()).expect("no span inside the edit");
             }
         }
-        let got = kept(&mut p, &text, &findings, enc, None);
+        let got = kept(&mut p, &text, &findings, enc, carry(None));
         assert_eq!(p.converted(), touching, "line {line}");
-        assert!(got == fresh(&text, &findings, enc, None), "line {line}");
+        // No line moved: no diagnostic below the edit is written again (its bytes
+        // hold positions, not offsets).
+        if !ins.contains('\n') {
+            assert_eq!(p.rewritten(), 0, "line {line}");
+        } else {
+            assert!(p.rewritten() > 0, "line {line}");
+        }
+        assert!(
+            got == fresh(&text, &findings, enc, carry(None)),
+            "line {line}"
+        );
         starts = line_starts(&text);
     }
 }

@@ -32,6 +32,7 @@ fn pulling_server(enc: Encoding) -> LspService<Backend> {
         let mut st = lock(&b.state);
         st.pull = true;
         st.encoding = enc;
+        st.supports = annalist::lsp::convert::Supports::ALL;
     }
     service
 }
@@ -319,7 +320,15 @@ fn pull(lsp: &mut Lsp, uri: &str, id: Value) -> Value {
     }
 }
 
-const PULL: &str = r#"{"textDocument": {"diagnostic": {}},
+/// As VS Code (vscode-languageclient 9) announces itself: it pulls, and says what it
+/// takes on a diagnostic for publications only.
+const PULL: &str = r#"{"textDocument": {"diagnostic": {"dynamicRegistration": true,
+                                                       "relatedDocumentSupport": false},
+                                        "publishDiagnostics": {"relatedInformation": true,
+                                                               "versionSupport": false,
+                                                               "tagSupport": {"valueSet": [1, 2]},
+                                                               "codeDescriptionSupport": true,
+                                                               "dataSupport": true}},
                         "workspace": {"diagnostics": {"refreshSupport": true}}}"#;
 
 /// Through the real server: each pull answered with its own id (numbers and strings,

@@ -4,8 +4,8 @@ use crate::facts::Analysis;
 use crate::finding::{Edit, Finding, Severity, Span};
 use crate::position::{Encoding, LineCol, LineIndex};
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, Position, Range, TextEdit, Uri,
+    ClientCapabilities, CodeDescription, Diagnostic, DiagnosticRelatedInformation,
+    DiagnosticSeverity, Location, NumberOrString, Position, Range, TextEdit, Uri,
 };
 
 pub fn to_position(a: &Analysis, offset: usize, enc: Encoding) -> Position {
@@ -116,6 +116,64 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 /// book with thousands of findings: its positions, related places and payloads).
 const PARALLEL_DIAGNOSTICS: usize = 256;
 
+/// What the client accepts on a diagnostic beyond its range, severity, code, source
+/// and message, as its capabilities announce it (LSP 3.17
+/// `PublishDiagnosticsClientCapabilities`; for pulled diagnostics, 3.18's
+/// `DiagnosticClientCapabilities` where the client fills them in, else the former:
+/// vscode-languageclient 9 pulls and announces them for publications only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Supports {
+    /// `relatedInformation`.
+    pub related: bool,
+    /// `codeDescription` (`codeDescriptionSupport`).
+    pub code_description: bool,
+}
+
+impl Supports {
+    /// Both: what in-process callers and tests that do not negotiate get.
+    pub const ALL: Supports = Supports {
+        related: true,
+        code_description: true,
+    };
+
+    /// What a client announcing `caps` accepts on the diagnostics it is sent: pulled
+    /// ones (`pull`) or published ones.
+    pub fn of_client(caps: &ClientCapabilities, pull: bool) -> Supports {
+        let text = caps.text_document.as_ref();
+        let published = text.and_then(|t| t.publish_diagnostics.as_ref());
+        let pulled = text.and_then(|t| t.diagnostic.as_ref()).filter(|_| pull);
+        let related = pulled
+            .and_then(|d| d.related_information)
+            .or_else(|| published.and_then(|p| p.related_information));
+        let code_description = pulled
+            .and_then(|d| d.code_description_support)
+            .or_else(|| published.and_then(|p| p.code_description_support));
+        Supports {
+            related: related.unwrap_or(false),
+            code_description: code_description.unwrap_or(false),
+        }
+    }
+}
+
+/// What each diagnostic carries besides the finding's own fields: the rule's page
+/// (`codeDescription`; with a configured `docs_url` and a client that supports it) and
+/// the related places (for a client that supports them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Carry<'a> {
+    /// The rules' documentation address, `None` when no `codeDescription` is sent.
+    pub docs_url: Option<&'a str>,
+    pub related: bool,
+}
+
+impl<'a> Carry<'a> {
+    pub fn new(docs_url: Option<&'a str>, supports: Supports) -> Carry<'a> {
+        Carry {
+            docs_url: docs_url.filter(|_| supports.code_description),
+            related: supports.related,
+        }
+    }
+}
+
 /// [`diagnostic`] of each finding, in order.
 pub fn diagnostics(
     a: &Analysis,
@@ -123,9 +181,9 @@ pub fn diagnostics(
     findings: &[&Finding],
     enc: Encoding,
     other: &(dyn Fn(&str, Span) -> Option<Location> + Sync),
-    docs_url: Option<&str>,
+    carry: Carry<'_>,
 ) -> Vec<Diagnostic> {
-    let one = |f: &&Finding| diagnostic_in(&a.text, &a.lines, uri, f, enc, other, docs_url);
+    let one = |f: &&Finding| diagnostic_in(&a.text, &a.lines, uri, f, enc, other, carry);
     if findings.len() > PARALLEL_DIAGNOSTICS {
         use rayon::prelude::*;
         findings.par_iter().with_min_len(64).map(one).collect()
@@ -135,16 +193,17 @@ pub fn diagnostics(
 }
 
 /// A finding as an LSP diagnostic. Related places in other documents (their `path`
-/// is a URI) are located by `other`; those it cannot find are left out.
+/// is a URI) are located by `other`; those it cannot find are left out. No `data`:
+/// nothing reads it back (code actions are computed from the findings).
 pub fn diagnostic(
     a: &Analysis,
     uri: &Uri,
     f: &Finding,
     enc: Encoding,
     other: &dyn Fn(&str, Span) -> Option<Location>,
-    docs_url: Option<&str>,
+    carry: Carry<'_>,
 ) -> Diagnostic {
-    diagnostic_in(&a.text, &a.lines, uri, f, enc, other, docs_url)
+    diagnostic_in(&a.text, &a.lines, uri, f, enc, other, carry)
 }
 
 /// [`diagnostic`] of a finding in a text and its line index.
@@ -155,11 +214,12 @@ pub fn diagnostic_in(
     f: &Finding,
     enc: Encoding,
     other: &dyn Fn(&str, Span) -> Option<Location>,
-    docs_url: Option<&str>,
+    carry: Carry<'_>,
 ) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
         .related
         .iter()
+        .filter(|_| carry.related)
         .filter_map(|r| {
             let location = match &r.path {
                 None => Location {
@@ -175,7 +235,7 @@ pub fn diagnostic_in(
         })
         .collect();
     // The rule's page, as the CLI links it; none without `docs_url` (never a dead link).
-    let href = crate::rules::doc_url(docs_url, f.code).and_then(|u| u.parse::<Uri>().ok());
+    let href = crate::rules::doc_url(carry.docs_url, f.code).and_then(|u| u.parse::<Uri>().ok());
     Diagnostic {
         range: range_in(text, lines, f.span, enc),
         severity: Some(severity(f.severity)),
@@ -189,12 +249,7 @@ pub fn diagnostic_in(
             Some(related)
         },
         tags: None,
-        data: Some(serde_json::json!({
-            "code": f.code,
-            "start": f.span.start,
-            "end": f.span.end,
-            "fixes": f.fixes.iter().map(|x| &x.title).collect::<Vec<_>>(),
-        })),
+        data: None,
     }
 }
 
@@ -202,5 +257,61 @@ pub fn text_edit(a: &Analysis, e: &Edit, enc: Encoding) -> TextEdit {
     TextEdit {
         range: to_range(a, e.span, enc),
         new_text: e.new_text.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caps(v: serde_json::Value) -> ClientCapabilities {
+        serde_json::from_value(v).unwrap_or_default()
+    }
+
+    /// As clients announce themselves: VS Code (vscode-languageclient 9) says what it
+    /// takes only for publications, also when it pulls; Neovim 0.11 takes related
+    /// places but no `codeDescription`; a 3.18 client's pull capabilities win; a
+    /// client that says nothing takes neither.
+    #[test]
+    fn supports_follow_the_announced_capabilities() {
+        let vscode = caps(serde_json::json!({"textDocument": {
+            "diagnostic": {"dynamicRegistration": true, "relatedDocumentSupport": false},
+            "publishDiagnostics": {"relatedInformation": true, "versionSupport": false,
+                "tagSupport": {"valueSet": [1, 2]}, "codeDescriptionSupport": true,
+                "dataSupport": true}}}));
+        assert_eq!(Supports::of_client(&vscode, true), Supports::ALL);
+        assert_eq!(Supports::of_client(&vscode, false), Supports::ALL);
+        let neovim = caps(serde_json::json!({"textDocument": {
+            "diagnostic": {"dynamicRegistration": false, "tagSupport": {"valueSet": [1, 2]}},
+            "publishDiagnostics": {"relatedInformation": true,
+                "tagSupport": {"valueSet": [1, 2]}, "dataSupport": true}}}));
+        let related_only = Supports {
+            related: true,
+            code_description: false,
+        };
+        assert_eq!(Supports::of_client(&neovim, false), related_only);
+        let pulled_318 = caps(serde_json::json!({"textDocument": {
+            "diagnostic": {"relatedInformation": false, "codeDescriptionSupport": true},
+            "publishDiagnostics": {"relatedInformation": true}}}));
+        let link_only = Supports {
+            related: false,
+            code_description: true,
+        };
+        assert_eq!(Supports::of_client(&pulled_318, true), link_only);
+        assert_eq!(
+            Supports::of_client(&pulled_318, false),
+            Supports {
+                related: true,
+                code_description: false
+            }
+        );
+        assert_eq!(
+            Supports::of_client(&caps(serde_json::json!({})), false),
+            Supports::default()
+        );
+        let url = Some("https://example.org/rules");
+        assert_eq!(Carry::new(url, Supports::ALL).docs_url, url);
+        assert_eq!(Carry::new(url, related_only).docs_url, None);
+        assert!(!Carry::new(url, link_only).related);
     }
 }

@@ -125,6 +125,8 @@ fn read_with(
 pub struct CacheWork {
     /// The pack of each configuration group met (`None`: not cached).
     packs: Vec<Option<Pack>>,
+    /// Each group's configuration file (as [`Resolved::path`]), by pack.
+    groups: Vec<Option<PathBuf>>,
     /// The name indexes computed, by group, path and inputs' hash.
     computed: Vec<(usize, PathBuf, Hash, NameIndex)>,
     /// Files whose name index came from the cache.
@@ -135,7 +137,46 @@ pub struct CacheWork {
     pub open: usize,
 }
 
+/// A document open in the editor with its configuration and analysis, whose name
+/// index may go into the cache ([`CacheWork::keep_open`]).
+pub type OpenNames = (PathBuf, Arc<Resolved>, Arc<crate::facts::Analysis>);
+
 impl CacheWork {
+    /// Add the name indexes of documents open in the editor whose text is the file's
+    /// (read now) to the packs of their groups (opened from the cache directory `dir`
+    /// for a group the walk did not meet), to be stored by [`CacheWork::save`].
+    pub fn keep_open(&mut self, dir: &Path, open: Vec<OpenNames>) {
+        for (path, res, a) in open {
+            if !res.config.romanisation.across_files {
+                continue;
+            }
+            let Some(on_disk) = std::fs::read(&path).ok() else {
+                continue;
+            };
+            let on_disk = on_disk
+                .strip_prefix("\u{FEFF}".as_bytes())
+                .unwrap_or(&on_disk);
+            if on_disk != a.text.as_bytes() {
+                continue;
+            }
+            let g = match self.groups.iter().position(|c| *c == res.path) {
+                Some(g) => g,
+                None => {
+                    self.groups.push(res.path.clone());
+                    self.packs.push(open_pack(dir, &res));
+                    self.packs.len() - 1
+                }
+            };
+            let Some(Some(pack)) = self.packs.get_mut(g) else {
+                continue;
+            };
+            let hash = file_cache::entry_hash(&a.text, res.kind_for(&path));
+            if pack.names(&path, hash).is_none() {
+                pack.put_names(&path, hash, &a.names);
+            }
+        }
+    }
+
     /// Store the computed name indexes, each pack merged into the one on disk and
     /// written atomically; a cache that cannot be written is skipped.
     pub fn save(self) {
@@ -166,43 +207,10 @@ impl CacheWork {
 /// index whenever its `didOpen` arrives after the walk reached it (a megabyte's
 /// analysis done twice, competing with the open's own). Called at shutdown, on a
 /// writer thread the exit waits for.
-pub fn keep_open_names(
-    dir: &Path,
-    open: Vec<(PathBuf, Arc<Resolved>, Arc<crate::facts::Analysis>)>,
-) {
-    let mut packs: Vec<(Option<PathBuf>, Option<Pack>)> = Vec::new();
-    for (path, res, a) in open {
-        if !res.config.romanisation.across_files {
-            continue;
-        }
-        let Some(on_disk) = std::fs::read(&path).ok() else {
-            continue;
-        };
-        let on_disk = on_disk
-            .strip_prefix("\u{FEFF}".as_bytes())
-            .unwrap_or(&on_disk);
-        if on_disk != a.text.as_bytes() {
-            continue;
-        }
-        let g = match packs.iter().position(|(c, _)| *c == res.path) {
-            Some(g) => g,
-            None => {
-                let pack = open_pack(dir, &res);
-                packs.push((res.path.clone(), pack));
-                packs.len() - 1
-            }
-        };
-        let Some((_, Some(pack))) = packs.get_mut(g) else {
-            continue;
-        };
-        let hash = file_cache::entry_hash(&a.text, res.kind_for(&path));
-        if pack.names(&path, hash).is_none() {
-            pack.put_names(&path, hash, &a.names);
-        }
-    }
-    for pack in packs.into_iter().filter_map(|(_, p)| p) {
-        pack.save_merged();
-    }
+pub fn keep_open_names(dir: &Path, open: Vec<OpenNames>) {
+    let mut work = CacheWork::default();
+    work.keep_open(dir, open);
+    work.save();
 }
 
 /// The cache pack of the group `res` governs, in the cache directory `dir`: none when
@@ -284,6 +292,7 @@ pub fn build(configs: &Configs, is_open: &(dyn Fn(&Path) -> bool + Sync)) -> (Ws
                         .filter(|_| res.config.romanisation.across_files)
                         .and_then(|dir| open_pack(dir, &res));
                     groups.push(res.path.clone());
+                    work.groups.push(res.path.clone());
                     work.packs.push(pack);
                     groups.len() - 1
                 }
@@ -341,6 +350,10 @@ impl Backend {
         let (configs, epoch) = {
             let mut st = lock(&self.state);
             st.ws_epoch += 1;
+            if st.configs.root().is_some() {
+                // The open documents' first analyses wait for this build's save.
+                st.keep_names.get_or_insert_default();
+            }
             (st.configs.clone(), st.ws_epoch)
         };
         if configs.root().is_none() {
@@ -397,11 +410,15 @@ impl Backend {
                 }
                 return;
             }
-            let (publish, pull, changed, note) = {
+            let (publish, pull, changed, note, open, dir) = {
                 let mut st = lock(&state);
                 if st.ws_epoch != epoch {
                     return;
                 }
+                // The name indexes of the documents opened meanwhile are stored with
+                // the index's own: one write of each pack, not one per document.
+                let open = st.keep_names.take().unwrap_or_default();
+                let dir = st.configs.cache_dir().map(Path::to_path_buf);
                 let note = match built {
                     Ok(ws) => {
                         let note = ws.truncated.then(|| {
@@ -417,7 +434,7 @@ impl Backend {
                     )),
                 };
                 let (publish, changed) = refresh(&mut st, None);
-                (publish, st.pull, changed, note)
+                (publish, st.pull, changed, note, open, dir)
             };
             ready.send_replace(true);
             if let Some(n) = note {
@@ -426,12 +443,19 @@ impl Backend {
             // Configurations met by the walk may have problems to show.
             super::publish::report_config_problems(&client, &state, Vec::new()).await;
             send_refreshed(&client, publish, pull && changed).await;
-            // The name indexes computed go into the cache now that the diagnostics
-            // are out, so that the next start reads them.
-            if let Some(work) = work {
-                let summary = work.summary();
-                // On a thread of its own, which the server's exit waits for.
-                crate::cachedir::write_later(move || work.save());
+            // The name indexes computed (and those of the documents opened meanwhile)
+            // go into the cache now that the diagnostics are out, so that the next
+            // start reads them.
+            let summary = work.as_ref().map(CacheWork::summary);
+            let mut work = work.unwrap_or_default();
+            // On a thread of its own, which the server's exit waits for.
+            crate::cachedir::write_later(move || {
+                if let Some(dir) = dir {
+                    work.keep_open(&dir, open);
+                }
+                work.save();
+            });
+            if let Some(summary) = summary {
                 client.log_message(MessageType::LOG, summary).await;
             }
         });
@@ -481,5 +505,56 @@ impl Backend {
             };
             send_refreshed(&client, publish, pull && changed).await;
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documents open while the index is built go into the cache with the index's
+    /// own name indexes, in one write of the pack (an editor reopening its tabs once
+    /// wrote the pack again per document); the next start reads every file from it.
+    #[test]
+    fn open_documents_are_stored_with_the_index_in_one_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canonical");
+        let texts = [
+            ("a.md", "Kim Il Sung returned to Sŏul.\n"),
+            ("b.md", "The army reached Seoul.\n"),
+            ("c.md", "Shtykov wrote from Pyongyang.\n"),
+            ("d.md", "Seoul again, and Seoul.\n"),
+        ];
+        for (name, text) in texts {
+            std::fs::write(root.join(name), text).expect("write");
+        }
+        let embedded = Arc::new(crate::facts::Knowledge::embedded());
+        let configs = Configs::new(Some(root.clone()), serde_json::Value::Null, embedded);
+        let Some(cache) = configs.cache_dir().map(Path::to_path_buf) else {
+            panic!("a workspace has a cache directory");
+        };
+        let opened = |p: &Path| !p.ends_with("d.md");
+        let (_, mut work) = build(&configs, &opened);
+        assert_eq!((work.analysed, work.open), (1, 3));
+        let open: Vec<OpenNames> = texts
+            .iter()
+            .take(3)
+            .map(|(name, text)| {
+                let path = root.join(name);
+                let res = configs.for_path(&path);
+                let ctx = crate::facts::Context {
+                    config: &res.config,
+                    knowledge: &res.knowledge,
+                };
+                let a = crate::analysis::analyze(Arc::from(*text), None, &ctx);
+                (path, res.clone(), Arc::new(a))
+            })
+            .collect();
+        let before = file_cache::pack_writes(&cache);
+        work.keep_open(&cache, open);
+        work.save();
+        assert_eq!(file_cache::pack_writes(&cache) - before, 1);
+        let (_, next) = build(&configs, &|_: &Path| false);
+        assert_eq!((next.analysed, next.from_cache), (0, 4));
     }
 }

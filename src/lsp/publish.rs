@@ -7,7 +7,7 @@
 //! republished. Also configuration problems: on the configuration file and in the log,
 //! and the editor settings' problems as a message.
 
-use super::convert::to_range;
+use super::convert::{Carry, to_range};
 use super::folder_index::WsFile;
 use super::state::{Backend, Shared, lock};
 use crate::config::FileProblem;
@@ -176,7 +176,8 @@ pub async fn send_refreshed(
 }
 
 /// A document's findings and cross-file findings as diagnostics, linked to the rule
-/// pages when its configuration has a `docs_url`.
+/// pages when its configuration has a `docs_url` (and the client takes the link), with
+/// their related places when the client takes them ([`Shared::supports`]).
 pub fn diagnostics_of(
     st: &Shared,
     uri: &Uri,
@@ -187,7 +188,8 @@ pub fn diagnostics_of(
     let other = |p: &str, s: Span| locate(st, p, s, enc);
     let docs_url = st.docs.get(uri).and_then(|e| e.res.config.docs_url.clone());
     let all = merged(&a.findings, across);
-    super::convert::diagnostics(a, uri, &all, enc, &other, docs_url.as_deref())
+    let carry = Carry::new(docs_url.as_deref(), st.supports);
+    super::convert::diagnostics(a, uri, &all, enc, &other, carry)
 }
 
 /// [`diagnostics_of`], serialised (a JSON array), for publishing or answering a pull:
@@ -218,7 +220,7 @@ pub fn serialised_diagnostics(
             lines: &a.lines,
             uri,
             enc,
-            docs_url: docs_url.as_deref(),
+            carry: Carry::new(docs_url.as_deref(), st_ref.supports),
             other: &other,
         },
         &all,

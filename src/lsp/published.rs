@@ -15,12 +15,13 @@
 //!   diagnostic with a related place in another document (that document's text may
 //!   have changed).
 //!
-//! A diagnostic with every position kept reuses its bytes; one with a position moved
-//! is written again from its kept ranges and pieces (no conversion, no `Diagnostic` or
-//! `Value` tree). The bytes are exactly what serialising [`super::convert::diagnostic`]
+//! A diagnostic with every position kept reuses its bytes, so does one whose positions
+//! all moved by no line (its bytes hold no offset: only its spans are moved); one with
+//! a position moved to another line is written again from its kept ranges and pieces
+//! (no conversion, no `Diagnostic` or `Value` tree). The bytes are exactly what serialising [`super::convert::diagnostic`]
 //! gives (`tests/lsp_publish.rs` checks it edit by edit, and counts the conversions).
 
-use super::convert::severity;
+use super::convert::{Carry, severity};
 use crate::finding::{Finding, Severity, Span};
 use crate::position::{Encoding, LineIndex};
 use serde::Serialize;
@@ -33,14 +34,16 @@ const PARALLEL: usize = 256;
 /// The last publication of one document (empty before the first).
 #[derive(Default)]
 pub struct Published {
-    /// The URI, encoding and `docs_url` the pieces were made for.
-    key: Option<(String, Encoding, Option<String>)>,
+    /// The URI, encoding, `docs_url` and related places (carried or not) the pieces
+    /// were made for.
+    key: Option<(String, Encoding, Option<String>, bool)>,
     text: Arc<str>,
     lines: Option<LineIndex>,
     pieces: Vec<Piece>,
     /// Diagnostics converted afresh by the last publication.
     converted: usize,
-    /// Diagnostics whose bytes were written again (from kept ranges) by the last one.
+    /// Diagnostics whose bytes were written again (from kept ranges: moved to other
+    /// lines) by the last one.
     rewritten: usize,
 }
 
@@ -49,7 +52,6 @@ struct Piece {
     code: &'static str,
     severity: Severity,
     message: String,
-    fix_titles: Vec<String>,
     span: Span,
     range: Range,
     related: Vec<Rel>,
@@ -161,7 +163,8 @@ pub struct Source<'a> {
     pub lines: &'a LineIndex,
     pub uri: &'a Uri,
     pub enc: Encoding,
-    pub docs_url: Option<&'a str>,
+    /// What each diagnostic carries besides the finding's own fields.
+    pub carry: Carry<'a>,
     /// Locates a related place in another document (its `path` is a URI).
     pub other: &'a (dyn Fn(&str, Span) -> Option<Location> + Sync),
 }
@@ -184,7 +187,8 @@ impl Published {
         let key = (
             src.uri.as_str().to_string(),
             src.enc,
-            src.docs_url.map(str::to_string),
+            src.carry.docs_url.map(str::to_string),
+            src.carry.related,
         );
         let old = std::mem::take(&mut self.pieces);
         let usable = self.key.as_ref() == Some(&key);
@@ -221,7 +225,10 @@ impl Published {
             let mut k = j;
             while let (Some(c), Some(sh)) = (cands.get_mut(k), shift) {
                 match c.as_ref().map(|(s, p)| (s.start, s.end, p.code) == key) {
-                    Some(true) if c.as_ref().is_some_and(|(_, p)| p.made_like(f, &sh)) => {
+                    Some(true)
+                        if c.as_ref()
+                            .is_some_and(|(_, p)| p.made_like(f, &sh, src.carry.related)) =>
+                    {
                         found = c.take();
                         break;
                     }
@@ -238,7 +245,7 @@ impl Published {
         let converted = slots.iter().filter(|s| matches!(s, Slot::Fresh(_))).count();
         let rewritten = slots
             .iter()
-            .filter(|s| matches!(s, Slot::Kept(p, sh) if p.moves(sh)))
+            .filter(|s| matches!(s, Slot::Kept(p, sh) if p.rewrites(sh)))
             .count();
         let make = |s: Slot<'_>| match s {
             Slot::Kept(p, sh) => p.mapped(&sh, &uri_json),
@@ -345,6 +352,7 @@ impl Piece {
         let related = f
             .related
             .iter()
+            .filter(|_| src.carry.related)
             .filter_map(|r| match &r.path {
                 None => Some(Rel {
                     span: r.span,
@@ -364,7 +372,8 @@ impl Piece {
                 }
             })
             .collect();
-        let href = crate::rules::doc_url(src.docs_url, f.code).and_then(|u| u.parse::<Uri>().ok());
+        let href =
+            crate::rules::doc_url(src.carry.docs_url, f.code).and_then(|u| u.parse::<Uri>().ok());
         let middle = json(&Middle {
             severity: severity(f.severity),
             code: f.code,
@@ -381,7 +390,6 @@ impl Piece {
             code: f.code,
             severity: f.severity,
             message: f.message.clone(),
-            fix_titles: f.fixes.iter().map(|x| x.title.clone()).collect(),
             span: f.span,
             range: range(f.span),
             related,
@@ -394,22 +402,18 @@ impl Piece {
     }
 
     /// Whether `f` would be made into this piece once its spans are mapped through
-    /// `shift` (the caller has compared the main span and the code).
-    fn made_like(&self, f: &Finding, shift: &Shift) -> bool {
+    /// `shift` (the caller has compared the main span and the code; `related`: whether
+    /// related places are carried). Fixes are not published: they do not count.
+    fn made_like(&self, f: &Finding, shift: &Shift, related: bool) -> bool {
         self.severity == f.severity
             && self.message == f.message
-            && self.fix_titles.len() == f.fixes.len()
-            && self
-                .fix_titles
-                .iter()
-                .zip(&f.fixes)
-                .all(|(t, x)| *t == x.title)
-            && self.related.len() == f.related.len()
-            && self.related.iter().zip(&f.related).all(|(r, fr)| {
-                fr.path.is_none()
-                    && r.message == fr.message
-                    && shift.span(r.span).is_some_and(|(s, _)| s == fr.span)
-            })
+            && (!related
+                || self.related.len() == f.related.len()
+                    && self.related.iter().zip(&f.related).all(|(r, fr)| {
+                        fr.path.is_none()
+                            && r.message == fr.message
+                            && shift.span(r.span).is_some_and(|(s, _)| s == fr.span)
+                    }))
     }
 
     /// Whether any of its positions moves under `shift`.
@@ -419,19 +423,29 @@ impl Piece {
             .any(|s| shift.span(s).is_none_or(|(_, moved)| moved))
     }
 
+    /// Whether its bytes change under `shift`: a position moves to another line (a
+    /// moved position keeps its column).
+    fn rewrites(&self, shift: &Shift) -> bool {
+        shift.lines != 0 && self.moves(shift)
+    }
+
     /// This piece with its spans and ranges mapped through `shift` (every one is
-    /// mappable: [`Piece::made_like`] said so), written again if anything moved.
+    /// mappable: [`Piece::made_like`] said so), written again if a position moved to
+    /// another line.
     fn mapped(mut self, shift: &Shift, uri_json: &[u8]) -> Piece {
         if !self.moves(shift) {
             return self;
         }
+        let rewrite = self.rewrites(shift);
         self.range = shift.range(self.span, self.range);
         self.span = Span::new(shift.offset(self.span.start), shift.offset(self.span.end));
         for r in &mut self.related {
             r.range = shift.range(r.span, r.range);
             r.span = Span::new(shift.offset(r.span.start), shift.offset(r.span.end));
         }
-        self.write(uri_json);
+        if rewrite {
+            self.write(uri_json);
+        }
         self
     }
 
@@ -463,16 +477,7 @@ impl Piece {
             }
             out.push(b']');
         }
-        // `data`, a `serde_json::Value` object: its keys in sorted order.
-        out.extend_from_slice(b",\"data\":{\"code\":");
-        push_json(&mut out, self.code);
-        out.extend_from_slice(b",\"end\":");
-        push_num(&mut out, self.span.end as u64);
-        out.extend_from_slice(b",\"fixes\":");
-        push_json(&mut out, &self.fix_titles);
-        out.extend_from_slice(b",\"start\":");
-        push_num(&mut out, self.span.start as u64);
-        out.extend_from_slice(b"}}");
+        out.push(b'}');
         self.bytes = out;
     }
 }

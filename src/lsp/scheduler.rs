@@ -118,12 +118,26 @@ impl Backend {
                         // The first analysis of a document opened: its name index into
                         // the cache (if its text is the file's), so that the next
                         // start's index need not analyse it from disk.
-                        let dir = lock(&state).configs.cache_dir().map(Path::to_path_buf);
+                        // Stored with the workspace index's own when one is being built
+                        // (an editor reopening its tabs: one write of the pack, not one
+                        // per document).
+                        let mut st = lock(&state);
+                        let dir = st.configs.cache_dir().map(Path::to_path_buf);
                         if let (Some(dir), Some(p)) = (dir, path.clone()) {
-                            let open = vec![(p, res.0.clone(), a.clone())];
-                            crate::cachedir::write_later(move || {
-                                crate::lsp::folder_index::keep_open_names(&dir, open)
-                            });
+                            let item = (p, res.0.clone(), a.clone());
+                            let alone = match st.keep_names.as_mut() {
+                                Some(queue) => {
+                                    queue.push(item);
+                                    None
+                                }
+                                None => Some(item),
+                            };
+                            drop(st);
+                            if let Some(item) = alone {
+                                crate::cachedir::write_later(move || {
+                                    crate::lsp::folder_index::keep_open_names(&dir, vec![item])
+                                });
+                            }
                         }
                     }
                     publish_fresh(

@@ -117,6 +117,9 @@ pub struct Shared {
     pub encoding: Encoding,
     /// The client can pull diagnostics: we answer `textDocument/diagnostic` instead of publishing.
     pub pull: bool,
+    /// What the client takes on a diagnostic (related places, the rule's page), as it
+    /// announced on `initialize` for the diagnostics it gets (pulled or published).
+    pub supports: crate::lsp::convert::Supports,
     pub root: Option<PathBuf>,
     /// Editor settings as last received.
     pub settings: Value,
@@ -140,6 +143,10 @@ pub struct Shared {
     pub ws_epoch: u64,
     /// The client registered our file watcher.
     pub watching: bool,
+    /// While a workspace index is being built: the opened documents whose first
+    /// analysis is done, their name indexes to be stored with the index's own
+    /// ([`super::folder_index::CacheWork::keep_open`]); `None` when no build will store.
+    pub keep_names: Option<Vec<super::folder_index::OpenNames>>,
 }
 
 pub struct Backend {
@@ -167,6 +174,7 @@ impl Backend {
                 docs: HashMap::new(),
                 encoding: Encoding::Utf16,
                 pull: false,
+                supports: Default::default(),
                 root: None,
                 settings: Value::Null,
                 configs: Arc::new(Configs::empty(embedded.clone())),
@@ -178,6 +186,7 @@ impl Backend {
                 ws: WsIndex::default(),
                 ws_epoch: 0,
                 watching: false,
+                keep_names: None,
             })),
             ready: Arc::new(tokio::sync::watch::Sender::new(false)),
             analysed: Arc::new(tokio::sync::watch::Sender::new(0)),

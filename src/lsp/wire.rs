@@ -432,6 +432,25 @@ mod tests {
         );
     }
 
+    /// A registration whose placeholder never came (its response lost) is freed once
+    /// older than [`RAW_ORPHAN`]; younger ones stay.
+    #[test]
+    fn orphaned_registrations_are_freed() {
+        let t0 = std::time::Instant::now();
+        let mut registry = Registry::new();
+        registry.insert(1, (t0, vec![b"[]".to_vec()]));
+        registry.insert(2, (t0 + Duration::from_secs(50), vec![b"[]".to_vec()]));
+        assert_eq!(free_orphans(&mut registry, t0 + Duration::from_secs(30)), 0);
+        assert_eq!(registry.len(), 2);
+        assert_eq!(free_orphans(&mut registry, t0 + RAW_ORPHAN), 1);
+        assert_eq!(registry.keys().copied().collect::<Vec<_>>(), vec![2]);
+        assert_eq!(
+            free_orphans(&mut registry, t0 + RAW_ORPHAN + Duration::from_secs(50)),
+            1
+        );
+        assert!(registry.is_empty());
+    }
+
     fn frame(body: &str) -> Vec<u8> {
         format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
     }
@@ -669,10 +688,20 @@ pub async fn publish_serialised(
 /// server's output, writes in place of the placeholder's response one with the same id
 /// and the registered result. A result is registered in the handler's last, synchronous
 /// step, and tower-lsp-server turns a handler's return into its response without an
-/// await between (a cancellation after that step finds the handler done), so every
-/// registration meets its placeholder.
-static RAW: std::sync::Mutex<Option<std::collections::HashMap<u64, Vec<Vec<u8>>>>> =
-    std::sync::Mutex::new(None);
+/// await between (a cancellation after that step finds the handler done: tower-lsp-server's
+/// `Abortable` checks for an abort only before polling the handler), so a registration
+/// meets its placeholder unless the response itself is lost (the connection winding
+/// down with responses queued). Such orphans are freed by the next registration once
+/// older than [`RAW_ORPHAN`]: the registry never grows with them.
+static RAW: std::sync::Mutex<Option<Registry>> = std::sync::Mutex::new(None);
+
+/// Registered results by token, each with when it was registered.
+type Registry = std::collections::HashMap<u64, (std::time::Instant, Vec<Vec<u8>>)>;
+
+/// How long a registration waits for its placeholder before it is taken for an orphan:
+/// a placeholder passes microseconds after its registration, unless the client stops
+/// reading (then the whole output waits); a minute is far beyond either.
+const RAW_ORPHAN: Duration = Duration::from_secs(60);
 
 /// Registrations so far (the next token).
 static RAW_NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -684,8 +713,7 @@ static RAW_PENDING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUs
 /// sees: the response is replaced).
 pub const RAW_TOKEN: &str = "annalist-raw-result:";
 
-fn raw_registry()
--> std::sync::MutexGuard<'static, Option<std::collections::HashMap<u64, Vec<Vec<u8>>>>> {
+fn raw_registry() -> std::sync::MutexGuard<'static, Option<Registry>> {
     RAW.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -702,9 +730,23 @@ pub fn raw_result(parts: Vec<Vec<u8>>) -> Result<String, Vec<Vec<u8>>> {
 
 fn register(parts: Vec<Vec<u8>>) -> String {
     let n = RAW_NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    raw_registry().get_or_insert_default().insert(n, parts);
-    RAW_PENDING.fetch_add(1, std::sync::atomic::Ordering::Release);
+    let now = std::time::Instant::now();
+    {
+        let mut registry = raw_registry();
+        let registry = registry.get_or_insert_default();
+        let freed = free_orphans(registry, now);
+        registry.insert(n, (now, parts));
+        RAW_PENDING.fetch_add(1, std::sync::atomic::Ordering::Release);
+        RAW_PENDING.fetch_sub(freed, std::sync::atomic::Ordering::Release);
+    }
     format!("{RAW_TOKEN}{n}")
+}
+
+/// Drop the registrations older than [`RAW_ORPHAN`] at `now`; how many went.
+fn free_orphans(registry: &mut Registry, now: std::time::Instant) -> usize {
+    let before = registry.len();
+    registry.retain(|_, (at, _)| now.saturating_duration_since(*at) < RAW_ORPHAN);
+    before - registry.len()
 }
 
 /// The registered result a response of the server stands for: its id (serialised) and
@@ -718,7 +760,7 @@ fn raw_for(body: &[u8]) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
     let response: Response = serde_json::from_slice(body).ok()?;
     let token = response.result()?.get("resultId")?.as_str()?;
     let n: u64 = token.strip_prefix(RAW_TOKEN)?.parse().ok()?;
-    let parts = raw_registry().as_mut()?.remove(&n)?;
+    let (_, parts) = raw_registry().as_mut()?.remove(&n)?;
     RAW_PENDING.fetch_sub(1, std::sync::atomic::Ordering::Release);
     let id = serde_json::to_vec(response.id()).ok()?;
     Some((id, parts))

@@ -98,8 +98,7 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
     let mut pos = super::build::front_matter_len(text).unwrap_or(0);
     // Link reference definitions by label, where each was first written: a label
     // defined again later must stay in the first one's chunk (see [`def_label`]).
-    let mut labels: std::collections::HashMap<unicase::UniCase<String>, usize> =
-        std::collections::HashMap::new();
+    let mut labels: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     while pos < b.len() {
         let end = memchr::memchr2(b'\n', b'\r', &b[pos..]).map_or(b.len(), |i| pos + i);
         let line = &b[pos..end];
@@ -125,7 +124,7 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
                 }
             }
             Open::None => {
-                if let Some(label) = def_label(line) {
+                if let Some(label) = def_key(line) {
                     match labels.get(&label) {
                         // The same label defined again: the parse of a whole text keeps
                         // only the first definition (a second is no block at all), the
@@ -185,8 +184,10 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
                 {
                     open = Open::Html(close);
                 }
-                // A comment opened anywhere and not closed on its line.
+                // A comment opened anywhere and not closed on its line. (Most lines have
+                // no `<`: one memchr, no searcher built for them.)
                 if open == Open::None
+                    && memchr::memchr(b'<', line).is_some()
                     && let Some(i) = memchr::memmem::rfind(line, b"<!--")
                     && !contains(&line[i..], b"-->")
                 {
@@ -203,7 +204,34 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
 /// The label of a line that may open a link reference definition (`[label]:`, at most
 /// three spaces in), white space squashed and compared without case as the parser
 /// compares labels. May say so of a line that is no definition: that only costs a cut.
+#[cfg(test)]
 fn def_label(line: &[u8]) -> Option<unicase::UniCase<String>> {
+    let label = String::from_utf8_lossy(def_label_bytes(line)?);
+    let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!label.is_empty()).then(|| unicase::UniCase::new(label))
+}
+
+/// [`def_label`] as a number, with no copy: the hash of its words, each without case.
+/// Equal labels have equal keys; two labels with one key (a collision) are taken for
+/// one, which only costs cuts.
+fn def_key(line: &[u8]) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let label = String::from_utf8_lossy(def_label_bytes(line)?);
+    // A fixed hasher: the cuts are a pure function of the text.
+    let mut h = std::hash::DefaultHasher::new();
+    let mut words = 0;
+    for w in label.split_whitespace() {
+        unicase::UniCase::new(w).hash(&mut h);
+        // Between words (no UTF-8 byte): "ab c" and "a bc" hash apart.
+        h.write_u8(0xff);
+        words += 1;
+    }
+    (words > 0).then(|| h.finish())
+}
+
+/// The raw label (between the brackets) of a line that may open a link reference
+/// definition.
+fn def_label_bytes(line: &[u8]) -> Option<&[u8]> {
     let indent = line.iter().take_while(|&&c| c == b' ').count();
     if indent > 3 || line.get(indent) != Some(&b'[') {
         return None;
@@ -218,9 +246,7 @@ fn def_label(line: &[u8]) -> Option<unicase::UniCase<String>> {
                 if rest.get(i + 1) != Some(&b':') {
                     return None;
                 }
-                let label = String::from_utf8_lossy(rest.get(..i)?);
-                let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
-                return (!label.is_empty()).then(|| unicase::UniCase::new(label));
+                return rest.get(..i);
             }
             _ => i += 1,
         }
@@ -379,6 +405,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Lines whose labels are equal (as the parser compares them) have one key;
+    /// others have different keys.
+    #[test]
+    fn keys_of_definition_lines() {
+        let key = |s: &str| def_key(s.as_bytes());
+        assert_eq!(key("[a  b]: /x"), key("  [A b]: /y"));
+        assert_eq!(key("[Sŏul]: /x"), key("[SŎUL]: /x"));
+        assert_eq!(key("[ seoul ]: /x"), key("[seoul]: /x"));
+        assert_ne!(key("[ab]: /x"), key("[a b]: /x"));
+        assert_ne!(key("[a]: /x"), key("[b]: /x"));
+        assert_eq!(key("[ ]: /x"), None);
+        assert_eq!(key("    [a]: /x"), None);
     }
 
     #[test]

@@ -134,6 +134,19 @@ fn alike(a: &NameIndex, b: &NameIndex) -> Option<bool> {
     Some(same_places)
 }
 
+/// Copy the places of `from` into `to`, an index [`alike`] found equal to it but for
+/// its places.
+fn take_places(to: &mut NameIndex, from: &NameIndex) {
+    for (x, y) in to.entities.iter_mut().zip(&from.entities) {
+        for (s, t) in x.spellings.iter_mut().zip(&y.spellings) {
+            s.occs.clone_from(&t.occs);
+        }
+    }
+    for (x, y) in to.unlisted.iter_mut().zip(&from.unlisted) {
+        x.occs.clone_from(&y.occs);
+    }
+}
+
 /// The first lines of a text, as far as a document's `kind:` may be read from them
 /// (`rules::names::across::document_kind`: the first line, and when it opens front
 /// matter the next 200 lines or up to its end) — or a little more.
@@ -278,9 +291,9 @@ impl Kept {
                 .map(|(_, g)| g.as_slice())
         };
         let own = moves_of(None);
-        let mut out = Vec::with_capacity(self.raw.len());
-        for f in &self.raw {
-            let mut f = f.clone();
+        // Moved in place: a span that cannot be moved leaves this half moved, and the
+        // caller then replaces it with a new comparison.
+        for f in &mut self.raw {
             if let Some(g) = own {
                 f.span = move_span(g, f.span)?;
                 for fix in &mut f.fixes {
@@ -294,15 +307,15 @@ impl Kept {
                     r.span = move_span(g, r.span)?;
                 }
             }
-            out.push(f);
         }
         for (i, _) in &moves {
             if let (Some(d), Some(n)) = (docs.get(*i), self.names.get_mut(*i)) {
-                *n = d.names.clone();
+                // Only the places differ ([`alike`]): copied into the kept index's
+                // own vectors, no new index.
+                take_places(n, d.names);
             }
         }
-        self.raw = out.clone();
-        Some(out)
+        Some(self.raw.clone())
     }
 }
 

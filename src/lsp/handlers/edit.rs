@@ -1,7 +1,7 @@
 //! Rename, completion and code actions (quick fixes).
 
 use crate::finding::Span;
-use crate::lsp::convert::{diagnostic, text_edit, to_offset, to_range, to_span};
+use crate::lsp::convert::{Carry, diagnostic, text_edit, to_offset, to_range, to_span};
 use crate::lsp::publish::{across_for, locate, wait_ready};
 use crate::lsp::state::{Backend, lock};
 use std::collections::HashMap;
@@ -110,7 +110,7 @@ impl Backend {
             let across = across_for(&st, &uri, &a);
             let findings = crate::workspace::merge(&a.findings, &across);
             let other = |p: &str, s: Span| locate(&st, p, s, enc);
-            let docs_url = res.config.docs_url.as_deref();
+            let carry = Carry::new(res.config.docs_url.as_deref(), st.supports);
             let span = to_span(&a, params.range, enc);
             let mut actions = Vec::new();
             for f in findings.iter() {
@@ -120,7 +120,7 @@ impl Backend {
                 if !hit {
                     continue;
                 }
-                let diag = diagnostic(&a, &uri, f, enc, &other, docs_url);
+                let diag = diagnostic(&a, &uri, f, enc, &other, carry);
                 for (i, fix) in f.fixes.iter().enumerate() {
                     let edits: Vec<TextEdit> =
                         fix.edits.iter().map(|e| text_edit(&a, e, enc)).collect();

@@ -90,6 +90,7 @@ impl Backend {
                 crate::position::Encoding::Utf16
             };
             st.pull = pull;
+            st.supports = crate::lsp::convert::Supports::of_client(&params.capabilities, pull);
             st.root = root;
             st.watching = params
                 .capabilities
@@ -214,8 +215,10 @@ impl Backend {
         SHUTDOWN_REQUESTED.store(true, Ordering::SeqCst);
         // The open documents' name indexes into the cache, for the next start's index.
         let (dir, open) = {
-            let st = lock(&self.state);
-            let open: Vec<_> = st
+            let mut st = lock(&self.state);
+            // Those waiting for an index build's save too (opened and closed since).
+            let queued = st.keep_names.take().unwrap_or_default();
+            let mut open: Vec<_> = st
                 .docs
                 .iter()
                 .filter_map(|(uri, e)| {
@@ -225,6 +228,7 @@ impl Backend {
                     Some((path, e.res.clone(), a.clone()))
                 })
                 .collect();
+            open.extend(queued);
             (
                 st.configs.cache_dir().map(std::path::Path::to_path_buf),
                 open,
