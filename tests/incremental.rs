@@ -264,6 +264,19 @@ fn names_findings_follow_edits_elsewhere() {
         // The first spelling of the document: a name written before all the others.
         ("## 1.", "Sŏul and Kim Il-sŏng.\n\n## 1.", 0),
         ("Sŏul and Kim Il-sŏng.\n\n", "", 0),
+        // OCR damage the blocks hold: a suspect new to the document, one written in
+        // lower case elsewhere (so no damage), its last lower-case word gone (damage
+        // in a block the edit did not touch), then the suspect gone.
+        (
+            "Receiving Kim Il Sung in",
+            "Receiving Kim II Sung and Shrykov in",
+            0,
+        ),
+        ("The army reached", "Kirn saw it. The army reached", 1),
+        ("Later", "The kirn was full. Later", 0),
+        ("The kirn was full. ", "", 0),
+        ("Kirn saw it. ", "", 0),
+        ("and Shrykov ", "", 0),
     ];
     for (k, &(from, to, which)) in steps.iter().enumerate() {
         let at = if which == 0 {

@@ -37,6 +37,10 @@ pub struct BlockNames {
     /// The apparatus the block's own runs mark (glosses in brackets, [sic],
     /// "identified in footnote", two forms joined by "or" within the block).
     pub(crate) apparatus: Vec<Span>,
+    /// The spans of the first and the last of `runs` (what the apparatus between two
+    /// blocks reads of each, without reading the words again).
+    pub(crate) first_run: Option<Span>,
+    pub(crate) last_run: Option<Span>,
 }
 
 /// The conventions (language, system) a word's letters show.

@@ -536,6 +536,8 @@ fn compute<'t>(
         }
     }
     let apparatus = app.into_iter().map(|s| s.moved(base, 0)).collect();
+    let first_run = runs.first().and_then(|r| apparatus::run_span(&words, r));
+    let last_run = runs.last().and_then(|r| apparatus::run_span(&words, r));
     BlockNames {
         words,
         runs,
@@ -545,6 +547,8 @@ fn compute<'t>(
         votes,
         suspects,
         apparatus,
+        first_run,
+        last_run,
     }
 }
 
@@ -553,18 +557,15 @@ fn compute<'t>(
 pub(super) fn apparatus_of(a: &Analysis, blocks: &[BlockAt]) -> apparatus::Apparatus {
     let text: &str = &a.text;
     let mut out: Vec<Span> = Vec::new();
-    let run_span = |b: &BlockAt, r: Option<&std::ops::Range<usize>>| {
-        r.and_then(|r| apparatus::run_span(&b.names.words, r))
-            .map(|s| s.moved(0, b.base))
-    };
     let mut last: Option<Span> = None;
     for b in blocks {
-        out.extend(b.names.apparatus.iter().map(|s| s.moved(0, b.base)));
-        if let (Some(prev), Some(first)) = (last, run_span(b, b.names.runs.first())) {
-            apparatus::joined_pair(text, prev, first, &mut out);
+        let n = &b.names;
+        out.extend(n.apparatus.iter().map(|s| s.moved(0, b.base)));
+        if let (Some(prev), Some(first)) = (last, n.first_run) {
+            apparatus::joined_pair(text, prev, first.moved(0, b.base), &mut out);
         }
-        if let Some(l) = run_span(b, b.names.runs.last()) {
-            last = Some(l);
+        if let Some(l) = n.last_run {
+            last = Some(l.moved(0, b.base));
         }
     }
     apparatus::tables(a, &mut out);

@@ -69,6 +69,26 @@ impl<'b> Claimed<'b> {
         }
     }
 
+    /// [`Claimed::claim`] of each of `spans`, given in order of their starts: the
+    /// block of each found by walking on from the last one's.
+    pub(super) fn claim_in_order(&mut self, spans: impl IntoIterator<Item = Span>) {
+        let blocks = self.blocks;
+        let mut k = 0;
+        for span in spans {
+            if self.ends.get(k).is_some_and(|&e| e <= span.start) {
+                // Far ahead: a binary search over the rest, else a step or two.
+                let rest = self.ends.get(k..).unwrap_or(&[]);
+                k += match rest.iter().take(8).position(|&e| e > span.start) {
+                    Some(i) => i,
+                    None => rest.partition_point(|&e| e <= span.start),
+                };
+            }
+            for w in words_over(blocks, k, span) {
+                self.claim_word(w);
+            }
+        }
+    }
+
     fn marked_at(&self, i: usize) -> bool {
         self.marked
             .get(i / 64)

@@ -17,6 +17,12 @@
 //! has no form that could be a candidate, so they find what they find on every
 //! n-gram. The counts are over every n-gram of a block, whether or not this
 //! version's filters keep it: a superset, which the per-version pass narrows.
+//!
+//! The join also keeps what OCR damage reads of the whole document: the words it
+//! writes in lower case, counted ([`Join::lower`]: a block's are added when it comes,
+//! taken away when it goes), and each block's damage with the answers it read there
+//! ([`Join::damage`]: found again only when the block is new, or the document now
+//! writes one of its suspects in lower case, or no longer does).
 
 use super::blocks::{BlockAt, NamesMemo};
 use super::*;
@@ -53,6 +59,9 @@ pub(super) struct Join {
     /// Folds whose blocks give them different marks: the first block in document
     /// order that votes for them says which count.
     unsettled: foldhash::HashSet<Arc<str>>,
+    /// OCR: the words the document writes in lower case (lower-cased), and how many
+    /// times ([`ocr_damage`] asks whether a suspect is one of them).
+    lower: HashMap<Box<str>, u32>,
 }
 
 /// A fold's votes over the blocks.
@@ -84,6 +93,30 @@ struct Held {
     count: u32,
     /// The fold of each of its n-grams.
     ids: Vec<u32>,
+    /// The block's text up to its last word (its words in lower case are taken
+    /// out of [`Join::lower`] when it goes).
+    text: Box<str>,
+    /// The OCR damage found in the block (spans relative to its start), and for each
+    /// of its suspects whether the document wrote it in lower case then.
+    damage: Option<KeptDamage>,
+}
+
+/// A block's OCR damage (spans relative to its start), and for each of its suspects
+/// whether the document wrote it in lower case when it was found.
+type KeptDamage = (Box<[bool]>, Arc<[ocr::Damage]>);
+
+impl Held {
+    /// The block's words written in lower case, lower-cased.
+    fn lower_words(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+        self.names.words.iter().filter(|w| !w.capital).map(|w| {
+            let s = w.span.slice(&self.text);
+            if s.chars().any(char::is_uppercase) {
+                std::borrow::Cow::Owned(s.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(s)
+            }
+        })
+    }
 }
 
 #[derive(Default)]
@@ -136,13 +169,14 @@ fn form_keys(name: &str, n: usize) -> impl Iterator<Item = (usize, std::sync::Ar
 impl Join {
     /// Bring the join to the blocks of this version. Returns how many blocks'
     /// contributions were added or removed.
-    fn update(&mut self, blocks: &[BlockAt]) -> usize {
-        let mut now: HashMap<usize, (u32, &Arc<BlockNames>)> = HashMap::default();
+    fn update(&mut self, text: &str, blocks: &[BlockAt]) -> usize {
+        let mut now: HashMap<usize, (u32, &BlockAt)> = HashMap::default();
         for b in blocks {
             now.entry(Arc::as_ptr(&b.names) as usize)
-                .or_insert((0, &b.names))
+                .or_insert((0, b))
                 .0 += 1;
         }
+
         let mut work = 0;
         let fewer: Vec<(usize, u32)> = self
             .held
@@ -162,18 +196,29 @@ impl Join {
                 }
             }
         }
-        for (p, (n, names)) in now {
+        for (&p, &(n, b)) in &now {
             let had = self.held.get(&p).map_or(0, |h| h.count);
             if n <= had {
                 continue;
             }
             let mut h = match self.held.remove(&p) {
                 Some(h) => h,
-                None => Held {
-                    ids: names.grams.iter().map(|g| self.intern(&g.folded)).collect(),
-                    names: names.clone(),
-                    count: 0,
-                },
+                None => {
+                    let end = b.names.words.last().map_or(0, |w| w.span.end);
+                    let text = text.get(b.base..b.base + end).unwrap_or("");
+                    Held {
+                        ids: b
+                            .names
+                            .grams
+                            .iter()
+                            .map(|g| self.intern(&g.folded))
+                            .collect(),
+                        names: b.names.clone(),
+                        count: 0,
+                        text: text.into(),
+                        damage: None,
+                    }
+                }
             };
             self.add(&h, n - had);
             work += (n - had) as usize;
@@ -181,6 +226,63 @@ impl Join {
             self.held.insert(p, h);
         }
         work
+    }
+
+    /// Whether the document writes the lower-cased suspect `t` in lower case.
+    fn written_lower(&self, t: &str) -> bool {
+        self.lower.contains_key(t)
+    }
+
+    /// The OCR damage in `blocks` (this version's, the join brought to them):
+    /// [`blocks::damage_of_blocks`], each block's kept while the document writes
+    /// the same of its suspects in lower case. Returns the damage and how many
+    /// blocks were scanned afresh.
+    pub(super) fn damage(
+        &mut self,
+        text: &str,
+        blocks: &[BlockAt],
+        lexicon: &crate::names::ocr::Lexicon,
+    ) -> (Vec<ocr::Damage>, usize) {
+        let mut out = Vec::new();
+        let mut scanned = 0;
+        for b in blocks.iter().filter(|b| !b.names.suspects.is_empty()) {
+            let flags: Box<[bool]> = b
+                .names
+                .suspects
+                .iter()
+                .map(|s| self.written_lower(&s.to_lowercase()))
+                .collect();
+            let p = Arc::as_ptr(&b.names) as usize;
+            let kept = self.held.get(&p).and_then(|h| match &h.damage {
+                Some((f, d)) if *f == flags => Some(d.clone()),
+                _ => None,
+            });
+            let found = match kept {
+                Some(d) => d,
+                None => {
+                    scanned += 1;
+                    let ws = b.words();
+                    let d: Arc<[ocr::Damage]> =
+                        ocr::scan_words_with(text, &ws, lexicon, |t| self.written_lower(t))
+                            .into_iter()
+                            .map(|d| ocr::Damage {
+                                span: d.span.moved(b.base, 0),
+                                ..d
+                            })
+                            .collect();
+                    if let Some(h) = self.held.get_mut(&p) {
+                        h.damage = Some((flags, d.clone()));
+                    }
+                    d
+                }
+            };
+            out.extend(found.iter().map(|d| ocr::Damage {
+                span: d.span.moved(0, b.base),
+                surface: d.surface.clone(),
+                repair: d.repair.clone(),
+            }));
+        }
+        (out, scanned)
     }
 
     fn intern(&mut self, fold: &str) -> u32 {
@@ -282,6 +384,14 @@ impl Join {
         for v in &h.names.votes {
             self.vote(v, k, true);
         }
+        for w in h.lower_words() {
+            match self.lower.get_mut(&*w) {
+                Some(n) => *n += k,
+                None => {
+                    self.lower.insert(w.into(), k);
+                }
+            }
+        }
         for f in &h.names.mid {
             *self.mid.entry(f.clone()).or_default() += k;
         }
@@ -319,6 +429,14 @@ impl Join {
     fn remove(&mut self, h: &Held, k: u32) {
         for v in &h.names.votes {
             self.vote(v, k, false);
+        }
+        for w in h.lower_words() {
+            if let Some(n) = self.lower.get_mut(&*w) {
+                *n = n.saturating_sub(k);
+                if *n == 0 {
+                    self.lower.remove(&*w);
+                }
+            }
         }
         for f in &h.names.mid {
             if let Some(n) = self.mid.get_mut(f) {
@@ -473,18 +591,21 @@ impl Join {
     }
 }
 
+/// Bring `join` (kept in `memo`: [`super::kept::Kept`]) to the blocks of this
+/// version, counting the blocks' contributions added and removed in `memo`.
+pub(super) fn join_blocks(a: &Analysis, memo: &NamesMemo, join: &mut Join, blocks: &[BlockAt]) {
+    let work = join.update(&a.text, blocks);
+    memo.add_joined(work);
+}
+
 /// The n-grams [`group_grams`] and [`unlisted_candidates`] need of this version (see
-/// the module's documentation), `join` (kept in `memo`: [`super::kept::Kept`])
-/// brought to its blocks.
+/// the module's documentation), `join` brought to its blocks ([`join_blocks`]).
 pub(super) fn grams_kept<'b>(
     a: &Analysis,
-    memo: &NamesMemo,
-    join: &mut Join,
+    join: &Join,
     blocks: &'b [BlockAt],
     apparatus: &apparatus::Apparatus,
 ) -> Vec<Gram<'b>> {
-    let work = join.update(blocks);
-    memo.add_joined(work);
     join.grams(a, blocks, apparatus)
 }
 
@@ -531,7 +652,8 @@ mod tests {
         let app = blocks::apparatus_of(&a, &blocks);
         let all = blocks::grams_of_blocks(&a, &blocks, &app);
         let mut join: Join = memo.take_join().unwrap_or_default();
-        let kept = grams_kept(&a, memo, &mut join, &blocks, &app);
+        join_blocks(&a, memo, &mut join, &blocks);
+        let kept = grams_kept(&a, &join, &blocks, &app);
         // The votes kept as merged counts are the blocks' votes merged.
         assert_eq!(
             join.votes(&blocks),
@@ -625,7 +747,7 @@ mod tests {
     /// blocks that went took with them is gone (no fold, key or count left over).
     #[test]
     fn a_kept_join_holds_what_a_fresh_one_holds() {
-        let base = "Seoul fell. Sŏul [sic] rose.\n\nKim Il-sŏng met Kim Il Sung.\n\nTchistiakov and Chistyakov.\n";
+        let base = "Seoul fell. Sŏul [sic] rose.\n\nKim Il-sŏng met Kim Il Sung.\n\nTchistiakov and Chistyakov.\n\nThe kirn and the Kirn; the KIRN.\n";
         let config = crate::config::Config::default();
         let knowledge = crate::facts::Knowledge::embedded();
         let ctx = Context {
@@ -636,9 +758,9 @@ mod tests {
         for text in [base, "Seoul fell.\n", base, "", base] {
             let a = analyze_str(text);
             let blocks = blocks::blocks_of(&a, &a.knowledge(&ctx).lexicon, None, None);
-            kept.update(&blocks);
+            kept.update(&a.text, &blocks);
             let mut fresh = Join::default();
-            fresh.update(&blocks);
+            fresh.update(&a.text, &blocks);
             let live = |j: &Join| {
                 let mut v: Vec<(String, u32, u32, u32, usize)> = j
                     .ids
@@ -664,6 +786,14 @@ mod tests {
             assert_eq!(kept.settled, fresh.settled, "{text}");
             assert_eq!(kept.unsettled, fresh.unsettled, "{text}");
             assert_eq!(kept.votes(&blocks), blocks::votes_of_blocks(&blocks));
+            // The words written in lower case: the same, counted the same.
+            let lower = |j: &Join| {
+                let mut v: Vec<(String, u32)> =
+                    j.lower.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(lower(&kept), lower(&fresh), "{text}");
         }
     }
 }

@@ -13,7 +13,8 @@
 //! they were made in, each span moved with the mention it lies in (the mentions' texts
 //! are the same, so a span inside one keeps its offset from its start); only the
 //! entities whose key changed are judged again (counted:
-//! [`crate::memo::JoinedMemo::recomputed`]).
+//! [`crate::memo::JoinedMemo::recomputed`], with the blocks scanned afresh for OCR
+//! damage, [`super::join::Join::damage`]).
 
 use super::blocks::NamesMemo;
 use super::*;
@@ -26,6 +27,14 @@ pub(super) struct Kept {
     pub(super) join: join::Join,
     pub(super) entities: Judged<Judgement>,
     pub(super) index: Judged<Option<crate::facts::EntityNames>>,
+    /// OCR spellings of the gazetteer repaired, by entity and spelling (a pure
+    /// function of them and the knowledge, fixed for a [`NamesMemo`]).
+    pub(super) repairs: HashMap<usize, HashMap<Box<str>, String>>,
+    /// Blocks scanned for OCR damage afresh since the memo was made (the tests'
+    /// count; [`join::Join::damage`] keeps the others').
+    pub(super) ocr_scanned: usize,
+    /// Of which in this version.
+    pub(super) ocr_now: usize,
 }
 
 impl Kept {
@@ -35,8 +44,9 @@ impl Kept {
     }
 
     pub(super) fn put(self, memo: &NamesMemo) {
-        memo.add_recomputed(self.entities.judged + self.index.judged);
+        memo.add_recomputed(self.entities.judged + self.index.judged + self.ocr_now);
         let mut k = self;
+        k.ocr_now = 0;
         k.entities.end_version();
         k.index.end_version();
         memo.put_join(k);

@@ -178,12 +178,17 @@ pub fn check_and_index(
     );
     let mut claimed = blocks::Claimed::new(&blocks);
     let first = out.len();
-    check_ocr(a, ctx, &blocks, &mut claimed, out);
+    // The editor's versions: the join brought to this version's blocks first (the
+    // OCR damage reads it, then the n-grams).
+    if let (Some(m), Some(k)) = (memo, kept.as_mut()) {
+        join::join_blocks(a, m, &mut k.join, &blocks);
+    }
+    check_ocr(a, ctx, &blocks, &mut claimed, out, kept.as_mut());
     let apparatus = blocks::apparatus_of(a, &blocks);
     // The editor's versions: the n-grams that may matter, from the join kept across
     // versions; `check`: every n-gram (the same groups and candidates, see [`join`]).
     let grams = match (memo, kept.as_mut()) {
-        (Some(m), Some(k)) => join::grams_kept(a, m, &mut k.join, &blocks, &apparatus),
+        (Some(_), Some(k)) => join::grams_kept(a, &k.join, &blocks, &apparatus),
         _ => blocks::grams_of_blocks(a, &blocks, &apparatus),
     };
     let candidates = index.then(|| {

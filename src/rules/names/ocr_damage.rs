@@ -3,12 +3,16 @@
 
 use super::*;
 
+/// `kept`: what the last version kept (the editor's versions): the join, brought to
+/// this version's blocks, holds the blocks' damage ([`join::Join::damage`]); the
+/// gazetteer's OCR spellings' repairs are kept too.
 pub(super) fn check_ocr(
     a: &Analysis,
     ctx: &Context,
     blocks: &[blocks::BlockAt],
     claimed: &mut blocks::Claimed,
     out: &mut Vec<Finding>,
+    mut kept: Option<&mut kept::Kept>,
 ) {
     // The document's own knowledge: its front matter may define entities (and their
     // OCR spellings) the project's gazetteer lacks.
@@ -16,7 +20,11 @@ pub(super) fn check_ocr(
     let (g, lexicon) = (&k.gazetteer, &k.lexicon);
     let mut found: Vec<(Span, String, String)> = Vec::new();
     // A damaged spelling recurs: repaired once (a search over confusions).
-    let mut repairs: HashMap<(&str, usize), String> = HashMap::default();
+    let mut fresh: HashMap<usize, HashMap<Box<str>, String>> = HashMap::default();
+    let repairs = match kept.as_deref_mut() {
+        Some(k) => &mut k.repairs,
+        None => &mut fresh,
+    };
     for m in &a.mentions {
         let Some(e) = g.entities.get(m.entity) else {
             continue;
@@ -26,24 +34,54 @@ pub(super) fn check_ocr(
         }
         let raw = m.span.slice(&a.text);
         let surface = raw.to_string();
-        let repaired = repairs
-            .entry((raw, m.entity))
-            .or_insert_with(|| {
-                ocr::repair(raw, |s| lexicon.is_name(s)).unwrap_or_else(|| e.preferred.clone())
-            })
-            .clone();
+        let of_entity = repairs.entry(m.entity).or_default();
+        let repaired = match of_entity.get(raw) {
+            Some(r) => r.clone(),
+            None => {
+                let r =
+                    ocr::repair(raw, |s| lexicon.is_name(s)).unwrap_or_else(|| e.preferred.clone());
+                of_entity.insert(raw.into(), r.clone());
+                r
+            }
+        };
         found.push((m.span, surface, repaired));
     }
-    for d in blocks::damage_of_blocks(&a.text, blocks, lexicon) {
-        if !found.iter().any(|(s, _, _)| s.overlaps(d.span)) {
+    let damage = match kept {
+        Some(k) => {
+            let (d, scanned) = k.join.damage(&a.text, blocks, lexicon);
+            k.ocr_scanned += scanned;
+            k.ocr_now += scanned;
+            d
+        }
+        None => blocks::damage_of_blocks(&a.text, blocks, lexicon),
+    };
+    // The mentions' spans by start, with the furthest end so far: whether one
+    // overlaps a damaged span is two binary searches.
+    let mut by_start: Vec<Span> = found.iter().map(|f| f.0).collect();
+    by_start.sort();
+    let reach: Vec<usize> = by_start
+        .iter()
+        .scan(0, |m, s| {
+            *m = (*m).max(s.end);
+            Some(*m)
+        })
+        .collect();
+    let overlapped = |d: Span| {
+        let i = by_start.partition_point(|s| s.start < d.end);
+        i.checked_sub(1)
+            .and_then(|i| reach.get(i))
+            .is_some_and(|&end| end > d.start)
+    };
+    for d in damage {
+        if !overlapped(d.span) {
             found.push((d.span, d.surface, d.repair));
         }
     }
     found.sort_by_key(|f| f.0);
+    claimed.claim_in_order(found.iter().map(|f| f.0));
     // A damaged spelling recurs: its message and fix title written once.
     let mut said: HashMap<(String, String), [String; 3]> = HashMap::default();
     for (span, surface, repaired) in found {
-        claimed.claim(span);
         if surface == repaired {
             continue;
         }
@@ -66,5 +104,119 @@ pub(super) fn check_ocr(
                 safe: false,
             }),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze_str;
+
+    fn ctx_of() -> Context<'static> {
+        use std::sync::LazyLock;
+        static CONFIG: LazyLock<crate::config::Config> = LazyLock::new(Default::default);
+        static KNOWLEDGE: LazyLock<crate::facts::Knowledge> =
+            LazyLock::new(crate::facts::Knowledge::embedded);
+        Context {
+            config: &CONFIG,
+            knowledge: &KNOWLEDGE,
+        }
+    }
+
+    /// The names rules' findings and index of `text` on the editor's path (`memo`
+    /// kept from the last version), checked against a fresh pass; returns the blocks
+    /// scanned for OCR damage, and the join's work, in this version.
+    fn version(text: &str, memo: &NamesMemo) -> (usize, usize) {
+        let a = analyze_str(text);
+        let ctx = ctx_of();
+        let before: usize = memo.take_join::<kept::Kept>().map_or(0, |k| {
+            let n = k.ocr_scanned;
+            memo.put_join(k);
+            n
+        });
+        let joined = memo.joined();
+        let mut out = Vec::new();
+        let index = check_and_index(&a, &ctx, &mut out, true, Some(memo));
+        memo.sweep();
+        let mut fresh = Vec::new();
+        let fresh_index = check_and_index(&a, &ctx, &mut fresh, true, None);
+        assert_eq!(out, fresh, "findings of {text:.80}");
+        assert_eq!(index, fresh_index, "index of {text:.80}");
+        let after = memo.take_join::<kept::Kept>().map_or(0, |k| {
+            let n = k.ocr_scanned;
+            memo.put_join(k);
+            n
+        });
+        (after - before, memo.joined() - joined)
+    }
+
+    const PARAGRAPHS: &[&str] = &[
+        "Receiving Kim II Sung in the Kremlin, Shrykov spoke.",
+        "Kirn met them at the station.",
+        "The kirn was full, and the army waited.",
+        "Shtykov and Kim Il Sung spoke of the war.",
+    ];
+
+    /// A keystroke scans again for OCR damage only the blocks it changed, and counts
+    /// the words written in lower case only in them; a suspect new to the document,
+    /// or one no longer written in lower case, changes the blocks that hold it. Each
+    /// version's findings are a fresh pass's.
+    #[test]
+    fn a_keystroke_scans_a_few_blocks_for_damage() {
+        let mut text = String::new();
+        for i in 0..120 {
+            text.push_str(PARAGRAPHS.get(i % PARAGRAPHS.len()).copied().unwrap_or(""));
+            text.push_str(&format!(" It was day {i}.\n\n"));
+        }
+        let memo = NamesMemo::default();
+        let (scanned, _) = version(&text, &memo);
+        assert!(
+            scanned > 50,
+            "the first version scans every block with a suspect ({scanned})"
+        );
+        // One character typed in a paragraph with a suspect, in the middle: that
+        // paragraph scanned again, and (the paragraphs being short) the work of the
+        // two before it, whose following text it is, joined again.
+        let mid = text.len() / 2;
+        let at = text[mid..]
+            .find("Shrykov spoke")
+            .map_or(mid, |i| mid + i + 10);
+        let mut edited = text.clone();
+        edited.insert(at, 'x');
+        let (scanned, joined) = version(&edited, &memo);
+        assert!(
+            (1..=3).contains(&scanned) && joined <= 6,
+            "a keystroke scanned {scanned} blocks, joined {joined}"
+        );
+        // The same text: nothing.
+        assert_eq!(version(&edited, &memo), (0, 0));
+        // Every "kirn" in lower case gone but one, then that one: the blocks that
+        // hold the suspect are scanned again when the last one goes.
+        let lower: Vec<usize> = edited.match_indices("The kirn").map(|(i, _)| i).collect();
+        let mut t = edited.clone();
+        for &i in lower.iter().skip(1).rev() {
+            t.replace_range(i + 4..i + 8, "cart");
+        }
+        version(&t, &memo);
+        let (_, joined) = {
+            let i = t.find("The kirn").unwrap_or(0);
+            t.replace_range(i + 4..i + 8, "cart");
+            version(&t, &memo)
+        };
+        assert!(
+            joined <= 6,
+            "the last lower-case kirn gone: joined {joined}"
+        );
+        // A suspect new to the document (every block's words in lower case read for
+        // it), then gone.
+        let end = t.len();
+        t.insert_str(end, "Tbe Shrykova met Kirnov.\n\nthe kirnov was there.\n");
+        version(&t, &memo);
+        t.truncate(end);
+        version(&t, &memo);
+        // A block repeated: its damage found once per place.
+        t.push_str("Receiving Kim II Sung in the Kremlin, Shrykov spoke.\n");
+        version(&t, &memo);
+        version("", &memo);
     }
 }
