@@ -7,26 +7,9 @@
 
 mod common;
 
-use annalist::analysis::{Analysis, Context, Knowledge, Reuse, analyze_at, analyze_reusing};
-use annalist::citations::Place;
+use annalist::analysis::{Analysis, Context, Knowledge, Reuse};
 use annalist::config::Config;
-use annalist::document::parse_model;
-use std::sync::Arc;
-
-fn fresh(text: &str, ctx: &Context) -> Analysis {
-    analyze_at(Arc::from(text), None, ctx, &Place::default(), None)
-}
-
-fn reusing(text: &str, ctx: &Context, reuse: &Reuse) -> Analysis {
-    analyze_reusing(
-        Arc::from(text),
-        Some(parse_model(text)),
-        ctx,
-        &Place::default(),
-        None,
-        reuse,
-    )
-}
+use common::{fresh, reusing};
 
 fn assert_same(a: &Analysis, b: &Analysis, what: &str) {
     // Notes and layers have no `PartialEq`: their debug forms hold every field.

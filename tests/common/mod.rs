@@ -411,3 +411,31 @@ impl Rng {
         xs[self.below(xs.len())]
     }
 }
+
+/// A fresh analysis of `text` (the whole engine, no memo): what every reusing version
+/// is compared with.
+pub fn fresh(text: &str, ctx: &annalist::analysis::Context) -> annalist::analysis::Analysis {
+    annalist::analysis::analyze_at(
+        std::sync::Arc::from(text),
+        None,
+        ctx,
+        &annalist::citations::Place::default(),
+        None,
+    )
+}
+
+/// The editor's analysis of `text`, reusing what `reuse` kept from the last version.
+pub fn reusing(
+    text: &str,
+    ctx: &annalist::analysis::Context,
+    reuse: &annalist::analysis::Reuse,
+) -> annalist::analysis::Analysis {
+    annalist::analysis::analyze_reusing(
+        std::sync::Arc::from(text),
+        Some(annalist::document::parse_model(text)),
+        ctx,
+        &annalist::citations::Place::default(),
+        None,
+        reuse,
+    )
+}

@@ -746,7 +746,7 @@ mod tests {
     /// apparatus, the n-grams, the votes and the OCR damage; kept blocks too.
     fn same_as_the_document(text: &str, memo: Option<&NamesMemo>, places: Option<&mut Places>) {
         let a = analyze_str(text);
-        let ctx = ctx_of();
+        let ctx = super::super::test_ctx();
         let lexicon = &a.knowledge(&ctx).lexicon;
         let blocks = blocks_of(&a, lexicon, memo, places);
         let words = romanise::words(&a.text, &a.md);
@@ -773,17 +773,6 @@ mod tests {
             ocr::scan_words(&a.text, &words, lexicon),
             "damage in {text:.60}"
         );
-    }
-
-    fn ctx_of() -> Context<'static> {
-        use std::sync::LazyLock;
-        static CONFIG: LazyLock<crate::config::Config> = LazyLock::new(Default::default);
-        static KNOWLEDGE: LazyLock<crate::facts::Knowledge> =
-            LazyLock::new(crate::facts::Knowledge::embedded);
-        Context {
-            config: &CONFIG,
-            knowledge: &KNOWLEDGE,
-        }
     }
 
     const CASES: &[&str] = &[
@@ -837,7 +826,7 @@ mod tests {
         use proptest::test_runner::{RngAlgorithm, TestRng};
         let text = CASES.concat();
         let a = analyze_str(&text);
-        let ctx = ctx_of();
+        let ctx = super::super::test_ctx();
         let blocks = blocks_of(&a, &a.knowledge(&ctx).lexicon, None, None);
         let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
         for _ in 0..20 {

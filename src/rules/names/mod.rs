@@ -273,6 +273,20 @@ pub use blocks::NamesMemo;
 #[allow(unused_imports)]
 use {across::*, entities::*, ocr_damage::*, spellings::*, unlisted::*};
 
+/// The default configuration and the embedded gazetteers, for the unit tests of the
+/// names rules.
+#[cfg(test)]
+fn test_ctx() -> Context<'static> {
+    use std::sync::LazyLock;
+    static CONFIG: LazyLock<crate::config::Config> = LazyLock::new(Default::default);
+    static KNOWLEDGE: LazyLock<crate::facts::Knowledge> =
+        LazyLock::new(crate::facts::Knowledge::embedded);
+    Context {
+        config: &CONFIG,
+        knowledge: &KNOWLEDGE,
+    }
+}
+
 #[cfg(test)]
 mod across_tests;
 #[cfg(test)]

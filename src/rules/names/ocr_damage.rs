@@ -112,23 +112,12 @@ mod tests {
     use super::*;
     use crate::analysis::analyze_str;
 
-    fn ctx_of() -> Context<'static> {
-        use std::sync::LazyLock;
-        static CONFIG: LazyLock<crate::config::Config> = LazyLock::new(Default::default);
-        static KNOWLEDGE: LazyLock<crate::facts::Knowledge> =
-            LazyLock::new(crate::facts::Knowledge::embedded);
-        Context {
-            config: &CONFIG,
-            knowledge: &KNOWLEDGE,
-        }
-    }
-
     /// The names rules' findings and index of `text` on the editor's path (`memo`
     /// kept from the last version), checked against a fresh pass; returns the blocks
     /// scanned for OCR damage, and the join's work, in this version.
     fn version(text: &str, memo: &NamesMemo) -> (usize, usize) {
         let a = analyze_str(text);
-        let ctx = ctx_of();
+        let ctx = super::super::test_ctx();
         let before: usize = memo.take_join::<kept::Kept>().map_or(0, |k| {
             let n = k.ocr_scanned;
             memo.put_join(k);
