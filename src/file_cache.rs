@@ -63,6 +63,9 @@ use std::sync::Arc;
 pub use crate::cachedir::{DIR_NAME, ENV_DIR, Hash, Hashing, directory};
 use crate::cachedir::{FileBytes, binary_identity, prepare, write_atomic};
 
+/// Held by [`Pack::save_merged`] from reading the pack on disk to renaming the new one.
+static MERGING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Packs written by [`Pack::save_merged`] in this process, by cache directory (for
 /// tests that count the rewrites of a cache).
 static PACK_WRITES: std::sync::Mutex<Option<std::collections::HashMap<PathBuf, usize>>> =
@@ -490,6 +493,12 @@ impl Pack {
         if !self.changed {
             return;
         }
+        // One merge at a time in this process: two writers that both read the pack
+        // before either renamed its new one would each write what they read plus their
+        // own entries, and the last rename would drop the other's (the server's index
+        // save, an opened document's entry and the shutdown's write race so; a test
+        // lost the index's entries about one start in five).
+        let _merging = MERGING.lock().unwrap_or_else(|e| e.into_inner());
         let bytes = FileBytes::of(&self.file);
         // The comparison across files on disk is kept: its key tells when it is stale.
         let (entries, across) = slots(&bytes, &self.fingerprint).unwrap_or_default();
