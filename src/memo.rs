@@ -278,11 +278,13 @@ impl<V: Clone> JoinedMemo<V> {
 
 /// The key of a block for a [`BlockMemo`]: its text, then each extra field, each
 /// preceded by its length so that no two different keys write the same bytes.
-pub struct BlockKey(Vec<u8>);
+pub struct BlockKey(smallvec::SmallVec<[u8; 128]>);
 
 impl BlockKey {
+    /// Keys up to 128 bytes (a block with up to six prose pieces, no text) stay on the
+    /// stack: the fact passes build one per block and version, and look it up at once.
     pub fn new(text: &str) -> BlockKey {
-        let mut v = Vec::with_capacity(text.len() + 16);
+        let mut v = smallvec::SmallVec::with_capacity(text.len() + 16);
         v.extend_from_slice(&(text.len() as u64).to_le_bytes());
         v.extend_from_slice(text.as_bytes());
         BlockKey(v)

@@ -13,6 +13,11 @@ pub use chunks::chunk_starts;
 
 use crate::finding::Span;
 
+/// The prose pieces of a block ([`MdModel::prose_pieces`]): most blocks have a few, so
+/// they are kept inline (every fact pass asks for every block's pieces on every
+/// version; a vector each was one allocation per block and pass).
+pub type Pieces = smallvec::SmallVec<[Span; 4]>;
+
 /// Chunks are not cut smaller than this many bytes.
 pub const MIN_CHUNK: usize = 4096;
 /// A chunk that reaches this many bytes without a place where every block has ended
@@ -204,8 +209,8 @@ impl MdModel {
     }
 
     /// The prose pieces of `span`: `span` minus the skip regions, in order.
-    pub fn prose_pieces(&self, span: Span) -> Vec<Span> {
-        let mut out = Vec::new();
+    pub fn prose_pieces(&self, span: Span) -> Pieces {
+        let mut out = Pieces::new();
         let mut pos = span.start;
         let mut i = self.skip.partition_point(|s| s.end <= span.start);
         while pos < span.end {
