@@ -142,6 +142,11 @@ pub(super) struct Places {
     text: Option<Arc<str>>,
     /// Its prose blocks, in order.
     blocks: Vec<Placed>,
+    /// Blocks whose surroundings were read afresh (the text after them, then their
+    /// key) rather than found where they stood, since this was made; and in the last
+    /// version (the tests' count of what a keystroke reads).
+    pub(super) read: usize,
+    pub(super) read_now: usize,
 }
 
 /// A prose block at its place: what its work read besides its bytes.
@@ -159,6 +164,52 @@ struct Placed {
 }
 
 impl Places {
+    /// The last version's block at the place of the block `c` of this version (`tag`
+    /// its kind, `pieces` its prose pieces), when the edit did not reach it: its
+    /// bytes and the text after it that its work read, and one character more (so
+    /// that [`following`] reads the same length here), lie where both versions are
+    /// the same, and its kind and pieces are the same. Then that block, placed here,
+    /// with its work moved out of the last version's (each block is asked for once).
+    /// `cursor`: where the last look-up ended (blocks are asked for in order).
+    fn kept_at(
+        &mut self,
+        u: &crate::memo::Unchanged,
+        cursor: &mut usize,
+        c: Span,
+        tag: u64,
+        pieces: &[Span],
+    ) -> Option<Placed> {
+        let at = u.old_start(c)?;
+        let rest = self.blocks.get(*cursor..)?;
+        *cursor += match rest.iter().take(8).position(|b| b.start >= at) {
+            Some(i) => i,
+            None => rest.partition_point(|b| b.start < at),
+        };
+        let b = self.blocks.get_mut(*cursor)?;
+        let reach = c.end.checked_add(b.after)?.checked_add(4)?;
+        let same = b.start == at
+            && b.end - b.start == c.end - c.start
+            && b.tag == tag
+            && b.names.is_some()
+            && u.old_start(Span::new(c.start, reach)).is_some()
+            && b.pieces.len() == pieces.len()
+            && b.pieces
+                .iter()
+                .zip(pieces)
+                .all(|(was, is)| *was == is.moved(c.start, 0));
+        if !same {
+            return None;
+        }
+        Some(Placed {
+            start: c.start,
+            end: c.end,
+            after: b.after,
+            tag,
+            pieces: std::mem::take(&mut b.pieces),
+            names: b.names.take(),
+        })
+    }
+
     /// The work of the last version's block that started at `at` and read what `now`
     /// reads (its bytes are the same: the caller knows), if there was one.
     fn find(&self, at: usize, now: &Placed) -> Option<Arc<BlockNames>> {
@@ -245,7 +296,7 @@ pub(super) fn blocks_of(
     a: &Analysis,
     lexicon: &Lexicon,
     memo: Option<&NamesMemo>,
-    places: Option<&mut Places>,
+    mut places: Option<&mut Places>,
 ) -> Vec<BlockAt> {
     let text: &str = &a.text;
     let unchanged = places
@@ -262,6 +313,11 @@ pub(super) fn blocks_of(
     // computed once: the later ones take the first one's result.
     let mut again: Vec<(usize, usize)> = Vec::new();
     let mut first_of: HashMap<Vec<u8>, usize> = HashMap::default();
+    // Where the last version's blocks are looked up from (blocks are asked in order).
+    let mut cursor = 0;
+    if let Some(p) = places.as_deref_mut() {
+        p.read_now = 0;
+    }
     for (bi, block) in a.md.blocks.iter().enumerate() {
         let tag = match block.kind {
             BlockKind::Paragraph => 0,
@@ -275,6 +331,19 @@ pub(super) fn blocks_of(
         };
         let pieces = a.md.prose_pieces(c);
         let slot = slots.len();
+        if let (Some(p), Some(u)) = (places.as_deref_mut(), unchanged) {
+            // A block the edit did not reach, where it stood: its bytes, and the
+            // text after it as far as the last version's reading of it went and a
+            // character more, are unchanged; then [`following`] reads the same
+            // length now, and the text after it is not read again.
+            if let Some(mut here) = p.kept_at(&u, &mut cursor, c, tag, &pieces) {
+                let names = here.names.take();
+                placed.push((slot, here));
+                slots.push((bi, c.start, names));
+                continue;
+            }
+            p.read_now += 1;
+        }
         let after = following(text, c.end);
         if let (Some(p), Some(u)) = (places.as_deref(), unchanged) {
             let rel: Box<[Span]> = pieces.iter().map(|s| s.moved(c.start, 0)).collect();
@@ -365,6 +434,7 @@ pub(super) fn blocks_of(
         // Every prose block of this version, in order, with its work: what the next
         // version finds by place.
         p.text = Some(a.text.clone());
+        p.read += p.read_now;
         p.blocks = placed
             .into_iter()
             .filter_map(|(slot, b)| {
@@ -848,6 +918,58 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A keystroke reads the surroundings of a few blocks only: the others are found
+    /// where they stood without the text after them being read again (the count
+    /// would be every block's if it were). Each version gives what the whole-document
+    /// passes give, also when an edit changes what lies after a block it did not
+    /// touch (a setext underline, a code fence, the text's end).
+    #[test]
+    fn a_keystroke_reads_a_few_blocks() {
+        let memo = NamesMemo::default();
+        let mut places = Places::default();
+        let mut text = String::new();
+        // Paragraphs of a transcription's length (a block's work reads the 100
+        // characters after it: the blocks before an edit within them are read again).
+        for i in 0..150 {
+            text.push_str(CASES.get(i % CASES.len()).copied().unwrap_or(""));
+            text.push_str(&format!(
+                "\nIt was day {i} in Sŏul, and the army waited by the river for the order \
+                 to move; the general wrote to Moscow that evening, and again at dawn.\n\n"
+            ));
+        }
+        let mut version = |t: &str| {
+            same_as_the_document(t, Some(&memo), Some(&mut places));
+            memo.sweep();
+            places.read_now
+        };
+        let all = version(&text);
+        assert!(all > 300, "the first version reads every block ({all})");
+        let mid = text.len() / 2;
+        let at = text[mid..].find("Seoul").map_or(mid, |i| mid + i + 2);
+        for edit in ["x", " ", "\n", "xyz"] {
+            let mut t = text.clone();
+            t.insert_str(at, edit);
+            let read = version(&t);
+            assert!(read <= 4, "{edit:?}: a keystroke read {read} blocks");
+        }
+        // Edits that change a block they did not touch, or what follows it.
+        let para = text[mid..].find("\n\n").map_or(mid, |i| mid + i + 1);
+        for edit in ["---\n", "===\n", "```\n", "    code\n", "| a |\n|---|\n"] {
+            let mut t = text.clone();
+            t.insert_str(para, edit);
+            version(&t);
+        }
+        let mut t = text.clone();
+        t.truncate(t.trim_end().len());
+        version(&t);
+        t.push_str(" [Pak Hon Yong]");
+        version(&t);
+        // The same text again: only the blocks whose reading ran to the text's end.
+        let read = version(&t);
+        assert!(read <= 2, "the same text read {read} blocks");
+        version("");
     }
 
     /// Kept blocks are found again wherever an edit moved them (by text), or where
