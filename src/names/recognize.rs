@@ -412,9 +412,7 @@ mod tests {
         let md = MdModel::parse(text);
         r.find(text, &md)
             .into_iter()
-            .map(|m| {
-                (m.surface(text).to_string(), g.entities[m.entity].id.clone())
-            })
+            .map(|m| (m.surface(text).to_string(), g.entities[m.entity].id.clone()))
             .collect()
     }
 

@@ -364,7 +364,12 @@ mod tests {
     #[test]
     fn groups_keep_every_relation() {
         let moved = |old: &[Span], new: &[Span]| {
-            groups(old.len(), old.iter().copied(), new.iter().copied(), &mut Vec::new())
+            groups(
+                old.len(),
+                old.iter().copied(),
+                new.iter().copied(),
+                &mut Vec::new(),
+            )
         };
         // Text deleted between two names, inserted after a third.
         let g = moved(
@@ -398,15 +403,23 @@ mod tests {
         let v1 = [sp(21, 26), sp(0, 5), sp(11, 16), sp(11, 13)];
         let v2 = [sp(23, 28), sp(0, 5), sp(11, 16), sp(11, 13)];
         let call = |old: &[Span], new: &[Span], order: &mut Vec<u32>| {
-            let with = groups(old.len(), old.iter().copied(), new.iter().copied(), order)
-                .map(|g| g.iter().map(|g| (g.start, g.end, g.delta)).collect::<Vec<_>>());
+            let with =
+                groups(old.len(), old.iter().copied(), new.iter().copied(), order).map(|g| {
+                    g.iter()
+                        .map(|g| (g.start, g.end, g.delta))
+                        .collect::<Vec<_>>()
+                });
             let fresh = groups(
                 old.len(),
                 old.iter().copied(),
                 new.iter().copied(),
                 &mut Vec::new(),
             )
-            .map(|g| g.iter().map(|g| (g.start, g.end, g.delta)).collect::<Vec<_>>());
+            .map(|g| {
+                g.iter()
+                    .map(|g| (g.start, g.end, g.delta))
+                    .collect::<Vec<_>>()
+            });
             assert_eq!(with, fresh);
             with
         };
@@ -414,7 +427,11 @@ mod tests {
         let before = sorts();
         assert!(call(&v0, &v1, &mut order).is_some());
         assert_eq!(order, [1, 3, 2, 0]);
-        assert_eq!(sorts() - before, 2, "made once (and once for the fresh call)");
+        assert_eq!(
+            sorts() - before,
+            2,
+            "made once (and once for the fresh call)"
+        );
         assert!(call(&v1, &v2, &mut order).is_some());
         assert_eq!(sorts() - before, 3, "the kept order read as it is");
         // A stale order (of other occurrences) is made again.

@@ -142,9 +142,8 @@ pub(super) struct Places {
     text: Option<Arc<str>>,
     /// Its prose blocks, in order.
     blocks: Vec<Placed>,
-    /// Blocks whose surroundings were read afresh (the text after them, then their
-    /// key) rather than found where they stood, since this was made; and in the last
-    /// version (the tests' count of what a keystroke reads).
+    /// Blocks whose surroundings were read afresh, since this was made and in the
+    /// last version (the tests' count of what a keystroke reads).
     pub(super) read: usize,
     pub(super) read_now: usize,
 }
@@ -164,13 +163,10 @@ struct Placed {
 }
 
 impl Places {
-    /// The last version's block at the place of the block `c` of this version (`tag`
-    /// its kind, `pieces` its prose pieces), when the edit did not reach it: its
-    /// bytes and the text after it that its work read, and one character more (so
-    /// that [`following`] reads the same length here), lie where both versions are
-    /// the same, and its kind and pieces are the same. Then that block, placed here,
-    /// with its work moved out of the last version's (each block is asked for once).
-    /// `cursor`: where the last look-up ended (blocks are asked for in order).
+    /// The last version's block at the place of block `c` (kind `tag`, prose `pieces`)
+    /// when the edit did not reach its bytes, nor what follows that its work read and
+    /// a character more ([`following`] then reads as much), moved out of the last
+    /// version's; `cursor`: where the last look-up ended (blocks come in order).
     fn kept_at(
         &mut self,
         u: &crate::memo::Unchanged,
@@ -332,10 +328,8 @@ pub(super) fn blocks_of(
         let pieces = a.md.prose_pieces(c);
         let slot = slots.len();
         if let (Some(p), Some(u)) = (places.as_deref_mut(), unchanged) {
-            // A block the edit did not reach, where it stood: its bytes, and the
-            // text after it as far as the last version's reading of it went and a
-            // character more, are unchanged; then [`following`] reads the same
-            // length now, and the text after it is not read again.
+            // A block the edit did not reach, where it stood: what follows it is
+            // not read again.
             if let Some(mut here) = p.kept_at(&u, &mut cursor, c, tag, &pieces) {
                 let names = here.names.take();
                 placed.push((slot, here));
@@ -930,8 +924,7 @@ mod tests {
         let memo = NamesMemo::default();
         let mut places = Places::default();
         let mut text = String::new();
-        // Paragraphs of a transcription's length (a block's work reads the 100
-        // characters after it: the blocks before an edit within them are read again).
+        // Paragraphs of a transcription's length (the 100 characters after a block).
         for i in 0..150 {
             text.push_str(CASES.get(i % CASES.len()).copied().unwrap_or(""));
             text.push_str(&format!(

@@ -63,7 +63,9 @@ pub(super) fn check_ocr(
             let repaired = repairs
                 .get(&entity)
                 .and_then(|r| r.get(raw))
-                .map_or(Cow::Borrowed(e.preferred.as_str()), |r| Cow::Borrowed(r.as_str()));
+                .map_or(Cow::Borrowed(e.preferred.as_str()), |r| {
+                    Cow::Borrowed(r.as_str())
+                });
             (span, Cow::Borrowed(raw), repaired)
         })
         .collect();
