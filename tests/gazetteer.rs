@@ -357,7 +357,7 @@ fn real_corpus_recognition() {
         let ms = r.find(&text, &md);
         let mut found: BTreeSet<(String, String)> = BTreeSet::new();
         for m in &ms {
-            let surface = squash(&m.surface);
+            let surface = squash(m.surface(&text));
             let id = g.entities[m.entity].id.clone();
             let listed = rows.iter().any(|g| g.surface == surface && g.id == id);
             if !listed {

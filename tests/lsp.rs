@@ -381,7 +381,7 @@ fn every_actor_and_date_of_the_fixture_answers() {
             json!({"textDocument": {"uri": uri}, "position": inside}),
         );
         let card = h["contents"]["value"].as_str().unwrap_or("");
-        assert!(!card.is_empty(), "no hover on {:?}", m.surface);
+        assert!(!card.is_empty(), "no hover on {:?}", m.surface(&text));
         let def = lsp.request(
             "textDocument/definition",
             json!({"textDocument": {"uri": uri}, "position": inside}),
@@ -389,7 +389,7 @@ fn every_actor_and_date_of_the_fixture_answers() {
         assert!(
             def["uri"].is_string(),
             "no definition for {:?}: {def}",
-            m.surface
+            m.surface(&text)
         );
         let refs = lsp.request(
             "textDocument/references",
@@ -401,7 +401,7 @@ fn every_actor_and_date_of_the_fixture_answers() {
             refs.as_array()
                 .is_some_and(|r| r.iter().any(|l| l["range"]["start"] == here)),
             "references of {:?} miss it: {refs}",
-            m.surface
+            m.surface(&text)
         );
     }
     for d in &a.dates {

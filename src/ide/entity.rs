@@ -317,7 +317,7 @@ mod tests {
                     let (line, col) = crate::config::line_col(&a.text, m.span.start);
                     format!(
                         "{line}:{col} {:?} -> {}",
-                        m.surface,
+                        m.surface(&a.text),
                         g.entities.get(m.entity).map_or("?", |e| e.id.as_str())
                     )
                 })
@@ -384,7 +384,7 @@ mod tests {
             let k = shared();
             let md = MdModel::parse(&text);
             for m in k.recognizer.find(&text, &md) {
-                proptest::prop_assert_eq!(text.get(m.span.start..m.span.end), Some(m.surface.as_str()));
+                proptest::prop_assert_eq!(text.get(m.span.start..m.span.end), Some(m.surface(&text)));
             }
             let _ = crate::gazetteer::from_front_matter(&text);
             let _ = crate::gazetteer::parse_toml(&text);
@@ -401,7 +401,7 @@ mod tests {
             let found = k.recognizer.find(&text, &md);
             let ok_before = pre.chars().last().is_none_or(|c| !c.is_alphanumeric());
             let ok_after = post.chars().next().is_none_or(|c| !c.is_alphanumeric());
-            let hit = found.iter().any(|m| m.surface == "Kim Il-sung");
+            let hit = found.iter().any(|m| m.surface(&text) == "Kim Il-sung");
             // Markdown can turn the context into something else (a heading marker, a
             // list); only claim a match when the name is plainly in a paragraph.
             if !ok_before || !ok_after {
@@ -424,7 +424,7 @@ mod tests {
             );
             assert!(entity_at(a, FIXTURE.find("bitterly").unwrap_or(0)).is_none());
             let all: Vec<&str> = mentions_of(a, m.entity)
-                .map(|x| x.surface.as_str())
+                .map(|x| x.surface(&a.text))
                 .collect();
             assert_eq!(all.len(), 4);
             assert_eq!(references(a, at).len(), 4);

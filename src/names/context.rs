@@ -500,14 +500,13 @@ pub(crate) fn find(sn: &Surnames, f: &Folded, found: &[Mention]) -> Vec<Mention>
         let Some(span) = f.span(first, last) else {
             continue;
         };
-        let Some(surface) = f.text.get(span.start..span.end) else {
+        if f.text.get(span.start..span.end).is_none() {
             continue;
-        };
+        }
         out.push(Mention {
             span,
             entity,
             name: None,
-            surface: surface.to_string(),
         });
         introduce(&mut introduced, entity);
         skip_to = last_i + 1;

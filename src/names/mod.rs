@@ -21,7 +21,7 @@ pub use knowledge::Knowledge;
 pub use recognize::{Recognizer, fold_name, is_unspaced_script};
 
 /// A name of a gazetteer entity found in the text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mention {
     pub span: Span,
     /// Index into `Gazetteer::entities` (of [`knowledge_of`] the analysis).
@@ -29,11 +29,15 @@ pub struct Mention {
     /// Which spelling matched: `None` for `Entity::preferred` (or a native-script
     /// name, see [`Mention::is_native`]), `Some(i)` for `Entity::names[i]`.
     pub name: Option<usize>,
-    /// The text as written.
-    pub surface: String,
 }
 
 impl Mention {
+    /// The text as written: `span` of the analysed text (a mention holds no copy of
+    /// it; an editor's version drops thousands of mentions, issue #14).
+    pub fn surface<'t>(&self, text: &'t str) -> &'t str {
+        self.span.slice(text)
+    }
+
     /// The convention of the spelling used, when the gazetteer records one.
     pub fn system(&self, g: &Gazetteer) -> Option<System> {
         g.get(self.entity)
@@ -41,14 +45,14 @@ impl Mention {
             .and_then(|n| n.system)
     }
 
-    /// True when the mention is written in a native script (Hangul, Hanzi, Cyrillic).
-    pub fn is_native(&self, g: &Gazetteer) -> bool {
+    /// True when the mention is written in a native script (Hangul, Hanzi, Cyrillic);
+    /// `text` is the analysed text.
+    pub fn is_native(&self, g: &Gazetteer, text: &str) -> bool {
+        let surface = self.surface(text);
         self.name.is_none()
             && g.get(self.entity).is_some_and(|e| {
-                fold_name(&self.surface) != fold_name(&e.preferred)
-                    && e.native
-                        .iter()
-                        .any(|n| fold_name(n) == fold_name(&self.surface))
+                fold_name(surface) != fold_name(&e.preferred)
+                    && e.native.iter().any(|n| fold_name(n) == fold_name(surface))
             })
     }
 }

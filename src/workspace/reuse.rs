@@ -48,6 +48,9 @@ struct Kept {
     /// The rules' findings of the judged document, before configuration and
     /// suppression.
     raw: Vec<Finding>,
+    /// Per document, its occurrences' order by place in `names` ([`groups`]; empty
+    /// until a document first moves).
+    orders: Vec<Vec<u32>>,
 }
 
 impl AcrossMemo {
@@ -175,18 +178,38 @@ struct Group {
 /// How the occurrences `old` of a document moved to `new` (the same occurrences, in
 /// the same order): groups in position order, each moved by one distance, apart from
 /// each other before and after. `None` when they did not move so.
+///
+/// `order`: the occurrences' indices sorted by their place in `old` (by start, then
+/// end), when known from the last call: occurrences moved into groups keep their
+/// order, so the order of the last version is the order of this one and no sort is
+/// needed per keystroke. It is checked as it is read (an order that does not sort
+/// `old` is made again), and left as the order of `new` for the next call.
 fn groups(
     count: usize,
     old: impl Iterator<Item = Span>,
     new: impl Iterator<Item = Span>,
+    order: &mut Vec<u32>,
 ) -> Option<Vec<Group>> {
     let mut pairs: Vec<(Span, Span)> = Vec::with_capacity(count);
     pairs.extend(old.zip(new));
-    pairs.sort_unstable_by_key(|(o, _)| (o.start, o.end));
+    let key = |p: &(Span, Span)| (p.0.start, p.0.end);
+    let sorted = order.len() == pairs.len()
+        && order
+            .iter()
+            .map(|&i| pairs.get(i as usize).map(key))
+            .try_fold((0, 0), |last, k| k.filter(|&k| k >= last))
+            .is_some();
+    if !sorted {
+        #[cfg(test)]
+        SORTS.with(|n| n.set(n.get() + 1));
+        *order = (0..pairs.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| pairs.get(i as usize).map(key));
+    }
     let mut out: Vec<Group> = Vec::new();
     // The current group's end in the new version.
     let mut new_end = 0usize;
-    for (o, n) in pairs {
+    for &i in order.iter() {
+        let &(o, n) = pairs.get(i as usize)?;
         if o.end.checked_sub(o.start)? != n.end.checked_sub(n.start)? {
             return None;
         }
@@ -218,6 +241,12 @@ fn groups(
     Some(out)
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Orders made by [`groups`] on this thread (the tests' count).
+    static SORTS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Where `s` of the last version is now, if it lies inside one group.
 fn move_span(groups: &[Group], s: Span) -> Option<Span> {
     let i = groups.partition_point(|g| g.end < s.start);
@@ -244,6 +273,7 @@ impl Kept {
                 .collect(),
             head: head(doc.text).to_string(),
             raw,
+            orders: vec![Vec::new(); docs.len()],
         })
     }
 
@@ -270,7 +300,9 @@ impl Kept {
                 if docs.iter().filter(|x| x.path == d.path).count() > 1 {
                     return None;
                 }
-                moves.push((i, groups(count(n), occurrences(n), occurrences(d.names))?));
+                let order = self.orders.get_mut(i)?;
+                let g = groups(count(n), occurrences(n), occurrences(d.names), order)?;
+                moves.push((i, g));
             }
         }
         if !occurrences(doc.names)
@@ -332,7 +364,12 @@ mod tests {
     #[test]
     fn groups_keep_every_relation() {
         let moved = |old: &[Span], new: &[Span]| {
-            groups(old.len(), old.iter().copied(), new.iter().copied())
+            groups(
+                old.len(),
+                old.iter().copied(),
+                new.iter().copied(),
+                &mut Vec::new(),
+            )
         };
         // Text deleted between two names, inserted after a third.
         let g = moved(
@@ -355,6 +392,54 @@ mod tests {
         // Overlapping names moved together stay one group.
         let g = moved(&[sp(4, 9), sp(6, 12)], &[sp(5, 10), sp(7, 13)]).expect("groups");
         assert_eq!(g.len(), 1);
+    }
+
+    /// The order of the occurrences is made once and kept while they move in groups:
+    /// a keystroke sorts nothing; an order that no longer sorts them is made again.
+    #[test]
+    fn the_order_is_kept_from_call_to_call() {
+        let sorts = || SORTS.with(|n| n.get());
+        let v0 = [sp(20, 25), sp(0, 5), sp(10, 15), sp(10, 12)];
+        let v1 = [sp(21, 26), sp(0, 5), sp(11, 16), sp(11, 13)];
+        let v2 = [sp(23, 28), sp(0, 5), sp(11, 16), sp(11, 13)];
+        let call = |old: &[Span], new: &[Span], order: &mut Vec<u32>| {
+            let with =
+                groups(old.len(), old.iter().copied(), new.iter().copied(), order).map(|g| {
+                    g.iter()
+                        .map(|g| (g.start, g.end, g.delta))
+                        .collect::<Vec<_>>()
+                });
+            let fresh = groups(
+                old.len(),
+                old.iter().copied(),
+                new.iter().copied(),
+                &mut Vec::new(),
+            )
+            .map(|g| {
+                g.iter()
+                    .map(|g| (g.start, g.end, g.delta))
+                    .collect::<Vec<_>>()
+            });
+            assert_eq!(with, fresh);
+            with
+        };
+        let mut order = Vec::new();
+        let before = sorts();
+        assert!(call(&v0, &v1, &mut order).is_some());
+        assert_eq!(order, [1, 3, 2, 0]);
+        assert_eq!(
+            sorts() - before,
+            2,
+            "made once (and once for the fresh call)"
+        );
+        assert!(call(&v1, &v2, &mut order).is_some());
+        assert_eq!(sorts() - before, 3, "the kept order read as it is");
+        // A stale order (of other occurrences) is made again.
+        let mut stale = vec![0, 1, 2, 3];
+        assert!(call(&v0, &v1, &mut stale).is_some());
+        assert_eq!(stale, [1, 3, 2, 0]);
+        // Reordered: no groups, whatever the order.
+        assert!(call(&v1, &[v1[2], v1[1], v1[0], v1[3]], &mut order).is_none());
     }
 
     #[test]

@@ -43,6 +43,11 @@ impl Apparatus {
         Apparatus::merged(out)
     }
 
+    /// [`Apparatus::contains`] of each of `spans` (see [`overlaps_each`]).
+    pub(crate) fn contains_each(&self, spans: impl IntoIterator<Item = Span>) -> Vec<bool> {
+        overlaps_each(&self.spans, spans)
+    }
+
     /// The apparatus made of `out`'s spans (in any order).
     pub(crate) fn merged(mut out: Vec<Span>) -> Apparatus {
         out.sort();
@@ -55,6 +60,28 @@ impl Apparatus {
         }
         Apparatus { spans: merged }
     }
+}
+
+/// Whether each of `spans` overlaps one of `regions` (sorted, disjoint), as a binary
+/// search of `regions` for each would say; the spans given mostly in order of their
+/// starts (a document's mentions): each answer steps on from the last one's region,
+/// and a span that starts before the last one is searched for.
+pub(super) fn overlaps_each(regions: &[Span], spans: impl IntoIterator<Item = Span>) -> Vec<bool> {
+    let (mut i, mut last) = (0, 0);
+    spans
+        .into_iter()
+        .map(|s| {
+            if s.start < last {
+                i = regions.partition_point(|r| r.end <= s.start);
+            } else {
+                while regions.get(i).is_some_and(|r| r.end <= s.start) {
+                    i += 1;
+                }
+            }
+            last = s.start;
+            regions.get(i).is_some_and(|r| r.overlaps(s))
+        })
+        .collect()
 }
 
 /// The span of a run of words.

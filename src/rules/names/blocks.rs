@@ -142,6 +142,10 @@ pub(super) struct Places {
     text: Option<Arc<str>>,
     /// Its prose blocks, in order.
     blocks: Vec<Placed>,
+    /// Blocks whose surroundings were read afresh, since this was made and in the
+    /// last version (the tests' count of what a keystroke reads).
+    pub(super) read: usize,
+    pub(super) read_now: usize,
 }
 
 /// A prose block at its place: what its work read besides its bytes.
@@ -159,6 +163,49 @@ struct Placed {
 }
 
 impl Places {
+    /// The last version's block at the place of block `c` (kind `tag`, prose `pieces`)
+    /// when the edit did not reach its bytes, nor what follows that its work read and
+    /// a character more ([`following`] then reads as much), moved out of the last
+    /// version's; `cursor`: where the last look-up ended (blocks come in order).
+    fn kept_at(
+        &mut self,
+        u: &crate::memo::Unchanged,
+        cursor: &mut usize,
+        c: Span,
+        tag: u64,
+        pieces: &[Span],
+    ) -> Option<Placed> {
+        let at = u.old_start(c)?;
+        let rest = self.blocks.get(*cursor..)?;
+        *cursor += match rest.iter().take(8).position(|b| b.start >= at) {
+            Some(i) => i,
+            None => rest.partition_point(|b| b.start < at),
+        };
+        let b = self.blocks.get_mut(*cursor)?;
+        let reach = c.end.checked_add(b.after)?.checked_add(4)?;
+        let same = b.start == at
+            && b.end - b.start == c.end - c.start
+            && b.tag == tag
+            && b.names.is_some()
+            && u.old_start(Span::new(c.start, reach)).is_some()
+            && b.pieces.len() == pieces.len()
+            && b.pieces
+                .iter()
+                .zip(pieces)
+                .all(|(was, is)| *was == is.moved(c.start, 0));
+        if !same {
+            return None;
+        }
+        Some(Placed {
+            start: c.start,
+            end: c.end,
+            after: b.after,
+            tag,
+            pieces: std::mem::take(&mut b.pieces),
+            names: b.names.take(),
+        })
+    }
+
     /// The work of the last version's block that started at `at` and read what `now`
     /// reads (its bytes are the same: the caller knows), if there was one.
     fn find(&self, at: usize, now: &Placed) -> Option<Arc<BlockNames>> {
@@ -245,7 +292,7 @@ pub(super) fn blocks_of(
     a: &Analysis,
     lexicon: &Lexicon,
     memo: Option<&NamesMemo>,
-    places: Option<&mut Places>,
+    mut places: Option<&mut Places>,
 ) -> Vec<BlockAt> {
     let text: &str = &a.text;
     let unchanged = places
@@ -262,6 +309,11 @@ pub(super) fn blocks_of(
     // computed once: the later ones take the first one's result.
     let mut again: Vec<(usize, usize)> = Vec::new();
     let mut first_of: HashMap<Vec<u8>, usize> = HashMap::default();
+    // Where the last version's blocks are looked up from (blocks are asked in order).
+    let mut cursor = 0;
+    if let Some(p) = places.as_deref_mut() {
+        p.read_now = 0;
+    }
     for (bi, block) in a.md.blocks.iter().enumerate() {
         let tag = match block.kind {
             BlockKind::Paragraph => 0,
@@ -275,6 +327,17 @@ pub(super) fn blocks_of(
         };
         let pieces = a.md.prose_pieces(c);
         let slot = slots.len();
+        if let (Some(p), Some(u)) = (places.as_deref_mut(), unchanged) {
+            // A block the edit did not reach, where it stood: what follows it is
+            // not read again.
+            if let Some(mut here) = p.kept_at(&u, &mut cursor, c, tag, &pieces) {
+                let names = here.names.take();
+                placed.push((slot, here));
+                slots.push((bi, c.start, names));
+                continue;
+            }
+            p.read_now += 1;
+        }
         let after = following(text, c.end);
         if let (Some(p), Some(u)) = (places.as_deref(), unchanged) {
             let rel: Box<[Span]> = pieces.iter().map(|s| s.moved(c.start, 0)).collect();
@@ -365,6 +428,7 @@ pub(super) fn blocks_of(
         // Every prose block of this version, in order, with its work: what the next
         // version finds by place.
         p.text = Some(a.text.clone());
+        p.read += p.read_now;
         p.blocks = placed
             .into_iter()
             .filter_map(|(slot, b)| {
@@ -848,6 +912,57 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A keystroke reads the surroundings of a few blocks only: the others are found
+    /// where they stood without the text after them being read again (the count
+    /// would be every block's if it were). Each version gives what the whole-document
+    /// passes give, also when an edit changes what lies after a block it did not
+    /// touch (a setext underline, a code fence, the text's end).
+    #[test]
+    fn a_keystroke_reads_a_few_blocks() {
+        let memo = NamesMemo::default();
+        let mut places = Places::default();
+        let mut text = String::new();
+        // Paragraphs of a transcription's length (the 100 characters after a block).
+        for i in 0..150 {
+            text.push_str(CASES.get(i % CASES.len()).copied().unwrap_or(""));
+            text.push_str(&format!(
+                "\nIt was day {i} in Sŏul, and the army waited by the river for the order \
+                 to move; the general wrote to Moscow that evening, and again at dawn.\n\n"
+            ));
+        }
+        let mut version = |t: &str| {
+            same_as_the_document(t, Some(&memo), Some(&mut places));
+            memo.sweep();
+            places.read_now
+        };
+        let all = version(&text);
+        assert!(all > 300, "the first version reads every block ({all})");
+        let mid = text.len() / 2;
+        let at = text[mid..].find("Seoul").map_or(mid, |i| mid + i + 2);
+        for edit in ["x", " ", "\n", "xyz"] {
+            let mut t = text.clone();
+            t.insert_str(at, edit);
+            let read = version(&t);
+            assert!(read <= 4, "{edit:?}: a keystroke read {read} blocks");
+        }
+        // Edits that change a block they did not touch, or what follows it.
+        let para = text[mid..].find("\n\n").map_or(mid, |i| mid + i + 1);
+        for edit in ["---\n", "===\n", "```\n", "    code\n", "| a |\n|---|\n"] {
+            let mut t = text.clone();
+            t.insert_str(para, edit);
+            version(&t);
+        }
+        let mut t = text.clone();
+        t.truncate(t.trim_end().len());
+        version(&t);
+        t.push_str(" [Pak Hon Yong]");
+        version(&t);
+        // The same text again: only the blocks whose reading ran to the text's end.
+        let read = version(&t);
+        assert!(read <= 2, "the same text read {read} blocks");
+        version("");
     }
 
     /// Kept blocks are found again wherever an edit moved them (by text), or where

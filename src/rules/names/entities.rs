@@ -68,6 +68,9 @@ pub(super) struct Mentions<'t> {
     forms: Vec<(&'t str, Option<usize>)>,
     /// (entity, mention index, form), by entity then in document order.
     by_entity: Vec<(usize, usize, u32)>,
+    /// Whether each mention (by index) lies in the apparatus, when set
+    /// ([`Mentions::in_apparatus`]).
+    in_apparatus: Vec<bool>,
 }
 
 /// `mentions` (entity, index in document order, form), in document order, sorted by
@@ -125,6 +128,26 @@ impl<'t> Mentions<'t> {
         Mentions {
             forms,
             by_entity: by_entity(in_order),
+            in_apparatus: Vec::new(),
+        }
+    }
+
+    /// Learn which mentions lie in `apparatus` (one walk over them in document order,
+    /// not a search per mention and pass).
+    pub(super) fn in_apparatus(&mut self, a: &Analysis, apparatus: &apparatus::Apparatus) {
+        self.in_apparatus = apparatus.contains_each(a.mentions.iter().map(|m| m.span));
+    }
+
+    /// Whether mention `mi`, at `span`, lies in `apparatus` (the one learnt, if any).
+    pub(super) fn apparatus_has(
+        &self,
+        mi: usize,
+        span: Span,
+        apparatus: &apparatus::Apparatus,
+    ) -> bool {
+        match self.in_apparatus.get(mi) {
+            Some(&b) => b,
+            None => apparatus.contains(span),
         }
     }
 
@@ -149,7 +172,7 @@ pub(super) fn entity_spellings(
     eidx: usize,
     ms: EntityMentions,
     mentions: &Mentions,
-    mut skip: impl FnMut(Span) -> bool,
+    mut skip: impl FnMut(usize, Span) -> bool,
 ) -> Vec<Spelling> {
     let mut sp: Vec<Spelling> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::default();
@@ -160,7 +183,7 @@ pub(super) fn entity_spellings(
         let Some(m) = a.mentions.get(mi) else {
             continue;
         };
-        if skip(m.span) {
+        if skip(mi, m.span) {
             continue;
         }
         let Some(&(raw, name)) = mentions.forms.get(form as usize) else {
@@ -323,7 +346,12 @@ pub(super) fn build_index(
         let i = v.partition_point(|r| r.end <= span.start);
         v.get(i).is_some_and(|r| r.overlaps(span))
     };
-    let skip = |s: Span| hit(OCR, s) || apparatus.contains(s);
+    // Whether each mention lies in OCR damage: one walk over them in order.
+    let in_ocr = apparatus::overlaps_each(&ocr_at, a.mentions.iter().map(|m| m.span));
+    let skip = |mi: usize, s: Span| {
+        in_ocr.get(mi).copied().unwrap_or_else(|| hit(OCR, s))
+            || mentions.apparatus_has(mi, s, apparatus)
+    };
     // The entity's spellings as the index records them (`mixed` is set below).
     let spelled = |e: &Entity, eidx: usize, ms: EntityMentions| -> Option<EntityNames> {
         let sp = entity_spellings(a, e, eidx, ms, mentions, skip);
@@ -355,14 +383,18 @@ pub(super) fn build_index(
             None => spelled(e, eidx, ms),
             Some(k) => {
                 let now = kept::spans_of(a, ms);
-                let skips: Vec<bool> = now.iter().map(|&s| skip(s)).collect();
+                let skips: Vec<bool> = ms
+                    .iter()
+                    .filter_map(|&(_, mi, _)| a.mentions.get(mi).map(|m| skip(mi, m.span)))
+                    .collect();
                 // The index's spellings read no votes.
                 let read = |r: &kept::Read| r.is(ms, mentions, &skips, [None; 3]);
                 match k.reuse(eidx, read).filter(|_| now.len() == ms.len()) {
                     Some(j) => j.value().clone().map(|mut n| {
                         for sp in &mut n.spellings {
+                            let mut mover = j.mover(&now);
                             for o in &mut sp.occs {
-                                *o = j.moved(*o, &now);
+                                *o = mover.moved(*o);
                             }
                         }
                         n
@@ -553,7 +585,7 @@ pub(super) fn check_entities(
                 ctx,
                 (e, eidx, ms),
                 mentions,
-                |s| claimed.is_claimed(s) || apparatus.contains(s),
+                |mi, s| claimed.is_claimed(s) || mentions.apparatus_has(mi, s, apparatus),
                 votes,
                 out,
                 &mut claims,
@@ -567,9 +599,12 @@ pub(super) fn check_entities(
             continue;
         };
         let now = kept::spans_of(a, ms);
-        let skips: Vec<bool> = now
+        let skips: Vec<bool> = ms
             .iter()
-            .map(|&s| claimed.is_claimed(s) || apparatus.contains(s))
+            .filter_map(|&(_, mi, _)| {
+                let s = a.mentions.get(mi)?.span;
+                Some(claimed.is_claimed(s) || mentions.apparatus_has(mi, s, apparatus))
+            })
             .collect();
         if now.len() == ms.len()
             && let Some(j) = k.reuse(eidx, |r| r.is(ms, mentions, &skips, usual))
@@ -614,7 +649,7 @@ fn judge_entity(
     ctx: &Context,
     (e, eidx, ms): (&Entity, usize, EntityMentions),
     mentions: &Mentions,
-    skip: impl FnMut(Span) -> bool,
+    skip: impl FnMut(usize, Span) -> bool,
     votes: &Votes,
     out: &mut Vec<Finding>,
     claims: &mut Vec<Span>,

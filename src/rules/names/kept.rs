@@ -130,6 +130,17 @@ impl<T> Entry<T> {
         }
     }
 
+    /// [`Entry::moved`] for spans asked mostly in order of their starts (a spelling's
+    /// places): each look-up steps on from the last one's mention.
+    pub(super) fn mover<'e>(&'e self, now: &'e [Span]) -> Mover<'e> {
+        Mover {
+            occs: &self.occs,
+            now,
+            k: 0,
+            last: 0,
+        }
+    }
+
     /// Whether every span of `spans` lies within a kept mention.
     pub(super) fn within(occs: &[Span], spans: impl IntoIterator<Item = Span>) -> bool {
         spans.into_iter().all(|s| {
@@ -138,6 +149,41 @@ impl<T> Entry<T> {
                 .and_then(|k| occs.get(k))
                 .is_some_and(|o| s.end <= o.end)
         })
+    }
+}
+
+/// Spans within an entry's kept mentions moved to where those are now
+/// ([`Entry::mover`]).
+pub(super) struct Mover<'e> {
+    occs: &'e [Span],
+    now: &'e [Span],
+    /// The first kept mention starting after the last span asked for, which started
+    /// at `last`.
+    k: usize,
+    last: usize,
+}
+
+impl Mover<'_> {
+    /// [`Entry::moved`] of `span`.
+    pub(super) fn moved(&mut self, span: Span) -> Span {
+        if span.start < self.last {
+            self.k = self.occs.partition_point(|o| o.start <= span.start);
+        } else {
+            let rest = self.occs.get(self.k..).unwrap_or(&[]);
+            self.k += match rest.iter().take(8).position(|o| o.start > span.start) {
+                Some(i) => i,
+                None => rest.partition_point(|o| o.start <= span.start),
+            };
+        }
+        self.last = span.start;
+        match self
+            .k
+            .checked_sub(1)
+            .and_then(|k| Some((self.occs.get(k)?, self.now.get(k)?)))
+        {
+            Some((was, is)) if span.start >= was.start => span.moved(was.start, is.start),
+            _ => span,
+        }
     }
 }
 
@@ -183,21 +229,31 @@ impl Read {
         skips: &[bool],
         usual: [Option<System>; 3],
     ) -> bool {
-        self.usual == usual
-            && self.seq.len() == ms.len()
-            && skips.len() == ms.len()
-            && self
-                .seq
-                .iter()
-                .zip(ms)
-                .zip(skips)
-                .all(|((&(l, was), &(_, _, form)), &skip)| {
-                    was == skip
-                        && match (self.forms.get(l as usize), mentions.form(form)) {
-                            (Some((t, n)), Some((raw, name))) => **t == *raw && *n == name,
-                            _ => false,
+        if self.usual != usual || self.seq.len() != ms.len() || skips.len() != ms.len() {
+            return false;
+        }
+        // Each kept form's text compared once, with the form its first mention has
+        // now; a later mention of it must have that form (a form is one text and
+        // matched name, so the same text is the same form).
+        let mut now: Vec<Option<u32>> = vec![None; self.forms.len()];
+        self.seq
+            .iter()
+            .zip(ms)
+            .zip(skips)
+            .all(|((&(l, was), &(_, _, form)), &skip)| {
+                was == skip
+                    && match now.get_mut(l as usize) {
+                        Some(Some(f)) => *f == form,
+                        Some(slot) => {
+                            *slot = Some(form);
+                            match (self.forms.get(l as usize), mentions.form(form)) {
+                                (Some((t, n)), Some((raw, name))) => **t == *raw && *n == name,
+                                _ => false,
+                            }
                         }
-                })
+                        None => false,
+                    }
+            })
     }
 }
 
@@ -297,4 +353,51 @@ pub(super) fn spans_of(a: &Analysis, ms: EntityMentions) -> Vec<Span> {
     ms.iter()
         .filter_map(|&(_, mi, _)| a.mentions.get(mi).map(|m| m.span))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The mover moves every span as [`Entry::moved`] does, in order or not.
+    #[test]
+    fn the_mover_moves_as_a_search_does() {
+        use proptest::prelude::RngExt;
+        use proptest::test_runner::{RngAlgorithm, TestRng};
+        let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+        for _ in 0..50 {
+            let mut occs: Vec<Span> = Vec::new();
+            let mut now: Vec<Span> = Vec::new();
+            let (mut at, mut shift) = (0usize, 0usize);
+            for _ in 0..rng.random_range(0..40) {
+                at += rng.random_range(0..12);
+                let len = rng.random_range(0..6);
+                shift += rng.random_range(0..3);
+                occs.push(Span::new(at, at + len));
+                now.push(Span::new(at + shift, at + shift + len));
+            }
+            let entry = Entry {
+                read: Read {
+                    forms: Vec::new(),
+                    seq: Vec::new(),
+                    usual: [None; 3],
+                },
+                occs,
+                value: (),
+            };
+            let mut spans: Vec<Span> = (0..30)
+                .map(|_| {
+                    let s = rng.random_range(0..at + 10);
+                    Span::new(s, s + rng.random_range(0..4))
+                })
+                .collect();
+            if rng.random_range(0..2) == 0 {
+                spans.sort();
+            }
+            let mut mover = entry.mover(&now);
+            for s in spans {
+                assert_eq!(mover.moved(s), entry.moved(s, &now), "{s:?}");
+            }
+        }
+    }
 }

@@ -214,7 +214,8 @@ pub fn check_and_index(
         Some(k) => k.join.votes(&blocks),
         _ => blocks::votes_of_blocks(&blocks),
     };
-    let mentions = entities::Mentions::of(a);
+    let mut mentions = entities::Mentions::of(a);
+    mentions.in_apparatus(a, &apparatus);
     check_entities(
         a,
         ctx,

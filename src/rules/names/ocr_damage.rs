@@ -2,6 +2,7 @@
 //! registry entry and documentation are in this family's `mod.rs` with its sibling's.
 
 use super::*;
+use std::borrow::Cow;
 
 /// `kept`: what the last version kept (the editor's versions): the join, brought to
 /// this version's blocks, holds the blocks' damage ([`join::Join::damage`]); the
@@ -18,35 +19,30 @@ pub(super) fn check_ocr(
     // OCR spellings) the project's gazetteer lacks.
     let k = a.knowledge(ctx);
     let (g, lexicon) = (&k.gazetteer, &k.lexicon);
-    let mut found: Vec<(Span, String, String)> = Vec::new();
     // A damaged spelling recurs: repaired once (a search over confusions).
     let mut fresh: HashMap<usize, HashMap<Box<str>, String>> = HashMap::default();
     let repairs = match kept.as_deref_mut() {
         Some(k) => &mut k.repairs,
         None => &mut fresh,
     };
-    for m in &a.mentions {
-        let Some(e) = g.entities.get(m.entity) else {
-            continue;
-        };
-        if name_system(e, m.name) != Some(System::Ocr) {
-            continue;
+    // The gazetteer's OCR spellings, each with its entity.
+    let ocr_mentions: Vec<(Span, usize, &Entity)> = a
+        .mentions
+        .iter()
+        .filter_map(|m| {
+            let e = g.entities.get(m.entity)?;
+            (name_system(e, m.name) == Some(System::Ocr)).then_some((m.span, m.entity, e))
+        })
+        .collect();
+    for &(span, entity, e) in &ocr_mentions {
+        let raw = span.slice(&a.text);
+        let of_entity = repairs.entry(entity).or_default();
+        if !of_entity.contains_key(raw) {
+            let r = ocr::repair(raw, |s| lexicon.is_name(s)).unwrap_or_else(|| e.preferred.clone());
+            of_entity.insert(raw.into(), r);
         }
-        let raw = m.span.slice(&a.text);
-        let surface = raw.to_string();
-        let of_entity = repairs.entry(m.entity).or_default();
-        let repaired = match of_entity.get(raw) {
-            Some(r) => r.clone(),
-            None => {
-                let r =
-                    ocr::repair(raw, |s| lexicon.is_name(s)).unwrap_or_else(|| e.preferred.clone());
-                of_entity.insert(raw.into(), r.clone());
-                r
-            }
-        };
-        found.push((m.span, surface, repaired));
     }
-    let damage = match kept {
+    let damage = match kept.as_deref_mut() {
         Some(k) => {
             let (d, scanned) = k.join.damage(&a.text, blocks, lexicon);
             k.ocr_scanned += scanned;
@@ -55,6 +51,24 @@ pub(super) fn check_ocr(
         }
         None => blocks::damage_of_blocks(&a.text, blocks, lexicon),
     };
+    let repairs = match kept.as_deref() {
+        Some(k) => &k.repairs,
+        None => &fresh,
+    };
+    // Each OCR spelling's text and repair read in place (no copy per mention).
+    let mut found: Vec<(Span, Cow<str>, Cow<str>)> = ocr_mentions
+        .iter()
+        .map(|&(span, entity, e)| {
+            let raw = span.slice(&a.text);
+            let repaired = repairs
+                .get(&entity)
+                .and_then(|r| r.get(raw))
+                .map_or(Cow::Borrowed(e.preferred.as_str()), |r| {
+                    Cow::Borrowed(r.as_str())
+                });
+            (span, Cow::Borrowed(raw), repaired)
+        })
+        .collect();
     // The mentions' spans by start, with the furthest end so far: whether one
     // overlaps a damaged span is two binary searches.
     let mut by_start: Vec<Span> = found.iter().map(|f| f.0).collect();
@@ -74,33 +88,36 @@ pub(super) fn check_ocr(
     };
     for d in damage {
         if !overlapped(d.span) {
-            found.push((d.span, d.surface, d.repair));
+            found.push((d.span, Cow::Owned(d.surface), Cow::Owned(d.repair)));
         }
     }
     found.sort_by_key(|f| f.0);
     claimed.claim_in_order(found.iter().map(|f| f.0));
     // A damaged spelling recurs: its message and fix title written once.
-    let mut said: HashMap<(String, String), [String; 3]> = HashMap::default();
-    for (span, surface, repaired) in found {
+    let mut said: HashMap<(&str, &str), [String; 3]> = HashMap::default();
+    for (span, surface, repaired) in &found {
         if surface == repaired {
             continue;
         }
         let [message, title, new_text] = said
-            .entry((surface, repaired))
+            .entry((surface.as_ref(), repaired.as_ref()))
             .or_insert_with_key(|(surface, repaired)| {
                 [
                     format!(
                         "“{surface}” looks like OCR damage of the name “{repaired}”: correct the transcription (or keep it and silence this rule if the print has it so)."
                     ),
                     format!("Replace with “{repaired}”"),
-                    repaired.clone(),
+                    repaired.to_string(),
                 ]
             })
             .clone();
         out.push(
-            Finding::new(OCR, Severity::Warning, span, message).with_fix(Fix {
+            Finding::new(OCR, Severity::Warning, *span, message).with_fix(Fix {
                 title,
-                edits: vec![Edit { span, new_text }],
+                edits: vec![Edit {
+                    span: *span,
+                    new_text,
+                }],
                 safe: false,
             }),
         );

@@ -139,7 +139,6 @@ pub(super) fn mentions(text: &str, a: &Analysis, g: &Gazetteer) -> Vec<Mention> 
                         span,
                         entity: ei,
                         name: ni,
-                        surface: form.to_string(),
                     });
                 }
             }
