@@ -86,48 +86,31 @@ fn analyze_with(
         None => Arc::new(crate::markdown::chunks::parse(&text)),
     };
     let lines = LineIndex::new(&text);
-    let notes = notes::analyze(&text, &md);
-    let layers = crate::layers::layers(&text, &md, &notes, configured);
-    // The fact passes are independent but for claims, which read the dates: the names
-    // (and citations) beside the dates and claims, on two threads when there are two.
-    let ((citations, (local, mentions)), (dates_found, (claims_found, seen_quotes))) = if too_big {
+    // The fact passes on two threads when there are two (a large document's first
+    // analysis; the editor's later versions read little but the blocks an edit
+    // touched). Only the claims wait for others (the notes, the layers, the dates);
+    // the names rules read no claims. So: the dates beside the notes, layers,
+    // citations and names' mentions; then the claims beside the names rules. (On the
+    // 1 MB transcription each pair is about even but for the claims.)
+    let (dates_found, (notes, layers, citations, (local, mentions))) = if too_big {
+        let notes = notes::analyze(&text, &md);
+        let layers = crate::layers::layers(&text, &md, &notes, configured);
         (
-            (Default::default(), (None, Vec::new())),
-            (Vec::new(), (Vec::new(), None)),
+            Vec::new(),
+            (notes, layers, Default::default(), (None, Vec::new())),
         )
     } else {
         rayon::join(
-            || {
-                (
-                    crate::citations::for_document(&text, &md, ctx.config, place),
-                    names_in(&text, &md, ctx, reuse),
-                )
+            || match reuse {
+                Some(r) => dates::find_reusing(&text, &md, &r.dates),
+                None => dates::find(&text, &md),
             },
             || {
-                let dates_found = match reuse {
-                    Some(r) => dates::find_reusing(&text, &md, &r.dates),
-                    None => dates::find(&text, &md),
-                };
-                let date_spans: Vec<crate::finding::Span> =
-                    dates_found.iter().map(|d| d.span).collect();
-                // A first reading (no memo) keeps the quotations it read, for the
-                // protected regions below.
-                let input = claims::ClaimInputs {
-                    text: &text,
-                    md: &md,
-                    notes: &notes,
-                    dates: &date_spans,
-                    cfg: &ctx.config.claims,
-                    layers: &layers,
-                };
-                let (claims_found, seen) = match reuse {
-                    Some(r) => (claims::find_layered(&input, Some(&r.claims)), None),
-                    None => {
-                        let (c, seen) = claims::find_quoting(&input);
-                        (c, Some(seen))
-                    }
-                };
-                (dates_found, (claims_found, seen))
+                let notes = notes::analyze(&text, &md);
+                let layers = crate::layers::layers(&text, &md, &notes, configured);
+                let citations = crate::citations::for_document(&text, &md, ctx.config, place);
+                let names = names_in(&text, &md, ctx, reuse);
+                (notes, layers, citations, names)
             },
         )
     };
@@ -138,7 +121,8 @@ fn analyze_with(
         notes,
         mentions,
         dates: dates_found,
-        claims: claims_found,
+        // Beside the names rules, below.
+        claims: Vec::new(),
         layers,
         findings: Vec::new(),
         local,
@@ -146,14 +130,70 @@ fn analyze_with(
         citations,
     };
     let mut findings = Vec::new();
+    // A first reading (no memo) keeps the quotations it read, for the protected
+    // regions below.
+    let mut seen_quotes = None;
     if too_big {
         // Past the limit only the note layer is checked (its cost is linear and small).
         crate::rules::notes::check(&a, ctx, &mut findings);
     } else {
-        if let Some(index) = crate::rules::run(&a, ctx, &mut findings, reuse) {
+        let date_spans: Vec<crate::finding::Span> = a.dates.iter().map(|d| d.span).collect();
+        let ((claims_found, seen), (names_found, index)) = rayon::join(
+            || {
+                let input = claims::ClaimInputs {
+                    text: &a.text,
+                    md: &a.md,
+                    notes: &a.notes,
+                    dates: &date_spans,
+                    cfg: &ctx.config.claims,
+                    layers: &a.layers,
+                };
+                match reuse {
+                    Some(r) => (claims::find_layered(&input, Some(&r.claims)), None),
+                    None => {
+                        let (c, seen) = claims::find_quoting(&input);
+                        (c, Some(seen))
+                    }
+                }
+            },
+            || {
+                // `a` has no claims yet: the names rules read none.
+                let mut out = Vec::new();
+                let index = crate::rules::run_names(&a, ctx, &mut out, reuse);
+                (out, index)
+            },
+        );
+        a.claims = claims_found;
+        seen_quotes = seen;
+        // In `rules::run`'s order: notes, names, the others.
+        crate::rules::run_notes(&a, ctx, &mut findings);
+        findings.extend(names_found);
+        crate::rules::run_others(&a, ctx, &mut findings);
+        if let Some(index) = index {
             a.names = index;
         }
     }
+    a.findings = finish(
+        &a,
+        findings,
+        ctx,
+        reuse.map(|r| &r.claims),
+        seen_quotes.as_ref(),
+        too_big,
+    );
+    a
+}
+
+/// The rules' raw findings of `a` made final: the parse's bounds, fixes in protected
+/// regions made unsafe, configuration, suppression comments, order, the limit.
+fn finish(
+    a: &Analysis,
+    mut findings: Vec<Finding>,
+    ctx: &Context,
+    claims_memo: Option<&claims::ClaimMemo>,
+    seen_quotes: Option<&claims::ParagraphQuotes>,
+    too_big: bool,
+) -> Vec<Finding> {
     // Where the parse was bounded: one finding per kind, at its first place.
     for kind in [Limit::LongParagraph, Limit::Depth] {
         let mut at = a.md.limited.iter().filter(|(k, _)| *k == kind);
@@ -165,13 +205,8 @@ fn analyze_with(
     }
     // No fix that changes a source's words, a quotation, a gloss or a table is safe,
     // whatever the rule said.
-    let protected = crate::layers::protected_regions(
-        &a.text,
-        &a.md,
-        &a.layers,
-        reuse.map(|r| &r.claims),
-        seen_quotes.as_ref(),
-    );
+    let protected =
+        crate::layers::protected_regions(&a.text, &a.md, &a.layers, claims_memo, seen_quotes);
     crate::finding::downgrade_fixes(&mut findings, &protected);
     if too_big {
         findings.push(crate::rules::meta::analysis_limited::too_big(
@@ -191,8 +226,7 @@ fn analyze_with(
         ));
         crate::finding::sort(&mut findings);
     }
-    a.findings = findings;
-    a
+    findings
 }
 
 /// The entities the document's front matter defines (if any), and the mentions of the
@@ -313,6 +347,45 @@ mod limit_tests {
             }
         }
         assert!(seen > 5, "only {seen} fixtures name anyone");
+    }
+
+    /// The names rules run beside the claims pass, on an analysis without its claims
+    /// (`rules::run_names`): what they find must be what they find with every fact
+    /// there, the families in `rules::run`'s order. Fails if a names rule comes to
+    /// read the claims.
+    #[test]
+    fn rules_beside_the_claims_find_what_the_whole_analysis_gives() {
+        let config = Config::default();
+        let knowledge = Knowledge::embedded();
+        let ctx = Context {
+            config: &config,
+            knowledge: &knowledge,
+        };
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let (mut seen, mut names) = (0, 0);
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "md") {
+                    let text: Arc<str> = Arc::from(std::fs::read_to_string(&p).unwrap_or_default());
+                    let a = analyze(text, None, &ctx);
+                    let mut raw = Vec::new();
+                    let index = crate::rules::run(&a, &ctx, &mut raw, None);
+                    assert_eq!(index.unwrap_or_default(), a.names, "{}", p.display());
+                    let whole = finish(&a, raw, &ctx, None, None, false);
+                    assert_eq!(whole, a.findings, "{}", p.display());
+                    seen += 1;
+                    names += usize::from(!a.claims.is_empty() && !a.mentions.is_empty());
+                }
+            }
+        }
+        assert!(
+            seen > 30 && names > 10,
+            "{seen} fixtures, {names} with claims and names"
+        );
     }
 
     #[test]

@@ -32,6 +32,51 @@ use tower_lsp_server::ls_types::{MessageType, Uri};
 /// Most files indexed; past it the rest of the workspace is not compared.
 pub const FILE_LIMIT: usize = 5000;
 
+/// How much lower than the server's other threads the index's threads run (a nice
+/// value, Linux): the opened documents' parse and analysis take the cores first.
+const INDEX_NICE: i32 = 10;
+
+/// The index's threads: as many as rayon's global pool has, each at [`INDEX_NICE`].
+/// On the global pool, an opened document's parse and analysis (started from a
+/// blocking thread, so queued in rayon's injector) waited until the index's files were
+/// nearly all taken: a cold start in a folder parsed and analysed a large document only
+/// after most of the folder. On a pool of their own at a lower priority, the index
+/// runs in the gaps the analysis leaves (its passes are not all parallel), and alone
+/// at full speed. `None` if the threads could not be started.
+fn index_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("annalist-index-{i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Run `f` (the index's work: the walk, reading and analysing files, its parallel
+/// parts included) on [`index_pool`]; on the calling thread if there is none.
+fn in_background<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match index_pool() {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// Lower the calling thread's priority by [`INDEX_NICE`] (a refusal leaves it).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn lower_priority() {
+    // SAFETY: `setpriority` with `PRIO_PROCESS` and 0 sets the calling thread's nice
+    // value on Linux (threads have their own); it touches no memory of ours.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, INDEX_NICE);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn lower_priority() {}
+
 /// One file as read from disk.
 #[derive(Debug)]
 pub struct WsFile {
@@ -394,7 +439,8 @@ impl Backend {
                         .unwrap_or_else(|e| e.into_inner())
                         .contains(&u)
                 };
-                build(&configs, &is_open)
+                // On the index's own threads, below the open documents' analyses.
+                in_background(|| build(&configs, &is_open))
             })
             .await;
             let (built, work) = match built {
@@ -484,7 +530,8 @@ impl Backend {
                 return;
             }
             let p2 = path.clone();
-            let read = tokio::task::spawn_blocking(move || read(&p2, &configs)).await;
+            let read =
+                tokio::task::spawn_blocking(move || in_background(|| read(&p2, &configs))).await;
             let (publish, pull, changed) = {
                 let mut st = lock(&state);
                 let Some(uri) = Uri::from_file_path(&path) else {
@@ -511,6 +558,47 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index reads and analyses its files on its own threads, below the server's
+    /// others: never on rayon's global pool, where an opened document's parse and
+    /// analysis would wait behind it.
+    #[test]
+    fn the_index_runs_on_its_own_threads_at_a_lower_priority() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().canonicalize().expect("canonical");
+        for i in 0..12 {
+            std::fs::write(
+                root.join(format!("{i}.md")),
+                "Kim Il Sung returned to Sŏul.\n",
+            )
+            .expect("write");
+        }
+        let embedded = Arc::new(crate::facts::Knowledge::embedded());
+        let configs = Configs::new(Some(root.clone()), serde_json::Value::Null, embedded);
+        let asked = std::sync::Mutex::new(Vec::new());
+        let is_open = |_: &Path| {
+            let t = std::thread::current();
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            // SAFETY: reads the calling thread's nice value.
+            let nice = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+            #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+            let nice = INDEX_NICE;
+            asked
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((t.name().unwrap_or("").to_string(), nice));
+            false
+        };
+        let (index, _) = in_background(|| build(&configs, &is_open));
+        assert_eq!(index.files.len(), 12);
+        let asked = asked.into_inner().unwrap_or_else(|e| e.into_inner());
+        // Asked of each file before reading it and again before analysing it.
+        assert!(asked.len() >= 12, "{} questions", asked.len());
+        for (name, nice) in asked {
+            assert!(name.starts_with("annalist-index-"), "read on {name:?}");
+            assert!(nice >= INDEX_NICE, "{name} runs at nice {nice}");
+        }
+    }
 
     /// The documents open while the index is built go into the cache with the index's
     /// own name indexes, in one write of the pack (an editor reopening its tabs once

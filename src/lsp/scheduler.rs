@@ -114,32 +114,14 @@ impl Backend {
                 // Requests waiting for this version look again.
                 analysed.send_modify(|n| *n = n.wrapping_add(1));
                 if let Some((a, names_changed)) = fresh {
-                    if generation == 0 {
-                        // The first analysis of a document opened: its name index into
-                        // the cache (if its text is the file's), so that the next
-                        // start's index need not analyse it from disk.
-                        // Stored with the workspace index's own when one is being built
-                        // (an editor reopening its tabs: one write of the pack, not one
-                        // per document).
-                        let mut st = lock(&state);
-                        let dir = st.configs.cache_dir().map(Path::to_path_buf);
-                        if let (Some(dir), Some(p)) = (dir, path.clone()) {
-                            let item = (p, res.0.clone(), a.clone());
-                            let alone = match st.keep_names.as_mut() {
-                                Some(queue) => {
-                                    queue.push(item);
-                                    None
-                                }
-                                None => Some(item),
-                            };
-                            drop(st);
-                            if let Some(item) = alone {
-                                crate::cachedir::write_later(move || {
-                                    crate::lsp::folder_index::keep_open_names(&dir, vec![item])
-                                });
-                            }
-                        }
-                    }
+                    // The first analysis of a document opened: its name index for the
+                    // cache, queued with the workspace index's, or written alone once
+                    // the diagnostics are out.
+                    let alone = if generation == 0 {
+                        keep_first_names(&state, path.clone(), res.0.clone(), a.clone())
+                    } else {
+                        None
+                    };
                     publish_fresh(
                         &state,
                         &client,
@@ -151,6 +133,11 @@ impl Backend {
                         names_changed,
                     )
                     .await;
+                    if let Some((dir, item)) = alone {
+                        crate::cachedir::write_later(move || {
+                            crate::lsp::folder_index::keep_open_names(&dir, vec![item])
+                        });
+                    }
                 }
                 drop_later(replaced);
                 match next {
@@ -215,6 +202,30 @@ impl Backend {
                 }
             }
         }
+    }
+}
+
+/// The first analysis of a document opened: its name index into the cache (if its
+/// text is the file's), so that the next start's index need not analyse it from disk.
+/// Queued with the workspace index's own when one is being built (an editor reopening
+/// its tabs: one write of the pack, not one per document); otherwise returned, with the
+/// cache directory, for the caller to write once the document's first diagnostics are
+/// out (reading the file again to compare and writing the pack are not on their way).
+fn keep_first_names(
+    state: &Arc<std::sync::Mutex<super::state::Shared>>,
+    path: Option<PathBuf>,
+    res: Arc<Resolved>,
+    a: Arc<Analysis>,
+) -> Option<(PathBuf, crate::lsp::folder_index::OpenNames)> {
+    let mut st = lock(state);
+    let dir = st.configs.cache_dir().map(Path::to_path_buf)?;
+    let item = (path?, res, a);
+    match st.keep_names.as_mut() {
+        Some(queue) => {
+            queue.push(item);
+            None
+        }
+        None => Some((dir, item)),
     }
 }
 

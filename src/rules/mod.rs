@@ -87,49 +87,77 @@ pub fn find(code: &str) -> Option<&'static Rule> {
     all().into_iter().find(|r| r.code == code)
 }
 
+/// Whether any rule of a family is switched on (a family wholly off is not run at all).
+fn on(ctx: &Context, rules: &[Rule]) -> bool {
+    rules
+        .iter()
+        .any(|r| ctx.config.level(r.code) != Some(crate::config::Level::Off))
+}
+
 /// Run every rule family over an analysis. Severities here are the defaults; the
 /// caller applies configuration and suppression comments.
 /// Run every rule family that is not wholly off. Returns the document's name index for
 /// the cross-file rules when they are on (built alongside the names rules).
 /// `reuse`: what the editor keeps of the document's last version (the names rules'
 /// blocks).
+///
+/// The same as [`run_notes`], [`run_names`] and [`run_others`] one after the other,
+/// which is how `analysis` runs them: the names rules beside the claims pass.
 pub fn run(
     a: &Analysis,
     ctx: &Context,
     out: &mut Vec<Finding>,
     reuse: Option<&crate::facts::Reuse>,
 ) -> Option<crate::facts::NameIndex> {
-    // A family whose rules are all switched off is not run at all.
-    let on = |rules: &[Rule]| {
-        rules
-            .iter()
-            .any(|r| ctx.config.level(r.code) != Some(crate::config::Level::Off))
-    };
-    if on(notes::RULES) {
+    run_notes(a, ctx, out);
+    let index = run_names(a, ctx, out, reuse);
+    run_others(a, ctx, out);
+    index
+}
+
+/// The note rules: the first of [`run`]'s families.
+pub fn run_notes(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
+    if on(ctx, notes::RULES) {
         notes::check(a, ctx, out);
     }
-    let mut index = None;
-    if on(names::RULES) {
-        index = names::check_and_index(
-            a,
-            ctx,
-            out,
-            ctx.config.romanisation.across_files,
-            reuse.map(|r| &r.names),
-        );
+}
+
+/// The names rules (and the name index), [`run`]'s second family. They read the
+/// text, the model, the notes and the mentions (and the layers and dates), never
+/// `a.claims`: `analysis` runs them beside the claims pass, on an analysis whose claims
+/// are not there yet.
+pub fn run_names(
+    a: &Analysis,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+    reuse: Option<&crate::facts::Reuse>,
+) -> Option<crate::facts::NameIndex> {
+    if !on(ctx, names::RULES) {
+        return None;
     }
-    if on(claims::RULES) {
+    names::check_and_index(
+        a,
+        ctx,
+        out,
+        ctx.config.romanisation.across_files,
+        reuse.map(|r| &r.names),
+    )
+}
+
+/// The families [`run`] runs after the names rules: claims, meta, dates, citations,
+/// front matter.
+pub fn run_others(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
+    if on(ctx, claims::RULES) {
         claims::check(a, ctx, out);
     }
     meta::check(a, out);
-    if on(dates::RULES) {
+    if on(ctx, dates::RULES) {
         dates::check(a, ctx, out);
     }
-    if on(citations::RULES) {
+    if on(ctx, citations::RULES) {
         citations::check(a, ctx, out);
     }
     names::front_matter::check(a, out);
-    index
 }
 
 #[cfg(test)]
