@@ -86,7 +86,10 @@ fn analyze_with(
         None => Arc::new(crate::markdown::chunks::parse(&text)),
     };
     let lines = LineIndex::new(&text);
-    let notes = notes::analyze(&text, &md);
+    let notes = match reuse {
+        Some(r) => notes::analyze_reusing(&text, &md, &r.notes),
+        None => notes::analyze(&text, &md),
+    };
     let layers = crate::layers::layers(&text, &md, &notes, configured);
     // The fact passes are independent but for claims, which read the dates: the names
     // (and citations) beside the dates and claims, on two threads when there are two.
