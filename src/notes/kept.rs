@@ -22,7 +22,7 @@
 //! (`tests/incremental_notes.rs` checks it against fresh analyses after random edits);
 //! only the inline notes' numbers (`inline-3`) are given again when parts are joined.
 
-use super::markers::{Found, Scan};
+use super::markers::{Found, INTERESTING, Scan};
 use super::*;
 use crate::memo::Unchanged;
 use std::sync::Mutex;
@@ -279,6 +279,49 @@ impl ScanMemo {
             .collect();
         kept.context = Some(context);
         out
+    }
+}
+
+impl Scan<'_> {
+    /// The scan from `from` (where the whole scan stands with no inline note open past
+    /// it) to the first place after it where the whole scan stands, with no inline note
+    /// open past it, that `stop` accepts (of the places `stops` gives, in order), or to
+    /// the text's end: the same markers and candidates the whole scan finds there, and
+    /// the place it ended. Inline notes are numbered from 1.
+    pub(super) fn scan_part(
+        &self,
+        from: usize,
+        mut stops: impl FnMut(usize) -> Option<usize>,
+        mut stop: impl FnMut(usize) -> bool,
+        f: &mut Found,
+    ) -> usize {
+        let b = self.b;
+        let n = b.len();
+        let mut i = from;
+        let mut inline_until = 0;
+        let mut next = stops(from + 1).unwrap_or(n).min(n);
+        while i < n {
+            while i < next && !INTERESTING[at(b, i) as usize] {
+                i += 1;
+            }
+            if i >= n {
+                break;
+            }
+            if i == next {
+                if inline_until <= i && stop(i) {
+                    self.read(from, i);
+                    return i;
+                }
+                next = stops(i + 1).unwrap_or(n).min(n);
+                continue;
+            }
+            i = self.step(i, &mut inline_until, f);
+            if i > next {
+                next = stops(i).unwrap_or(n).min(n);
+            }
+        }
+        self.read(from, n);
+        n
     }
 }
 
