@@ -87,8 +87,9 @@ fn analyze_with(
     };
     let lines = LineIndex::new(&text);
     let notes = match reuse {
-        Some(r) => notes::analyze_reusing(&text, &md, &r.notes),
-        None => notes::analyze(&text, &md),
+        // Past the limit nothing is kept (the parts' copy would double the notes).
+        Some(r) if !too_big => notes::analyze_reusing(&text, &md, &r.notes),
+        _ => notes::analyze(&text, &md),
     };
     let layers = crate::layers::layers(&text, &md, &notes, configured);
     // The fact passes are independent but for claims, which read the dates: the names
