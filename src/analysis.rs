@@ -106,7 +106,12 @@ fn analyze_with(
                 None => dates::find(&text, &md),
             },
             || {
-                let notes = notes::analyze(&text, &md);
+                // The editor's versions keep the notes' scan in parts (never past the
+                // size limit: the branch above).
+                let notes = match reuse {
+                    Some(r) => notes::analyze_reusing(&text, &md, &r.notes),
+                    None => notes::analyze(&text, &md),
+                };
                 let layers = crate::layers::layers(&text, &md, &notes, configured);
                 let citations = crate::citations::for_document(&text, &md, ctx.config, place);
                 let names = names_in(&text, &md, ctx, reuse);

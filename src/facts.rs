@@ -34,6 +34,8 @@ pub struct Context<'a> {
 /// with its configuration; `check` analyses each file once and keeps nothing.
 #[derive(Default)]
 pub struct Reuse {
+    /// The note layer's scan for markers, in parts ([`crate::notes::ScanMemo`]).
+    pub(crate) notes: crate::notes::ScanMemo,
     pub(crate) mentions: crate::memo::ShiftMemo<Vec<Mention>>,
     pub(crate) dates: crate::memo::ShiftMemo<crate::dates::recognize::BlockDates>,
     pub(crate) claims: crate::claims::ClaimMemo,
@@ -66,6 +68,7 @@ impl Reuse {
             // Nothing known of the last version: nothing is found in it.
             Err(_) => crate::memo::Unchanged::default(),
         };
+        self.notes.begin(unchanged);
         self.mentions.begin(unchanged);
         self.dates.begin(unchanged);
         self.claims.begin(unchanged);
@@ -89,6 +92,12 @@ impl Reuse {
             self.claims.computed(),
             self.names.computed(),
         )
+    }
+
+    /// Bytes the note layer's scan for markers read afresh (not kept from the last
+    /// version) since this was made: the work an edit cost (for the tests that count it).
+    pub fn notes_scanned(&self) -> usize {
+        self.notes.scanned()
     }
 
     /// Blocks' contributions the names rules added to or removed from their

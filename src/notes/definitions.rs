@@ -336,6 +336,12 @@ pub(super) fn html_or_autolink(b: &[u8], i: usize, end: usize) -> Option<usize> 
 
 /// A valid inline-link tail `(destination "title")` starting at the `(` at `p`: its end.
 pub(super) fn inline_link_tail(b: &[u8], p: usize, end: usize) -> Option<usize> {
+    inline_link_tail_reach(b, p, end).0
+}
+
+/// [`inline_link_tail`], and how far it read: no byte at or after the second number
+/// (for the scan's parts kept across versions, `kept.rs`).
+pub(super) fn inline_link_tail_reach(b: &[u8], p: usize, end: usize) -> (Option<usize>, usize) {
     pub(super) fn ws(b: &[u8], mut i: usize, end: usize) -> usize {
         let mut newlines = 0;
         while i < end {
@@ -351,11 +357,11 @@ pub(super) fn inline_link_tail(b: &[u8], p: usize, end: usize) -> Option<usize> 
         i
     }
     if at(b, p) != b'(' {
-        return None;
+        return (None, p + 1);
     }
     let mut i = ws(b, p + 1, end);
     if at(b, i) == b')' {
-        return Some(i + 1);
+        return (Some(i + 1), i + 2);
     }
     if at(b, i) == b'<' {
         i += 1;
@@ -366,11 +372,11 @@ pub(super) fn inline_link_tail(b: &[u8], p: usize, end: usize) -> Option<usize> 
                     break;
                 }
                 b'\\' => i += 2,
-                b'\n' | b'\r' | b'<' | 0 => return None,
+                b'\n' | b'\r' | b'<' | 0 => return (None, i + 2),
                 _ => i += 1,
             }
             if i >= end {
-                return None;
+                return (None, i + 2);
             }
         }
     } else {
@@ -388,7 +394,7 @@ pub(super) fn inline_link_tail(b: &[u8], p: usize, end: usize) -> Option<usize> 
             if c == b'(' {
                 depth += 1;
                 if depth > 32 {
-                    return None;
+                    return (None, i + 2);
                 }
             } else if c == b')' {
                 if depth == 0 {
@@ -399,22 +405,22 @@ pub(super) fn inline_link_tail(b: &[u8], p: usize, end: usize) -> Option<usize> 
             i += 1;
         }
         if depth != 0 || i == start {
-            return None;
+            return (None, i + 2);
         }
     }
     let before_title = i;
     i = ws(b, i, end);
     if at(b, i) == b')' {
-        return Some(i + 1);
+        return (Some(i + 1), i + 2);
     }
     if i == before_title {
-        return None;
+        return (None, i + 2);
     }
     let close = match at(b, i) {
         b'"' => b'"',
         b'\'' => b'\'',
         b'(' => b')',
-        _ => return None,
+        _ => return (None, i + 2),
     };
     i += 1;
     while i < end && at(b, i) != close {
@@ -424,10 +430,10 @@ pub(super) fn inline_link_tail(b: &[u8], p: usize, end: usize) -> Option<usize> 
         i += 1;
     }
     if i >= end {
-        return None;
+        return (None, i + 2);
     }
     i = ws(b, i + 1, end);
-    (at(b, i) == b')').then_some(i + 1)
+    ((at(b, i) == b')').then_some(i + 1), i + 2)
 }
 
 /// Labels of the link reference definitions (`[x]: url`), normalised.

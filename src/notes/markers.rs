@@ -39,7 +39,7 @@ pub(super) struct Candidate {
     pub(super) para: usize,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Found {
     pub(super) footnotes: Vec<Marker>,
     pub(super) inline_markers: Vec<Marker>,
@@ -74,6 +74,10 @@ pub(super) struct Scan<'a> {
     pub(super) hint_def_skip: Cell<usize>,
     pub(super) hint_block: Cell<usize>,
     pub(super) hint_skip: Cell<usize>,
+    /// The bytes the scan read since [`Scan::reads_from`]: `lo..hi` (what a part of the
+    /// scan kept for the next version depends on, besides the model; `kept.rs`).
+    pub(super) lo: Cell<usize>,
+    pub(super) hi: Cell<usize>,
 }
 
 /// `items.partition_point(|x| end(x) <= pos)` for items whose ends ascend, starting from
@@ -140,16 +144,6 @@ pub(super) fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-pub(super) fn escaped(b: &[u8], i: usize) -> bool {
-    let mut n = 0;
-    let mut k = i;
-    while k > 0 && at(b, k - 1) == b'\\' {
-        n += 1;
-        k -= 1;
-    }
-    n % 2 == 1
-}
-
 pub(super) fn superscript_digit(c: char) -> Option<u8> {
     Some(match c {
         '⁰' => 0,
@@ -192,7 +186,37 @@ impl<'a> Scan<'a> {
             hint_def_skip: Cell::new(0),
             hint_block: Cell::new(0),
             hint_skip: Cell::new(0),
+            lo: Cell::new(0),
+            hi: Cell::new(0),
         }
+    }
+
+    /// Start counting the bytes read afresh, at `pos`.
+    pub(super) fn reads_from(&self, pos: usize) {
+        self.lo.set(pos);
+        self.hi.set(pos);
+    }
+
+    /// Bytes `from..to` were read (or may have been).
+    #[inline]
+    pub(super) fn read(&self, from: usize, to: usize) {
+        if from < self.lo.get() {
+            self.lo.set(from);
+        }
+        if to > self.hi.get() {
+            self.hi.set(to.min(self.b.len()));
+        }
+    }
+
+    /// Whether the byte at `i` is escaped (an odd run of backslashes before it).
+    pub(super) fn escaped(&self, i: usize) -> bool {
+        let b = self.b;
+        let mut k = i;
+        while k > 0 && at(b, k - 1) == b'\\' {
+            k -= 1;
+        }
+        self.read(k.saturating_sub(1), i + 1);
+        (i - k) % 2 == 1
     }
 
     /// The prose container of `pos` (a footnote definition or a Markdown block) and
@@ -200,10 +224,12 @@ impl<'a> Scan<'a> {
     pub(super) fn region(&self, pos: usize) -> Option<(Span, bool)> {
         let i = seek(self.def_regions, |s| s.end, &self.hint_def, pos);
         if let Some(r) = self.def_regions.get(i).filter(|r| r.contains(pos)) {
+            self.read(r.start, r.end);
             return (!self.def_skipped(pos)).then_some((*r, true));
         }
         let bi = seek(&self.md.blocks, |b| b.span.end, &self.hint_block, pos);
         let bl = self.md.blocks.get(bi).filter(|b| b.span.contains(pos))?;
+        self.read(bl.span.start, bl.span.end);
         let prose = matches!(
             bl.kind,
             BlockKind::Paragraph | BlockKind::Heading { .. } | BlockKind::Table
@@ -229,6 +255,7 @@ impl<'a> Scan<'a> {
         if r.start >= span.start {
             return true;
         }
+        self.read(r.start.saturating_sub(2), span.start);
         let Some(head) = self.text.get(r.start..span.start) else {
             return true;
         };
@@ -240,7 +267,9 @@ impl<'a> Scan<'a> {
             return true;
         }
         if r.start >= 2 && self.text.get(r.start - 2..r.start) == Some("](") {
-            return match inline_link_tail(self.b, r.start - 1, self.b.len()) {
+            let (tail, reach) = inline_link_tail_reach(self.b, r.start - 1, self.b.len());
+            self.read(r.start - 1, reach);
+            return match tail {
                 Some(e) => span.start < e,
                 None => true,
             };
@@ -284,43 +313,63 @@ impl<'a> Scan<'a> {
             if i >= n {
                 break;
             }
-            i = match at(b, i) {
-                b'[' => self.bracket(i, &mut f),
-                b'^' if at(b, i + 1) == b'[' => {
-                    if i >= inline_until
-                        && let Some(end) = self.inline_note(i, &mut f)
-                    {
-                        inline_until = end;
-                    }
-                    i + 2
-                }
-                b'(' => self.paren(i, &mut f),
-                b'<' => self.sup_tag(i, &mut f),
-                0xC2 | 0xE2 => self.superscript(i, &mut f),
-                _ => i + 1,
-            };
+            i = self.step(i, &mut inline_until, &mut f);
         }
         f
     }
 
+    /// What the scan does at an interesting byte `i`: the place it goes on from.
+    #[inline]
+    pub(super) fn step(&self, i: usize, inline_until: &mut usize, f: &mut Found) -> usize {
+        let b = self.b;
+        match at(b, i) {
+            b'[' => self.bracket(i, f),
+            b'^' if at(b, i + 1) == b'[' => {
+                if i >= *inline_until
+                    && let Some(end) = self.inline_note(i, f)
+                {
+                    *inline_until = end;
+                }
+                i + 2
+            }
+            b'(' => self.paren(i, f),
+            b'<' => self.sup_tag(i, f),
+            0xC2 | 0xE2 => self.superscript(i, f),
+            _ => i + 1,
+        }
+    }
+
     pub(super) fn bracket(&self, i: usize, f: &mut Found) -> usize {
         let b = self.b;
-        if escaped(b, i) {
+        if self.escaped(i) {
             return i + 1;
         }
+        self.read(i.saturating_sub(1), i + 2);
         if at(b, i + 1) == b'^' {
             let Some(le) = footnote_label_end(b, i + 2, b.len()) else {
+                // The label's bytes read, at most 1,000, and the one after them.
+                self.read(i, i + 2 + 1002);
                 return i + 2;
             };
+            self.read(i, le + 2);
             if self.def_starts.binary_search(&i).is_ok() {
                 return le + 1;
             }
-            if at(b, le + 1) == b'(' && inline_link_tail(b, le + 1, b.len()).is_some() {
-                return le + 1;
+            if at(b, le + 1) == b'(' {
+                let (tail, reach) = inline_link_tail_reach(b, le + 1, b.len());
+                self.read(le, reach);
+                if tail.is_some() {
+                    return le + 1;
+                }
             }
-            if at(b, le + 1) == b'['
-                && let Some(re) = self.text.get(le + 2..).and_then(|s| s.find(']'))
-            {
+            let close = if at(b, le + 1) == b'[' {
+                let close = self.text.get(le + 2..).and_then(|s| s.find(']'));
+                self.read(le, close.map_or(b.len(), |re| le + 2 + re + 1));
+                close
+            } else {
+                None
+            };
+            if let Some(re) = close {
                 let label = self.text.get(le + 2..le + 2 + re).unwrap_or("");
                 if !label.is_empty() && self.link_refs.contains(&label_key(label)) {
                     return le + 1;
@@ -346,6 +395,7 @@ impl<'a> Scan<'a> {
             while at(b, j).is_ascii_digit() {
                 j += 1;
             }
+            self.read(i, j + 2);
             if at(b, j) != b']' || j - (i + 1) > 4 {
                 return j;
             }
@@ -372,13 +422,15 @@ impl<'a> Scan<'a> {
 
     pub(super) fn paren(&self, i: usize, f: &mut Found) -> usize {
         let b = self.b;
-        if !at(b, i + 1).is_ascii_digit() || escaped(b, i) {
+        self.read(i, i + 2);
+        if !at(b, i + 1).is_ascii_digit() || self.escaped(i) {
             return i + 1;
         }
         let mut j = i + 1;
         while at(b, j).is_ascii_digit() {
             j += 1;
         }
+        self.read(i, j + 1);
         if at(b, j) != b')' || j - (i + 1) > 4 {
             return j;
         }
@@ -408,6 +460,8 @@ impl<'a> Scan<'a> {
                 None => break,
             }
         }
+        // The digits and the character after them.
+        self.read(i, end + 4);
         if label.is_empty() {
             return i + 1;
         }
@@ -420,6 +474,8 @@ impl<'a> Scan<'a> {
 
     pub(super) fn sup_tag(&self, i: usize, f: &mut Found) -> usize {
         let b = self.b;
+        // The tag's head and the window searched for its `>`.
+        self.read(i, i + 200);
         let open = b
             .get(i..i + 4)
             .is_some_and(|s| s.eq_ignore_ascii_case(b"<sup"))
@@ -434,8 +490,10 @@ impl<'a> Scan<'a> {
             return i + 1;
         };
         let mut k = i + gt + 1;
+        self.read(i, k + 2);
         // Inner tags such as <a href="#fn3">.
         while at(b, k) == b'<' && at(b, k + 1) != b'/' {
+            self.read(k, k + 300);
             match b
                 .get(k..(k + 300).min(b.len()))
                 .and_then(|s| s.iter().position(|&c| c == b'>'))
@@ -444,6 +502,7 @@ impl<'a> Scan<'a> {
                 None => break,
             }
         }
+        self.read(i, k + 2);
         let wrap = match at(b, k) {
             b'[' => Some(b']'),
             b'(' => Some(b')'),
@@ -456,6 +515,7 @@ impl<'a> Scan<'a> {
         while at(b, k).is_ascii_digit() {
             k += 1;
         }
+        self.read(ns, k + 1);
         let ne = k;
         if ne == ns || ne - ns > 4 {
             return i + 1;
@@ -466,6 +526,7 @@ impl<'a> Scan<'a> {
             }
             k += 1;
         }
+        self.read(k, k + 20);
         while at(b, k) == b'<'
             && at(b, k + 1) == b'/'
             && !b
@@ -479,6 +540,7 @@ impl<'a> Scan<'a> {
                 Some(p) => k += p + 1,
                 None => return i + 1,
             }
+            self.read(k, k + 20);
         }
         if !b
             .get(k..k + 6)
@@ -500,7 +562,8 @@ impl<'a> Scan<'a> {
     /// `^[…]` at `i`: record the inline note and return its end.
     pub(super) fn inline_note(&self, i: usize, f: &mut Found) -> Option<usize> {
         let b = self.b;
-        if escaped(b, i) || (i > 0 && at(b, i - 1) == b'[') {
+        self.read(i.saturating_sub(1), i + 2);
+        if self.escaped(i) || (i > 0 && at(b, i - 1) == b'[') {
             return None;
         }
         let (region, in_def) = self.clear(Span::new(i, i + 2))?;

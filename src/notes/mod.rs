@@ -270,6 +270,17 @@ fn parse_number(s: &str) -> Option<u32> {
 
 /// Find every marker and definition in `text`.
 pub fn analyze(text: &str, md: &MdModel) -> Notes {
+    analyze_with(text, md, None)
+}
+
+/// [`analyze`] the next version of a document: the scan for markers takes the parts
+/// of the last version's that the edit did not reach from `kept` (and keeps this
+/// version's for the next). The result is [`analyze`]'s.
+pub fn analyze_reusing(text: &str, md: &MdModel, kept: &ScanMemo) -> Notes {
+    analyze_with(text, md, Some(kept))
+}
+
+fn analyze_with(text: &str, md: &MdModel, kept: Option<&ScanMemo>) -> Notes {
     let lines = split_lines(text);
     let mut defs = scan_definitions(text, md, &lines);
     let mut def_regions: Vec<Span> = defs.defs.iter().map(|d| d.span).collect();
@@ -278,7 +289,10 @@ pub fn analyze(text: &str, md: &MdModel) -> Notes {
     let sections = find_sections(text, md, &lines, &def_regions);
 
     let ctx = Scan::new(text, md, &def_regions, &defs, &sections);
-    let mut found = ctx.scan();
+    let mut found = match kept {
+        Some(k) => k.scan(&ctx),
+        None => ctx.scan(),
+    };
 
     // Assemble definitions in document order.
     let mut definitions: Vec<Definition> = defs.defs;
@@ -404,15 +418,19 @@ fn first_section_span(text: &str, sections: &[NotesSection]) -> Option<Span> {
 }
 
 mod definitions;
+mod kept;
 mod lines;
 mod markers;
 mod sections;
 
+pub use kept::ScanMemo;
 pub use sections::is_notes_title;
 #[allow(unused_imports)]
 use {definitions::*, lines::*, markers::*, sections::*};
 
 #[cfg(test)]
 mod bench;
+#[cfg(test)]
+mod kept_tests;
 #[cfg(test)]
 mod tests;
