@@ -183,7 +183,9 @@ impl Join {
             .iter()
             .filter_map(|(&p, h)| {
                 let n = now.get(&p).map_or(0, |x| x.0);
-                (n < h.count).then_some((p, h.count - n))
+                // (`then_some` would compute the difference even when there are
+                // more now: an overflow.)
+                h.count.checked_sub(n).filter(|&k| k > 0).map(|k| (p, k))
             })
             .collect();
         for (p, k) in fewer {
