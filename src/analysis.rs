@@ -327,6 +327,25 @@ mod limit_tests {
 
     /// The server indexes unopened files with `name_index`; the CLI uses `analyze`.
     /// They must agree, or the editor and CI would disagree across files.
+    /// Every Markdown file under `fixtures/`, with its text.
+    fn each_fixture(mut f: impl FnMut(&std::path::Path, Arc<str>)) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "md") {
+                    f(
+                        &p,
+                        Arc::from(std::fs::read_to_string(&p).unwrap_or_default()),
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn name_index_equals_the_full_analysis_names() {
         let config = Config::default();
@@ -335,22 +354,12 @@ mod limit_tests {
             config: &config,
             knowledge: &knowledge,
         };
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut seen = 0;
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "md") {
-                    let text: Arc<str> = Arc::from(std::fs::read_to_string(&p).unwrap_or_default());
-                    let full = analyze(text.clone(), None, &ctx).names;
-                    assert_eq!(name_index(text, &ctx), full, "{}", p.display());
-                    seen += usize::from(!full.is_empty());
-                }
-            }
-        }
+        each_fixture(|p, text| {
+            let full = analyze(text.clone(), None, &ctx).names;
+            assert_eq!(name_index(text, &ctx), full, "{}", p.display());
+            seen += usize::from(!full.is_empty());
+        });
         assert!(seen > 5, "only {seen} fixtures name anyone");
     }
 
@@ -366,27 +375,17 @@ mod limit_tests {
             config: &config,
             knowledge: &knowledge,
         };
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let (mut seen, mut names) = (0, 0);
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
-            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "md") {
-                    let text: Arc<str> = Arc::from(std::fs::read_to_string(&p).unwrap_or_default());
-                    let a = analyze(text, None, &ctx);
-                    let mut raw = Vec::new();
-                    let index = crate::rules::run(&a, &ctx, &mut raw, None);
-                    assert_eq!(index.unwrap_or_default(), a.names, "{}", p.display());
-                    let whole = finish(&a, raw, &ctx, None, None, false);
-                    assert_eq!(whole, a.findings, "{}", p.display());
-                    seen += 1;
-                    names += usize::from(!a.claims.is_empty() && !a.mentions.is_empty());
-                }
-            }
-        }
+        each_fixture(|p, text| {
+            let a = analyze(text, None, &ctx);
+            let mut raw = Vec::new();
+            let index = crate::rules::run(&a, &ctx, &mut raw, None);
+            assert_eq!(index.unwrap_or_default(), a.names, "{}", p.display());
+            let whole = finish(&a, raw, &ctx, None, None, false);
+            assert_eq!(whole, a.findings, "{}", p.display());
+            seen += 1;
+            names += usize::from(!a.claims.is_empty() && !a.mentions.is_empty());
+        });
         assert!(
             seen > 30 && names > 10,
             "{seen} fixtures, {names} with claims and names"
