@@ -74,7 +74,9 @@ A transcription should keep one convention per name (the source's, or the editio
   surname are not merged.
 
 The finding is on each **less-preferred** spelling; the message names the other
-spelling(s) and their conventions, and related information points to them.
+spelling(s) and their conventions, and related information points to them: to the
+two places of each other spelling nearest to the finding, so that each finding shows
+where the other spelling stands around it.
 
 **Which spelling is preferred.** `annalist.toml`:
 
