@@ -920,6 +920,12 @@ pub(super) fn select_endnotes(
     }
     let mut max_seen = vec![0u32; sections.len()];
     let mut cited: HashSet<(usize, u32)> = HashSet::new();
+    // Each section's highest entry number, once: asked per candidate, it made a
+    // document of 5,000 endnotes read 5,000 numbers 5,000 times.
+    let tops: Vec<u32> = entry_numbers
+        .iter()
+        .map(|n| n.iter().copied().max().unwrap_or(0))
+        .collect();
     for c in candidates {
         // The chapter group named by the last heading before the marker; otherwise the
         // first section after the marker (or the last one).
@@ -928,16 +934,18 @@ pub(super) fn select_endnotes(
             .checked_sub(1)
             .and_then(|i| anchors.get(i))
             .map(|(_, s)| *s);
+        // Sections are in document order: the first starting after the marker.
         let s = anchored.unwrap_or_else(|| {
-            sections
-                .iter()
-                .position(|s| s.span.start > c.span.start)
-                .unwrap_or(sections.len() - 1)
+            let after = sections.partition_point(|s| s.span.start <= c.span.start);
+            if after < sections.len() {
+                after
+            } else {
+                sections.len() - 1
+            }
         });
-        let Some(numbers) = entry_numbers.get(s) else {
+        let (Some(numbers), Some(&top)) = (entry_numbers.get(s), tops.get(s)) else {
             continue;
         };
-        let top = numbers.iter().copied().max().unwrap_or(0);
         if c.number > top + 5 {
             continue;
         }
