@@ -197,12 +197,14 @@ pub(super) fn is_telegram_shorthand(w: &str) -> bool {
         return false;
     }
     let mut buf = [0u8; 10];
-    let Some(l) = buf.get_mut(..w.len()) else {
-        return false;
-    };
-    l.copy_from_slice(w.as_bytes());
-    l.make_ascii_lowercase();
-    let l: &[u8] = l;
+    for (d, b) in buf.iter_mut().zip(w.bytes()) {
+        *d = b.to_ascii_lowercase();
+    }
+    buf.get(..w.len()).is_some_and(is_telegram_lower)
+}
+
+/// [`is_telegram_shorthand`] of a lower-case ASCII word of 5 to 10 letters.
+fn is_telegram_lower(l: &[u8]) -> bool {
     let l = l.strip_prefix(b"re").unwrap_or(l);
     let l = l.strip_suffix(b"s").unwrap_or(l);
     matches!(
@@ -321,7 +323,8 @@ fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>
             let number = |x: Option<&(Span, &str)>| {
                 x.is_some_and(|(_, w)| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
             };
-            if is_telegram_shorthand(t.1) {
+            let cue = cue_of(t.1);
+            if cue == Some(Cue::Telegram) {
                 let end = if number(next) {
                     next.map(|n| n.0.end).unwrap_or(t.0.end)
                 } else {
@@ -330,7 +333,6 @@ fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>
                 out.push(Span::new(t.0.start, end));
                 continue;
             }
-            let cue = cue_of(t.1);
             // "For the text of the communiqué, see *Foreign Relations*, …, pp. 448–449."
             if cue == Some(Cue::See) {
                 let after: Vec<&(Span, &str)> = toks.iter().skip(k + 1).take(20).collect();
@@ -391,6 +393,8 @@ fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>
 /// What a word of a paragraph may introduce (see [`paragraph_citations`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cue {
+    /// A telegram's shorthand ([`is_telegram_shorthand`]): its number may follow.
+    Telegram,
     /// "see": a page reference may follow.
     See,
     /// One of [`NUMBERED_DOCUMENTS`].
@@ -401,26 +405,36 @@ enum Cue {
 
 /// The cue a word is, in any case. Every cue is 3 to 11 ASCII letters but
 /// "communiqué"; an ASCII word is lower-cased on the stack, another (which may
-/// lower-case to a cue) into a new string.
+/// lower-case to a cue, but to no telegram's shorthand) into a new string.
 fn cue_of(w: &str) -> Option<Cue> {
     if !w.is_ascii() {
-        return cue_of_lower(&w.to_lowercase());
+        return cue_of_lower(w.to_lowercase().as_bytes());
+    }
+    if w.len() > 11 {
+        return None;
     }
     let mut buf = [0u8; 11];
-    let l = buf.get_mut(..w.len())?;
-    l.copy_from_slice(w.as_bytes());
-    l.make_ascii_lowercase();
-    cue_of_lower(std::str::from_utf8(l).ok()?)
+    for (d, b) in buf.iter_mut().zip(w.bytes()) {
+        *d = b.to_ascii_lowercase();
+    }
+    let l = buf.get(..w.len())?;
+    if (5..=10).contains(&l.len()) && is_telegram_lower(l) {
+        return Some(Cue::Telegram);
+    }
+    cue_of_lower(l)
 }
 
-/// [`cue_of`] a lower-case word: the lists as one `match`.
-fn cue_of_lower(lw: &str) -> Option<Cue> {
+/// [`cue_of`] a lower-case word (but a telegram's shorthand): the lists as one
+/// `match`.
+fn cue_of_lower(lw: &[u8]) -> Option<Cue> {
     Some(match lw {
-        "see" => Cue::See,
-        "telegram" | "telegrams" | "despatch" | "dispatch" | "airgram" | "instruction"
-        | "cable" => Cue::Numbered,
-        "editorial" | "article" | "broadcast" | "speech" | "address" | "statement"
-        | "communiqué" | "communique" | "interview" | "report" | "leader" => Cue::Published,
+        b"see" => Cue::See,
+        b"telegram" | b"telegrams" | b"despatch" | b"dispatch" | b"airgram" | b"instruction"
+        | b"cable" => Cue::Numbered,
+        b"editorial" | b"article" | b"broadcast" | b"speech" | b"address" | b"statement"
+        | b"communiqu\xc3\xa9" /* communiqué */ | b"communique" | b"interview" | b"report" | b"leader" => {
+            Cue::Published
+        }
         _ => return None,
     })
 }
@@ -641,6 +655,17 @@ mod cue_tests {
             }
         }
         assert_eq!(cue_of("See"), Some(Cue::See));
+        for w in [
+            "mytel",
+            "Reurtel",
+            "ReDeptel",
+            "Embtel",
+            "Deptels",
+            "recirctels",
+        ] {
+            assert!(is_telegram_shorthand(w), "{w}");
+            assert_eq!(cue_of(w), Some(Cue::Telegram), "{w}");
+        }
         for w in [
             "",
             "s",

@@ -374,7 +374,7 @@ mod ahead_tests {
             assert_eq!(a.take(k), None, "block {k} again");
         }
         let few = (0..10).map(|k| (k, Span::new(0, 10)));
-        let mut a = Ahead::compute(few, |k| Some(k));
+        let mut a = Ahead::compute(few, Some);
         assert_eq!(a.take(3), None);
     }
 }
