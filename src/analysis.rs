@@ -152,6 +152,7 @@ fn analyze_with(
                     dates: &date_spans,
                     cfg: &ctx.config.claims,
                     layers: &a.layers,
+                    citations: Some(&a.citations.cites),
                 };
                 match reuse {
                     Some(r) => (claims::find_layered(&input, Some(&r.claims)), None),

@@ -7,35 +7,131 @@ use super::*;
 /// starts with a capital (after an optional "see", "cf.", "quoted in", "cited in"), is
 /// at most fourteen words, and holds a year.
 pub fn author_date_citations(text: &str, md: &MdModel) -> Vec<Span> {
+    let mut parens = Vec::new();
+    parens_in(text, 0, text.len(), &mut parens);
+    parens.retain(|p| p.how & (AUTHOR_DATE | YEAR_PAGES) != 0);
     let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(rel) = text.get(from..).and_then(|r| r.find('(')) {
-        let open = from + rel;
-        from = open + 1;
-        let Some(close_rel) = text
-            .get(open + 1..)
-            .and_then(|r| r.get(..r.len().min(160)).or(Some(r)))
-            .and_then(|r| r.find([')', '(', '\n']))
-        else {
-            continue;
-        };
-        let close = open + 1 + close_rel;
-        if text.get(close..close + 1) != Some(")") || md.is_skipped(open) {
-            continue;
-        }
-        let inner = text.get(open + 1..close).unwrap_or("");
-        let before = text.get(..open).unwrap_or("").trim_end();
-        let author_before = before
-            .rsplit(|c: char| c.is_whitespace())
-            .next()
-            .and_then(|w| w.chars().next())
-            .is_some_and(|c| c.is_uppercase());
-        if is_author_date(inner) || author_before && is_year_and_pages(inner) {
-            out.push(Span::new(open, close + 1));
-            from = close + 1;
+    paren_sources(text, md, &parens, &mut out);
+    out
+}
+
+/// A parenthesis closed on its line, `(` at `open` and `)` at `close`, whose text
+/// alone may make it a source ([`parens_in`]); whether it is one in a version depends
+/// also on the model (not in code) and, for a bare year, on the word before it
+/// ([`paren_sources`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Paren {
+    pub(super) open: usize,
+    close: usize,
+    how: u8,
+}
+
+impl Paren {
+    /// The parenthesis moved with the text around it (see [`Span::moved`]).
+    pub(super) fn moved(self, from: usize, to: usize) -> Paren {
+        Paren {
+            open: self.open + to - from,
+            close: self.close + to - from,
+            how: self.how,
         }
     }
-    out
+}
+
+/// `(Weathersby 1995, 23)`: an author–date citation.
+const AUTHOR_DATE: u8 = 1;
+/// `(1995, 23)`: one after an author's name (a capitalised word before it).
+const YEAR_PAGES: u8 = 2;
+/// `(text in …, page 489)`, `(611.93/1–651)`: where a text is printed.
+const PRINTED: u8 = 4;
+
+/// The parentheses opened in `from..to` (byte offsets of `text`) whose text may make
+/// them sources, in order, onto `out`. Each reads only from its `(` to the first `)`,
+/// `(` or line break after it.
+pub(super) fn parens_in(text: &str, from: usize, to: usize, out: &mut Vec<Paren>) {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(rel) = bytes.get(at..to).and_then(|r| memchr::memchr(b'(', r)) {
+        let open = at + rel;
+        at = open + 1;
+        if let Some(p) = paren_at(text, open) {
+            out.push(p);
+        }
+    }
+}
+
+/// What the parenthesis opened at `open` may be (see [`parens_in`]).
+fn paren_at(text: &str, open: usize) -> Option<Paren> {
+    let rest = text.get(open + 1..)?;
+    let close_rel = memchr::memchr3(b')', b'(', b'\n', rest.as_bytes())?;
+    let close = open + 1 + close_rel;
+    if rest.as_bytes().get(close_rel) != Some(&b')') {
+        return None;
+    }
+    let inner = rest.get(..close_rel)?;
+    let mut how = 0;
+    // An author–date citation closes within 160 bytes (a limit not counted when it
+    // falls inside a character).
+    if close_rel < 160 || !rest.is_char_boundary(160) {
+        if is_author_date(inner) {
+            how |= AUTHOR_DATE;
+        } else if is_year_and_pages(inner) {
+            how |= YEAR_PAGES;
+        }
+    }
+    if is_printed_in(inner) {
+        how |= PRINTED;
+    }
+    (how != 0).then_some(Paren { open, close, how })
+}
+
+/// The spans of the sources among `parens` (in order) in this version's model, onto
+/// `out`: not opened in code, HTML or a link destination, and a bare year only after
+/// a capitalised word ("Cumings (1990, 45)").
+pub(super) fn paren_sources(text: &str, md: &MdModel, parens: &[Paren], out: &mut Vec<Span>) {
+    let mut words = WordsBefore::default();
+    for p in parens {
+        if md.is_skipped(p.open) {
+            continue;
+        }
+        let source = p.how & (AUTHOR_DATE | PRINTED) != 0
+            || p.how & YEAR_PAGES != 0 && words.capitalised_before(text, p.open);
+        if source {
+            out.push(Span::new(p.open, p.close + 1));
+        }
+    }
+}
+
+/// The word before a place (after white space), asked of places in order: a run of
+/// text without white space is walked once, however many places it holds.
+#[derive(Default)]
+struct WordsBefore {
+    /// The last answer: the run of non-white-space ending at `.0` starts at `.1`.
+    last: Option<(usize, usize)>,
+}
+
+impl WordsBefore {
+    /// Whether the last word before `at` (white space skipped) starts with a capital.
+    fn capitalised_before(&mut self, text: &str, at: usize) -> bool {
+        let before = text.get(..at).unwrap_or("").trim_end();
+        let end = before.len();
+        let mut start = end;
+        for (i, c) in before.char_indices().rev() {
+            if self.last.is_some_and(|(e, _)| e == i + c.len_utf8()) {
+                // The run ending here was walked for an earlier place.
+                start = self.last.map_or(i, |(_, s)| s);
+                break;
+            }
+            if c.is_whitespace() {
+                break;
+            }
+            start = i;
+        }
+        self.last = Some((end, start));
+        before
+            .get(start..)
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_uppercase())
+    }
 }
 
 /// "1995", "1995a, 23", "1990: 45–50" — the parenthesis after an author's name.
@@ -101,12 +197,14 @@ pub(super) fn is_telegram_shorthand(w: &str) -> bool {
         return false;
     }
     let mut buf = [0u8; 10];
-    let Some(l) = buf.get_mut(..w.len()) else {
-        return false;
-    };
-    l.copy_from_slice(w.as_bytes());
-    l.make_ascii_lowercase();
-    let l: &[u8] = l;
+    for (d, b) in buf.iter_mut().zip(w.bytes()) {
+        *d = b.to_ascii_lowercase();
+    }
+    buf.get(..w.len()).is_some_and(is_telegram_lower)
+}
+
+/// [`is_telegram_shorthand`] of a lower-case ASCII word of 5 to 10 letters.
+fn is_telegram_lower(l: &[u8]) -> bool {
     let l = l.strip_prefix(b"re").unwrap_or(l);
     let l = l.strip_suffix(b"s").unwrap_or(l);
     matches!(
@@ -127,7 +225,9 @@ pub(super) const NUMBERED_DOCUMENTS: &[&str] = &[
 ];
 
 /// Documents that a dated publication names: "in an editorial in the New York Times
-/// of April 3, 1949", "in a broadcast over Radio Pyongyang on June 26, 1950".
+/// of April 3, 1949", "in a broadcast over Radio Pyongyang on June 26, 1950" (read as
+/// [`cue_of`]'s `match`; the list checks it).
+#[cfg(test)]
 const PUBLISHED: &[&str] = &[
     "editorial",
     "article",
@@ -149,20 +249,49 @@ const PUBLISHED: &[&str] = &[
 /// 1949"), and a parenthesis that says where a text is printed ("(text in the
 /// Department of State *Bulletin*, October 3, 1949, page 489)").
 pub fn prose_citations(text: &str, md: &MdModel) -> Vec<Span> {
-    prose_citations_in(text, md, None)
+    let mut out = paragraph_sources_in(text, md, None, &|_| true);
+    let mut parens = Vec::new();
+    parens_in(text, 0, text.len(), &mut parens);
+    parens.retain(|p| p.how & PRINTED != 0);
+    paren_sources(text, md, &parens, &mut out);
+    out.sort();
+    out.dedup();
+    out
 }
 
-/// [`prose_citations`], each paragraph's kept in `memo` for the next version of the
-/// document. A paragraph's depend only on its text and its prose pieces (the key).
-pub(crate) fn prose_citations_in(
+/// The sources named in the words of each paragraph ([`paragraph_citations`]), each
+/// paragraph's kept in `memo` for the next version of the document. A paragraph's
+/// depend only on its text and its prose pieces (the key). In order of the
+/// paragraphs (a paragraph's in order), not sorted.
+pub(crate) fn paragraph_sources_in(
     text: &str,
     md: &MdModel,
     memo: Option<&crate::memo::ShiftMemo<Vec<Span>>>,
+    to_read: &(dyn Fn(Span) -> bool + Sync),
 ) -> Vec<Span> {
     let mut out = Vec::new();
-    for b in md.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
+    let paragraphs = || {
+        md.blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.kind == BlockKind::Paragraph)
+    };
+    // Those to be read computed ahead when they are many (a first reading).
+    let mut ahead = super::Ahead::compute(
+        paragraphs().filter_map(|(k, b)| to_read(b.content).then_some((k, b.content))),
+        |k| {
+            let mut v = Vec::new();
+            paragraph_citations(text, md, md.blocks.get(k)?.content, &mut v);
+            Some(v)
+        },
+    );
+    for (k, b) in paragraphs() {
+        let done = ahead.take(k);
         let Some(memo) = memo else {
-            paragraph_citations(text, md, b.content, &mut out);
+            match done {
+                Some(v) => out.extend(v),
+                None => paragraph_citations(text, md, b.content, &mut out),
+            }
             continue;
         };
         let para = b.content;
@@ -172,16 +301,16 @@ pub(crate) fn prose_citations_in(
             para,
             key.bytes(),
             || {
-                let mut v = Vec::new();
-                paragraph_citations(text, md, para, &mut v);
+                let v = done.unwrap_or_else(|| {
+                    let mut v = Vec::new();
+                    paragraph_citations(text, md, para, &mut v);
+                    v
+                });
                 v.into_iter().map(|s| s.moved(para.start, 0)).collect()
             },
             |found| out.extend(found.iter().map(|s| s.moved(0, para.start))),
         );
     }
-    printed_in(text, md, &mut out);
-    out.sort();
-    out.dedup();
     out
 }
 
@@ -189,14 +318,13 @@ pub(crate) fn prose_citations_in(
 fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>) {
     {
         let toks = words(text, md, para);
-        // Each word lowercased into one buffer (an ASCII word in place).
-        let mut lw = String::new();
         for (k, t) in toks.iter().enumerate() {
             let next = toks.get(k + 1);
             let number = |x: Option<&(Span, &str)>| {
                 x.is_some_and(|(_, w)| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
             };
-            if is_telegram_shorthand(t.1) {
+            let cue = cue_of(t.1);
+            if cue == Some(Cue::Telegram) {
                 let end = if number(next) {
                     next.map(|n| n.0.end).unwrap_or(t.0.end)
                 } else {
@@ -205,15 +333,8 @@ fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>
                 out.push(Span::new(t.0.start, end));
                 continue;
             }
-            lw.clear();
-            if t.1.is_ascii() {
-                lw.push_str(t.1);
-                lw.make_ascii_lowercase();
-            } else {
-                lw.push_str(&t.1.to_lowercase());
-            }
             // "For the text of the communiqué, see *Foreign Relations*, …, pp. 448–449."
-            if lw == "see" {
+            if cue == Some(Cue::See) {
                 let after: Vec<&(Span, &str)> = toks.iter().skip(k + 1).take(20).collect();
                 let page = after.windows(2).find(|w| {
                     matches!(w[0].1, "p" | "pp" | "page" | "pages") && number(Some(w[1]))
@@ -223,7 +344,7 @@ fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>
                 }
                 continue;
             }
-            if NUMBERED_DOCUMENTS.contains(&lw.as_str()) {
+            if cue == Some(Cue::Numbered) {
                 let mut j = k + 1;
                 if toks
                     .get(j)
@@ -237,7 +358,7 @@ fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>
                 }
                 continue;
             }
-            if PUBLISHED.contains(&lw.as_str()) {
+            if cue == Some(Cue::Published) {
                 // "in/on/over" + a capitalised title, then a date with a year within
                 // a few words.
                 let after: Vec<&(Span, &str)> = toks.iter().skip(k + 1).take(12).collect();
@@ -269,49 +390,92 @@ fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>
     }
 }
 
-/// "(text in …, page 489)", "(printed in …, 1949)": a parenthesis that says where a
-/// text is printed.
-fn printed_in(text: &str, md: &MdModel, out: &mut Vec<Span>) {
-    let mut from = 0;
-    while let Some(rel) = text.get(from..).and_then(|r| r.find('(')) {
-        let open = from + rel;
-        from = open + 1;
-        let Some(close_rel) = text.get(open + 1..).and_then(|r| r.find([')', '(', '\n'])) else {
-            continue;
-        };
-        let close = open + 1 + close_rel;
-        if text.get(close..close + 1) != Some(")") || md.is_skipped(open) {
-            continue;
-        }
-        let inner = text
-            .get(open + 1..close)
-            .unwrap_or("")
-            .trim()
-            .to_lowercase();
-        let lead = [
-            "text in ",
-            "text printed in ",
-            "printed in ",
-            "reprinted in ",
-            "published in ",
-            "quoted in ",
-        ]
-        .iter()
-        .any(|l| inner.starts_with(l));
-        let located = inner
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| w == "page" || w == "p" || w == "pp" || (w.len() == 4 && is_year(w)));
-        // A State Department file number: "(611.93/1–651)".
-        let file_number = inner.len() < 40
-            && inner.contains('/')
-            && inner
-                .split('.')
-                .next()
-                .is_some_and(|d| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()));
-        if lead && located && inner.len() < 200 || file_number {
-            out.push(Span::new(open, close + 1));
-        }
+/// What a word of a paragraph may introduce (see [`paragraph_citations`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cue {
+    /// A telegram's shorthand ([`is_telegram_shorthand`]): its number may follow.
+    Telegram,
+    /// "see": a page reference may follow.
+    See,
+    /// One of [`NUMBERED_DOCUMENTS`].
+    Numbered,
+    /// One of [`PUBLISHED`].
+    Published,
+}
+
+/// The cue a word is, in any case. Every cue is 3 to 11 ASCII letters but
+/// "communiqué"; an ASCII word is lower-cased on the stack, another (which may
+/// lower-case to a cue, but to no telegram's shorthand) into a new string.
+fn cue_of(w: &str) -> Option<Cue> {
+    if !w.is_ascii() {
+        return cue_of_lower(w.to_lowercase().as_bytes());
     }
+    if w.len() > 11 {
+        return None;
+    }
+    let mut buf = [0u8; 11];
+    for (d, b) in buf.iter_mut().zip(w.bytes()) {
+        *d = b.to_ascii_lowercase();
+    }
+    let l = buf.get(..w.len())?;
+    if (5..=10).contains(&l.len()) && is_telegram_lower(l) {
+        return Some(Cue::Telegram);
+    }
+    cue_of_lower(l)
+}
+
+/// [`cue_of`] a lower-case word (but a telegram's shorthand): the lists as one
+/// `match`.
+fn cue_of_lower(lw: &[u8]) -> Option<Cue> {
+    Some(match lw {
+        b"see" => Cue::See,
+        b"telegram" | b"telegrams" | b"despatch" | b"dispatch" | b"airgram" | b"instruction"
+        | b"cable" => Cue::Numbered,
+        b"editorial" | b"article" | b"broadcast" | b"speech" | b"address" | b"statement"
+        | b"communiqu\xc3\xa9" /* communiqué */ | b"communique" | b"interview" | b"report" | b"leader" => {
+            Cue::Published
+        }
+        _ => return None,
+    })
+}
+
+/// "(text in …, page 489)", "(printed in …, 1949)": a parenthesis that says where a
+/// text is printed; or a State Department file number, "(611.93/1–651)". `inner` is
+/// what the parentheses hold.
+fn is_printed_in(inner: &str) -> bool {
+    // Both start with a letter of a lead (t, p, r, q: none but these lower-cases to
+    // one) or a digit: any other parenthesis is neither, seen without lower-casing it.
+    let t = inner.trim();
+    if !t.bytes().next().is_some_and(|b| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b't' | b'p' | b'r' | b'q' | b'0'..=b'9'
+        )
+    }) {
+        return false;
+    }
+    let inner = t.to_lowercase();
+    let lead = [
+        "text in ",
+        "text printed in ",
+        "printed in ",
+        "reprinted in ",
+        "published in ",
+        "quoted in ",
+    ]
+    .iter()
+    .any(|l| inner.starts_with(l));
+    let located = inner
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "page" || w == "p" || w == "pp" || (w.len() == 4 && is_year(w)));
+    // A State Department file number: "(611.93/1–651)".
+    let file_number = inner.len() < 40
+        && inner.contains('/')
+        && inner
+            .split('.')
+            .next()
+            .is_some_and(|d| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()));
+    lead && located && inner.len() < 200 || file_number
 }
 
 fn is_capital(w: &str) -> bool {
@@ -377,20 +541,62 @@ const NAMED_DOCUMENTS: &[&str] = &[
     "Incident",
 ];
 
-/// True when the date at `d` is part of a name: "the December 12 Resolution".
-pub(super) fn is_date_in_a_name(text: &str, d: Span) -> bool {
-    let after = text.get(d.end..).unwrap_or("");
-    let next: String = after
-        .trim_start_matches([' ', '*', '_'])
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .collect();
-    let before = text.get(..d.start).unwrap_or("").trim_end();
-    let det = before
-        .rsplit(|c: char| !c.is_alphabetic())
-        .next()
-        .is_some_and(|w| matches!(w, "the" | "The" | "its" | "their" | "this"));
-    det && NAMED_DOCUMENTS.contains(&next.as_str())
+/// What the date expression at `d` is to a dated statement: precise (a month or a
+/// day, [`is_precise_date`]) and not part of a name ("the December 12 Resolution":
+/// "the", "its", "their" or "this" before it, a document's noun after it), with the
+/// stretch of text that answer read.
+pub(super) fn date_read(text: &str, d: Span) -> super::kept::DateRead {
+    let precise = is_precise_date(d.slice(text));
+    if !precise {
+        // Not one, whatever surrounds it.
+        return super::kept::DateRead {
+            span: d,
+            read: d,
+            counts: false,
+        };
+    }
+    // Back over white space, then over the letters of the word before.
+    let mut stop = d.start;
+    let before = text.get(..d.start).unwrap_or("");
+    let mut word_end = None;
+    let mut word = "";
+    for (i, c) in before.char_indices().rev() {
+        stop = i;
+        match word_end {
+            None if c.is_whitespace() => continue,
+            None if c.is_alphabetic() => word_end = Some(i + c.len_utf8()),
+            Some(_) if c.is_alphabetic() => {}
+            _ => break,
+        }
+        word = before.get(i..word_end.unwrap_or(i)).unwrap_or("");
+    }
+    // The loop read `before` down to `stop` (all of it when it ran out).
+    let det = matches!(word, "the" | "The" | "its" | "their" | "this");
+    let mut end = d.end;
+    let mut named = false;
+    if det {
+        // On over spaces and emphasis marks, then over the letters of the next word,
+        // and the character that ends it.
+        let after = text.get(d.end..).unwrap_or("");
+        let t = after.trim_start_matches([' ', '*', '_']);
+        let from = after.len() - t.len();
+        let run = t
+            .char_indices()
+            .find(|(_, c)| !c.is_alphabetic())
+            .map_or(t.len(), |(i, _)| i);
+        let next = t.get(..run).unwrap_or("");
+        let stop_len = t
+            .get(run..)
+            .and_then(|r| r.chars().next())
+            .map_or(0, char::len_utf8);
+        end = d.end + from + run + stop_len;
+        named = NAMED_DOCUMENTS.contains(&next);
+    }
+    super::kept::DateRead {
+        span: d,
+        read: Span::new(stop, end),
+        counts: !named,
+    }
 }
 
 /// A sentence that introduces the text of a named document: "Following is the text of
@@ -430,4 +636,47 @@ pub fn is_speaker_colon(before_quote: &str) -> bool {
             verb.to_lowercase().as_str(),
             "said" | "stated" | "declared" | "wrote" | "added" | "continued" | "replied" | "says"
         )
+}
+
+#[cfg(test)]
+mod cue_tests {
+    use super::*;
+
+    /// The `match` of [`cue_of`] is the lists, in any case.
+    #[test]
+    fn cues_are_the_lists() {
+        for (list, cue) in [
+            (NUMBERED_DOCUMENTS, Cue::Numbered),
+            (PUBLISHED, Cue::Published),
+        ] {
+            for w in list {
+                assert_eq!(cue_of(w), Some(cue), "{w}");
+                assert_eq!(cue_of(&w.to_uppercase()), Some(cue), "{w}");
+            }
+        }
+        assert_eq!(cue_of("See"), Some(Cue::See));
+        for w in [
+            "mytel",
+            "Reurtel",
+            "ReDeptel",
+            "Embtel",
+            "Deptels",
+            "recirctels",
+        ] {
+            assert!(is_telegram_shorthand(w), "{w}");
+            assert_eq!(cue_of(w), Some(Cue::Telegram), "{w}");
+        }
+        for w in [
+            "",
+            "s",
+            "seen",
+            "Reports",
+            "instructions",
+            "COMMUNIQUÉS",
+            "Kim",
+            "ß",
+        ] {
+            assert_eq!(cue_of(w), None, "{w}");
+        }
+    }
 }

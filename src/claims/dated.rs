@@ -328,6 +328,17 @@ pub(super) fn tokens<'a>(text: &'a str, md: &MdModel, span: Span) -> Vec<Tok<'a>
     out
 }
 
+/// `w` lower-cased: itself when it has no capital (most words: no allocation).
+pub(super) fn lower(w: &str) -> std::borrow::Cow<'_, str> {
+    if w.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'\'')
+    {
+        std::borrow::Cow::Borrowed(w)
+    } else {
+        std::borrow::Cow::Owned(w.to_lowercase())
+    }
+}
+
 pub(super) fn is_capitalised(w: &str) -> bool {
     w.chars().next().is_some_and(|c| c.is_uppercase())
 }
@@ -335,9 +346,9 @@ pub(super) fn is_capitalised(w: &str) -> bool {
 /// The reporting or decision verb of a sentence used actively with an agent, if any.
 pub(super) fn attributed_verb(toks: &[Tok]) -> Option<Span> {
     for (k, t) in toks.iter().enumerate() {
-        let lw = t.text.to_lowercase();
-        let verb = VERBS.contains(&lw.as_str())
-            || is_phrasal_decision(&lw, toks.get(k + 1..).unwrap_or(&[]));
+        let lw = lower(t.text);
+        let verb =
+            VERBS.contains(&&*lw) || is_phrasal_decision(&lw, toks.get(k + 1..).unwrap_or(&[]));
         if !verb || is_capitalised(t.text) && k > 0 {
             continue;
         }
@@ -410,15 +421,15 @@ pub(super) fn attributed_verb(toks: &[Tok]) -> Option<Span> {
             if matches!(w.text, ";" | ":" | "\"" | "“" | "”") {
                 break;
             }
-            let lw = w.text.to_lowercase();
+            let lw = lower(w.text);
             let sentence_first = from + m == 0;
             let cap = is_capitalised(w.text)
-                && !NOT_AGENTS.contains(&lw.as_str())
+                && !NOT_AGENTS.contains(&&*lw)
                 && month_number(w.text).is_none()
                 && !w.text.chars().all(|c| c.is_ascii_digit());
-            if cap && !(sentence_first && STARTERS.contains(&lw.as_str()))
-                || PRONOUNS.contains(&lw.as_str())
-                || ROLES.contains(&lw.as_str())
+            if cap && !(sentence_first && STARTERS.contains(&&*lw))
+                || PRONOUNS.contains(&&*lw)
+                || ROLES.contains(&&*lw)
             {
                 agent = true;
                 break;

@@ -36,13 +36,14 @@ use crate::notes::Notes;
 mod attribution;
 mod block_quotes;
 mod dated;
+mod kept;
 mod quotes;
 mod sentences;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use attribution::{author_date_citations, prose_citations};
-use attribution::{introduces_a_document, is_date_in_a_name, is_speaker_colon};
+use attribution::{introduces_a_document, is_speaker_colon};
 use block_quotes::*;
 use dated::*;
 pub use quotes::Quote;
@@ -124,13 +125,16 @@ pub fn find(text: &str, md: &MdModel, notes: &Notes, dates: &[Span], cfg: &Claim
         dates,
         cfg,
         layers: &layers,
+        citations: None,
     };
     find_layered(&input, None)
 }
 
 /// What the claims pass reads of a document version: its text, model, notes, the
 /// spans of its date expressions in prose (any order; only those naming a month or a
-/// day count as precise), the configuration and the document's layers.
+/// day count as precise), the configuration and the document's layers; and the
+/// document's Pandoc citations when the caller has them
+/// ([`crate::citations::syntax::find`] of the same text and model; `None`: found here).
 #[derive(Clone, Copy)]
 pub struct ClaimInputs<'a> {
     pub text: &'a str,
@@ -139,15 +143,19 @@ pub struct ClaimInputs<'a> {
     pub dates: &'a [Span],
     pub cfg: &'a Claims,
     pub layers: &'a Layers,
+    pub citations: Option<&'a [crate::citations::syntax::Citation]>,
 }
 
 /// What [`find_layered`] keeps of one version of a document for the next: each
-/// paragraph's claims and the sources its words name.
+/// paragraph's claims, the sources its words name and its quotations; and what the
+/// pass reads of the whole text (parentheses that may be sources, what surrounds each
+/// date), moved with the edit ([`kept`]).
 #[derive(Default)]
 pub struct ClaimMemo {
     claims: crate::memo::ShiftMemo<Vec<Claim>>,
     cited: crate::memo::ShiftMemo<Vec<Span>>,
     quotes: crate::memo::ShiftMemo<Vec<Span>>,
+    whole: kept::WholeText,
 }
 
 impl ClaimMemo {
@@ -156,6 +164,14 @@ impl ClaimMemo {
         self.claims.begin(unchanged);
         self.cited.begin(unchanged);
         self.quotes.begin(unchanged);
+        self.whole.begin(unchanged);
+    }
+
+    /// Bytes searched for parentheses, and dates whose surroundings were read, afresh
+    /// (not moved from the last version) since this was made: what the pass read of
+    /// the whole text (for the tests that count it).
+    pub fn whole_text_read(&self) -> (usize, usize) {
+        self.whole.read()
     }
 
     /// The end of a version (see [`crate::memo::BlockMemo::sweep`]).
@@ -212,32 +228,66 @@ fn find_seeing(
         dates,
         cfg,
         layers,
+        ..
     } = *input;
     if layers.kind == DocKind::Primary {
         return Vec::new();
     }
+    // Dates in order, and what each is to a dated statement; the parentheses that
+    // may be sources. Read afresh, or moved from the last version with the edit.
+    let mut sorted_dates = dates.to_vec();
+    sorted_dates.sort_unstable();
+    let (parens, date_reads) = match memo {
+        Some(m) => m.whole.reads(text, &sorted_dates),
+        None => kept::fresh(text, &sorted_dates),
+    };
     let mut markers: Vec<Span> = notes.markers.iter().map(|m| m.span).collect();
     // Author–date citations source a claim as a note marker does; so do sources named
     // in the prose (telegram references, a dated publication, "text in …, page 489").
-    markers.extend(author_date_citations(text, md));
+    attribution::paren_sources(text, md, &parens, &mut markers);
     // So do Pandoc citations, `[@key, p. 33]` and in-text `@key`.
-    markers.extend(crate::citations::syntax::source_spans(text, md));
-    markers.extend(attribution::prose_citations_in(
+    match input.citations {
+        Some(cites) => markers.extend(cites.iter().filter(|c| !c.in_quotes).map(|c| c.span)),
+        None => markers.extend(crate::citations::syntax::source_spans(text, md)),
+    }
+    // What an edit reached (all of a first version) is read again: ahead, on rayon's
+    // threads, when that is a large document's worth.
+    let unchanged = memo.map(|m| m.whole.unchanged());
+    let to_read = |span: Span| unchanged.is_none_or(|u| u.old_start(span).is_none());
+    markers.extend(attribution::paragraph_sources_in(
         text,
         md,
         memo.map(|m| &m.cited),
+        &to_read,
     ));
-    markers.sort();
+    markers.sort_unstable();
     markers.dedup();
-    let mut dates: Vec<Span> = dates
+    // Precise dates not part of a name: those a dated statement may be made on.
+    let dates: Vec<Span> = date_reads
         .iter()
-        .copied()
-        .filter(|d| is_precise_date(d.slice(text)) && !is_date_in_a_name(text, *d))
+        .filter(|d| d.counts)
+        .map(|d| d.span)
         .collect();
-    dates.sort();
     let excluded = excluded_regions(text, md, notes);
     let mut out = Vec::new();
     let blocks: Vec<&Block> = md.blocks.iter().collect();
+    // The paragraphs read below (not in a quote, not excluded), those to be read
+    // again computed ahead when they are many.
+    let mut ahead = Ahead::compute(
+        blocks.iter().enumerate().filter_map(|(k, b)| {
+            (b.quote_depth == 0
+                && b.kind == BlockKind::Paragraph
+                && to_read(b.content)
+                && !is_excluded(&excluded, b.span))
+            .then_some((k, b.content))
+        }),
+        |k| {
+            let b = blocks.get(k)?;
+            let mut v = Vec::new();
+            let qs = paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut v);
+            Some((v, qs))
+        },
+    );
     let mut i = 0;
     while let Some(b) = blocks.get(i) {
         if b.quote_depth > 0 {
@@ -262,14 +312,31 @@ fn find_seeing(
             i = j;
             continue;
         }
+        let k = i;
         i += 1;
         if b.kind != BlockKind::Paragraph || is_excluded(&excluded, b.span) {
             continue;
         }
+        let done = ahead.take(k);
         match memo {
-            Some(m) => kept_paragraph_claims(text, md, &markers, &dates, cfg.scope, b, m, &mut out),
+            Some(m) => {
+                let input = ParagraphInput {
+                    text,
+                    md,
+                    markers: &markers,
+                    dates: &dates,
+                    scope: cfg.scope,
+                };
+                kept_paragraph_claims(&input, b, m, done.map(|d| d.0), &mut out)
+            }
             None => {
-                let qs = paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut out);
+                let qs = match done {
+                    Some((v, qs)) => {
+                        out.extend(v);
+                        qs
+                    }
+                    None => paragraph_claims(text, md, &markers, &dates, cfg.scope, b, &mut out),
+                };
                 // Only unquoted paragraphs come here: their quotations are those
                 // `quotation_spans_in` reads (the same characters, not in a quote).
                 if let (Some(seen), Some(qs)) = (seen.as_deref_mut(), qs) {
@@ -552,18 +619,74 @@ fn char_end(cs: &[(usize, char)], i: usize) -> usize {
 // ---------------------------------------------------------------------------------
 // Claims of a paragraph and of a block quote.
 
-/// [`paragraph_claims`] through the memo.
-#[allow(clippy::too_many_arguments)]
-fn kept_paragraph_claims(
-    text: &str,
-    md: &MdModel,
-    markers: &[Span],
-    dates: &[Span],
+/// Paragraphs' results computed ahead of the walk that uses them, on rayon's threads
+/// ([`Ahead::compute`]), by block index in order.
+struct Ahead<T> {
+    done: Vec<(usize, Option<T>)>,
+    next: usize,
+}
+
+/// Paragraphs are computed ahead, on rayon's threads, when at least this many bytes
+/// of them are to be read (a large document's first reading); fewer (an edit, a
+/// small file: `check` already reads files in parallel) on the caller's thread, as
+/// the walk comes to them.
+const AHEAD_BYTES: usize = 64 * 1024;
+
+impl<T: Send> Ahead<T> {
+    /// `f` of each paragraph of `wanted` (block index and content span, in order),
+    /// computed in parallel when they hold [`AHEAD_BYTES`] or more; else none.
+    fn compute(
+        wanted: impl Iterator<Item = (usize, Span)>,
+        f: impl Fn(usize) -> Option<T> + Sync,
+    ) -> Ahead<T> {
+        use rayon::prelude::*;
+        let wanted: Vec<(usize, Span)> = wanted.collect();
+        let bytes: usize = wanted.iter().map(|(_, s)| s.len()).sum();
+        let done = if bytes >= AHEAD_BYTES {
+            wanted.par_iter().map(|&(k, _)| (k, f(k))).collect()
+        } else {
+            Vec::new()
+        };
+        Ahead { done, next: 0 }
+    }
+
+    /// The result computed ahead for block `k` (asked in increasing order), if any.
+    fn take(&mut self, k: usize) -> Option<T> {
+        while self.done.get(self.next).is_some_and(|d| d.0 < k) {
+            self.next += 1;
+        }
+        self.done
+            .get_mut(self.next)
+            .filter(|d| d.0 == k)
+            .and_then(|d| d.1.take())
+    }
+}
+
+/// What [`paragraph_claims`] reads besides the paragraph.
+struct ParagraphInput<'a> {
+    text: &'a str,
+    md: &'a MdModel,
+    markers: &'a [Span],
+    dates: &'a [Span],
     scope: ClaimScope,
+}
+
+/// [`paragraph_claims`] through the memo; `ahead`, its claims computed ahead (when
+/// the paragraph was to be read again).
+fn kept_paragraph_claims(
+    input: &ParagraphInput,
     b: &Block,
     memo: &ClaimMemo,
+    ahead: Option<Vec<Claim>>,
     out: &mut Vec<Claim>,
 ) {
+    let ParagraphInput {
+        text,
+        md,
+        markers,
+        dates,
+        scope,
+    } = *input;
     let para = b.content;
     fn inside(v: &[Span], para: Span) -> &[Span] {
         let lo = v.partition_point(|m| m.start < para.start);
@@ -582,8 +705,11 @@ fn kept_paragraph_claims(
         para,
         key.bytes(),
         || {
-            let mut v = Vec::new();
-            paragraph_claims(text, md, markers, dates, scope, b, &mut v);
+            let v = ahead.unwrap_or_else(|| {
+                let mut v = Vec::new();
+                paragraph_claims(text, md, markers, dates, scope, b, &mut v);
+                v
+            });
             v.into_iter().map(|c| c.moved(para.start, 0)).collect()
         },
         |found| {

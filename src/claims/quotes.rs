@@ -38,6 +38,10 @@ pub(super) fn quotes(cs: &[(usize, char)]) -> Vec<Quote> {
     // (kind, index) of the open outer quotation: 'd' double, 's' single, 'g' guillemet.
     let mut open: Option<(char, usize)> = None;
     for (i, &(_, c)) in cs.iter().enumerate() {
+        // Only quotation marks open or close one.
+        if !matches!(c, '“' | '"' | '‘' | '«' | '”' | '’' | '»') {
+            continue;
+        }
         let prev = i.checked_sub(1).and_then(|k| cs.get(k)).map(|p| p.1);
         let next = cs.get(i + 1).map(|p| p.1);
         let opens_here = |kind: char| -> bool {
@@ -205,32 +209,37 @@ pub(super) fn quote_is_not_claim(text: &str, cs: &[(usize, char)], q: &Quote) ->
         .trim_end()
         .trim_end_matches([',', ':', '*', '_', '('])
         .trim_end();
-    let lead_words: Vec<&str> = lead
+    // The last two words of the lead (no cue has more), each trimmed of punctuation.
+    let mut last_words = lead
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
-        .collect();
-    for cue in TITLE_CUES {
-        let n = cue.split(' ').count();
-        if lead_words.len() >= n {
-            let tail = lead_words
-                .get(lead_words.len() - n..)
-                .unwrap_or(&[])
-                .join(" ");
-            if tail == *cue {
-                return true;
-            }
-        }
+        .rev()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'));
+    let (last, before_last) = (last_words.next(), last_words.next());
+    let is_cue = |cue: &str| match cue.split_once(' ') {
+        None => last == Some(cue),
+        Some((a, b)) => before_last == Some(a) && last == Some(b),
+    };
+    if TITLE_CUES.iter().any(|cue| is_cue(cue)) {
+        return true;
     }
     // A title or a name followed by what it names: the "…" resolution, the "…" plan.
-    let follow: String = text
+    let after = text
         .get(q.span.end..)
         .unwrap_or("")
-        .trim_start_matches([' ', '*', '_', ','])
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .collect::<String>()
-        .to_lowercase();
-    if NAMED_BY_FOLLOWING.contains(&follow.as_str()) {
+        .trim_start_matches([' ', '*', '_', ',']);
+    let follow = after
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(after, |(i, _)| after.get(..i).unwrap_or(""));
+    let named_by_following = if follow.is_ascii() {
+        NAMED_BY_FOLLOWING
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(follow))
+    } else {
+        // Only ASCII words are in the list: a word that lower-cases to one.
+        NAMED_BY_FOLLOWING.contains(&follow.to_lowercase().as_str())
+    };
+    if named_by_following {
         return true;
     }
     is_title_case(inner) || is_name_of_a_body(inner)
