@@ -78,7 +78,7 @@ fn each_document_is_judged_under_its_own_configuration_as_check_judges_it() {
         let uri = file_uri(&path);
         lsp.open(&uri, &text);
         let mut diags = lsp.diagnostics(&uri, Some(1));
-        // Past 1.5 s on a loaded machine the cross-file findings follow in a second
+        // Before the workspace index lands, the cross-file findings follow in a second
         // publication of the same version.
         if from_server(&diags, &text) != *cli {
             diags = lsp.diagnostics(&uri, Some(1));

@@ -471,3 +471,96 @@ fn pulled_cross_file_findings_follow_an_edit() {
     assert!(fresh.shutdown().success());
     assert!(lsp.shutdown().success());
 }
+
+/// Poll `fut` once: its output when it is ready at once, without waiting for anything.
+fn at_once<F: std::future::Future>(fut: F) -> Option<F::Output> {
+    let mut fut = std::pin::pin!(fut);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match fut.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => Some(v),
+        std::task::Poll::Pending => None,
+    }
+}
+
+/// Before the workspace index lands, a pull is answered at once (its analysis done: the
+/// handler's future is ready on its first poll, it waits for no index) with the
+/// document's own findings; the index's landing finds the answer would change, so the
+/// client is asked to pull again (`refresh` says "changed"), and the next pull carries
+/// the comparison with the unopened file — equal to a fresh conversion. A second
+/// landing with nothing new asks for nothing. A code action is answered at once too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_before_the_index_is_answered_at_once_and_refreshed_when_it_lands() {
+    let service = pulling_server(Encoding::Utf16);
+    let b = service.inner();
+    // The workspace index is not built.
+    b.ready.send_replace(false);
+    let uri: Uri = "file:///nowhere/a.md".parse().expect("uri");
+    open(
+        b,
+        &uri,
+        "Kim Il Sung returned to Sŏul.\n\nSŏul had fallen.\n",
+    )
+    .await;
+    b.analysis(&uri).await.expect("analysed").expect("open");
+
+    let first = at_once(b.pulled_items(&uri))
+        .expect("answered without waiting for the index")
+        .expect("pulled");
+    let first: Vec<Value> = serde_json::from_slice(&first).expect("JSON");
+    assert!(
+        !first
+            .iter()
+            .any(|d| d["code"] == "romanisation-inconsistent"),
+        "{first:?}"
+    );
+    let action = at_once(
+        b.on_code_action(tower_lsp_server::ls_types::CodeActionParams {
+            text_document: TextDocumentIdentifier { uri: uri.clone() },
+            range: Range::default(),
+            context: Default::default(),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        }),
+    );
+    assert!(action.is_some(), "a code action waited for the index");
+
+    // The index lands with an unopened file that spells the name otherwise.
+    let other = "The army reached Seoul. Seoul was quiet, and Seoul again.\n";
+    let (changed, again) = {
+        let mut st = lock(&b.state);
+        let res = st.configs.for_root();
+        let ctx = annalist::facts::Context {
+            config: &res.config,
+            knowledge: &res.knowledge,
+        };
+        let names = annalist::analysis::name_index(other.into(), &ctx);
+        st.ws.files.insert(
+            "file:///nowhere/b.md".to_string(),
+            annalist::lsp::folder_index::WsFile {
+                path: "/nowhere/b.md".into(),
+                config: None,
+                text: other.into(),
+                lines: LineIndex::new(other),
+                names,
+            },
+        );
+        let (publish, changed) = annalist::lsp::publish::refresh(&mut st, None);
+        assert!(publish.is_empty(), "a pulling client is not published to");
+        let (_, again) = annalist::lsp::publish::refresh(&mut st, None);
+        (changed, again)
+    };
+    b.ready.send_replace(true);
+    assert!(changed, "the landing did not ask the client to pull again");
+    assert!(!again, "a landing that changes nothing asks to pull again");
+
+    let second = b.pulled_items(&uri).await.expect("pulled");
+    assert_eq!(second, fresh(b, &uri));
+    let second: Value = serde_json::from_slice(&second).expect("JSON");
+    assert!(
+        second
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["code"] == "romanisation-inconsistent")),
+        "{second}"
+    );
+    assert!(points_into(&second, "file:///nowhere/b.md"), "{second}");
+}

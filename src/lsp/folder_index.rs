@@ -389,8 +389,9 @@ pub fn build(configs: &Configs, is_open: &(dyn Fn(&Path) -> bool + Sync)) -> (Ws
 }
 
 impl Backend {
-    /// (Re)build the index of the workspace's files in the background. Diagnostics wait
-    /// for it; when it is done every open document's cross-file findings are refreshed.
+    /// (Re)build the index of the workspace's files in the background. Diagnostics do
+    /// not wait for it; when it is done every open document's cross-file findings are
+    /// refreshed (republished, or pulled again, where they changed).
     pub fn rebuild_workspace(&self, debounce: bool) {
         let (configs, epoch) = {
             let mut st = lock(&self.state);
@@ -407,8 +408,8 @@ impl Backend {
             return;
         }
         if !debounce {
-            // A new configuration: hold diagnostics until the files are judged under it.
-            // (After a file event the old index serves meanwhile.)
+            // A new configuration: requests that read the index's files wait until they
+            // are judged under it. (After a file event the old index serves meanwhile.)
             self.ready.send_replace(false);
         }
         let state = self.state.clone();

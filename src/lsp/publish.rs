@@ -1,11 +1,15 @@
 //! Diagnostics: a document's own findings plus its cross-file ones
 //! ([`crate::workspace`]), computed against the other open documents and the indexed
 //! workspace files ([`super::folder_index`]) that share its configuration — the files
-//! `annalist check` would compare it with. Diagnostics wait for the workspace index
-//! (up to [`READY_WAIT`]), so in all but very large workspaces the first diagnostics a
-//! client sees are already complete; when the index lands later, what changed is
-//! republished. Also configuration problems: on the configuration file and in the log,
-//! and the editor settings' problems as a message.
+//! `annalist check` would compare it with. Diagnostics do not wait for the workspace
+//! index: a document's first publication (or pull) holds its own findings and those
+//! across the open documents and whatever the index holds yet; when the index lands,
+//! [`refresh`] republishes the documents whose cross-file findings changed (a pulling
+//! client is asked to pull again), so the last publication is complete — the union
+//! `annalist check` reports. Publications are sent under the store's lock
+//! ([`super::wire::publish_now`]), so a document's earlier one never overtakes a later
+//! one. Also configuration problems: on the configuration file and in the log, and the
+//! editor settings' problems as a message.
 
 use super::convert::{Carry, to_range};
 use super::folder_index::WsFile;
@@ -19,10 +23,9 @@ use std::sync::Arc;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::*;
 
-/// How long diagnostics wait for the workspace index. A small workspace is indexed well
-/// within it, so its first diagnostics are complete; a large one gets each document's
-/// own findings (and those across the open documents) at once, and the cross-file
-/// findings against the rest when the index is built ([`refresh`] republishes).
+/// How long a request whose answer reads the workspace index's files (a citation's
+/// references, workspace symbols) waits for the index at start. Diagnostics never wait:
+/// they are republished when the index lands ([`refresh`]).
 pub const READY_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
 /// Wait until the workspace index is built, or [`READY_WAIT`] has passed.
@@ -118,8 +121,9 @@ pub fn locate(st: &Shared, path: &str, span: Span, enc: Encoding) -> Option<Loca
 }
 
 /// Recompute the cross-file findings of the open documents (but `except`) whose
-/// analysis is current. Returns, in push mode, the diagnostics to publish for those
-/// that changed, and whether any changed.
+/// analysis is current. In push mode, publishes those that changed at once (the caller
+/// holds the store's lock: see [`super::wire::publish_now`]); returns what could not be
+/// sent so (in-process: send it with [`send_refreshed`]), and whether any changed.
 pub fn refresh(st: &mut Shared, except: Option<&Uri>) -> (Vec<(Uri, Vec<u8>, i32)>, bool) {
     let (pull, enc) = (st.pull, st.encoding);
     let uris: Vec<Uri> = st
@@ -147,11 +151,10 @@ pub fn refresh(st: &mut Shared, except: Option<&Uri>) -> (Vec<(Uri, Vec<u8>, i32
         }
         changed = true;
         if !pull {
-            out.push((
-                u.clone(),
-                serialised_diagnostics(st, &u, &a, &across, enc),
-                version,
-            ));
+            let diags = serialised_diagnostics(st, &u, &a, &across, enc);
+            if let Err(diags) = super::wire::publish_now(&u, diags, Some(version)) {
+                out.push((u.clone(), diags, version));
+            }
         }
         if let Some(e) = st.docs.get_mut(&u) {
             e.across = Some((g, Arc::new(across)));

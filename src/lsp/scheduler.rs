@@ -11,7 +11,7 @@
 //!   becomes an error response (or a log line) and the server keeps serving.
 
 use super::configs::Resolved;
-use super::publish::{across_for, refresh, send_refreshed, serialised_diagnostics, wait_ready};
+use super::publish::{across_for, refresh, send_refreshed, serialised_diagnostics};
 use super::state::{Backend, DocEntry, internal, lock, run_analysis};
 use crate::document::Snapshot;
 use crate::facts::Analysis;
@@ -54,7 +54,6 @@ impl Backend {
         let path: Option<PathBuf> = uri.to_file_path().map(|p| p.into_owned());
         let state = self.state.clone();
         let client = self.client.clone();
-        let ready = self.ready.clone();
         let analysed = self.analysed.clone();
         tokio::spawn(async move {
             let (mut snap, mut generation, mut res) = first;
@@ -122,17 +121,7 @@ impl Backend {
                     } else {
                         None
                     };
-                    publish_fresh(
-                        &state,
-                        &client,
-                        &ready,
-                        &uri,
-                        generation,
-                        &snap,
-                        a,
-                        names_changed,
-                    )
-                    .await;
+                    publish_fresh(&state, &client, &uri, generation, &snap, a, names_changed).await;
                     if let Some((dir, item)) = alone {
                         crate::cachedir::write_later(move || {
                             crate::lsp::folder_index::keep_open_names(&dir, vec![item])
@@ -231,20 +220,20 @@ fn keep_first_names(
 
 /// Publish a fresh analysis's diagnostics (push mode) with its cross-file findings,
 /// and refresh the other documents' cross-file findings if its names changed.
-#[allow(clippy::too_many_arguments)]
+///
+/// Not waiting for the workspace index: before it lands, the cross-file findings are
+/// those against the open documents (and the last index, after a rebuild began); the
+/// index's landing republishes the documents whose cross-file findings it changed
+/// ([`refresh`]). Sent under the store's lock, so never after a later publication.
 async fn publish_fresh(
     state: &Arc<std::sync::Mutex<super::state::Shared>>,
     client: &tower_lsp_server::Client,
-    ready: &tokio::sync::watch::Sender<bool>,
     uri: &Uri,
     generation: u64,
     snap: &Snapshot,
     a: Arc<Analysis>,
     names_changed: bool,
 ) {
-    // Diagnostics wait for the workspace index: the first ones a client sees already
-    // carry the cross-file findings.
-    wait_ready(ready).await;
     let (mine, others, pull) = {
         let mut st = lock(state);
         let (pull, enc) = (st.pull, st.encoding);
@@ -262,7 +251,8 @@ async fn publish_fresh(
             if let Some(e) = st.docs.get_mut(uri) {
                 e.across = Some((generation, Arc::new(across)));
             }
-            diags
+            // Sent now, under the lock (what cannot be, after it).
+            diags.and_then(|d| super::wire::publish_now(uri, d, Some(snap.version)).err())
         } else {
             None
         };

@@ -656,6 +656,27 @@ pub fn notification_bytes(
     out
 }
 
+/// Publish diagnostics already serialised (a JSON array) now, without an await: call it
+/// under the store's lock, and the publications of one document leave in the order
+/// their diagnostics were computed (a document's first publication, made before the
+/// workspace index lands, can never overtake the complete one the index's refresh
+/// makes). `Err` gives the diagnostics back when there is no direct way out
+/// (in-process tests): send them with [`publish_serialised`] once the lock is released.
+pub fn publish_now(
+    uri: &tower_lsp_server::ls_types::Uri,
+    diagnostics: Vec<u8>,
+    version: Option<i32>,
+) -> Result<(), Vec<u8>> {
+    let Some(tx) = DIRECT.get() else {
+        return Err(diagnostics);
+    };
+    let body = notification_bytes(uri, diagnostics, version);
+    if let Err(e) = tx.send(body) {
+        eprintln!("annalist lsp: the output has closed; diagnostics not sent ({e})");
+    }
+    Ok(())
+}
+
 /// [`publish_diagnostics`] of diagnostics already serialised (a JSON array): written as
 /// they are when [`merge_output`] runs, else read back and sent through the client.
 pub async fn publish_serialised(

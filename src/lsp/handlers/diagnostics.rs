@@ -1,7 +1,7 @@
 //! Pulled diagnostics (`textDocument/diagnostic`) and the `annalist/timeline` request.
 
 use crate::facts::{Analysis, Context};
-use crate::lsp::publish::{across_for, serialised_diagnostics, wait_ready};
+use crate::lsp::publish::{across_for, serialised_diagnostics};
 use crate::lsp::state::{Backend, lock};
 use serde_json::Value;
 use std::sync::Arc;
@@ -63,20 +63,38 @@ impl Backend {
     /// findings, as serialising [`crate::lsp::publish::diagnostics_of`] gives them,
     /// through the document's kept publication, which they then replace. `[]` for a
     /// document that is not open.
+    ///
+    /// Not waiting for the workspace index: an answer given before it lands holds the
+    /// cross-file findings against the open documents, and is kept as the document's
+    /// comparison, so that the index's landing ([`crate::lsp::publish::refresh`]) asks
+    /// the client to pull again when the answer would change.
     pub async fn pulled_items(&self, uri: &Uri) -> Result<Vec<u8>> {
         let Some((a, enc, _)) = self.analysis(uri).await? else {
             return Ok(b"[]".to_vec());
         };
-        wait_ready(&self.ready).await;
         let mut st = lock(&self.state);
         // The comparison the scheduler made (and `refresh` keeps current) for this
         // very analysis, when it has: not made a second time per version.
+        let current = st.docs.get(uri).and_then(|e| {
+            let (g, current) = e.analysis.as_ref()?;
+            (*g == e.generation && Arc::ptr_eq(current, &a)).then_some(*g)
+        });
         let kept = st.docs.get(uri).and_then(|e| {
             let (g, current) = e.analysis.as_ref()?;
             let (ga, across) = e.across.as_ref()?;
             (g == ga && Arc::ptr_eq(current, &a)).then(|| across.clone())
         });
-        let across = kept.unwrap_or_else(|| Arc::new(across_for(&st, uri, &a)));
+        let across = match kept {
+            Some(across) => across,
+            None => {
+                let across = Arc::new(across_for(&st, uri, &a));
+                // What the client is told, for `refresh` to compare with.
+                if let (Some(g), Some(e)) = (current, st.docs.get_mut(uri)) {
+                    e.across = Some((g, across.clone()));
+                }
+                across
+            }
+        };
         Ok(serialised_diagnostics(&mut st, uri, &a, &across, enc))
     }
 

@@ -2,7 +2,7 @@
 
 use crate::finding::Span;
 use crate::lsp::convert::{Carry, diagnostic, text_edit, to_offset, to_range, to_span};
-use crate::lsp::publish::{across_for, locate, wait_ready};
+use crate::lsp::publish::{across_for, locate};
 use crate::lsp::state::{Backend, lock};
 use std::collections::HashMap;
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -103,11 +103,22 @@ impl Backend {
         let Some((a, enc, res)) = self.analysis(&uri).await? else {
             return Ok(None);
         };
-        wait_ready(&self.ready).await;
         let state = self.state.clone();
         Self::guard("codeAction", || {
             let st = lock(&state);
-            let across = across_for(&st, &uri, &a);
+            // The cross-file findings the client was last given for this analysis
+            // (published or pulled): a fix is offered for what the editor shows. Before
+            // the workspace index lands that is the comparison with the open documents;
+            // its landing republishes, and the next request offers the rest.
+            let kept = st.docs.get(&uri).and_then(|e| {
+                let (g, current) = e.analysis.as_ref()?;
+                let (ga, across) = e.across.as_ref()?;
+                (g == ga && std::sync::Arc::ptr_eq(current, &a)).then(|| across.clone())
+            });
+            let across = match kept {
+                Some(across) => across,
+                None => std::sync::Arc::new(across_for(&st, &uri, &a)),
+            };
             let findings = crate::workspace::merge(&a.findings, &across);
             let other = |p: &str, s: Span| locate(&st, p, s, enc);
             let carry = Carry::new(res.config.docs_url.as_deref(), st.supports);

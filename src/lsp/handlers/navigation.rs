@@ -102,6 +102,9 @@ impl Backend {
             crate::ide::citation::key_at(&a.citations, to_offset(&a, p.position, enc))
                 .map(str::to_string)
         {
+            // The unopened files' citations come from the workspace index: at start,
+            // wait for it (up to `READY_WAIT`).
+            crate::lsp::publish::wait_ready(&self.ready).await;
             let unopened: Vec<(String, Arc<str>)> = {
                 let st = lock(&self.state);
                 for (u, e) in st.docs.iter().filter(|(u, _)| **u != uri) {

@@ -66,6 +66,9 @@ impl Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
+        // The unopened files' names come from the workspace index: at start, wait for
+        // it (up to `READY_WAIT`).
+        crate::lsp::publish::wait_ready(&self.ready).await;
         let state = self.state.clone();
         Self::guard("workspace/symbol", || {
             let st = lock(&state);
