@@ -84,6 +84,28 @@ pub(super) fn overlaps_each(regions: &[Span], spans: impl IntoIterator<Item = Sp
         .collect()
 }
 
+/// Whether one of `spans` overlaps one of `regions` (sorted, disjoint), as a binary
+/// search of `regions` for each would say; the spans given mostly in order of their
+/// starts (a spelling's places): each look-up steps on from the last one's region (a
+/// few steps, else a binary search of the rest), and a span that starts before the
+/// last one is searched for.
+pub(super) fn any_overlaps(regions: &[Span], spans: &[Span]) -> bool {
+    let (mut i, mut last) = (0, 0);
+    spans.iter().any(|s| {
+        if s.start < last {
+            i = regions.partition_point(|r| r.end <= s.start);
+        } else {
+            let rest = regions.get(i..).unwrap_or(&[]);
+            i += match rest.iter().take(8).position(|r| r.end > s.start) {
+                Some(k) => k,
+                None => rest.partition_point(|r| r.end <= s.start),
+            };
+        }
+        last = s.start;
+        regions.get(i).is_some_and(|r| r.overlaps(*s))
+    })
+}
+
 /// The span of a run of words.
 pub(super) fn run_span(words: &[Word], r: &std::ops::Range<usize>) -> Option<Span> {
     let f = words.get(r.start)?;
@@ -337,6 +359,43 @@ mod tests {
             .filter(|f| f.code == INCONSISTENT)
             .map(|f| f.span.slice(text).to_string())
             .collect()
+    }
+
+    /// [`any_overlaps`] answers as a binary search for each span does, the spans in
+    /// order or not.
+    #[test]
+    fn any_overlaps_answers_as_a_search_does() {
+        use proptest::prelude::RngExt;
+        use proptest::test_runner::{RngAlgorithm, TestRng};
+        let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+        for _ in 0..300 {
+            let mut regions: Vec<Span> = Vec::new();
+            let mut at = 0;
+            for _ in 0..rng.random_range(0..30) {
+                at += rng.random_range(0..10);
+                let end = at + rng.random_range(1..6);
+                regions.push(Span::new(at, end));
+                at = end;
+            }
+            let mut spans: Vec<Span> = (0..rng.random_range(0..6))
+                .map(|_| {
+                    let s = rng.random_range(0..at + 10);
+                    Span::new(s, s + rng.random_range(0..4))
+                })
+                .collect();
+            if rng.random_range(0..3) > 0 {
+                spans.sort();
+            }
+            let searched = spans.iter().any(|s| {
+                let i = regions.partition_point(|r| r.end <= s.start);
+                regions.get(i).is_some_and(|r| r.overlaps(*s))
+            });
+            assert_eq!(
+                any_overlaps(&regions, &spans),
+                searched,
+                "{regions:?} {spans:?}"
+            );
+        }
     }
 
     /// Issue #12 item 3: the editorial apparatus is deliberate. Each case has a control

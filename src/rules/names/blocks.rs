@@ -146,6 +146,10 @@ pub(super) struct Places {
     /// last version (the tests' count of what a keystroke reads).
     pub(super) read: usize,
     pub(super) read_now: usize,
+    /// What this version shares with the last at their ends, and the address and
+    /// length of the last version's text it was found against (for the other kept
+    /// parts, [`Places::unchanged_since`]).
+    unchanged: Option<((usize, usize), crate::memo::Unchanged)>,
 }
 
 /// A prose block at its place: what its work read besides its bytes.
@@ -163,6 +167,16 @@ struct Placed {
 }
 
 impl Places {
+    /// What this version shares at its ends with `old`, when `old` was the last
+    /// version these places were found against (the same text, not a copy).
+    /// (`old` is alive, held by its caller since the last version, as that text was
+    /// when it was read here: no other text can have had its address meanwhile.)
+    pub(super) fn unchanged_since(&self, old: Option<&Arc<str>>) -> Option<crate::memo::Unchanged> {
+        let (was, u) = self.unchanged?;
+        old.filter(|o| (o.as_ptr() as usize, o.len()) == was)
+            .map(|_| u)
+    }
+
     /// The last version's block at the place of block `c` (kind `tag`, prose `pieces`)
     /// when the edit did not reach its bytes, nor what follows that its work read and
     /// a character more ([`following`] then reads as much), moved out of the last
@@ -427,6 +441,10 @@ pub(super) fn blocks_of(
     if let Some(p) = places {
         // Every prose block of this version, in order, with its work: what the next
         // version finds by place.
+        p.unchanged = match (p.text.as_deref(), unchanged) {
+            (Some(was), Some(u)) => Some(((was.as_ptr() as usize, was.len()), u)),
+            _ => None,
+        };
         p.text = Some(a.text.clone());
         p.read += p.read_now;
         p.blocks = placed

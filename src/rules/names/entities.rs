@@ -132,6 +132,93 @@ impl<'t> Mentions<'t> {
         }
     }
 
+    /// [`Mentions::of`] on the editor's path: the forms numbered in `kept` (the last
+    /// version's, [`kept::Forms`]), a mention the edit did not reach (`unchanged`:
+    /// what this version shares with the last at its ends, `None` when unknown) found
+    /// at its place in the last version without its text being hashed; `kept` then
+    /// holds this version's. The forms' numbers are the table's (not dense): the same
+    /// text and matched name have the same number, as in [`Mentions::of`].
+    pub(super) fn of_kept(
+        a: &'t Analysis,
+        kept: &mut kept::Forms,
+        unchanged: Option<crate::memo::Unchanged>,
+    ) -> Mentions<'t> {
+        let text: &str = &a.text;
+        kept.hashed_now = 0;
+        // A table holding many forms no mention has any more is made afresh.
+        if kept.count as usize > 4 * kept.at.len() + 4096 {
+            kept.clear();
+        }
+        let unchanged = unchanged.filter(|_| kept.text.is_some());
+        let old = std::mem::take(&mut kept.at);
+        let mut at: Vec<(Span, u32, u32, usize)> = Vec::with_capacity(a.mentions.len());
+        let mut in_order: Vec<(usize, usize, u32)> = Vec::with_capacity(a.mentions.len());
+        // Where the last version's mentions are looked up from (asked in order).
+        let mut cursor = 0;
+        // Whether every mention so far is the last version's of the same number,
+        // moved: found in its place, with the same entity (and so the same form).
+        let mut same = old.len() == a.mentions.len();
+        for (i, m) in a.mentions.iter().enumerate() {
+            let by_place = unchanged.and_then(|u| {
+                let start = u.old_start(m.span)?;
+                let rest = old.get(cursor..)?;
+                cursor += match rest.iter().take(8).position(|o| o.0.start >= start) {
+                    Some(k) => k,
+                    None => rest.partition_point(|o| o.0.start < start),
+                };
+                // The same bytes at the same place, with the same name: the same form.
+                let n = kept::Forms::name(m.name)?;
+                let (s, name, id, entity) = *old.get(cursor)?;
+                let found = s.start == start && s.len() == m.span.len() && name == n;
+                same = same && found && cursor == i && entity == m.entity;
+                found.then_some(id)
+            });
+            let id = match by_place {
+                Some(id) => id,
+                None => {
+                    same = false;
+                    kept.id(m.span.slice(text), m.name)
+                }
+            };
+            let name = kept::Forms::name(m.name).unwrap_or(kept::Forms::UNFIT);
+            at.push((m.span, name, id, m.entity));
+            in_order.push((m.entity, i, id));
+        }
+        kept.hashed += kept.hashed_now;
+        // The same mentions, moved: by entity as in the last version (their
+        // numbers, entities and forms are the last version's).
+        let by_entity = if same {
+            kept.same += 1;
+            std::mem::take(&mut kept.by_entity)
+        } else {
+            by_entity(in_order)
+        };
+        // Each form's text and name, read from its first mention now.
+        let mut forms: Vec<(&'t str, Option<usize>)> = vec![("", None); kept.count as usize];
+        let mut filled = vec![false; kept.count as usize];
+        for (m, &(_, _, id, _)) in a.mentions.iter().zip(&at) {
+            if let (Some(f), Some(done)) = (forms.get_mut(id as usize), filled.get_mut(id as usize))
+                && !*done
+            {
+                *f = (m.span.slice(text), m.name);
+                *done = true;
+            }
+        }
+        kept.at = at;
+        kept.text = Some(a.text.clone());
+        Mentions {
+            forms,
+            by_entity,
+            in_apparatus: Vec::new(),
+        }
+    }
+
+    /// Give the mentions by entity back to `kept` for the next version
+    /// ([`Mentions::of_kept`]).
+    pub(super) fn keep(self, kept: &mut kept::Forms) {
+        kept.by_entity = self.by_entity;
+    }
+
     /// Learn which mentions lie in `apparatus` (one walk over them in document order,
     /// not a search per mention and pass).
     pub(super) fn in_apparatus(&mut self, a: &Analysis, apparatus: &apparatus::Apparatus) {
@@ -375,6 +462,8 @@ pub(super) fn build_index(
         })
     };
     let mut entities = Vec::new();
+    // One buffer of each kind for every entity.
+    let (mut now, mut skips): (Vec<Span>, Vec<bool>) = (Vec::new(), Vec::new());
     for (eidx, ms) in mentions.entities() {
         let Some(e) = g.entities.get(eidx) else {
             continue;
@@ -382,11 +471,12 @@ pub(super) fn build_index(
         let names = match kept.as_deref_mut() {
             None => spelled(e, eidx, ms),
             Some(k) => {
-                let now = kept::spans_of(a, ms);
-                let skips: Vec<bool> = ms
-                    .iter()
-                    .filter_map(|&(_, mi, _)| a.mentions.get(mi).map(|m| skip(mi, m.span)))
-                    .collect();
+                kept::spans_into(a, ms, &mut now);
+                skips.clear();
+                skips.extend(
+                    ms.iter()
+                        .filter_map(|&(_, mi, _)| a.mentions.get(mi).map(|m| skip(mi, m.span))),
+                );
                 // The index's spellings read no votes.
                 let read = |r: &kept::Read| r.is(ms, mentions, &skips, [None; 3]);
                 match k.reuse(eidx, read).filter(|_| now.len() == ms.len()) {
@@ -406,7 +496,7 @@ pub(super) fn build_index(
                             .flat_map(|n| n.spellings.iter().flat_map(|s| s.occs.iter().copied()));
                         if now.len() == ms.len() && kept::Entry::<()>::within(&now, occs) {
                             let read = kept::Read::of(ms, mentions, &skips, [None; 3]);
-                            k.keep(eidx, read, now, n.clone());
+                            k.keep(eidx, read, now.clone(), n.clone());
                         }
                         n
                     }
@@ -417,12 +507,12 @@ pub(super) fn build_index(
         n.mixed = n
             .spellings
             .iter()
-            .any(|s| s.occs.iter().any(|&o| hit(INCONSISTENT, o)));
+            .any(|s| apparatus::any_overlaps(&inconsistent_at, &s.occs));
         entities.push(n);
     }
     entities.sort_by(|x, y| x.id.cmp(&y.id));
     for u in &mut unlisted {
-        u.mixed = u.occs.iter().any(|&o| hit(INCONSISTENT, o));
+        u.mixed = apparatus::any_overlaps(&inconsistent_at, &u.occs);
     }
     unlisted.sort_by(|x, y| (x.lang, &x.text).cmp(&(y.lang, &y.text)));
     NameIndex { entities, unlisted }
@@ -566,6 +656,8 @@ pub(super) fn check_entities(
 ) {
     let g = &a.knowledge(ctx).gazetteer;
     let usual = kept.is_some().then(|| kept::usuals(votes));
+    // One buffer of each kind for every entity.
+    let (mut now, mut skips): (Vec<Span>, Vec<bool>) = (Vec::new(), Vec::new());
     for (eidx, ms) in mentions.entities() {
         let Some(e) = g.entities.get(eidx) else {
             continue;
@@ -598,14 +690,12 @@ pub(super) fn check_entities(
             }
             continue;
         };
-        let now = kept::spans_of(a, ms);
-        let skips: Vec<bool> = ms
-            .iter()
-            .filter_map(|&(_, mi, _)| {
-                let s = a.mentions.get(mi)?.span;
-                Some(claimed.is_claimed(s) || mentions.apparatus_has(mi, s, apparatus))
-            })
-            .collect();
+        kept::spans_into(a, ms, &mut now);
+        skips.clear();
+        skips.extend(ms.iter().filter_map(|&(_, mi, _)| {
+            let s = a.mentions.get(mi)?.span;
+            Some(claimed.is_claimed(s) || mentions.apparatus_has(mi, s, apparatus))
+        }));
         if now.len() == ms.len()
             && let Some(j) = k.reuse(eidx, |r| r.is(ms, mentions, &skips, usual))
         {
@@ -634,7 +724,7 @@ pub(super) fn check_entities(
             k.keep(
                 eidx,
                 kept::Read::of(ms, mentions, &skips, usual),
-                now,
+                now.clone(),
                 kept::Judgement { findings, claims },
             );
         }

@@ -35,6 +35,8 @@ pub(super) struct Kept {
     pub(super) ocr_scanned: usize,
     /// Of which in this version.
     pub(super) ocr_now: usize,
+    /// The mentions' forms by place ([`Forms`]).
+    pub(super) forms: Forms,
 }
 
 impl Kept {
@@ -50,6 +52,79 @@ impl Kept {
         k.entities.end_version();
         k.index.end_version();
         memo.put_join(k);
+    }
+}
+
+/// The forms (text, matched name) of the last version's mentions, numbered, and
+/// where each mention was: a mention whose bytes the edit did not reach
+/// ([`crate::memo::Unchanged`]) and that the last version had at that place with
+/// that name has that form, found without its text being hashed; only the others
+/// are looked up by their text (counted: [`Forms::hashed`]). A form keeps its number
+/// while the table lives (it is made again, numbered afresh, when it holds many
+/// forms no mention has).
+#[derive(Default)]
+pub(super) struct Forms {
+    /// The last version's text.
+    pub(super) text: Option<std::sync::Arc<str>>,
+    /// Its mentions in order: where each started and ended, its matched name
+    /// ([`Forms::name`]), its form and its entity.
+    pub(super) at: Vec<(Span, u32, u32, usize)>,
+    /// The forms' numbers by text, then by matched name.
+    pub(super) ids: HashMap<Box<str>, smallvec::SmallVec<[(Option<usize>, u32); 1]>>,
+    /// How many forms are numbered.
+    pub(super) count: u32,
+    /// The last version's mentions by entity ([`Mentions`]'s), given back when a
+    /// version's mentions are its mentions moved: each found in its place, in the
+    /// same order, with the same entity and form.
+    pub(super) by_entity: Vec<(usize, usize, u32)>,
+    /// Versions whose mentions by entity were the last version's (the tests' count).
+    pub(super) same: usize,
+    /// Mentions looked up by their text, since the table was made and in the last
+    /// version (the tests' count of what a keystroke reads).
+    pub(super) hashed: usize,
+    pub(super) hashed_now: usize,
+}
+
+impl Forms {
+    /// A matched name as [`Forms::at`] holds it: `u32::MAX` for none; `None` for a
+    /// name whose number does not fit (held as [`Forms::UNFIT`], which no name
+    /// equals: such a mention is looked up by its text).
+    pub(super) fn name(name: Option<usize>) -> Option<u32> {
+        match name {
+            None => Some(u32::MAX),
+            Some(i) => u32::try_from(i).ok().filter(|&n| n < Self::UNFIT),
+        }
+    }
+
+    /// What [`Forms::at`] holds for a name whose number does not fit.
+    pub(super) const UNFIT: u32 = u32::MAX - 1;
+
+    /// The number of form (`raw`, `name`), numbered now if new.
+    pub(super) fn id(&mut self, raw: &str, name: Option<usize>) -> u32 {
+        self.hashed_now += 1;
+        if let Some(v) = self.ids.get_mut(raw) {
+            if let Some(&(_, id)) = v.iter().find(|x| x.0 == name) {
+                return id;
+            }
+            let id = self.count;
+            self.count += 1;
+            v.push((name, id));
+            return id;
+        }
+        let id = self.count;
+        self.count += 1;
+        self.ids.insert(raw.into(), smallvec::smallvec![(name, id)]);
+        id
+    }
+
+    /// Forget every form (numbered afresh from now).
+    pub(super) fn clear(&mut self) {
+        let (hashed, same) = (self.hashed, self.same);
+        *self = Forms {
+            hashed,
+            same,
+            ..Forms::default()
+        };
     }
 }
 
@@ -235,7 +310,8 @@ impl Read {
         // Each kept form's text compared once, with the form its first mention has
         // now; a later mention of it must have that form (a form is one text and
         // matched name, so the same text is the same form).
-        let mut now: Vec<Option<u32>> = vec![None; self.forms.len()];
+        let mut now: smallvec::SmallVec<[Option<u32>; 8]> =
+            smallvec::smallvec![None; self.forms.len()];
         self.seq
             .iter()
             .zip(ms)
@@ -348,16 +424,124 @@ impl Claim {
     }
 }
 
-/// The spans of an entity's mentions now, in order.
-pub(super) fn spans_of(a: &Analysis, ms: EntityMentions) -> Vec<Span> {
-    ms.iter()
-        .filter_map(|&(_, mi, _)| a.mentions.get(mi).map(|m| m.span))
-        .collect()
+/// The spans of an entity's mentions now, in order, into `v` (cleared first: one
+/// buffer for every entity of a pass).
+pub(super) fn spans_into(a: &Analysis, ms: EntityMentions, v: &mut Vec<Span>) {
+    v.clear();
+    v.extend(
+        ms.iter()
+            .filter_map(|&(_, mi, _)| a.mentions.get(mi).map(|m| m.span)),
+    );
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::analysis::analyze_str;
+
+    /// The names rules' findings and index of `text` on the editor's path (`memo`
+    /// kept from the last version), checked against a fresh pass (no memo); returns
+    /// the mentions whose form was looked up by text in this version, and whether
+    /// its mentions by entity were the last version's.
+    fn version(text: &str, memo: &NamesMemo) -> (usize, bool) {
+        let same = memo.take_join::<Kept>().map_or(0, |k| {
+            let n = k.forms.same;
+            memo.put_join(k);
+            n
+        });
+        let a = analyze_str(text);
+        let ctx = super::super::test_ctx();
+        let mut out = Vec::new();
+        let index = check_and_index(&a, &ctx, &mut out, true, Some(memo));
+        memo.sweep();
+        let mut fresh = Vec::new();
+        let fresh_index = check_and_index(&a, &ctx, &mut fresh, true, None);
+        assert_eq!(out, fresh, "findings of {text:.80}");
+        assert_eq!(index, fresh_index, "index of {text:.80}");
+        memo.take_join::<Kept>().map_or((0, false), |k| {
+            let n = (k.forms.hashed_now, k.forms.same > same);
+            memo.put_join(k);
+            n
+        })
+    }
+
+    const PARAGRAPHS: &[&str] = &[
+        "Kim Il Sung met Shtykov in Seoul; Chtykov wrote to Kim Il-sung from Sŏul.",
+        "Receiving Kim II Sung in the Kremlin, Terenty Shtykov spoke of Mao Zedong.",
+        "Mao Tse-tung and Pak Heon-yeong [Pak Hon Yong] left Seoul for Peking.",
+        "Dr. Evgeni Bajanov wrote. Dr. Evgueni Bajanov wrote. Kim Il-sŏng signed.",
+    ];
+
+    /// A keystroke looks up by text only the forms of the mentions it reached: the
+    /// others are found where they stood in the last version (the count would be
+    /// every mention's if they were hashed). Every version, also under random edits
+    /// (characters typed and deleted in names, paragraphs joined and split), equals a
+    /// fresh pass.
+    #[test]
+    fn a_keystroke_hashes_the_forms_of_a_few_mentions() {
+        use proptest::prelude::RngExt;
+        use proptest::test_runner::{RngAlgorithm, TestRng};
+        let mut text = String::new();
+        for i in 0..120 {
+            text.push_str(PARAGRAPHS.get(i % PARAGRAPHS.len()).copied().unwrap_or(""));
+            text.push_str(&format!(" It was day {i}.\n\n"));
+        }
+        let memo = NamesMemo::default();
+        let (all, _) = version(&text, &memo);
+        assert!(all > 500, "the first version hashes every mention ({all})");
+        // One character typed in the middle, inside a name and beside one.
+        let mid = text.len() / 2;
+        let at = text[mid..].find("Shtykov").map_or(mid, |i| mid + i);
+        for (k, edit) in ["x", " ", "Kim Il Sung "].iter().enumerate() {
+            let mut t = text.clone();
+            t.insert_str(at + 3 * k, edit);
+            let (hashed, same) = version(&t, &memo);
+            assert!(
+                hashed <= 3,
+                "{edit:?}: a keystroke hashed {hashed} mentions"
+            );
+            // (The first changes a mention; the others change the text the last
+            // one left, where that mention was already gone.)
+            assert!(k > 0 || !same, "{edit:?} changed the mentions");
+        }
+        // A keystroke in prose, away from names: the same mentions, moved; their
+        // order by entity is the last version's.
+        version(&text, &memo);
+        let day = text[mid..].find("day").map_or(mid, |i| mid + i + 1);
+        for edit in ["x", "\n\n", "xyz"] {
+            let mut t = text.clone();
+            t.insert_str(day, edit);
+            assert_eq!(version(&t, &memo), (0, true), "{edit:?}");
+        }
+        // The same text twice: nothing hashed.
+        version(&text, &memo);
+        assert_eq!(version(&text, &memo), (0, true));
+        // Random edits, each version against a fresh pass.
+        let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+        let pieces = [
+            "x", "Seoul", "Sŏul ", "\n\n", " [sic]", "Kim Il", "-", "Shtykov", "",
+        ];
+        let mut t = text.clone();
+        for _ in 0..60 {
+            let mut at = rng.random_range(0..=t.len());
+            while !t.is_char_boundary(at) {
+                at -= 1;
+            }
+            if rng.random_range(0..3) == 0 {
+                let mut end = (at + rng.random_range(0..12)).min(t.len());
+                while !t.is_char_boundary(end) {
+                    end -= 1;
+                }
+                t.replace_range(at..end, "");
+            } else {
+                let p = pieces[rng.random_range(0..pieces.len())];
+                t.insert_str(at, p);
+            }
+            version(&t, &memo);
+        }
+        version("", &memo);
+    }
 
     /// The mover moves every span as [`Entry::moved`] does, in order or not.
     #[test]

@@ -216,7 +216,13 @@ pub fn check_and_index(
         Some(k) => k.join.votes(&blocks),
         _ => blocks::votes_of_blocks(&blocks),
     };
-    let mut mentions = entities::Mentions::of(a);
+    let mut mentions = match kept.as_mut() {
+        Some(k) => {
+            let u = k.places.unchanged_since(k.forms.text.as_ref());
+            entities::Mentions::of_kept(a, &mut k.forms, u)
+        }
+        None => entities::Mentions::of(a),
+    };
     mentions.in_apparatus(a, &apparatus);
     check_entities(
         a,
@@ -240,7 +246,8 @@ pub fn check_and_index(
             kept.as_mut().map(|k| &mut k.index),
         )
     });
-    if let (Some(m), Some(k)) = (memo, kept) {
+    if let (Some(m), Some(mut k)) = (memo, kept) {
+        mentions.keep(&mut k.forms);
         k.put(m);
     }
     index
