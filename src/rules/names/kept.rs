@@ -62,6 +62,9 @@ impl Kept {
 /// are looked up by their text (counted: [`Forms::hashed`]). A form keeps its number
 /// while the table lives (it is made again, numbered afresh, when it holds many
 /// forms no mention has).
+/// The numbers of one text's forms, by matched name ([`Forms::ids`]).
+pub(super) type FormIds = smallvec::SmallVec<[(Option<usize>, u32); 1]>;
+
 #[derive(Default)]
 pub(super) struct Forms {
     /// The last version's text.
@@ -70,7 +73,7 @@ pub(super) struct Forms {
     /// ([`Forms::name`]), its form and its entity.
     pub(super) at: Vec<(Span, u32, u32, usize)>,
     /// The forms' numbers by text, then by matched name.
-    pub(super) ids: HashMap<Box<str>, smallvec::SmallVec<[(Option<usize>, u32); 1]>>,
+    pub(super) ids: HashMap<Box<str>, FormIds>,
     /// How many forms are numbered.
     pub(super) count: u32,
     /// The last version's mentions by entity ([`Mentions`]'s), given back when a
