@@ -89,7 +89,27 @@ pub fn repair(surface: &str, known: impl Fn(&str) -> bool) -> Option<String> {
     if surface.trim().is_empty() || known(surface) || surface.len() > 80 {
         return None;
     }
-    reachable(surface).into_iter().find(|t| known(t))
+    // The strings of `reachable`, in its order, asked as they are made: the search
+    // stops at the first known one.
+    let mut seen: HashSet<String> = HashSet::from_iter([surface.to_string()]);
+    let mut frontier = vec![surface.to_string()];
+    for _ in 0..MAX_EDITS {
+        let mut next = Vec::new();
+        for f in &frontier {
+            for t in one_step(f) {
+                if seen.contains(&t) {
+                    continue;
+                }
+                if known(&t) {
+                    return Some(t);
+                }
+                seen.insert(t.clone());
+                next.push(t);
+            }
+        }
+        frontier = next;
+    }
+    None
 }
 
 /// What a scan of prose knows: names (exact) and the words they are made of. Built

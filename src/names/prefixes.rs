@@ -31,6 +31,10 @@ impl<'de> serde::Deserialize<'de> for Names {
     }
 }
 
+/// Keys left in the range below which [`Names::prefixes_of`] compares each with the
+/// text instead of narrowing by another byte (two binary searches).
+const SCAN: usize = 6;
+
 impl Names {
     pub(super) fn new(keys: super::strs::Strs) -> Names {
         let mut first = vec![(0u32, 0u32); 256];
@@ -91,8 +95,18 @@ impl Names {
         let (mut lo, mut hi) = (lo as usize, hi as usize);
         let mut d = 2;
         while lo < hi {
-            // Every key in lo..hi starts with text[..d]; the one that is exactly that
-            // sorts first.
+            // Every key in lo..hi starts with text[..d]. A few left: each compared
+            // whole (those `text` starts with sort shortest first, as found below).
+            if hi - lo <= SCAN {
+                for k in lo..hi {
+                    let key = self.keys.bytes(k);
+                    if text.starts_with(key) {
+                        out.push((k, key.len()));
+                    }
+                }
+                break;
+            }
+            // The one that is exactly text[..d] sorts first.
             if self.keys.bytes(lo).len() == d {
                 out.push((lo, d));
                 lo += 1;
@@ -208,5 +222,47 @@ mod tests {
             every.sort_by_key(|&(_, len)| std::cmp::Reverse(len));
             assert_eq!(found, every, "{text:?}");
         }
+    }
+
+    /// With many keys sharing each prefix, both the narrowing and the comparison of
+    /// the last few keys run (and switch at every depth): the same as comparing every
+    /// key.
+    #[test]
+    fn narrowing_and_scanning_agree_with_every_key() {
+        // Every string of 1 to 6 letters over "ab " with a few left out.
+        let mut all = vec![String::new()];
+        let mut strings = Vec::new();
+        for _ in 0..6 {
+            let mut next = Vec::new();
+            for s in &all {
+                for c in ['a', 'b', ' '] {
+                    next.push(format!("{s}{c}"));
+                }
+            }
+            strings.extend(next.iter().cloned());
+            all = next;
+        }
+        let kept: Vec<String> = strings
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 7 != 3 && i % 11 != 5)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let keys = super::super::strs::Strs::sorted(kept);
+        let names = Names::new(keys.clone());
+        let mut found = Vec::new();
+        let mut tried = 0;
+        for text in &strings {
+            let text = format!("{text}ab");
+            names.prefixes_of(text.as_bytes(), &mut found);
+            let mut every: Vec<(usize, usize)> = (0..keys.len())
+                .filter(|&i| text.as_bytes().starts_with(keys.bytes(i)))
+                .map(|i| (i, keys.bytes(i).len()))
+                .collect();
+            every.sort_by_key(|&(_, len)| std::cmp::Reverse(len));
+            assert_eq!(found, every, "{text:?}");
+            tried += usize::from(every.len() > 2);
+        }
+        assert!(tried > 100);
     }
 }

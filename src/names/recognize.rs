@@ -239,12 +239,18 @@ impl Recognizer {
         let mut found: Vec<(usize, usize)> = Vec::new();
         let mut prev: Option<char> = None;
         let mut pos = 0;
-        while let Some(first) = buf.get(pos..).and_then(|s| s.chars().next()) {
+        let bytes = buf.as_bytes();
+        // `pos` is always a character boundary: an ASCII byte is its character.
+        let char_at = |at: usize| match bytes.get(at) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            _ => buf.get(at..).and_then(|s| s.chars().next()),
+        };
+        while let Some(first) = char_at(pos) {
             // A name starting inside a word fails `accept`'s boundary check whatever
             // it is: no need to look it up.
             if boundary(prev, first) {
                 self.names
-                    .prefixes_of(buf.as_bytes().get(pos..).unwrap_or_default(), &mut found);
+                    .prefixes_of(bytes.get(pos..).unwrap_or_default(), &mut found);
                 let hit = found.iter().find_map(|&(q, len)| {
                     self.accept(text, f, pos, pos + len, q)
                         .map(|m| (m, pos + len))
@@ -365,9 +371,14 @@ impl Recognizer {
 
 /// A word boundary between `outside` (the neighbouring character, if any) and
 /// `edge` (the match's own first or last character).
+#[inline]
 fn boundary(outside: Option<char>, edge: char) -> bool {
     match outside {
         None => true,
+        // Two ASCII characters (most of them): no script is unspaced there.
+        Some(o) if o.is_ascii() && edge.is_ascii() => {
+            !(o.is_ascii_alphanumeric() && edge.is_ascii_alphanumeric())
+        }
         Some(o) => {
             !(is_word(o) && is_word(edge)) || is_unspaced_script(o) || is_unspaced_script(edge)
         }

@@ -27,7 +27,12 @@ pub(crate) fn is_name_hyphen(c: char) -> bool {
 
 /// Fold a name the way text is folded (for comparing names).
 pub fn fold_name(s: &str) -> String {
-    let mut f = Folder::with_capacity(s.len());
+    // No map back to the original bytes: only the folded text is returned.
+    let mut f = Folder {
+        buf: String::with_capacity(s.len()),
+        map: NoOffsets,
+        in_space: true,
+    };
     f.push_str(s, 0, 0);
     let mut buf = f.buf;
     // Folded white space is a single ASCII space: trimmed in place, no second copy.
@@ -38,11 +43,44 @@ pub fn fold_name(s: &str) -> String {
     buf
 }
 
+/// Where a folder writes, for each folded byte, the offset it came from.
+pub(crate) trait Offsets {
+    /// `n` folded bytes came from the character at `orig`.
+    fn push_n(&mut self, orig: u32, n: usize);
+    /// One folded byte came from the character at `orig`.
+    fn push_one(&mut self, orig: u32);
+}
+
+impl Offsets for Vec<u32> {
+    #[inline]
+    fn push_n(&mut self, orig: u32, n: usize) {
+        for _ in 0..n {
+            self.push(orig);
+        }
+    }
+
+    #[inline]
+    fn push_one(&mut self, orig: u32) {
+        self.push(orig);
+    }
+}
+
+/// No map: the folded text alone ([`fold_name`], asked of every name compared).
+pub(crate) struct NoOffsets;
+
+impl Offsets for NoOffsets {
+    #[inline]
+    fn push_n(&mut self, _: u32, _: usize) {}
+
+    #[inline]
+    fn push_one(&mut self, _: u32) {}
+}
+
 /// The folding buffer: folded text and, for each of its bytes, the byte offset of the
 /// original character it came from.
-pub(crate) struct Folder {
+pub(crate) struct Folder<M = Vec<u32>> {
     pub(crate) buf: String,
-    pub(crate) map: Vec<u32>,
+    pub(crate) map: M,
     /// Just wrote a space (or at a segment start): collapse further white space.
     pub(crate) in_space: bool,
 }
@@ -55,20 +93,20 @@ impl Folder {
             in_space: true,
         }
     }
+}
 
+impl<M: Offsets> Folder<M> {
     #[inline]
     pub(crate) fn push(&mut self, c: char, orig: u32) {
         let before = self.buf.len();
         self.buf.push(c);
-        for _ in before..self.buf.len() {
-            self.map.push(orig);
-        }
+        self.map.push_n(orig, self.buf.len() - before);
     }
 
     #[inline]
     pub(crate) fn push_ascii(&mut self, b: u8, orig: u32) {
         self.buf.push(char::from(b));
-        self.map.push(orig);
+        self.map.push_one(orig);
     }
 
     #[inline]

@@ -48,6 +48,9 @@ impl P<'_> {
     /// A month name (capitalised as the table has it); an abbreviation's dot is eaten.
     pub(super) fn month(&self, i: usize) -> Option<(i8, MonthForm, usize)> {
         let w = self.word(i)?;
+        if !self.quick.may(w) {
+            return None;
+        }
         let (m, form) = self.lang.month(w).or_else(|| self.lang.month_upper(w))?;
         // `the Long March`: a name, not a month.
         if matches!(form, MonthForm::Full { ambiguous: true })

@@ -269,6 +269,61 @@ struct P<'a> {
     /// The document is Soviet or Russian (its text names Moscow, the USSR…): numeric
     /// dates like `29.8.50` count without a word before them. Decided on first need.
     soviet: &'a Soviet,
+    /// Which words can start a date at all (checked before the word lists).
+    quick: &'a Quick,
+}
+
+/// The (first byte, length) pairs of the words [`P::candidate`] looks a capitalised or
+/// lower-case word up in — months, weekdays, the article, a range's opening words, part
+/// phrases' first words — each first byte in both ASCII cases (lengths from 31 on
+/// share a slot): a word whose pair is not here is no candidate, without a walk over
+/// the lists (every word of every prose block is asked).
+struct Quick {
+    bits: [u64; 128],
+}
+
+impl Quick {
+    fn new(lang: &Lang) -> Quick {
+        let mut q = Quick { bits: [0; 128] };
+        let words = lang
+            .months
+            .iter()
+            .map(|(w, _, _)| *w)
+            .chain(lang.weekdays.iter().map(|(w, _)| *w))
+            .chain(std::iter::once(lang.article))
+            .chain(lang.range_open.iter().copied())
+            .chain(lang.parts.iter().filter_map(|(ws, _)| ws.first().copied()));
+        for w in words {
+            if let Some(&b) = w.as_bytes().first() {
+                q.set(b.to_ascii_lowercase(), w.len());
+                q.set(b.to_ascii_uppercase(), w.len());
+            }
+        }
+        q
+    }
+
+    fn slot(b: u8, len: usize) -> usize {
+        usize::from(b) * 32 + len.min(31)
+    }
+
+    fn set(&mut self, b: u8, len: usize) {
+        let i = Quick::slot(b, len);
+        if let Some(x) = self.bits.get_mut(i / 64) {
+            *x |= 1 << (i % 64);
+        }
+    }
+
+    /// False when `w` is surely none of the words.
+    #[inline]
+    fn may(&self, w: &str) -> bool {
+        let Some(&b) = w.as_bytes().first() else {
+            return false;
+        };
+        let i = Quick::slot(b, w.len());
+        self.bits
+            .get(i / 64)
+            .is_some_and(|x| x >> (i % 64) & 1 == 1)
+    }
 }
 
 /// Whether the document is Soviet, decided on first need, and whether the block being
@@ -362,11 +417,15 @@ impl<'a> P<'a> {
                 None => {}
             }
         }
-        if let Some(w) = self.prev_word(i) {
-            let lw = w.to_ascii_lowercase();
-            if self.lang.not_year_after.contains(&lw.as_str()) {
-                return false;
-            }
+        // The list is lower case: compared without a lowered copy of the word.
+        if let Some(w) = self.prev_word(i)
+            && self
+                .lang
+                .not_year_after
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(w))
+        {
+            return false;
         }
         true
     }
@@ -418,6 +477,9 @@ impl<'a> P<'a> {
             Some(K::Num) => true,
             Some(K::Word) => {
                 let w = self.s(i);
+                if !self.quick.may(w) {
+                    return false;
+                }
                 match w.as_bytes().first() {
                     Some(c) if c.is_ascii_uppercase() => {
                         self.lang.month(w).is_some()
@@ -563,9 +625,11 @@ fn block_dates(
     pieces: &[Span],
     lang: &Lang,
     soviet: &Soviet,
+    quick: &Quick,
     toks: &mut Vec<Tok>,
     out: &mut Vec<Raw>,
 ) {
+    let mut lines = year::LineMemo::default();
     for piece in pieces {
         tokenize(text, *piece, toks);
         let p = P {
@@ -573,6 +637,7 @@ fn block_dates(
             t: toks,
             lang,
             soviet,
+            quick,
         };
         let mut i = 0;
         while i < toks.len() {
@@ -582,7 +647,7 @@ fn block_dates(
                 raw.place = Place {
                     quote: block.quote_depth,
                     heading: matches!(block.kind, BlockKind::Heading { .. }),
-                    class: year::line_class(text, block.content, raw.span),
+                    class: year::line_class(text, block.content, raw.span, &mut lines),
                     block: block.content.start,
                 };
                 if raw.year == YearSrc::Pending {
@@ -613,10 +678,13 @@ fn find_in(
     let mut raws: Vec<Raw> = Vec::new();
     let mut toks = Vec::new();
     let soviet = Soviet::default();
+    let quick = Quick::new(lang);
     for block in md.prose_blocks() {
         let pieces = md.prose_pieces(block.content);
         let Some(memo) = memo else {
-            block_dates(text, block, &pieces, lang, &soviet, &mut toks, &mut raws);
+            block_dates(
+                text, block, &pieces, lang, &soviet, &quick, &mut toks, &mut raws,
+            );
             continue;
         };
         let heading = matches!(block.kind, BlockKind::Heading { .. });
@@ -627,7 +695,7 @@ fn find_in(
         let compute = |toks: &mut Vec<Tok>| -> BlockDates {
             soviet.asked.set(false);
             let mut v = Vec::new();
-            block_dates(text, block, &pieces, lang, &soviet, toks, &mut v);
+            block_dates(text, block, &pieces, lang, &soviet, &quick, toks, &mut v);
             let asked = soviet.asked.get().then(|| soviet.answer.get().copied());
             let at = block.content.start;
             let rel = v.into_iter().map(|r| RawDate(r.moved(at, 0))).collect();
@@ -661,4 +729,45 @@ fn find_in(
     raws.dedup_by_key(|r| r.span.start);
     let doc = year::document_date(text, md, &raws);
     year::resolve(raws, doc)
+}
+
+#[cfg(test)]
+mod quick_tests {
+    use super::*;
+
+    /// The quick test lets through every word the lists hold, as written, with a
+    /// capital and in capitals; and stops words of other shapes.
+    #[test]
+    fn quick_lets_every_listed_word_through() {
+        let lang = &crate::dates::lang::ENGLISH;
+        let q = Quick::new(lang);
+        let words = lang
+            .months
+            .iter()
+            .map(|(w, _, _)| *w)
+            .chain(lang.weekdays.iter().map(|(w, _)| *w))
+            .chain([lang.article])
+            .chain(lang.range_open.iter().copied())
+            .chain(lang.parts.iter().filter_map(|(ws, _)| ws.first().copied()));
+        let mut n = 0;
+        for w in words {
+            let mut capital = w.to_string();
+            if let Some(f) = capital.get_mut(..1) {
+                f.make_ascii_uppercase();
+            }
+            for form in [
+                w.to_string(),
+                capital,
+                w.to_ascii_uppercase(),
+                w.to_ascii_lowercase(),
+            ] {
+                assert!(q.may(&form), "{form}");
+            }
+            n += 1;
+        }
+        assert!(n > 30);
+        for w in ["", "x", "Xylophone", "qq", "zebra"] {
+            assert!(!q.may(w), "{w}");
+        }
+    }
 }

@@ -145,19 +145,25 @@ fn line_of(text: &str, block: Span, span: Span) -> (usize, &str) {
     (start, text.get(start..end).unwrap_or(""))
 }
 
+/// The answer of [`line_class`]'s reference test for the last line it read: the dates
+/// of one line share it (the test lowers the whole line).
+#[derive(Default)]
+pub(super) struct LineMemo {
+    last: Option<(usize, usize, bool)>,
+}
+
 /// Is the line of a date a dateline, a reference, or prose?
-pub(super) fn line_class(text: &str, block: Span, span: Span) -> LineClass {
+pub(super) fn line_class(text: &str, block: Span, span: Span, memo: &mut LineMemo) -> LineClass {
     let (ls, line) = line_of(text, block, span);
-    // Emphasis marks dropped: `Department of State *Bulletin*, October 3, 1949` (FRUS
-    // 1949 VII/2 d282) is a publication line.
-    let lower = lowered_without_emphasis(line);
-    let bare = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
-    if bare.starts_with("[^") || REFERENCE_MARKS.iter().any(|m| lower.contains(m)) {
-        return LineClass::Reference;
-    }
-    // File numbers: `795.00/6–2550: Telegram`, `501.BB Korea/7–2448`.
-    let digits = bare.bytes().take_while(u8::is_ascii_digit).count();
-    if digits >= 3 && bare.as_bytes().get(digits) == Some(&b'.') && bare.contains('/') {
+    let reference = match memo.last {
+        Some((s, n, r)) if s == ls && n == line.len() => r,
+        _ => {
+            let r = reference_line(line);
+            memo.last = Some((ls, line.len(), r));
+            r
+        }
+    };
+    if reference {
         return LineClass::Reference;
     }
     let before = line
@@ -170,10 +176,36 @@ pub(super) fn line_class(text: &str, block: Span, span: Span) -> LineClass {
             && before.len() <= 40
             && before.split_whitespace().count() <= 4
             && before.chars().next().is_some_and(char::is_uppercase));
-    if place_ok && after.chars().count() <= 24 {
+    // At most 24 characters after the date.
+    if place_ok && after.chars().nth(24).is_none() {
         return LineClass::Dateline;
     }
     LineClass::Prose
+}
+
+/// A reference line: a footnote definition, a line naming a publication or an archive,
+/// a file number.
+fn reference_line(line: &str) -> bool {
+    // Emphasis marks dropped: `Department of State *Bulletin*, October 3, 1949` (FRUS
+    // 1949 VII/2 d282) is a publication line.
+    let bare = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    if bare.starts_with("[^") || has_reference_mark(&lowered_without_emphasis(line)) {
+        return true;
+    }
+    // File numbers: `795.00/6–2550: Telegram`, `501.BB Korea/7–2448`.
+    let digits = bare.bytes().take_while(u8::is_ascii_digit).count();
+    digits >= 3 && bare.as_bytes().get(digits) == Some(&b'.') && bare.contains('/')
+}
+
+/// Whether `lower` contains one of [`REFERENCE_MARKS`]: one pass of an automaton
+/// over the marks (built once), not a search per mark.
+fn has_reference_mark(lower: &str) -> bool {
+    static MARKS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(REFERENCE_MARKS).ok());
+    match &*MARKS {
+        Some(ac) => ac.is_match(lower),
+        None => REFERENCE_MARKS.iter().any(|m| lower.contains(m)),
+    }
 }
 
 /// `line` lowercased, `*` and `_` dropped: an ASCII character lowered in place (what

@@ -162,17 +162,32 @@ pub fn pinyin_only(name: &str) -> bool {
 /// U.S.), or without them up to four letters (UN, USSR, ROK, DPRK; a word in capitals
 /// of five letters or more is a name in capitals, PEKING).
 pub fn is_abbreviation(s: &str) -> bool {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    !words.is_empty()
-        && words.iter().all(|w| {
-            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-            !letters.is_empty()
-                && letters.len() <= if w.contains('.') { 8 } else { 4 }
-                && letters.iter().all(|c| c.is_uppercase())
-                && w.chars().all(|c| c.is_alphabetic() || c == '.')
-                && (letters.len() >= 2 || w.contains('.'))
-        })
-        && s.chars().filter(|c| c.is_alphabetic()).count() >= 2
+    // One pass over the characters, no vector of words or letters (it is asked of
+    // every capitalised run of every document).
+    let mut any_word = false;
+    let mut all_letters = 0usize;
+    for w in s.split_whitespace() {
+        any_word = true;
+        let mut letters = 0usize;
+        let mut dot = false;
+        for c in w.chars() {
+            if c.is_alphabetic() {
+                if !c.is_uppercase() {
+                    return false;
+                }
+                letters += 1;
+            } else if c == '.' {
+                dot = true;
+            } else {
+                return false;
+            }
+        }
+        if letters == 0 || letters > if dot { 8 } else { 4 } || (letters < 2 && !dot) {
+            return false;
+        }
+        all_letters += letters;
+    }
+    any_word && all_letters >= 2
 }
 
 /// How many syllables a word has, counted as runs of vowels (y between consonants
@@ -392,7 +407,12 @@ fn scan_piece(
 ) {
     // Byte offsets, a character read where it is needed (no vector of the piece's
     // characters).
-    let char_at = |at: usize| s.get(at..).and_then(|r| r.chars().next());
+    let bytes = s.as_bytes();
+    let char_at = |at: usize| match bytes.get(at) {
+        // `at` is always a character boundary: an ASCII byte is its character.
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => s.get(at..).and_then(|r| r.chars().next()),
+    };
     let mut i = 0;
     while let Some(c) = char_at(i) {
         if !is_word_char(c) {
@@ -463,18 +483,19 @@ fn starts_sentence(text: &str, at: usize, block_start: usize) -> bool {
 
 /// Titles and initials whose full stop does not end a sentence ("Dr. Evgeni", "Harry S. Truman").
 fn after_abbreviation(before: &str) -> bool {
-    let word: String = before
-        .chars()
+    // The alphabetic run at the end of `before`, as a slice (no copy).
+    let start = before
+        .char_indices()
         .rev()
-        .take_while(|c| c.is_alphabetic())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let single_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let word = before.get(start..).unwrap_or_default();
+    let mut cs = word.chars();
+    let single_initial = cs.next().is_some_and(char::is_uppercase) && cs.next().is_none();
     single_initial
         || matches!(
-            word.as_str(),
+            word,
             "Dr" | "Mr"
                 | "Mrs"
                 | "Ms"

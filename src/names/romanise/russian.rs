@@ -183,7 +183,9 @@ pub fn canonical(cyr: &str) -> String {
         .collect();
     for end in ["ий", "ый", "ии", "ыи", "ы", "и"] {
         if let Some(stem) = s.strip_suffix(end) {
-            s = format!("{stem}и");
+            let keep = stem.len();
+            s.truncate(keep);
+            s.push('и');
             break;
         }
     }
@@ -228,8 +230,8 @@ fn generate(
                     // The ending is canonicalised at the end: check prefixes only of
                     // what cannot change (all but the last two letters).
                     let keep = next.chars().count().saturating_sub(2);
-                    let stem: String = next.chars().take(keep).collect();
-                    if !p.contains(&stem) {
+                    let cut = next.char_indices().nth(keep).map_or(next.len(), |(k, _)| k);
+                    if !p.contains(next.get(..cut).unwrap_or_default()) {
                         continue;
                     }
                 }
