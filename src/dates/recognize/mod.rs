@@ -619,6 +619,7 @@ pub fn find_reusing(
 }
 
 /// The raw dates of one block's prose pieces, appended to `out`.
+#[allow(clippy::too_many_arguments)] // the block, its language tables and two reused buffers
 fn block_dates(
     text: &str,
     block: &crate::markdown::Block,
