@@ -441,8 +441,6 @@ pub(super) fn spans_into(a: &Analysis, ms: EntityMentions, v: &mut Vec<Span>) {
 mod tests {
     use super::*;
 
-    use crate::analysis::analyze_str;
-
     /// The names rules' findings and index of `text` on the editor's path (`memo`
     /// kept from the last version), checked against a fresh pass (no memo); returns
     /// the mentions whose form was looked up by text in this version, and whether
@@ -453,15 +451,7 @@ mod tests {
             memo.put_join(k);
             n
         });
-        let a = analyze_str(text);
-        let ctx = super::super::test_ctx();
-        let mut out = Vec::new();
-        let index = check_and_index(&a, &ctx, &mut out, true, Some(memo));
-        memo.sweep();
-        let mut fresh = Vec::new();
-        let fresh_index = check_and_index(&a, &ctx, &mut fresh, true, None);
-        assert_eq!(out, fresh, "findings of {text:.80}");
-        assert_eq!(index, fresh_index, "index of {text:.80}");
+        super::super::checked_version(text, memo);
         memo.take_join::<Kept>().map_or((0, false), |k| {
             let n = (k.forms.hashed_now, k.forms.same > same);
             memo.put_join(k);
@@ -485,11 +475,7 @@ mod tests {
     fn a_keystroke_hashes_the_forms_of_a_few_mentions() {
         use proptest::prelude::RngExt;
         use proptest::test_runner::{RngAlgorithm, TestRng};
-        let mut text = String::new();
-        for i in 0..120 {
-            text.push_str(PARAGRAPHS.get(i % PARAGRAPHS.len()).copied().unwrap_or(""));
-            text.push_str(&format!(" It was day {i}.\n\n"));
-        }
+        let text = super::super::test_text(PARAGRAPHS, 120);
         let memo = NamesMemo::default();
         let (all, _) = version(&text, &memo);
         assert!(all > 500, "the first version hashes every mention ({all})");

@@ -127,27 +127,18 @@ pub(super) fn check_ocr(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::analyze_str;
 
     /// The names rules' findings and index of `text` on the editor's path (`memo`
     /// kept from the last version), checked against a fresh pass; returns the blocks
     /// scanned for OCR damage, and the join's work, in this version.
     fn version(text: &str, memo: &NamesMemo) -> (usize, usize) {
-        let a = analyze_str(text);
-        let ctx = super::super::test_ctx();
         let before: usize = memo.take_join::<kept::Kept>().map_or(0, |k| {
             let n = k.ocr_scanned;
             memo.put_join(k);
             n
         });
         let joined = memo.joined();
-        let mut out = Vec::new();
-        let index = check_and_index(&a, &ctx, &mut out, true, Some(memo));
-        memo.sweep();
-        let mut fresh = Vec::new();
-        let fresh_index = check_and_index(&a, &ctx, &mut fresh, true, None);
-        assert_eq!(out, fresh, "findings of {text:.80}");
-        assert_eq!(index, fresh_index, "index of {text:.80}");
+        super::super::checked_version(text, memo);
         let after = memo.take_join::<kept::Kept>().map_or(0, |k| {
             let n = k.ocr_scanned;
             memo.put_join(k);
@@ -169,11 +160,7 @@ mod tests {
     /// version's findings are a fresh pass's.
     #[test]
     fn a_keystroke_scans_a_few_blocks_for_damage() {
-        let mut text = String::new();
-        for i in 0..120 {
-            text.push_str(PARAGRAPHS.get(i % PARAGRAPHS.len()).copied().unwrap_or(""));
-            text.push_str(&format!(" It was day {i}.\n\n"));
-        }
+        let text = super::super::test_text(PARAGRAPHS, 120);
         let memo = NamesMemo::default();
         let (scanned, _) = version(&text, &memo);
         assert!(
