@@ -451,7 +451,7 @@ mod tests {
             memo.put_join(k);
             n
         });
-        super::super::checked_version(text, memo);
+        super::super::tests::checked_version(text, memo);
         memo.take_join::<Kept>().map_or((0, false), |k| {
             let n = (k.forms.hashed_now, k.forms.same > same);
             memo.put_join(k);
@@ -475,7 +475,7 @@ mod tests {
     fn a_keystroke_hashes_the_forms_of_a_few_mentions() {
         use proptest::prelude::RngExt;
         use proptest::test_runner::{RngAlgorithm, TestRng};
-        let text = super::super::test_text(PARAGRAPHS, 120);
+        let text = super::super::tests::test_text(PARAGRAPHS, 120);
         let memo = NamesMemo::default();
         let (all, _) = version(&text, &memo);
         assert!(all > 500, "the first version hashes every mention ({all})");

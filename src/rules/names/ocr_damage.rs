@@ -138,7 +138,7 @@ mod tests {
             n
         });
         let joined = memo.joined();
-        super::super::checked_version(text, memo);
+        super::super::tests::checked_version(text, memo);
         let after = memo.take_join::<kept::Kept>().map_or(0, |k| {
             let n = k.ocr_scanned;
             memo.put_join(k);
@@ -160,7 +160,7 @@ mod tests {
     /// version's findings are a fresh pass's.
     #[test]
     fn a_keystroke_scans_a_few_blocks_for_damage() {
-        let text = super::super::test_text(PARAGRAPHS, 120);
+        let text = super::super::tests::test_text(PARAGRAPHS, 120);
         let memo = NamesMemo::default();
         let (scanned, _) = version(&text, &memo);
         assert!(

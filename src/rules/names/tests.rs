@@ -600,3 +600,33 @@ fn mentions_by_entity_are_the_mentions_sorted() {
         );
     }
 }
+
+/// `n` paragraphs taken in turn from `paragraphs`, each ending "It was day i.": the
+/// document of the names rules' keystroke tests.
+pub(super) fn test_text(paragraphs: &[&str], n: usize) -> String {
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(
+            paragraphs
+                .get(i % paragraphs.len().max(1))
+                .copied()
+                .unwrap_or(""),
+        );
+        text.push_str(&format!(" It was day {i}.\n\n"));
+    }
+    text
+}
+
+/// The names rules on the editor's path for `text` (`memo` kept from the last
+/// version), checked against a fresh pass (no memo): findings and index equal.
+pub(super) fn checked_version(text: &str, memo: &NamesMemo) {
+    let a = crate::analysis::analyze_str(text);
+    let ctx = super::test_ctx();
+    let mut out = Vec::new();
+    let index = check_and_index(&a, &ctx, &mut out, true, Some(memo));
+    memo.sweep();
+    let mut fresh = Vec::new();
+    let fresh_index = check_and_index(&a, &ctx, &mut fresh, true, None);
+    assert_eq!(out, fresh, "findings of {text:.80}");
+    assert_eq!(index, fresh_index, "index of {text:.80}");
+}
