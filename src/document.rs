@@ -19,7 +19,7 @@
 
 use crate::finding::Span;
 use crate::markdown::MdModel;
-use crate::markdown::chunks::{self, chunk_cuts};
+use crate::markdown::chunks::{self, Cuts};
 use ropey::Rope;
 use std::sync::Arc;
 
@@ -42,6 +42,11 @@ pub struct Document {
     md: Arc<MdModel>,
     /// Texts longer than this are kept without a parse (see [`Document::with_parse_limit`]).
     parse_limit: usize,
+    /// The chunk cuts of `text` (`None` while it is not parsed): the next version's are
+    /// found from them by scanning around the edit only ([`Cuts::after_edit`]).
+    cuts: Option<Cuts>,
+    /// Bytes the last cut scanned (tests count it).
+    cut_scanned: usize,
     pub version: i32,
 }
 
@@ -68,9 +73,11 @@ impl Document {
             text: Arc::from(text),
             md: Arc::new(MdModel::default()),
             parse_limit,
+            cuts: None,
+            cut_scanned: 0,
             version,
         };
-        d.rechunk();
+        d.rechunk(None);
         d
     }
 
@@ -137,8 +144,13 @@ impl Document {
         for chunk in self.rope.chunks() {
             text.push_str(chunk);
         }
-        self.text = Arc::from(text);
-        self.rechunk();
+        let old = std::mem::replace(&mut self.text, Arc::from(text));
+        self.rechunk(Some(&old));
+    }
+
+    /// How many bytes of the text the last reparse's chunk cut scanned.
+    pub fn cut_scanned(&self) -> usize {
+        self.cut_scanned
     }
 
     fn snap_byte(&self, b: usize) -> usize {
@@ -195,14 +207,21 @@ impl Document {
     /// Recompute chunk boundaries from the text; reuse every chunk whose span is
     /// unchanged and clean, reparse edited chunks incrementally, parse new ones (in
     /// parallel when there are many, as on open).
-    fn rechunk(&mut self) {
+    /// `old`: the previous text, whose cuts are kept.
+    fn rechunk(&mut self, old: Option<&str>) {
         let text = self.text.clone();
         if text.len() > self.parse_limit {
             self.chunks.clear();
+            self.cuts = None;
             self.md = Arc::new(MdModel::unparsed(&text));
             return;
         }
-        let (starts, forced) = chunk_cuts(&text);
+        let (cuts, scanned) = match (self.cuts.as_ref(), old) {
+            (Some(c), Some(old)) => c.after_edit(old, &text),
+            _ => (Cuts::of(&text), text.len()),
+        };
+        self.cut_scanned = scanned;
+        let (starts, forced) = (&cuts.starts, &cuts.forced);
         let mut old: Vec<Chunk> = std::mem::take(&mut self.chunks);
         old.sort_by_key(|c| c.start);
         let mut oi = 0;
@@ -252,7 +271,8 @@ impl Document {
             .iter()
             .filter_map(|c| c.model.as_deref().map(|m| (c.start, m)))
             .collect();
-        self.md = Arc::new(chunks::join(&parts, &forced));
+        self.md = Arc::new(chunks::join(&parts, forced));
+        self.cuts = Some(cuts);
     }
 }
 
@@ -378,6 +398,33 @@ mod tests {
                     .collect::<Vec<_>>()
             );
         }
+    }
+
+    /// A keystroke in a large document cuts by scanning around the edit only (the
+    /// bytes scanned are counted), and the document still equals the text opened
+    /// fresh; a full-sync change goes the same way.
+    #[test]
+    fn a_keystroke_recuts_around_the_edit() {
+        let mut t = String::new();
+        while t.len() < 1_000_000 {
+            t.push_str(&big());
+        }
+        let mut d = Document::new(&t, 1);
+        assert_eq!(d.cut_scanned(), t.len());
+        for at in [t.len() / 2, t.len() / 3, 100_000] {
+            d.apply_edits(&[(Span::new(at, at), "x".to_string())]);
+            assert!(
+                d.cut_scanned() < 64 * 1024,
+                "{} bytes scanned",
+                d.cut_scanned()
+            );
+            let fresh = Document::new(d.text(), 1);
+            model_eq(d.md(), fresh.md());
+            assert_eq!(d.md().limited, fresh.md().limited);
+        }
+        let whole = d.text().to_string().replacen("Title", "Titles", 1);
+        d.replace_all(&whole);
+        model_eq(d.md(), Document::new(&whole, 1).md());
     }
 
     #[test]

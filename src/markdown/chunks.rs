@@ -89,17 +89,182 @@ pub fn chunk_starts(text: &str) -> Vec<usize> {
 
 /// [`chunk_starts`], and the starts among them that were forced (see [`MAX_CHUNK`]).
 pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
-    let b = text.as_bytes();
-    let mut starts = vec![0];
-    let mut forced = Vec::new();
-    let mut open = Open::None;
-    let mut prev_blank = false;
-    // No cut inside the front matter (the only metadata block the parse reads).
-    let mut pos = super::build::front_matter_len(text).unwrap_or(0);
-    // Link reference definitions by label, where each was first written: a label
-    // defined again later must stay in the first one's chunk (see [`def_label`]).
-    let mut labels: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
-    while pos < b.len() {
+    let c = Cuts::of(text);
+    (c.starts, c.forced)
+}
+
+/// A text's cuts ([`chunk_cuts`]), kept by an editor's document so that the next
+/// version's are found by scanning only around the edit ([`Cuts::after_edit`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cuts {
+    pub starts: Vec<usize>,
+    pub forced: Vec<usize>,
+    /// A line that may define a link reference was met (then a later definition of
+    /// the same label may undo earlier cuts: the next version is cut afresh).
+    defs: bool,
+}
+
+/// The scan's state before a line.
+struct Scan<'a> {
+    b: &'a [u8],
+    starts: Vec<usize>,
+    forced: Vec<usize>,
+    open: Open,
+    prev_blank: bool,
+    /// Link reference definitions by label, where each was first written: a label
+    /// defined again later must stay in the first one's chunk (see [`def_label`]).
+    labels: std::collections::HashMap<u64, usize>,
+    defs: bool,
+}
+
+impl Cuts {
+    /// The cuts of `text`, scanned whole.
+    pub fn of(text: &str) -> Cuts {
+        // No cut inside the front matter (the only metadata block the parse reads).
+        let pos = super::build::front_matter_len(text).unwrap_or(0);
+        let mut scan = Scan::new(text.as_bytes(), vec![0], Vec::new(), false);
+        let mut pos = pos;
+        while pos < text.len() {
+            pos = scan.line(pos);
+        }
+        scan.done()
+    }
+
+    /// The cuts of `new`, a version of `old` (whose cuts these are): equal to
+    /// [`Cuts::of`]`(new)`, found by scanning from the last cut before the first byte
+    /// that differs to the first cut after the last one where the scan agrees with the
+    /// old one again (then the rest are the old cuts, moved). Also how many bytes were
+    /// scanned. Scanned whole when a link reference definition was met (a label defined
+    /// twice moves cuts anywhere before) or the front matter changed.
+    pub fn after_edit(&self, old: &str, new: &str) -> (Cuts, usize) {
+        let (ob, nb) = (old.as_bytes(), new.as_bytes());
+        let p = common_prefix(ob, nb);
+        let suffix = common_suffix(&ob[p..], &nb[p..]);
+        let q1 = nb.len() - suffix;
+        let front = super::build::front_matter_len(new).unwrap_or(0);
+        if self.defs
+            || front != super::build::front_matter_len(old).unwrap_or(0)
+            || p < front
+            || self.starts.first() != Some(&0)
+        {
+            return (Cuts::of(new), new.len());
+        }
+        if p == ob.len() && p == nb.len() {
+            return (self.clone(), 0);
+        }
+        // The last cut before `p` that a blank line made (not a forced one): the scan's
+        // state there is known (outside any block, after a blank line, no definition
+        // met), and nothing up to it changed, its first byte included (a `\r` before it
+        // ends the same line).
+        let k = self.starts.partition_point(|&s| s < p);
+        let resume = (1..k)
+            .rev()
+            .filter_map(|i| self.starts.get(i).copied())
+            .find(|s| self.forced.binary_search(s).is_err() && *s >= front);
+        let (mut scan, mut pos) = match resume {
+            Some(s0) => {
+                let keep = self.starts.partition_point(|&s| s < s0);
+                let keep_forced = self.forced.partition_point(|&s| s < s0);
+                let starts = self.starts.get(..keep).unwrap_or(&[]).to_vec();
+                let forced = self.forced.get(..keep_forced).unwrap_or(&[]).to_vec();
+                (Scan::new(nb, starts, forced, true), s0)
+            }
+            None => (Scan::new(nb, vec![0], Vec::new(), false), front),
+        };
+        let from = pos;
+        let delta = nb.len() as isize - ob.len() as isize;
+        while pos < nb.len() {
+            let before = scan.starts.len();
+            let next = scan.line(pos);
+            if scan.defs {
+                return (Cuts::of(new), new.len());
+            }
+            // A cut made here by a blank line, past the edit, where the old scan made
+            // one too: from here the two scans read the same text in the same state.
+            let pushed_here = scan.starts.len() == before + 1
+                && scan.starts.last() == Some(&pos)
+                && scan.forced.last() != Some(&pos);
+            if pushed_here && pos >= q1 {
+                let old_pos = pos as isize - delta;
+                let i = usize::try_from(old_pos)
+                    .ok()
+                    .and_then(|o| self.starts.binary_search(&o).ok().map(|i| (o, i)));
+                if let Some((o, i)) = i
+                    && self.forced.binary_search(&o).is_err()
+                {
+                    let shift = |s: &usize| (*s as isize + delta) as usize;
+                    scan.starts
+                        .extend(self.starts.get(i + 1..).unwrap_or(&[]).iter().map(shift));
+                    let f = self.forced.partition_point(|&s| s <= o);
+                    scan.forced
+                        .extend(self.forced.get(f..).unwrap_or(&[]).iter().map(shift));
+                    return (scan.done(), next - from);
+                }
+            }
+            pos = next;
+        }
+        (scan.done(), nb.len() - from)
+    }
+}
+
+/// How many leading bytes `a` and `b` share (compared a block at a time).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a.get(i..i + BLOCK) == b.get(i..i + BLOCK) {
+        i += BLOCK;
+    }
+    while i < n && a.get(i) == b.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// How many trailing bytes `a` and `b` share.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a.get(la - i - BLOCK..la - i) == b.get(lb - i - BLOCK..lb - i) {
+        i += BLOCK;
+    }
+    while i < n && a.get(la - i - 1) == b.get(lb - i - 1) {
+        i += 1;
+    }
+    i
+}
+
+impl<'a> Scan<'a> {
+    fn new(b: &'a [u8], starts: Vec<usize>, forced: Vec<usize>, prev_blank: bool) -> Scan<'a> {
+        Scan {
+            b,
+            starts,
+            forced,
+            open: Open::None,
+            prev_blank,
+            labels: std::collections::HashMap::new(),
+            defs: false,
+        }
+    }
+
+    fn done(self) -> Cuts {
+        Cuts {
+            starts: self.starts,
+            forced: self.forced,
+            defs: self.defs,
+        }
+    }
+
+    /// Read the line at `pos`; where the next one starts.
+    fn line(&mut self, pos: usize) -> usize {
+        let b = self.b;
+        let starts = &mut self.starts;
+        let forced = &mut self.forced;
+        let labels = &mut self.labels;
+        let mut open = self.open;
+        let prev_blank = self.prev_blank;
         let end = memchr::memchr2(b'\n', b'\r', &b[pos..]).map_or(b.len(), |i| pos + i);
         let line = &b[pos..end];
         let next = if b.get(end) == Some(&b'\r') && b.get(end + 1) == Some(&b'\n') {
@@ -125,6 +290,7 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
             }
             Open::None => {
                 if let Some(label) = def_key(line) {
+                    self.defs = true;
                     match labels.get(&label) {
                         // The same label defined again: the parse of a whole text keeps
                         // only the first definition (a second is no block at all), the
@@ -195,10 +361,10 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
                 }
             }
         }
-        prev_blank = blank;
-        pos = next.min(b.len());
+        self.open = open;
+        self.prev_blank = blank;
+        next.min(b.len())
     }
-    (starts, forced)
 }
 
 /// The label of a line that may open a link reference definition (`[label]:`, at most
@@ -431,5 +597,132 @@ mod tests {
         assert_eq!(label("[a[b]: /x"), None);
         assert_eq!(label("[ ]: /x"), None);
         assert_eq!(label("[a]"), None);
+    }
+}
+
+#[cfg(test)]
+mod after_edit_tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift), so that a failure is reproduced.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    /// What edits insert: plain text, line breaks, the openings and closings of fences,
+    /// HTML blocks and comments, headings, list markers, CRLF pieces, link reference
+    /// definitions (which make the next cut a whole one), long lines.
+    const PIECES: &[&str] = &[
+        "a",
+        " ",
+        "\n",
+        "\n\n",
+        "\r",
+        "\r\n",
+        "# ",
+        "```\n",
+        "~~~~ rust\n",
+        "<pre>\n",
+        "</pre>",
+        "<!-- ",
+        " -->",
+        "1. ",
+        "> ",
+        "- ",
+        "Kim Il Sung wrote. ",
+        "é",
+        "[x]: /y\n",
+        "---\n",
+    ];
+
+    fn text(rng: &mut Rng) -> String {
+        let mut t = String::new();
+        let para = "Kim Il Sung wrote to Stalin in March 1950 about the army.";
+        while t.len() < 60_000 {
+            match rng.below(12) {
+                0 => t.push_str("```\ncode\n\ncode\n```\n\n"),
+                1 => t.push_str("<!-- a\n\nb -->\n\n"),
+                2 => t.push_str("# Heading\n\n"),
+                3 => t.push_str(&"word ".repeat(20_000)),
+                4 => t.push_str("1. item\n\n2. item\n\n"),
+                _ => {
+                    t.push_str(para);
+                    t.push_str("\n\n");
+                }
+            }
+        }
+        t
+    }
+
+    fn edit(rng: &mut Rng, t: &str) -> String {
+        let mut at = rng.below(t.len() + 1);
+        while !t.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + rng.below(4) * rng.below(40)).min(t.len());
+        while !t.is_char_boundary(end) {
+            end -= 1;
+        }
+        let piece = PIECES[rng.below(PIECES.len())];
+        format!("{}{}{}", &t[..at], piece, &t[end..])
+    }
+
+    /// The cuts found from the last version's, over random edits (chains of them,
+    /// each from the previous cuts), equal the cuts of the new text scanned whole.
+    #[test]
+    fn cuts_after_an_edit_equal_a_fresh_cut() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for round in 0..12 {
+            let mut t = text(&mut rng);
+            if round % 3 == 0 {
+                t.insert_str(0, "---\ntitle: A\n---\n");
+            }
+            let mut cuts = Cuts::of(&t);
+            for step in 0..60 {
+                let next = edit(&mut rng, &t);
+                let (got, scanned) = cuts.after_edit(&t, &next);
+                let want = Cuts::of(&next);
+                assert_eq!(got, want, "round {round} step {step}");
+                assert!(scanned <= next.len());
+                t = next;
+                cuts = got;
+            }
+        }
+    }
+
+    /// A one-character edit in the middle of a megabyte scans about a chunk or two,
+    /// not the text: the bytes scanned are counted.
+    #[test]
+    fn a_keystroke_scans_around_the_edit_only() {
+        let para = "Kim Il Sung wrote to Stalin in March 1950 about the army.\n\n";
+        let t = para.repeat(1_000_000 / para.len());
+        let cuts = Cuts::of(&t);
+        let mid = t.len() / 2;
+        for piece in ["x", "\n", "# ", "```"] {
+            let next = format!("{}{piece}{}", &t[..mid], &t[mid..]);
+            let (got, scanned) = cuts.after_edit(&t, &next);
+            assert_eq!(got, Cuts::of(&next), "{piece:?}");
+            assert!(
+                scanned <= 4 * super::super::MIN_CHUNK + 2 * para.len(),
+                "{piece:?}: {scanned} bytes scanned"
+            );
+        }
+        // A fence opened and never closed: the rest of the text is scanned (it is one
+        // block now), and the cuts are still right.
+        let line = t[..mid].rfind('\n').map_or(0, |i| i + 1);
+        let next = format!("{}```\n{}", &t[..line], &t[line..]);
+        let (got, _) = cuts.after_edit(&t, &next);
+        assert_eq!(got, Cuts::of(&next));
+        // Nothing changed: nothing scanned.
+        assert_eq!(cuts.after_edit(&t, &t), (cuts.clone(), 0));
     }
 }
