@@ -16,7 +16,7 @@
 //! be read or written only means more analysis.
 
 use super::configs::{Configs, Resolved};
-use super::publish::{refresh, send_refreshed};
+use super::publish::{ask_pull, refresh};
 use super::state::{Backend, lock};
 use crate::analysis;
 use crate::facts::Context;
@@ -78,7 +78,7 @@ fn lower_priority() {
 fn lower_priority() {}
 
 /// One file as read from disk.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct WsFile {
     pub path: PathBuf,
     /// The configuration file that governs it (`None`: the defaults); only files
@@ -90,7 +90,7 @@ pub struct WsFile {
 }
 
 /// The indexed files, by URI string.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct WsIndex {
     pub files: HashMap<String, WsFile>,
     /// Set when the walk stopped at [`FILE_LIMIT`]; said once in the log.
@@ -403,7 +403,7 @@ impl Backend {
             (st.configs.clone(), st.ws_epoch)
         };
         if configs.root().is_none() {
-            lock(&self.state).ws = WsIndex::default();
+            lock(&self.state).ws = Arc::default();
             self.ready.send_replace(true);
             return;
         }
@@ -457,7 +457,7 @@ impl Backend {
                 }
                 return;
             }
-            let (publish, pull, changed, note, open, dir) = {
+            let (note, open, dir) = {
                 let mut st = lock(&state);
                 if st.ws_epoch != epoch {
                     return;
@@ -473,23 +473,25 @@ impl Backend {
                                 "annalist: the workspace has more than {FILE_LIMIT} Markdown files; names are compared across the first {FILE_LIMIT} only"
                             )
                         });
-                        st.ws = ws;
+                        st.ws = Arc::new(ws);
                         note
                     }
                     Err(e) => Some(format!(
                         "annalist: indexing the workspace failed ({e}); names are compared across open documents only. Please report this."
                     )),
                 };
-                let (publish, changed) = refresh(&mut st, None);
-                (publish, st.pull, changed, note, open, dir)
+                (note, open, dir)
             };
+            // The open documents' diagnostics against the index, republished where
+            // they changed (computed outside the store's lock, see `refresh`).
+            let asked = refresh(&state, &client, None).await;
             ready.send_replace(true);
             if let Some(n) = note {
                 client.log_message(MessageType::WARNING, n).await;
             }
             // Configurations met by the walk may have problems to show.
             super::publish::report_config_problems(&client, &state, Vec::new()).await;
-            send_refreshed(&client, publish, pull && changed).await;
+            ask_pull(&client, asked).await;
             // The name indexes computed (and those of the documents opened meanwhile)
             // go into the cache now that the diagnostics are out, so that the next
             // start reads them.
@@ -522,36 +524,31 @@ impl Backend {
         tokio::spawn(async move {
             if !indexed {
                 // Not a workspace file: only the open documents' comparison changes.
-                let (publish, pull, changed) = {
-                    let mut st = lock(&state);
-                    let (publish, changed) = refresh(&mut st, None);
-                    (publish, st.pull, changed)
-                };
-                send_refreshed(&client, publish, pull && changed).await;
+                let asked = refresh(&state, &client, None).await;
+                ask_pull(&client, asked).await;
                 return;
             }
             let p2 = path.clone();
             let read =
                 tokio::task::spawn_blocking(move || in_background(|| read(&p2, &configs))).await;
-            let (publish, pull, changed) = {
+            {
                 let mut st = lock(&state);
                 let Some(uri) = Uri::from_file_path(&path) else {
                     return;
                 };
                 match read {
                     Ok(Some((key, file))) => {
-                        st.ws.files.insert(key, file);
+                        Arc::make_mut(&mut st.ws).files.insert(key, file);
                     }
                     // Gone or unreadable: no longer compared.
                     Ok(None) => {
-                        st.ws.files.remove(uri.as_str());
+                        Arc::make_mut(&mut st.ws).files.remove(uri.as_str());
                     }
                     Err(_) => return,
                 }
-                let (publish, changed) = refresh(&mut st, None);
-                (publish, st.pull, changed)
-            };
-            send_refreshed(&client, publish, pull && changed).await;
+            }
+            let asked = refresh(&state, &client, None).await;
+            ask_pull(&client, asked).await;
         });
     }
 }

@@ -11,7 +11,7 @@
 //!   becomes an error response (or a log line) and the server keeps serving.
 
 use super::configs::Resolved;
-use super::publish::{across_for, refresh, send_refreshed, serialised_diagnostics};
+use super::publish::{Occasion, ask_pull, publish_doc, refresh};
 use super::state::{Backend, DocEntry, internal, lock, run_analysis};
 use crate::document::Snapshot;
 use crate::facts::Analysis;
@@ -224,7 +224,8 @@ fn keep_first_names(
 /// Not waiting for the workspace index: before it lands, the cross-file findings are
 /// those against the open documents (and the last index, after a rebuild began); the
 /// index's landing republishes the documents whose cross-file findings it changed
-/// ([`refresh`]). Sent under the store's lock, so never after a later publication.
+/// ([`refresh`]). Made in the document's turn ([`publish_doc`]), so never sent after a
+/// later publication, and computed without the store's lock.
 async fn publish_fresh(
     state: &Arc<std::sync::Mutex<super::state::Shared>>,
     client: &tower_lsp_server::Client,
@@ -234,40 +235,17 @@ async fn publish_fresh(
     a: Arc<Analysis>,
     names_changed: bool,
 ) {
-    let (mine, others, pull) = {
-        let mut st = lock(state);
-        let (pull, enc) = (st.pull, st.encoding);
-        let current = st.docs.get(uri).is_some_and(|e| e.generation == generation);
-        // Already published for this generation by a refresh (the workspace index
-        // finished first): not again.
-        let done = st
-            .docs
-            .get(uri)
-            .and_then(|e| e.across.as_ref())
-            .is_some_and(|(g, _)| *g == generation);
-        let mine = if current && !done {
-            let across = across_for(&st, uri, &a);
-            let diags = (!pull).then(|| serialised_diagnostics(&mut st, uri, &a, &across, enc));
-            if let Some(e) = st.docs.get_mut(uri) {
-                e.across = Some((generation, Arc::new(across)));
-            }
-            // Sent now, under the lock (what cannot be, after it).
-            diags.and_then(|d| super::wire::publish_now(uri, d, Some(snap.version)).err())
-        } else {
-            None
-        };
-        // Another document's cross-file findings may change with this one's names.
-        let others = if current && names_changed {
-            refresh(&mut st, Some(uri))
-        } else {
-            (Vec::new(), false)
-        };
-        (mine, others, pull)
-    };
-    if let Some(diags) = mine {
-        super::wire::publish_serialised(client, uri.clone(), diags, Some(snap.version)).await;
+    let current = lock(state)
+        .docs
+        .get(uri)
+        .is_some_and(|e| e.generation == generation);
+    let occasion = Occasion::Fresh(generation, a, snap.version);
+    publish_doc(state, client, uri, occasion).await;
+    // Another document's cross-file findings may change with this one's names.
+    if current && names_changed {
+        let asked = refresh(state, client, Some(uri)).await;
+        ask_pull(client, asked).await;
     }
-    send_refreshed(client, others.0, pull && others.1).await;
 }
 
 /// Free `values` (a megabyte-sized analysis, when its last owner) on another thread:

@@ -44,6 +44,12 @@ pub struct DocEntry {
     /// Its last publication of diagnostics (published, or answered to a pull), kept
     /// for the next.
     pub published: super::published::Published,
+    /// Held (across awaits) by whoever is making a publication of this document, from
+    /// reading what it is computed from to sending it ([`super::publish`]): a
+    /// document's publications are made one at a time, each from the state after the
+    /// last, so none overtakes a newer one, while the store's lock is held only to take
+    /// the inputs (Arcs) and to commit.
+    pub publishing: Arc<tokio::sync::Mutex<()>>,
     /// An analysis of this document is under way (see [`super::scheduler`]).
     pub running: bool,
     /// The document changed while it ran: analyse the newest text next.
@@ -65,6 +71,7 @@ impl DocEntry {
             across: None,
             across_memo: AcrossScope::default(),
             published: Default::default(),
+            publishing: Arc::default(),
             running: false,
             dirty: false,
             runs: (generation, 0),
@@ -137,8 +144,9 @@ pub struct Shared {
     pub pending_problems: Vec<FileProblem>,
     /// Problems in the editor settings not yet shown (held until `initialized`).
     pub pending_settings: Vec<String>,
-    /// The workspace's files on disk, for the cross-file rules.
-    pub ws: WsIndex,
+    /// The workspace's files on disk, for the cross-file rules: shared with the
+    /// publications being computed (a change while one is copies it).
+    pub ws: Arc<WsIndex>,
     /// Bumped by each rebuild of `ws`; a build finishing after a newer one began is dropped.
     pub ws_epoch: u64,
     /// The client registered our file watcher.
@@ -183,7 +191,7 @@ impl Backend {
                 reported_configs: Vec::new(),
                 pending_problems: Vec::new(),
                 pending_settings: Vec::new(),
-                ws: WsIndex::default(),
+                ws: Arc::default(),
                 ws_epoch: 0,
                 watching: false,
                 keep_names: None,

@@ -1,7 +1,7 @@
 //! Pulled diagnostics (`textDocument/diagnostic`) and the `annalist/timeline` request.
 
 use crate::facts::{Analysis, Context};
-use crate::lsp::publish::{across_for, serialised_diagnostics};
+use crate::lsp::publish::Inputs;
 use crate::lsp::state::{Backend, lock};
 use serde_json::Value;
 use std::sync::Arc;
@@ -69,33 +69,58 @@ impl Backend {
     /// comparison, so that the index's landing ([`crate::lsp::publish::refresh`]) asks
     /// the client to pull again when the answer would change.
     pub async fn pulled_items(&self, uri: &Uri) -> Result<Vec<u8>> {
-        let Some((a, enc, _)) = self.analysis(uri).await? else {
+        let Some((a, _, _)) = self.analysis(uri).await? else {
             return Ok(b"[]".to_vec());
         };
-        let mut st = lock(&self.state);
-        // The comparison the scheduler made (and `refresh` keeps current) for this
-        // very analysis, when it has: not made a second time per version.
-        let current = st.docs.get(uri).and_then(|e| {
-            let (g, current) = e.analysis.as_ref()?;
-            (*g == e.generation && Arc::ptr_eq(current, &a)).then_some(*g)
-        });
-        let kept = st.docs.get(uri).and_then(|e| {
-            let (g, current) = e.analysis.as_ref()?;
-            let (ga, across) = e.across.as_ref()?;
-            (g == ga && Arc::ptr_eq(current, &a)).then(|| across.clone())
-        });
-        let across = match kept {
-            Some(across) => across,
-            None => {
-                let across = Arc::new(across_for(&st, uri, &a));
-                // What the client is told, for `refresh` to compare with.
-                if let (Some(g), Some(e)) = (current, st.docs.get_mut(uri)) {
-                    e.across = Some((g, across.clone()));
-                }
-                across
-            }
+        // In the document's turn (see `publish_doc`): the inputs taken under the store's
+        // lock, the answer computed without it.
+        let turn = match lock(&self.state).docs.get(uri) {
+            Some(e) => e.publishing.clone(),
+            None => return Ok(b"[]".to_vec()),
         };
-        Ok(serialised_diagnostics(&mut st, uri, &a, &across, enc))
+        let _turn = turn.lock().await;
+        let (inputs, kept, current, mut published) = {
+            let mut st = lock(&self.state);
+            // The comparison the scheduler made (and `refresh` keeps current) for this
+            // very analysis, when it has: not made a second time per version.
+            let current = st.docs.get(uri).and_then(|e| {
+                let (g, current) = e.analysis.as_ref()?;
+                (*g == e.generation && Arc::ptr_eq(current, &a)).then_some(*g)
+            });
+            let kept = st.docs.get(uri).and_then(|e| {
+                let (g, current) = e.analysis.as_ref()?;
+                let (ga, across) = e.across.as_ref()?;
+                (g == ga && Arc::ptr_eq(current, &a)).then(|| across.clone())
+            });
+            let Some(inputs) = Inputs::of(&st, uri, &a, kept.is_none()) else {
+                return Ok(b"[]".to_vec());
+            };
+            let published = st
+                .docs
+                .get_mut(uri)
+                .map(|e| std::mem::take(&mut e.published))
+                .unwrap_or_default();
+            (inputs, kept, current, published)
+        };
+        let (across, compared) = match kept {
+            Some(across) => (across, false),
+            None => (Arc::new(inputs.across()), true),
+        };
+        let items = inputs.serialise(&mut published, &across);
+        let mut st = lock(&self.state);
+        if let Some(e) = st.docs.get_mut(uri) {
+            e.published = published;
+            // What the client is told, for `refresh` to compare with (if the analysis is
+            // still the current one).
+            let still = e
+                .analysis
+                .as_ref()
+                .is_some_and(|(g, now)| *g == e.generation && Arc::ptr_eq(now, &a));
+            if let (Some(g), true, true) = (current, still, compared) {
+                e.across = Some((g, across));
+            }
+        }
+        Ok(items)
     }
 
     pub async fn timeline(&self, params: TextDocumentIdentifierParams) -> Result<Value> {

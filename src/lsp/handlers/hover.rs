@@ -2,7 +2,7 @@
 
 use crate::facts::Context;
 use crate::lsp::convert::{to_offset, to_position, to_range, to_span};
-use crate::lsp::publish::workspace_docs;
+use crate::lsp::publish::Inputs;
 use crate::lsp::state::{Backend, lock};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -26,8 +26,9 @@ impl Backend {
             if let Some(m) = crate::ide::entity::entity_at(&a, offset).filter(|m| m.span == h.span)
                 && let Some(e) = a.knowledge(&ctx).gazetteer.get(m.entity)
             {
-                let st = lock(&state);
-                let docs = workspace_docs(&st, &uri, &a);
+                // The documents taken under the store's lock, read without it.
+                let inputs = Inputs::of(&lock(&state), &uri, &a, false);
+                let docs = inputs.as_ref().map(Inputs::docs).unwrap_or_default();
                 let uses = crate::workspace::spellings_of(&docs, &e.id);
                 if let Some(line) = crate::workspace::spellings_line(&uses) {
                     h.markdown.push_str("\n\n");
