@@ -7,8 +7,9 @@
 //! - A request ([`Backend::analysis`]) never starts an analysis of its own: it takes
 //!   the stored analysis of the current version, or waits for the scheduled one (and
 //!   schedules it first if nothing is running).
-//! - Analysis runs on blocking threads from an immutable snapshot; a panic there
-//!   becomes an error response (or a log line) and the server keeps serving.
+//! - Analysis runs on rayon's pool (its passes' joins then run inside the pool, with
+//!   no hand-over per join) from an immutable snapshot, under `catch_unwind`; a panic
+//!   there becomes an error response (or a log line) and the server keeps serving.
 
 use super::configs::Resolved;
 use super::publish::{Occasion, ask_pull, publish_doc, refresh};
@@ -59,10 +60,7 @@ impl Backend {
             let (mut snap, mut generation, mut res) = first;
             loop {
                 let (s2, r2, p2) = (snap.clone(), res.clone(), path.clone());
-                let result = tokio::task::spawn_blocking(move || {
-                    run_analysis(&s2, &r2.0, &r2.1, p2.as_deref())
-                })
-                .await;
+                let result = on_rayon(move || run_analysis(&s2, &r2.0, &r2.1, p2.as_deref())).await;
                 let mut fresh = None;
                 // The analyses this one replaces: freed after the publication, off its way.
                 let mut replaced: Vec<Arc<Analysis>> = Vec::new();
@@ -246,6 +244,31 @@ async fn publish_fresh(
         let asked = refresh(state, client, Some(uri)).await;
         ask_pull(client, asked).await;
     }
+}
+
+/// Run `f` (an analysis) on rayon's pool and await its result; a panic in it is an
+/// `Err` with its message, and the server goes on.
+///
+/// Not on a blocking thread of tokio's: the analysis's passes run side by side through
+/// `rayon::join`, which from a thread outside the pool hands each join to a worker and
+/// sleeps until it is done (a wake-up of each thread per join, on every keystroke); from
+/// a worker, a join runs its first half itself and the second is stolen only when
+/// another worker is free. (The workspace index runs on a pool of its own.)
+async fn on_rayon<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> std::result::Result<T, String> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+            p.downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string())
+        });
+        let _ = tx.send(out);
+    });
+    rx.await
+        .unwrap_or_else(|_| Err("the analysis ended without a result".to_string()))
 }
 
 /// Free `values` (a megabyte-sized analysis, when its last owner) on another thread:
