@@ -99,9 +99,12 @@ pub fn chunk_cuts(text: &str) -> (Vec<usize>, Vec<usize>) {
 pub struct Cuts {
     pub starts: Vec<usize>,
     pub forced: Vec<usize>,
-    /// A line that may define a link reference was met (then a later definition of
-    /// the same label may undo earlier cuts: the next version is cut afresh).
-    defs: bool,
+    /// The link reference definitions met (lines that may be one: footnote
+    /// definitions too), each label's first, where it is, in order.
+    defs: Vec<(usize, u64)>,
+    /// A label was defined twice (then cuts between the two were undone, and the next
+    /// version is cut afresh).
+    dup: bool,
 }
 
 /// The scan's state before a line.
@@ -114,7 +117,9 @@ struct Scan<'a> {
     /// Link reference definitions by label, where each was first written: a label
     /// defined again later must stay in the first one's chunk (see [`def_label`]).
     labels: std::collections::HashMap<u64, usize>,
-    defs: bool,
+    /// The first definitions this scan met, in order.
+    defs: Vec<(usize, u64)>,
+    dup: bool,
 }
 
 impl Cuts {
@@ -134,15 +139,16 @@ impl Cuts {
     /// [`Cuts::of`]`(new)`, found by scanning from the last cut before the first byte
     /// that differs to the first cut after the last one where the scan agrees with the
     /// old one again (then the rest are the old cuts, moved). Also how many bytes were
-    /// scanned. Scanned whole when a link reference definition was met (a label defined
-    /// twice moves cuts anywhere before) or the front matter changed.
+    /// scanned. Scanned whole when a label was defined twice (its second definition
+    /// undoes cuts anywhere before: in the old text, or by the edit) or the front
+    /// matter changed.
     pub fn after_edit(&self, old: &str, new: &str) -> (Cuts, usize) {
         let (ob, nb) = (old.as_bytes(), new.as_bytes());
         let p = common_prefix(ob, nb);
         let suffix = common_suffix(&ob[p..], &nb[p..]);
         let q1 = nb.len() - suffix;
         let front = super::build::front_matter_len(new).unwrap_or(0);
-        if self.defs
+        if self.dup
             || front != super::build::front_matter_len(old).unwrap_or(0)
             || p < front
             || self.starts.first() != Some(&0)
@@ -153,9 +159,9 @@ impl Cuts {
             return (self.clone(), 0);
         }
         // The last cut before `p` that a blank line made (not a forced one): the scan's
-        // state there is known (outside any block, after a blank line, no definition
-        // met), and nothing up to it changed, its first byte included (a `\r` before it
-        // ends the same line).
+        // state there is known (outside any block, after a blank line, the labels
+        // defined before it), and nothing up to it changed, its first byte included (a
+        // `\r` before it ends the same line).
         let k = self.starts.partition_point(|&s| s < p);
         let resume = (1..k)
             .rev()
@@ -167,7 +173,13 @@ impl Cuts {
                 let keep_forced = self.forced.partition_point(|&s| s < s0);
                 let starts = self.starts.get(..keep).unwrap_or(&[]).to_vec();
                 let forced = self.forced.get(..keep_forced).unwrap_or(&[]).to_vec();
-                (Scan::new(nb, starts, forced, true), s0)
+                let mut scan = Scan::new(nb, starts, forced, true);
+                // The labels defined before: the scan there knew them.
+                let before = self.defs.partition_point(|(at, _)| *at < s0);
+                for &(at, key) in self.defs.get(..before).unwrap_or(&[]) {
+                    scan.labels.insert(key, at);
+                }
+                (scan, s0)
             }
             None => (Scan::new(nb, vec![0], Vec::new(), false), front),
         };
@@ -176,7 +188,7 @@ impl Cuts {
         while pos < nb.len() {
             let before = scan.starts.len();
             let next = scan.line(pos);
-            if scan.defs {
+            if scan.dup {
                 return (Cuts::of(new), new.len());
             }
             // A cut made here by a blank line, past the edit, where the old scan made
@@ -198,11 +210,28 @@ impl Cuts {
                     let f = self.forced.partition_point(|&s| s <= o);
                     scan.forced
                         .extend(self.forced.get(f..).unwrap_or(&[]).iter().map(shift));
+                    // The definitions after: still each label's first, unless the
+                    // edit defined one of their labels (then cut afresh).
+                    let d = self.defs.partition_point(|(at, _)| *at <= o);
+                    let after = self.defs.get(d..).unwrap_or(&[]);
+                    if after.iter().any(|(_, key)| scan.labels.contains_key(key)) {
+                        return (Cuts::of(new), new.len());
+                    }
+                    let prefix =
+                        resume.map_or(0, |s0| self.defs.partition_point(|(at, _)| *at < s0));
+                    let mut defs = self.defs.get(..prefix).unwrap_or(&[]).to_vec();
+                    defs.append(&mut scan.defs);
+                    defs.extend(after.iter().map(|(at, key)| (shift(at), *key)));
+                    scan.defs = defs;
                     return (scan.done(), next - from);
                 }
             }
             pos = next;
         }
+        let prefix = resume.map_or(0, |s0| self.defs.partition_point(|(at, _)| *at < s0));
+        let mut defs = self.defs.get(..prefix).unwrap_or(&[]).to_vec();
+        defs.append(&mut scan.defs);
+        scan.defs = defs;
         (scan.done(), nb.len() - from)
     }
 }
@@ -245,7 +274,8 @@ impl<'a> Scan<'a> {
             open: Open::None,
             prev_blank,
             labels: std::collections::HashMap::new(),
-            defs: false,
+            defs: Vec::new(),
+            dup: false,
         }
     }
 
@@ -254,6 +284,7 @@ impl<'a> Scan<'a> {
             starts: self.starts,
             forced: self.forced,
             defs: self.defs,
+            dup: self.dup,
         }
     }
 
@@ -290,7 +321,6 @@ impl<'a> Scan<'a> {
             }
             Open::None => {
                 if let Some(label) = def_key(line) {
-                    self.defs = true;
                     match labels.get(&label) {
                         // The same label defined again: the parse of a whole text keeps
                         // only the first definition (a second is no block at all), the
@@ -298,6 +328,7 @@ impl<'a> Scan<'a> {
                         // cut between them, so that both parses agree (forced cuts
                         // apart: they bound the parse of a long paragraph).
                         Some(&first) => {
+                            self.dup = true;
                             while let Some(&last) = starts.last() {
                                 if last <= first || forced.last() == Some(&last) {
                                     break;
@@ -307,6 +338,7 @@ impl<'a> Scan<'a> {
                         }
                         None => {
                             labels.insert(label, pos);
+                            self.defs.push((pos, label));
                         }
                     }
                 }
@@ -641,6 +673,8 @@ mod after_edit_tests {
         "Kim Il Sung wrote. ",
         "é",
         "[x]: /y\n",
+        "[^9]: n\n",
+        "\n[^9",
         "---\n",
     ];
 
@@ -654,6 +688,7 @@ mod after_edit_tests {
                 2 => t.push_str("# Heading\n\n"),
                 3 => t.push_str(&"word ".repeat(20_000)),
                 4 => t.push_str("1. item\n\n2. item\n\n"),
+                5 => t.push_str(&format!("[^{}]: A note.\n\n", t.len())),
                 _ => {
                     t.push_str(para);
                     t.push_str("\n\n");
@@ -704,7 +739,16 @@ mod after_edit_tests {
     #[test]
     fn a_keystroke_scans_around_the_edit_only() {
         let para = "Kim Il Sung wrote to Stalin in March 1950 about the army.\n\n";
-        let t = para.repeat(1_000_000 / para.len());
+        // Footnote definitions among the paragraphs, each label once.
+        let t: String = (0..1_000_000 / para.len())
+            .map(|i| {
+                if i % 10 == 0 {
+                    format!("[^{i}]: A note.\n\n")
+                } else {
+                    para.to_string()
+                }
+            })
+            .collect();
         let cuts = Cuts::of(&t);
         let mid = t.len() / 2;
         for piece in ["x", "\n", "# ", "```"] {
