@@ -273,7 +273,7 @@ pub async fn publish_doc(
         Ok(done) => done,
         Err(job) => {
             // A refresh that changes nothing: the kept publication goes back.
-            job.give_back(&mut lock(state));
+            (*job).give_back(&mut lock(state));
             return false;
         }
     };
@@ -356,14 +356,14 @@ pub fn take_job(st: &mut Shared, uri: &Uri, occasion: &Occasion) -> Option<Job> 
 impl Job {
     /// Without the lock: the cross-file findings and (push mode) the serialised
     /// diagnostics; the job back for a refresh whose cross-file findings did not change.
-    pub fn compute(mut self) -> Result<Done, Job> {
+    pub fn compute(mut self) -> Result<Done, Box<Job>> {
         let across = self.inputs.across();
         let same = self
             .old
             .as_ref()
             .is_some_and(|(og, o)| *og == self.generation && **o == across);
         if self.refresh && same {
-            return Err(self);
+            return Err(Box::new(self));
         }
         let inputs = &self.inputs;
         let diags = self.kept.as_mut().map(|k| inputs.serialise(k, &across));
