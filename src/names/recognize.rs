@@ -228,7 +228,7 @@ impl Recognizer {
                 },
                 |kept| {
                     out.extend(kept.iter().map(|m| {
-                        let mut m = m.clone();
+                        let mut m = *m;
                         m.span = m.span.moved(0, b.span.start);
                         m
                     }))
