@@ -285,14 +285,18 @@ impl BlockKey {
     /// stack: the fact passes build one per block and version, and look it up at once.
     pub fn new(text: &str) -> BlockKey {
         let mut v = smallvec::SmallVec::with_capacity(text.len() + 16);
-        v.extend_from_slice(&(text.len() as u64).to_le_bytes());
-        v.extend_from_slice(text.as_bytes());
+        v.extend((text.len() as u64).to_le_bytes());
+        if !text.is_empty() {
+            v.extend_from_slice(text.as_bytes());
+        }
         BlockKey(v)
     }
 
     /// Add a number to the key.
     pub fn num(mut self, n: u64) -> BlockKey {
-        self.0.extend_from_slice(&n.to_le_bytes());
+        // Written in place (smallvec's `extend_from_slice` calls `memmove` and
+        // `memcpy` for a few bytes, which was most of the key's cost).
+        self.0.extend(n.to_le_bytes());
         self
     }
 
@@ -304,18 +308,48 @@ impl BlockKey {
     }
 
     /// Add spans, relative to `base` (where the block starts: no span starts before
-    /// it), preceded by their count.
+    /// it), preceded by their count. Each offset takes four bytes when it is below
+    /// `u32::MAX` (every offset of a document under 4 GiB), else the four bytes of
+    /// `u32::MAX` and then eight: no two lists of spans write the same bytes, and a
+    /// block of up to twelve prose pieces keeps its key on the stack.
     pub fn spans(mut self, base: usize, spans: &[crate::finding::Span]) -> BlockKey {
         // Room for them all at once (the key is built for every block of every
-        // version: growing it number by number was most of its cost).
-        self.0.reserve(8 + 16 * spans.len());
+        // version: growing it number by number was most of its cost), written
+        // through a buffer on the stack: one copy into the key per 64 bytes.
+        self.0.reserve(8 + 8 * spans.len());
         self = self.num(spans.len() as u64);
+        let mut buf = [0u8; 64];
+        let mut n = 0;
         for s in spans {
-            self = self
-                .num(s.start.saturating_sub(base) as u64)
-                .num(s.end.saturating_sub(base) as u64);
+            for at in [s.start.saturating_sub(base), s.end.saturating_sub(base)] {
+                if n + 12 > buf.len() {
+                    self.0.extend_from_slice(buf.get(..n).unwrap_or_default());
+                    n = 0;
+                }
+                match u32::try_from(at) {
+                    Ok(short) if short < u32::MAX => {
+                        if let Some(d) = buf.get_mut(n..n + 4) {
+                            d.copy_from_slice(&short.to_le_bytes());
+                        }
+                        n += 4;
+                    }
+                    _ => {
+                        if let Some(d) = buf.get_mut(n..n + 12) {
+                            d[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+                            d[4..].copy_from_slice(&(at as u64).to_le_bytes());
+                        }
+                        n += 12;
+                    }
+                }
+            }
         }
+        self.0.extend_from_slice(buf.get(..n).unwrap_or_default());
         self
+    }
+
+    /// Whether the key outgrew the stack (for the tests).
+    pub fn spilled(&self) -> bool {
+        self.0.spilled()
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -578,6 +612,42 @@ mod tests {
             BlockKey::new("a").text("bc").bytes(),
             BlockKey::new("a").text("b").text("c").bytes()
         );
+    }
+
+    /// Span lists write distinct bytes (short and long offsets alike), and a block of
+    /// twelve pieces keeps its key on the stack.
+    #[test]
+    fn span_keys_are_distinct_and_small() {
+        use crate::finding::Span;
+        let big = u32::MAX as usize;
+        let lists: Vec<Vec<Span>> = vec![
+            vec![],
+            vec![Span::new(0, 0)],
+            vec![Span::new(0, 1)],
+            vec![Span::new(1, 0)],
+            vec![Span::new(0, 1), Span::new(2, 3)],
+            vec![Span::new(0, big)],
+            vec![Span::new(0, big - 1)],
+            vec![Span::new(0, big + 1)],
+            vec![Span::new(big, big + 1)],
+        ];
+        let keys: Vec<Vec<u8>> = lists
+            .iter()
+            .map(|l| BlockKey::new("").num(1).spans(0, l).bytes().to_vec())
+            .collect();
+        for (i, a) in keys.iter().enumerate() {
+            for (j, b) in keys.iter().enumerate() {
+                assert_eq!(i == j, a == b, "{:?} {:?}", lists[i], lists[j]);
+            }
+        }
+        // Relative to the base: the same spans moved give the same key.
+        assert_eq!(
+            BlockKey::new("").spans(100, &[Span::new(103, 110)]).bytes(),
+            BlockKey::new("").spans(0, &[Span::new(3, 10)]).bytes()
+        );
+        let pieces: Vec<Span> = (0..12).map(|k| Span::new(10 * k, 10 * k + 5)).collect();
+        let key = BlockKey::new("").num(1).num(0).spans(0, &pieces);
+        assert!(!key.spilled(), "{}", key.bytes().len());
     }
 
     #[test]

@@ -455,3 +455,39 @@ proptest::proptest! {
         }
     }
 }
+
+/// A year cut short is read beside the nearest four-digit years before and after it
+/// that start with its digits (found from where the date stands), skipping others.
+#[test]
+fn cut_short_year_between_its_neighbours() {
+    // (No letter after a year: "1947 b" reads as an author–date citation's year.)
+    let text = "On 3 May 1939 it began. On 1 June 1947 they met. On 9 July 1956 it ended. \
+                On 5 March 194 he wrote. On 2 July 1950 war came. On 9 May 1948 it ended. \
+                On 4 April 1949 it was signed.";
+    let found: Vec<(Option<i32>, Option<i32>)> = dates_of(text)
+        .iter()
+        .filter_map(|d| match &d.problem {
+            Some(Problem::YearCutShort { previous, next, .. }) => Some((*previous, *next)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found, vec![(Some(1947), Some(1948))], "{}", render(text));
+    // None before it, none after it.
+    let text = "On 5 March 194 he wrote. On 2 July 1950 war came.";
+    assert!(
+        dates_of(text)
+            .iter()
+            .all(|d| !matches!(d.problem, Some(Problem::YearCutShort { .. }))),
+        "{}",
+        render(text)
+    );
+    let text = "On 1 June 1947 they met. On 5 March 194 he wrote. On 1 June 1941 they met.";
+    let found: Vec<(Option<i32>, Option<i32>)> = dates_of(text)
+        .iter()
+        .filter_map(|d| match &d.problem {
+            Some(Problem::YearCutShort { previous, next, .. }) => Some((*previous, *next)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found, vec![(Some(1947), Some(1941))], "{}", render(text));
+}

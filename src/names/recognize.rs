@@ -207,25 +207,33 @@ impl Recognizer {
             let key = crate::memo::BlockKey::new("")
                 .num(u64::from(b.quote_depth))
                 .spans(b.span.start, &pieces);
-            let found = memo.get_or(b.span, key.bytes(), || {
-                let mut f = Folder::with_capacity(b.span.len() + 8);
-                for piece in &pieces {
-                    let Some(s) = text.get(piece.start..piece.end) else {
-                        continue;
-                    };
-                    f.push_str(s, piece.start, b.quote_depth);
-                    f.separator(piece.end as u32);
-                }
-                let mut ms = self.find_folded(text, &f);
-                for m in &mut ms {
-                    m.span = m.span.moved(b.span.start, 0);
-                }
-                ms
-            });
-            out.extend(found.into_iter().map(|mut m| {
-                m.span = m.span.moved(0, b.span.start);
-                m
-            }));
+            // Read in place (no copy of the block's list to drop at once).
+            memo.get_with(
+                b.span,
+                key.bytes(),
+                || {
+                    let mut f = Folder::with_capacity(b.span.len() + 8);
+                    for piece in &pieces {
+                        let Some(s) = text.get(piece.start..piece.end) else {
+                            continue;
+                        };
+                        f.push_str(s, piece.start, b.quote_depth);
+                        f.separator(piece.end as u32);
+                    }
+                    let mut ms = self.find_folded(text, &f);
+                    for m in &mut ms {
+                        m.span = m.span.moved(b.span.start, 0);
+                    }
+                    ms
+                },
+                |kept| {
+                    out.extend(kept.iter().map(|m| {
+                        let mut m = *m;
+                        m.span = m.span.moved(0, b.span.start);
+                        m
+                    }))
+                },
+            );
         }
         out
     }

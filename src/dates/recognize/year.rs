@@ -228,6 +228,33 @@ fn first_day(v: V) -> Option<Date> {
 }
 
 /// Infer pending years, decide about three-digit years, and write the values.
+/// Whether `y` written in decimal (`y.to_string()`) starts with `digits`, without
+/// writing it out.
+fn year_starts_with(y: i32, digits: &str) -> bool {
+    let mut buf = [0u8; 12];
+    let mut i = buf.len();
+    let mut n = y.unsigned_abs();
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if y < 0 {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'-';
+        }
+    }
+    buf.get(i..)
+        .unwrap_or_default()
+        .starts_with(digits.as_bytes())
+}
+
 pub(super) fn resolve(raws: Vec<Raw>, doc: Option<DocDate>) -> Vec<DateMention> {
     // Four-digit years written in the document, in order, for cut-short years.
     let written: Vec<(usize, i32)> = raws
@@ -262,15 +289,23 @@ pub(super) fn resolve(raws: Vec<Raw>, doc: Option<DocDate>) -> Vec<DateMention> 
             in_name: r.name,
         };
         if let Some((digits, sp)) = &r.short_year {
-            let prefix_matches = |y: &i32| y.to_string().starts_with(digits.as_str());
+            let prefix_matches = |y: &i32| year_starts_with(*y, digits.as_str());
+            // `written` is in the document's order: the years before the date and
+            // those after it are found from where it stands, not from the ends.
+            let before = written.partition_point(|(at, _)| *at < r.span.start);
+            let after = written.partition_point(|(at, _)| *at <= r.span.start);
             let previous = written
+                .get(..before)
+                .unwrap_or_default()
                 .iter()
                 .rev()
-                .find(|(at, y)| *at < r.span.start && prefix_matches(y))
+                .find(|(_, y)| prefix_matches(y))
                 .map(|x| x.1);
             let next = written
+                .get(after..)
+                .unwrap_or_default()
                 .iter()
-                .find(|(at, y)| *at > r.span.start && prefix_matches(y))
+                .find(|(_, y)| prefix_matches(y))
                 .map(|x| x.1);
             if previous.is_some() || next.is_some() {
                 let (mo, d) = match r.b.unwrap_or(r.a) {
@@ -565,6 +600,26 @@ fn value(v: V, uncertain: bool) -> Result<Value, (String, Problem)> {
 
 #[cfg(test)]
 mod tests {
+    /// The prefix test of cut-short years answers as `to_string().starts_with` does.
+    #[test]
+    fn year_prefixes_as_written() {
+        let years = [
+            0, 1, 9, 10, 19, 194, 1949, 1950, 2000, 12345, -1, -194, -1949,
+        ];
+        let extremes = [i32::MAX, i32::MIN, i32::MIN + 1];
+        for y in years.into_iter().chain(extremes) {
+            for d in [
+                "", "1", "19", "194", "1949", "195", "2", "-", "-1", "0", "9",
+            ] {
+                assert_eq!(
+                    super::year_starts_with(y, d),
+                    y.to_string().starts_with(d),
+                    "{y} {d}"
+                );
+            }
+        }
+    }
+
     /// Lowered as `char::to_lowercase` does, ASCII in place or not, and every line
     /// loses its emphasis marks.
     #[test]
