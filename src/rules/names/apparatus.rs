@@ -123,7 +123,12 @@ pub(super) fn after_run(text: &str, span: Span, tail: &mut String, out: &mut Vec
         out.push(span);
         out.push(Span::new(span.end + b.start, span.end + b.end));
     }
-    // "X identified in footnote 9", "X of note 9".
+    // "X identified in footnote 9", "X of note 9". Each phrase starts with an `i`: a
+    // text that does not (the usual case) is not lower-cased (only `I` and `i` lower-
+    // case to a text that starts with `i` followed by a letter of "identified").
+    if !after.trim_start().starts_with(['i', 'I']) {
+        return;
+    }
     tail.clear();
     tail.extend(
         after
@@ -359,6 +364,51 @@ mod tests {
             .filter(|f| f.code == INCONSISTENT)
             .map(|f| f.span.slice(text).to_string())
             .collect()
+    }
+
+    /// [`after_run`] reads "identified in footnote" as the whole lower-cased start of
+    /// the text after the run does, though it lower-cases only a text that starts with
+    /// `i` or `I` (`İ` lower-cases to `i` and a combining dot: never a phrase).
+    #[test]
+    fn after_run_reads_the_phrase_as_the_lower_cased_text_does() {
+        let reference = |after: &str| {
+            let tail: String = after
+                .trim_start()
+                .chars()
+                .take(24)
+                .flat_map(char::to_lowercase)
+                .collect();
+            [
+                "identified in footnote",
+                "identified in note",
+                "identified in n.",
+            ]
+            .iter()
+            .any(|p| tail.starts_with(p))
+        };
+        let afters = [
+            " identified in footnote 9",
+            " Identified in Footnote 9",
+            "\n\u{a0} IDENTIFIED IN N. 3",
+            " identified in note",
+            " İdentified in footnote 9",
+            " identified in the note",
+            " [sic] identified in footnote 9",
+            "",
+            " ",
+            " i",
+            ", identified in footnote 2",
+            " ıdentified in footnote 9",
+        ];
+        let mut tail = String::new();
+        for after in afters {
+            let text = format!("Kim{after}");
+            let mut out = Vec::new();
+            after_run(&text, Span::new(0, 3), &mut tail, &mut out);
+            let bracket = bracket_after(&text[3..]).is_some();
+            let expected = usize::from(bracket) * 2 + usize::from(reference(after));
+            assert_eq!(out.len(), expected, "{after:?}");
+        }
     }
 
     /// [`any_overlaps`] answers as a binary search for each span does, the spans in

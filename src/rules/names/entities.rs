@@ -17,13 +17,17 @@ pub(super) fn is_short_form(a: &str, b: &str) -> bool {
 
 /// True when the words of `part` occur, in order and together, in `whole`.
 pub(super) fn contains_words(whole: &str, part: &str) -> bool {
-    let w: Vec<String> = fold(whole).split(' ').map(str::to_string).collect();
-    let p: Vec<String> = fold(part).split(' ').map(str::to_string).collect();
+    let (whole, part) = (fold(whole), fold(part));
+    let w: Vec<&str> = whole.split(' ').collect();
+    let p: Vec<&str> = part.split(' ').collect();
     !p.is_empty() && w.windows(p.len()).any(|x| x == p.as_slice())
 }
 
 /// Letters and digits, lower-case, marks kept: "Pak Hon-yong" = "Pak Hon Yong" ≠ "Pak Hŏn-yŏng".
 pub(super) fn letters(s: &str) -> String {
+    if s.is_ascii() {
+        return ascii_letter_chars(s).collect();
+    }
     letter_chars(s).collect()
 }
 
@@ -34,13 +38,27 @@ fn letter_chars(s: &str) -> impl Iterator<Item = char> + '_ {
         .flat_map(char::to_lowercase)
 }
 
+/// [`letter_chars`] of an ASCII text, without the normalisation (the NFC of ASCII is
+/// itself; an ASCII character is alphanumeric, and lower-cases, as in ASCII).
+fn ascii_letter_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| char::from(b.to_ascii_lowercase()))
+}
+
 /// True when `surface` is one of the entity's listed spellings, up to case and separators.
 /// The entity's names are compared character by character, never copied.
 pub(super) fn listed(e: &Entity, surface: &str) -> bool {
     let l = letters(surface);
     std::iter::once(e.preferred.as_str())
         .chain(e.names.iter().map(|n| n.text.as_str()))
-        .any(|n| letter_chars(n).eq(l.chars()))
+        .any(|n| {
+            if n.is_ascii() {
+                ascii_letter_chars(n).eq(l.chars())
+            } else {
+                letter_chars(n).eq(l.chars())
+            }
+        })
 }
 
 pub(super) fn romanisation_system(s: Option<System>) -> Option<System> {
@@ -812,5 +830,33 @@ fn judge_entity(
                 *d = true;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod letters_tests {
+    use super::*;
+
+    /// The ASCII path of [`letters`] and [`listed`] reads an ASCII text as the general
+    /// one does (normalised, alphanumeric, lower-cased).
+    #[test]
+    fn ascii_letters_are_the_general_letters() {
+        let texts = [
+            "",
+            "Kim Il-sung",
+            "KIM IL SUNG",
+            "Ch'en I, or Ch'en Yi",
+            "U.S.S.R.",
+            "Mao Tse-tung 1949",
+            " \t-_'`~!@#$%^&*()[]{}<>?/\\|;:,.",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        ];
+        for t in texts {
+            assert!(ascii_letter_chars(t).eq(letter_chars(t)), "{t:?}");
+            assert_eq!(letters(t), letter_chars(t).collect::<String>(), "{t:?}");
+        }
+        // A non-ASCII text keeps the general path.
+        assert_eq!(letters("Sŏul"), "sŏul");
+        assert_eq!(letters("Pak Hŏn-yŏng"), "pakhŏnyŏng");
     }
 }

@@ -273,12 +273,15 @@ pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
     let mut groups = Vec::new();
     for lang in [Language::Korean, Language::Chinese, Language::Russian] {
         let max_n = if lang == Language::Russian { 1 } else { 3 };
-        let mut sp: Vec<Spelling> = Vec::new();
+        // Each distinct spelling (by folded text) with keys: its first text and its
+        // keys. Most spellings share no key with another: a [`Spelling`] is made only
+        // for those that end up in a group, and the keys are borrowed, not copied.
+        let mut firsts: Vec<(&str, std::sync::Arc<Vec<String>>)> = Vec::new();
         let mut index: HashMap<&str, Option<usize>> = HashMap::default();
-        let mut key_owner: HashMap<String, usize> = HashMap::default();
-        let mut parent: Vec<usize> = Vec::new();
+        // Each occurrence: (spelling, span, entity), in the grams' order.
+        let mut occs: Vec<(usize, Span, Option<usize>)> = Vec::new();
         for g in grams.iter().filter(|g| g.n <= max_n && !g.apparatus) {
-            let (span, name, folded) = (g.span, &*g.name, &*g.folded);
+            let (name, folded) = (&*g.name, &*g.folded);
             let idx = match index.get(folded) {
                 Some(x) => *x,
                 None => {
@@ -291,46 +294,69 @@ pub(super) fn group_grams(grams: &[Gram]) -> Vec<Group> {
                         index.insert(folded, None);
                         continue;
                     }
-                    let x = sp.len();
-                    sp.push(Spelling {
-                        text: name.to_string(),
-                        occs: Vec::new(),
-                        weight: 0,
-                        system: guess_in(lang, name),
-                        entities: Vec::new(),
-                    });
-                    parent.push(x);
+                    let x = firsts.len();
+                    firsts.push((name, ks));
                     index.insert(folded, Some(x));
-                    for k in ks.iter() {
-                        match key_owner.get(k.as_str()) {
-                            Some(&o) => {
-                                let (ra, rb) = (find(&mut parent, o), find(&mut parent, x));
-                                if let Some(p) = parent.get_mut(rb) {
-                                    *p = ra;
-                                }
-                            }
-                            None => {
-                                key_owner.insert(k.clone(), x);
-                            }
-                        }
-                    }
                     Some(x)
                 }
             };
-            if let Some(s) = idx.and_then(|i| sp.get_mut(i)) {
-                s.occs.push(span);
-                s.weight += 1;
-                s.entities.push(g.entity);
+            if let Some(x) = idx {
+                occs.push((x, g.span, g.entity));
+            }
+        }
+        // Spellings that share a key are one name (union-find, in the order the
+        // spellings were first seen).
+        let mut parent: Vec<usize> = (0..firsts.len()).collect();
+        let mut key_owner: HashMap<&str, usize> = HashMap::default();
+        for (x, (_, ks)) in firsts.iter().enumerate() {
+            for k in ks.iter() {
+                match key_owner.get(k.as_str()) {
+                    Some(&o) => {
+                        let (ra, rb) = (find(&mut parent, o), find(&mut parent, x));
+                        if let Some(p) = parent.get_mut(rb) {
+                            *p = ra;
+                        }
+                    }
+                    None => {
+                        key_owner.insert(k.as_str(), x);
+                    }
+                }
             }
         }
         let mut comps: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for i in 0..sp.len() {
+        for i in 0..firsts.len() {
             let root = find(&mut parent, i);
             comps.entry(root).or_default().push(i);
         }
-        for members in comps.into_values().filter(|c| c.len() >= 2) {
-            let spellings: Vec<Spelling> =
-                members.iter().filter_map(|&i| sp.get(i).cloned()).collect();
+        let comps: Vec<Vec<usize>> = comps.into_values().filter(|c| c.len() >= 2).collect();
+        if comps.is_empty() {
+            continue;
+        }
+        // The spellings of the groups, made now, their occurrences in order.
+        let mut sp: Vec<Option<Spelling>> = (0..firsts.len()).map(|_| None).collect();
+        for &i in comps.iter().flatten() {
+            if let (Some(slot), Some(&(name, _))) = (sp.get_mut(i), firsts.get(i)) {
+                *slot = Some(Spelling {
+                    text: name.to_string(),
+                    occs: Vec::new(),
+                    weight: 0,
+                    system: guess_in(lang, name),
+                    entities: Vec::new(),
+                });
+            }
+        }
+        for &(x, span, entity) in &occs {
+            if let Some(Some(s)) = sp.get_mut(x) {
+                s.occs.push(span);
+                s.weight += 1;
+                s.entities.push(entity);
+            }
+        }
+        for members in comps {
+            let spellings: Vec<Spelling> = members
+                .iter()
+                .filter_map(|&i| sp.get_mut(i).and_then(Option::take))
+                .collect();
             let longest = spellings
                 .iter()
                 .flat_map(|s| s.occs.iter().map(|o| o.len()))
