@@ -867,6 +867,13 @@ impl<'a> Scan<'a> {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Entry numbers [`select_endnotes`] read on this thread (the tests' count: each
+    /// Notes section's numbers once, however many markers cite it).
+    pub(super) static NUMBERS_READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Keep the numeric candidates that are endnote markers.
 pub(super) fn select_endnotes(
     found: &Found,
@@ -924,7 +931,11 @@ pub(super) fn select_endnotes(
     // document of 5,000 endnotes read 5,000 numbers 5,000 times.
     let tops: Vec<u32> = entry_numbers
         .iter()
-        .map(|n| n.iter().copied().max().unwrap_or(0))
+        .map(|n| {
+            #[cfg(test)]
+            NUMBERS_READ.with(|r| r.set(r.get() + n.len()));
+            n.iter().copied().max().unwrap_or(0)
+        })
         .collect();
     for c in candidates {
         // The chapter group named by the last heading before the marker; otherwise the

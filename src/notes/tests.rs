@@ -479,3 +479,36 @@ fn a_definition_is_appended_after_a_blank_line_in_the_text_s_line_ending() {
     assert_eq!(def("A\r\nText.\r\n\r\n"), "[^3]: \r\n");
     assert_eq!(Tail::of("Text.").end, 5);
 }
+
+/// Choosing a document's endnote markers reads each Notes section's entry numbers once,
+/// however many markers cite it (it read them once per marker: a document of 5,000
+/// endnotes read 5,000 numbers 5,000 times).
+#[test]
+fn endnote_selection_reads_each_section_once() {
+    let read = |n: u32| {
+        let mut t = String::new();
+        for k in 1..=n {
+            t.push_str(&format!("Stalin agreed on day {k}. ({k})\n\n"));
+        }
+        t.push_str("## Notes\n\n");
+        for k in 1..=n {
+            t.push_str(&format!("{k}. Source {k}.\n"));
+        }
+        super::markers::NUMBERS_READ.with(|r| r.set(0));
+        let found = notes(&t);
+        let markers = found
+            .markers
+            .iter()
+            .filter(|m| m.style == NoteStyle::Endnote)
+            .count();
+        (markers, super::markers::NUMBERS_READ.with(|r| r.get()))
+    };
+    for n in [200, 2_000] {
+        let (markers, numbers) = read(n);
+        assert_eq!(markers, n as usize, "every (k) is a marker");
+        assert!(
+            numbers <= n as usize,
+            "{numbers} entry numbers read for {n} markers citing {n} entries"
+        );
+    }
+}

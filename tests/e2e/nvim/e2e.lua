@@ -519,7 +519,8 @@ local function cparams(row, col)
   return { textDocument = { uri = vim.uri_from_bufnr(cbuf) }, position = { line = row, character = col } }
 end
 
---- The article's diagnostics, pulled (answered only when complete; the article may have none).
+--- The article's diagnostics, pulled (answered at once with its own findings; those across
+--- files may come later, after a workspace/diagnostic/refresh; the article may have none).
 local function pulled()
   local r = request("textDocument/diagnostic", { textDocument = { uri = vim.uri_from_bufnr(cbuf) } }, cbuf)
   return (r and r.items) or {}
