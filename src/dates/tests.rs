@@ -460,34 +460,26 @@ proptest::proptest! {
 /// that start with its digits (found from where the date stands), skipping others.
 #[test]
 fn cut_short_year_between_its_neighbours() {
+    // The years read before and after each year cut short.
+    let neighbours = |text: &str| -> Vec<(Option<i32>, Option<i32>)> {
+        dates_of(text)
+            .iter()
+            .filter_map(|d| match &d.problem {
+                Some(Problem::YearCutShort { previous, next, .. }) => Some((*previous, *next)),
+                _ => None,
+            })
+            .collect()
+    };
     // (No letter after a year: "1947 b" reads as an author–date citation's year.)
     let text = "On 3 May 1939 it began. On 1 June 1947 they met. On 9 July 1956 it ended. \
                 On 5 March 194 he wrote. On 2 July 1950 war came. On 9 May 1948 it ended. \
                 On 4 April 1949 it was signed.";
-    let found: Vec<(Option<i32>, Option<i32>)> = dates_of(text)
-        .iter()
-        .filter_map(|d| match &d.problem {
-            Some(Problem::YearCutShort { previous, next, .. }) => Some((*previous, *next)),
-            _ => None,
-        })
-        .collect();
+    let found = neighbours(text);
     assert_eq!(found, vec![(Some(1947), Some(1948))], "{}", render(text));
     // None before it, none after it.
     let text = "On 5 March 194 he wrote. On 2 July 1950 war came.";
-    assert!(
-        dates_of(text)
-            .iter()
-            .all(|d| !matches!(d.problem, Some(Problem::YearCutShort { .. }))),
-        "{}",
-        render(text)
-    );
+    assert!(neighbours(text).is_empty(), "{}", render(text));
     let text = "On 1 June 1947 they met. On 5 March 194 he wrote. On 1 June 1941 they met.";
-    let found: Vec<(Option<i32>, Option<i32>)> = dates_of(text)
-        .iter()
-        .filter_map(|d| match &d.problem {
-            Some(Problem::YearCutShort { previous, next, .. }) => Some((*previous, *next)),
-            _ => None,
-        })
-        .collect();
+    let found = neighbours(text);
     assert_eq!(found, vec![(Some(1947), Some(1941))], "{}", render(text));
 }
