@@ -215,13 +215,20 @@ mod tests {
             "\u{ff}\u{fe}",
         ] {
             names.prefixes_of(text.as_bytes(), &mut found);
-            let mut every: Vec<(usize, usize)> = (0..keys.len())
-                .filter(|&i| text.as_bytes().starts_with(keys.bytes(i)))
-                .map(|i| (i, keys.bytes(i).len()))
-                .collect();
-            every.sort_by_key(|&(_, len)| std::cmp::Reverse(len));
+            let every = every_prefix(&keys, text.as_bytes());
             assert_eq!(found, every, "{text:?}");
         }
+    }
+
+    /// The keys that `text` starts with, compared one by one, longest first: what
+    /// [`Names::prefixes_of`] must find.
+    fn every_prefix(keys: &super::super::strs::Strs, text: &[u8]) -> Vec<(usize, usize)> {
+        let mut every: Vec<(usize, usize)> = (0..keys.len())
+            .filter(|&i| text.starts_with(keys.bytes(i)))
+            .map(|i| (i, keys.bytes(i).len()))
+            .collect();
+        every.sort_by_key(|&(_, len)| std::cmp::Reverse(len));
+        every
     }
 
     /// With many keys sharing each prefix, both the narrowing and the comparison of
@@ -255,11 +262,7 @@ mod tests {
         for text in &strings {
             let text = format!("{text}ab");
             names.prefixes_of(text.as_bytes(), &mut found);
-            let mut every: Vec<(usize, usize)> = (0..keys.len())
-                .filter(|&i| text.as_bytes().starts_with(keys.bytes(i)))
-                .map(|i| (i, keys.bytes(i).len()))
-                .collect();
-            every.sort_by_key(|&(_, len)| std::cmp::Reverse(len));
+            let every = every_prefix(&keys, text.as_bytes());
             assert_eq!(found, every, "{text:?}");
             tried += usize::from(every.len() > 2);
         }
