@@ -323,13 +323,12 @@ pub fn analyze_str(text: &str) -> Analysis {
 }
 
 #[cfg(test)]
-mod limit_tests {
+pub(crate) mod limit_tests {
     use super::*;
 
-    /// The server indexes unopened files with `name_index`; the CLI uses `analyze`.
-    /// They must agree, or the editor and CI would disagree across files.
-    /// Every Markdown file under `fixtures/`, with its text.
-    fn each_fixture(mut f: impl FnMut(&std::path::Path, Arc<str>)) {
+    /// Every Markdown file under `fixtures/`, with its text (the crate's tests walk
+    /// the fixtures with it).
+    pub(crate) fn each_fixture(mut f: impl FnMut(&std::path::Path, Arc<str>)) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut stack = vec![root];
         while let Some(dir) = stack.pop() {
@@ -347,6 +346,8 @@ mod limit_tests {
         }
     }
 
+    /// The server indexes unopened files with `name_index`; the CLI uses `analyze`.
+    /// They must agree, or the editor and CI would disagree across files.
     #[test]
     fn name_index_equals_the_full_analysis_names() {
         let config = Config::default();

@@ -61,21 +61,11 @@ fn the_blocks_joined_are_the_document() {
     for text in CASES {
         same_as_the_document(text, None, None);
     }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut stack = vec![root];
     let mut seen = 0;
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "md") {
-                let text = std::fs::read_to_string(&p).unwrap_or_default();
-                same_as_the_document(&text, None, None);
-                seen += 1;
-            }
-        }
-    }
+    crate::analysis::limit_tests::each_fixture(|_, text| {
+        same_as_the_document(&text, None, None);
+        seen += 1;
+    });
     assert!(seen > 20, "only {seen} fixtures");
 }
 
