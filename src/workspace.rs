@@ -49,6 +49,9 @@ pub fn findings_for_reusing(
     let Some(doc) = docs.get(only) else {
         return Vec::new();
     };
+    if alone(docs) {
+        return Vec::new();
+    }
     let raw = memo.raw(docs, only, ctx);
     finish(doc, raw, ctx)
 }
@@ -76,7 +79,24 @@ fn finish(d: &Doc, f: Vec<Finding>, ctx: &Context) -> Vec<Finding> {
     f
 }
 
+/// Whether `docs` is one document whose name index has one entry per entity: compared
+/// with no other it can raise nothing (a cross-file finding needs an entity written in
+/// two documents, or unlisted spellings of one name in two; within one document they
+/// are the per-file rules'), so it is not compared. `alone_nothing_across` checks the
+/// claim on every fixture.
+fn alone(docs: &[Doc]) -> bool {
+    let [doc] = docs else {
+        return false;
+    };
+    let mut ids: Vec<&str> = doc.names.entities.iter().map(|e| e.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.windows(2).all(|w| w.first() != w.get(1))
+}
+
 fn run(docs: &[Doc], only: Option<usize>, ctx: &Context) -> Vec<Vec<Finding>> {
+    if alone(docs) {
+        return vec![Vec::new(); docs.len()];
+    }
     docs.iter()
         .zip(rules_raw(docs, only, ctx))
         .map(|(d, f)| finish(d, f, ctx))
@@ -154,4 +174,87 @@ pub fn merge(own: &[Finding], across: &[Finding]) -> Vec<Finding> {
     let mut all: Vec<Finding> = own.iter().chain(across).cloned().collect();
     crate::finding::sort(&mut all);
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// A document compared with no other has no cross-file findings: what lets [`run`]
+    /// and [`findings_for_reusing`] skip the comparison when it is [`alone`]. Every
+    /// fixture, the real ones included (names spelt several ways within one file), is
+    /// compared by the rules themselves, and each fixture's name index has one entry
+    /// per entity (so the shortcut is taken for each).
+    #[test]
+    fn alone_nothing_across() {
+        let config = crate::config::Config::default();
+        let knowledge = crate::facts::Knowledge::embedded();
+        let ctx = Context {
+            config: &config,
+            knowledge: &knowledge,
+        };
+        let mut seen = 0;
+        for dir in ["fixtures", "fixtures/real", "fixtures/variants"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_none_or(|x| x != "md") {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let a = crate::analysis::analyze(Arc::from(text.as_str()), None, &ctx);
+                let doc = Doc {
+                    path: "alone.md",
+                    text: &a.text,
+                    names: &a.names,
+                };
+                let docs = [doc];
+                assert!(alone(&docs), "{}", path.display());
+                // The comparison itself, not its shortcut.
+                let compared = finish(&docs[0], rules_raw(&docs, Some(0), &ctx).remove(0), &ctx);
+                assert!(compared.is_empty(), "{}: {compared:?}", path.display());
+                assert!(findings(&docs, &ctx).iter().all(Vec::is_empty));
+                let memo = AcrossMemo::default();
+                assert!(findings_for_reusing(&memo, &docs, 0, &ctx).is_empty());
+                seen += usize::from(!a.names.is_empty());
+            }
+        }
+        assert!(seen > 10, "only {seen} fixtures name anyone");
+    }
+
+    /// Two documents, or one naming an entity twice in its index, are compared.
+    #[test]
+    fn not_alone_is_compared() {
+        let names = crate::facts::NameIndex::default();
+        let d = |path| Doc {
+            path,
+            text: "",
+            names: &names,
+        };
+        assert!(alone(&[d("a.md")]));
+        assert!(!alone(&[d("a.md"), d("b.md")]));
+        assert!(!alone(&[]));
+        let entity = |id: &str| EntityNames {
+            id: id.to_string(),
+            kind: crate::gazetteer::EntityKind::Person,
+            spellings: Vec::new(),
+            mixed: false,
+        };
+        let twice = crate::facts::NameIndex {
+            entities: vec![entity("seoul"), entity("kim-il-sung"), entity("seoul")],
+            ..Default::default()
+        };
+        let doc = Doc {
+            path: "a.md",
+            text: "",
+            names: &twice,
+        };
+        assert!(!alone(&[doc]));
+    }
 }

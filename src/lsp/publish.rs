@@ -108,12 +108,6 @@ impl Inputs {
             return Vec::new();
         };
         let docs = self.docs();
-        if docs.len() < 2 && distinct_entities(&self.a) {
-            // Alone in its configuration: nothing across files (a cross-file finding
-            // needs an entity written in two documents, or unlisted spellings of one
-            // name in two: in one document they are the per-file rules'). Not compared.
-            return Vec::new();
-        }
         let ctx = Context {
             config: &self.res.config,
             knowledge: &self.res.knowledge,
@@ -195,15 +189,6 @@ impl Inputs {
             &all,
         )
     }
-}
-
-/// Whether each entity appears once in the analysis's name index (as the index makes
-/// it: one entry per gazetteer entity), so that a document compared with no other has
-/// no cross-file finding.
-fn distinct_entities(a: &Analysis) -> bool {
-    let mut ids: Vec<&str> = a.names.entities.iter().map(|e| e.id.as_str()).collect();
-    ids.sort_unstable();
-    ids.windows(2).all(|w| w.first() != w.get(1))
 }
 
 /// The cross-file findings of `uri` analysed as `a` ([`Inputs::across`]), computed
@@ -560,50 +545,6 @@ fn config_diagnostic(p: &FileProblem) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::finding::Severity;
-
-    /// A document compared with no other has no cross-file findings: what lets
-    /// [`Inputs::across`] skip the comparison when it is alone in its configuration.
-    /// Every fixture, the real ones included (names spelt several ways within one
-    /// file), and each fixture's name index has one entry per entity.
-    #[test]
-    fn alone_nothing_across() {
-        let config = crate::config::Config::default();
-        let knowledge = crate::facts::Knowledge::embedded();
-        let ctx = Context {
-            config: &config,
-            knowledge: &knowledge,
-        };
-        let mut seen = 0;
-        for dir in ["fixtures", "fixtures/real", "fixtures/variants"] {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.extension().is_none_or(|x| x != "md") {
-                    continue;
-                }
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                let a = crate::analysis::analyze(Arc::from(text.as_str()), None, &ctx);
-                assert!(distinct_entities(&a), "{}", path.display());
-                let doc = Doc {
-                    path: "alone.md",
-                    text: &a.text,
-                    names: &a.names,
-                };
-                assert!(
-                    crate::workspace::findings_for(&[doc], 0, &ctx).is_empty(),
-                    "{}",
-                    path.display()
-                );
-                seen += usize::from(!a.names.is_empty());
-            }
-        }
-        assert!(seen > 10, "only {seen} fixtures name anyone");
-    }
 
     /// A document open in an in-process server (push mode), analysed at generation
     /// `g` with `text`: its entry replaced as an edit or a reopening replaces it.
