@@ -322,10 +322,17 @@ impl Folded<'_> {
     }
 
     fn capital(&self, w: W) -> bool {
-        self.orig(w.s)
-            .and_then(|o| self.text.get(o..))
-            .and_then(|r| r.chars().next())
-            .is_some_and(char::is_uppercase)
+        let Some(o) = self.orig(w.s) else {
+            return false;
+        };
+        match self.text.as_bytes().get(o) {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => self
+                .text
+                .get(o..)
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_uppercase),
+        }
     }
 
     /// Written in capitals throughout ("HODGE"), as headings and telegram captions are.
@@ -371,8 +378,21 @@ impl Folded<'_> {
 fn words_of(buf: &str) -> Vec<W> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, c) in buf.char_indices() {
-        let word = c.is_alphanumeric() && !super::recognize::is_unspaced_script(c);
+    let bytes = buf.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // An ASCII byte is its character; others are read whole.
+        let (word, len) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let Some(c) = buf.get(i..).and_then(|r| r.chars().next()) else {
+                break;
+            };
+            (
+                c.is_alphanumeric() && !super::recognize::is_unspaced_script(c),
+                c.len_utf8(),
+            )
+        };
         match (word, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -381,6 +401,7 @@ fn words_of(buf: &str) -> Vec<W> {
             }
             _ => {}
         }
+        i += len;
     }
     if let Some(s) = start {
         out.push(W { s, e: buf.len() });
@@ -395,7 +416,8 @@ pub(crate) fn find(sn: &Surnames, f: &Folded, found: &[Mention]) -> Vec<Mention>
         return out;
     }
     let words = words_of(f.buf);
-    let years = document_years(f, &words);
+    // Read only for an office title before a surname that several persons bear.
+    let years = std::cell::OnceCell::new();
     let covered = |o: usize| {
         let i = found.partition_point(|m| m.span.end <= o);
         found.get(i).is_some_and(|m| m.span.start <= o)
@@ -479,7 +501,14 @@ pub(crate) fn find(sn: &Surnames, f: &Folded, found: &[Mention]) -> Vec<Mention>
                 let holding: Vec<usize> = bearers
                     .iter()
                     .copied()
-                    .filter(|&b| holds(sn, b, &office, years))
+                    .filter(|&b| {
+                        holds(
+                            sn,
+                            b,
+                            &office,
+                            *years.get_or_init(|| document_years(f, &words)),
+                        )
+                    })
                     .collect();
                 match holding.as_slice() {
                     [one] => Some((*one, ts)),

@@ -16,6 +16,21 @@ pub(super) struct Names {
     /// Per first two bytes (`b0 << 8 | b1`), the range of `keys` starting with them:
     /// the two widest narrowings of every lookup, done once (512 KiB).
     first2: Vec<(u32, u32)>,
+    /// Every key's leading word ([`lead`]), when not empty: a text whose leading word
+    /// is none of these starts with no key that ends at a word boundary (see
+    /// [`Names::may_start`]).
+    leads: foldhash::HashSet<Box<[u8]>>,
+}
+
+/// The leading word of a folded text: its bytes up to the first that is not an ASCII
+/// letter or digit.
+#[inline]
+pub(super) fn lead(text: &[u8]) -> &[u8] {
+    let n = text
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(text.len());
+    text.get(..n).unwrap_or_default()
 }
 
 /// Stored as its keys: the first-byte ranges are rebuilt.
@@ -64,10 +79,35 @@ impl Names {
                 slot.1 = i as u32 + 1;
             }
         }
+        let leads = (0..keys.len())
+            .map(|i| lead(keys.bytes(i)))
+            .filter(|l| !l.is_empty())
+            .map(Box::from)
+            .collect();
         Names {
             keys,
             first,
             first2,
+            leads,
+        }
+    }
+
+    /// Whether a key may start `text`, whose leading word ([`lead`]) is `word`, and
+    /// end at a word boundary. A key that `text` starts with and that ends where a
+    /// word boundary may be has `word` as its own leading word: shorter, it would end
+    /// between two ASCII letters or digits of `word`, which is no boundary; longer, it
+    /// goes on with the byte after `word`, which is none. So when `word` is not empty
+    /// and no key leads with it, looking the text up finds nothing
+    /// [`super::recognize`] accepts. An empty `word` (the text starts with something
+    /// else): whether any key starts with the text's first byte.
+    #[inline]
+    pub(super) fn may_start(&self, text: &[u8], word: &[u8]) -> bool {
+        if word.is_empty() {
+            text.first()
+                .and_then(|&b| self.first.get(usize::from(b)))
+                .is_some_and(|&(lo, hi)| lo < hi)
+        } else {
+            self.leads.contains(word)
         }
     }
 

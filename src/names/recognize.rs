@@ -242,6 +242,12 @@ impl Recognizer {
     /// there that passes [`Recognizer::accept`], then the names that are its
     /// prefixes; after a mention, the search goes on at its end.
     fn find_folded(&self, text: &str, f: &Folder) -> Vec<Mention> {
+        self.find_folded_counting(text, f).0
+    }
+
+    /// [`Recognizer::find_folded`], with the number of places looked up in the names.
+    fn find_folded_counting(&self, text: &str, f: &Folder) -> (Vec<Mention>, usize) {
+        let mut lookups = 0;
         let buf = f.buf.as_str();
         let mut out: Vec<Mention> = Vec::new();
         let mut found: Vec<(usize, usize)> = Vec::new();
@@ -254,11 +260,15 @@ impl Recognizer {
             _ => buf.get(at..).and_then(|s| s.chars().next()),
         };
         while let Some(first) = char_at(pos) {
+            let rest = bytes.get(pos..).unwrap_or_default();
+            // The ASCII letters and digits from here: no word boundary inside them.
+            let word = super::prefixes::lead(rest);
             // A name starting inside a word fails `accept`'s boundary check whatever
-            // it is: no need to look it up.
-            if boundary(prev, first) {
-                self.names
-                    .prefixes_of(bytes.get(pos..).unwrap_or_default(), &mut found);
+            // it is, and so does one whose leading word no name has: no need to look
+            // either up.
+            if boundary(prev, first) && self.names.may_start(rest, word) {
+                lookups += 1;
+                self.names.prefixes_of(rest, &mut found);
                 let hit = found.iter().find_map(|&(q, len)| {
                     self.accept(text, f, pos, pos + len, q)
                         .map(|m| (m, pos + len))
@@ -270,8 +280,18 @@ impl Recognizer {
                     continue;
                 }
             }
-            prev = Some(first);
-            pos += first.len_utf8();
+            match word.last() {
+                // Within the run every character follows a letter or digit: none
+                // starts a name.
+                Some(&last) => {
+                    prev = Some(char::from(last));
+                    pos += word.len();
+                }
+                None => {
+                    prev = Some(first);
+                    pos += first.len_utf8();
+                }
+            }
         }
         let folded = super::context::Folded {
             buf,
@@ -283,7 +303,7 @@ impl Recognizer {
             out.extend(more);
             out.sort_by_key(|m| m.span.start);
         }
-        out
+        (out, lookups)
     }
 
     /// The mention for pattern `p` at folded `fs..fe`, if it passes the word
@@ -788,6 +808,78 @@ mod tests {
         // A bare "Pacific" is an adjective as often as the ocean.
         "a general Pacific pact",
     ];
+
+    /// The search before leading words: a lookup at every word boundary, character
+    /// by character (what [`Recognizer::find_folded`] must still find).
+    fn find_at_every_boundary(r: &Recognizer, text: &str, f: &Folder) -> (Vec<Mention>, usize) {
+        let buf = f.buf.as_str();
+        let (mut out, mut found, mut lookups) = (Vec::new(), Vec::new(), 0);
+        let (mut prev, mut pos) = (None, 0);
+        while let Some(first) = buf.get(pos..).and_then(|s| s.chars().next()) {
+            if boundary(prev, first) {
+                lookups += 1;
+                r.names.prefixes_of(&buf.as_bytes()[pos..], &mut found);
+                let hit = found.iter().find_map(|&(q, len)| {
+                    r.accept(text, f, pos, pos + len, q).map(|m| (m, pos + len))
+                });
+                if let Some((mention, fe)) = hit {
+                    out.push(mention);
+                    prev = buf[..fe].chars().next_back();
+                    pos = fe;
+                    continue;
+                }
+            }
+            prev = Some(first);
+            pos += first.len_utf8();
+        }
+        let folded = super::super::context::Folded {
+            buf,
+            map: &f.map,
+            text,
+        };
+        out.extend(super::super::context::find(&r.surnames, &folded, &out));
+        out.sort_by_key(|m| m.span.start);
+        (out, lookups)
+    }
+
+    /// Words that no name leads with are not looked up, and what is found is what a
+    /// lookup at every word boundary finds (every fixture, names in many scripts).
+    #[test]
+    fn words_no_name_leads_with_are_not_looked_up() {
+        let (_, r) = knowledge();
+        let mut texts: Vec<String> = vec![
+            "Kim Il-sung met Stalin; P'yŏngyang, Sŏul and 평양 (平壤). U.S.S.R., UN, ROK.".into(),
+            "Gen. Hodge and General Bradley — Kim Il–sung, Kimball Seoulite, 1950s 38th.".into(),
+        ];
+        crate::analysis::limit_tests::each_fixture(|_, t| texts.push(t.to_string()));
+        let (mut now, mut before) = (0, 0);
+        for text in &texts {
+            let md = MdModel::parse(text);
+            let mut f = Folder::with_capacity(text.len());
+            for b in md.prose_blocks() {
+                for piece in md.prose_pieces(b.span) {
+                    f.push_str(&text[piece.start..piece.end], piece.start, b.quote_depth);
+                    f.separator(piece.end as u32);
+                }
+            }
+            let (got, n) = r.find_folded_counting(text, &f);
+            let (want, m) = find_at_every_boundary(r, text, &f);
+            let spans = |v: &[Mention]| {
+                v.iter()
+                    .map(|m| (m.span, m.entity, m.name))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                spans(&got),
+                spans(&want),
+                "{}",
+                text.chars().take(80).collect::<String>()
+            );
+            (now, before) = (now + n, before + m);
+        }
+        assert!(before > 10_000, "{before} lookups at every boundary");
+        assert!(now * 3 < before, "{now} lookups of {before}");
+    }
 
     #[test]
     fn titles_and_context() {

@@ -14,37 +14,26 @@ pub(super) struct Line {
 /// Lines ending at `\n`, `\r\n` or a lone `\r`.
 pub(super) fn split_lines(text: &str) -> Vec<Line> {
     let mut out = Vec::with_capacity(text.len() / 48 + 1);
-    let find_from = |c: char, from: usize| {
-        text.get(from..)
-            .and_then(|r| r.find(c))
-            .map(|i| from + i)
-            .unwrap_or(text.len())
-    };
-    // Next `\n` and next `\r` at or after `start`, each searched once per occurrence.
-    let mut next_nl = find_from('\n', 0);
-    let mut next_cr = find_from('\r', 0);
+    let b = text.as_bytes();
     let mut start = 0;
-    while start < text.len() {
-        if next_nl < start {
-            next_nl = find_from('\n', start);
+    // Every `\n` and `\r` in one pass; the `\n` of a `\r\n` is passed over.
+    for p in memchr::memchr2_iter(b'\n', b'\r', b) {
+        if p < start {
+            continue;
         }
-        if next_cr < start {
-            next_cr = find_from('\r', start);
-        }
-        let (end, next) = if next_cr < next_nl {
-            let next = if next_cr + 1 == next_nl {
-                next_nl + 1
-            } else {
-                next_cr + 1
-            };
-            (next_cr, next)
-        } else if next_nl < text.len() {
-            (next_nl, next_nl + 1)
+        let next = if at(b, p) == b'\r' && at(b, p + 1) == b'\n' {
+            p + 2
         } else {
-            (text.len(), text.len())
+            p + 1
         };
-        out.push(Line { start, end });
+        out.push(Line { start, end: p });
         start = next;
+    }
+    if start < text.len() {
+        out.push(Line {
+            start,
+            end: text.len(),
+        });
     }
     out
 }

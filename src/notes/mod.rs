@@ -142,7 +142,10 @@ pub struct Tail {
 
 impl Tail {
     pub fn of(text: &str) -> Tail {
-        let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        // Each `\r` found with memchr (a search for the pair reads the text slower).
+        let crlf = memchr::memchr_iter(b'\r', text.as_bytes())
+            .any(|i| text.as_bytes().get(i + 1) == Some(&b'\n'));
+        let eol = if crlf { "\r\n" } else { "\n" };
         let lead = if text.is_empty() || text.ends_with("\n\n") || text.ends_with("\r\n\r\n") {
             ""
         } else if text.ends_with('\n') || text.ends_with('\r') {

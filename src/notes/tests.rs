@@ -464,6 +464,14 @@ fn lines_end_at_lf_crlf_and_lone_cr() {
         .map(|l| t.get(l.start..l.end).unwrap_or("?"))
         .collect();
     assert_eq!(got, ["a", "b", "c", "d"]);
+    let lines = |t: &str| -> Vec<(usize, usize)> {
+        split_lines(t).iter().map(|l| (l.start, l.end)).collect()
+    };
+    assert_eq!(lines(""), []);
+    assert_eq!(lines("\n"), [(0, 0)]);
+    assert_eq!(lines("a\r"), [(0, 1)]);
+    assert_eq!(lines("a\r\r\nb\n\n"), [(0, 1), (2, 2), (4, 5), (6, 6)]);
+    assert_eq!(lines("\r\n\r\nx"), [(0, 0), (2, 2), (4, 5)]);
 }
 
 #[test]

@@ -421,7 +421,15 @@ fn scan_piece(
         }
         let start = i;
         let mut j = i + c.len_utf8();
-        while let Some(cj) = char_at(j) {
+        loop {
+            // ASCII letters and digits, most of any word, a byte at a time.
+            j += bytes
+                .get(j..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            let Some(cj) = char_at(j) else { break };
             let after = j + cj.len_utf8();
             if is_word_char(cj) {
                 j = after;
@@ -436,11 +444,13 @@ fn scan_piece(
         let end = j;
         let mut word = s.get(start..end).unwrap_or_default();
         // Possessive 's.
-        for suffix in ["'s", "\u{2019}s", "'S", "\u{2019}S"] {
-            if let Some(w) = word.strip_suffix(suffix)
-                && !w.is_empty()
-            {
-                word = w;
+        if word.ends_with(['s', 'S']) {
+            for suffix in ["'s", "\u{2019}s", "'S", "\u{2019}S"] {
+                if let Some(w) = word.strip_suffix(suffix)
+                    && !w.is_empty()
+                {
+                    word = w;
+                }
             }
         }
         let first = word.chars().next().unwrap_or(' ');
