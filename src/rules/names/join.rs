@@ -405,19 +405,20 @@ impl Join {
             let at = fold
                 .forms
                 .iter()
-                .position(|f| f.n == g.n && *f.name == *g.name);
+                .position(|f| f.n == g.n && *f.name == *g.name(&h.text));
             match at.and_then(|i| fold.forms.get_mut(i)) {
                 Some(form) => form.count += k,
                 None => {
-                    let cand = could_be_candidate(&g.name, g.n);
+                    let name = g.name(&h.text);
+                    let cand = could_be_candidate(name, g.n);
                     fold.cand += u32::from(cand);
                     fold.forms.push(Form {
-                        name: g.name.as_str().into(),
+                        name: name.into(),
                         n: g.n,
                         count: k,
                         cand,
                     });
-                    for (l, ks) in form_keys(&g.name, g.n) {
+                    for (l, ks) in form_keys(name, g.n) {
                         for key in ks.iter() {
                             self.link(l, key, id);
                         }
@@ -456,7 +457,7 @@ impl Join {
             let Some(i) = fold
                 .forms
                 .iter()
-                .position(|f| f.n == g.n && *f.name == *g.name)
+                .position(|f| f.n == g.n && *f.name == *g.name(&h.text))
             else {
                 continue;
             };
@@ -554,7 +555,7 @@ impl Join {
     /// order, filtered as [`blocks::grams_of_blocks`] filters every n-gram.
     fn grams<'b>(
         &self,
-        a: &Analysis,
+        a: &'b Analysis,
         blocks: &'b [BlockAt],
         apparatus: &apparatus::Apparatus,
     ) -> Vec<Gram<'b>> {
@@ -586,7 +587,7 @@ impl Join {
                     .iter()
                     .zip(&h.ids)
                     .filter(|(_, id)| wanted_id(id))
-                    .filter_map(|(g, _)| b.gram(g, &ok, &*entity_at, apparatus)),
+                    .filter_map(|(g, _)| b.gram(g, &a.text, &ok, &*entity_at, apparatus)),
             );
         }
         grams
@@ -603,7 +604,7 @@ pub(super) fn join_blocks(a: &Analysis, memo: &NamesMemo, join: &mut Join, block
 /// The n-grams [`group_grams`] and [`unlisted_candidates`] need of this version (see
 /// the module's documentation), `join` brought to its blocks ([`join_blocks`]).
 pub(super) fn grams_kept<'b>(
-    a: &Analysis,
+    a: &'b Analysis,
     join: &Join,
     blocks: &'b [BlockAt],
     apparatus: &apparatus::Apparatus,
