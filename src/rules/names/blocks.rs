@@ -53,7 +53,11 @@ impl BlockAt {
         Some(Gram {
             n: g.n,
             span,
-            name: std::borrow::Cow::Borrowed(g.name(text.get(self.base..).unwrap_or(""))),
+            // (`g.name(..)` read at its place in the document.)
+            name: std::borrow::Cow::Borrowed(match &g.name {
+                Some(n) => n,
+                None => span.slice(text),
+            }),
             folded: std::borrow::Cow::Borrowed(&g.folded),
             entity: entity_at(span),
             apparatus: apparatus.contains(span),

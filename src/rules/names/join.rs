@@ -62,6 +62,9 @@ pub(super) struct Join {
     /// OCR: the words the document writes in lower case (lower-cased), and how many
     /// times ([`ocr_damage`] asks whether a suspect is one of them).
     lower: HashMap<Box<str>, u32>,
+    /// Suspects lower-cased, over the join's life: each block's once, when it comes
+    /// ([`Held::lowered`]; the tests' count of what a keystroke reads).
+    pub(super) lowered: usize,
 }
 
 /// A fold's votes over the blocks.
@@ -99,6 +102,9 @@ struct Held {
     /// The OCR damage found in the block (spans relative to its start), and for each
     /// of its suspects whether the document wrote it in lower case then.
     damage: Option<KeptDamage>,
+    /// The block's suspects lower-cased (what [`Join::written_lower`] is asked of
+    /// them in every version).
+    lowered: Box<[Box<str>]>,
 }
 
 /// A block's OCR damage (spans relative to its start), and for each of its suspects
@@ -208,6 +214,7 @@ impl Join {
                 None => {
                     let end = b.names.words.last().map_or(0, |w| w.span.end);
                     let text = text.get(b.base..b.base + end).unwrap_or("");
+                    self.lowered += b.names.suspects.len();
                     Held {
                         ids: b
                             .names
@@ -219,6 +226,12 @@ impl Join {
                         count: 0,
                         text: text.into(),
                         damage: None,
+                        lowered: b
+                            .names
+                            .suspects
+                            .iter()
+                            .map(|s| s.to_lowercase().into_boxed_str())
+                            .collect(),
                     }
                 }
             };
@@ -237,32 +250,44 @@ impl Join {
 
     /// The OCR damage in `blocks` (this version's, the join brought to them):
     /// [`blocks::damage_of_blocks`], each block's kept while the document writes
-    /// the same of its suspects in lower case. Returns the damage and how many
-    /// blocks were scanned afresh.
+    /// the same of its suspects in lower case; given as each block's start and its
+    /// kept damage (spans relative to that start), not copied. Returns the damage
+    /// and how many blocks were scanned afresh.
     pub(super) fn damage(
         &mut self,
         text: &str,
         blocks: &[BlockAt],
         lexicon: &crate::names::ocr::Lexicon,
-    ) -> (Vec<ocr::Damage>, usize) {
+    ) -> (Vec<(usize, Arc<[ocr::Damage]>)>, usize) {
         let mut out = Vec::new();
         let mut scanned = 0;
         for b in blocks.iter().filter(|b| !b.names.suspects.is_empty()) {
-            let flags: Box<[bool]> = b
-                .names
-                .suspects
-                .iter()
-                .map(|s| self.written_lower(&s.to_lowercase()))
-                .collect();
             let p = Arc::as_ptr(&b.names) as usize;
+            // Kept while each suspect is written in lower case as it was then.
             let kept = self.held.get(&p).and_then(|h| match &h.damage {
-                Some((f, d)) if *f == flags => Some(d.clone()),
+                Some((f, d))
+                    if f.len() == h.lowered.len()
+                        && f.iter()
+                            .zip(&h.lowered)
+                            .all(|(&was, s)| was == self.written_lower(s)) =>
+                {
+                    Some(d.clone())
+                }
                 _ => None,
             });
             let found = match kept {
                 Some(d) => d,
                 None => {
                     scanned += 1;
+                    let flags: Box<[bool]> = match self.held.get(&p) {
+                        Some(h) => h.lowered.iter().map(|s| self.written_lower(s)).collect(),
+                        None => b
+                            .names
+                            .suspects
+                            .iter()
+                            .map(|s| self.written_lower(&s.to_lowercase()))
+                            .collect(),
+                    };
                     let ws = b.words();
                     let d: Arc<[ocr::Damage]> =
                         ocr::scan_words_with(text, &ws, lexicon, |t| self.written_lower(t))
@@ -278,11 +303,7 @@ impl Join {
                     d
                 }
             };
-            out.extend(found.iter().map(|d| ocr::Damage {
-                span: d.span.moved(0, b.base),
-                surface: d.surface.clone(),
-                repair: d.repair.clone(),
-            }));
+            out.push((b.base, found));
         }
         (out, scanned)
     }
