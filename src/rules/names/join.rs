@@ -111,6 +111,9 @@ struct Held {
 /// whether the document wrote it in lower case when it was found.
 type KeptDamage = (Box<[bool]>, Arc<[ocr::Damage]>);
 
+/// Each block's start and its kept OCR damage (spans relative to that start).
+pub(super) type BlocksDamage = Vec<(usize, Arc<[ocr::Damage]>)>;
+
 impl Held {
     /// The block's words written in lower case, lower-cased.
     fn lower_words(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
@@ -258,7 +261,7 @@ impl Join {
         text: &str,
         blocks: &[BlockAt],
         lexicon: &crate::names::ocr::Lexicon,
-    ) -> (Vec<(usize, Arc<[ocr::Damage]>)>, usize) {
+    ) -> (BlocksDamage, usize) {
         let mut out = Vec::new();
         let mut scanned = 0;
         for b in blocks.iter().filter(|b| !b.names.suspects.is_empty()) {
