@@ -54,9 +54,23 @@ pub type Vote = (Arc<str>, Marks, usize);
 pub struct BlockGram {
     pub(crate) n: usize,
     pub(crate) span: Span,
-    pub(crate) name: String,
-    pub(crate) folded: String,
+    /// Its words joined by one space, when the text between them is not one space
+    /// each; else `None`: the text at `span` ([`BlockGram::name`]).
+    pub(crate) name: Option<Box<str>>,
+    /// Its words' folds joined by one space (a single word's: the fold itself, shared).
+    pub(crate) folded: Arc<str>,
     /// Indices into [`BlockNames::needs`]: words that start a sentence and count only
     /// if the document writes them mid-sentence too.
     pub(crate) needs: [Option<u32>; 3],
+}
+
+impl BlockGram {
+    /// The n-gram's words joined by one space; `text`: the text its span is relative
+    /// to (the block's content, or more of the text from the same start).
+    pub(crate) fn name<'a>(&'a self, text: &'a str) -> &'a str {
+        match &self.name {
+            Some(n) => n,
+            None => self.span.slice(text),
+        }
+    }
 }

@@ -36,6 +36,7 @@ impl BlockAt {
     pub(super) fn gram<'b>(
         &self,
         g: &'b BlockGram,
+        text: &'b str,
         ok: &[bool],
         entity_at: &impl Fn(Span) -> Option<usize>,
         apparatus: &apparatus::Apparatus,
@@ -52,7 +53,11 @@ impl BlockAt {
         Some(Gram {
             n: g.n,
             span,
-            name: std::borrow::Cow::Borrowed(&g.name),
+            // (`g.name(..)` read at its place in the document.)
+            name: std::borrow::Cow::Borrowed(match &g.name {
+                Some(n) => n,
+                None => span.slice(text),
+            }),
             folded: std::borrow::Cow::Borrowed(&g.folded),
             entity: entity_at(span),
             apparatus: apparatus.contains(span),
@@ -76,17 +81,85 @@ impl BlockAt {
 /// Pure functions of a word, asked once per version for all the blocks it computes.
 #[derive(Default)]
 struct Caches<'t> {
-    folds: HashMap<&'t str, Arc<str>>,
+    /// Each word's fold, by its number in `texts`.
+    folds: HashMap<&'t str, u32>,
+    /// The folds, numbered (two words with one fold have one number).
+    texts: Vec<Arc<str>>,
+    ids: HashMap<Arc<str>, u32>,
+    /// Per fold number, what the block being computed ([`Caches::block`]) has of it.
+    seen: Vec<Seen>,
+    /// The block being computed, counted from 1 (a `seen` entry of another block
+    /// reads as empty).
+    block: u32,
     marks: HashMap<&'t str, Marks>,
     suspect: HashMap<&'t str, bool>,
 }
 
+/// What one block has of a fold: whether it writes it mid-sentence, and its index in
+/// the block's `needs` and `votes` ([`NONE`]: none yet).
+#[derive(Clone, Copy, Default)]
+struct Seen {
+    block: u32,
+    mid: bool,
+    need: u32,
+    vote: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
 impl<'t> Caches<'t> {
-    fn fold(&mut self, s: &'t str) -> Arc<str> {
-        self.folds
-            .entry(s)
-            .or_insert_with(|| Arc::from(fold(s)))
-            .clone()
+    /// The number of the fold of `s`.
+    fn fold(&mut self, s: &'t str) -> u32 {
+        if let Some(&i) = self.folds.get(s) {
+            return i;
+        }
+        let f = fold(s);
+        let i = match self.ids.get(f.as_str()) {
+            Some(&i) => i,
+            None => {
+                let t: Arc<str> = Arc::from(f);
+                let i = self.texts.len() as u32;
+                self.texts.push(t.clone());
+                self.ids.insert(t, i);
+                self.seen.push(Seen::default());
+                i
+            }
+        };
+        self.folds.insert(s, i);
+        i
+    }
+
+    /// The fold numbered `i`.
+    fn text(&self, i: u32) -> Arc<str> {
+        self.texts
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(""))
+    }
+
+    /// Start a new block: nothing seen of any fold.
+    fn next_block(&mut self) {
+        self.block = self.block.wrapping_add(1);
+        if self.block == 0 {
+            // Wrapped around: every entry read as another block's again.
+            self.seen.iter_mut().for_each(|s| s.block = 0);
+            self.block = 1;
+        }
+    }
+
+    /// What the block being computed has of fold `i`.
+    fn seen(&mut self, i: u32) -> Option<&mut Seen> {
+        let block = self.block;
+        let s = self.seen.get_mut(i as usize)?;
+        if s.block != block {
+            *s = Seen {
+                block,
+                mid: false,
+                need: NONE,
+                vote: NONE,
+            };
+        }
+        Some(s)
     }
 
     /// The conventions a capitalised word's letters show, in each language it can be
@@ -489,45 +562,55 @@ fn compute<'t>(
     let words = romanise::block_words(bt, pieces);
     let runs = capital_runs(bt, &words);
     let eligible_w: Vec<bool> = words.iter().map(|w| eligible(bt, w)).collect();
-    // Folds of the eligible words (no other word is part of an n-gram or a vote).
-    let folds: Vec<Option<Arc<str>>> = words
+    // Folds of the eligible words, by number (no other word is part of an n-gram or
+    // a vote); what the block has of each fold is kept in `caches` by that number.
+    caches.next_block();
+    let folds: Vec<Option<u32>> = words
         .iter()
         .zip(&eligible_w)
         .map(|(w, &e)| e.then(|| caches.fold(w.span.slice(bt))))
         .collect();
-    let mut mid_set: foldhash::HashSet<&str> = foldhash::HashSet::default();
     let mut mid: Vec<Arc<str>> = Vec::new();
-    for (w, f) in words.iter().zip(&folds) {
+    for (w, &f) in words.iter().zip(&folds) {
         if let Some(f) = f
             && !w.initial
-            && mid_set.insert(f)
+            && let Some(seen) = caches.seen(f)
+            && !seen.mid
         {
-            mid.push(f.clone());
+            seen.mid = true;
+            mid.push(caches.text(f));
         }
     }
     // Whether each word counts in an n-gram: eligible, and not starting a sentence, or
     // marked, or written mid-sentence (here, or — asked per version — elsewhere); the
     // first of two eligible words of a run always.
     let mut needs: Vec<Arc<str>> = Vec::new();
-    let mut need_at: HashMap<&str, u32> = HashMap::default();
-    let mut counts: Vec<Counts> = words
-        .iter()
-        .zip(&folds)
-        .map(|(w, f)| match f {
+    let mut counts: Vec<Counts> = Vec::with_capacity(words.len());
+    for (w, &f) in words.iter().zip(&folds) {
+        let c = match f {
             None => Counts::No,
             Some(f) => {
-                if !w.initial || marked(w.span.slice(bt)) || mid_set.contains(&**f) {
+                let is_mid = caches.seen(f).is_some_and(|s| s.mid);
+                if !w.initial || marked(w.span.slice(bt)) || is_mid {
                     Counts::Yes
                 } else {
-                    let i = *need_at.entry(f).or_insert_with(|| {
-                        needs.push(f.clone());
-                        (needs.len() - 1) as u32
-                    });
+                    let at = caches.seen(f).map_or(NONE, |s| s.need);
+                    let i = if at == NONE {
+                        needs.push(caches.text(f));
+                        let i = (needs.len() - 1) as u32;
+                        if let Some(s) = caches.seen(f) {
+                            s.need = i;
+                        }
+                        i
+                    } else {
+                        at
+                    };
                     Counts::IfMid(i)
                 }
             }
-        })
-        .collect();
+        };
+        counts.push(c);
+    }
     let eligible_at = |i: usize| eligible_w.get(i).copied().unwrap_or(false);
     for run in &runs {
         if run.len() >= 2
@@ -539,6 +622,7 @@ fn compute<'t>(
         }
     }
     let mut grams: Vec<BlockGram> = Vec::new();
+    let mut scratch = String::new();
     for run in &runs {
         for i in run.clone() {
             for n in 1..=3 {
@@ -559,17 +643,33 @@ fn compute<'t>(
                         *slot = Some(*x);
                     }
                 }
+                let ws = words.get(r.clone()).unwrap_or(&[]);
+                // The text itself when its words stand one space apart.
+                let spaced = ws
+                    .windows(2)
+                    .all(|p| bt.get(p[0].span.end..p[1].span.start) == Some(" "));
+                let name =
+                    (!spaced).then(|| joined(ws.iter().map(|w| w.span.slice(bt))).into_boxed_str());
+                let folded = match folds.get(r.clone()).unwrap_or(&[]) {
+                    [Some(one)] => caches.text(*one),
+                    fs => {
+                        scratch.clear();
+                        for (k, t) in fs.iter().flatten().enumerate() {
+                            if k > 0 {
+                                scratch.push(' ');
+                            }
+                            if let Some(t) = caches.texts.get(*t as usize) {
+                                scratch.push_str(t);
+                            }
+                        }
+                        Arc::from(scratch.as_str())
+                    }
+                };
                 grams.push(BlockGram {
                     n,
                     span: Span::new(f.span.start, l.span.end),
-                    name: joined(
-                        r.clone()
-                            .filter_map(|k| words.get(k).map(|w| w.span.slice(bt))),
-                    ),
-                    folded: joined(
-                        r.clone()
-                            .filter_map(|k| folds.get(k).and_then(|f| f.as_deref())),
-                    ),
+                    name,
+                    folded,
                     needs: need,
                 });
             }
@@ -577,18 +677,21 @@ fn compute<'t>(
     }
     // Votes: each distinct fold once, with the marks of its first spelling here.
     let mut votes: Vec<Vote> = Vec::new();
-    let mut vote_at: HashMap<&str, usize> = HashMap::default();
-    for (w, f) in words.iter().zip(&folds) {
+    for (w, &f) in words.iter().zip(&folds) {
         let Some(f) = f else { continue };
-        let i = match vote_at.get(&**f) {
-            Some(&i) => i,
-            None => {
-                votes.push((f.clone(), caches.marks(w.span.slice(bt)), 0));
-                vote_at.insert(f, votes.len() - 1);
-                votes.len() - 1
+        let at = caches.seen(f).map_or(NONE, |s| s.vote);
+        let i = if at == NONE {
+            let marks = caches.marks(w.span.slice(bt));
+            votes.push((caches.text(f), marks, 0));
+            let i = (votes.len() - 1) as u32;
+            if let Some(s) = caches.seen(f) {
+                s.vote = i;
             }
+            i
+        } else {
+            at
         };
-        if let Some(v) = votes.get_mut(i) {
+        if let Some(v) = votes.get_mut(i as usize) {
             v.2 += 1;
         }
     }
@@ -703,7 +806,7 @@ impl apparatus::Runs for BlockRuns<'_> {
 
 /// The document's n-grams that may be names, from its blocks' (see [`Gram`]).
 pub(super) fn grams_of_blocks<'b>(
-    a: &Analysis,
+    a: &'b Analysis,
     blocks: &'b [BlockAt],
     apparatus: &apparatus::Apparatus,
 ) -> Vec<Gram<'b>> {
@@ -736,7 +839,7 @@ pub(super) fn grams_of_blocks<'b>(
             b.names
                 .grams
                 .iter()
-                .filter_map(|g| b.gram(g, &ok, &entity_at, apparatus)),
+                .filter_map(|g| b.gram(g, &a.text, &ok, &entity_at, apparatus)),
         );
     }
     grams

@@ -62,6 +62,9 @@ pub(super) struct Join {
     /// OCR: the words the document writes in lower case (lower-cased), and how many
     /// times ([`ocr_damage`] asks whether a suspect is one of them).
     lower: HashMap<Box<str>, u32>,
+    /// Suspects lower-cased, over the join's life: each block's once, when it comes
+    /// ([`Held::lowered`]; the tests' count of what a keystroke reads).
+    pub(super) lowered: usize,
 }
 
 /// A fold's votes over the blocks.
@@ -99,11 +102,17 @@ struct Held {
     /// The OCR damage found in the block (spans relative to its start), and for each
     /// of its suspects whether the document wrote it in lower case then.
     damage: Option<KeptDamage>,
+    /// The block's suspects lower-cased (what [`Join::written_lower`] is asked of
+    /// them in every version).
+    lowered: Box<[Box<str>]>,
 }
 
 /// A block's OCR damage (spans relative to its start), and for each of its suspects
 /// whether the document wrote it in lower case when it was found.
 type KeptDamage = (Box<[bool]>, Arc<[ocr::Damage]>);
+
+/// Each block's start and its kept OCR damage (spans relative to that start).
+pub(super) type BlocksDamage = Vec<(usize, Arc<[ocr::Damage]>)>;
 
 impl Held {
     /// The block's words written in lower case, lower-cased.
@@ -208,6 +217,7 @@ impl Join {
                 None => {
                     let end = b.names.words.last().map_or(0, |w| w.span.end);
                     let text = text.get(b.base..b.base + end).unwrap_or("");
+                    self.lowered += b.names.suspects.len();
                     Held {
                         ids: b
                             .names
@@ -219,6 +229,12 @@ impl Join {
                         count: 0,
                         text: text.into(),
                         damage: None,
+                        lowered: b
+                            .names
+                            .suspects
+                            .iter()
+                            .map(|s| s.to_lowercase().into_boxed_str())
+                            .collect(),
                     }
                 }
             };
@@ -237,32 +253,44 @@ impl Join {
 
     /// The OCR damage in `blocks` (this version's, the join brought to them):
     /// [`blocks::damage_of_blocks`], each block's kept while the document writes
-    /// the same of its suspects in lower case. Returns the damage and how many
-    /// blocks were scanned afresh.
+    /// the same of its suspects in lower case; given as each block's start and its
+    /// kept damage (spans relative to that start), not copied. Returns the damage
+    /// and how many blocks were scanned afresh.
     pub(super) fn damage(
         &mut self,
         text: &str,
         blocks: &[BlockAt],
         lexicon: &crate::names::ocr::Lexicon,
-    ) -> (Vec<ocr::Damage>, usize) {
+    ) -> (BlocksDamage, usize) {
         let mut out = Vec::new();
         let mut scanned = 0;
         for b in blocks.iter().filter(|b| !b.names.suspects.is_empty()) {
-            let flags: Box<[bool]> = b
-                .names
-                .suspects
-                .iter()
-                .map(|s| self.written_lower(&s.to_lowercase()))
-                .collect();
             let p = Arc::as_ptr(&b.names) as usize;
+            // Kept while each suspect is written in lower case as it was then.
             let kept = self.held.get(&p).and_then(|h| match &h.damage {
-                Some((f, d)) if *f == flags => Some(d.clone()),
+                Some((f, d))
+                    if f.len() == h.lowered.len()
+                        && f.iter()
+                            .zip(&h.lowered)
+                            .all(|(&was, s)| was == self.written_lower(s)) =>
+                {
+                    Some(d.clone())
+                }
                 _ => None,
             });
             let found = match kept {
                 Some(d) => d,
                 None => {
                     scanned += 1;
+                    let flags: Box<[bool]> = match self.held.get(&p) {
+                        Some(h) => h.lowered.iter().map(|s| self.written_lower(s)).collect(),
+                        None => b
+                            .names
+                            .suspects
+                            .iter()
+                            .map(|s| self.written_lower(&s.to_lowercase()))
+                            .collect(),
+                    };
                     let ws = b.words();
                     let d: Arc<[ocr::Damage]> =
                         ocr::scan_words_with(text, &ws, lexicon, |t| self.written_lower(t))
@@ -278,11 +306,7 @@ impl Join {
                     d
                 }
             };
-            out.extend(found.iter().map(|d| ocr::Damage {
-                span: d.span.moved(0, b.base),
-                surface: d.surface.clone(),
-                repair: d.repair.clone(),
-            }));
+            out.push((b.base, found));
         }
         (out, scanned)
     }
@@ -405,19 +429,20 @@ impl Join {
             let at = fold
                 .forms
                 .iter()
-                .position(|f| f.n == g.n && *f.name == *g.name);
+                .position(|f| f.n == g.n && *f.name == *g.name(&h.text));
             match at.and_then(|i| fold.forms.get_mut(i)) {
                 Some(form) => form.count += k,
                 None => {
-                    let cand = could_be_candidate(&g.name, g.n);
+                    let name = g.name(&h.text);
+                    let cand = could_be_candidate(name, g.n);
                     fold.cand += u32::from(cand);
                     fold.forms.push(Form {
-                        name: g.name.as_str().into(),
+                        name: name.into(),
                         n: g.n,
                         count: k,
                         cand,
                     });
-                    for (l, ks) in form_keys(&g.name, g.n) {
+                    for (l, ks) in form_keys(name, g.n) {
                         for key in ks.iter() {
                             self.link(l, key, id);
                         }
@@ -456,7 +481,7 @@ impl Join {
             let Some(i) = fold
                 .forms
                 .iter()
-                .position(|f| f.n == g.n && *f.name == *g.name)
+                .position(|f| f.n == g.n && *f.name == *g.name(&h.text))
             else {
                 continue;
             };
@@ -554,7 +579,7 @@ impl Join {
     /// order, filtered as [`blocks::grams_of_blocks`] filters every n-gram.
     fn grams<'b>(
         &self,
-        a: &Analysis,
+        a: &'b Analysis,
         blocks: &'b [BlockAt],
         apparatus: &apparatus::Apparatus,
     ) -> Vec<Gram<'b>> {
@@ -586,7 +611,7 @@ impl Join {
                     .iter()
                     .zip(&h.ids)
                     .filter(|(_, id)| wanted_id(id))
-                    .filter_map(|(g, _)| b.gram(g, &ok, &*entity_at, apparatus)),
+                    .filter_map(|(g, _)| b.gram(g, &a.text, &ok, &*entity_at, apparatus)),
             );
         }
         grams
@@ -603,7 +628,7 @@ pub(super) fn join_blocks(a: &Analysis, memo: &NamesMemo, join: &mut Join, block
 /// The n-grams [`group_grams`] and [`unlisted_candidates`] need of this version (see
 /// the module's documentation), `join` brought to its blocks ([`join_blocks`]).
 pub(super) fn grams_kept<'b>(
-    a: &Analysis,
+    a: &'b Analysis,
     join: &Join,
     blocks: &'b [BlockAt],
     apparatus: &apparatus::Apparatus,

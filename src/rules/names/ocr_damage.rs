@@ -2,7 +2,7 @@
 //! registry entry and documentation are in this family's `mod.rs` with its sibling's.
 
 use super::*;
-use std::borrow::Cow;
+use std::sync::Arc;
 
 /// `kept`: what the last version kept (the editor's versions): the join, brought to
 /// this version's blocks, holds the blocks' damage ([`join::Join::damage`]); the
@@ -49,24 +49,26 @@ pub(super) fn check_ocr(
             k.ocr_now += scanned;
             d
         }
-        None => blocks::damage_of_blocks(&a.text, blocks, lexicon),
+        None => vec![(
+            0,
+            Arc::from(blocks::damage_of_blocks(&a.text, blocks, lexicon)),
+        )],
     };
     let repairs = match kept.as_deref() {
         Some(k) => &k.repairs,
         None => &fresh,
     };
-    // Each OCR spelling's text and repair read in place (no copy per mention).
-    let mut found: Vec<(Span, Cow<str>, Cow<str>)> = ocr_mentions
+    // Each OCR spelling's text and repair read in place (no copy per mention), and
+    // each damage's where it is kept.
+    let mut found: Vec<(Span, &str, &str)> = ocr_mentions
         .iter()
         .map(|&(span, entity, e)| {
             let raw = span.slice(&a.text);
             let repaired = repairs
                 .get(&entity)
                 .and_then(|r| r.get(raw))
-                .map_or(Cow::Borrowed(e.preferred.as_str()), |r| {
-                    Cow::Borrowed(r.as_str())
-                });
-            (span, Cow::Borrowed(raw), repaired)
+                .map_or(e.preferred.as_str(), |r| r.as_str());
+            (span, raw, repaired)
         })
         .collect();
     // The mentions' spans by start, with the furthest end so far: whether one
@@ -86,9 +88,12 @@ pub(super) fn check_ocr(
             .and_then(|i| reach.get(i))
             .is_some_and(|&end| end > d.start)
     };
-    for d in damage {
-        if !overlapped(d.span) {
-            found.push((d.span, Cow::Owned(d.surface), Cow::Owned(d.repair)));
+    for (base, ds) in &damage {
+        for d in ds.iter() {
+            let span = d.span.moved(0, *base);
+            if !overlapped(span) {
+                found.push((span, d.surface.as_str(), d.repair.as_str()));
+            }
         }
     }
     found.sort_by_key(|f| f.0);
@@ -100,7 +105,7 @@ pub(super) fn check_ocr(
             continue;
         }
         let [message, title, new_text] = said
-            .entry((surface.as_ref(), repaired.as_ref()))
+            .entry((*surface, *repaired))
             .or_insert_with_key(|(surface, repaired)| {
                 [
                     format!(
@@ -183,6 +188,24 @@ mod tests {
         );
         // The same text: nothing.
         assert_eq!(version(&edited, &memo), (0, 0));
+        // Suspects are lower-cased once per block, when it comes: the first version
+        // every block's, a keystroke those of the blocks it joined again (whether
+        // each suspect is written in lower case is asked of every block with one in
+        // every version, its kept damage reused).
+        let lowered = |memo: &NamesMemo| {
+            memo.take_join::<kept::Kept>().map_or(0, |k| {
+                let n = k.join.lowered;
+                memo.put_join(k);
+                n
+            })
+        };
+        let first = lowered(&memo);
+        assert!(first > 50, "the first version lowered {first} suspects");
+        let mut typed = edited.clone();
+        typed.insert(at, 'y');
+        version(&typed, &memo);
+        let more = lowered(&memo) - first;
+        assert!(more <= 6, "a keystroke lowered {more} suspects");
         // Every "kirn" in lower case gone but one, then that one: the blocks that
         // hold the suspect are scanned again when the last one goes.
         let lower: Vec<usize> = edited.match_indices("The kirn").map(|(i, _)| i).collect();

@@ -184,3 +184,52 @@ fn kept_blocks_give_what_fresh_ones_give() {
         assert!(computed.iter().skip(2).all(|&n| n <= 4), "{computed:?}");
     }
 }
+
+/// A block's n-grams copy no text they can share: a single word's fold is the
+/// fold its votes hold (one per distinct fold, whichever word wrote it), and the
+/// written form of words one space apart is read from the text; only words
+/// separated otherwise are joined into a copy. Every form and fold is still the
+/// words joined by one space.
+#[test]
+fn n_grams_share_their_folds_and_read_their_text() {
+    let text = format!(
+        "{}Kim's Il Sung and Kim  Il Sung\nmet Mao Tse-tung.\n",
+        CASES.concat()
+    );
+    let a = analyze_str(&text);
+    let ctx = super::super::test_ctx();
+    let blocks = blocks_of(&a, &a.knowledge(&ctx).lexicon, None, None);
+    let (mut shared, mut read, mut copied) = (0, 0, 0);
+    for b in &blocks {
+        let n = &b.names;
+        let bt = text.get(b.base..).unwrap_or("");
+        for g in &n.grams {
+            let ws: Vec<&Word> = n
+                .words
+                .iter()
+                .filter(|w| w.span.start >= g.span.start && w.span.end <= g.span.end)
+                .collect();
+            assert_eq!(ws.len(), g.n, "{g:?}");
+            let words: Vec<&str> = ws.iter().map(|w| w.span.slice(bt)).collect();
+            assert_eq!(g.name(bt), words.join(" "), "{g:?}");
+            let folds: Vec<String> = words.iter().map(|w| fold(w)).collect();
+            assert_eq!(&*g.folded, folds.join(" "), "{g:?}");
+            match &g.name {
+                None => read += 1,
+                Some(_) => copied += 1,
+            }
+            if g.n == 1 {
+                let vote = n.votes.iter().find(|v| *v.0 == *g.folded);
+                assert!(
+                    vote.is_some_and(|v| Arc::ptr_eq(&v.0, &g.folded)),
+                    "{g:?}: its fold is not its vote's"
+                );
+                shared += 1;
+            }
+        }
+    }
+    assert!(shared > 20 && read > 20, "{shared} shared, {read} read");
+    // "Kim's Il Sung" ('s between), "Kim  Il" (two spaces), "Sung\nmet" is no run:
+    // the n-grams over those gaps are copies, and only they.
+    assert!((2..=8).contains(&copied), "{copied} copied");
+}
