@@ -701,6 +701,8 @@ mod cue_tests {
                     .iter()
                     .flat_map(|w| [format!("re{w}s"), w.to_string()]),
             );
+        // Every form that is a cue passes the filter (not every shorthand written
+        // here is one: `reftel` reads as `re` + `ftel`).
         let mut n = 0;
         for w in words {
             for form in [w.clone(), w.to_uppercase(), {
@@ -710,12 +712,16 @@ mod cue_tests {
                 }
                 c
             }] {
-                assert!(super::cue_of(&form).is_some(), "{form}");
-                assert!(super::may_cite(&format!("x {form} y")), "{form}");
+                if super::cue_of(&form).is_some() {
+                    assert!(super::may_cite(&format!("x {form} y")), "{form}");
+                    n += 1;
+                }
             }
-            n += 1;
         }
-        assert!(n > 30);
+        assert!(n >= 90, "{n}");
+        for w in super::PUBLISHED.iter().chain(super::NUMBERED_DOCUMENTS) {
+            assert!(super::cue_of(w).is_some(), "{w}");
+        }
         // A paragraph with no cue is not read: and reads to nothing.
         let text = "Stalin told Kim on 5 March 1949 that the war must wait.";
         assert!(!super::may_cite(text));
