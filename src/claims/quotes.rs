@@ -176,26 +176,6 @@ pub(super) const TITLE_SMALL: &[&str] = &[
     "du", "des", "et",
 ];
 
-#[cfg(test)]
-mod small_tests {
-    /// The small-word test answers as the lowered word's lookup in the list.
-    #[test]
-    fn small_words_as_lowered() {
-        assert!(super::TITLE_SMALL.iter().all(|s| s.len() <= 4));
-        for w in super::TITLE_SMALL
-            .iter()
-            .flat_map(|s| [s.to_string(), s.to_uppercase(), format!("{s}s")])
-            .chain(["", "Upon", "Into", "Withal", "İn", "\u{212A}", "Über"].map(String::from))
-        {
-            assert_eq!(
-                super::is_title_small(&w),
-                super::TITLE_SMALL.contains(&w.to_lowercase().as_str()),
-                "{w}"
-            );
-        }
-    }
-}
-
 /// Why a quotation is not a claim, if it is not.
 pub(super) fn quote_is_not_claim(text: &str, cs: &[(usize, char)], q: &Quote) -> bool {
     let inner = q.inner.slice(text);
@@ -376,4 +356,24 @@ pub(super) fn is_title_case(s: &str) -> bool {
         }
     }
     significant >= 2 && capital * 4 >= significant * 3
+}
+
+#[cfg(test)]
+mod small_tests {
+    /// The small-word test answers as the lowered word's lookup in the list.
+    #[test]
+    fn small_words_as_lowered() {
+        assert!(super::TITLE_SMALL.iter().all(|s| s.len() <= 4));
+        for w in super::TITLE_SMALL
+            .iter()
+            .flat_map(|s| [s.to_string(), s.to_uppercase(), format!("{s}s")])
+            .chain(["", "Upon", "Into", "Withal", "İn", "\u{212A}", "Über"].map(String::from))
+        {
+            assert_eq!(
+                super::is_title_small(&w),
+                super::TITLE_SMALL.contains(&w.to_lowercase().as_str()),
+                "{w}"
+            );
+        }
+    }
 }

@@ -262,6 +262,9 @@ impl Simple {
     }
 }
 
+/// What [`P::month`] answers at a token: the month, its form and the token after it.
+type MonthAt = Option<(i8, lang::MonthForm, usize)>;
+
 struct P<'a> {
     text: &'a str,
     t: &'a [Tok],
@@ -275,7 +278,7 @@ struct P<'a> {
     /// one number ask it of the same token again and again.
     start_ok: std::cell::Cell<Option<(usize, bool)>>,
     /// The last answers of [`P::month`] and [`P::simple_checked`], likewise.
-    month_at: std::cell::Cell<Option<(usize, Option<(i8, lang::MonthForm, usize)>)>>,
+    month_at: std::cell::Cell<Option<(usize, MonthAt)>>,
     simple_at: std::cell::RefCell<Option<(usize, bool, Option<Simple>)>>,
 }
 
