@@ -314,8 +314,51 @@ pub(crate) fn paragraph_sources_in(
     out
 }
 
+/// Every cue word [`cue_of`] knows holds one of these, in some case: the telegrams'
+/// shorthand `tel`, the others themselves (`communiqu` for both spellings). A word
+/// that lower-cases to a cue but is not ASCII holds the Kelvin sign, and no cue a
+/// `k`: a paragraph without any of these, in any case, cites nothing.
+const CUE_CORES: &[&str] = &[
+    "tel",
+    "see",
+    "despatch",
+    "dispatch",
+    "airgram",
+    "instruction",
+    "cable",
+    "editorial",
+    "article",
+    "broadcast",
+    "speech",
+    "address",
+    "statement",
+    "communiqu",
+    "interview",
+    "report",
+    "leader",
+];
+
+/// Whether `s` may hold a cue word: one pass of an automaton over [`CUE_CORES`]
+/// (built once), so that most paragraphs are not split into words at all.
+fn may_cite(s: &str) -> bool {
+    static CORES: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(CUE_CORES)
+                .ok()
+        });
+    match &*CORES {
+        Some(ac) => ac.is_match(s),
+        None => true,
+    }
+}
+
 /// The sources named in one paragraph's words (see [`prose_citations`]).
 fn paragraph_citations(text: &str, md: &MdModel, para: Span, out: &mut Vec<Span>) {
+    if !may_cite(text.get(para.start..para.end).unwrap_or("")) {
+        return;
+    }
     {
         let toks = words(text, md, para);
         for (k, t) in toks.iter().enumerate() {
@@ -643,6 +686,51 @@ mod cue_tests {
     use super::*;
 
     /// The `match` of [`cue_of`] is the lists, in any case.
+    #[test]
+    fn every_cue_holds_a_core() {
+        let shorthand = [
+            "mytel", "urtel", "deptel", "embtel", "ourtel", "reftel", "circtel",
+        ];
+        let words = super::PUBLISHED
+            .iter()
+            .chain(super::NUMBERED_DOCUMENTS)
+            .chain(&["see"])
+            .map(|w| w.to_string())
+            .chain(
+                shorthand
+                    .iter()
+                    .flat_map(|w| [format!("re{w}s"), w.to_string()]),
+            );
+        // Every form that is a cue passes the filter (not every shorthand written
+        // here is one: `reftel` reads as `re` + `ftel`).
+        let mut n = 0;
+        for w in words {
+            for form in [w.clone(), w.to_uppercase(), {
+                let mut c = w.clone();
+                if let Some(f) = c.get_mut(..1) {
+                    f.make_ascii_uppercase();
+                }
+                c
+            }] {
+                if super::cue_of(&form).is_some() {
+                    assert!(super::may_cite(&format!("x {form} y")), "{form}");
+                    n += 1;
+                }
+            }
+        }
+        assert!(n >= 90, "{n}");
+        for w in super::PUBLISHED.iter().chain(super::NUMBERED_DOCUMENTS) {
+            assert!(super::cue_of(w).is_some(), "{w}");
+        }
+        // A paragraph with no cue is not read: and reads to nothing.
+        let text = "Stalin told Kim on 5 March 1949 that the war must wait.";
+        assert!(!super::may_cite(text));
+        let md = crate::markdown::MdModel::parse(text);
+        let mut out = Vec::new();
+        super::paragraph_citations(text, &md, Span::new(0, text.len()), &mut out);
+        assert!(out.is_empty());
+    }
+
     #[test]
     fn cues_are_the_lists() {
         for (list, cue) in [

@@ -287,6 +287,16 @@ fn is_phrasal_decision(verb: &str, rest: &[Tok]) -> bool {
     })
 }
 
+/// Whether a lower-case word is one of [`VERBS`]: a set built once, not a walk over
+/// the list (every word of every sentence with a date is asked).
+fn is_verb(lw: &str) -> bool {
+    static SET: std::sync::LazyLock<
+        std::collections::HashSet<&'static str, foldhash::fast::FixedState>,
+    > = std::sync::LazyLock::new(|| VERBS.iter().copied().collect());
+    // No verb is shorter than four letters or longer than twelve.
+    (4..=12).contains(&lw.len()) && SET.contains(lw)
+}
+
 /// A token of a sentence: its byte span and text.
 pub(super) struct Tok<'a> {
     pub(super) span: Span,
@@ -346,10 +356,13 @@ pub(super) fn is_capitalised(w: &str) -> bool {
 /// The reporting or decision verb of a sentence used actively with an agent, if any.
 pub(super) fn attributed_verb(toks: &[Tok]) -> Option<Span> {
     for (k, t) in toks.iter().enumerate() {
+        // A capitalised word is no verb but the sentence's first: skipped unlowered.
+        if k > 0 && is_capitalised(t.text) {
+            continue;
+        }
         let lw = lower(t.text);
-        let verb =
-            VERBS.contains(&&*lw) || is_phrasal_decision(&lw, toks.get(k + 1..).unwrap_or(&[]));
-        if !verb || is_capitalised(t.text) && k > 0 {
+        let verb = is_verb(&lw) || is_phrasal_decision(&lw, toks.get(k + 1..).unwrap_or(&[]));
+        if !verb {
             continue;
         }
         // A participle naming its source ("vessels requested mytel 447, April 26"):
@@ -440,4 +453,20 @@ pub(super) fn attributed_verb(toks: &[Tok]) -> Option<Span> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod verb_tests {
+    /// The set answers as the list, for every verb and for words near them.
+    #[test]
+    fn verbs_found_as_in_the_list() {
+        for v in super::VERBS {
+            assert!(super::is_verb(v), "{v}");
+            assert!(!super::is_verb(&format!("{v}s")) || super::VERBS.contains(&&*format!("{v}s")));
+            assert!(!super::is_verb(&v.to_uppercase()), "{v}");
+        }
+        for w in ["", "say", "the", "informedly", "acknowledgedx", "tell"] {
+            assert_eq!(super::is_verb(w), super::VERBS.contains(&w), "{w}");
+        }
+    }
 }

@@ -156,6 +156,13 @@ pub struct ClaimMemo {
     cited: crate::memo::ShiftMemo<Vec<Span>>,
     quotes: crate::memo::ShiftMemo<Vec<Span>>,
     whole: kept::WholeText,
+    /// The quotations of the paragraphs this version's claims were read from afresh
+    /// (in the blocks' order): [`quotation_spans_in`] takes them rather than reading
+    /// those paragraphs again.
+    fresh: std::sync::Mutex<ParagraphQuotes>,
+    /// Paragraphs whose characters [`quotation_spans_in`] read itself (for the tests
+    /// that count it).
+    quotes_read: std::sync::atomic::AtomicUsize,
 }
 
 impl ClaimMemo {
@@ -165,6 +172,9 @@ impl ClaimMemo {
         self.cited.begin(unchanged);
         self.quotes.begin(unchanged);
         self.whole.begin(unchanged);
+        if let Ok(mut f) = self.fresh.lock() {
+            f.0.clear();
+        }
     }
 
     /// Bytes searched for parentheses, and dates whose surroundings were read, afresh
@@ -179,6 +189,12 @@ impl ClaimMemo {
         self.claims.sweep();
         self.cited.sweep();
         self.quotes.sweep();
+    }
+
+    /// Paragraphs whose quotations [`quotation_spans_in`] read from their characters
+    /// (not found in the memo, nor taken from the claims' reading) since this was made.
+    pub fn quotations_read(&self) -> usize {
+        self.quotes_read.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Paragraphs read (not found) since this was made.
@@ -327,7 +343,7 @@ fn find_seeing(
                     dates: &dates,
                     scope: cfg.scope,
                 };
-                kept_paragraph_claims(&input, b, m, done.map(|d| d.0), &mut out)
+                kept_paragraph_claims(&input, b, m, done, &mut out)
             }
             None => {
                 let qs = match done {
@@ -394,6 +410,11 @@ fn quotation_spans_seeing(
     let mut out = Vec::new();
     // `seen` is in the blocks' order: a cursor walks it along.
     let mut next_seen = 0;
+    // So are the quotations this version's claims read afresh.
+    let mut fresh = memo
+        .and_then(|m| m.fresh.lock().ok().map(|mut f| std::mem::take(&mut *f)))
+        .unwrap_or_default();
+    let mut next_fresh = 0;
     for b in md.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
         let para = b.content;
         if let Some(seen) = seen
@@ -414,6 +435,22 @@ fn quotation_spans_seeing(
                 continue;
             }
         }
+        let mut ready = None;
+        if b.quote_depth == 0 {
+            while fresh
+                .0
+                .get(next_fresh)
+                .is_some_and(|(p, _)| p.start < para.start)
+            {
+                next_fresh += 1;
+            }
+            if let Some((p, qs)) = fresh.0.get_mut(next_fresh)
+                && *p == para
+            {
+                ready = Some(std::mem::take(qs));
+                next_fresh += 1;
+            }
+        }
         let read = || {
             let cs = block_chars(text, md, para, b.quote_depth > 0);
             quotes(&cs)
@@ -432,7 +469,17 @@ fn quotation_spans_seeing(
         m.quotes.get_with(
             para,
             key.bytes(),
-            || read().into_iter().map(|q| q.moved(para.start, 0)).collect(),
+            || {
+                ready
+                    .unwrap_or_else(|| {
+                        m.quotes_read
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        read()
+                    })
+                    .into_iter()
+                    .map(|q| q.moved(para.start, 0))
+                    .collect()
+            },
             |kept| out.extend(kept.iter().map(|q| q.moved(0, para.start))),
         );
     }
@@ -671,13 +718,14 @@ struct ParagraphInput<'a> {
     scope: ClaimScope,
 }
 
-/// [`paragraph_claims`] through the memo; `ahead`, its claims computed ahead (when
-/// the paragraph was to be read again).
+/// [`paragraph_claims`] through the memo; `ahead`, its claims (and quotations)
+/// computed ahead (when the paragraph was to be read again). The quotations of a
+/// paragraph read afresh are kept for [`quotation_spans_in`].
 fn kept_paragraph_claims(
     input: &ParagraphInput,
     b: &Block,
     memo: &ClaimMemo,
-    ahead: Option<Vec<Claim>>,
+    ahead: Option<(Vec<Claim>, Option<Vec<Span>>)>,
     out: &mut Vec<Claim>,
 ) {
     let ParagraphInput {
@@ -705,11 +753,17 @@ fn kept_paragraph_claims(
         para,
         key.bytes(),
         || {
-            let v = ahead.unwrap_or_else(|| {
+            let (v, qs) = ahead.unwrap_or_else(|| {
                 let mut v = Vec::new();
-                paragraph_claims(text, md, markers, dates, scope, b, &mut v);
-                v
+                let qs = paragraph_claims(text, md, markers, dates, scope, b, &mut v);
+                (v, qs)
             });
+            if let Some(qs) = qs
+                && b.quote_depth == 0
+                && let Ok(mut f) = memo.fresh.lock()
+            {
+                f.0.push((para, qs));
+            }
             v.into_iter().map(|c| c.moved(para.start, 0)).collect()
         },
         |found| {

@@ -322,6 +322,17 @@ fn is_name_of_a_body(inner: &str) -> bool {
         }
 }
 
+/// Whether `w` lower-cased is one of [`TITLE_SMALL`]: an ASCII word compared in any
+/// case, without a lowered copy (most words); another lowered, then looked up.
+fn is_title_small(w: &str) -> bool {
+    if w.is_ascii() {
+        // No small word is longer than four letters.
+        w.len() <= 4 && TITLE_SMALL.iter().any(|s| s.eq_ignore_ascii_case(w))
+    } else {
+        TITLE_SMALL.contains(&w.to_lowercase().as_str())
+    }
+}
+
 /// "The Korean War, An Assessment of the Historical Record": most words capitalised,
 /// no sentence inside.
 pub(super) fn is_title_case(s: &str) -> bool {
@@ -336,7 +347,7 @@ pub(super) fn is_title_case(s: &str) -> bool {
         if !first.is_alphabetic() {
             continue;
         }
-        if k > 0 && TITLE_SMALL.contains(&w.to_lowercase().as_str()) {
+        if k > 0 && is_title_small(w) {
             continue;
         }
         significant += 1;
@@ -345,4 +356,24 @@ pub(super) fn is_title_case(s: &str) -> bool {
         }
     }
     significant >= 2 && capital * 4 >= significant * 3
+}
+
+#[cfg(test)]
+mod small_tests {
+    /// The small-word test answers as the lowered word's lookup in the list.
+    #[test]
+    fn small_words_as_lowered() {
+        assert!(super::TITLE_SMALL.iter().all(|s| s.len() <= 4));
+        for w in super::TITLE_SMALL
+            .iter()
+            .flat_map(|s| [s.to_string(), s.to_uppercase(), format!("{s}s")])
+            .chain(["", "Upon", "Into", "Withal", "İn", "\u{212A}", "Über"].map(String::from))
+        {
+            assert_eq!(
+                super::is_title_small(&w),
+                super::TITLE_SMALL.contains(&w.to_lowercase().as_str()),
+                "{w}"
+            );
+        }
+    }
 }

@@ -143,15 +143,6 @@ pub(super) fn word_at(cs: &[(usize, char)], mut k: usize) -> String {
 
 /// Whether a '.' after `word` (with the next word `next`) ends a sentence.
 pub(super) fn period_ends_sentence(word: &str, next: &str) -> bool {
-    let lw = word.to_lowercase();
-    let lw = lw.trim_start_matches(['(', '[']);
-    let next_lower = next.to_lowercase();
-    let next_is_number = next.chars().next().is_some_and(|c| c.is_ascii_digit())
-        || (!next.is_empty()
-            && next
-                .chars()
-                .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C')));
-    let starter = STARTERS.contains(&next_lower.as_str());
     let mut chars = word.chars();
     // An initial: J. Stalin.
     if let (Some(c), None) = (chars.next(), chars.next())
@@ -159,17 +150,40 @@ pub(super) fn period_ends_sentence(word: &str, next: &str) -> bool {
     {
         return false;
     }
+    let lw = word.to_lowercase();
+    let lw = lw.trim_start_matches(['(', '[']);
+    let next_is_number = next.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || (!next.is_empty()
+            && next
+                .chars()
+                .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C')));
     match crate::prose::abbreviations::period(lw) {
         Some(Period::Never) => return false,
         Some(Period::NotBeforeNumber) if next_is_number => return false,
-        Some(Period::BeforeStarter) => return starter,
+        Some(Period::BeforeStarter) => return is_starter(next),
         _ => {}
     }
     // U.S., D.C., U.N., U.S.S.R.: letters with inner dots.
     if lw.contains('.') && lw.split('.').all(|p| p.chars().count() <= 2) {
-        return starter;
+        return is_starter(next);
     }
     true
+}
+
+/// Whether `next`, lower-cased, is one of [`STARTERS`]: asked only when the answer
+/// matters, an ASCII word lowered on the stack (no starter is longer than nine
+/// letters), another into a new string.
+fn is_starter(next: &str) -> bool {
+    if !next.is_ascii() {
+        return STARTERS.contains(&next.to_lowercase().as_str());
+    }
+    let mut buf = [0u8; 9];
+    let Some(l) = buf.get_mut(..next.len()) else {
+        return false;
+    };
+    l.copy_from_slice(next.as_bytes());
+    l.make_ascii_lowercase();
+    STARTERS.iter().any(|s| s.as_bytes() == &*l)
 }
 
 /// Sentences of a block, as byte spans (trimmed; note markers that follow a sentence's
@@ -197,7 +211,11 @@ pub(super) fn split_sentences(
             start = Some(i);
         }
         if !is_terminal(c) {
-            i += 1;
+            // Only a terminal may end the sentence: on to the next one.
+            i = cs
+                .get(i + 1..)
+                .and_then(|r| r.iter().position(|p| is_terminal(p.1)))
+                .map_or(n, |k| i + 1 + k);
             continue;
         }
         // The run of terminals, then closers.
@@ -297,4 +315,25 @@ pub fn sentences(text: &str, md: &MdModel, block: &Block, markers: &[Span]) -> V
         .into_iter()
         .map(|(s, _)| s)
         .collect()
+}
+
+#[cfg(test)]
+mod starter_tests {
+    /// The starter test answers as the lowered word's lookup in the list.
+    #[test]
+    fn starters_as_lowered() {
+        let longest = super::STARTERS.iter().map(|s| s.len()).max().unwrap_or(0);
+        assert!(longest <= 9);
+        for w in super::STARTERS
+            .iter()
+            .flat_map(|s| [s.to_string(), s.to_uppercase(), format!("{s}x")])
+            .chain(["", "Meanwhilex", "\u{212A}", "İt", "Überall", "1949"].map(String::from))
+        {
+            assert_eq!(
+                super::is_starter(&w),
+                super::STARTERS.contains(&w.to_lowercase().as_str()),
+                "{w}"
+            );
+        }
+    }
 }

@@ -773,3 +773,62 @@ fn kinds_decide_what_is_judged() {
         unsourced(&telegram)
     );
 }
+
+/// A first reading with a memo (the editor's) hands the quotations of the paragraphs
+/// its claims read to the quotations pass: no paragraph's characters are read twice,
+/// only the block quote's are read there; and the quotations are those read afresh.
+/// An edit reads the edited paragraph's characters once too.
+#[test]
+fn quotations_are_read_once_with_a_memo() {
+    let para = |k: usize| {
+        format!(
+            "Kim said \"we shall cross the parallel soon\" in {k} words. Then \"another quite long quotation here\" came.\n\n"
+        )
+    };
+    let mut text: String = (0..30).map(para).collect();
+    text.push_str("> A block quote with \"four words in it\" too.\n");
+    let md = crate::markdown::MdModel::parse(&text);
+    let notes = test_notes(&text);
+    let dates = test_dates(&text);
+    let cfg = Claims::default();
+    let layers = Layers::default();
+    let input = ClaimInputs {
+        text: &text,
+        md: &md,
+        notes: &notes,
+        dates: &dates,
+        cfg: &cfg,
+        layers: &layers,
+        citations: None,
+    };
+    let memo = ClaimMemo::default();
+    memo.begin(crate::memo::Unchanged::default());
+    let claims = find_layered(&input, Some(&memo));
+    let quotes = quotation_spans_in(&text, &md, Some(&memo));
+    assert_eq!(claims, find(&text, &md, &notes, &dates, &cfg));
+    assert_eq!(quotes, quotation_spans(&text, &md));
+    assert!(quotes.len() >= 61, "{}", quotes.len());
+    // The block quote only.
+    assert_eq!(memo.quotations_read(), 1);
+    memo.sweep();
+    // A keystroke in the tenth paragraph.
+    let at = text.match_indices("in 9 words").next().map_or(0, |m| m.0);
+    let edited = format!("{}x{}", &text[..at], &text[at..]);
+    let emd = crate::markdown::MdModel::parse(&edited);
+    let enotes = test_notes(&edited);
+    let edates = test_dates(&edited);
+    memo.begin(crate::memo::Unchanged::between(&text, &edited));
+    let input = ClaimInputs {
+        text: &edited,
+        md: &emd,
+        notes: &enotes,
+        dates: &edates,
+        ..input
+    };
+    let claims = find_layered(&input, Some(&memo));
+    let quotes = quotation_spans_in(&edited, &emd, Some(&memo));
+    memo.sweep();
+    assert_eq!(claims, find(&edited, &emd, &enotes, &edates, &cfg));
+    assert_eq!(quotes, quotation_spans(&edited, &emd));
+    assert_eq!(memo.quotations_read(), 1);
+}

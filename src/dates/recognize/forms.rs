@@ -47,11 +47,23 @@ impl P<'_> {
 
     /// A month name (capitalised as the table has it); an abbreviation's dot is eaten.
     pub(super) fn month(&self, i: usize) -> Option<(i8, MonthForm, usize)> {
+        if let Some((at, found)) = self.month_at.get()
+            && at == i
+        {
+            return found;
+        }
+        let found = self.month_read(i);
+        self.month_at.set(Some((i, found)));
+        found
+    }
+
+    /// [`P::month`], read from the tokens.
+    fn month_read(&self, i: usize) -> Option<(i8, MonthForm, usize)> {
         let w = self.word(i)?;
         if !self.quick.may(w) {
             return None;
         }
-        let (m, form) = self.lang.month(w).or_else(|| self.lang.month_upper(w))?;
+        let (m, form) = self.quick.month(w).or_else(|| self.lang.month_upper(w))?;
         // `the Long March`: a name, not a month.
         if matches!(form, MonthForm::Full { ambiguous: true })
             && i.checked_sub(1).is_some_and(|p| self.word_is(p, "Long"))
@@ -141,6 +153,21 @@ impl P<'_> {
     }
 
     pub(super) fn simple_checked(&self, i: usize, check_start: bool) -> Option<Simple> {
+        if let Ok(last) = self.simple_at.try_borrow()
+            && let Some((at, check, found)) = &*last
+            && (*at, *check) == (i, check_start)
+        {
+            return found.clone();
+        }
+        let found = self.simple_read(i, check_start);
+        if let Ok(mut last) = self.simple_at.try_borrow_mut() {
+            *last = Some((i, check_start, found.clone()));
+        }
+        found
+    }
+
+    /// [`P::simple_checked`], read from the tokens.
+    fn simple_read(&self, i: usize, check_start: bool) -> Option<Simple> {
         let k = self.kind(i)?;
         if k == K::Num {
             if check_start && !self.num_start_ok(i) {

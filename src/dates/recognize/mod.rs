@@ -27,7 +27,7 @@ mod numeric;
 mod year;
 
 use super::DateMention;
-use super::lang::{Lang, Qualifier};
+use super::lang::{self, Lang, Qualifier};
 use crate::finding::Span;
 use crate::markdown::{BlockKind, MdModel};
 use jiff::civil::Weekday;
@@ -262,6 +262,9 @@ impl Simple {
     }
 }
 
+/// What [`P::month`] answers at a token: the month, its form and the token after it.
+type MonthAt = Option<(i8, lang::MonthForm, usize)>;
+
 struct P<'a> {
     text: &'a str,
     t: &'a [Tok],
@@ -271,6 +274,12 @@ struct P<'a> {
     soviet: &'a Soviet,
     /// Which words can start a date at all (checked before the word lists).
     quick: &'a Quick,
+    /// The last answer of [`P::num_start_ok`] (token, answer): the patterns tried at
+    /// one number ask it of the same token again and again.
+    start_ok: std::cell::Cell<Option<(usize, bool)>>,
+    /// The last answers of [`P::month`] and [`P::simple_checked`], likewise.
+    month_at: std::cell::Cell<Option<(usize, MonthAt)>>,
+    simple_at: std::cell::RefCell<Option<(usize, bool, Option<Simple>)>>,
 }
 
 /// The (first byte, length) pairs of the words [`P::candidate`] looks a capitalised or
@@ -280,11 +289,29 @@ struct P<'a> {
 /// the lists (every word of every prose block is asked).
 struct Quick {
     bits: [u64; 128],
+    /// The words [`P::starter_where`] walks (the article, a range's opening words,
+    /// part phrases' first words), as one set: looked up, not walked.
+    starters: std::collections::HashSet<&'static [u8], foldhash::fast::FixedState>,
+    /// The month names as written, with what [`Lang::month`] answers for each (the
+    /// table's first entry for a name): looked up, not walked.
+    months:
+        std::collections::HashMap<&'static str, (i8, lang::MonthForm), foldhash::fast::FixedState>,
 }
 
 impl Quick {
     fn new(lang: &Lang) -> Quick {
-        let mut q = Quick { bits: [0; 128] };
+        let mut q = Quick {
+            bits: [0; 128],
+            starters: std::iter::once(lang.article)
+                .chain(lang.range_open.iter().copied())
+                .chain(lang.parts.iter().filter_map(|(ws, _)| ws.first().copied()))
+                .map(str::as_bytes)
+                .collect(),
+            months: Default::default(),
+        };
+        for &(w, m, form) in lang.months {
+            q.months.entry(w).or_insert((m, form));
+        }
         let words = lang
             .months
             .iter()
@@ -311,6 +338,11 @@ impl Quick {
         if let Some(x) = self.bits.get_mut(i / 64) {
             *x |= 1 << (i % 64);
         }
+    }
+
+    /// [`Lang::month`] of `w`.
+    fn month(&self, w: &str) -> Option<(i8, lang::MonthForm)> {
+        self.months.get(w).copied()
     }
 
     /// False when `w` is surely none of the words.
@@ -387,6 +419,18 @@ impl<'a> P<'a> {
     /// A number starting at `i` is not glued to something before it (`A1949`, `1.5`,
     /// `3/5`) and does not follow a page/file/amount word.
     fn num_start_ok(&self, i: usize) -> bool {
+        if let Some((at, ok)) = self.start_ok.get()
+            && at == i
+        {
+            return ok;
+        }
+        let ok = self.num_start_ok_read(i);
+        self.start_ok.set(Some((i, ok)));
+        ok
+    }
+
+    /// [`P::num_start_ok`], read from the tokens.
+    fn num_start_ok_read(&self, i: usize) -> bool {
         if self.adj(i)
             && let Some(p) = i.checked_sub(1)
         {
@@ -482,16 +526,10 @@ impl<'a> P<'a> {
                 }
                 match w.as_bytes().first() {
                     Some(c) if c.is_ascii_uppercase() => {
-                        self.lang.month(w).is_some()
+                        self.quick.month(w).is_some()
                             || self.lang.month_upper(w).is_some()
                             || self.lang.weekday(w).is_some()
-                            || self.starter_where(|x| {
-                                // `x == w.to_ascii_lowercase()`, without the copy.
-                                x.len() == w.len()
-                                    && x.bytes()
-                                        .zip(w.bytes())
-                                        .all(|(a, b)| a == b.to_ascii_lowercase())
-                            })
+                            || self.capital_starter(w)
                     }
                     Some(c) if c.is_ascii_lowercase() => self.lower_starter(w),
                     _ => false,
@@ -559,7 +597,26 @@ impl<'a> P<'a> {
 
     /// A lowercase word that can begin a date phrase (`the end of`, `early`, `from`).
     fn lower_starter(&self, w: &str) -> bool {
-        self.starter_where(|x| crate::dates::lang::same_word(x, w))
+        self.quick.starters.contains(w.as_bytes())
+    }
+
+    /// A capitalised word that, lowered, can begin a date phrase (`The end of`).
+    fn capital_starter(&self, w: &str) -> bool {
+        let mut buf = [0u8; 32];
+        match buf.get_mut(..w.len()) {
+            Some(l) => {
+                l.copy_from_slice(w.as_bytes());
+                l.make_ascii_lowercase();
+                self.quick.starters.contains(&*l)
+            }
+            None => self.starter_where(|x| {
+                // `x == w.to_ascii_lowercase()`, without the copy.
+                x.len() == w.len()
+                    && x.bytes()
+                        .zip(w.bytes())
+                        .all(|(a, b)| a == b.to_ascii_lowercase())
+            }),
+        }
     }
 
     /// Whether a word that may start a date (the article, a range's opening word, a
@@ -639,6 +696,9 @@ fn block_dates(
             lang,
             soviet,
             quick,
+            start_ok: std::cell::Cell::new(None),
+            month_at: std::cell::Cell::new(None),
+            simple_at: std::cell::RefCell::new(None),
         };
         let mut i = 0;
         while i < toks.len() {
@@ -770,5 +830,61 @@ mod quick_tests {
         for w in ["", "x", "Xylophone", "qq", "zebra"] {
             assert!(!q.may(w), "{w}");
         }
+    }
+
+    /// The sets answer as the walks over the lists they replace, for every listed
+    /// word in its cases and for words that are none.
+    #[test]
+    fn sets_answer_as_the_lists() {
+        let lang = &crate::dates::lang::ENGLISH;
+        let quick = Quick::new(lang);
+        let soviet = Soviet::default();
+        let p = P {
+            text: "",
+            t: &[],
+            lang,
+            soviet: &soviet,
+            quick: &quick,
+            start_ok: std::cell::Cell::new(None),
+            month_at: std::cell::Cell::new(None),
+            simple_at: std::cell::RefCell::new(None),
+        };
+        let listed = lang
+            .months
+            .iter()
+            .map(|(w, _, _)| *w)
+            .chain(lang.weekdays.iter().map(|(w, _)| *w))
+            .chain([lang.article])
+            .chain(lang.range_open.iter().copied())
+            .chain(lang.parts.iter().flat_map(|(ws, _)| ws.iter().copied()));
+        let others = ["", "Thex", "x", "İn", "\u{212A}", "THE"];
+        let words: Vec<String> = listed
+            .chain(others)
+            .map(String::from)
+            .chain(["a".repeat(40)])
+            .collect();
+        let mut n = 0;
+        for w in &words {
+            let mut capital = w.to_string();
+            if let Some(f) = capital.get_mut(..1) {
+                f.make_ascii_uppercase();
+            }
+            for form in [w.to_string(), capital, w.to_ascii_uppercase()] {
+                let f = form.as_str();
+                assert_eq!(quick.month(f), lang.month(f), "{f}");
+                assert_eq!(
+                    p.lower_starter(f),
+                    p.starter_where(|x| crate::dates::lang::same_word(x, f)),
+                    "{f}"
+                );
+                assert_eq!(
+                    p.capital_starter(f),
+                    p.starter_where(|x| x.as_bytes() == f.to_ascii_lowercase().as_bytes()),
+                    "{f}"
+                );
+            }
+            n += 1;
+        }
+        assert!(n > 40);
     }
 }

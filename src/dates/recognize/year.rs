@@ -145,11 +145,87 @@ fn line_of(text: &str, block: Span, span: Span) -> (usize, &str) {
     (start, text.get(start..end).unwrap_or(""))
 }
 
-/// The answer of [`line_class`]'s reference test for the last line it read: the dates
-/// of one line share it (the test lowers the whole line).
+/// What [`line_class`] keeps of the lines of one block: the answer for the last
+/// window it judged (the dates of one short line share it), and the reference marks
+/// of the last whole line it read, found once for all the dates on that line.
 #[derive(Default)]
 pub(super) struct LineMemo {
     last: Option<(usize, usize, bool)>,
+    /// The whole line (start, end) whose marks `marks` holds.
+    line: Option<(usize, usize)>,
+    /// Each occurrence of a [`REFERENCE_MARKS`] mark in the whole line lowered without
+    /// emphasis: the starts (in the text) of the characters its first and last bytes
+    /// were lowered from.
+    marks: Vec<(usize, usize)>,
+    /// Buffers: the line lowered, and where each of its bytes came from.
+    lowered: String,
+    from: Vec<usize>,
+    /// The offsets of the block's line breaks, found on first need.
+    breaks: Option<Vec<usize>>,
+    /// Bytes of the text lowered so far (for the tests that count it).
+    pub(super) read: usize,
+}
+
+impl LineMemo {
+    /// Whether a mark lies wholly in the window `ws..we` of the whole line `line`:
+    /// what [`has_reference_mark`] answers of the window lowered without emphasis
+    /// (the lowering is character by character, so the window's lowered text is a
+    /// stretch of the line's, and a mark in it one of the line's marks).
+    fn has_mark(&mut self, text: &str, line: (usize, usize), ws: usize, we: usize) -> bool {
+        let Some(ac) = &*MARKS else {
+            // No automaton: the window lowered and searched on its own.
+            let lower = lowered_without_emphasis(text.get(ws..we).unwrap_or(""));
+            return REFERENCE_MARKS.iter().any(|m| lower.contains(m));
+        };
+        if self.line != Some(line) {
+            self.line = Some(line);
+            self.marks.clear();
+            let s = text.get(line.0..line.1).unwrap_or("");
+            self.read += s.len();
+            if memchr::memchr2(b'*', b'_', s.as_bytes()).is_none()
+                && let Some(any_case) = &*MARKS_ANY_CASE
+            {
+                // No emphasis to drop: the marks found in the text itself, in any
+                // ASCII case, are those of its lowered form (see [`MARKS_ANY_CASE`]).
+                for m in any_case.find_overlapping_iter(s) {
+                    self.marks
+                        .push((line.0 + m.start(), line.0 + m.end().saturating_sub(1)));
+                }
+                return self.marks.iter().any(|&(a, z)| a >= ws && z < we);
+            }
+            lower_without_emphasis_from(s, line.0, &mut self.lowered, &mut self.from);
+            for m in ac.find_overlapping_iter(self.lowered.as_str()) {
+                if let (Some(&a), Some(&z)) = (
+                    self.from.get(m.start()),
+                    m.end().checked_sub(1).and_then(|e| self.from.get(e)),
+                ) {
+                    self.marks.push((a, z));
+                }
+            }
+        }
+        self.marks.iter().any(|&(a, z)| a >= ws && z < we)
+    }
+
+    /// The whole line of `block` holding `span` (from the last `\n` before it to the
+    /// first after it), of which [`line_of`] returns a window: the block's line breaks
+    /// found once, then looked up.
+    fn whole_line(&mut self, text: &str, block: Span, span: Span) -> (usize, usize) {
+        let end = block.end.min(text.len());
+        let breaks = self.breaks.get_or_insert_with(|| {
+            let s = text.get(block.start..end).unwrap_or("");
+            memchr::memchr_iter(b'\n', s.as_bytes())
+                .map(|i| block.start + i)
+                .collect()
+        });
+        let before = breaks.partition_point(|&n| n < span.start);
+        let start = before
+            .checked_sub(1)
+            .and_then(|k| breaks.get(k))
+            .map_or(block.start, |&n| n + 1);
+        let after = breaks.partition_point(|&n| n < span.end);
+        let stop = breaks.get(after).copied().unwrap_or(end);
+        (start, stop)
+    }
 }
 
 /// Is the line of a date a dateline, a reference, or prose?
@@ -158,7 +234,8 @@ pub(super) fn line_class(text: &str, block: Span, span: Span, memo: &mut LineMem
     let reference = match memo.last {
         Some((s, n, r)) if s == ls && n == line.len() => r,
         _ => {
-            let r = reference_line(line);
+            let whole = memo.whole_line(text, block, span);
+            let r = reference_window(text, whole, ls, ls + line.len(), memo);
             memo.last = Some((ls, line.len(), r));
             r
         }
@@ -183,8 +260,26 @@ pub(super) fn line_class(text: &str, block: Span, span: Span, memo: &mut LineMem
     LineClass::Prose
 }
 
+/// [`reference_line`] of the window `ws..we` of the whole line `whole`, its marks
+/// found once per whole line.
+fn reference_window(
+    text: &str,
+    whole: (usize, usize),
+    ws: usize,
+    we: usize,
+    memo: &mut LineMemo,
+) -> bool {
+    let line = text.get(ws..we).unwrap_or("");
+    let bare = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    if bare.starts_with("[^") || memo.has_mark(text, whole, ws, we) {
+        return true;
+    }
+    file_number(bare)
+}
+
 /// A reference line: a footnote definition, a line naming a publication or an archive,
-/// a file number.
+/// a file number (what [`line_class`] answers, a line at a time).
+#[cfg(test)]
 fn reference_line(line: &str) -> bool {
     // Emphasis marks dropped: `Department of State *Bulletin*, October 3, 1949` (FRUS
     // 1949 VII/2 d282) is a publication line.
@@ -192,16 +287,36 @@ fn reference_line(line: &str) -> bool {
     if bare.starts_with("[^") || has_reference_mark(&lowered_without_emphasis(line)) {
         return true;
     }
-    // File numbers: `795.00/6–2550: Telegram`, `501.BB Korea/7–2448`.
+    file_number(bare)
+}
+
+/// File numbers: `795.00/6–2550: Telegram`, `501.BB Korea/7–2448`.
+fn file_number(bare: &str) -> bool {
     let digits = bare.bytes().take_while(u8::is_ascii_digit).count();
     digits >= 3 && bare.as_bytes().get(digits) == Some(&b'.') && bare.contains('/')
 }
 
+/// The marks as one automaton, built once.
+static MARKS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(REFERENCE_MARKS).ok());
+
+/// The marks found in any ASCII case in a line without emphasis marks, not lowered:
+/// the same as in the line lowered. Only two characters but ASCII ones lower to
+/// ASCII: the Kelvin sign to `k`, which no mark holds, and `İ` to `i` and a combining
+/// dot, which no mark holds either (and none ends in `i`); so a mark in the lowered
+/// line was written in ASCII letters, in some case, in the line itself.
+static MARKS_ANY_CASE: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(REFERENCE_MARKS)
+            .ok()
+    });
+
 /// Whether `lower` contains one of [`REFERENCE_MARKS`]: one pass of an automaton
 /// over the marks (built once), not a search per mark.
+#[cfg(test)]
 fn has_reference_mark(lower: &str) -> bool {
-    static MARKS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(REFERENCE_MARKS).ok());
     match &*MARKS {
         Some(ac) => ac.is_match(lower),
         None => REFERENCE_MARKS.iter().any(|m| lower.contains(m)),
@@ -211,15 +326,34 @@ fn has_reference_mark(lower: &str) -> bool {
 /// `line` lowercased, `*` and `_` dropped: an ASCII character lowered in place (what
 /// `char::to_lowercase` does to it), any other through `char::to_lowercase`.
 fn lowered_without_emphasis(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    for c in line.chars() {
+    let mut out = String::new();
+    let mut from = Vec::new();
+    lower_without_emphasis_from(line, 0, &mut out, &mut from);
+    out
+}
+
+/// [`lowered_without_emphasis`] of `line` (which starts at `at` in the text) into
+/// `out`, and into `from` the text offset of the character each byte of `out` was
+/// lowered from.
+fn lower_without_emphasis_from(line: &str, at: usize, out: &mut String, from: &mut Vec<usize>) {
+    out.clear();
+    from.clear();
+    out.reserve(line.len());
+    from.reserve(line.len());
+    for (i, c) in line.char_indices() {
         match c {
             '*' | '_' => {}
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            c => out.extend(c.to_lowercase()),
+            c if c.is_ascii() => {
+                out.push(c.to_ascii_lowercase());
+                from.push(at + i);
+            }
+            c => {
+                let before = out.len();
+                out.extend(c.to_lowercase());
+                from.extend(std::iter::repeat_n(at + i, out.len() - before));
+            }
         }
     }
-    out
 }
 
 /// The first day a value covers.
@@ -618,6 +752,74 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The reference test of a window, its marks found once for the whole line,
+    /// answers as the test of the window read on its own, for every window of every
+    /// line (marks across emphasis, at the window's edges, after a capital that
+    /// lowers to two characters).
+    #[test]
+    fn windows_judged_as_lines() {
+        let texts = [
+            "Department of State *Bulletin*, October 3, 1949, and more",
+            "Printed in İstanbul, Archive of the ARCHIVE, vol. 3",
+            "> [^1]: Reprinted in the paper",
+            "795.00/6–2550: Telegram, Source: files",
+            "Plain prose on 5 March 1949 with nothing else",
+            "a*r*chive, e.o. 12356, NND 8*\u{212A}*9",
+            "SOURCE: ARCHİVE, NnD \u{212A}x, Vol. 2, E.O. 1 and PUBLISHED IN",
+        ];
+        for t in texts {
+            let line = (0, t.len());
+            let mut memo = super::LineMemo::default();
+            let bounds: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+            for &ws in &bounds {
+                for &we in bounds.iter().filter(|&&e| e >= ws) {
+                    assert_eq!(
+                        super::reference_window(t, line, ws, we, &mut memo),
+                        super::reference_line(&t[ws..we]),
+                        "{:?}",
+                        &t[ws..we]
+                    );
+                }
+            }
+            // The line was lowered once, for all its windows.
+            assert_eq!(memo.read, t.len(), "{t}");
+        }
+    }
+
+    /// What [`super::MARKS_ANY_CASE`] stands on: every mark is lower-case ASCII, holds
+    /// no `k`, and does not end in `i`; and only the Kelvin sign and `İ` lower to
+    /// anything ASCII.
+    #[test]
+    fn marks_read_in_any_case_as_lowered() {
+        for m in super::REFERENCE_MARKS {
+            assert!(m.is_ascii() && *m == m.to_ascii_lowercase(), "{m}");
+            assert!(!m.contains('k') && !m.ends_with('i'), "{m}");
+        }
+        let to_ascii: Vec<char> = (0x80..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.to_lowercase().any(|l| l.is_ascii()))
+            .collect();
+        assert_eq!(to_ascii, ['\u{130}', '\u{212A}']);
+    }
+
+    /// The dates of a long line, each judged on its own window, lower the line once:
+    /// bytes lowered per block are the block's, not the dates' windows'.
+    #[test]
+    fn a_long_line_is_lowered_once() {
+        let sentence = "On 3 February 1949 the ambassador wrote again. ";
+        let text: String = sentence.repeat(200);
+        let block = crate::finding::Span::new(0, text.len());
+        let mut memo = super::LineMemo::default();
+        let mut n = 0;
+        for (at, _) in text.match_indices("3 February 1949") {
+            let span = crate::finding::Span::new(at, at + 15);
+            super::line_class(&text, block, span, &mut memo);
+            n += 1;
+        }
+        assert_eq!(n, 200);
+        assert_eq!(memo.read, text.len());
     }
 
     /// Lowered as `char::to_lowercase` does, ASCII in place or not, and every line
