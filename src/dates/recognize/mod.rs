@@ -796,20 +796,25 @@ fn find_in(
 mod quick_tests {
     use super::*;
 
+    /// The one-word entries of a language's lists: months, weekdays, the article and
+    /// the words that open a range (the parts' words are chained by each test).
+    fn single_words(lang: &'static crate::dates::lang::Lang) -> impl Iterator<Item = &'static str> {
+        lang.months
+            .iter()
+            .map(|(w, _, _)| *w)
+            .chain(lang.weekdays.iter().map(|(w, _)| *w))
+            .chain([lang.article])
+            .chain(lang.range_open.iter().copied())
+    }
+
     /// The quick test lets through every word the lists hold, as written, with a
     /// capital and in capitals; and stops words of other shapes.
     #[test]
     fn quick_lets_every_listed_word_through() {
         let lang = &crate::dates::lang::ENGLISH;
         let q = Quick::new(lang);
-        let words = lang
-            .months
-            .iter()
-            .map(|(w, _, _)| *w)
-            .chain(lang.weekdays.iter().map(|(w, _)| *w))
-            .chain([lang.article])
-            .chain(lang.range_open.iter().copied())
-            .chain(lang.parts.iter().filter_map(|(ws, _)| ws.first().copied()));
+        let words =
+            single_words(lang).chain(lang.parts.iter().filter_map(|(ws, _)| ws.first().copied()));
         let mut n = 0;
         for w in words {
             let mut capital = w.to_string();
@@ -849,14 +854,8 @@ mod quick_tests {
             month_at: std::cell::Cell::new(None),
             simple_at: std::cell::RefCell::new(None),
         };
-        let listed = lang
-            .months
-            .iter()
-            .map(|(w, _, _)| *w)
-            .chain(lang.weekdays.iter().map(|(w, _)| *w))
-            .chain([lang.article])
-            .chain(lang.range_open.iter().copied())
-            .chain(lang.parts.iter().flat_map(|(ws, _)| ws.iter().copied()));
+        let listed =
+            single_words(lang).chain(lang.parts.iter().flat_map(|(ws, _)| ws.iter().copied()));
         let others = ["", "Thex", "x", "İn", "\u{212A}", "THE"];
         let words: Vec<String> = listed
             .chain(others)
