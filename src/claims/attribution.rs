@@ -685,7 +685,8 @@ pub fn is_speaker_colon(before_quote: &str) -> bool {
 mod cue_tests {
     use super::*;
 
-    /// The `match` of [`cue_of`] is the lists, in any case.
+    /// Every word [`cue_of`] takes for a cue, in its cases, passes [`may_cite`]'s
+    /// filter over [`CUE_CORES`], and a paragraph the filter stops cites nothing.
     #[test]
     fn every_cue_holds_a_core() {
         let shorthand = [
@@ -731,6 +732,7 @@ mod cue_tests {
         assert!(out.is_empty());
     }
 
+    /// The `match` of [`cue_of`] is the lists, in any case.
     #[test]
     fn cues_are_the_lists() {
         for (list, cue) in [
