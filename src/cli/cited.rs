@@ -49,7 +49,7 @@ pub fn analyze_file(
         .map(|p| p.to_path_buf());
     let knowledge = match &config_dir {
         Some(dir) => crate::cli::check::knowledge_for(&loaded.config, dir, None).0,
-        None => std::sync::Arc::new(Knowledge::embedded()),
+        None => Knowledge::embedded_shared(),
     };
     let ctx = Context {
         config: &loaded.config,

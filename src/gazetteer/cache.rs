@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped when the stored form, or what a load makes of its inputs, changes without
 /// the binary changing (the binary's identity is in the key too).
-const FORMAT: &str = "annalist gazetteer cache 3";
+pub(crate) const FORMAT: &str = "annalist gazetteer cache 3";
 
 /// The key of loading `sources` (the project gazetteers of the configuration in
 /// `config_dir`): the format, this binary's identity, the built-in data, the

@@ -175,7 +175,7 @@ pub struct Backend {
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
-        let embedded = Arc::new(Knowledge::embedded());
+        let embedded = Knowledge::embedded_shared();
         Backend {
             client,
             state: Arc::new(Mutex::new(Shared {

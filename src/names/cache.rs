@@ -35,8 +35,10 @@ pub fn load(
 ) -> (Arc<Knowledge>, Vec<FileProblem>) {
     let sources = gazetteer::read_project(config_dir, config);
     // Without project gazetteers there is nothing of the project's to keep: the
-    // built-in data alone loads in milliseconds.
-    let cache = cache.filter(|_| !sources.is_empty());
+    // built-in knowledge is the binary's own, read from its pack.
+    if sources.is_empty() {
+        return (super::pack::shared(), Vec::new());
+    }
     let place = cache.and_then(|dir| {
         let key = gazetteer::cache::inputs_hash(config_dir, &sources)?;
         Some((dir, file_for(dir, config_dir), key))
@@ -82,6 +84,19 @@ fn write(
     k: &Knowledge,
     problems: &[FileProblem],
 ) -> std::io::Result<()> {
+    let bytes = encode(key, k, problems)?;
+    crate::cachedir::prepare(dir)?;
+    crate::cachedir::write_atomic(file, &bytes)
+}
+
+/// The bytes of a knowledge file: the magic, `key`, the payload's checksum, then the
+/// gazetteer with `problems`, the recognizer and the lexicon (also the embedded
+/// knowledge's pack, `names/pack.rs`).
+pub(super) fn encode(
+    key: Hash,
+    k: &Knowledge,
+    problems: &[FileProblem],
+) -> std::io::Result<Vec<u8>> {
     let stored = Stored::new(&k.gazetteer, problems)
         .ok_or_else(|| std::io::Error::other("the gazetteer cannot be stored"))?;
     let (g, (r, l)) = rayon::join(
@@ -108,8 +123,7 @@ fn write(
     bytes.extend_from_slice(&key.0.to_le_bytes());
     bytes.extend_from_slice(&checksum(&payload).0.to_le_bytes());
     bytes.extend_from_slice(&payload);
-    crate::cachedir::prepare(dir)?;
-    crate::cachedir::write_atomic(file, &bytes)
+    Ok(bytes)
 }
 
 /// The knowledge and problems stored in `file` under `key`; `None` for any miss.
@@ -134,7 +148,9 @@ fn section(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     take(rest, len)
 }
 
-fn decode(bytes: &[u8], key: Hash) -> Option<(Knowledge, Vec<FileProblem>)> {
+/// The knowledge and problems of [`encode`]'s `bytes` made under `key`; `None` for any
+/// difference or damage.
+pub(super) fn decode(bytes: &[u8], key: Hash) -> Option<(Knowledge, Vec<FileProblem>)> {
     let (magic, rest) = take(bytes, MAGIC.len())?;
     if magic != MAGIC {
         return None;

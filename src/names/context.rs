@@ -113,6 +113,7 @@ const WORD_SURNAMES: &[&str] = &[
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Surnames {
     /// Folded surname → the persons bearing it (entity indices, ascending).
+    #[serde(serialize_with = "sorted_map")]
     by_name: HashMap<String, Vec<usize>>,
     /// Folded titles split into words.
     #[serde(skip, default = "title_words")]
@@ -120,9 +121,23 @@ pub struct Surnames {
     /// Per entity: a person?
     person: Vec<bool>,
     /// Folded word of any person's name → the persons whose names have it.
+    #[serde(serialize_with = "sorted_map")]
     name_words: HashMap<String, Vec<usize>>,
     /// Folded role titles of the persons that have roles, with their years.
+    #[serde(serialize_with = "sorted_map")]
     roles: HashMap<usize, Vec<(String, i32, i32)>>,
+}
+
+/// A map written in its keys' order, not the hash map's (which differs from one
+/// process to the next): the same surnames always make the same bytes, as the
+/// embedded knowledge's pack needs (`names/pack.rs`). Read back as any map.
+fn sorted_map<K: Ord + serde::Serialize, V: serde::Serialize, S: serde::Serializer>(
+    map: &HashMap<K, V>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let mut entries: Vec<(&K, &V)> = map.iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    s.collect_map(entries)
 }
 
 /// [`TITLES`] split into words.

@@ -28,9 +28,15 @@ impl Knowledge {
         }
     }
 
-    /// The embedded default gazetteer only.
+    /// The embedded default gazetteer only: read from the binary's pack of it
+    /// (`names/pack.rs`), or built from its TOML when the pack is not of this data.
     pub fn embedded() -> Knowledge {
-        Knowledge::new(Gazetteer::embedded())
+        super::pack::embedded()
+    }
+
+    /// [`Knowledge::embedded`], made once per process and shared.
+    pub fn embedded_shared() -> std::sync::Arc<Knowledge> {
+        super::pack::shared()
     }
 
     /// The embedded gazetteer plus the project's gazetteer files (`gazetteers` in the

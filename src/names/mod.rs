@@ -11,6 +11,7 @@ use crate::markdown::MdModel;
 mod cache;
 mod context;
 mod knowledge;
+mod pack;
 mod prefixes;
 mod recognize;
 mod strs;

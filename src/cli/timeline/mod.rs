@@ -140,7 +140,7 @@ pub fn run(args: TimelineArgs) -> ExitCode {
             }
             k
         }
-        None => std::sync::Arc::new(Knowledge::embedded()),
+        None => Knowledge::embedded_shared(),
     };
     let ctx = Context {
         config: &loaded.config,
