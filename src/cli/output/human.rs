@@ -49,8 +49,10 @@ pub fn write(report: &Report, opts: WriteOptions, out: &mut dyn Write) -> io::Re
         .files
         .par_iter()
         .map(|f| {
+            // Within a file too: one large file's findings are most of the drawing.
             f.diagnostics
-                .iter()
+                .par_iter()
+                .with_min_len(16)
                 .map(|d| {
                     (!opts.quiet || reaches(d.severity, report.threshold))
                         .then(|| rendering.diagnostic(f, d))
