@@ -58,6 +58,7 @@ Markdown table with the ratios (annalist / rumdl: below 1 means annalist is fast
 Nothing here is a test: it measures, it does not judge.
 """
 
+import atexit
 import argparse
 import json
 import os
@@ -135,11 +136,28 @@ def transcription(target):
     return "".join(out), n
 
 
+# Every server started: one that failed a measurement (no answer in time) is killed,
+# not left running (a stuck server once spun at full speed on one core through every
+# later measurement of a session).
+STARTED = []
+
+
+def kill_started():
+    for p in STARTED:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+atexit.register(kill_started)
+
+
 class Server:
     def __init__(self, cmd, cwd):
         env = {k: v for k, v in os.environ.items() if k != "ANNALIST_CACHE_DIR"}
         self.p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL, env=env)
+        STARTED.append(self.p)
         self.q = Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
@@ -421,6 +439,7 @@ def main():
                             expected if name.startswith("annalist") else None)
             except Exception as e:  # a server that fails is reported, not hidden
                 r = {"server": name, "error": str(e)}
+                kill_started()
             r["size"] = f"{len(doc.encode()):,} B, {paras:,} paragraphs"
             if a.documents:
                 r["size"] = f"{key}: " + r["size"]
