@@ -92,12 +92,18 @@ fn analyze_with(
     // the names rules read no claims. So: the dates beside the notes, layers,
     // citations and names' mentions; then the claims beside the names rules. (On the
     // 1 MB transcription each pair is about even but for the claims.)
-    let (dates_found, (notes, layers, citations, (local, mentions))) = if too_big {
+    // The document's own entities first (its front matter's, rarely any): the
+    // mentions and the names rules' blocks read its knowledge.
+    let local = (!too_big)
+        .then(|| local_entities(&text, &md, ctx, reuse))
+        .flatten();
+    let knowledge = local.as_ref().map_or(ctx.knowledge, |l| &l.knowledge);
+    let (dates_found, ((notes, layers, citations, mentions), prepared)) = if too_big {
         let notes = notes::analyze(&text, &md);
         let layers = crate::layers::layers(&text, &md, &notes, configured);
         (
             Vec::new(),
-            (notes, layers, Default::default(), (None, Vec::new())),
+            ((notes, layers, Default::default(), Vec::new()), None),
         )
     } else {
         rayon::join(
@@ -106,16 +112,26 @@ fn analyze_with(
                 None => dates::find(&text, &md),
             },
             || {
-                // The editor's versions keep the notes' scan in parts (never past the
-                // size limit: the branch above).
-                let notes = match reuse {
-                    Some(r) => notes::analyze_reusing(&text, &md, &r.notes),
-                    None => notes::analyze(&text, &md),
-                };
-                let layers = crate::layers::layers(&text, &md, &notes, configured);
-                let citations = crate::citations::for_document(&text, &md, ctx.config, place);
-                let names = names_in(&text, &md, ctx, reuse);
-                (notes, layers, citations, names)
+                rayon::join(
+                    || {
+                        // The editor's versions keep the notes' scan in parts (never
+                        // past the size limit: the branch above).
+                        let notes = match reuse {
+                            Some(r) => notes::analyze_reusing(&text, &md, &r.notes),
+                            None => notes::analyze(&text, &md),
+                        };
+                        let layers = crate::layers::layers(&text, &md, &notes, configured);
+                        let citations =
+                            crate::citations::for_document(&text, &md, ctx.config, place);
+                        let mentions = mentions_in(&text, &md, knowledge, reuse);
+                        (notes, layers, citations, mentions)
+                    },
+                    // The names rules' work on each block reads only the text and
+                    // the model: begun here, beside the passes above, not after them
+                    // (it was most of the rules' time, on the longer of the two
+                    // threads, while the other waited).
+                    || crate::rules::prepare_names(&text, &md, knowledge, ctx, reuse),
+                )
             },
         )
     };
@@ -165,7 +181,7 @@ fn analyze_with(
             || {
                 // `a` has no claims yet: the names rules read none.
                 let mut out = Vec::new();
-                let index = crate::rules::run_names(&a, ctx, &mut out, reuse);
+                let index = crate::rules::run_names_prepared(&a, ctx, &mut out, reuse, prepared);
                 (out, index)
             },
         );
@@ -243,22 +259,39 @@ fn names_in(
     ctx: &Context,
     reuse: Option<&Reuse>,
 ) -> (Option<Arc<crate::names::DocumentEntities>>, Vec<Mention>) {
-    let local = crate::names::document_entities(text, md, ctx.knowledge);
-    let recognizer = match &local {
-        Some(l) => &l.knowledge.recognizer,
-        None => &ctx.knowledge.recognizer,
-    };
-    let mentions = match reuse {
-        Some(r) => {
-            // Entities defined in the front matter change the recognizer: what was
-            // kept under another front matter is read again.
-            let fm = md.front_matter.map(|s| s.slice(text)).unwrap_or("");
-            r.front_matter_is(fm);
-            recognizer.find_reusing(text, md, &r.mentions)
-        }
-        None => recognizer.find(text, md),
-    };
+    let local = local_entities(text, md, ctx, reuse);
+    let knowledge = local.as_ref().map_or(ctx.knowledge, |l| &l.knowledge);
+    let mentions = mentions_in(text, md, knowledge, reuse);
     (local, mentions)
+}
+
+/// The entities `text`'s front matter defines, if any (then the document's knowledge
+/// is the configuration's with them). Entities defined in the front matter change the
+/// recognizer and the names rules' lexicon: what `reuse` kept under another front
+/// matter is forgotten here, before either reads it.
+fn local_entities(
+    text: &str,
+    md: &MdModel,
+    ctx: &Context,
+    reuse: Option<&Reuse>,
+) -> Option<Arc<crate::names::DocumentEntities>> {
+    if let Some(r) = reuse {
+        r.front_matter_is(md.front_matter.map(|s| s.slice(text)).unwrap_or(""));
+    }
+    crate::names::document_entities(text, md, ctx.knowledge)
+}
+
+/// The gazetteer's names in `text`, found with the document's `knowledge`.
+fn mentions_in(
+    text: &str,
+    md: &MdModel,
+    knowledge: &crate::facts::Knowledge,
+    reuse: Option<&Reuse>,
+) -> Vec<Mention> {
+    match reuse {
+        Some(r) => knowledge.recognizer.find_reusing(text, md, &r.mentions),
+        None => knowledge.recognizer.find(text, md),
+    }
 }
 
 /// The name index [`analyze`] would give `text` (its `names`), computing only what it

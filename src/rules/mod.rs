@@ -132,15 +132,41 @@ pub fn run_names(
     out: &mut Vec<Finding>,
     reuse: Option<&crate::facts::Reuse>,
 ) -> Option<crate::facts::NameIndex> {
-    if !on(ctx, names::RULES) {
-        return None;
-    }
-    names::check_and_index(
+    let prepared = prepare_names(&a.text, &a.md, a.knowledge(ctx), ctx, reuse);
+    run_names_prepared(a, ctx, out, reuse, prepared)
+}
+
+/// The names rules' work on each block ([`names::prepare`]), when they are on:
+/// `knowledge` is the document's (its front matter's entities included), `reuse` the
+/// same as [`run_names_prepared`]'s.
+pub fn prepare_names(
+    text: &std::sync::Arc<str>,
+    md: &crate::markdown::MdModel,
+    knowledge: &crate::facts::Knowledge,
+    ctx: &Context,
+    reuse: Option<&crate::facts::Reuse>,
+) -> Option<names::Prepared> {
+    on(ctx, names::RULES)
+        .then(|| names::prepare(text, md, &knowledge.lexicon, reuse.map(|r| &r.names)))
+}
+
+/// [`run_names`] with the blocks' work done ([`prepare_names`] on `a`'s text, model
+/// and knowledge, with the same `reuse`).
+pub fn run_names_prepared(
+    a: &Analysis,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+    reuse: Option<&crate::facts::Reuse>,
+    prepared: Option<names::Prepared>,
+) -> Option<crate::facts::NameIndex> {
+    let prepared = prepared.filter(|_| on(ctx, names::RULES))?;
+    names::check_prepared(
         a,
         ctx,
         out,
         ctx.config.romanisation.across_files,
         reuse.map(|r| &r.names),
+        prepared,
     )
 }
 

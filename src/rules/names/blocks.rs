@@ -375,13 +375,27 @@ struct Todo<'t> {
 /// reads, [`following`], wholly before the first changed byte or after the last) is
 /// found where it stood, its extra key (kind, prose pieces) compared, without its text
 /// being copied or hashed; the others are looked up by their text in `memo`.
+/// (The rules call [`blocks_in`], from `super::prepare`.)
+#[cfg(test)]
 pub(super) fn blocks_of(
     a: &Analysis,
     lexicon: &Lexicon,
     memo: Option<&NamesMemo>,
+    places: Option<&mut Places>,
+) -> Vec<BlockAt> {
+    blocks_in(&a.text, &a.md, lexicon, memo, places)
+}
+
+/// [`blocks_of`] from the text and its Markdown model alone (all it reads of an
+/// analysis): what lets the fact passes start it beside them (`super::prepare`).
+pub(super) fn blocks_in(
+    doc: &Arc<str>,
+    md: &crate::markdown::MdModel,
+    lexicon: &Lexicon,
+    memo: Option<&NamesMemo>,
     mut places: Option<&mut Places>,
 ) -> Vec<BlockAt> {
-    let text: &str = &a.text;
+    let text: &str = doc;
     let unchanged = places
         .as_deref()
         .map(|p| crate::memo::Unchanged::between(p.text.as_deref().unwrap_or(""), text));
@@ -401,7 +415,7 @@ pub(super) fn blocks_of(
     if let Some(p) = places.as_deref_mut() {
         p.read_now = 0;
     }
-    for (bi, block) in a.md.blocks.iter().enumerate() {
+    for (bi, block) in md.blocks.iter().enumerate() {
         let tag = match block.kind {
             BlockKind::Paragraph => 0,
             BlockKind::Heading { .. } => 1,
@@ -412,7 +426,7 @@ pub(super) fn blocks_of(
         let Some(bt) = text.get(c.start..c.end) else {
             continue;
         };
-        let pieces = a.md.prose_pieces(c);
+        let pieces = md.prose_pieces(c);
         let slot = slots.len();
         if let (Some(p), Some(u)) = (places.as_deref_mut(), unchanged) {
             // A block the edit did not reach, where it stood: what follows it is
@@ -518,7 +532,7 @@ pub(super) fn blocks_of(
             (Some(was), Some(u)) => Some(((was.as_ptr() as usize, was.len()), u)),
             _ => None,
         };
-        p.text = Some(a.text.clone());
+        p.text = Some(doc.clone());
         p.read += p.read_now;
         p.blocks = placed
             .into_iter()

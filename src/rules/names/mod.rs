@@ -168,16 +168,52 @@ pub fn check_and_index(
     index: bool,
     memo: Option<&NamesMemo>,
 ) -> Option<crate::facts::NameIndex> {
+    let prepared = prepare(&a.text, &a.md, &a.knowledge(ctx).lexicon, memo);
+    check_prepared(a, ctx, out, index, memo, prepared)
+}
+
+/// The names rules' work on each prose block (its words, n-grams and OCR suspects:
+/// most of the rules' cost on a first reading), with what the last version kept.
+/// It reads only the text, its Markdown model and the lexicon, so the analysis starts
+/// it beside the fact passes (the mentions, the dates) rather than after them.
+pub struct Prepared {
+    kept: Option<kept::Kept>,
+    blocks: Vec<blocks::BlockAt>,
+}
+
+/// [`Prepared`] for `text`: `lexicon` is the document's knowledge's (its front
+/// matter's entities included), `memo` the blocks' work kept from the last version.
+pub fn prepare(
+    text: &std::sync::Arc<str>,
+    md: &crate::markdown::MdModel,
+    lexicon: &crate::names::ocr::Lexicon,
+    memo: Option<&NamesMemo>,
+) -> Prepared {
     // What the last version kept (the editor's versions): its blocks by place, the
     // join of the n-grams and the entities' judgements, given back at the end (a pass
     // that fails half-way leaves nothing, and the next one starts afresh).
     let mut kept = memo.map(kept::Kept::take);
-    let blocks = blocks::blocks_of(
-        a,
-        &a.knowledge(ctx).lexicon,
+    let blocks = blocks::blocks_in(
+        text,
+        md,
+        lexicon,
         memo,
         kept.as_mut().map(|k| &mut k.places),
     );
+    Prepared { kept, blocks }
+}
+
+/// [`check_and_index`] with its blocks' work done ([`prepare`], on `a`'s text and
+/// model and with the same `memo`).
+pub fn check_prepared(
+    a: &Analysis,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+    index: bool,
+    memo: Option<&NamesMemo>,
+    prepared: Prepared,
+) -> Option<crate::facts::NameIndex> {
+    let Prepared { mut kept, blocks } = prepared;
     let mut claimed = blocks::Claimed::new(&blocks);
     let first = out.len();
     // The editor's versions: the join brought to this version's blocks first (the
