@@ -194,7 +194,7 @@ pub(super) fn decode(bytes: &[u8], key: Hash) -> Option<(Knowledge, Vec<FileProb
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A project with one gazetteer file, its configuration and a cache directory.
@@ -224,6 +224,19 @@ mod tests {
         loaded
     }
 
+    /// The names `k` finds in `text`: where, which entity, which spelling.
+    pub(in crate::names) fn found_in(
+        k: &Knowledge,
+        text: &str,
+    ) -> Vec<(crate::finding::Span, usize, Option<usize>)> {
+        let md = crate::markdown::MdModel::parse(text);
+        k.recognizer
+            .find(text, &md)
+            .into_iter()
+            .map(|m| (m.span, m.entity, m.name))
+            .collect()
+    }
+
     fn same(a: &(Arc<Knowledge>, Vec<FileProblem>), b: &(Arc<Knowledge>, Vec<FileProblem>)) {
         assert_eq!(a.0.gazetteer.entities, b.0.gazetteer.entities);
         assert_eq!(a.0.gazetteer.origins, b.0.gazetteer.origins);
@@ -235,14 +248,7 @@ mod tests {
         );
         // The same names found, the surname alone after its bearer included.
         let text = "Zakhar Testovich met Stalin in Testgrad and Seoul. Later General Testovich and Kim Il Sung wrote.\n";
-        let md = crate::markdown::MdModel::parse(text);
-        let found = |k: &Knowledge| {
-            k.recognizer
-                .find(text, &md)
-                .into_iter()
-                .map(|m| (m.span, m.entity, m.name))
-                .collect::<Vec<_>>()
-        };
+        let found = |k: &Knowledge| found_in(k, text);
         assert!(found(&a.0).len() >= 4, "{:?}", found(&a.0));
         assert_eq!(found(&a.0), found(&b.0));
         assert_eq!(

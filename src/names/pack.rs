@@ -119,14 +119,7 @@ mod tests {
             built.recognizer.pattern_count()
         );
         let text = include_str!("../../fixtures/bajanov-1995.md");
-        let md = crate::markdown::MdModel::parse(text);
-        let found = |k: &Knowledge| {
-            k.recognizer
-                .find(text, &md)
-                .into_iter()
-                .map(|m| (m.span, m.entity, m.name))
-                .collect::<Vec<_>>()
-        };
+        let found = |k: &Knowledge| super::super::cache::tests::found_in(k, text);
         assert!(found(&built).len() > 100);
         assert_eq!(found(&read), found(&built));
         assert_eq!(
