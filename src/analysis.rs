@@ -90,8 +90,9 @@ fn analyze_with(
     // analysis; the editor's later versions read little but the blocks an edit
     // touched). Only the claims wait for others (the notes, the layers, the dates);
     // the names rules read no claims. So: the dates beside the notes, layers,
-    // citations and names' mentions; then the claims beside the names rules. (On the
-    // 1 MB transcription each pair is about even but for the claims.)
+    // citations, names' mentions and the names rules' block work (which reads only
+    // the text and the model); then the claims beside the rest of the names rules.
+    // (On the 1.1 MB transcription each pair is about even.)
     // The document's own entities first (its front matter's, rarely any): the
     // mentions and the names rules' blocks read its knowledge.
     let local = (!too_big)

@@ -151,7 +151,7 @@ pub fn prepare_names(
 }
 
 /// [`run_names`] with the blocks' work done ([`prepare_names`] on `a`'s text, model
-/// and knowledge, with the same `reuse`).
+/// and knowledge, with the same `reuse` and `ctx`: `None` when the rules are off).
 pub fn run_names_prepared(
     a: &Analysis,
     ctx: &Context,
@@ -159,14 +159,13 @@ pub fn run_names_prepared(
     reuse: Option<&crate::facts::Reuse>,
     prepared: Option<names::Prepared>,
 ) -> Option<crate::facts::NameIndex> {
-    let prepared = prepared.filter(|_| on(ctx, names::RULES))?;
     names::check_prepared(
         a,
         ctx,
         out,
         ctx.config.romanisation.across_files,
         reuse.map(|r| &r.names),
-        prepared,
+        prepared?,
     )
 }
 
