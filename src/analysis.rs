@@ -228,9 +228,20 @@ fn finish(
     }
     // No fix that changes a source's words, a quotation, a gloss or a table is safe,
     // whatever the rule said.
-    let protected =
-        crate::layers::protected_regions(&a.text, &a.md, &a.layers, claims_memo, seen_quotes);
-    crate::finding::downgrade_fixes(&mut findings, &protected);
+    // Only the blocks a safe fix edits are looked at (none, most often: the regions
+    // were found over the whole text on every keystroke for nothing).
+    let near = crate::finding::Near::of_safe_fixes(&findings);
+    if !near.is_empty() {
+        let protected = crate::layers::protected_regions(
+            &a.text,
+            &a.md,
+            &a.layers,
+            claims_memo,
+            seen_quotes,
+            Some(&near),
+        );
+        crate::finding::downgrade_fixes(&mut findings, &protected);
+    }
     if too_big {
         findings.push(crate::rules::meta::analysis_limited::too_big(
             a.text.len(),

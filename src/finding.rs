@@ -149,6 +149,43 @@ pub fn downgrade_fixes(findings: &mut [Finding], protected: &[Span]) {
     }
 }
 
+/// The places the safe fixes of some findings edit (sorted; those that overlap or touch
+/// merged; an insertion point kept as a point): all that [`downgrade_fixes`] asks of
+/// the protected regions. A region that touches none of them cannot make a safe fix
+/// unsafe, so the regions of the blocks that touch none need not be found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Near(Vec<Span>);
+
+impl Near {
+    /// The edits of the safe fixes of `findings`.
+    pub fn of_safe_fixes(findings: &[Finding]) -> Near {
+        let mut v: Vec<Span> = findings
+            .iter()
+            .flat_map(|f| f.fixes.iter().filter(|x| x.safe))
+            .flat_map(|x| x.edits.iter().map(|e| e.span))
+            .collect();
+        v.sort();
+        let mut out: Vec<Span> = Vec::with_capacity(v.len());
+        for s in v {
+            match out.last_mut() {
+                Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+                _ => out.push(s),
+            }
+        }
+        Near(out)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `region` overlaps one of the places or shares an end with one.
+    pub fn touches(&self, region: Span) -> bool {
+        let i = self.0.partition_point(|s| s.end < region.start);
+        self.0.get(i).is_some_and(|s| s.start <= region.end)
+    }
+}
+
 /// A place related to a finding (the first definition of a duplicated note, the other spelling…).
 /// `path` is `None` for the same document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

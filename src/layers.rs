@@ -2,7 +2,7 @@
 //! (footnote definitions, bracketed insertions, editorial notes), from its kind
 //! ([`crate::kind`]) and its form.
 
-use crate::finding::Span;
+use crate::finding::{Near, Span};
 use crate::kind::{DocKind, KindFrom, Layers};
 use crate::markdown::{BlockKind, MdModel};
 use crate::notes::Notes;
@@ -88,9 +88,15 @@ pub fn insertions(text: &str, md: &MdModel) -> Vec<Span> {
 /// Square brackets in prose that are not Markdown syntax: not a link's text
 /// (`[…](…)`, `[…][…]`, `[…]:`), not a note marker or definition (`[^…]`).
 pub fn brackets(text: &str, md: &MdModel) -> Vec<Span> {
+    brackets_in(text, md, &|_| true)
+}
+/// [`brackets`] in the blocks whose content `wanted` takes (each bracket lies inside
+/// its block's content).
+fn brackets_in(text: &str, md: &MdModel, wanted: &dyn Fn(Span) -> bool) -> Vec<Span> {
     let mut out = Vec::new();
     for b in &md.blocks {
-        if !matches!(b.kind, BlockKind::Paragraph | BlockKind::Heading { .. }) {
+        if !matches!(b.kind, BlockKind::Paragraph | BlockKind::Heading { .. }) || !wanted(b.content)
+        {
             continue;
         }
         for p in md.prose_pieces(b.content) {
@@ -129,19 +135,22 @@ pub fn brackets(text: &str, md: &MdModel) -> Vec<Span> {
 /// tables and the source text of a primary or edition document. Sorted, merged.
 /// `memo`: the editor's per-paragraph quotations kept from the last version; `seen`:
 /// those a first reading of the claims found ([`crate::claims::find_quoting`]).
+/// `near`: the places asked about; the glosses and quotations of a block that touches
+/// none of them are not looked for (`None`: every block's).
 pub fn protected_regions(
     text: &str,
     md: &MdModel,
     layers: &Layers,
     memo: Option<&crate::claims::ClaimMemo>,
     seen: Option<&crate::claims::ParagraphQuotes>,
+    near: Option<&Near>,
 ) -> Vec<Span> {
+    let wanted = |b: Span| near.is_none_or(|n| n.touches(b));
     let mut v: Vec<Span> = layers.source.clone();
-    v.extend(match seen {
-        Some(seen) => crate::claims::quotation_spans_seen(text, md, seen),
-        None => crate::claims::quotation_spans_in(text, md, memo),
-    });
-    v.extend(brackets(text, md));
+    v.extend(crate::claims::quotation_spans_near(
+        text, md, memo, seen, &wanted,
+    ));
+    v.extend(brackets_in(text, md, &wanted));
     for b in &md.blocks {
         if b.quote_depth > 0 || b.kind == BlockKind::Table {
             v.push(b.span);
@@ -289,4 +298,103 @@ pub fn is_dateline(l: &str) -> bool {
         .next()
         .is_some_and(|y| y.chars().take(4).filter(|c| c.is_ascii_digit()).count() == 4);
     place_ok && month && day && year && l.split_whitespace().count() <= 10
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Edit, Finding, Fix, Severity, within};
+
+    /// A finding with one safe fix making `edit`.
+    fn fixing(edit: Span) -> Finding {
+        let mut f = Finding::new("test", Severity::Warning, edit, "m");
+        f.fixes.push(Fix {
+            title: "t".into(),
+            safe: true,
+            edits: vec![Edit {
+                span: edit,
+                new_text: "x".into(),
+            }],
+        });
+        f
+    }
+
+    /// The places where a region found only near the edits could be missed: every end
+    /// of a protected region and of a block's content, one byte either side, as points
+    /// and as one- and two-byte edits reaching across them.
+    fn probes(text: &str, md: &MdModel, full: &[Span]) -> Vec<Span> {
+        let mut at: Vec<usize> = Vec::new();
+        for s in full.iter().chain(md.blocks.iter().map(|b| &b.content)) {
+            for p in [s.start, s.end] {
+                at.extend([p.saturating_sub(1), p, p + 1]);
+            }
+        }
+        at.retain(|&p| p <= text.len());
+        at.sort_unstable();
+        at.dedup();
+        let mut out = Vec::new();
+        for p in at {
+            out.push(Span::new(p, p));
+            for w in [1, 2] {
+                if p + w <= text.len() {
+                    out.push(Span::new(p, p + w));
+                }
+                if p >= w {
+                    out.push(Span::new(p - w, p));
+                }
+            }
+        }
+        out
+    }
+
+    /// Regions found only in the blocks an edit touches protect that edit exactly as
+    /// regions found everywhere do: on every Markdown file of the fixtures (the real
+    /// documents' glosses, quotations, block quotes and tables among them) and on texts
+    /// whose glosses and quotations meet block ends.
+    #[test]
+    fn regions_near_the_edits_protect_as_all_regions_do() {
+        let config = crate::config::Config::default();
+        let knowledge = crate::facts::Knowledge::embedded();
+        let ctx = crate::facts::Context {
+            config: &config,
+            knowledge: &knowledge,
+        };
+        let mut texts: Vec<(String, String)> = vec![
+            ("made".into(), "[Gloss here] and “a quotation” end.\n\n“Next [one]”\n\n> quoted [x y]\n\n| a | b |\n|---|---|\n| [c d] | “e f” |\n".into()),
+            ("made2".into(), "He said “[sic] it”[^1] and [ten words here].\n\n[^1]: A note [with gloss].\n".into()),
+        ];
+        for dir in ["fixtures", "fixtures/real", "fixtures/variants"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|x| x == "md")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    texts.push((path.display().to_string(), text));
+                }
+            }
+        }
+        assert!(texts.len() > 30, "the fixtures were not found");
+        let mut asked = 0;
+        for (name, text) in &texts {
+            let a = crate::analysis::analyze(std::sync::Arc::from(text.as_str()), None, &ctx);
+            let full = protected_regions(&a.text, &a.md, &a.layers, None, None, None);
+            for e in probes(&a.text, &a.md, &full) {
+                let near = Near::of_safe_fixes(&[fixing(e)]);
+                let found = protected_regions(&a.text, &a.md, &a.layers, None, None, Some(&near));
+                assert_eq!(
+                    within(&found, e),
+                    within(&full, e),
+                    "{name}: an edit at {e:?} ({:?})",
+                    a.text
+                        .get(e.start.saturating_sub(10)..(e.end + 10).min(a.text.len()))
+                );
+                asked += 1;
+            }
+        }
+        assert!(asked > 10_000, "{asked} edits asked about");
+    }
 }

@@ -392,13 +392,29 @@ pub fn quotation_spans(text: &str, md: &MdModel) -> Vec<Span> {
 /// [`quotation_spans`], each paragraph's kept in `memo` for the next version of the
 /// document (key: its text, whether it is quoted, its prose pieces).
 pub fn quotation_spans_in(text: &str, md: &MdModel, memo: Option<&ClaimMemo>) -> Vec<Span> {
-    quotation_spans_seeing(text, md, memo, None)
+    quotation_spans_seeing(text, md, memo, None, &|_| true)
 }
 
 /// [`quotation_spans`], taking the quotations of the paragraphs a first reading of
 /// the claims read ([`find_quoting`]) from `seen` and reading only the others.
 pub fn quotation_spans_seen(text: &str, md: &MdModel, seen: &ParagraphQuotes) -> Vec<Span> {
-    quotation_spans_seeing(text, md, None, Some(seen))
+    quotation_spans_seeing(text, md, None, Some(seen), &|_| true)
+}
+
+/// The quotations of the paragraphs whose content `wanted` takes (each quotation lies
+/// inside its paragraph's content): taken from `seen` (a first reading of the claims),
+/// else from `memo`, else read.
+pub fn quotation_spans_near(
+    text: &str,
+    md: &MdModel,
+    memo: Option<&ClaimMemo>,
+    seen: Option<&ParagraphQuotes>,
+    wanted: &dyn Fn(Span) -> bool,
+) -> Vec<Span> {
+    match seen {
+        Some(seen) => quotation_spans_seeing(text, md, None, Some(seen), wanted),
+        None => quotation_spans_seeing(text, md, memo, None, wanted),
+    }
 }
 
 fn quotation_spans_seeing(
@@ -406,6 +422,7 @@ fn quotation_spans_seeing(
     md: &MdModel,
     memo: Option<&ClaimMemo>,
     seen: Option<&ParagraphQuotes>,
+    wanted: &dyn Fn(Span) -> bool,
 ) -> Vec<Span> {
     let mut out = Vec::new();
     // `seen` is in the blocks' order: a cursor walks it along.
@@ -415,7 +432,11 @@ fn quotation_spans_seeing(
         .and_then(|m| m.fresh.lock().ok().map(|mut f| std::mem::take(&mut *f)))
         .unwrap_or_default();
     let mut next_fresh = 0;
-    for b in md.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
+    for b in md
+        .blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Paragraph && wanted(b.content))
+    {
         let para = b.content;
         if let Some(seen) = seen
             && b.quote_depth == 0
