@@ -346,10 +346,13 @@ pub fn build(configs: &Configs, is_open: &(dyn Fn(&Path) -> bool + Sync)) -> (Ws
         })
         .collect();
     let packs = &work.packs;
+    // Each file after a quiet moment of the client's (see `quiet`).
+    let pauses = super::quiet::Pauses::new(PAUSE_MAX);
     let read: Vec<(String, WsFile, Option<Found>, usize)> = paths
         .par_iter()
         .zip(&resolved)
         .filter_map(|(p, (res, g))| {
+            pauses.wait();
             if is_open(p) {
                 let (key, file) = open_placeholder(p, res)?;
                 return Some((key, file, None, *g));
@@ -387,6 +390,9 @@ pub fn build(configs: &Configs, is_open: &(dyn Fn(&Path) -> bool + Sync)) -> (Ws
     index.files = files;
     (index, work)
 }
+
+/// The most one build of the index waits for the client's quiet moments, in all.
+const PAUSE_MAX: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How long a new index first waits for an editor's first `didOpen` (sent right after
 /// `initialized`), and at most for the opened documents' analyses.

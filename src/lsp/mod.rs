@@ -24,6 +24,7 @@ pub mod folder_index;
 pub mod handlers;
 pub mod publish;
 pub mod published;
+pub mod quiet;
 pub mod scheduler;
 pub mod server;
 pub mod settings;

@@ -55,6 +55,7 @@ where
         for out in framer.extract(eof, idle) {
             match out {
                 Out::Message(body) => {
+                    super::quiet::heard();
                     if write_message(&mut output, &body).await.is_err()
                         || output.flush().await.is_err()
                     {
