@@ -410,26 +410,33 @@ impl Builder<'_> {
 
     /// Bare `http(s)://` and `www.` URLs in prose (GFM's extended autolinks).
     fn bare_urls(&mut self) {
-        let text = self.text;
-        let bytes = text.as_bytes();
-        let mut found = Vec::new();
-        for pat in ["http://", "https://", "www."] {
-            for (i, _) in text.match_indices(pat) {
-                if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'/') {
-                    continue;
-                }
-                let end = text[i..]
-                    .find(|c: char| c.is_whitespace() || c == '<' || c == '>')
-                    .map(|e| i + e)
-                    .unwrap_or(text.len());
-                // Trailing punctuation is not part of the URL.
-                let trimmed =
-                    text[i..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
-                found.push(Span::new(i, i + trimmed.len()));
-            }
-        }
-        self.m.skip.extend(found);
+        self.m.skip.extend(bare_urls(self.text));
     }
+}
+
+/// Bare URLs (`http://…`, `https://…`, `www.…`) that do not continue a word or a
+/// path, without their trailing punctuation.
+fn bare_urls(text: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    // memchr's SIMD search: `str::match_indices` took 19 M instructions for the
+    // three patterns on a 1 MB document (2.4% of its first analysis).
+    for pat in ["http://", "https://", "www."] {
+        for i in memchr::memmem::find_iter(bytes, pat.as_bytes()) {
+            if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'/') {
+                continue;
+            }
+            let end = text[i..]
+                .find(|c: char| c.is_whitespace() || c == '<' || c == '>')
+                .map(|e| i + e)
+                .unwrap_or(text.len());
+            // Trailing punctuation is not part of the URL.
+            let trimmed =
+                text[i..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
+            found.push(Span::new(i, i + trimmed.len()));
+        }
+    }
+    found
 }
 
 /// Where an inline link's destination is written in `span` (`[text](dest "title")`):
@@ -514,5 +521,54 @@ mod tests {
             m.headings.first().map(|h| h.text.as_str()),
             Some("Aid to Korea")
         );
+    }
+}
+
+#[cfg(test)]
+mod bare_url_tests {
+    use super::*;
+
+    /// What `bare_urls` found before it searched with memchr (`str::match_indices`).
+    fn by_match_indices(text: &str) -> Vec<Span> {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        for pat in ["http://", "https://", "www."] {
+            for (i, _) in text.match_indices(pat) {
+                if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'/') {
+                    continue;
+                }
+                let end = text[i..]
+                    .find(|c: char| c.is_whitespace() || c == '<' || c == '>')
+                    .map(|e| i + e)
+                    .unwrap_or(text.len());
+                let trimmed =
+                    text[i..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
+                found.push(Span::new(i, i + trimmed.len()));
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn bare_urls_are_found_as_before() {
+        let texts = [
+            "See https://history.state.gov/historicaldocuments/frus1950v07/d86.",
+            "(www.wilsoncenter.org), http://a.b/c?d=e; and “https://x.y”!",
+            "wwww.example.com http://http://x https://https://y www.www.z",
+            "xhttp://no /http://no ahttps://no Сеул www.сеул.рф, https://é.fr/…",
+            "<https://in.angle> http://end",
+            "",
+            "www.",
+            "http://\nnext",
+        ];
+        for t in texts {
+            assert_eq!(bare_urls(t), by_match_indices(t), "{t:?}");
+        }
+        let spans = bare_urls("Read www.x.org, then https://y.z/a).");
+        let got: Vec<&str> = spans
+            .iter()
+            .map(|s| s.slice("Read www.x.org, then https://y.z/a)."))
+            .collect();
+        assert_eq!(got, ["https://y.z/a", "www.x.org"]);
     }
 }
