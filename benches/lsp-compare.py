@@ -4,7 +4,7 @@
     benches/lsp-compare.py [--sizes 10k,100k,1m,10m] [--annalist BIN] [--rumdl BIN]
                            [--edits 20] [--hovers 200] [--markdown OUT.md]
                            [--documents a.md,b.md]   (open these instead)
-                           [--warm check|server] [--pull]
+                           [--warm check|server] [--pull] [--rounds N]
 
 For each size, a workspace folder is written holding a transcription of that size
 (`transcription.md`: the fixture's paragraphs with GFM footnotes, printed "(n)"
@@ -53,7 +53,10 @@ that does not is timed by what it publishes, as above. Neovim 0.11 has no refres
 support, so annalist publishes to it: the default mode.
 
 Both servers get the same bytes, the same edits and the same positions, in one run,
-one after the other. rumdl comes from PyPI (`pip install rumdl==0.3.0`). Prints a
+one after the other. With `--rounds N`, each is measured N times (each round in a fresh
+folder, rumdl first every other round) and each figure is the median over the rounds:
+the machine has slow spells (steal time in a virtual machine) that can double one
+open. rumdl comes from PyPI (`pip install rumdl==0.3.0`). Prints a
 Markdown table with the ratios (annalist / rumdl: below 1 means annalist is faster).
 Nothing here is a test: it measures, it does not judge.
 """
@@ -388,6 +391,23 @@ def measure(name, cmd, ws, doc, edits, hovers, pull=False, expected=None):
             "edit_bytes": statistics.median(sizes) if sizes else 0}
 
 
+def over_rounds(runs):
+    """One row for a server's rounds: each figure the median over the rounds that ran
+    (a round that failed is counted in `failed`); all failed: the first failure."""
+    ok = [r for r in runs if "error" not in r]
+    if not ok:
+        return runs[0]
+    row = dict(ok[0])
+    for k, v in ok[0].items():
+        if isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool)
+                                    and k not in ("round", "expected", "findings", "first_findings")):
+            vals = [r[k] for r in ok if isinstance(r.get(k), (int, float))]
+            row[k] = statistics.median(vals) if vals else v
+    row["rounds"] = len(ok)
+    row["failed"] = len(runs) - len(ok)
+    return row
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10k,100k,1m")
@@ -404,6 +424,10 @@ def main():
                     help="announce pulled diagnostics as VS Code does, and time "
                     "textDocument/diagnostic requests (a server that offers none is timed by "
                     "what it publishes)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="measure each server this many times, each round in a fresh folder, "
+                    "and report the median of each figure (the machine's slow spells, which "
+                    "can double an open, fall on some rounds)")
     ap.add_argument("--markdown", help="also write the table to this file")
     ap.add_argument("--documents", help="comma-separated Markdown files to open instead of the "
                     "generated transcriptions (e.g. the inputs of benches/pathological.py)")
@@ -419,33 +443,45 @@ def main():
                   for key in a.sizes.split(",")]
     for key, make in inputs:
         doc, paras = make()
-        ws = Path(tempfile.mkdtemp(prefix=f"annalist-lsp-{key}-"))
-        (ws / "transcription.md").write_text(doc, encoding="utf-8")
-        if not a.no_collection:
-            shutil.copytree(REAL, ws / "real", ignore=shutil.ignore_patterns("*.tsv"))
-        runs = [("annalist", [a.annalist, "lsp"])]
-        if a.warm:
-            runs.append((f"annalist, warm ({a.warm})", [a.annalist, "lsp"]))
-        runs.append(("rumdl", [a.rumdl, "server"]))
-        expected = expected_count(a.annalist, ws)
-        for name, cmd in runs:
-            if name.startswith("annalist, warm") and a.warm == "check":
-                shutil.rmtree(ws / ".annalist_cache", ignore_errors=True)
-                env = {k: v for k, v in os.environ.items() if k != "ANNALIST_CACHE_DIR"}
-                subprocess.run([a.annalist, "check", "--quiet", "."], cwd=ws, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                r = measure(name, cmd, ws, doc, a.edits, a.hovers, a.pull,
-                            expected if name.startswith("annalist") else None)
-            except Exception as e:  # a server that fails is reported, not hidden
-                r = {"server": name, "error": str(e)}
-                kill_started()
-            r["size"] = f"{len(doc.encode()):,} B, {paras:,} paragraphs"
-            if a.documents:
-                r["size"] = f"{key}: " + r["size"]
-            rows.append(r)
-            print(json.dumps(r), file=sys.stderr)
-        shutil.rmtree(ws, ignore_errors=True)
+        size = f"{len(doc.encode()):,} B, {paras:,} paragraphs"
+        if a.documents:
+            size = f"{key}: " + size
+        results = {}  # server -> one result per round
+        expected = None
+        for rnd in range(a.rounds):
+            # Each round in a fresh folder (annalist starts with no cache), the servers
+            # in turn, rumdl first every other round: a slow spell of the machine falls
+            # on both alike.
+            ws = Path(tempfile.mkdtemp(prefix=f"annalist-lsp-{key}-"))
+            (ws / "transcription.md").write_text(doc, encoding="utf-8")
+            if not a.no_collection:
+                shutil.copytree(REAL, ws / "real", ignore=shutil.ignore_patterns("*.tsv"))
+            runs = [("annalist", [a.annalist, "lsp"])]
+            if a.warm:
+                runs.append((f"annalist, warm ({a.warm})", [a.annalist, "lsp"]))
+            runs = runs + [("rumdl", [a.rumdl, "server"])] if rnd % 2 == 0 else \
+                [("rumdl", [a.rumdl, "server"])] + runs
+            if expected is None:
+                expected = expected_count(a.annalist, ws)
+            for name, cmd in runs:
+                if name.startswith("annalist, warm") and a.warm == "check":
+                    shutil.rmtree(ws / ".annalist_cache", ignore_errors=True)
+                    env = {k: v for k, v in os.environ.items() if k != "ANNALIST_CACHE_DIR"}
+                    subprocess.run([a.annalist, "check", "--quiet", "."], cwd=ws, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                try:
+                    r = measure(name, cmd, ws, doc, a.edits, a.hovers, a.pull,
+                                expected if name.startswith("annalist") else None)
+                except Exception as e:  # a server that fails is reported, not hidden
+                    r = {"server": name, "error": str(e)}
+                    kill_started()
+                r["size"] = size
+                r["round"] = rnd + 1
+                results.setdefault(name, []).append(r)
+                print(json.dumps(r), file=sys.stderr)
+            shutil.rmtree(ws, ignore_errors=True)
+        order = [n for n in ("annalist", f"annalist, warm ({a.warm})", "rumdl") if n in results]
+        rows.extend(over_rounds(results[n]) for n in order)
     lines = ["| document | server | open → first diagnostics | open → complete | edit → diagnostics median / p95 | edit → first byte median / p95 | hover median / p95 | peak RSS | findings (first → complete) | bytes per edit |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -478,6 +514,13 @@ def main():
             label = size if name == "annalist" else f"{size} ({name})"
             lines.append(f"| {label} | {f('open_ms'):.2f} | {an['complete_ms'] / ru['complete_ms']:.2f}"
                          f" | {f('edit_p95_ms'):.2f} | {f('served_p95_ms'):.2f} | {f('hover_p95_ms'):.2f} | {f('peak_mib'):.2f} |")
+    if a.rounds > 1:
+        lines.append("")
+        lines.append(f"Each figure is the median over {a.rounds} rounds (each in a fresh folder, "
+                     "the servers in turn, rumdl first every other round).")
+        failed = [f"{r['server']} ({r['size']}): {r['failed']}" for r in rows if r.get("failed")]
+        if failed:
+            lines.append("Rounds that failed: " + "; ".join(failed) + ".")
     table = "\n".join(lines)
     print(table)
     if a.markdown:
