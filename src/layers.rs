@@ -363,21 +363,11 @@ mod tests {
             ("made".into(), "[Gloss here] and “a quotation” end.\n\n“Next [one]”\n\n> quoted [x y]\n\n| a | b |\n|---|---|\n| [c d] | “e f” |\n".into()),
             ("made2".into(), "He said “[sic] it”[^1] and [ten words here].\n\n[^1]: A note [with gloss].\n".into()),
         ];
-        for dir in ["fixtures", "fixtures/real", "fixtures/variants"] {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.extension().is_some_and(|x| x == "md")
-                    && let Ok(text) = std::fs::read_to_string(&path)
-                {
-                    texts.push((path.display().to_string(), text));
-                }
-            }
-        }
-        assert!(texts.len() > 30, "the fixtures were not found");
+        texts.extend(
+            crate::project::fixture_texts::all()
+                .into_iter()
+                .map(|(p, t)| (p.display().to_string(), t)),
+        );
         let mut asked = 0;
         for (name, text) in &texts {
             let a = crate::analysis::analyze(std::sync::Arc::from(text.as_str()), None, &ctx);

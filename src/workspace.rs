@@ -197,35 +197,22 @@ mod tests {
             knowledge: &knowledge,
         };
         let mut seen = 0;
-        for dir in ["fixtures", "fixtures/real", "fixtures/variants"] {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
+        for (path, text) in crate::project::fixture_texts::all() {
+            let a = crate::analysis::analyze(Arc::from(text.as_str()), None, &ctx);
+            let doc = Doc {
+                path: "alone.md",
+                text: &a.text,
+                names: &a.names,
             };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.extension().is_none_or(|x| x != "md") {
-                    continue;
-                }
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                let a = crate::analysis::analyze(Arc::from(text.as_str()), None, &ctx);
-                let doc = Doc {
-                    path: "alone.md",
-                    text: &a.text,
-                    names: &a.names,
-                };
-                let docs = [doc];
-                assert!(alone(&docs), "{}", path.display());
-                // The comparison itself, not its shortcut.
-                let compared = finish(&docs[0], rules_raw(&docs, Some(0), &ctx).remove(0), &ctx);
-                assert!(compared.is_empty(), "{}: {compared:?}", path.display());
-                assert!(findings(&docs, &ctx).iter().all(Vec::is_empty));
-                let memo = AcrossMemo::default();
-                assert!(findings_for_reusing(&memo, &docs, 0, &ctx).is_empty());
-                seen += usize::from(!a.names.is_empty());
-            }
+            let docs = [doc];
+            assert!(alone(&docs), "{}", path.display());
+            // The comparison itself, not its shortcut.
+            let compared = finish(&docs[0], rules_raw(&docs, Some(0), &ctx).remove(0), &ctx);
+            assert!(compared.is_empty(), "{}: {compared:?}", path.display());
+            assert!(findings(&docs, &ctx).iter().all(Vec::is_empty));
+            let memo = AcrossMemo::default();
+            assert!(findings_for_reusing(&memo, &docs, 0, &ctx).is_empty());
+            seen += usize::from(!a.names.is_empty());
         }
         assert!(seen > 10, "only {seen} fixtures name anyone");
     }

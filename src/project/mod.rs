@@ -598,6 +598,9 @@ pub fn shard<T>(items: Vec<T>, i: usize, n: usize) -> Vec<T> {
 }
 
 #[cfg(test)]
+pub(crate) mod fixture_texts;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
