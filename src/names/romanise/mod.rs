@@ -83,6 +83,9 @@ struct Guesses {
     single_syllable: Memo<bool>,
     /// [`same_name`] of a pair, keyed by [`pair_key`].
     same_name: Memo<Option<(Language, System, System)>>,
+    /// [`same_in_language`] of a pair, keyed by the language's initial and
+    /// [`pair_key`].
+    same_in: Memo<bool>,
 }
 
 /// Words remembered per guess (a few MB at most).
@@ -95,6 +98,7 @@ static MEMO: std::sync::LazyLock<Guesses> = std::sync::LazyLock::new(|| Guesses 
     russian: Memo::new(MEMO_WORDS),
     single_syllable: Memo::new(MEMO_WORDS),
     same_name: Memo::new(MEMO_WORDS),
+    same_in: Memo::new(MEMO_WORDS),
 });
 
 /// One key for an ordered pair of spellings: the first one's length in bytes, then
@@ -287,6 +291,27 @@ pub fn without_titles(name: &str) -> String {
         return words.join(" ");
     }
     words.get(skip..).map(|r| r.join(" ")).unwrap_or_default()
+}
+
+/// Whether `a` and `b` read as one name in `lang`'s romanisations, remembered
+/// process-wide: a Chinese comparison generates every reading of both spellings (63 K
+/// instructions a pair), and the names rules asked it of the same pairs on every
+/// keystroke.
+pub fn same_in_language(lang: Language, a: &str, b: &str) -> bool {
+    let mut key = pair_key(a, b);
+    key.insert(
+        0,
+        match lang {
+            Language::Korean => 'k',
+            Language::Chinese => 'c',
+            Language::Russian => 'r',
+        },
+    );
+    MEMO.same_in.get_or(&key, || match lang {
+        Language::Korean => korean::same(a, b),
+        Language::Chinese => chinese::same(a, b).is_some(),
+        Language::Russian => russian::same(a, b).is_some(),
+    })
 }
 
 /// If `a` and `b` are one name in two romanisations, the language and the system each
@@ -566,6 +591,49 @@ pub fn capital_runs(text: &str, words: &[Word]) -> Vec<std::ops::Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The remembered comparison answers as the comparison does, asked twice, in both
+    /// orders and in each language (the language is part of the key).
+    #[test]
+    fn same_in_language_is_the_comparison_remembered() {
+        let pairs = [
+            ("Mao Tse-tung", "Mao Zedong"),
+            ("Chou En-lai", "Zhou Enlai"),
+            ("Kim Il Sung", "Kim Il-sŏng"),
+            ("Pak Hon Yong", "Pak Hŏn-yŏng"),
+            ("Vyshinsky", "Vyshinskii"),
+            ("Kao Kang", "Gao Gang"),
+            ("Mao Zedong", "Kim Il Sung"),
+            ("Stalin", "Shtykov"),
+        ];
+        for lang in [Language::Korean, Language::Chinese, Language::Russian] {
+            for (a, b) in pairs {
+                for (x, y) in [(a, b), (b, a)] {
+                    let direct = match lang {
+                        Language::Korean => korean::same(x, y),
+                        Language::Chinese => chinese::same(x, y).is_some(),
+                        Language::Russian => russian::same(x, y).is_some(),
+                    };
+                    assert_eq!(same_in_language(lang, x, y), direct, "{lang:?} {x} / {y}");
+                    assert_eq!(
+                        same_in_language(lang, x, y),
+                        direct,
+                        "{lang:?} {x} / {y}, again"
+                    );
+                }
+            }
+        }
+        assert!(same_in_language(
+            Language::Chinese,
+            "Mao Tse-tung",
+            "Mao Zedong"
+        ));
+        assert!(!same_in_language(
+            Language::Russian,
+            "Mao Tse-tung",
+            "Mao Zedong"
+        ));
+    }
 
     #[test]
     fn same_name_across_languages() {

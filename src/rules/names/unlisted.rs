@@ -121,11 +121,7 @@ pub(super) fn same_in(lang: Language, a: &str, b: &str) -> bool {
     if !comparable(a) || !comparable(b) {
         return false;
     }
-    match lang {
-        Language::Korean => korean::same(a, b),
-        Language::Chinese => chinese::same(a, b).is_some(),
-        Language::Russian => russian::same(a, b).is_some(),
-    }
+    romanise::same_in_language(lang, a, b)
 }
 
 /// Whether a spelling can be compared as a name at all: not an abbreviation (U.N.,
