@@ -21,6 +21,12 @@ pub struct Span {
 pub fn normalise_spans(spans: &mut Vec<Span>) {
     spans.retain(|s| !s.is_empty());
     spans.sort();
+    merge_sorted(spans);
+}
+
+/// Merge the spans of sorted `spans` that overlap or touch (an empty span is kept, as
+/// a point, unless it lies in or at the end of another).
+fn merge_sorted(spans: &mut Vec<Span>) {
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     for s in spans.drain(..) {
         match out.last_mut() {
@@ -165,14 +171,8 @@ impl Near {
             .flat_map(|x| x.edits.iter().map(|e| e.span))
             .collect();
         v.sort();
-        let mut out: Vec<Span> = Vec::with_capacity(v.len());
-        for s in v {
-            match out.last_mut() {
-                Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
-                _ => out.push(s),
-            }
-        }
-        Near(out)
+        merge_sorted(&mut v);
+        Near(v)
     }
 
     pub fn is_empty(&self) -> bool {

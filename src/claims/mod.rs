@@ -219,7 +219,7 @@ pub fn find_layered(input: &ClaimInputs, memo: Option<&ClaimMemo>) -> Vec<Claim>
 
 /// The quotations of the paragraphs a first reading ([`find_quoting`]) read: per
 /// paragraph (its content span, not quoted), the spans of its quotations, in the
-/// document's order. [`quotation_spans_seen`] takes them instead of reading the
+/// document's order. [`quotation_spans_near`] takes them instead of reading the
 /// paragraphs again.
 #[derive(Debug, Default)]
 pub struct ParagraphQuotes(Vec<(Span, Vec<Span>)>);
@@ -393,12 +393,6 @@ pub fn quotation_spans(text: &str, md: &MdModel) -> Vec<Span> {
 /// document (key: its text, whether it is quoted, its prose pieces).
 pub fn quotation_spans_in(text: &str, md: &MdModel, memo: Option<&ClaimMemo>) -> Vec<Span> {
     quotation_spans_seeing(text, md, memo, None, &|_| true)
-}
-
-/// [`quotation_spans`], taking the quotations of the paragraphs a first reading of
-/// the claims read ([`find_quoting`]) from `seen` and reading only the others.
-pub fn quotation_spans_seen(text: &str, md: &MdModel, seen: &ParagraphQuotes) -> Vec<Span> {
-    quotation_spans_seeing(text, md, None, Some(seen), &|_| true)
 }
 
 /// The quotations of the paragraphs whose content `wanted` takes (each quotation lies

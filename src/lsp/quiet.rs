@@ -80,7 +80,8 @@ impl Pauses {
     }
 
     /// How long the waits took in all.
-    pub fn spent(&self) -> Duration {
+    #[cfg(test)]
+    fn spent(&self) -> Duration {
         Duration::from_micros(self.spent_us.load(Ordering::Relaxed))
     }
 }
