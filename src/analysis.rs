@@ -160,7 +160,13 @@ fn analyze_with(
         crate::rules::notes::check(&a, ctx, &mut findings);
     } else {
         let date_spans: Vec<crate::finding::Span> = a.dates.iter().map(|d| d.span).collect();
-        let ((claims_found, seen), (names_found, index)) = rayon::join(
+        // The names rules (the longest of the rules' work, on every keystroke too) on
+        // one thread; on the other, the claims pass and then every other family: the
+        // note rules, and the claims, meta, dates, citations and front-matter rules,
+        // which read the claims as found (not yet in `a`). None of them reads the names
+        // rules' results, and the findings are put together in `rules::run`'s order:
+        // notes, names, the others.
+        let ((claims_found, seen, notes_found, others_found), (names_found, index)) = rayon::join(
             || {
                 let input = claims::ClaimInputs {
                     text: &a.text,
@@ -171,13 +177,18 @@ fn analyze_with(
                     layers: &a.layers,
                     citations: Some(&a.citations.cites),
                 };
-                match reuse {
+                let (c, seen) = match reuse {
                     Some(r) => (claims::find_layered(&input, Some(&r.claims)), None),
                     None => {
                         let (c, seen) = claims::find_quoting(&input);
                         (c, Some(seen))
                     }
-                }
+                };
+                let mut notes_found = Vec::new();
+                crate::rules::run_notes(&a, ctx, &mut notes_found);
+                let mut others = Vec::new();
+                crate::rules::run_others_with(&a, &c, ctx, &mut others);
+                (c, seen, notes_found, others)
             },
             || {
                 // `a` has no claims yet: the names rules read none.
@@ -188,10 +199,10 @@ fn analyze_with(
         );
         a.claims = claims_found;
         seen_quotes = seen;
-        // In `rules::run`'s order: notes, names, the others.
-        crate::rules::run_notes(&a, ctx, &mut findings);
+        findings = notes_found;
+        findings.reserve(names_found.len() + others_found.len());
         findings.extend(names_found);
-        crate::rules::run_others(&a, ctx, &mut findings);
+        findings.extend(others_found);
         if let Some(index) = index {
             a.names = index;
         }

@@ -172,8 +172,20 @@ pub fn run_names_prepared(
 /// The families [`run`] runs after the names rules: claims, meta, dates, citations,
 /// front matter.
 pub fn run_others(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
+    run_others_with(a, &a.claims, ctx, out);
+}
+
+/// [`run_others`] with the analysis's `claims` given apart (found beside `a`, not yet
+/// stored in it): `analysis` runs these families beside the names rules. No rule of
+/// them reads `a.claims`.
+pub fn run_others_with(
+    a: &Analysis,
+    claims: &[crate::claims::Claim],
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
     if on(ctx, claims::RULES) {
-        claims::check(a, ctx, out);
+        claims::check_claims(a, claims, ctx, out);
     }
     meta::check(a, out);
     if on(ctx, dates::RULES) {

@@ -116,8 +116,8 @@ In 1949 Stalin refused to sign a treaty.
 ```
 "#;
 
-pub(super) fn unsourced(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
-    let uncovered: Vec<&Claim> = a.claims.iter().filter(|c| !c.covered).collect();
+pub(super) fn unsourced(a: &Analysis, claims: &[Claim], ctx: &Context, out: &mut Vec<Finding>) {
+    let uncovered: Vec<&Claim> = claims.iter().filter(|c| !c.covered).collect();
     if uncovered.is_empty() {
         return;
     }
@@ -224,7 +224,7 @@ mod tests {
             knowledge: &knowledge,
         };
         let mut out = Vec::new();
-        unsourced(&a, &ctx, &mut out);
+        unsourced(&a, &a.claims, &ctx, &mut out);
         crate::rules::meta::check(&a, &mut out);
         crate::suppress::filter(text, out)
     }

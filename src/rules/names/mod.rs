@@ -221,15 +221,33 @@ pub fn check_prepared(
     if let (Some(m), Some(k)) = (memo, kept.as_mut()) {
         join::join_blocks(a, m, &mut k.join, &blocks);
     }
-    check_ocr(a, ctx, &blocks, &mut claimed, out, kept.as_mut());
+    // Which blocks are the apparatus reads only the text and the blocks.
     let apparatus = blocks::apparatus_of(a, &blocks);
-    // The editor's versions: the n-grams that may matter, from the join kept across
-    // versions; `check`: every n-gram (the same groups and candidates, see [`join`]).
-    let grams = match (memo, kept.as_mut()) {
-        (Some(_), Some(k)) => join::grams_kept(a, &k.join, &blocks, &apparatus),
-        _ => blocks::grams_of_blocks(a, &blocks, &apparatus),
-    };
-    let candidates = index.then(|| {
+    // The names rules are the longest of the analysis's threads (on every keystroke
+    // too; the other thread finishes the claims and every other rule first), so their
+    // independent steps run side by side: the mentions' forms beside the OCR damage,
+    // then the n-grams beside the gazetteer's entities. Each step reads and writes
+    // what it did in a row; the findings keep their order.
+    let mut forms = kept.as_mut().map(|k| {
+        let u = k.places.unchanged_since(k.forms.text.as_ref());
+        (std::mem::take(&mut k.forms), u)
+    });
+    let ((), mentions) = rayon::join(
+        || check_ocr(a, ctx, &blocks, &mut claimed, out, kept.as_mut()),
+        || {
+            let mut mentions = match forms.as_mut() {
+                Some((f, u)) => entities::Mentions::of_kept(a, f, *u),
+                None => entities::Mentions::of(a),
+            };
+            mentions.in_apparatus(a, &apparatus);
+            mentions
+        },
+    );
+    if let (Some(k), Some((f, _))) = (kept.as_mut(), forms) {
+        k.forms = f;
+    }
+    // The spans of OCR damage (the only findings so far), for the index's candidates.
+    let damaged: Option<Vec<Span>> = index.then(|| {
         let mut damaged: Vec<Span> = out
             .get(first..)
             .unwrap_or(&[])
@@ -238,37 +256,48 @@ pub fn check_prepared(
             .map(|f| f.span)
             .collect();
         damaged.sort();
-        unlisted_candidates(&grams, |s| {
-            let i = damaged.partition_point(|d| d.end <= s.start);
-            damaged.get(i).is_some_and(|d| d.overlaps(s))
-        })
+        damaged
     });
-    let groups = group_grams(&grams);
-    // The n-grams are the largest transient of the pass: gone before the next steps.
-    drop(grams);
     // The votes: kept as merged counts in the join (the editor's versions), else
     // merged from every block.
     let votes = match kept.as_ref() {
         Some(k) => k.join.votes(&blocks),
         _ => blocks::votes_of_blocks(&blocks),
     };
-    let mut mentions = match kept.as_mut() {
-        Some(k) => {
-            let u = k.places.unchanged_since(k.forms.text.as_ref());
-            entities::Mentions::of_kept(a, &mut k.forms, u)
-        }
-        None => entities::Mentions::of(a),
+    let (join_kept, entities_kept) = match kept.as_mut() {
+        Some(k) => (Some(&k.join), Some(&mut k.entities)),
+        None => (None, None),
     };
-    mentions.in_apparatus(a, &apparatus);
-    check_entities(
-        a,
-        ctx,
-        &mut claimed,
-        &apparatus,
-        &mentions,
-        &votes,
-        out,
-        kept.as_mut().map(|k| &mut k.entities),
+    let ((candidates, groups), ()) = rayon::join(
+        || {
+            // The editor's versions: the n-grams that may matter, from the join kept
+            // across versions; `check`: every n-gram (the same groups and candidates,
+            // see [`join`]).
+            let grams = match (memo, join_kept) {
+                (Some(_), Some(j)) => join::grams_kept(a, j, &blocks, &apparatus),
+                _ => blocks::grams_of_blocks(a, &blocks, &apparatus),
+            };
+            let candidates = damaged.map(|damaged| {
+                unlisted_candidates(&grams, |s| {
+                    let i = damaged.partition_point(|d| d.end <= s.start);
+                    damaged.get(i).is_some_and(|d| d.overlaps(s))
+                })
+            });
+            // The n-grams, the largest transient of the pass, are gone once grouped.
+            (candidates, group_grams(&grams))
+        },
+        || {
+            check_entities(
+                a,
+                ctx,
+                &mut claimed,
+                &apparatus,
+                &mentions,
+                &votes,
+                out,
+                entities_kept,
+            )
+        },
     );
     check_unlisted(a, ctx, &mut claimed, groups, &votes, out);
     let index = candidates.map(|c| {
