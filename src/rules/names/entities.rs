@@ -410,51 +410,51 @@ fn variant_uncached(
 
 /// What this document contributes to the comparison of spellings across files: for
 /// each gazetteer entity it names, the spellings it uses (OCR-damaged ones left out),
-/// and whether the per-file rule already found them inconsistent. `raw` are the
-/// document's findings before configuration and suppression.
-pub(super) fn build_index(
+/// and whether the per-file rule already found them inconsistent. Made in two parts
+/// ([`index_entities`], then [`finish_index`]) so that the first runs beside the
+/// checks whose findings only the second reads.
+/// Where the findings of `code` lie, as sorted disjoint ranges (a document may carry
+/// thousands of findings and of mentions).
+pub(super) fn code_ranges(raw: &[Finding], code: &str) -> Vec<Span> {
+    let mut v: Vec<Span> = raw
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| f.span)
+        .collect();
+    v.sort();
+    let mut out: Vec<Span> = Vec::with_capacity(v.len());
+    for s in v {
+        match out.last_mut() {
+            Some(l) if s.start < l.end => l.end = l.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+/// The index's entities (the first part of the name index): for each gazetteer
+/// entity the document names, its spellings, OCR damage (`ocr_at`, from
+/// [`code_ranges`]) and the apparatus left out; `mixed` is left to [`finish_index`].
+/// It reads no finding but the OCR damage, so it runs beside the entities' and the
+/// unlisted names' checks.
+pub(super) fn index_entities(
     a: &Analysis,
     ctx: &Context,
-    raw: &[Finding],
+    ocr_at: &[Span],
     apparatus: &apparatus::Apparatus,
     mentions: &Mentions,
-    mut unlisted: Vec<crate::facts::UnlistedName>,
     mut kept: Option<&mut kept::Judged<Option<crate::facts::EntityNames>>>,
-) -> crate::facts::NameIndex {
-    use crate::facts::{EntityNames, NameIndex, Spelled};
+) -> Vec<crate::facts::EntityNames> {
+    use crate::facts::{EntityNames, Spelled};
     let g = &a.knowledge(ctx).gazetteer;
-    // Where each code's findings lie, as sorted disjoint ranges (a document may carry
-    // thousands of findings and of mentions).
-    let ranges = |code: &str| -> Vec<Span> {
-        let mut v: Vec<Span> = raw
-            .iter()
-            .filter(|f| f.code == code)
-            .map(|f| f.span)
-            .collect();
-        v.sort();
-        let mut out: Vec<Span> = Vec::with_capacity(v.len());
-        for s in v {
-            match out.last_mut() {
-                Some(l) if s.start < l.end => l.end = l.end.max(s.end),
-                _ => out.push(s),
-            }
-        }
-        out
-    };
-    let (ocr_at, inconsistent_at) = (ranges(OCR), ranges(INCONSISTENT));
-    let hit = |code: &str, span: Span| {
-        let v = if code == OCR {
-            &ocr_at
-        } else {
-            &inconsistent_at
-        };
-        let i = v.partition_point(|r| r.end <= span.start);
-        v.get(i).is_some_and(|r| r.overlaps(span))
+    let hit = |span: Span| {
+        let i = ocr_at.partition_point(|r| r.end <= span.start);
+        ocr_at.get(i).is_some_and(|r| r.overlaps(span))
     };
     // Whether each mention lies in OCR damage: one walk over them in order.
-    let in_ocr = apparatus::overlaps_each(&ocr_at, a.mentions.iter().map(|m| m.span));
+    let in_ocr = apparatus::overlaps_each(ocr_at, a.mentions.iter().map(|m| m.span));
     let skip = |mi: usize, s: Span| {
-        in_ocr.get(mi).copied().unwrap_or_else(|| hit(OCR, s))
+        in_ocr.get(mi).copied().unwrap_or_else(|| hit(s))
             || mentions.apparatus_has(mi, s, apparatus)
     };
     // The entity's spellings as the index records them (`mixed` is set below).
@@ -521,19 +521,34 @@ pub(super) fn build_index(
                 }
             }
         };
-        let Some(mut n) = names else { continue };
+        if let Some(n) = names {
+            entities.push(n);
+        }
+    }
+    entities
+}
+
+/// The name index from [`index_entities`]' entities and the unlisted names: each
+/// marked `mixed` where the per-file rule found its spellings inconsistent (`raw`:
+/// the document's findings before configuration and suppression), in order.
+pub(super) fn finish_index(
+    raw: &[Finding],
+    mut entities: Vec<crate::facts::EntityNames>,
+    mut unlisted: Vec<crate::facts::UnlistedName>,
+) -> crate::facts::NameIndex {
+    let inconsistent_at = code_ranges(raw, INCONSISTENT);
+    for n in &mut entities {
         n.mixed = n
             .spellings
             .iter()
             .any(|s| apparatus::any_overlaps(&inconsistent_at, &s.occs));
-        entities.push(n);
     }
     entities.sort_by(|x, y| x.id.cmp(&y.id));
     for u in &mut unlisted {
         u.mixed = apparatus::any_overlaps(&inconsistent_at, &u.occs);
     }
     unlisted.sort_by(|x, y| (x.lang, &x.text).cmp(&(y.lang, &y.text)));
-    NameIndex { entities, unlisted }
+    crate::facts::NameIndex { entities, unlisted }
 }
 
 /// Names nobody listed whose letters show a convention, from the document's n-grams

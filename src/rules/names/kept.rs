@@ -1,7 +1,7 @@
 //! The names rules' judgements of gazetteer entities, kept from one version of a
 //! document to the next (the editor's incremental analysis, issue #14).
 //!
-//! What [`check_entities`] finds for an entity, and what [`build_index`] records of
+//! What [`check_entities`] finds for an entity, and what [`index_entities`] records of
 //! it, depends on the entity (the knowledge, fixed for a [`NamesMemo`]: a change of
 //! the front matter's entities clears it), the configuration (fixed too: the server
 //! makes a new memo when it changes), and of the version only: each of the entity's

@@ -264,53 +264,54 @@ pub fn check_prepared(
         Some(k) => k.join.votes(&blocks),
         _ => blocks::votes_of_blocks(&blocks),
     };
-    let (join_kept, entities_kept) = match kept.as_mut() {
-        Some(k) => (Some(&k.join), Some(&mut k.entities)),
-        None => (None, None),
+    // The OCR damage as the index reads it (sorted disjoint ranges).
+    let ocr_at = index.then(|| code_ranges(out.get(first..).unwrap_or(&[]), OCR));
+    let (join_kept, entities_kept, index_kept) = match kept.as_mut() {
+        Some(k) => (Some(&k.join), Some(&mut k.entities), Some(&mut k.index)),
+        None => (None, None, None),
     };
-    let ((candidates, groups), ()) = rayon::join(
+    let (((candidates, groups), ()), indexed) = rayon::join(
         || {
-            // The editor's versions: the n-grams that may matter, from the join kept
-            // across versions; `check`: every n-gram (the same groups and candidates,
-            // see [`join`]).
-            let grams = match (memo, join_kept) {
-                (Some(_), Some(j)) => join::grams_kept(a, j, &blocks, &apparatus),
-                _ => blocks::grams_of_blocks(a, &blocks, &apparatus),
-            };
-            let candidates = damaged.map(|damaged| {
-                unlisted_candidates(&grams, |s| {
-                    let i = damaged.partition_point(|d| d.end <= s.start);
-                    damaged.get(i).is_some_and(|d| d.overlaps(s))
-                })
-            });
-            // The n-grams, the largest transient of the pass, are gone once grouped.
-            (candidates, group_grams(&grams))
-        },
-        || {
-            check_entities(
-                a,
-                ctx,
-                &mut claimed,
-                &apparatus,
-                &mentions,
-                &votes,
-                out,
-                entities_kept,
+            rayon::join(
+                || {
+                    // The editor's versions: the n-grams that may matter, from the join
+                    // kept across versions; `check`: every n-gram (the same groups and
+                    // candidates, see [`join`]).
+                    let grams = match (memo, join_kept) {
+                        (Some(_), Some(j)) => join::grams_kept(a, j, &blocks, &apparatus),
+                        _ => blocks::grams_of_blocks(a, &blocks, &apparatus),
+                    };
+                    let candidates = damaged.map(|damaged| {
+                        unlisted_candidates(&grams, |s| {
+                            let i = damaged.partition_point(|d| d.end <= s.start);
+                            damaged.get(i).is_some_and(|d| d.overlaps(s))
+                        })
+                    });
+                    // The n-grams, the largest transient of the pass, are gone once
+                    // grouped.
+                    (candidates, group_grams(&grams))
+                },
+                || {
+                    check_entities(
+                        a,
+                        ctx,
+                        &mut claimed,
+                        &apparatus,
+                        &mentions,
+                        &votes,
+                        out,
+                        entities_kept,
+                    )
+                },
             )
         },
+        // The index's entities read only the OCR damage of the findings.
+        || ocr_at.map(|o| index_entities(a, ctx, &o, &apparatus, &mentions, index_kept)),
     );
     check_unlisted(a, ctx, &mut claimed, groups, &votes, out);
-    let index = candidates.map(|c| {
-        build_index(
-            a,
-            ctx,
-            out.get(first..).unwrap_or(&[]),
-            &apparatus,
-            &mentions,
-            c,
-            kept.as_mut().map(|k| &mut k.index),
-        )
-    });
+    let index = candidates
+        .zip(indexed)
+        .map(|(c, e)| finish_index(out.get(first..).unwrap_or(&[]), e, c));
     if let (Some(m), Some(mut k)) = (memo, kept) {
         mentions.keep(&mut k.forms);
         k.put(m);
