@@ -113,26 +113,36 @@ fn analyze_with(
                 None => dates::find(&text, &md),
             },
             || {
-                rayon::join(
+                // The notes (then the layers, which read them), the citations, the
+                // mentions and the names rules' work on each block read only the text
+                // and the model: four tasks, so that the two threads share them
+                // evenly (the notes, layers, citations and mentions in a row were the
+                // long thread of an edit).
+                let ((notes_layers, citations), (mentions, prepared)) = rayon::join(
                     || {
-                        // The editor's versions keep the notes' scan in parts (never
-                        // past the size limit: the branch above).
-                        let notes = match reuse {
-                            Some(r) => notes::analyze_reusing(&text, &md, &r.notes),
-                            None => notes::analyze(&text, &md),
-                        };
-                        let layers = crate::layers::layers(&text, &md, &notes, configured);
-                        let citations =
-                            crate::citations::for_document(&text, &md, ctx.config, place);
-                        let mentions = mentions_in(&text, &md, knowledge, reuse);
-                        (notes, layers, citations, mentions)
+                        rayon::join(
+                            || {
+                                // The editor's versions keep the notes' scan in parts
+                                // (never past the size limit: the branch above).
+                                let notes = match reuse {
+                                    Some(r) => notes::analyze_reusing(&text, &md, &r.notes),
+                                    None => notes::analyze(&text, &md),
+                                };
+                                let layers = crate::layers::layers(&text, &md, &notes, configured);
+                                (notes, layers)
+                            },
+                            || crate::citations::for_document(&text, &md, ctx.config, place),
+                        )
                     },
-                    // The names rules' work on each block reads only the text and
-                    // the model: begun here, beside the passes above, not after them
-                    // (it was most of the rules' time, on the longer of the two
-                    // threads, while the other waited).
-                    || crate::rules::prepare_names(&text, &md, knowledge, ctx, reuse),
-                )
+                    || {
+                        rayon::join(
+                            || mentions_in(&text, &md, knowledge, reuse),
+                            || crate::rules::prepare_names(&text, &md, knowledge, ctx, reuse),
+                        )
+                    },
+                );
+                let (notes, layers) = notes_layers;
+                ((notes, layers, citations, mentions), prepared)
             },
         )
     };
