@@ -100,10 +100,75 @@ fn widen_pipes() {
 #[cfg(not(target_os = "linux"))]
 fn widen_pipes() {}
 
+/// The CPUs this process may run on, in order.
+#[cfg(target_os = "linux")]
+fn allowed_cpus() -> Vec<usize> {
+    // SAFETY: sched_getaffinity fills a zeroed cpu_set_t of the size given; CPU_ISSET
+    // reads it within its bounds.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+            return Vec::new();
+        }
+        (0..libc::CPU_SETSIZE as usize)
+            .filter(|&c| libc::CPU_ISSET(c, &set))
+            .collect()
+    }
+}
+
+/// Pin the calling thread to `cpu`.
+#[cfg(target_os = "linux")]
+fn pin_to(cpu: usize) {
+    // SAFETY: a zeroed cpu_set_t with one CPU set, passed with its size.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+}
+
+/// The analysis runs on rayon's pool, its passes split by `rayon::join`: on a keystroke
+/// the worker that runs the analysis wakes the other for each join. Linux placed the
+/// woken worker on the waker's own CPU, busy with the analysis, and left it there: on
+/// the 2-core machine `perf sched timehist` showed the second worker waiting 2-4 ms
+/// for the first's CPU while the other CPU sat idle, so the edit ran on one core
+/// (`RAYON_NUM_THREADS=1` measured the same). So when the pool has one worker per CPU
+/// the process may use (rayon's default, unless `RAYON_NUM_THREADS` or a CPU quota
+/// says otherwise), each worker is kept on its own CPU. A worker whose CPU another
+/// program takes shares it as before, and the others steal its work.
+/// `ANNALIST_NO_PIN` leaves the pool as rayon makes it.
+fn analysis_pool() {
+    let cpus = allowed_cpus();
+    let pin = std::env::var_os("ANNALIST_NO_PIN").is_none()
+        && std::env::var_os("RAYON_NUM_THREADS").is_none()
+        && cpus.len() > 1
+        && std::thread::available_parallelism().map_or(1, |n| n.get()) == cpus.len();
+    let mut pool =
+        rayon::ThreadPoolBuilder::new().thread_name(|i| format!("annalist-analysis-{i}"));
+    if pin {
+        pool = pool.num_threads(cpus.len()).start_handler(move |i| {
+            if let Some(&c) = cpus.get(i) {
+                pin_to(c);
+            }
+        });
+    }
+    // Already built (in-process tests): left as it is.
+    let _ = pool.build_global();
+}
+
+#[cfg(not(target_os = "linux"))]
+fn allowed_cpus() -> Vec<usize> {
+    Vec::new()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pin_to(_cpu: usize) {}
+
 /// Serve LSP on stdin/stdout until `exit` or end of input.
 pub fn run() -> ExitCode {
     limit_malloc_arenas();
     widen_pipes();
+    analysis_pool();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
