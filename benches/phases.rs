@@ -193,7 +193,7 @@ fn main() {
             "  rules: claims",
             time(runs, || {
                 let mut out = Vec::new();
-                annalist::rules::claims::check(&a, &ctx, &mut out);
+                annalist::rules::claims::check(&a, &a.claims, &ctx, &mut out);
                 out
             }),
         ),

@@ -185,7 +185,7 @@ pub fn run_others_with(
     out: &mut Vec<Finding>,
 ) {
     if on(ctx, claims::RULES) {
-        claims::check_claims(a, claims, ctx, out);
+        claims::check(a, claims, ctx, out);
     }
     meta::check(a, out);
     if on(ctx, dates::RULES) {

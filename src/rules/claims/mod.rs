@@ -9,17 +9,8 @@ mod unsourced;
 
 pub static RULES: &[Rule] = &[unsourced::RULE];
 
-pub fn check(a: &Analysis, ctx: &Context, out: &mut Vec<Finding>) {
-    check_claims(a, &a.claims, ctx, out);
-}
-
-/// [`check`] of `claims` (the analysis's claims, found beside `a` before they are
-/// stored in it).
-pub fn check_claims(
-    a: &Analysis,
-    claims: &[crate::claims::Claim],
-    ctx: &Context,
-    out: &mut Vec<Finding>,
-) {
+/// The claims family's findings of `claims`: the analysis's claims (`a.claims`, or
+/// found beside `a` before they are stored in it).
+pub fn check(a: &Analysis, claims: &[crate::claims::Claim], ctx: &Context, out: &mut Vec<Finding>) {
     unsourced::unsourced(a, claims, ctx, out);
 }
