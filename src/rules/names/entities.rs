@@ -408,11 +408,6 @@ fn variant_uncached(
         .then(|| Language::of(sx).or_else(|| Language::of(sy)))
 }
 
-/// What this document contributes to the comparison of spellings across files: for
-/// each gazetteer entity it names, the spellings it uses (OCR-damaged ones left out),
-/// and whether the per-file rule already found them inconsistent. Made in two parts
-/// ([`index_entities`], then [`finish_index`]) so that the first runs beside the
-/// checks whose findings only the second reads.
 /// Where the findings of `code` lie, as sorted disjoint ranges (a document may carry
 /// thousands of findings and of mentions).
 pub(super) fn code_ranges(raw: &[Finding], code: &str) -> Vec<Span> {
@@ -432,11 +427,16 @@ pub(super) fn code_ranges(raw: &[Finding], code: &str) -> Vec<Span> {
     out
 }
 
-/// The index's entities (the first part of the name index): for each gazetteer
-/// entity the document names, its spellings, OCR damage (`ocr_at`, from
-/// [`code_ranges`]) and the apparatus left out; `mixed` is left to [`finish_index`].
-/// It reads no finding but the OCR damage, so it runs beside the entities' and the
-/// unlisted names' checks.
+/// The name index is what this document contributes to the comparison of spellings
+/// across files: for each gazetteer entity it names, the spellings it uses
+/// (OCR-damaged ones left out), and whether the per-file rule already found them
+/// inconsistent. It is made in two parts so that the first runs beside the checks
+/// whose findings only the second reads.
+///
+/// This is the first part: for each gazetteer entity the document names, its
+/// spellings, OCR damage (`ocr_at`, from [`code_ranges`]) and the apparatus left out;
+/// `mixed` is left to [`finish_index`]. It reads no finding but the OCR damage, so it
+/// runs beside the entities' and the unlisted names' checks.
 pub(super) fn index_entities(
     a: &Analysis,
     ctx: &Context,
