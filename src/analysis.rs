@@ -75,7 +75,7 @@ fn analyze_with(
     configured: Option<crate::kind::DocKind>,
     reuse: Option<&Reuse>,
 ) -> Analysis {
-    let too_big = text.len() > ctx.config.limits.max_document_bytes;
+    let too_big = text.len() > ctx.config.limits.analysed_bytes();
     if let Some(r) = reuse {
         r.begin(&text);
     }
@@ -266,7 +266,7 @@ fn finish(
     if too_big {
         findings.push(crate::rules::meta::analysis_limited::too_big(
             a.text.len(),
-            ctx.config.limits.max_document_bytes,
+            ctx.config.limits.analysed_bytes(),
         ));
     }
     let mut findings = configure(findings, ctx.config);
@@ -334,7 +334,7 @@ pub fn name_index(text: Arc<str>, ctx: &Context) -> crate::facts::NameIndex {
     let names_on = crate::rules::names::RULES
         .iter()
         .any(|r| ctx.config.level(r.code) != Some(crate::config::Level::Off));
-    if text.len() > ctx.config.limits.max_document_bytes
+    if text.len() > ctx.config.limits.analysed_bytes()
         || !ctx.config.romanisation.across_files
         || !names_on
     {

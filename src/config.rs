@@ -122,6 +122,15 @@ pub struct Limits {
     pub max_findings: usize,
 }
 
+impl Limits {
+    /// The largest document analysed in full: `max_document_bytes`, and never past
+    /// `u32::MAX` (4 GiB), the largest offset the names rules keep per word.
+    pub fn analysed_bytes(&self) -> usize {
+        self.max_document_bytes
+            .min(usize::try_from(u32::MAX).unwrap_or(usize::MAX))
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {

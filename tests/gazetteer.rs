@@ -393,7 +393,7 @@ fn real_corpus_recognition() {
             let mut runs = BTreeSet::new();
             for run in capital_runs(&text, &ws) {
                 let run = &ws[run];
-                let (s, e) = (run[0].span.start, run[run.len() - 1].span.end);
+                let (s, e) = (run[0].span().start, run[run.len() - 1].span().end);
                 if ms.iter().any(|m| m.span.start < e && s < m.span.end) {
                     continue;
                 }

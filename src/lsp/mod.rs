@@ -183,7 +183,9 @@ pub fn run() -> ExitCode {
     runtime.block_on(async {
         // stdin reaches the server only through the sanitiser (see `wire`): one
         // undecodable message would otherwise end the server's input for good.
-        let (server_in, sanitised) = tokio::io::duplex(1 << 20);
+        // (64 KiB in flight: a long `didOpen` crosses in turns rather than holding a
+        // megabyte of buffer for the server's life.)
+        let (server_in, sanitised) = tokio::io::duplex(1 << 16);
         tokio::spawn(wire::sanitize(tokio::io::stdin(), sanitised));
         // The server's output reaches stdout through the merger, which also writes
         // the diagnostics serialised directly (see `wire::publish_diagnostics`).

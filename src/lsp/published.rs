@@ -55,8 +55,9 @@ struct Piece {
     span: Span,
     range: Range,
     related: Vec<Rel>,
-    /// `"severity":…,"message":…` (the fields between the range and the related places).
-    middle: Vec<u8>,
+    /// Where in `bytes` the fields between the range and the related places
+    /// (`"severity":…,"message":…`) are: kept there only.
+    middle: std::ops::Range<u32>,
     /// Made with a related place in another document: never reused.
     foreign: bool,
     /// The serialised diagnostic.
@@ -384,8 +385,7 @@ impl Piece {
         // Without its braces: the fields alone.
         let middle = middle
             .get(1..middle.len().saturating_sub(1))
-            .unwrap_or_default()
-            .to_vec();
+            .unwrap_or_default();
         let mut p = Piece {
             code: f.code,
             severity: f.severity,
@@ -393,11 +393,11 @@ impl Piece {
             span: f.span,
             range: range(f.span),
             related,
-            middle,
+            middle: 0..0,
             foreign,
             bytes: Vec::new(),
         };
-        p.write(uri_json);
+        p.write(middle, uri_json);
         p
     }
 
@@ -444,20 +444,35 @@ impl Piece {
             r.span = Span::new(shift.offset(r.span.start), shift.offset(r.span.end));
         }
         if rewrite {
-            self.write(uri_json);
+            let old = std::mem::take(&mut self.bytes);
+            let at = self.middle.start as usize..self.middle.end as usize;
+            self.write(old.get(at).unwrap_or_default(), uri_json);
         }
         self
     }
 
     /// Serialise, as `serde_json` serialises the `Diagnostic` that
     /// [`super::convert::diagnostic`] makes.
-    fn write(&mut self, uri_json: &[u8]) {
-        let mut out = std::mem::take(&mut self.bytes);
-        out.clear();
+    /// `middle`: the fields between the range and the related places.
+    fn write(&mut self, middle: &[u8], uri_json: &[u8]) {
+        // Sized for the whole diagnostic at once: kept until the next publication, so
+        // no growth slack (the positions' digits are the only guess).
+        let room = 96
+            + middle.len()
+            + self
+                .related
+                .iter()
+                .map(|r| {
+                    128 + r.message.len() + r.foreign.as_ref().map_or(uri_json.len(), Vec::len)
+                })
+                .sum::<usize>();
+        let mut out = Vec::with_capacity(room);
         out.extend_from_slice(b"{\"range\":");
         push_range(&mut out, &self.range);
         out.push(b',');
-        out.extend_from_slice(&self.middle);
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.middle = at(out.len())..at(out.len() + middle.len());
+        out.extend_from_slice(middle);
         if !self.related.is_empty() {
             out.extend_from_slice(b",\"relatedInformation\":[");
             for (i, r) in self.related.iter().enumerate() {

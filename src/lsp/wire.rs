@@ -27,6 +27,8 @@ use tower_lsp_server::jsonrpc::{Request, Response};
 pub const IDLE: Duration = Duration::from_millis(200);
 
 const HEADER: &[u8] = b"content-length";
+/// Bytes read from the input at a time, and the framer's buffer kept between messages.
+const CHUNK: usize = 1 << 16;
 /// Longest header block accepted (real ones are under 100 bytes).
 const MAX_HEADER: usize = 4096;
 
@@ -38,7 +40,9 @@ where
     W: AsyncWrite + Unpin,
 {
     let mut framer = Framer::default();
-    let mut chunk = vec![0u8; 1 << 20];
+    // 64 KiB at a time (tokio's stdin buffers as much again): a 1 MB `didOpen` is read
+    // in 16 turns, and no megabyte buffer stays resident for the server's life.
+    let mut chunk = vec![0u8; CHUNK];
     loop {
         let (n, idle) = match tokio::time::timeout(IDLE, input.read(&mut chunk)).await {
             Ok(Ok(n)) => (n, false),
@@ -102,7 +106,13 @@ enum Parse {
 
 impl Framer {
     pub fn push(&mut self, bytes: &[u8]) {
-        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
+        if self.is_empty() {
+            // All consumed: start again at the front, and give back what a large
+            // message (a `didOpen` of a long document) grew the buffer to.
+            self.buf.clear();
+            self.pos = 0;
+            self.buf.shrink_to(CHUNK);
+        } else if self.pos > 0 && self.pos >= self.buf.len() / 2 {
             self.buf.drain(..self.pos);
             self.pos = 0;
         }

@@ -225,7 +225,7 @@ pub fn scan_words(text: &str, ws: &[Word], lexicon: &Lexicon) -> Vec<Damage> {
         .iter()
         .filter(|w| !w.capital)
         .map(|w| {
-            let s = w.span.slice(text);
+            let s = w.span().slice(text);
             if s.chars().any(char::is_uppercase) {
                 std::borrow::Cow::Owned(s.to_lowercase())
             } else {
@@ -258,7 +258,7 @@ pub fn scan_words_with(
         let st: Vec<Status> = run_words
             .iter()
             .map(|w| {
-                let t = w.span.slice(text);
+                let t = w.span().slice(text);
                 statuses
                     .entry(t)
                     .or_insert_with(|| {
@@ -317,8 +317,8 @@ fn try_ngram(text: &str, slice: &[&Word], sts: &[Status], lexicon: &Lexicon) -> 
         return None;
     }
     let (first, last) = (slice.first()?, slice.last()?);
-    let span = Span::new(first.span.start, last.span.end);
-    let tokens: Vec<&str> = slice.iter().map(|w| w.span.slice(text)).collect();
+    let span = Span::new(first.span().start, last.span().end);
+    let tokens: Vec<&str> = slice.iter().map(|w| w.span().slice(text)).collect();
     let surface = tokens.join(" ");
     if lexicon.is_name(&surface) {
         return None;

@@ -224,6 +224,8 @@ impl Recognizer {
                     for m in &mut ms {
                         m.span = m.span.moved(b.span.start, 0);
                     }
+                    // Kept until the block changes: no growth slack.
+                    ms.shrink_to_fit();
                     ms
                 },
                 |kept| {
@@ -235,6 +237,8 @@ impl Recognizer {
                 },
             );
         }
+        // Kept with the analysis (a megabyte's worth at 1 MB): no growth slack.
+        out.shrink_to_fit();
         out
     }
 

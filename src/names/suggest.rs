@@ -181,7 +181,7 @@ impl Suggester {
         for run in capital_runs(text, &ws) {
             let mut run_words: Vec<_> = ws.get(run).unwrap_or(&[]).to_vec();
             while let Some(w) = run_words.first() {
-                let lw = w.span.slice(text).to_lowercase();
+                let lw = w.span().slice(text).to_lowercase();
                 if LEADING.contains(&lw.as_str())
                     || titles.contains(&lw.trim_end_matches('.'))
                     || MONTHS.contains(&lw.as_str())
@@ -193,7 +193,7 @@ impl Suggester {
             }
             while run_words
                 .last()
-                .is_some_and(|w| MONTHS.contains(&w.span.slice(text).to_lowercase().as_str()))
+                .is_some_and(|w| MONTHS.contains(&w.span().slice(text).to_lowercase().as_str()))
             {
                 run_words.pop();
             }
@@ -203,13 +203,13 @@ impl Suggester {
             let (Some(first), Some(last)) = (run_words.first(), run_words.last()) else {
                 continue;
             };
-            let (s, e) = (first.span.start, last.span.end);
+            let (s, e) = (first.span().start, last.span().end);
             if known.iter().any(|m| m.span.start < e && s < m.span.end) {
                 continue;
             }
             let surface = run_words
                 .iter()
-                .map(|w| w.span.slice(text))
+                .map(|w| w.span().slice(text))
                 .collect::<Vec<_>>()
                 .join(" ");
             if surface.chars().any(|c| c.is_ascii_digit())

@@ -780,7 +780,9 @@ fn find_in(
             block_dates(text, block, &pieces, lang, &soviet, &quick, toks, &mut v);
             let asked = soviet.asked.get().then(|| soviet.answer.get().copied());
             let at = block.content.start;
-            let rel = v.into_iter().map(|r| RawDate(r.moved(at, 0))).collect();
+            let mut rel: Vec<RawDate> = v.into_iter().map(|r| RawDate(r.moved(at, 0))).collect();
+            // Kept until the block changes: no growth slack.
+            rel.shrink_to_fit();
             (rel, asked.flatten())
         };
         let at = block.content.start;

@@ -26,7 +26,7 @@ impl Backend {
             // Parsed without holding the state lock (a large document's chunks are
             // parsed in parallel; the workspace index and requests need the lock
             // meanwhile). No await comes between, so notifications stay in order.
-            let parse_limit = res.config.limits.max_document_bytes;
+            let parse_limit = res.config.limits.analysed_bytes();
             let doc = Document::with_parse_limit(&d.text, d.version, parse_limit);
             lock(&self.state)
                 .docs

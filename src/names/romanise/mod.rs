@@ -368,15 +368,53 @@ fn same_name_uncached(a: &str, b: &str) -> Option<(Language, System, System)> {
 
 /// A word of prose: letters, digits and marks, with inner apostrophes and hyphens; a
 /// possessive 's is not part of it.
+///
+/// Kept compact (16 bytes): the names rules keep every word of a document from one
+/// version to the next, about one per six bytes of text. Offsets are `u32`: texts
+/// past `u32::MAX` bytes are never analysed (`limits.max_document_bytes` is capped
+/// there).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Word {
-    pub span: Span,
+    start: u32,
+    end: u32,
+    /// Index of the block it is in.
+    block: u32,
     /// Starts with an upper-case letter (or a digit followed by a letter, as OCR writes "1l").
     pub capital: bool,
     /// Starts a sentence, a heading or a block (so its capital says nothing).
     pub initial: bool,
+}
+
+/// `at` as a word offset (saturating: no analysed text reaches `u32::MAX`).
+fn narrow(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+impl Word {
+    pub fn new(span: Span, capital: bool, initial: bool, block: usize) -> Word {
+        Word {
+            start: narrow(span.start),
+            end: narrow(span.end),
+            block: narrow(block),
+            capital,
+            initial,
+        }
+    }
+
+    /// Where the word is.
+    pub fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+
     /// Index of the block it is in.
-    pub block: usize,
+    pub fn block(&self) -> usize {
+        self.block as usize
+    }
+
+    /// The same word `by` bytes later, in block `block`.
+    pub fn moved(&self, by: usize, block: usize) -> Word {
+        Word::new(self.span().moved(0, by), self.capital, self.initial, block)
+    }
 }
 
 fn is_word_char(c: char) -> bool {
@@ -483,12 +521,12 @@ fn scan_piece(
         let capital = first.is_uppercase()
             || (first.is_ascii_digit() && second.is_some_and(|x| x.is_alphabetic()));
         let abs = base + start;
-        out.push(Word {
-            span: Span::new(abs, abs + word.len()),
+        out.push(Word::new(
+            Span::new(abs, abs + word.len()),
             capital,
-            initial: starts_sentence(text, abs, block_start),
-            block: bi,
-        });
+            starts_sentence(text, abs, block_start),
+            bi,
+        ));
         i = end;
     }
 }
@@ -571,7 +609,7 @@ pub fn capital_runs(text: &str, words: &[Word]) -> Vec<std::ops::Range<usize>> {
         }
         let mut j = i + 1;
         while let (Some(prev), Some(next)) = (words.get(j - 1), words.get(j)) {
-            let gap = text.get(prev.span.end..next.span.start).unwrap_or("x");
+            let gap = text.get(prev.span().end..next.span().start).unwrap_or("x");
             let joined = next.capital
                 && next.block == prev.block
                 && !gap.is_empty()
@@ -779,14 +817,14 @@ mod tests {
         let t = "Dr. Evgeni Bajanov met Kim II Sung's men in P'yŏngyang, and `Code Word` here.\n";
         let md = MdModel::parse(t);
         let ws = words(t, &md);
-        let texts: Vec<&str> = ws.iter().map(|w| w.span.slice(t)).collect();
+        let texts: Vec<&str> = ws.iter().map(|w| w.span().slice(t)).collect();
         assert!(texts.contains(&"Sung"), "{texts:?}");
         assert!(texts.contains(&"P'yŏngyang"));
         assert!(!texts.contains(&"Code"));
         let runs: Vec<String> = capital_runs(t, &ws)
             .into_iter()
             .map(|r| {
-                r.filter_map(|i| ws.get(i).map(|w| w.span.slice(t)))
+                r.filter_map(|i| ws.get(i).map(|w| w.span().slice(t)))
                     .collect::<Vec<_>>()
                     .join(" ")
             })

@@ -110,7 +110,7 @@ pub(super) fn any_overlaps(regions: &[Span], spans: &[Span]) -> bool {
 pub(super) fn run_span(words: &[Word], r: &std::ops::Range<usize>) -> Option<Span> {
     let f = words.get(r.start)?;
     let l = words.get(r.end.checked_sub(1)?)?;
-    Some(Span::new(f.span.start, l.span.end))
+    Some(Span::new(f.span().start, l.span().end))
 }
 
 /// What the text after the run `span` makes apparatus: a gloss in brackets or [sic]

@@ -42,16 +42,14 @@ impl BlockAt {
         apparatus: &apparatus::Apparatus,
     ) -> Option<Gram<'b>> {
         if !g
-            .needs
-            .iter()
-            .flatten()
-            .all(|&i| ok.get(i as usize).copied().unwrap_or(false))
+            .needs()
+            .all(|i| ok.get(i as usize).copied().unwrap_or(false))
         {
             return None;
         }
-        let span = g.span.moved(0, self.base);
+        let span = g.span().moved(0, self.base);
         Some(Gram {
-            n: g.n,
+            n: g.n(),
             span,
             // (`g.name(..)` read at its place in the document.)
             name: std::borrow::Cow::Borrowed(match &g.name {
@@ -69,11 +67,7 @@ impl BlockAt {
         self.names
             .words
             .iter()
-            .map(|w| Word {
-                span: w.span.moved(0, self.base),
-                block: self.bi,
-                ..*w
-            })
+            .map(|w| w.moved(self.base, self.bi))
             .collect()
     }
 }
@@ -582,7 +576,7 @@ fn compute<'t>(
     let folds: Vec<Option<u32>> = words
         .iter()
         .zip(&eligible_w)
-        .map(|(w, &e)| e.then(|| caches.fold(w.span.slice(bt))))
+        .map(|(w, &e)| e.then(|| caches.fold(w.span().slice(bt))))
         .collect();
     let mut mid: Vec<Arc<str>> = Vec::new();
     for (w, &f) in words.iter().zip(&folds) {
@@ -605,7 +599,7 @@ fn compute<'t>(
             None => Counts::No,
             Some(f) => {
                 let is_mid = caches.seen(f).is_some_and(|s| s.mid);
-                if !w.initial || marked(w.span.slice(bt)) || is_mid {
+                if !w.initial || marked(w.span().slice(bt)) || is_mid {
                     Counts::Yes
                 } else {
                     let at = caches.seen(f).map_or(NONE, |s| s.need);
@@ -661,9 +655,9 @@ fn compute<'t>(
                 // The text itself when its words stand one space apart.
                 let spaced = ws
                     .windows(2)
-                    .all(|p| bt.get(p[0].span.end..p[1].span.start) == Some(" "));
-                let name =
-                    (!spaced).then(|| joined(ws.iter().map(|w| w.span.slice(bt))).into_boxed_str());
+                    .all(|p| bt.get(p[0].span().end..p[1].span().start) == Some(" "));
+                let name = (!spaced)
+                    .then(|| joined(ws.iter().map(|w| w.span().slice(bt))).into_boxed_str());
                 let folded = match folds.get(r.clone()).unwrap_or(&[]) {
                     [Some(one)] => caches.text(*one),
                     fs => {
@@ -679,13 +673,13 @@ fn compute<'t>(
                         Arc::from(scratch.as_str())
                     }
                 };
-                grams.push(BlockGram {
-                    n,
-                    span: Span::new(f.span.start, l.span.end),
+                grams.push(BlockGram::new(
+                    u8::try_from(n).unwrap_or(u8::MAX),
+                    Span::new(f.span().start, l.span().end),
                     name,
                     folded,
-                    needs: need,
-                });
+                    need,
+                ));
             }
         }
     }
@@ -695,7 +689,7 @@ fn compute<'t>(
         let Some(f) = f else { continue };
         let at = caches.seen(f).map_or(NONE, |s| s.vote);
         let i = if at == NONE {
-            let marks = caches.marks(w.span.slice(bt));
+            let marks = caches.marks(w.span().slice(bt));
             votes.push((caches.text(f), marks, 0));
             let i = (votes.len() - 1) as u32;
             if let Some(s) = caches.seen(f) {
@@ -713,7 +707,7 @@ fn compute<'t>(
     let mut suspects: Vec<Box<str>> = Vec::new();
     for run in &runs {
         for w in words.get(run.clone()).unwrap_or(&[]) {
-            let s = w.span.slice(bt);
+            let s = w.span().slice(bt);
             if caches.suspect(s, lexicon) && !suspects.iter().any(|x| &**x == s) {
                 suspects.push(s.into());
             }
@@ -737,6 +731,13 @@ fn compute<'t>(
     let apparatus = app.into_iter().map(|s| s.moved(base, 0)).collect();
     let first_run = runs.first().and_then(|r| apparatus::run_span(&words, r));
     let last_run = runs.last().and_then(|r| apparatus::run_span(&words, r));
+    // Kept until the block changes: no growth slack (a quarter of the names rules'
+    // memory at 1 MB).
+    let (mut words, mut grams, mut runs, mut votes) = (words, grams, runs, votes);
+    words.shrink_to_fit();
+    grams.shrink_to_fit();
+    runs.shrink_to_fit();
+    votes.shrink_to_fit();
     BlockNames {
         words,
         runs,
@@ -912,7 +913,7 @@ pub(super) fn damage_of_blocks(
     let mut lower: foldhash::HashSet<&str> = foldhash::HashSet::default();
     for b in blocks {
         for w in b.names.words.iter().filter(|w| !w.capital) {
-            let s = w.span.moved(0, b.base).slice(text);
+            let s = w.span().moved(0, b.base).slice(text);
             let l: std::borrow::Cow<str> = if s.chars().any(char::is_uppercase) {
                 std::borrow::Cow::Owned(s.to_lowercase())
             } else {

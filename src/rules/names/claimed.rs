@@ -22,7 +22,12 @@ impl<'b> Claimed<'b> {
     pub(super) fn new(blocks: &'b [BlockAt]) -> Claimed<'b> {
         let ends: Vec<usize> = blocks
             .iter()
-            .map(|b| b.names.words.last().map_or(b.base, |w| w.span.end + b.base))
+            .map(|b| {
+                b.names
+                    .words
+                    .last()
+                    .map_or(b.base, |w| w.span().end + b.base)
+            })
             .collect();
         let len = ends.iter().copied().max().unwrap_or(0);
         Claimed {
@@ -133,11 +138,11 @@ fn words_over(blocks: &[BlockAt], k: usize, span: Span) -> impl Iterator<Item = 
         .flat_map(move |b| {
             let (start, end) = (span.start.saturating_sub(b.base), span.end - b.base);
             let ws = &b.names.words;
-            let i = ws.partition_point(|w| w.span.end <= start);
+            let i = ws.partition_point(|w| w.span().end <= start);
             ws.get(i..)
                 .unwrap_or(&[])
                 .iter()
-                .take_while(move |w| w.span.start < end)
-                .map(move |w| w.span.moved(0, b.base))
+                .take_while(move |w| w.span().start < end)
+                .map(move |w| w.span().moved(0, b.base))
         })
 }

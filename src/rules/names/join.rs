@@ -118,7 +118,7 @@ impl Held {
     /// The block's words written in lower case, lower-cased.
     fn lower_words(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
         self.names.words.iter().filter(|w| !w.capital).map(|w| {
-            let s = w.span.slice(&self.text);
+            let s = w.span().slice(&self.text);
             if s.chars().any(char::is_uppercase) {
                 std::borrow::Cow::Owned(s.to_lowercase())
             } else {
@@ -215,7 +215,7 @@ impl Join {
             let mut h = match self.held.remove(&p) {
                 Some(h) => h,
                 None => {
-                    let end = b.names.words.last().map_or(0, |w| w.span.end);
+                    let end = b.names.words.last().map_or(0, |w| w.span().end);
                     let text = text.get(b.base..b.base + end).unwrap_or("");
                     self.lowered += b.names.suspects.len();
                     Held {
@@ -429,20 +429,20 @@ impl Join {
             let at = fold
                 .forms
                 .iter()
-                .position(|f| f.n == g.n && *f.name == *g.name(&h.text));
+                .position(|f| f.n == g.n() && *f.name == *g.name(&h.text));
             match at.and_then(|i| fold.forms.get_mut(i)) {
                 Some(form) => form.count += k,
                 None => {
                     let name = g.name(&h.text);
-                    let cand = could_be_candidate(name, g.n);
+                    let cand = could_be_candidate(name, g.n());
                     fold.cand += u32::from(cand);
                     fold.forms.push(Form {
                         name: name.into(),
-                        n: g.n,
+                        n: g.n(),
                         count: k,
                         cand,
                     });
-                    for (l, ks) in form_keys(name, g.n) {
+                    for (l, ks) in form_keys(name, g.n()) {
                         for key in ks.iter() {
                             self.link(l, key, id);
                         }
@@ -481,7 +481,7 @@ impl Join {
             let Some(i) = fold
                 .forms
                 .iter()
-                .position(|f| f.n == g.n && *f.name == *g.name(&h.text))
+                .position(|f| f.n == g.n() && *f.name == *g.name(&h.text))
             else {
                 continue;
             };

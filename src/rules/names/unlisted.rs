@@ -11,7 +11,7 @@ pub(super) fn eligible(text: &str, w: &Word) -> bool {
         return false;
     }
     let (mut letters, mut all_upper) = (0usize, true);
-    for c in w.span.slice(text).chars() {
+    for c in w.span().slice(text).chars() {
         if c.is_ascii_digit() {
             return false;
         }
@@ -188,7 +188,7 @@ pub(super) fn grams_of(
     let folds: Vec<std::rc::Rc<str>> = words
         .iter()
         .map(|w| {
-            let s = w.span.slice(text);
+            let s = w.span().slice(text);
             memo.entry(s)
                 .or_insert_with(|| std::rc::Rc::from(fold(s)))
                 .clone()
@@ -209,7 +209,7 @@ pub(super) fn grams_of(
         .iter()
         .zip(&folds)
         .zip(&eligible_w)
-        .map(|((w, f), e)| *e && (!w.initial || marked(w.span.slice(text)) || mid.contains(&**f)))
+        .map(|((w, f), e)| *e && (!w.initial || marked(w.span().slice(text)) || mid.contains(&**f)))
         .collect();
     for run in &runs {
         if run.len() >= 2
@@ -232,10 +232,10 @@ pub(super) fn grams_of(
                 let (Some(f), Some(l)) = (words.get(r.start), words.get(r.end - 1)) else {
                     break;
                 };
-                let span = Span::new(f.span.start, l.span.end);
+                let span = Span::new(f.span().start, l.span().end);
                 let name = joined(
                     r.clone()
-                        .filter_map(|k| words.get(k).map(|w| w.span.slice(text))),
+                        .filter_map(|k| words.get(k).map(|w| w.span().slice(text))),
                 );
                 let folded = joined(r.clone().filter_map(|k| folds.get(k).map(|f| &**f)));
                 grams.push(Gram {
@@ -390,7 +390,7 @@ pub(super) fn votes_of(text: &str, words: &[Word]) -> Votes {
     let mut by_fold: HashMap<String, usize> = HashMap::default();
     let mut by_raw: HashMap<&str, usize> = HashMap::default();
     for w in words.iter().filter(|w| eligible(text, w)) {
-        let s = w.span.slice(text);
+        let s = w.span().slice(text);
         let i = match by_raw.get(s) {
             Some(&i) => i,
             None => {

@@ -207,10 +207,10 @@ fn n_grams_share_their_folds_and_read_their_text() {
             let ws: Vec<&Word> = n
                 .words
                 .iter()
-                .filter(|w| w.span.start >= g.span.start && w.span.end <= g.span.end)
+                .filter(|w| w.span().start >= g.span().start && w.span().end <= g.span().end)
                 .collect();
-            assert_eq!(ws.len(), g.n, "{g:?}");
-            let words: Vec<&str> = ws.iter().map(|w| w.span.slice(bt)).collect();
+            assert_eq!(ws.len(), g.n(), "{g:?}");
+            let words: Vec<&str> = ws.iter().map(|w| w.span().slice(bt)).collect();
             assert_eq!(g.name(bt), words.join(" "), "{g:?}");
             let folds: Vec<String> = words.iter().map(|w| fold(w)).collect();
             assert_eq!(&*g.folded, folds.join(" "), "{g:?}");
@@ -218,7 +218,7 @@ fn n_grams_share_their_folds_and_read_their_text() {
                 None => read += 1,
                 Some(_) => copied += 1,
             }
-            if g.n == 1 {
+            if g.n() == 1 {
                 let vote = n.votes.iter().find(|v| *v.0 == *g.folded);
                 assert!(
                     vote.is_some_and(|v| Arc::ptr_eq(&v.0, &g.folded)),
