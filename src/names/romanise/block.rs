@@ -78,10 +78,9 @@ impl BlockGram {
         folded: Arc<str>,
         needs: [Option<u32>; 3],
     ) -> BlockGram {
-        let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         BlockGram {
-            start: at(span.start),
-            end: at(span.end),
+            start: super::narrow(span.start),
+            end: super::narrow(span.end),
             needs: needs.map(|x| x.filter(|&i| i != NO_NEED).unwrap_or(NO_NEED)),
             n,
             name,

@@ -371,8 +371,7 @@ fn same_name_uncached(a: &str, b: &str) -> Option<(Language, System, System)> {
 ///
 /// Kept compact (16 bytes): the names rules keep every word of a document from one
 /// version to the next, about one per six bytes of text. Offsets are `u32`: texts
-/// past `u32::MAX` bytes are never analysed (`limits.max_document_bytes` is capped
-/// there).
+/// past `u32::MAX` bytes are never analysed (`Limits::analysed_bytes`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Word {
     start: u32,
@@ -385,8 +384,8 @@ pub struct Word {
     pub initial: bool,
 }
 
-/// `at` as a word offset (saturating: no analysed text reaches `u32::MAX`).
-fn narrow(at: usize) -> u32 {
+/// `at` as a kept offset (saturating: no analysed text reaches `u32::MAX`).
+pub(crate) fn narrow(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(u32::MAX)
 }
 

@@ -567,8 +567,8 @@ fn compute<'t>(
     lexicon: &Lexicon,
     caches: &mut Caches<'t>,
 ) -> BlockNames {
-    let words = romanise::block_words(bt, pieces);
-    let runs = capital_runs(bt, &words);
+    let mut words = romanise::block_words(bt, pieces);
+    let mut runs = capital_runs(bt, &words);
     let eligible_w: Vec<bool> = words.iter().map(|w| eligible(bt, w)).collect();
     // Folds of the eligible words, by number (no other word is part of an n-gram or
     // a vote); what the block has of each fold is kept in `caches` by that number.
@@ -733,7 +733,6 @@ fn compute<'t>(
     let last_run = runs.last().and_then(|r| apparatus::run_span(&words, r));
     // Kept until the block changes: no growth slack (a quarter of the names rules'
     // memory at 1 MB).
-    let (mut words, mut grams, mut runs, mut votes) = (words, grams, runs, votes);
     words.shrink_to_fit();
     grams.shrink_to_fit();
     runs.shrink_to_fit();
