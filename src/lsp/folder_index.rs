@@ -491,6 +491,8 @@ impl Backend {
                 Ok((ws, work)) => (Ok(ws), Some(work)),
                 Err(e) => (Err(e), None),
             };
+            // The build's transient memory goes back to the system once idle.
+            super::quiet::give_back_when_idle();
             let superseded = lock(&state).ws_epoch != epoch;
             if superseded {
                 // A newer build is under way; it will finish the job. What this one

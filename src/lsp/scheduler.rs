@@ -133,7 +133,12 @@ impl Backend {
                         generation = g;
                         res = r;
                     }
-                    None => break,
+                    None => {
+                        // The document is up to date: what its analyses freed goes
+                        // back to the system once the client is idle.
+                        super::quiet::give_back_when_idle();
+                        break;
+                    }
                 }
             }
         });

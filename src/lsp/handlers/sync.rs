@@ -108,6 +108,8 @@ impl Backend {
         if let Some(p) = params.text_document.uri.to_file_path() {
             self.reindex_file(p.into_owned());
         }
+        // What the document's analyses held goes back to the system once idle.
+        crate::lsp::quiet::give_back_when_idle();
         if !pull {
             crate::lsp::wire::publish_diagnostics(
                 &self.client,
