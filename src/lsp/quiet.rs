@@ -95,7 +95,8 @@ impl Pauses {
 /// How long the client must have been silent before the server gives freed memory
 /// back: longer than a typist's pause, so that the pages given back are not asked for
 /// again by the next keystroke (every page given back costs a fault when it is next
-/// used; giving back after every analysis cost 28% more CPU per edit).
+/// used: glibc set to give memory back at once cost 28% more CPU over a session of
+/// edits, benches/README, session 19).
 pub const IDLE: Duration = Duration::from_secs(2);
 
 /// Whether a wait for [`IDLE`] is under way (one at a time, however many arm it).
