@@ -4,7 +4,7 @@
     benches/lsp-compare.py [--sizes 10k,100k,1m,10m] [--annalist BIN] [--rumdl BIN]
                            [--edits 20] [--hovers 200] [--markdown OUT.md]
                            [--documents a.md,b.md]   (open these instead)
-                           [--warm check|server] [--pull] [--rounds N]
+                           [--warm check|server] [--pull] [--rounds N] [--idle SECONDS]
 
 For each size, a workspace folder is written holding a transcription of that size
 (`transcription.md`: the fixture's paragraphs with GFM footnotes, printed "(n)"
@@ -56,7 +56,9 @@ Both servers get the same bytes, the same edits and the same positions, in one r
 one after the other. With `--rounds N`, each is measured N times (each round in a fresh
 folder, rumdl first every other round) and each figure is the median over the rounds:
 the machine has slow spells (steal time in a virtual machine) that can double one
-open. rumdl comes from PyPI (`pip install rumdl==0.3.0`). Prints a
+open. With `--idle S`, after the edits each server is left silent for S seconds and its
+resident memory read, then the document is closed and the memory read again S seconds
+later: what an editor's long-running server keeps (a second table). rumdl comes from PyPI (`pip install rumdl==0.3.0`). Prints a
 Markdown table with the ratios (annalist / rumdl: below 1 means annalist is faster).
 Nothing here is a test: it measures, it does not judge.
 """
@@ -237,6 +239,16 @@ class Server:
             pass
         return 0
 
+    def rss_kib(self):
+        """Resident memory now (VmRSS), not the peak."""
+        try:
+            for line in Path(f"/proc/{self.p.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
     def close(self):
         try:
             self.request("shutdown", None, timeout=30)
@@ -280,7 +292,7 @@ def expected_count(annalist, ws):
     return sum(len(f.get("diagnostics", [])) for f in files if f.get("path") == "transcription.md")
 
 
-def measure(name, cmd, ws, doc, edits, hovers, pull=False, expected=None):
+def measure(name, cmd, ws, doc, edits, hovers, pull=False, expected=None, idle=0.0):
     uri = (ws / "transcription.md").as_uri()
     s = Server(cmd, ws)
     tags = {"valueSet": [1, 2]}
@@ -377,6 +389,16 @@ def measure(name, cmd, ws, doc, edits, hovers, pull=False, expected=None):
         served.append(firsts[-1] - t if firsts and firsts[-1] is not None else float("nan"))
         time.sleep(0.05)  # a typist's pause: the edits are separate keystrokes
     peak = s.peak_kib()
+    # What a server keeps once the user stops typing, and once the document is closed
+    # (an editor leaves the server running all day): resident memory after `idle`
+    # seconds of silence each time.
+    idle_kib = closed_kib = None
+    if idle > 0:
+        time.sleep(idle)
+        idle_kib = s.rss_kib()
+        s.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        time.sleep(idle)
+        closed_kib = s.rss_kib()
     s.close()
     sizes = sizes[-len(eds):] if eds else []
     return {"server": name, "mode": "pulled" if pulls else "published",
@@ -388,6 +410,8 @@ def measure(name, cmd, ws, doc, edits, hovers, pull=False, expected=None):
             "served_p95_ms": pct(served, 0.95) * 1e3,
             "hover_med_ms": statistics.median(hov) * 1e3 if hov else float("nan"),
             "hover_p95_ms": pct(hov, 0.95) * 1e3, "peak_mib": peak / 1024,
+            "idle_mib": idle_kib / 1024 if idle_kib is not None else float("nan"),
+            "closed_mib": closed_kib / 1024 if closed_kib is not None else float("nan"),
             "edit_bytes": statistics.median(sizes) if sizes else 0}
 
 
@@ -428,6 +452,10 @@ def main():
                     help="measure each server this many times, each round in a fresh folder, "
                     "and report the median of each figure (the machine's slow spells, which "
                     "can double an open, fall on some rounds)")
+    ap.add_argument("--idle", type=float, default=0.0, metavar="SECONDS",
+                    help="after the edits, wait this long and read the resident memory, then "
+                    "close the document, wait again and read it again (annalist gives freed "
+                    "memory back after 2 s of silence: 3 is enough)")
     ap.add_argument("--markdown", help="also write the table to this file")
     ap.add_argument("--documents", help="comma-separated Markdown files to open instead of the "
                     "generated transcriptions (e.g. the inputs of benches/pathological.py)")
@@ -471,7 +499,7 @@ def main():
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 try:
                     r = measure(name, cmd, ws, doc, a.edits, a.hovers, a.pull,
-                                expected if name.startswith("annalist") else None)
+                                expected if name.startswith("annalist") else None, a.idle)
                 except Exception as e:  # a server that fails is reported, not hidden
                     r = {"server": name, "error": str(e)}
                     kill_started()
@@ -514,6 +542,14 @@ def main():
             label = size if name == "annalist" else f"{size} ({name})"
             lines.append(f"| {label} | {f('open_ms'):.2f} | {an['complete_ms'] / ru['complete_ms']:.2f}"
                          f" | {f('edit_p95_ms'):.2f} | {f('served_p95_ms'):.2f} | {f('hover_p95_ms'):.2f} | {f('peak_mib'):.2f} |")
+    if a.idle > 0:
+        lines.append("")
+        lines.append(f"| document | server | peak RSS | RSS after {a.idle:g} s idle | RSS {a.idle:g} s after didClose |")
+        lines.append("|---|---|---|---|---|")
+        for r in rows:
+            if "error" not in r:
+                lines.append(f"| {r['size']} | {r['server']} | {r['peak_mib']:.1f} MiB"
+                             f" | {r['idle_mib']:.1f} MiB | {r['closed_mib']:.1f} MiB |")
     if a.rounds > 1:
         lines.append("")
         lines.append(f"Each figure is the median over {a.rounds} rounds (each in a fresh folder, "
