@@ -230,24 +230,22 @@ class Server:
         return self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                          and m["params"]["uri"] == uri, timeout)
 
-    def peak_kib(self):
+    def _status_kib(self, field):
+        """A field of /proc/PID/status in KiB (VmHWM: the peak; VmRSS: now); 0 if gone."""
         try:
             for line in Path(f"/proc/{self.p.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
         except OSError:
             pass
         return 0
 
+    def peak_kib(self):
+        return self._status_kib("VmHWM")
+
     def rss_kib(self):
         """Resident memory now (VmRSS), not the peak."""
-        try:
-            for line in Path(f"/proc/{self.p.pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        except OSError:
-            pass
-        return 0
+        return self._status_kib("VmRSS")
 
     def close(self):
         try:
