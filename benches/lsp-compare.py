@@ -58,8 +58,9 @@ folder, rumdl first every other round) and each figure is the median over the ro
 the machine has slow spells (steal time in a virtual machine) that can double one
 open. With `--idle S`, after the edits each server is left silent for S seconds and its
 resident memory read, then the document is closed and the memory read again S seconds
-later: what an editor's long-running server keeps (a second table). rumdl comes from PyPI (`pip install rumdl==0.3.0`). Prints a
-Markdown table with the ratios (annalist / rumdl: below 1 means annalist is faster).
+later: what an editor's long-running server keeps (a second table). rumdl comes from
+PyPI (`pip install rumdl==0.3.0`). Prints a Markdown table with the ratios (annalist /
+rumdl: below 1 means annalist is faster).
 Nothing here is a test: it measures, it does not judge.
 """
 

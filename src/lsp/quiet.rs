@@ -113,12 +113,16 @@ fn idle_wait(since: Option<Duration>) -> Option<Duration> {
 
 /// Give the memory freed by the server's work back to the system once the client has
 /// been silent for [`IDLE`] (at once if it already has). Called when work ends: an
-/// analysis run, a document closed, the workspace index built. Within a Tokio runtime.
+/// analysis run, a document closed, the workspace index built. Outside a Tokio runtime
+/// (no caller is) it does nothing rather than panic.
 pub fn give_back_when_idle() {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
     if ARMED.swap(true, Ordering::AcqRel) {
         return;
     }
-    tokio::spawn(async {
+    runtime.spawn(async {
         while let Some(wait) = idle_wait(since_last()) {
             tokio::time::sleep(wait).await;
         }
@@ -158,6 +162,14 @@ mod tests {
             idle_wait(Some(IDLE - Duration::from_millis(300))),
             Some(Duration::from_millis(300))
         );
+    }
+
+    #[test]
+    fn outside_a_runtime_nothing_is_armed() {
+        // No Tokio runtime on a plain test thread: no panic, and no wait left armed
+        // that would keep a later call from arming one.
+        give_back_when_idle();
+        assert!(!ARMED.load(Ordering::Acquire));
     }
 
     #[test]
