@@ -548,7 +548,7 @@ async fn a_pull_before_the_index_is_answered_at_once_and_refreshed_when_it_lands
                 config: None,
                 text: other.into(),
                 lines: LineIndex::new(other),
-                names,
+                names: names.into(),
             },
         );
     }

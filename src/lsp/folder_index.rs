@@ -86,7 +86,9 @@ pub struct WsFile {
     pub config: Option<PathBuf>,
     pub text: Arc<str>,
     pub lines: LineIndex,
-    pub names: NameIndex,
+    /// Shared with [`CacheWork`] until the cache is written (not a copy of every
+    /// analysed file's index).
+    pub names: Arc<NameIndex>,
 }
 
 /// The indexed files, by URI string.
@@ -137,7 +139,7 @@ fn read_with(
     let hash = pack.map(|_| file_cache::entry_hash(&text, res.kind_for(path)));
     let cached = pack.zip(hash).and_then(|(p, h)| p.names(path, h));
     let (names, found) = match cached {
-        Some(names) => (names, Found::Cached),
+        Some(names) => (Arc::new(names), Found::Cached),
         None if is_open(path) => return Some((uri.as_str().to_string(), None, Found::Cached)),
         None => {
             // Only what the comparison needs (equal to a full analysis's `names`).
@@ -146,7 +148,7 @@ fn read_with(
                 knowledge: &res.knowledge,
             };
             (
-                analysis::name_index(text.clone(), &ctx),
+                Arc::new(analysis::name_index(text.clone(), &ctx)),
                 Found::Analysed(hash),
             )
         }
@@ -173,7 +175,7 @@ pub struct CacheWork {
     /// Each group's configuration file (as [`Resolved::path`]), by pack.
     groups: Vec<Option<PathBuf>>,
     /// The name indexes computed, by group, path and inputs' hash.
-    computed: Vec<(usize, PathBuf, Hash, NameIndex)>,
+    computed: Vec<(usize, PathBuf, Hash, Arc<NameIndex>)>,
     /// Files whose name index came from the cache.
     pub from_cache: usize,
     /// Files analysed.
@@ -182,16 +184,45 @@ pub struct CacheWork {
     pub open: usize,
 }
 
-/// A document open in the editor with its configuration and analysis, whose name
-/// index may go into the cache ([`CacheWork::keep_open`]).
-pub type OpenNames = (PathBuf, Arc<Resolved>, Arc<crate::facts::Analysis>);
+/// A document open in the editor whose name index may go into the cache
+/// ([`CacheWork::keep_open`]): its path, configuration, analysed text and name index.
+///
+/// Only these, not the analysis: a document's first analysis waits in
+/// [`super::state::Shared::keep_names`] until the workspace index is built, while the
+/// user may already be typing. Held whole, a megabyte's analysis (its mentions, dates,
+/// claims, notes and findings) stayed alive beside the current one and the one being
+/// computed: a third analysis at the server's peak of memory.
+pub struct OpenNames {
+    pub path: PathBuf,
+    pub res: Arc<Resolved>,
+    pub text: Arc<str>,
+    pub names: NameIndex,
+}
+
+impl OpenNames {
+    /// What the cache needs of the analysis `a` of the document at `path` under `res`.
+    pub fn of(path: PathBuf, res: Arc<Resolved>, a: &crate::facts::Analysis) -> OpenNames {
+        OpenNames {
+            path,
+            res,
+            text: a.text.clone(),
+            names: a.names.clone(),
+        }
+    }
+}
 
 impl CacheWork {
     /// Add the name indexes of documents open in the editor whose text is the file's
     /// (read now) to the packs of their groups (opened from the cache directory `dir`
     /// for a group the walk did not meet), to be stored by [`CacheWork::save`].
     pub fn keep_open(&mut self, dir: &Path, open: Vec<OpenNames>) {
-        for (path, res, a) in open {
+        for OpenNames {
+            path,
+            res,
+            text,
+            names,
+        } in open
+        {
             if !res.config.romanisation.across_files {
                 continue;
             }
@@ -201,7 +232,7 @@ impl CacheWork {
             let on_disk = on_disk
                 .strip_prefix("\u{FEFF}".as_bytes())
                 .unwrap_or(&on_disk);
-            if on_disk != a.text.as_bytes() {
+            if on_disk != text.as_bytes() {
                 continue;
             }
             let g = match self.groups.iter().position(|c| *c == res.path) {
@@ -215,9 +246,9 @@ impl CacheWork {
             let Some(Some(pack)) = self.packs.get_mut(g) else {
                 continue;
             };
-            let hash = file_cache::entry_hash(&a.text, res.kind_for(&path));
+            let hash = file_cache::entry_hash(&text, res.kind_for(&path));
             if pack.names(&path, hash).is_none() {
-                pack.put_names(&path, hash, &a.names);
+                pack.put_names(&path, hash, &names);
             }
         }
     }
@@ -305,7 +336,7 @@ fn open_placeholder(path: &Path, res: &Resolved) -> Option<(String, WsFile)> {
             config: res.path.clone(),
             text: Arc::from(""),
             lines: LineIndex::new(""),
-            names: NameIndex::default(),
+            names: Arc::default(),
         },
     ))
 }
@@ -678,7 +709,7 @@ mod tests {
                     knowledge: &res.knowledge,
                 };
                 let a = crate::analysis::analyze(Arc::from(*text), None, &ctx);
-                (path, res.clone(), Arc::new(a))
+                OpenNames::of(path, res.clone(), &a)
             })
             .collect();
         let before = file_cache::pack_writes(&cache);

@@ -112,14 +112,12 @@ impl Backend {
                 analysed.send_modify(|n| *n = n.wrapping_add(1));
                 if let Some((a, names_changed)) = fresh {
                     // The first analysis of a document opened: its name index for the
-                    // cache, queued with the workspace index's, or written alone once
-                    // the diagnostics are out.
-                    let alone = if generation == 0 {
-                        keep_first_names(&state, path.clone(), res.0.clone(), a.clone())
-                    } else {
-                        None
-                    };
+                    // cache, once the diagnostics are out (taking it copies the
+                    // index), queued with the workspace index's or written alone.
+                    let first = (generation == 0).then(|| a.clone());
                     publish_fresh(&state, &client, &uri, generation, &snap, a, names_changed).await;
+                    let alone = first
+                        .and_then(|a| keep_first_names(&state, path.clone(), res.0.clone(), &a));
                     if let Some((dir, item)) = alone {
                         crate::cachedir::write_later(move || {
                             crate::lsp::folder_index::keep_open_names(&dir, vec![item])
@@ -203,15 +201,18 @@ impl Backend {
 /// its tabs: one write of the pack, not one per document); otherwise returned, with the
 /// cache directory, for the caller to write once the document's first diagnostics are
 /// out (reading the file again to compare and writing the pack are not on their way).
+/// Called once they are out: what is kept is copied from the analysis
+/// ([`crate::lsp::folder_index::OpenNames`]), never the analysis itself.
 fn keep_first_names(
     state: &Arc<std::sync::Mutex<super::state::Shared>>,
     path: Option<PathBuf>,
     res: Arc<Resolved>,
-    a: Arc<Analysis>,
+    a: &Analysis,
 ) -> Option<(PathBuf, crate::lsp::folder_index::OpenNames)> {
+    // The copy of the name index made before the store's lock is taken.
+    let item = crate::lsp::folder_index::OpenNames::of(path?, res, a);
     let mut st = lock(state);
     let dir = st.configs.cache_dir().map(Path::to_path_buf)?;
-    let item = (path?, res, a);
     match st.keep_names.as_mut() {
         Some(queue) => {
             queue.push(item);

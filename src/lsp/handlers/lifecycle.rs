@@ -1,6 +1,7 @@
 //! Initialize, initialized, shutdown and configuration changes.
 
 use crate::lsp::configs::Configs;
+use crate::lsp::folder_index::OpenNames;
 use crate::lsp::settings::{self, Source};
 use crate::lsp::state::{Backend, lock};
 use crate::lsp::tokens_legend;
@@ -225,7 +226,7 @@ impl Backend {
                     let (generation, a) = e.analysis.as_ref()?;
                     (*generation == e.generation).then_some(())?;
                     let path = uri.to_file_path()?.into_owned();
-                    Some((path, e.res.clone(), a.clone()))
+                    Some(OpenNames::of(path, e.res.clone(), a))
                 })
                 .collect();
             open.extend(queued);

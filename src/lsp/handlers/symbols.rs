@@ -93,7 +93,7 @@ impl Backend {
                 .collect();
             files.sort_by(|x, y| x.0.cmp(y.0));
             let analyses: Vec<&Analysis> = open.iter().map(|(_, a)| a.as_ref()).collect();
-            let names: Vec<&NameIndex> = files.iter().map(|(_, f)| &f.names).collect();
+            let names: Vec<&NameIndex> = files.iter().map(|(_, f)| &*f.names).collect();
             let found = crate::ide::symbols::workspace_symbols(
                 g,
                 &params.query,
