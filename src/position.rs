@@ -268,9 +268,89 @@ pub fn rope_offset(rope: &ropey::Rope, pos: LineCol, enc: Encoding) -> usize {
     start + column_to_byte(content, pos.col as usize, enc)
 }
 
+/// The positions of chosen byte offsets of a text, kept instead of the text: a
+/// workspace file's name occurrences, which the server points to (related places,
+/// workspace symbols) but whose text it never reads again. (Issue #14: in a
+/// 2,000-file workspace the files' texts were 20 of the index's 52 MB.)
+#[derive(Clone, Debug, Default)]
+pub struct Marks {
+    /// Sorted by offset, one per offset.
+    at: Vec<Mark>,
+}
+
+/// One offset's position, its column in each [`Encoding`].
+#[derive(Clone, Copy, Debug)]
+struct Mark {
+    offset: u32,
+    line: u32,
+    utf8: u32,
+    utf16: u32,
+    chars: u32,
+}
+
+impl Marks {
+    /// The positions of `offsets` (any order, repeats allowed) in `text`, whose lines
+    /// are `lines`: each exactly [`LineIndex::position`]'s. An offset past `u32::MAX`
+    /// is not kept.
+    pub fn new(text: &str, lines: &LineIndex, offsets: impl IntoIterator<Item = usize>) -> Marks {
+        let mut offsets: Vec<usize> = offsets.into_iter().collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        let mut at: Vec<Mark> = offsets
+            .into_iter()
+            .filter_map(|o| {
+                let offset = u32::try_from(o).ok()?;
+                let at = |enc| lines.position(text, o, enc);
+                let (utf8, utf16, chars) =
+                    (at(Encoding::Utf8), at(Encoding::Utf16), at(Encoding::Chars));
+                Some(Mark {
+                    offset,
+                    line: utf8.line,
+                    utf8: utf8.col,
+                    utf16: utf16.col,
+                    chars: chars.col,
+                })
+            })
+            .collect();
+        at.shrink_to_fit();
+        Marks { at }
+    }
+
+    /// The position of `offset` in `enc`, if it is one of the offsets kept.
+    pub fn position(&self, offset: usize, enc: Encoding) -> Option<LineCol> {
+        let offset = u32::try_from(offset).ok()?;
+        let i = self.at.binary_search_by_key(&offset, |m| m.offset).ok()?;
+        let m = self.at.get(i)?;
+        let col = match enc {
+            Encoding::Utf8 => m.utf8,
+            Encoding::Utf16 => m.utf16,
+            Encoding::Chars => m.chars,
+        };
+        Some(LineCol { line: m.line, col })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every offset kept in [`Marks`] has [`LineIndex::position`]'s position in each
+    /// encoding (CRLF and lone CR lines, characters of two, three and four bytes, a
+    /// line long enough for checkpoints, offsets inside a character); others have none.
+    #[test]
+    fn marks_are_the_line_index_positions() {
+        let long = "ŏ€𝄞x".repeat(LONG_LINE / 4 + 10);
+        let text = format!("Sŏul\r\nKim Il Sung\rP'yŏngyang 𝄞 Seoul\n{long} end\n\nlast");
+        let lines = LineIndex::new(&text);
+        let chosen: Vec<usize> = (0..=text.len() + 2).filter(|o| o % 3 != 1).collect();
+        let marks = Marks::new(&text, &lines, chosen.iter().rev().copied().chain([0, 0]));
+        for o in 0..=text.len() + 2 {
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Chars] {
+                let want = (o % 3 != 1).then(|| lines.position(&text, o, enc));
+                assert_eq!(marks.position(o, enc), want, "offset {o}, {enc:?}");
+            }
+        }
+    }
 
     fn roundtrip(text: &str) {
         let idx = LineIndex::new(text);

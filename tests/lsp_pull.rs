@@ -546,8 +546,7 @@ async fn a_pull_before_the_index_is_answered_at_once_and_refreshed_when_it_lands
             annalist::lsp::folder_index::WsFile {
                 path: "/nowhere/b.md".into(),
                 config: None,
-                text: other.into(),
-                lines: LineIndex::new(other),
+                marks: annalist::lsp::folder_index::marks_of(other, &names),
                 names: names.into(),
             },
         );

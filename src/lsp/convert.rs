@@ -2,7 +2,7 @@
 
 use crate::facts::Analysis;
 use crate::finding::{Edit, Finding, Severity, Span};
-use crate::position::{Encoding, LineCol, LineIndex};
+use crate::position::{Encoding, LineCol, LineIndex, Marks};
 use tower_lsp_server::ls_types::{
     ClientCapabilities, CodeDescription, Diagnostic, DiagnosticRelatedInformation,
     DiagnosticSeverity, Location, NumberOrString, Position, Range, TextEdit, Uri,
@@ -33,6 +33,22 @@ pub fn range_in(text: &str, lines: &LineIndex, span: Span, enc: Encoding) -> Ran
         start: pos(span.start),
         end: pos(span.end),
     }
+}
+
+/// A span of a workspace file kept as its [`Marks`] (its name occurrences), as
+/// [`text_range`] gives it from the text; `None` for a span whose ends were not kept.
+pub fn marked_range(marks: &Marks, span: Span, enc: Encoding) -> Option<Range> {
+    let end = span.end.max(span.start);
+    let pos = |o: usize| {
+        marks.position(o, enc).map(|p| Position {
+            line: p.line,
+            character: p.col,
+        })
+    };
+    Some(Range {
+        start: pos(span.start)?,
+        end: pos(end)?,
+    })
 }
 
 /// A span of a text that is not an analysed document (a workspace file, a gazetteer):

@@ -22,7 +22,7 @@ use crate::analysis;
 use crate::facts::Context;
 use crate::facts::NameIndex;
 use crate::file_cache::{self, Hash, Pack};
-use crate::position::LineIndex;
+use crate::position::{LineIndex, Marks};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -84,8 +84,10 @@ pub struct WsFile {
     /// The configuration file that governs it (`None`: the defaults); only files
     /// sharing a configuration are compared, as in `check`.
     pub config: Option<PathBuf>,
-    pub text: Arc<str>,
-    pub lines: LineIndex,
+    /// The positions of its names' occurrences (every place the server may point
+    /// to in it), kept instead of its text: the cross-file rules read no text but
+    /// the judged document's.
+    pub marks: Marks,
     /// Shared with [`CacheWork`] until the cache is written (not a copy of every
     /// analysed file's index).
     pub names: Arc<NameIndex>,
@@ -153,17 +155,30 @@ fn read_with(
             )
         }
     };
+    let marks = marks_of(&text, &names);
     Some((
         uri.as_str().to_string(),
         Some(WsFile {
             path: path.to_path_buf(),
             config: res.path.clone(),
-            lines: LineIndex::new(&text),
-            text,
+            marks,
             names,
         }),
         found,
     ))
+}
+
+/// The positions of every occurrence's ends in `names`, the name index of `text`.
+pub fn marks_of(text: &str, names: &NameIndex) -> Marks {
+    let spellings = names.entities.iter().flat_map(|e| &e.spellings);
+    let occs = spellings
+        .flat_map(|s| &s.occs)
+        .chain(names.unlisted.iter().flat_map(|u| &u.occs));
+    Marks::new(
+        text,
+        &LineIndex::new(text),
+        occs.flat_map(|o| [o.start, o.end.max(o.start)]),
+    )
 }
 
 /// What building the index read from the cache and computed, to be stored after the
@@ -334,8 +349,7 @@ fn open_placeholder(path: &Path, res: &Resolved) -> Option<(String, WsFile)> {
         WsFile {
             path: path.to_path_buf(),
             config: res.path.clone(),
-            text: Arc::from(""),
-            lines: LineIndex::new(""),
+            marks: Marks::default(),
             names: Arc::default(),
         },
     ))

@@ -146,9 +146,11 @@ impl Inputs {
             .collect();
         files.sort_by(|x, y| x.0.cmp(y.0));
         for (u, f) in files {
+            // Its text is not kept: the cross-file rules read only the judged
+            // document's (`docs[0]`; see `WsFile::marks`).
             docs.push(Doc {
                 path: u,
-                text: &f.text,
+                text: "",
                 names: &f.names,
             });
         }
@@ -167,7 +169,7 @@ impl Inputs {
         let f = self.ws.files.get(path)?;
         Some(Location {
             uri,
-            range: super::convert::text_range(&f.text, &f.lines, span, self.enc),
+            range: super::convert::marked_range(&f.marks, span, self.enc)?,
         })
     }
 
@@ -212,7 +214,7 @@ pub fn locate(st: &Shared, path: &str, span: Span, enc: Encoding) -> Option<Loca
     let f = st.ws.files.get(path)?;
     Some(Location {
         uri,
-        range: super::convert::text_range(&f.text, &f.lines, span, enc),
+        range: super::convert::marked_range(&f.marks, span, enc)?,
     })
 }
 

@@ -105,7 +105,7 @@ impl Backend {
             // The unopened files' citations come from the workspace index: at start,
             // wait for it (up to `READY_WAIT`).
             crate::lsp::publish::wait_ready(&self.ready).await;
-            let unopened: Vec<(String, Arc<str>)> = {
+            let unopened: Vec<(String, PathBuf)> = {
                 let st = lock(&self.state);
                 for (u, e) in st.docs.iter().filter(|(u, _)| **u != uri) {
                     if let Some((_, other)) = &e.analysis {
@@ -122,7 +122,7 @@ impl Backend {
                     .files
                     .iter()
                     .filter(|(_, f)| !open.contains(&f.path))
-                    .map(|(u, f)| (u.clone(), f.text.clone()))
+                    .map(|(u, f)| (u.clone(), f.path.clone()))
                     .collect()
             };
             let found =
@@ -216,13 +216,23 @@ fn workspace_mentions(
 /// The citations of `key` in workspace files that are not open, by file (src/citations/).
 fn citations_in_files(
     key: &str,
-    mut files: Vec<(String, Arc<str>)>,
+    mut files: Vec<(String, PathBuf)>,
     enc: Encoding,
 ) -> Vec<Location> {
     files.sort_by(|x, y| x.0.cmp(&y.0));
     let mut out = Vec::new();
-    // A file that never spells the key cannot cite it: only those that do are parsed.
-    for (u, text) in files.iter().filter(|(_, t)| t.contains(key)) {
+    for (u, path) in &files {
+        // Read as the index reads it (the index keeps no text): unreadable and
+        // non-UTF-8 files are passed over, a byte-order mark is not part of the text.
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+        // A file that never spells the key cannot cite it: only those that do are
+        // parsed.
+        if !text.contains(key) {
+            continue;
+        }
         let Ok(uri) = u.parse::<Uri>() else { continue };
         let md = crate::markdown::chunks::parse(text);
         let lines = LineIndex::new(text);

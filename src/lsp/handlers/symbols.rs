@@ -5,7 +5,7 @@
 use crate::facts::{Analysis, Context, NameIndex};
 use crate::gazetteer::EntityKind;
 use crate::ide::symbols::SymbolPlace;
-use crate::lsp::convert::{semantic_tokens, text_range, to_range};
+use crate::lsp::convert::{marked_range, semantic_tokens, text_range, to_range};
 use crate::lsp::folder_index::WsFile;
 use crate::lsp::state::{Backend, lock};
 use crate::position::{Encoding, LineIndex};
@@ -124,7 +124,7 @@ impl Backend {
                             let (u, f) = files.get(file)?;
                             Location {
                                 uri: u.parse().ok()?,
-                                range: text_range(&f.text, &f.lines, span, enc),
+                                range: marked_range(&f.marks, span, enc)?,
                             }
                         }
                     };
