@@ -203,6 +203,7 @@ mod tests {
                 path: "alone.md",
                 text: &a.text,
                 names: &a.names,
+                shared: None,
             };
             let docs = [doc];
             assert!(alone(&docs), "{}", path.display());
@@ -226,6 +227,7 @@ mod tests {
             path,
             text: "",
             names: &names,
+            shared: None,
         };
         assert!(alone(&[d("a.md")]));
         assert!(!alone(&[d("a.md"), d("b.md")]));
@@ -244,6 +246,7 @@ mod tests {
             path: "a.md",
             text: "",
             names: &twice,
+            shared: None,
         };
         assert!(!alone(&[doc]));
     }

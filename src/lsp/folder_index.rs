@@ -24,7 +24,7 @@ use crate::facts::NameIndex;
 use crate::file_cache::{self, Hash, Pack};
 use crate::position::{LineIndex, Marks};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{MessageType, Uri};
@@ -96,7 +96,9 @@ pub struct WsFile {
 /// The indexed files, by URI string.
 #[derive(Clone, Debug, Default)]
 pub struct WsIndex {
-    pub files: HashMap<String, WsFile>,
+    /// In URI order, the order the comparison reads them in (on every keystroke: a
+    /// hash map's files were sorted each time).
+    pub files: BTreeMap<String, WsFile>,
     /// Set when the walk stopped at [`FILE_LIMIT`]; said once in the log.
     pub truncated: bool,
 }
@@ -417,7 +419,7 @@ pub fn build(configs: &Configs, is_open: &(dyn Fn(&Path) -> bool + Sync)) -> (Ws
             }
         })
         .collect();
-    let mut files = HashMap::with_capacity(read.len());
+    let mut files = BTreeMap::new();
     for (key, file, found, g) in read {
         match found {
             None => work.open += 1,

@@ -125,6 +125,7 @@ impl Inputs {
             path: self.uri.as_str(),
             text: &self.a.text,
             names: &self.a.names,
+            shared: None,
         }];
         let config = &self.res.path;
         for (u, c, oa) in &self.open {
@@ -135,6 +136,7 @@ impl Inputs {
                 path: u.as_str(),
                 text: &oa.text,
                 names: &oa.names,
+                shared: None,
             });
         }
         let mut files: Vec<(&String, &WsFile)> = self
@@ -152,6 +154,7 @@ impl Inputs {
                 path: u,
                 text: "",
                 names: &f.names,
+                shared: Some(&f.names),
             });
         }
         docs

@@ -19,7 +19,7 @@
 use super::{Doc, Finding, rules_raw};
 use crate::facts::{Context, NameIndex};
 use crate::finding::Span;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// What the cross-file comparison of one document (`docs[only]`) kept for the next
 /// call: the documents' name indexes and the judged document's raw findings. One per
@@ -40,7 +40,9 @@ struct Inner {
 struct Kept {
     only: usize,
     paths: Vec<String>,
-    names: Vec<NameIndex>,
+    /// Each document's name index: the owner's own `Arc` when it shares one
+    /// ([`Doc::shared`]; then unchanged while it is the same `Arc`), else a copy.
+    names: Vec<Arc<NameIndex>>,
     /// The judged document's text at each of its occurrences, in index order.
     surfaces: Vec<Box<str>>,
     /// The judged document's first lines (where its `kind:` is read).
@@ -103,6 +105,8 @@ fn count(n: &NameIndex) -> usize {
 /// but where their names are written; else whether the places are the same too. One
 /// walk (every document is compared on every keystroke).
 fn alike(a: &NameIndex, b: &NameIndex) -> Option<bool> {
+    #[cfg(test)]
+    WALKS.with(|n| n.set(n.get() + 1));
     if a.entities.len() != b.entities.len() || a.unlisted.len() != b.unlisted.len() {
         return None;
     }
@@ -245,6 +249,8 @@ fn groups(
 thread_local! {
     /// Orders made by [`groups`] on this thread (the tests' count).
     static SORTS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Name indexes compared with their kept copy by [`alike`] on this thread.
+    static WALKS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Where `s` of the last version is now, if it lies inside one group.
@@ -267,7 +273,13 @@ impl Kept {
         Some(Kept {
             only,
             paths: docs.iter().map(|d| d.path.to_string()).collect(),
-            names: docs.iter().map(|d| d.names.clone()).collect(),
+            names: docs
+                .iter()
+                .map(|d| match d.shared {
+                    Some(n) => n.clone(),
+                    None => Arc::new(d.names.clone()),
+                })
+                .collect(),
             surfaces: occurrences(doc.names)
                 .map(|o| Box::from(o.slice(doc.text)))
                 .collect(),
@@ -294,6 +306,11 @@ impl Kept {
         {
             if d.path != p {
                 return None;
+            }
+            // The same shared index: unchanged, and not read (a workspace of
+            // thousands of files is compared on every keystroke).
+            if d.shared.is_some_and(|s| Arc::ptr_eq(s, n)) {
+                continue;
             }
             if !alike(n, d.names)? {
                 // A path two documents share cannot say which one moved.
@@ -342,9 +359,13 @@ impl Kept {
         }
         for (i, _) in &moves {
             if let (Some(d), Some(n)) = (docs.get(*i), self.names.get_mut(*i)) {
-                // Only the places differ ([`alike`]): copied into the kept index's
-                // own vectors, no new index.
-                take_places(n, d.names);
+                match d.shared {
+                    // The owner's new index, shared rather than copied.
+                    Some(s) => *n = s.clone(),
+                    // Only the places differ ([`alike`]): copied into the kept
+                    // index's own vectors (its own copy: never shared), no new index.
+                    None => take_places(Arc::make_mut(n), d.names),
+                }
             }
         }
         Some(self.raw.clone())
@@ -440,6 +461,55 @@ mod tests {
         assert_eq!(stale, [1, 3, 2, 0]);
         // Reordered: no groups, whatever the order.
         assert!(call(&v1, &[v1[2], v1[1], v1[0], v1[3]], &mut order).is_none());
+    }
+
+    /// A keystroke in a document compared with a workspace of shared indexes reads
+    /// its own index again, not theirs; the findings are moved as a fresh comparison
+    /// would give them.
+    #[test]
+    fn shared_indexes_are_not_read_again() {
+        let knowledge = crate::facts::Knowledge::embedded();
+        let config = crate::config::Config::default();
+        let ctx = Context {
+            config: &config,
+            knowledge: &knowledge,
+        };
+        let analyse = |t: &str| crate::analysis::analyze(std::sync::Arc::from(t), None, &ctx);
+        let files: Vec<(String, Arc<NameIndex>)> = (0..200)
+            .map(|i| {
+                let t = format!("File {i}: the army reached Seoul, and Seoul was quiet.\n");
+                (format!("f{i:03}.md"), Arc::new(analyse(&t).names))
+            })
+            .collect();
+        let memo = AcrossMemo::default();
+        for (v, text) in [
+            "Notes\n\nKim Il Sung returned to Sŏul.\n",
+            "Notes\n\nThen Kim Il Sung returned to Sŏul.\n",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let a = analyse(text);
+            let mut docs = vec![Doc {
+                path: "a.md",
+                text: &a.text,
+                names: &a.names,
+                shared: None,
+            }];
+            docs.extend(files.iter().map(|(p, n)| Doc {
+                path: p,
+                text: "",
+                names: n,
+                shared: Some(n),
+            }));
+            let before = WALKS.with(|n| n.get());
+            let got = memo.raw(&docs, 0, &ctx);
+            let walked = WALKS.with(|n| n.get()) - before;
+            assert_eq!(got, compare(&docs, 0, &ctx), "version {v}");
+            assert!(!got.is_empty(), "Sŏul is compared with Seoul");
+            // The first call compares; the second moves, reading a.md's index alone.
+            assert_eq!((memo.computed(), walked), (1, v), "version {v}");
+        }
     }
 
     #[test]

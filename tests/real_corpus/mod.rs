@@ -136,6 +136,7 @@ pub fn engine() -> Vec<Found> {
             path: n,
             text: &a.text,
             names: &a.names,
+            shared: None,
         })
         .collect();
     let across = annalist::workspace::findings(&ws, &ctx);

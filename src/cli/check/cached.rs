@@ -173,6 +173,7 @@ pub(super) fn across_files(outcomes: &mut [Outcome], across: Across) {
                     path: &f.path,
                     text: &f.text,
                     names: f.names.as_ref().unwrap_or(&empty),
+                    shared: None,
                 })
                 .collect();
             let found = crate::workspace::findings(&docs, &group.context());

@@ -30,6 +30,7 @@ fn across_with(config: &Config, texts: &[&str]) -> Vec<Vec<(String, Finding)>> {
             path: n,
             text: &a.text,
             names: &a.names,
+            shared: None,
         })
         .collect();
     workspace::findings(&docs, &ctx)
@@ -226,6 +227,7 @@ fn findings_for_one_document_equal_its_share_of_the_whole() {
             path: ["a", "b", "c"][i],
             text: &a.text,
             names: &a.names,
+            shared: None,
         })
         .collect();
     let all = workspace::findings(&docs, &ctx);
@@ -514,16 +516,19 @@ fn moved_findings_equal_a_fresh_comparison_over_edits() {
                 path: "a.md",
                 text: &a.text,
                 names: &a.names,
+                shared: None,
             },
             Doc {
                 path: "b.md",
                 text: &b.text,
                 names: &b.names,
+                shared: None,
             },
             Doc {
                 path: "c.md",
                 text: &c.text,
                 names: &c.names,
+                shared: None,
             },
         ];
         let fresh = workspace::findings(&docs, &ctx);
@@ -609,18 +614,25 @@ fn moved_findings_equal_a_fresh_comparison_at_every_position() {
         }
     }
     let mut found = 0;
-    for text in &versions {
+    // The other documents' indexes as a server's workspace index shares them: every
+    // other version says so ([`Doc::shared`]: known unchanged by identity), the others
+    // do not (compared by content), so the memo passes between both ways.
+    let shared: Vec<Arc<crate::facts::NameIndex>> =
+        others.iter().map(|o| Arc::new(o.names.clone())).collect();
+    for (v, text) in versions.iter().enumerate() {
         let a = analyze(Arc::from(text.as_str()), None, &ctx);
         let mut docs = vec![Doc {
             path: "a.md",
             text: &a.text,
             names: &a.names,
+            shared: None,
         }];
-        for (i, o) in others.iter().enumerate() {
+        for (i, (o, n)) in others.iter().zip(&shared).enumerate() {
             docs.push(Doc {
                 path: ["b.md", "c.md"][i],
                 text: &o.text,
-                names: &o.names,
+                names: n,
+                shared: (v % 2 == 0).then_some(n),
             });
         }
         let fresh = workspace::findings(&docs, &ctx);
