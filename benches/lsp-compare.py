@@ -5,11 +5,15 @@
                            [--edits 20] [--hovers 200] [--markdown OUT.md]
                            [--documents a.md,b.md]   (open these instead)
                            [--warm check|server] [--pull] [--rounds N] [--idle SECONDS]
+                           [--files N]
 
 For each size, a workspace folder is written holding a transcription of that size
 (`transcription.md`: the fixture's paragraphs with GFM footnotes, printed "(n)"
 endnotes, names spelt several ways and dates, so that it has thousands of findings)
-and, beside it, the real documents of `fixtures/real/` (a collection, as users have).
+and, beside it, the real documents of `fixtures/real/` (a collection, as users have);
+with `--files N`, N more files of about 10 KB in `collection/` (a larger collection:
+letters or chapters, cut from one generated transcription, so that they write the same
+names several ways).
 Each server is started in that folder and initialised with it as `rootUri` and
 `workspaceFolders` (VS Code and Neovim always send one), then:
 
@@ -140,6 +144,30 @@ def transcription(target):
     out.append("\n")
     out.extend(footdefs)
     return "".join(out), n
+
+
+def write_collection(folder, n, each=10_000):
+    """`n` files of about `each` bytes in `folder`: the body paragraphs of one
+    transcription (its notes section left out), in order, a file ending once it reaches
+    `each` bytes."""
+    if n <= 0:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    target = n * each
+    while True:
+        body = transcription(target)[0].split("\n## Notes\n")[0]
+        files, cur, size = [], [], 0
+        for p in body.split("\n\n"):
+            cur.append(p)
+            size += len(p) + 2
+            if size >= each:
+                files.append("\n\n".join(cur) + "\n")
+                cur, size = [], 0
+        if len(files) >= n:
+            break
+        target = target * 5 // 4
+    for i, t in enumerate(files[:n]):
+        (folder / f"{i:05d}.md").write_text(t, encoding="utf-8")
 
 
 # Every server started: one that failed a measurement (no answer in time) is killed,
@@ -455,6 +483,9 @@ def main():
                     help="after the edits, wait this long and read the resident memory, then "
                     "close the document, wait again and read it again (annalist gives freed "
                     "memory back after 2 s of silence: 3 is enough)")
+    ap.add_argument("--files", type=int, default=0, metavar="N",
+                    help="also put N files of about 10 KB each in the workspace folder (a "
+                    "collection of letters or chapters: the server indexes and compares them)")
     ap.add_argument("--markdown", help="also write the table to this file")
     ap.add_argument("--documents", help="comma-separated Markdown files to open instead of the "
                     "generated transcriptions (e.g. the inputs of benches/pathological.py)")
@@ -483,6 +514,7 @@ def main():
             (ws / "transcription.md").write_text(doc, encoding="utf-8")
             if not a.no_collection:
                 shutil.copytree(REAL, ws / "real", ignore=shutil.ignore_patterns("*.tsv"))
+            write_collection(ws / "collection", a.files)
             runs = [("annalist", [a.annalist, "lsp"])]
             if a.warm:
                 runs.append((f"annalist, warm ({a.warm})", [a.annalist, "lsp"]))
