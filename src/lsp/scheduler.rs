@@ -60,7 +60,11 @@ impl Backend {
             let (mut snap, mut generation, mut res) = first;
             loop {
                 let (s2, r2, p2) = (snap.clone(), res.clone(), path.clone());
-                let result = on_rayon(move || run_analysis(&s2, &r2.0, &r2.1, p2.as_deref())).await;
+                let result = {
+                    // The workspace index's files wait while this runs.
+                    let _running = super::quiet::Running::start();
+                    on_rayon(move || run_analysis(&s2, &r2.0, &r2.1, p2.as_deref())).await
+                };
                 let mut fresh = None;
                 // The analyses this one replaces: freed after the publication, off its way.
                 let mut replaced: Vec<Arc<Analysis>> = Vec::new();
