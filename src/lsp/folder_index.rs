@@ -1,5 +1,6 @@
-//! The workspace's files that are not open in the editor: their text on disk and what
-//! the cross-file rules need of them ([`crate::facts::NameIndex`]).
+//! The workspace's files that are not open in the editor: what the cross-file rules
+//! need of them ([`crate::facts::NameIndex`]) and where their names stand (not their
+//! text: [`WsFile::marks`]).
 //!
 //! The files are exactly those `annalist check <root>` walks (the same walk, each
 //! directory under its nearest configuration's `extensions` and `exclude`), analysed

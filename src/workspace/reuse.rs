@@ -299,6 +299,9 @@ impl Kept {
         }
         // The documents whose names moved, with how they moved.
         let mut moves: Vec<(usize, Vec<Group>)> = Vec::new();
+        // Shared indexes equal to the kept ones but new (the index rebuilt): kept
+        // from now on, so that the next call knows them by identity.
+        let mut adopt: Vec<(usize, &Arc<NameIndex>)> = Vec::new();
         for (i, (d, (p, n))) in docs
             .iter()
             .zip(self.paths.iter().zip(&self.names))
@@ -312,7 +315,12 @@ impl Kept {
             if d.shared.is_some_and(|s| Arc::ptr_eq(s, n)) {
                 continue;
             }
-            if !alike(n, d.names)? {
+            let same_places = alike(n, d.names)?;
+            if same_places {
+                if let Some(s) = d.shared {
+                    adopt.push((i, s));
+                }
+            } else {
                 // A path two documents share cannot say which one moved.
                 if docs.iter().filter(|x| x.path == d.path).count() > 1 {
                     return None;
@@ -327,6 +335,11 @@ impl Kept {
             .all(|(o, s)| o.slice(doc.text) == &**s)
         {
             return None;
+        }
+        for (i, s) in adopt {
+            if let Some(n) = self.names.get_mut(i) {
+                *n = s.clone();
+            }
         }
         if moves.is_empty() {
             return Some(self.raw.clone());
@@ -509,6 +522,31 @@ mod tests {
             assert!(!got.is_empty(), "Sŏul is compared with Seoul");
             // The first call compares; the second moves, reading a.md's index alone.
             assert_eq!((memo.computed(), walked), (1, v), "version {v}");
+        }
+        // The index rebuilt (new Arcs, the same indexes): read once, then known.
+        let rebuilt: Vec<(String, Arc<NameIndex>)> = files
+            .iter()
+            .map(|(p, n)| (p.clone(), Arc::new((**n).clone())))
+            .collect();
+        let a = analyse("Notes\n\nThen Kim Il Sung returned to Sŏul.\n");
+        for want in [201, 1] {
+            let mut docs = vec![Doc {
+                path: "a.md",
+                text: &a.text,
+                names: &a.names,
+                shared: None,
+            }];
+            docs.extend(rebuilt.iter().map(|(p, n)| Doc {
+                path: p,
+                text: "",
+                names: n,
+                shared: Some(n),
+            }));
+            let before = WALKS.with(|n| n.get());
+            let got = memo.raw(&docs, 0, &ctx);
+            assert_eq!(got, compare(&docs, 0, &ctx));
+            assert_eq!(memo.computed(), 1, "moved, not compared");
+            assert_eq!(WALKS.with(|n| n.get()) - before, want);
         }
     }
 
