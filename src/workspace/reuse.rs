@@ -494,14 +494,26 @@ mod tests {
                 (format!("f{i:03}.md"), Arc::new(analyse(&t).names))
             })
             .collect();
-        let memo = AcrossMemo::default();
-        for (v, text) in [
+        // The index rebuilt: new Arcs, the same indexes.
+        let rebuilt: Vec<(String, Arc<NameIndex>)> = files
+            .iter()
+            .map(|(p, n)| (p.clone(), Arc::new((**n).clone())))
+            .collect();
+        let (v0, v1) = (
             "Notes\n\nKim Il Sung returned to Sŏul.\n",
             "Notes\n\nThen Kim Il Sung returned to Sŏul.\n",
-        ]
-        .iter()
-        .enumerate()
-        {
+        );
+        // (a.md's text, the workspace's indexes, indexes read): the first call
+        // compares; a keystroke then reads a.md's index alone; after a rebuild every
+        // index is read once, then known again.
+        let steps = [
+            (v0, &files, 0),
+            (v1, &files, 1),
+            (v1, &rebuilt, 201),
+            (v1, &rebuilt, 1),
+        ];
+        let memo = AcrossMemo::default();
+        for (step, (text, set, want)) in steps.into_iter().enumerate() {
             let a = analyse(text);
             let mut docs = vec![Doc {
                 path: "a.md",
@@ -509,7 +521,7 @@ mod tests {
                 names: &a.names,
                 shared: None,
             }];
-            docs.extend(files.iter().map(|(p, n)| Doc {
+            docs.extend(set.iter().map(|(p, n)| Doc {
                 path: p,
                 text: "",
                 names: n,
@@ -518,35 +530,9 @@ mod tests {
             let before = WALKS.with(|n| n.get());
             let got = memo.raw(&docs, 0, &ctx);
             let walked = WALKS.with(|n| n.get()) - before;
-            assert_eq!(got, compare(&docs, 0, &ctx), "version {v}");
+            assert_eq!(got, compare(&docs, 0, &ctx), "step {step}");
             assert!(!got.is_empty(), "Sŏul is compared with Seoul");
-            // The first call compares; the second moves, reading a.md's index alone.
-            assert_eq!((memo.computed(), walked), (1, v), "version {v}");
-        }
-        // The index rebuilt (new Arcs, the same indexes): read once, then known.
-        let rebuilt: Vec<(String, Arc<NameIndex>)> = files
-            .iter()
-            .map(|(p, n)| (p.clone(), Arc::new((**n).clone())))
-            .collect();
-        let a = analyse("Notes\n\nThen Kim Il Sung returned to Sŏul.\n");
-        for want in [201, 1] {
-            let mut docs = vec![Doc {
-                path: "a.md",
-                text: &a.text,
-                names: &a.names,
-                shared: None,
-            }];
-            docs.extend(rebuilt.iter().map(|(p, n)| Doc {
-                path: p,
-                text: "",
-                names: n,
-                shared: Some(n),
-            }));
-            let before = WALKS.with(|n| n.get());
-            let got = memo.raw(&docs, 0, &ctx);
-            assert_eq!(got, compare(&docs, 0, &ctx));
-            assert_eq!(memo.computed(), 1, "moved, not compared");
-            assert_eq!(WALKS.with(|n| n.get()) - before, want);
+            assert_eq!((memo.computed(), walked), (1, want), "step {step}");
         }
     }
 
