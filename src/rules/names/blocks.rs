@@ -486,30 +486,35 @@ pub(super) fn blocks_in(
         });
     }
     drop(first_of);
+    // Each block's work goes into the memo on the thread that computed it (a
+    // megabyte's first version copied and hashed every key on one thread, after the
+    // others had finished).
     fn work<'t>(
         text: &'t str,
         lexicon: &Lexicon,
+        memo: Option<&NamesMemo>,
         c: &mut Caches<'t>,
         t: &Todo<'t>,
     ) -> Arc<BlockNames> {
-        Arc::new(compute(text, t.base, t.bt, &t.pieces, lexicon, c))
+        let names = Arc::new(compute(text, t.base, t.bt, &t.pieces, lexicon, c));
+        if let (Some(m), Some(k)) = (memo, &t.key) {
+            m.insert(k.bytes(), names.clone());
+        }
+        names
     }
     let bytes: usize = todo.iter().map(|t| t.bt.len()).sum();
     let done: Vec<Arc<BlockNames>> = if bytes >= PARALLEL_BYTES && todo.len() > 1 {
         use rayon::prelude::*;
         todo.par_iter()
-            .map_init(Caches::default, |c, t| work(text, lexicon, c, t))
+            .map_init(Caches::default, |c, t| work(text, lexicon, memo, c, t))
             .collect()
     } else {
         let mut caches = Caches::default();
         todo.iter()
-            .map(|t| work(text, lexicon, &mut caches, t))
+            .map(|t| work(text, lexicon, memo, &mut caches, t))
             .collect()
     };
     for (t, names) in todo.iter().zip(&done) {
-        if let (Some(m), Some(k)) = (memo, &t.key) {
-            m.insert(k.bytes(), names.clone());
-        }
         if let Some(s) = slots.get_mut(t.slot) {
             s.2 = Some(names.clone());
         }
