@@ -162,6 +162,19 @@ impl Analysis {
     }
 }
 
+/// The one copy of a name's text (an entity's id, a spelling) that every name index
+/// of the process holds: a collection writes the same few thousand names in every
+/// file, and a workspace index or a `check` run keeps every file's index (issue #14:
+/// one allocation per entity and per spelling of each of 2,000 files, where the
+/// texts were a few thousand). Equal texts compare by address first, too. Bounded
+/// ([`crate::memo::Memo`]): past the bound a text is shared with fewer indexes, never
+/// wrong.
+pub fn shared_text(text: &str) -> Arc<str> {
+    static TEXTS: std::sync::LazyLock<crate::memo::Memo<Arc<str>>> =
+        std::sync::LazyLock::new(|| crate::memo::Memo::new(1 << 17));
+    TEXTS.get_or(text, || Arc::from(text))
+}
+
 /// How one document spells the gazetteer's entities, and the names no gazetteer lists
 /// whose letters show a romanisation convention.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -178,7 +191,8 @@ pub struct NameIndex {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnlistedName {
     pub lang: crate::names::romanise::Language,
-    pub text: String,
+    /// Shared ([`shared_text`]).
+    pub text: Arc<str>,
     pub system: System,
     /// The language's romanisation keys: two spellings sharing one are one name.
     pub keys: std::sync::Arc<Vec<String>>,
@@ -190,8 +204,9 @@ pub struct UnlistedName {
 /// One entity's spellings in one document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntityNames {
-    /// The gazetteer id (stable across documents, unlike indices).
-    pub id: String,
+    /// The gazetteer id (stable across documents, unlike indices); shared
+    /// ([`shared_text`]).
+    pub id: Arc<str>,
     pub kind: EntityKind,
     /// Sorted by text.
     pub spellings: Vec<Spelled>,
@@ -204,7 +219,8 @@ pub struct EntityNames {
 /// A spelling and where the document writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spelled {
-    pub text: String,
+    /// Shared ([`shared_text`]).
+    pub text: Arc<str>,
     pub system: Option<System>,
     pub occs: Vec<Span>,
 }

@@ -837,13 +837,13 @@ impl StoredNames {
                 .entities
                 .iter()
                 .map(|e| StoredEntity {
-                    id: e.id.clone(),
+                    id: e.id.to_string(),
                     kind: e.kind,
                     spellings: e
                         .spellings
                         .iter()
                         .map(|s| StoredSpelled {
-                            text: s.text.clone(),
+                            text: s.text.to_string(),
                             system: s.system,
                             occs: s.occs.clone(),
                         })
@@ -856,7 +856,7 @@ impl StoredNames {
                 .iter()
                 .map(|u| StoredUnlisted {
                     lang: u.lang.as_str().to_string(),
-                    text: u.text.clone(),
+                    text: u.text.to_string(),
                     system: u.system,
                     keys: u.keys.as_ref().clone(),
                     occs: u.occs.clone(),
@@ -873,13 +873,13 @@ impl StoredNames {
             .entities
             .into_iter()
             .map(|e| EntityNames {
-                id: e.id,
+                id: crate::facts::shared_text(&e.id),
                 kind: e.kind,
                 spellings: e
                     .spellings
                     .into_iter()
                     .map(|s| Spelled {
-                        text: s.text,
+                        text: crate::facts::shared_text(&s.text),
                         system: s.system,
                         occs: s.occs,
                     })
@@ -893,7 +893,7 @@ impl StoredNames {
             .map(|u| {
                 Some(UnlistedName {
                     lang: language(&u.lang)?,
-                    text: u.text,
+                    text: crate::facts::shared_text(&u.text),
                     system: u.system,
                     keys: Arc::new(u.keys),
                     occs: u.occs,

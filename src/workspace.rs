@@ -118,7 +118,7 @@ pub struct SpellingUse {
 pub fn spellings_of(docs: &[Doc], id: &str) -> Vec<SpellingUse> {
     let mut uses: Vec<(String, SpellingUse)> = Vec::new();
     for doc in docs {
-        let Some(e) = doc.names.entities.iter().find(|e| e.id == id) else {
+        let Some(e) = doc.names.entities.iter().find(|e| *e.id == *id) else {
             continue;
         };
         for s in &e.spellings {
@@ -131,7 +131,7 @@ pub fn spellings_of(docs: &[Doc], id: &str) -> Vec<SpellingUse> {
                 None => uses.push((
                     key,
                     SpellingUse {
-                        text: s.text.clone(),
+                        text: s.text.to_string(),
                         count: s.occs.len(),
                         documents: 1,
                     },
@@ -233,7 +233,7 @@ mod tests {
         assert!(!alone(&[d("a.md"), d("b.md")]));
         assert!(!alone(&[]));
         let entity = |id: &str| EntityNames {
-            id: id.to_string(),
+            id: id.into(),
             kind: crate::gazetteer::EntityKind::Person,
             spellings: Vec::new(),
             mixed: false,

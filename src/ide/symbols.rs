@@ -64,7 +64,7 @@ pub fn workspace_symbols(
         };
         let in_files = || {
             files.iter().enumerate().find_map(|(file, names)| {
-                let en = names.entities.iter().find(|x| x.id == e.id)?;
+                let en = names.entities.iter().find(|x| *x.id == *e.id)?;
                 let first = en.spellings.iter().flat_map(|s| s.occs.iter()).min()?;
                 Some(SymbolPlace::File { file, span: *first })
             })

@@ -34,7 +34,7 @@ pub(super) fn check_across(
     let mut by_id: BTreeMap<&str, Vec<(usize, &EntityNames)>> = BTreeMap::new();
     for (d, doc) in docs.iter().enumerate() {
         for e in &doc.names.entities {
-            by_id.entry(e.id.as_str()).or_default().push((d, e));
+            by_id.entry(&*e.id).or_default().push((d, e));
         }
     }
     for (id, uses) in by_id {

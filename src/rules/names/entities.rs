@@ -470,13 +470,13 @@ pub(super) fn index_entities(
         // index's spellings were slack). Each spelling's places likewise.
         let mut spellings: Vec<Spelled> = Vec::with_capacity(sp.len());
         spellings.extend(sp.into_iter().map(|s| Spelled {
-            text: s.text,
+            text: crate::facts::shared_text(&s.text),
             system: s.system,
             occs: s.occs.into_boxed_slice().into_vec(),
         }));
         spellings.sort_by(|x, y| x.text.cmp(&y.text));
         Some(EntityNames {
-            id: e.id.clone(),
+            id: crate::facts::shared_text(&e.id),
             kind: e.kind,
             spellings,
             mixed: false,
@@ -593,7 +593,7 @@ pub(super) fn unlisted_candidates(
                 }
                 unlisted.push(crate::facts::UnlistedName {
                     lang,
-                    text: g.name.to_string(),
+                    text: crate::facts::shared_text(&g.name),
                     system,
                     keys: k,
                     occs: Vec::new(),

@@ -630,3 +630,34 @@ pub(super) fn checked_version(text: &str, memo: &NamesMemo) {
     assert_eq!(out, fresh, "findings of {text:.80}");
     assert_eq!(index, fresh_index, "index of {text:.80}");
 }
+
+/// Two files' name indexes hold one copy of each entity id and spelling (issue #14: a
+/// workspace index or a `check` run keeps every file's index, and a collection writes
+/// the same names in every file).
+#[test]
+fn name_indexes_share_their_texts() {
+    let ctx = test_ctx();
+    let index = |text: &str| crate::analysis::name_index(Arc::from(text), &ctx);
+    let a = index("Kim Il Sung went to Moscow in March 1949.\n");
+    let b = index("In Moscow, Stalin received Kim Il Sung.\n");
+    let kim = |i: &crate::facts::NameIndex| {
+        i.entities
+            .iter()
+            .find(|e| e.spellings.iter().any(|s| &*s.text == "Kim Il Sung"))
+            .cloned()
+            .expect("Kim Il Sung is indexed")
+    };
+    let (ka, kb) = (kim(&a), kim(&b));
+    assert!(Arc::ptr_eq(&ka.id, &kb.id), "one copy of the id");
+    let spelling = |e: &crate::facts::EntityNames| {
+        e.spellings
+            .iter()
+            .find(|s| &*s.text == "Kim Il Sung")
+            .map(|s| s.text.clone())
+            .expect("the spelling")
+    };
+    assert!(
+        Arc::ptr_eq(&spelling(&ka), &spelling(&kb)),
+        "one copy of the spelling"
+    );
+}
