@@ -61,7 +61,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use crate::cachedir::{DIR_NAME, ENV_DIR, Hash, Hashing, directory};
-use crate::cachedir::{FileBytes, binary_identity, prepare, write_atomic};
+use crate::cachedir::{FileBytes, binary_identity, prepare, write_atomic_by};
 
 /// Held by [`Pack::save_merged`] from reading the pack on disk to renaming the new one.
 static MERGING: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -488,7 +488,7 @@ impl Pack {
     /// a full entry of the same inputs is kept. For the server, whose packs live as
     /// long as its index and whose writes must not undo a `check` run in between.
     /// Failures are ignored, as in [`Pack::save`].
-    pub fn save_merged(self) {
+    pub fn save_merged(mut self) {
         // (Counted in [`pack_writes`] once written.)
         if !self.changed {
             return;
@@ -511,12 +511,14 @@ impl Pack {
             across,
             changed: true,
         };
-        for (path, slot) in &self.entries {
+        // Moved, not copied: the index's new entries are megabytes in a collection.
+        let mine = std::mem::take(&mut self.entries);
+        for (path, slot) in mine {
             // Only the entries this pack made; the others were read from disk.
-            let Bytes::New(names) = &slot.names else {
+            let Bytes::New(names) = slot.names else {
                 continue;
             };
-            let keep = now.entries.get(path).is_some_and(|e| {
+            let keep = now.entries.get(&path).is_some_and(|e| {
                 e.hash == slot.hash && (e.findings.is_some() || slot.findings.is_none())
             });
             if keep {
@@ -524,10 +526,10 @@ impl Pack {
             }
             let part = |b: &Option<Bytes>| b.as_ref().map(|b| Bytes::New(self.bytes(b).to_vec()));
             now.entries.insert(
-                path.clone(),
+                path,
                 Slot {
                     hash: slot.hash,
-                    names: Bytes::New(names.clone()),
+                    names: Bytes::New(names),
                     findings: part(&slot.findings),
                     rendered: part(&slot.rendered),
                 },
@@ -566,8 +568,11 @@ impl Pack {
                 shown: a.shown.as_ref().map(|b| Blob(self.bytes(b))),
             }),
         };
-        let bytes = postcard::to_stdvec(&pack).map_err(std::io::Error::other)?;
-        write_atomic(&self.file, &bytes)
+        write_atomic_by(&self.file, |w| {
+            postcard::to_io(&pack, w)
+                .map(|_| ())
+                .map_err(std::io::Error::other)
+        })
     }
 
     /// How many entries the pack holds, and how many of them have findings.
